@@ -1,0 +1,65 @@
+// Channels and events of the job queue and the workspace status.
+import { z } from 'zod';
+import { channel } from '../channel.ts';
+
+export const JobSchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  lane: z.enum(['data', 'train']),
+  params: z.unknown(),
+  state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']),
+  done: z.number(),
+  total: z.number().nullable(),
+  message: z.string().nullable(),
+  error: z.string().nullable(),
+  result: z.unknown(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export const RejectionSchema = z.object({ source: z.string(), item: z.string(), reason: z.string() });
+
+export const StatusSchema = z.object({
+  workspace: z.string(),
+  schema_version: z.number().int(),
+  samples: z.number().int(),
+  images: z.number().int(),
+  rejected: z.array(RejectionSchema),
+  fetch: z.record(z.string(), z.number().int()),
+  synsets_eligible: z.number().int(),
+  matched: z.number().int(),
+  ambiguous: z.number().int(),
+  text_encoder: z.string().nullable(),
+  threshold: z.number().nullable(),
+  above_threshold: z.number().int(),
+  classes_selected: z.number().int(),
+  train_images: z.number().int(),
+  test_images: z.number().int(),
+  runs: z.array(z.object({ id: z.number().int(), arch: z.string(), status: z.string(), top1: z.number().nullable() })),
+  jobs: z.array(JobSchema),
+});
+export type Status = z.infer<typeof StatusSchema>;
+
+const JobId = z.object({ id: z.number().int().positive() });
+
+export const jobChannels = {
+  'status.get': channel(z.object({}), StatusSchema, 'The workspace summary (the same object as `imagenot status --json`).'),
+  'jobs.list': channel(z.object({ limit: z.number().int().positive().max(1000).optional() }), z.array(JobSchema), 'Jobs, newest first.'),
+  'jobs.cancel': channel(JobId, JobSchema, 'Cancel a queued or running job.'),
+  'jobs.resume': channel(JobId, JobSchema, 'Queue an interrupted, failed or cancelled job again; it continues from its cursor.'),
+  'jobs.start': channel(
+    z.object({ kind: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) }),
+    JobSchema,
+    'Queue a job of a kind with its parameters (validated by the job kind).',
+  ),
+};
+
+export const jobEvents = {
+  'job.updated': JobSchema,
+  'job.progress': z.object({ jobId: z.number().int(), done: z.number(), total: z.number().nullable(), message: z.string().nullable() }),
+  'job.log': z.object({ jobId: z.number().int(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  /** A worker's own event (e.g. training metrics), relayed as is. */
+  'job.event': z.object({ jobId: z.number().int(), name: z.string(), payload: z.unknown() }),
+};

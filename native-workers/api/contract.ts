@@ -1,0 +1,20 @@
+// The whole API: one typed map of channels (request/response zod schemas) and one of events. Rooms add their own
+// map in channels/<room>.ts and it is merged here. Electron IPC, browser mode and the renderer all use this map.
+import type { z } from 'zod';
+import type { ChannelDef } from './channel.ts';
+import { jobChannels, jobEvents } from './channels/jobs.ts';
+
+export const channels = {
+  ...jobChannels,
+} satisfies Record<string, ChannelDef>;
+
+export const events = {
+  ...jobEvents,
+} satisfies Record<string, z.ZodType>;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
+export type EventName = keyof typeof events;
+export type EventOf<E extends EventName> = z.output<(typeof events)[E]>;

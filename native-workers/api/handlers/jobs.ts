@@ -1,0 +1,37 @@
+// Handlers for the job queue and the workspace status.
+import type { ApiContext } from './index.ts';
+import { getJob, listJobs, publicJob } from '../../store/jobs.ts';
+import { workspaceStatus } from '../../store/status.ts';
+import { ApiError } from '../dispatch.ts';
+
+
+export function jobHandlers({ ws, runner }: ApiContext) {
+  const existing = (id: number) => {
+    const job = getJob(ws.db, id);
+    if (!job) throw new ApiError(`no job ${id}`, 404);
+    return job;
+  };
+  return {
+    'status.get': async () => workspaceStatus(ws),
+    'jobs.list': async ({ limit }: { limit?: number }) => listJobs(ws.db, { limit }).map(publicJob),
+    'jobs.cancel': async ({ id }: { id: number }) => {
+      existing(id);
+      return publicJob(runner.cancel(id)!);
+    },
+    'jobs.resume': async ({ id }: { id: number }) => {
+      existing(id);
+      try {
+        return publicJob(runner.resume(id));
+      } catch (err) {
+        throw new ApiError((err as Error).message, 409);
+      }
+    },
+    'jobs.start': async ({ kind, params }: { kind: string; params: Record<string, unknown> }) => {
+      try {
+        return publicJob(await runner.enqueue(kind, params));
+      } catch (err) {
+        throw new ApiError((err as Error).message);
+      }
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// Every command of the `imagenot` program. Each module registers itself on the program.
+import type { Command } from 'commander';
+import { register as workspace } from './workspace.ts';
+import { register as jobs } from './jobs.ts';
+
+export function registerAll(program: Command): void {
+  for (const register of [workspace, jobs]) register(program);
+}

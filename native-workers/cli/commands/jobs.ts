@@ -1,0 +1,79 @@
+// `imagenot jobs WS`, `jobs cancel WS ID`, `jobs resume WS [ID]`, `jobs selftest WS`.
+import type { Command } from 'commander';
+import { getJob, listJobs, publicJob, requestCancel } from '../../store/jobs.ts';
+import { CommandFailed, EXIT_FAILED, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+
+export function register(program: Command): void {
+  const jobs = program
+    .command('jobs')
+    .description('list, cancel and resume the jobs of a workspace')
+    .argument('<ws>', 'workspace folder')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, opts: { json?: boolean }) => {
+      await withWorkspace(dir, (ws) => {
+        const list = listJobs(ws.db).map(publicJob);
+        if (opts.json) return printJson(list);
+        if (!list.length) return void process.stdout.write('no jobs\n');
+        for (const j of list) {
+          const progress = j.total ? `${j.done}/${j.total}` : `${j.done}`;
+          process.stdout.write(`#${j.id}\t${j.kind}\t${j.state}\t${progress}\t${j.error ?? j.message ?? ''}\n`);
+        }
+      });
+    });
+
+  jobs
+    .command('cancel')
+    .description('cancel a queued or running job (the process running it stops at its next progress report)')
+    .argument('<ws>', 'workspace folder')
+    .argument('<id>', 'job id', parseIntOption('id'))
+    .action(async (dir: string, id: number) => {
+      await withWorkspace(dir, (ws) => {
+        const job = requestCancel(ws.db, id);
+        if (!job) throw new CommandFailed(`no job ${id} in ${ws.paths.root}`);
+        process.stdout.write(`job ${id}: ${job.state === 'running' ? 'cancel requested' : job.state}\n`);
+      });
+    });
+
+  jobs
+    .command('resume')
+    .description('run interrupted, failed or cancelled jobs again from where they stopped (all such jobs if no id)')
+    .argument('<ws>', 'workspace folder')
+    .argument('[id]', 'job id', parseIntOption('id'))
+    .option('--json', 'print the final jobs as JSON')
+    .action(async (dir: string, id: number | undefined, opts: { json?: boolean }) => {
+      await withWorkspace(dir, async (ws) => {
+        let ids: number[];
+        if (id != null) {
+          if (!getJob(ws.db, id)) throw new UsageError(`no job ${id} in ${ws.paths.root}`);
+          ids = [id];
+        } else {
+          ids = listJobs(ws.db, { states: ['interrupted'] }).map((j) => j.id).reverse();
+          if (!ids.length) return void process.stdout.write('nothing to resume\n');
+        }
+        const out = await runJobsToEnd(ws, { resume: ids }, { quiet: opts.json });
+        if (opts.json) printJson(out.jobs.map(publicJob));
+        else for (const j of out.jobs) process.stdout.write(`job ${j.id} (${j.kind}): ${j.state}\n`);
+        if (!out.ok) process.exitCode = EXIT_FAILED;
+      });
+    });
+
+  jobs
+    .command('selftest')
+    .description("check the job system: a job that writes numbered rows in batches (used by the tests)")
+    .argument('<ws>', 'workspace folder')
+    .option('--rows <n>', 'rows to write', parseIntOption('--rows'), 1000)
+    .option('--batch <n>', 'rows per committed batch', parseIntOption('--batch'), 100)
+    .option('--delay-ms <n>', 'pause after each batch', parseIntOption('--delay-ms'), 0)
+    .option('--crash-at <n>', 'fail on purpose when reaching this row', parseIntOption('--crash-at'))
+    .option('--json', 'print the final job as JSON')
+    .action(async (dir: string, o: { rows: number; batch: number; delayMs: number; crashAt?: number; json?: boolean }) => {
+      await withWorkspace(dir, async (ws) => {
+        const out = await runJobsToEnd(ws, [{ kind: 'selftest', params: { rows: o.rows, batch: o.batch, delayMs: o.delayMs, crashAt: o.crashAt } }], {
+          quiet: o.json,
+        });
+        if (o.json) printJson(publicJob(out.jobs[0]));
+        else process.stdout.write(`job ${out.jobs[0].id}: ${out.jobs[0].state}${out.jobs[0].error ? `: ${out.jobs[0].error}` : ''}\n`);
+        if (!out.ok) process.exitCode = EXIT_FAILED;
+      });
+    });
+}

@@ -1,0 +1,132 @@
+// Shared plumbing for commands: exit codes, output, opening a workspace, running jobs with progress.
+import { openWorkspace, type Workspace } from '../store/workspace.ts';
+import { JobRunner } from '../jobs/runner.ts';
+import { countRejections, listRejections } from '../store/rejections.ts';
+import type { JobRow } from '../store/jobs.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** A problem with how the command was called (exit code 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A failure the user should read (exit code 1), printed without a stack. */
+export class CommandFailed extends Error {
+  override name = 'CommandFailed';
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export async function withWorkspace<T>(dir: string, fn: (ws: Workspace) => Promise<T> | T, opts: { create?: boolean } = {}): Promise<T> {
+  const ws = openWorkspace(dir, opts);
+  try {
+    return await fn(ws);
+  } finally {
+    ws.close();
+  }
+}
+
+export function parseIntOption(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number, got '${value}'`);
+    return n;
+  };
+}
+
+export function parseFloatOption(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new UsageError(`${name} must be a number, got '${value}'`);
+    return n;
+  };
+}
+
+/** Progress display: a redrawn bar on a terminal, one line a second otherwise (logs, CI). */
+class ProgressPrinter {
+  private lastLine = 0;
+  private readonly tty = process.stderr.isTTY === true;
+  constructor(private readonly quiet: boolean) {}
+
+  update(job: { id: number; kind: string }, done: number, total: number | null, message: string | null): void {
+    if (this.quiet) return;
+    const now = Date.now();
+    const pct = total ? Math.min(100, (100 * done) / total) : null;
+    const text = `[${job.kind} #${job.id}] ${total ? `${done}/${total} (${pct!.toFixed(1)}%)` : `${done}`}${message ? ` ${message}` : ''}`;
+    if (this.tty) {
+      const width = 24;
+      const filled = pct == null ? 0 : Math.round((pct / 100) * width);
+      const bar = pct == null ? '' : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] `;
+      process.stderr.write(`\r\x1b[K${bar}${text}`.slice(0, (process.stderr.columns ?? 120) + 8));
+    } else if (now - this.lastLine >= 1000) {
+      this.lastLine = now;
+      process.stderr.write(text + '\n');
+    }
+  }
+
+  line(text: string): void {
+    if (this.quiet) return;
+    if (this.tty) process.stderr.write('\r\x1b[K');
+    process.stderr.write(text + '\n');
+  }
+}
+
+export interface JobOutcome {
+  jobs: JobRow[];
+  rejected: number;
+  ok: boolean;
+}
+
+/**
+ * Queue jobs (or resume existing ones) in this workspace and run them to the end in worker processes, showing
+ * progress. ok = every job succeeded and none recorded rejections.
+ */
+export async function runJobsToEnd(
+  ws: Workspace,
+  work: { kind: string; params: unknown }[] | { resume: number[] },
+  opts: { quiet?: boolean } = {},
+): Promise<JobOutcome> {
+  const runner = new JobRunner(ws, { onlyIds: [] });
+  const printer = new ProgressPrinter(!!opts.quiet);
+  const kinds = new Map<number, string>();
+  runner.on('progress', (p) => printer.update({ id: p.jobId, kind: kinds.get(p.jobId) ?? 'job' }, p.done, p.total, p.message));
+  runner.on('log', (l) => printer.line(`[job #${l.jobId}] ${l.level === 'info' ? '' : l.level + ': '}${l.message}`));
+  runner.on('job', (j) => {
+    kinds.set(j.id, j.kind);
+    if (j.state === 'failed') printer.line(`[${j.kind} #${j.id}] failed: ${j.error}`);
+    else if (j.state === 'cancelled' || j.state === 'interrupted') printer.line(`[${j.kind} #${j.id}] ${j.state}`);
+  });
+  const ids: number[] = [];
+  if ('resume' in work) {
+    for (const id of work.resume) ids.push(runner.resume(id).id);
+  } else {
+    for (const w of work) ids.push((await runner.enqueue(w.kind, w.params)).id);
+  }
+  const stopOnSignal = () => {
+    printer.line('stopping: cancelling the running job (resume it with `imagenot jobs resume`)');
+    void runner.stop();
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  const jobs: JobRow[] = [];
+  try {
+    for (const id of ids) jobs.push(await runner.waitFor(id));
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+  }
+  let rejected = 0;
+  for (const j of jobs) rejected += countRejections(ws.db, j.id);
+  if (rejected > 0 && !opts.quiet) {
+    const shown = jobs.flatMap((j) => listRejections(ws.db, { jobId: j.id, limit: 50 }));
+    printer.line(`${rejected} item(s) rejected:`);
+    for (const r of shown) printer.line(`  ${r.source}: ${r.item}: ${r.reason}`);
+    if (rejected > shown.length) printer.line(`  ... and ${rejected - shown.length} more (imagenot status WS --json)`);
+  }
+  return { jobs, rejected, ok: jobs.every((j) => j.state === 'succeeded') && rejected === 0 };
+}

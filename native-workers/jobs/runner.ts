@@ -1,0 +1,206 @@
+// The job runner: lives in the process that owns a workspace session (CLI command, browser-mode server, Electron
+// main). It claims queued jobs, one at a time per lane, runs each in its own worker process, relays what the worker
+// reports, and records how it ended. A worker that dies without saying why marks its job failed; the queue goes on.
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { Workspace } from '../store/workspace.ts';
+import {
+  claimNextJob,
+  createJob,
+  finishJob,
+  getJob,
+  markDeadJobsInterrupted,
+  requestCancel,
+  requeueJob,
+  setJobPid,
+  type JobRow,
+  type Lane,
+} from '../store/jobs.ts';
+import { WorkerToParent } from './protocol.ts';
+import { loadWorker } from '../workers/registry.ts';
+
+export interface RunnerEvents {
+  /** A job changed state (queued, running, finished). */
+  job: [JobRow];
+  progress: [{ jobId: number; done: number; total: number | null; message: string | null }];
+  log: [{ jobId: number; level: 'info' | 'warn' | 'error'; message: string }];
+  /** A worker's own live event (e.g. `run.metric`). */
+  event: [{ jobId: number; name: string; payload: unknown }];
+}
+
+/** How long a worker gets to stop after a cancel before it is killed. */
+const CANCEL_GRACE_MS = 5000;
+
+function workerEntry(): { file: string; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    // Running from source: the worker is TypeScript too, loaded through tsx.
+    return { file: fileURLToPath(new URL('./worker-host.ts', here)), execArgv: ['--import', import.meta.resolve('tsx')] };
+  }
+  const bundled = fileURLToPath(new URL('./worker-host.mjs', here));
+  if (!existsSync(bundled)) throw new Error(`worker entry ${bundled} is missing from this build`);
+  return { file: bundled, execArgv: [] };
+}
+
+export interface RunnerOptions {
+  /** Only run these job ids (a CLI command running its own job); default: the whole queue. */
+  onlyIds?: number[];
+  /** Extra environment for worker processes. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class JobRunner extends EventEmitter<RunnerEvents> {
+  private readonly active = new Map<Lane, { job: JobRow; child: ChildProcess }>();
+  private stopped = false;
+  private onlyIds: number[] | undefined;
+  private readonly waiters = new Map<number, ((job: JobRow) => void)[]>();
+  private pollTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: Workspace,
+    private readonly opts: RunnerOptions = {},
+  ) {
+    super();
+    this.onlyIds = opts.onlyIds;
+    markDeadJobsInterrupted(ws.db);
+  }
+
+  /** Queue a job of `kind`; its lane comes from the worker definition. Validates params before queueing. */
+  async enqueue(kind: string, params: unknown): Promise<JobRow> {
+    const def = await loadWorker(kind);
+    const parsed = def.params.safeParse(params);
+    if (!parsed.success) throw new Error(`invalid parameters for ${kind}: ${parsed.error.message}`);
+    const id = createJob(this.ws.db, kind, parsed.data, def.lane ?? 'data');
+    if (this.onlyIds) this.onlyIds.push(id);
+    const job = getJob(this.ws.db, id)!;
+    this.emit('job', job);
+    this.pump();
+    return job;
+  }
+
+  /** Start processing the queue; keeps polling for jobs queued by other processes. */
+  start(pollMs = 1000): this {
+    this.pump();
+    if (!this.pollTimer) {
+      this.pollTimer = setInterval(() => this.pump(), pollMs);
+      this.pollTimer.unref();
+    }
+    return this;
+  }
+
+  resume(id: number): JobRow {
+    const job = requeueJob(this.ws.db, id);
+    if (this.onlyIds && !this.onlyIds.includes(id)) this.onlyIds.push(id);
+    this.emit('job', job);
+    this.pump();
+    return job;
+  }
+
+  cancel(id: number): JobRow | undefined {
+    const job = requestCancel(this.ws.db, id);
+    if (!job) return undefined;
+    for (const { job: running, child } of this.active.values()) {
+      if (running.id !== id) continue;
+      child.send({ type: 'cancel' });
+      setTimeout(() => {
+        if (child.exitCode == null && child.signalCode == null) child.kill('SIGKILL');
+      }, CANCEL_GRACE_MS).unref();
+    }
+    this.emit('job', job);
+    return job;
+  }
+
+  /** Resolves when the job reaches a final state. */
+  waitFor(id: number): Promise<JobRow> {
+    const job = getJob(this.ws.db, id);
+    if (job && !['queued', 'running'].includes(job.state)) return Promise.resolve(job);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(resolve);
+      this.waiters.set(id, list);
+    });
+  }
+
+  /** Stop taking jobs and cancel what is running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    const running = [...this.active.values()];
+    for (const { job } of running) this.cancel(job.id);
+    await Promise.all(running.map(({ job }) => this.waitFor(job.id)));
+  }
+
+  isBusy(): boolean {
+    return this.active.size > 0;
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    for (const lane of ['data', 'train'] as const) {
+      if (this.active.has(lane)) continue;
+      const job = claimNextJob(this.ws.db, lane, this.onlyIds);
+      if (job) this.launch(lane, job);
+    }
+  }
+
+  private launch(lane: Lane, job: JobRow): void {
+    const entry = workerEntry();
+    const child = fork(entry.file, [], {
+      execArgv: entry.execArgv,
+      env: { ...process.env, ...this.opts.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.active.set(lane, { job, child });
+    setJobPid(this.ws.db, job.id, child.pid ?? null);
+    this.emit('job', getJob(this.ws.db, job.id)!);
+
+    let outcome: WorkerToParent | undefined;
+    child.on('message', (raw) => {
+      const parsed = WorkerToParent.safeParse(raw);
+      if (!parsed.success) {
+        this.emit('log', { jobId: job.id, level: 'error', message: `malformed worker message: ${parsed.error.message}` });
+        return;
+      }
+      const msg = parsed.data;
+      switch (msg.type) {
+        case 'progress':
+          this.emit('progress', { jobId: job.id, done: msg.done, total: msg.total, message: msg.message });
+          break;
+        case 'log':
+          this.emit('log', { jobId: job.id, level: msg.level, message: msg.message });
+          break;
+        case 'event':
+          this.emit('event', { jobId: job.id, name: msg.name, payload: msg.payload });
+          break;
+        default:
+          outcome = msg;
+      }
+    });
+    child.on('error', (err) => {
+      outcome ??= { type: 'failed', error: `could not start worker: ${err.message}` };
+    });
+    child.once('close', (code, signal) => {
+      this.active.delete(lane);
+      const current = getJob(this.ws.db, job.id);
+      if (current?.state === 'running') {
+        if (outcome?.type === 'done') finishJob(this.ws.db, job.id, 'succeeded', { result: outcome.result });
+        else if (outcome?.type === 'cancelled' || current.cancelRequested) {
+          finishJob(this.ws.db, job.id, 'cancelled', { message: 'cancelled' });
+        } else if (outcome?.type === 'failed') finishJob(this.ws.db, job.id, 'failed', { error: outcome.error });
+        else {
+          const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+          finishJob(this.ws.db, job.id, 'failed', { error: `worker process ${how} before finishing` });
+        }
+      }
+      const final = getJob(this.ws.db, job.id)!;
+      this.emit('job', final);
+      for (const w of this.waiters.get(job.id) ?? []) w(final);
+      this.waiters.delete(job.id);
+      this.pump();
+    });
+    child.send({ type: 'start', jobId: job.id, workspace: this.ws.paths.root, kind: job.kind });
+  }
+}

@@ -1,0 +1,31 @@
+// Rejected items: a bad row, entry or file becomes a row here with a reason a person understands.
+import type { Db } from './workspace.ts';
+import { nowIso } from './workspace.ts';
+
+export interface Rejection {
+  source: string;
+  item: string;
+  reason: string;
+}
+
+export function recordRejection(db: Db, r: Rejection & { jobId?: number | null }): boolean {
+  const info = db
+    .prepare(`INSERT OR IGNORE INTO rejections (job_id, source, item, reason, at) VALUES (?, ?, ?, ?, ?)`)
+    .run(r.jobId ?? null, r.source, r.item, r.reason, nowIso());
+  return info.changes > 0;
+}
+
+export function listRejections(db: Db, opts: { jobId?: number; limit?: number } = {}): Rejection[] {
+  const where = opts.jobId != null ? 'WHERE job_id = ?' : '';
+  const args: unknown[] = opts.jobId != null ? [opts.jobId] : [];
+  return db
+    .prepare(`SELECT source, item, reason FROM rejections ${where} ORDER BY id LIMIT ?`)
+    .all(...args, opts.limit ?? 100000) as Rejection[];
+}
+
+export function countRejections(db: Db, jobId?: number): number {
+  const r = (jobId != null
+    ? db.prepare(`SELECT COUNT(*) n FROM rejections WHERE job_id = ?`).get(jobId)
+    : db.prepare(`SELECT COUNT(*) n FROM rejections`).get()) as { n: number };
+  return r.n;
+}

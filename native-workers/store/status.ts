@@ -1,0 +1,63 @@
+// The workspace summary behind `imagenot status --json` and the API's `status.get`.
+import type { Workspace } from './workspace.ts';
+import { listJobs, publicJob, type PublicJob } from './jobs.ts';
+import { listRejections, type Rejection } from './rejections.ts';
+import { currentTextFilter } from './meta.ts';
+
+/** Later stages fill their fields; until then they are 0 or []. The API's StatusSchema mirrors this. */
+export interface Status {
+  workspace: string;
+  schema_version: number;
+  samples: number;
+  images: number;
+  rejected: Rejection[];
+  fetch: Record<string, number>;
+  synsets_eligible: number;
+  matched: number;
+  ambiguous: number;
+  text_encoder: string | null;
+  threshold: number | null;
+  above_threshold: number;
+  classes_selected: number;
+  train_images: number;
+  test_images: number;
+  runs: { id: number; arch: string; status: string; top1: number | null }[];
+  jobs: PublicJob[];
+}
+
+function count(ws: Workspace, sql: string, ...args: unknown[]): number {
+  return (ws.db.prepare(sql).get(...args) as { n: number | null }).n ?? 0;
+}
+
+export function workspaceStatus(ws: Workspace): Status {
+  const db = ws.db;
+  const filter = currentTextFilter(db);
+  const fetch: Record<string, number> = {};
+  for (const r of db
+    .prepare(`SELECT fetch_status s, COUNT(*) n FROM samples WHERE fetch_status IS NOT NULL GROUP BY fetch_status`)
+    .all() as { s: string; n: number }[]) {
+    fetch[r.s] = r.n;
+  }
+  const selection = db.prepare(`SELECT id FROM selections ORDER BY id DESC LIMIT 1`).get() as { id: number } | undefined;
+  return {
+    workspace: ws.paths.root,
+    schema_version: db.pragma('user_version', { simple: true }) as number,
+    samples: count(ws, `SELECT COUNT(*) n FROM samples`),
+    images: count(ws, `SELECT COUNT(*) n FROM images`),
+    rejected: listRejections(db),
+    fetch,
+    synsets_eligible: count(ws, `SELECT COUNT(*) n FROM synsets WHERE eligible = 1`),
+    matched: count(ws, `SELECT COUNT(*) n FROM matches WHERE status = 'matched'`),
+    ambiguous: count(ws, `SELECT COUNT(*) n FROM matches WHERE status = 'ambiguous'`),
+    text_encoder: filter?.encoder ?? null,
+    threshold: filter?.threshold ?? null,
+    above_threshold: filter
+      ? count(ws, `SELECT COUNT(*) n FROM text_similarities WHERE encoder = ? AND similarity > ?`, filter.encoder, filter.threshold)
+      : 0,
+    classes_selected: selection ? count(ws, `SELECT COUNT(*) n FROM selection_classes WHERE selection_id = ?`, selection.id) : 0,
+    train_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'train'`, selection.id) : 0,
+    test_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'test'`, selection.id) : 0,
+    runs: db.prepare(`SELECT id, arch, status, top1 FROM runs ORDER BY id`).all() as Status['runs'],
+    jobs: listJobs(db, { limit: 50 }).map(publicJob),
+  };
+}

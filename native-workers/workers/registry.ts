@@ -1,0 +1,15 @@
+// Every job kind and the module that runs it. Loaded lazily so a worker process only imports its own stage.
+import type { WorkerDefinition } from '../jobs/worker-context.ts';
+
+type Loader = () => Promise<{ default: WorkerDefinition<any> }>;
+
+export const workerModules: Record<string, Loader> = {
+  selftest: () => import('./selftest.ts'),
+};
+
+export async function loadWorker(kind: string): Promise<WorkerDefinition<any>> {
+  const load = workerModules[kind];
+  if (!load) throw new Error(`unknown job kind '${kind}' (known: ${Object.keys(workerModules).sort().join(', ')})`);
+  const mod = await load();
+  return mod.default;
+}

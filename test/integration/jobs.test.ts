@@ -1,0 +1,118 @@
+// The job system with real worker processes: success, crash, cancel, SIGKILL and resume.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { openWorkspace } from '../../native-workers/store/workspace.ts';
+import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { getJob, listJobs } from '../../native-workers/store/jobs.ts';
+import { selftestRows } from '../../native-workers/store/selftest.ts';
+import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+test('a crashing worker marks its job failed and the next job still runs', async () => {
+  const dir = tempDir();
+  const ws = openWorkspace(join(dir.path, 'ws'), { create: true });
+  try {
+    const runner = new JobRunner(ws).start();
+    const bad = await runner.enqueue('selftest', { rows: 300, batch: 50, crashAt: 120 });
+    const good = await runner.enqueue('selftest', { rows: 200, batch: 50 });
+    const badEnd = await runner.waitFor(bad.id);
+    const goodEnd = await runner.waitFor(good.id);
+    assert.equal(badEnd.state, 'failed');
+    assert.match(badEnd.error!, /crashed on purpose at row 120/);
+    assert.deepEqual(selftestRows(ws.db, bad.id), range(100), 'batches before the crash were committed');
+    assert.equal(goodEnd.state, 'succeeded');
+    assert.deepEqual(selftestRows(ws.db, good.id), range(200));
+    await runner.stop();
+  } finally {
+    ws.close();
+    dir.cleanup();
+  }
+});
+
+test('cancel stops a running job and marks it cancelled', async () => {
+  const dir = tempDir();
+  const ws = openWorkspace(join(dir.path, 'ws'), { create: true });
+  try {
+    const runner = new JobRunner(ws).start();
+    const job = await runner.enqueue('selftest', { rows: 100000, batch: 10, delayMs: 20 });
+    await new Promise<void>((resolve) => {
+      runner.on('progress', (p) => {
+        if (p.jobId === job.id && p.done >= 50) resolve();
+      });
+    });
+    runner.cancel(job.id);
+    const end = await runner.waitFor(job.id);
+    assert.equal(end.state, 'cancelled');
+    const rows = selftestRows(ws.db, job.id);
+    assert.ok(rows.length < 100000 && rows.length >= 50, `partial rows kept (${rows.length})`);
+    await runner.stop();
+  } finally {
+    ws.close();
+    dir.cleanup();
+  }
+});
+
+test('SIGKILL mid-job, then `jobs resume`: every row exactly once', async () => {
+  const dir = tempDir();
+  const wsDir = join(dir.path, 'ws');
+  try {
+    assert.equal(runCli(['init', wsDir]).code, 0);
+    // Its own process group, so one SIGKILL takes the CLI and its worker at once.
+    const child = spawn(process.execPath, [cliPath, 'jobs', 'selftest', wsDir, '--rows', '3000', '--batch', '25', '--delay-ms', '10'], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: 'ignore',
+    });
+    const probe = openWorkspace(wsDir);
+    try {
+      const deadline = Date.now() + 60000;
+      for (;;) {
+        const job = listJobs(probe.db)[0];
+        if (job && job.done >= 300) break;
+        if (Date.now() > deadline) throw new Error('selftest did not progress');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      process.kill(-child.pid!, 'SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    } finally {
+      probe.close();
+    }
+    const ws = openWorkspace(wsDir);
+    const killed = listJobs(ws.db)[0];
+    assert.equal(killed.state, 'interrupted', 'a job whose process died is interrupted on open');
+    const before = selftestRows(ws.db, killed.id).length;
+    assert.ok(before > 0 && before < 3000, `partial progress before resume (${before})`);
+    ws.close();
+
+    const resumed = runCli(['jobs', 'resume', wsDir, String(killed.id), '--json']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const ws2 = openWorkspace(wsDir);
+    assert.deepEqual(selftestRows(ws2.db, killed.id), range(3000));
+    assert.equal(getJob(ws2.db, killed.id)!.state, 'succeeded');
+    ws2.close();
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('CLI: init, status --json shape, usage errors exit 2', () => {
+  const dir = tempDir();
+  try {
+    const ws = join(dir.path, 'ws');
+    assert.equal(runCli(['init', ws]).code, 0);
+    const st = runCli(['status', ws, '--json']);
+    assert.equal(st.code, 0);
+    const s = JSON.parse(st.stdout);
+    for (const k of ['samples', 'images', 'rejected', 'matched', 'ambiguous', 'above_threshold', 'classes_selected', 'train_images', 'test_images', 'runs', 'jobs']) {
+      assert.ok(k in s, `status has ${k}`);
+    }
+    assert.equal(runCli(['no-such-command']).code, 2);
+    assert.equal(runCli(['jobs', 'cancel', ws, 'x']).code, 2);
+    assert.equal(runCli(['status', join(dir.path, 'nowhere')]).code, 1);
+  } finally {
+    dir.cleanup();
+  }
+});
