@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { register as workspace } from './workspace.ts';
 import { register as jobs } from './jobs.ts';
+import { register as serve } from './serve.ts';
 
 export function registerAll(program: Command): void {
-  for (const register of [workspace, jobs]) register(program);
+  for (const register of [workspace, jobs, serve]) register(program);
 }

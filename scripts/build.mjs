@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Builds the app into dist/: the renderer (Vite -> dist/renderer), the Electron main + preload (esbuild, CommonJS:
+// a sandboxed preload must be one CJS file), the CLI and the worker entry (esbuild, ESM -> dist/cli.mjs and
+// dist/worker-host.mjs side by side, as jobs/runner.ts expects) and the SQL migrations (-> dist/migrations, where
+// store/workspace.ts looks next to the bundle). npm packages stay external: electron-builder ships node_modules, and
+// native modules (better-sqlite3, onnxruntime-node, sharp, tfjs-node) cannot be bundled anyway.
+//   node scripts/build.mjs             everything
+//   node scripts/build.mjs --renderer  only the renderer (what browser mode and the e2e tests need)
+import { build as esbuild } from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const onlyRenderer = process.argv.includes('--renderer');
+
+async function buildRenderer() {
+  const { build } = await import('vite');
+  const { default: react } = await import('@vitejs/plugin-react');
+  await build({
+    root: join(root, 'renderer'),
+    base: './', // relative asset URLs: the same build loads from http://, file:// and the app protocol
+    logLevel: 'warn',
+    plugins: [react()],
+    build: { outDir: join(dist, 'renderer'), emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 2000 },
+  });
+}
+
+/** Node-side bundles share these settings. */
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
+
+async function buildNode() {
+  // CLI + worker host: ESM with code splitting (the worker registry loads each job kind lazily); chunks sit in dist/
+  // next to worker-host.mjs so `new URL('./worker-host.mjs', import.meta.url)` resolves from any chunk.
+  await esbuild({
+    ...nodeCommon,
+    format: 'esm',
+    splitting: true,
+    entryPoints: { cli: 'native-workers/cli/main.ts', 'worker-host': 'native-workers/jobs/worker-host.ts' },
+    outdir: dist,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks-[name]-[hash]',
+    absWorkingDir: root,
+    banner: { js: "import { createRequire as __imagenotCreateRequire } from 'node:module'; const require = __imagenotCreateRequire(import.meta.url);" },
+  });
+  // Electron main: CommonJS. The native-workers code it bundles locates worker-host.mjs and migrations/ through
+  // import.meta.url, so that URL is defined as if the code lived in dist/ (where those files are).
+  await esbuild({
+    ...nodeCommon,
+    format: 'cjs',
+    entryPoints: { main: 'electron/main.ts' },
+    outdir: join(dist, 'electron'),
+    outExtension: { '.js': '.cjs' },
+    absWorkingDir: root,
+    define: { 'import.meta.url': '__imagenotDistUrl' },
+    banner: { js: "const __imagenotDistUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'main.cjs')).href;" },
+  });
+  // Preload: sandboxed preloads may require only 'electron' (and a few built-ins): one self-contained CJS file.
+  await esbuild({
+    ...nodeCommon,
+    packages: undefined,
+    external: ['electron'],
+    platform: 'node',
+    format: 'cjs',
+    entryPoints: { preload: 'electron/preload.ts' },
+    outdir: join(dist, 'electron'),
+    outExtension: { '.js': '.cjs' },
+    absWorkingDir: root,
+  });
+  rmSync(join(dist, 'migrations'), { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
+  cpSync(join(root, 'native-workers', 'store', 'migrations'), join(dist, 'migrations'), { recursive: true });
+}
+
+const started = Date.now();
+try {
+  await buildRenderer();
+  if (!onlyRenderer) await buildNode();
+  console.log(`built ${onlyRenderer ? 'renderer' : 'renderer, electron, cli, worker-host, migrations'} into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (err) {
+  console.error(`build failed: ${err?.message ?? err}`);
+  process.exit(1);
+}
