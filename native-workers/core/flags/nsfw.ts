@@ -1,0 +1,34 @@
+// NSFW rules. The metadata rule follows LAION-5B's `NSFW` column (values UNLIKELY, UNSURE, NSFW): a sample is flagged
+// when the column holds a value that is not allowed (default: only UNLIKELY). A sample without the column (null or
+// empty) is not flagged — the rule cannot say anything about it. The classifier rule turns nsfwjs's five-class
+// output into one score.
+
+export const DEFAULT_NSFW_META_ALLOWED = ['UNLIKELY'] as const;
+
+/** Normalised form used for comparing metadata values (LAION writes upper case; other dumps vary). */
+export function normaliseNsfwValue(value: string): string {
+  return value.trim().toUpperCase();
+}
+
+/** null when the sample has no NSFW metadata; otherwise whether the value is outside the allowed set. */
+export function nsfwMetaFlag(value: string | null | undefined, allowed: readonly string[]): boolean | null {
+  if (value == null || value.trim() === '') return null;
+  const ok = new Set(allowed.map(normaliseNsfwValue));
+  return !ok.has(normaliseNsfwValue(value));
+}
+
+/** nsfwjs class names and which of them count as unsafe. 'Sexy' counts: LAION's safety filters are as strict. */
+export const NSFW_UNSAFE_CLASSES = ['Porn', 'Hentai', 'Sexy'] as const;
+export const DEFAULT_NSFW_CLASSIFIER_THRESHOLD = 0.5;
+
+export interface ClassProbability {
+  className: string;
+  probability: number;
+}
+
+/** Probability mass on the unsafe classes, clamped to [0, 1]. */
+export function nsfwScore(predictions: readonly ClassProbability[], unsafe: readonly string[] = NSFW_UNSAFE_CLASSES): number {
+  let s = 0;
+  for (const p of predictions) if (unsafe.includes(p.className)) s += p.probability;
+  return Math.min(1, Math.max(0, s));
+}

@@ -1,0 +1,116 @@
+// Flags (nsfw_meta, nsfw_classifier, ocr): one row per (sample, kind) saying whether the rule flagged it. Flags mark;
+// they never delete. The metadata rule is recomputed from samples.nsfw_meta whenever its allowed values change.
+import type { Db } from './workspace.ts';
+import { getMetaJson, setMetaJson } from './meta.ts';
+import { DEFAULT_NSFW_META_ALLOWED, normaliseNsfwValue } from '../core/flags/nsfw.ts';
+
+export const FLAG_KINDS = ['nsfw_meta', 'nsfw_classifier', 'ocr'] as const;
+export type FlagKind = (typeof FLAG_KINDS)[number];
+
+export interface FlagRow {
+  sampleId: number;
+  kind: FlagKind;
+  flagged: boolean;
+  score: number | null;
+  detail: string | null;
+}
+
+const NSFW_META_KEY = 'nsfw_meta_allowed';
+
+export function nsfwMetaAllowed(db: Db): string[] {
+  return getMetaJson<string[]>(db, NSFW_META_KEY) ?? [...DEFAULT_NSFW_META_ALLOWED];
+}
+
+export function setNsfwMetaAllowed(db: Db, allowed: string[]): void {
+  setMetaJson(db, NSFW_META_KEY, allowed.map(normaliseNsfwValue));
+}
+
+/**
+ * Rewrite the nsfw_meta flags from samples.nsfw_meta and the allowed values (the column's absence = null = no row).
+ * Same comparison as core/flags/nsfw.ts: trimmed, upper case.
+ */
+export function refreshNsfwMetaFlags(db: Db, allowed: string[] = nsfwMetaAllowed(db)): { checked: number; flagged: number } {
+  const ok = JSON.stringify(allowed.map(normaliseNsfwValue));
+  return db.transaction(() => {
+    db.prepare(`DELETE FROM flags WHERE kind = 'nsfw_meta'`).run();
+    db.prepare(
+      `INSERT INTO flags (sample_id, kind, flagged, score, detail)
+       SELECT id, 'nsfw_meta', CASE WHEN upper(trim(nsfw_meta)) IN (SELECT value FROM json_each(?)) THEN 0 ELSE 1 END, NULL, nsfw_meta
+       FROM samples WHERE nsfw_meta IS NOT NULL AND trim(nsfw_meta) != ''`,
+    ).run(ok);
+    return flagCount(db, 'nsfw_meta');
+  })();
+}
+
+export function writeFlags(db: Db, rows: readonly FlagRow[]): void {
+  const ins = db.prepare(
+    `INSERT INTO flags (sample_id, kind, flagged, score, detail) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(sample_id, kind) DO UPDATE SET flagged = excluded.flagged, score = excluded.score, detail = excluded.detail`,
+  );
+  for (const r of rows) ins.run(r.sampleId, r.kind, r.flagged ? 1 : 0, r.score, r.detail);
+}
+
+export function flagCount(db: Db, kind: FlagKind): { checked: number; flagged: number } {
+  const r = db.prepare(`SELECT COUNT(*) checked, COALESCE(SUM(flagged), 0) flagged FROM flags WHERE kind = ?`).get(kind) as {
+    checked: number;
+    flagged: number;
+  };
+  return r;
+}
+
+export function flagsOf(db: Db, sampleId: number): FlagRow[] {
+  return (
+    db.prepare(`SELECT sample_id, kind, flagged, score, detail FROM flags WHERE sample_id = ? ORDER BY kind`).all(sampleId) as {
+      sample_id: number;
+      kind: FlagKind;
+      flagged: number;
+      score: number | null;
+      detail: string | null;
+    }[]
+  ).map((r) => ({ sampleId: r.sample_id, kind: r.kind, flagged: r.flagged === 1, score: r.score, detail: r.detail }));
+}
+
+/** A candidate image to scan with a classifier or OCR. */
+export interface ScanItem {
+  sampleId: number;
+  wnid: string;
+  sha256: string;
+  storedPath: string;
+}
+
+/**
+ * The next batch of matched candidates with an image, after `afterSampleId`, that have no `kind` flag row yet.
+ * scope 'kept' limits it to candidates above the current text threshold (cheaper on big workspaces).
+ */
+export function nextScanBatch(
+  db: Db,
+  opts: { kind: FlagKind; afterSampleId: number; limit: number; above?: { encoder: string; threshold: number } },
+): ScanItem[] {
+  const above = opts.above
+    ? `AND EXISTS (SELECT 1 FROM text_similarities t WHERE t.sample_id = m.sample_id AND t.encoder = @encoder AND t.similarity > @threshold)`
+    : '';
+  return db
+    .prepare(
+      `SELECT m.sample_id sampleId, m.wnids wnid, s.image_sha256 sha256, i.stored_path storedPath
+       FROM matches m JOIN samples s ON s.id = m.sample_id JOIN images i ON i.sha256 = s.image_sha256
+       WHERE m.status = 'matched' AND m.sample_id > @after ${above}
+         AND NOT EXISTS (SELECT 1 FROM flags f WHERE f.sample_id = m.sample_id AND f.kind = @kind)
+       ORDER BY m.sample_id LIMIT @limit`,
+    )
+    .all({ after: opts.afterSampleId, limit: opts.limit, kind: opts.kind, encoder: opts.above?.encoder, threshold: opts.above?.threshold }) as ScanItem[];
+}
+
+/** How many candidates a scan would visit in total (for progress). */
+export function countScanItems(db: Db, opts: { kind: FlagKind; above?: { encoder: string; threshold: number } }): number {
+  const above = opts.above
+    ? `AND EXISTS (SELECT 1 FROM text_similarities t WHERE t.sample_id = m.sample_id AND t.encoder = @encoder AND t.similarity > @threshold)`
+    : '';
+  return (
+    db
+      .prepare(
+        `SELECT COUNT(*) n FROM matches m JOIN samples s ON s.id = m.sample_id JOIN images i ON i.sha256 = s.image_sha256
+         WHERE m.status = 'matched' ${above} AND NOT EXISTS (SELECT 1 FROM flags f WHERE f.sample_id = m.sample_id AND f.kind = @kind)`,
+      )
+      .get({ kind: opts.kind, encoder: opts.above?.encoder, threshold: opts.above?.threshold }) as { n: number }
+  ).n;
+}

@@ -1,0 +1,147 @@
+// Selections: the candidates the selection reads (one query joining matches, similarities, flags, decisions), and the
+// chosen classes and train/test split it writes (selections, selection_classes, splits).
+import type { Db } from './workspace.ts';
+import { nowIso } from './workspace.ts';
+import { getMeta } from './meta.ts';
+import type { FlagKind } from './flags.ts';
+import type { SelectionCandidate, SelectionResult } from '../core/selection/select.ts';
+
+/**
+ * The CLIP model whose image–caption similarities rank classes: meta 'image_encoder' if set (C1's clipscore job),
+ * else the encoder with the most rows in image_similarities; null when there are none.
+ */
+export function currentImageEncoder(db: Db): string | null {
+  const fromMeta = getMeta(db, 'image_encoder');
+  if (fromMeta) return fromMeta;
+  const r = db
+    .prepare(`SELECT encoder FROM image_similarities GROUP BY encoder ORDER BY COUNT(*) DESC, encoder LIMIT 1`)
+    .get() as { encoder: string } | undefined;
+  return r?.encoder ?? null;
+}
+
+/** Flag kinds with at least one row (a job or rule has run). */
+export function flagKindsPresent(db: Db): FlagKind[] {
+  return (db.prepare(`SELECT DISTINCT kind FROM flags ORDER BY kind`).all() as { kind: FlagKind }[]).map((r) => r.kind);
+}
+
+/** Every matched candidate with what the selection rule needs. */
+export function loadSelectionCandidates(
+  db: Db,
+  opts: { textEncoder: string; imageEncoder: string | null; excludeFlags: readonly FlagKind[] },
+): SelectionCandidate[] {
+  const rows = db
+    .prepare(
+      `SELECT m.sample_id sampleId, m.wnids wnid, s.image_sha256 sha256, t.similarity textSimilarity, i.similarity imageSimilarity,
+              EXISTS (SELECT 1 FROM flags f WHERE f.sample_id = m.sample_id AND f.flagged = 1
+                      AND f.kind IN (SELECT value FROM json_each(@flags))) flagged,
+              d.decision decision
+       FROM matches m JOIN samples s ON s.id = m.sample_id
+       LEFT JOIN text_similarities t ON t.sample_id = m.sample_id AND t.encoder = @textEncoder
+       LEFT JOIN image_similarities i ON i.sample_id = m.sample_id AND i.encoder = @imageEncoder
+       LEFT JOIN decisions d ON d.sample_id = m.sample_id AND d.wnid = m.wnids
+       WHERE m.status = 'matched'
+       ORDER BY m.sample_id`,
+    )
+    .all({ textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder, flags: JSON.stringify(opts.excludeFlags) }) as (Omit<
+    SelectionCandidate,
+    'flagged'
+  > & { flagged: number })[];
+  return rows.map((r) => ({ ...r, flagged: r.flagged === 1 }));
+}
+
+export interface SelectionRecord {
+  id: number;
+  params: Record<string, unknown>;
+  seed: number;
+  threshold: number;
+  encoder: string;
+  createdAt: string;
+}
+
+export function saveSelection(
+  db: Db,
+  s: { params: Record<string, unknown>; seed: number; threshold: number; encoder: string; result: SelectionResult },
+): number {
+  return db.transaction(() => {
+    const id = Number(
+      db
+        .prepare(`INSERT INTO selections (params, seed, threshold, encoder, created_at) VALUES (?, ?, ?, ?, ?)`)
+        .run(JSON.stringify(s.params), s.seed, s.threshold, s.encoder, nowIso()).lastInsertRowid,
+    );
+    const cls = db.prepare(`INSERT INTO selection_classes (selection_id, wnid, rank, score, kept) VALUES (?, ?, ?, ?, ?)`);
+    const split = db.prepare(`INSERT INTO splits (selection_id, sample_id, wnid, split) VALUES (?, ?, ?, ?)`);
+    for (const c of s.result.classes) {
+      cls.run(id, c.wnid, c.rank, c.score, c.kept);
+      for (const sampleId of c.train) split.run(id, sampleId, c.wnid, 'train');
+      for (const sampleId of c.test) split.run(id, sampleId, c.wnid, 'test');
+    }
+    return id;
+  })();
+}
+
+function toRecord(r: { id: number; params: string; seed: number; threshold: number; encoder: string; created_at: string }): SelectionRecord {
+  return { id: r.id, params: JSON.parse(r.params), seed: r.seed, threshold: r.threshold, encoder: r.encoder, createdAt: r.created_at };
+}
+
+export function getSelection(db: Db, id?: number): SelectionRecord | undefined {
+  const r = (
+    id != null
+      ? db.prepare(`SELECT * FROM selections WHERE id = ?`).get(id)
+      : db.prepare(`SELECT * FROM selections ORDER BY id DESC LIMIT 1`).get()
+  ) as Parameters<typeof toRecord>[0] | undefined;
+  return r ? toRecord(r) : undefined;
+}
+
+export interface SelectionClassRow {
+  rank: number;
+  wnid: string;
+  name: string;
+  lemmas: string | null;
+  definition: string | null;
+  score: number | null;
+  kept: number;
+  train: number;
+  test: number;
+}
+
+/** The chosen classes in rank order (rank 1 = class index 0 of the export), with names from the synsets table. */
+export function selectionClasses(db: Db, selectionId: number): SelectionClassRow[] {
+  return db
+    .prepare(
+      `SELECT c.rank, c.wnid, COALESCE(y.name, c.wnid) name, y.lemmas, y.definition, c.score, c.kept,
+              (SELECT COUNT(*) FROM splits p WHERE p.selection_id = c.selection_id AND p.wnid = c.wnid AND p.split = 'train') train,
+              (SELECT COUNT(*) FROM splits p WHERE p.selection_id = c.selection_id AND p.wnid = c.wnid AND p.split = 'test') test
+       FROM selection_classes c LEFT JOIN synsets y ON y.wnid = c.wnid
+       WHERE c.selection_id = ? ORDER BY c.rank`,
+    )
+    .all(selectionId) as SelectionClassRow[];
+}
+
+/** One image of a selection, with everything the export writes about it. */
+export interface SplitItem {
+  sampleId: number;
+  wnid: string;
+  split: 'train' | 'test';
+  url: string | null;
+  caption: string;
+  sha256: string;
+  storedPath: string;
+  textSimilarity: number | null;
+  imageSimilarity: number | null;
+}
+
+/** A selection's images, ordered by split (train first), class rank, sample id — the export's stable order. */
+export function selectionItems(db: Db, selectionId: number, opts: { textEncoder: string; imageEncoder: string | null }): SplitItem[] {
+  return db
+    .prepare(
+      `SELECT p.sample_id sampleId, p.wnid, p.split, s.url, s.caption, s.image_sha256 sha256, im.stored_path storedPath,
+              t.similarity textSimilarity, i.similarity imageSimilarity
+       FROM splits p JOIN selection_classes c ON c.selection_id = p.selection_id AND c.wnid = p.wnid
+       JOIN samples s ON s.id = p.sample_id JOIN images im ON im.sha256 = s.image_sha256
+       LEFT JOIN text_similarities t ON t.sample_id = p.sample_id AND t.encoder = @textEncoder
+       LEFT JOIN image_similarities i ON i.sample_id = p.sample_id AND i.encoder = @imageEncoder
+       WHERE p.selection_id = @id
+       ORDER BY CASE p.split WHEN 'train' THEN 0 ELSE 1 END, c.rank, p.sample_id`,
+    )
+    .all({ id: selectionId, textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder }) as SplitItem[];
+}

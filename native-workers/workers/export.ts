@@ -1,0 +1,195 @@
+// Job `export`: write a selection as a dataset folder that training code (ours in D1, or torchvision) reads directly.
+//
+// Layout of OUT (imagefolder, the default):
+//   dataset.json                     seed, threshold, encoders, rules, counts, versions, and `classes`: the class list
+//                                    in class-index order (index = rank - 1), each {index, wnid, name, lemmas,
+//                                    definition, score, kept, train, test}.
+//   manifest.parquet                 one row per image: sample_id, split, wnid, class_index, path, url, caption,
+//                                    text_similarity, image_similarity, sha256 (rows: train then test, by class index,
+//                                    then sample id).
+//   train/<wnid>/<sampleId>.jpg      test/<wnid>/<sampleId>.jpg
+// With --format webdataset the images go into tar shards instead: train-000000.tar, ... test-000000.tar, each sample
+// <sampleId>.jpg + <sampleId>.cls (class index, decimal) + <sampleId>.json; train samples are in a seeded shuffled
+// order across shards, test in manifest order; `path` in the manifest is `<shard>#<sampleId>`.
+// Images: EXIF-rotated, sRGB JPEG quality 90; crop 'center' (default) resizes the short side to `size` and
+// centre-crops to size×size; crop 'none' only resizes the short side to `size` (aspect kept).
+// Note: torchvision's ImageFolder numbers classes by sorted folder name; use dataset.json's `classes` order (or the
+// manifest's class_index) instead.
+//
+// Resumable: images are written in a fixed order (whole files via temp+rename) and the position is committed with the
+// job cursor; dataset.json and manifest.parquet are written last. Same selection + options -> identical bytes.
+import { z } from 'zod';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineWorker } from '../jobs/worker-context.ts';
+import { currentImageEncoder, getSelection, selectionClasses, selectionItems, type SplitItem } from '../store/selection.ts';
+import { parseLemmaList } from '../store/candidates.ts';
+import { exportJpeg } from '../io/dataset/images.ts';
+import { imageFolderPath, writeImageFolderItem } from '../io/dataset/imagefolder.ts';
+import { shardName, writeShard, type WebDatasetSample } from '../io/dataset/webdataset.ts';
+import { writeParquetFile } from '../io/dataset/parquet.ts';
+import { writeFileAtomic } from '../io/dataset/files.ts';
+import { toolVersions } from '../io/dataset/versions.ts';
+import { seededShuffle, subSeed } from '../core/selection/rng.ts';
+
+export const ExportParams = z.object({
+  /** Output folder; default exports/selection-<id>-<format>-<size> inside the workspace. */
+  out: z.string().min(1).optional(),
+  format: z.enum(['imagefolder', 'webdataset']).default('imagefolder'),
+  size: z.number().int().min(16).max(4096).default(224),
+  crop: z.enum(['center', 'none']).default('center'),
+  selectionId: z.number().int().positive().optional(),
+  shardSize: z.number().int().min(1).default(1000),
+  batch: z.number().int().min(1).default(32),
+});
+export type ExportParams = z.infer<typeof ExportParams>;
+
+const MARKER = '.imagenot-export.json';
+
+interface ExportCursor {
+  next: number;
+  selectionId: number;
+  out: string;
+}
+
+interface ExportEntry extends SplitItem {
+  classIndex: number;
+  /** File path in OUT (imagefolder) or `<shard>#<key>` (webdataset). */
+  path: string;
+}
+
+/** Refuse to mix an export into a folder holding something else; a repeat of the same export may overwrite. */
+function claimOutputFolder(out: string, identity: Record<string, unknown>): void {
+  if (existsSync(out) && readdirSync(out).length > 0) {
+    const marker = join(out, MARKER);
+    const same = existsSync(marker) && readFileSync(marker, 'utf8') === JSON.stringify(identity);
+    if (!same) throw new Error(`${out} is not empty and does not hold this export; choose a new or empty folder`);
+  }
+  writeFileAtomic(join(out, MARKER), JSON.stringify(identity));
+}
+
+/** Item order and file names: train before test, class index, sample id; webdataset train shuffled by the seed. */
+function planEntries(items: SplitItem[], classIndex: Map<string, number>, p: ExportParams, seed: number): ExportEntry[] {
+  const withIndex = items.map((it) => ({ ...it, classIndex: classIndex.get(it.wnid)!, path: '' }));
+  if (p.format === 'imagefolder') {
+    for (const e of withIndex) e.path = imageFolderPath(e.split, e.wnid, e.sampleId);
+    return withIndex;
+  }
+  const train = seededShuffle(withIndex.filter((e) => e.split === 'train'), subSeed(seed, 'webdataset-train'));
+  const test = withIndex.filter((e) => e.split === 'test');
+  for (const list of [train, test]) list.forEach((e, i) => (e.path = `${shardName(e.split, Math.floor(i / p.shardSize))}#${e.sampleId}`));
+  return [...train, ...test];
+}
+
+export default defineWorker({
+  kind: 'export',
+  params: ExportParams,
+  async run(ctx, p) {
+    const db = ctx.ws.db;
+    const resumed = ctx.cursor as ExportCursor | null;
+    const selection = getSelection(db, resumed?.selectionId ?? p.selectionId);
+    if (!selection) throw new Error(p.selectionId ? `no selection ${p.selectionId}` : 'no selection yet: run `imagenot select WS` first');
+    const imageEncoder = (selection.params.imageEncoder as string | null | undefined) ?? currentImageEncoder(db);
+    const out = resumed?.out ?? (p.out ? resolve(p.out) : join(ctx.ws.paths.exports, `selection-${selection.id}-${p.format}-${p.size}`));
+    const identity = { selectionId: selection.id, format: p.format, size: p.size, crop: p.crop, shardSize: p.format === 'webdataset' ? p.shardSize : null };
+    if (!resumed) claimOutputFolder(out, identity);
+
+    const classes = selectionClasses(db, selection.id);
+    const classIndex = new Map(classes.map((c) => [c.wnid, c.rank - 1]));
+    const entries = planEntries(selectionItems(db, selection.id, { textEncoder: selection.encoder, imageEncoder }), classIndex, p, selection.seed);
+    const total = entries.length;
+    let next = resumed?.next ?? 0;
+    const step = p.format === 'webdataset' ? p.shardSize : p.batch;
+    ctx.progress(next, total, `exporting to ${out}`);
+    while (next < total) {
+      // A webdataset shard never mixes splits: stop a chunk where the split changes.
+      let end = Math.min(total, next + step);
+      const split = entries[next].split;
+      for (let i = next; i < end; i++) if (entries[i].split !== split) end = i;
+      const chunk = entries.slice(next, end);
+      const jpegs: Buffer[] = [];
+      for (const e of chunk) {
+        try {
+          jpegs.push(await exportJpeg(ctx.ws.resolveInside(e.storedPath), p.size, p.crop));
+        } catch (err) {
+          throw new Error(`sample ${e.sampleId} (image ${e.storedPath}): cannot export: ${(err as Error).message}`);
+        }
+        ctx.throwIfCancelled();
+      }
+      if (p.format === 'imagefolder') {
+        chunk.forEach((e, i) => writeImageFolderItem(out, e.path, jpegs[i]));
+      } else {
+        const samples: WebDatasetSample[] = chunk.map((e, i) => ({
+          key: String(e.sampleId),
+          jpeg: jpegs[i],
+          classIndex: e.classIndex,
+          json: { sample_id: e.sampleId, wnid: e.wnid, split: e.split, class_index: e.classIndex, url: e.url, caption: e.caption,
+            text_similarity: e.textSimilarity, image_similarity: e.imageSimilarity, sha256: e.sha256 },
+        }));
+        await writeShard(out, chunk[0].path.split('#')[0], samples);
+      }
+      next = end;
+      ctx.commit({ next, selectionId: selection.id, out } satisfies ExportCursor);
+      ctx.progress(next, total, `${next} of ${total} images`);
+    }
+
+    const manifestOrder = entries.slice().sort((a, b) =>
+      a.split !== b.split ? (a.split === 'train' ? -1 : 1) : a.classIndex - b.classIndex || a.sampleId - b.sampleId,
+    );
+    writeParquetFile(join(out, 'manifest.parquet'), [
+      { name: 'sample_id', type: 'INT64', data: manifestOrder.map((e) => e.sampleId) },
+      { name: 'split', type: 'STRING', data: manifestOrder.map((e) => e.split) },
+      { name: 'wnid', type: 'STRING', data: manifestOrder.map((e) => e.wnid) },
+      { name: 'class_index', type: 'INT32', data: manifestOrder.map((e) => e.classIndex) },
+      { name: 'path', type: 'STRING', data: manifestOrder.map((e) => e.path) },
+      { name: 'url', type: 'STRING', data: manifestOrder.map((e) => e.url) },
+      { name: 'caption', type: 'STRING', data: manifestOrder.map((e) => e.caption) },
+      { name: 'text_similarity', type: 'DOUBLE', data: manifestOrder.map((e) => e.textSimilarity) },
+      { name: 'image_similarity', type: 'DOUBLE', data: manifestOrder.map((e) => e.imageSimilarity) },
+      { name: 'sha256', type: 'STRING', data: manifestOrder.map((e) => e.sha256) },
+    ]);
+    const counts = { classes: classes.length, train: entries.filter((e) => e.split === 'train').length, test: entries.filter((e) => e.split === 'test').length };
+    const shards =
+      p.format === 'webdataset'
+        ? { train: [...new Set(entries.filter((e) => e.split === 'train').map((e) => e.path.split('#')[0]))], test: [...new Set(entries.filter((e) => e.split === 'test').map((e) => e.path.split('#')[0]))] }
+        : undefined;
+    const dataset = {
+      format: 'imagenot-dataset',
+      version: 1,
+      layout: p.format,
+      image: { size: p.size, crop: p.crop, encoding: 'jpeg', quality: 90 },
+      selectionId: selection.id,
+      seed: selection.seed,
+      threshold: selection.threshold,
+      textEncoder: selection.encoder,
+      imageEncoder,
+      scoreMode: selection.params.scoreMode ?? null,
+      rules: {
+        kept: 'matched candidate, text similarity > threshold, not flagged, has an image; manual accept/reject override',
+        excludeFlags: selection.params.excludeFlags ?? null,
+        flagsApplied: selection.params.flagsApplied ?? null,
+        nsfwMetaAllowed: selection.params.nsfwMetaAllowed ?? null,
+        duplicates: 'one image (sha256) per class; an image is never in both train and test',
+        trainPerClass: selection.params.train ?? null,
+        testPerClass: selection.params.test ?? null,
+        classes: selection.params.classes ?? null,
+      },
+      counts,
+      versions: { ...toolVersions(), schema: db.pragma('user_version', { simple: true }) as number },
+      ...(shards ? { shards } : {}),
+      classes: classes.map((c) => ({
+        index: c.rank - 1,
+        wnid: c.wnid,
+        name: c.name,
+        lemmas: parseLemmaList(c.lemmas),
+        definition: c.definition,
+        score: c.score,
+        kept: c.kept,
+        train: c.train,
+        test: c.test,
+      })),
+    };
+    writeFileAtomic(join(out, 'dataset.json'), JSON.stringify(dataset, null, 2) + '\n');
+    return { out, selectionId: selection.id, format: p.format, size: p.size, ...counts };
+  },
+});
