@@ -5,6 +5,10 @@ type Loader = () => Promise<{ default: WorkerDefinition<any> }>;
 
 export const workerModules: Record<string, Loader> = {
   selftest: () => import('./selftest.ts'),
+  nsfw: () => import('./nsfw.ts'),
+  ocr: () => import('./ocr.ts'),
+  select: () => import('./select.ts'),
+  export: () => import('./export.ts'),
 };
 
 export async function loadWorker(kind: string): Promise<WorkerDefinition<any>> {
