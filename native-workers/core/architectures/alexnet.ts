@@ -1,0 +1,59 @@
+// AlexNet as torchvision defines it (the "one weird trick" single-tower variant, 61.1M parameters), and its local scale.
+import * as tf from '@tensorflow/tfjs';
+import type { BuildContext } from './context.ts';
+import { AdaptiveAvgPool2d, conv2d, dropout, flatten, linear, maxPool, relu } from './layers.ts';
+
+interface AlexNetConfig {
+  /** conv layers: filters, kernel, stride, padding; `pool` = MaxPool2d(3, 2) after it. */
+  convs: { filters: number; kernel: number; stride: number; padding: number; pool: boolean }[];
+  pooledSize: number;
+  hidden: number;
+}
+
+const PAPER: AlexNetConfig = {
+  convs: [
+    { filters: 64, kernel: 11, stride: 4, padding: 2, pool: true },
+    { filters: 192, kernel: 5, stride: 1, padding: 2, pool: true },
+    { filters: 384, kernel: 3, stride: 1, padding: 1, pool: false },
+    { filters: 256, kernel: 3, stride: 1, padding: 1, pool: false },
+    { filters: 256, kernel: 3, stride: 1, padding: 1, pool: true },
+  ],
+  pooledSize: 6,
+  hidden: 4096,
+};
+
+/** 32 px: a 5x5 stride-1 first conv (an 11x11 stride-4 one would leave nothing to pool), narrower everywhere. */
+const LOCAL: AlexNetConfig = {
+  convs: [
+    { filters: 32, kernel: 5, stride: 1, padding: 2, pool: true },
+    { filters: 64, kernel: 5, stride: 1, padding: 2, pool: true },
+    { filters: 96, kernel: 3, stride: 1, padding: 1, pool: false },
+    { filters: 64, kernel: 3, stride: 1, padding: 1, pool: false },
+    { filters: 64, kernel: 3, stride: 1, padding: 1, pool: true },
+  ],
+  pooledSize: 3,
+  hidden: 256,
+};
+
+/** torchvision's AlexNet keeps PyTorch's default init everywhere. */
+export function buildAlexNet(ctx: BuildContext): tf.LayersModel {
+  const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
+  const { init } = ctx;
+  const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
+  let x = input;
+  let index = 0;
+  for (const c of cfg.convs) {
+    x = relu(conv2d(x, `features.${index}`, { ...c, bias: true, weight: { kind: 'torchDefault' }, biasInit: 'torchDefault' }, init));
+    index += 2;
+    if (c.pool) {
+      x = maxPool(x, 3, 2);
+      index += 1;
+    }
+  }
+  x = new AdaptiveAvgPool2d({ outputSize: cfg.pooledSize, name: 'avgpool' }).apply(x) as tf.SymbolicTensor;
+  x = flatten(x);
+  x = relu(linear(dropout(x, 0.5), 'classifier.1', cfg.hidden, init, { kind: 'torchDefault' }));
+  x = relu(linear(dropout(x, 0.5), 'classifier.4', cfg.hidden, init, { kind: 'torchDefault' }));
+  x = linear(x, 'classifier.6', ctx.numClasses, init, { kind: 'torchDefault' });
+  return tf.model({ inputs: input, outputs: x, name: ctx.arch });
+}

@@ -1,0 +1,12 @@
+// What every family builder receives: the resolved build options and the initializer source.
+import type { Init } from './layers.ts';
+import type { ArchName, Profile } from './types.ts';
+
+export interface BuildContext {
+  arch: ArchName;
+  profile: Profile;
+  numClasses: number;
+  inputSize: number;
+  init: Init;
+  auxLogits: boolean;
+}

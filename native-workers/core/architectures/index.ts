@@ -1,0 +1,72 @@
+// The architecture room's entry point: the catalogue, buildModel (tfjs LayersModel, NHWC input) and paramCount.
+import * as tf from '@tensorflow/tfjs';
+import type { BuildContext } from './context.ts';
+import { Init } from './layers.ts';
+import { architectureInfo } from './recipes.ts';
+import type { ArchName, BuildOptions } from './types.ts';
+import { buildAlexNet } from './alexnet.ts';
+import { buildVgg } from './vgg.ts';
+
+export { ARCHITECTURES, architectureInfo, isArchName } from './recipes.ts';
+export { ARCH_NAMES } from './types.ts';
+export type { ArchName, ArchitectureInfo, BuildOptions, LocalSettings, Profile, TrainingRecipe, LrSchedule } from './types.ts';
+
+const notYet = (arch: string) => (): tf.LayersModel => {
+  throw new Error(`${arch}: not implemented yet`);
+};
+
+const BUILDERS: Record<ArchName, (ctx: BuildContext) => tf.LayersModel> = {
+  alexnet: buildAlexNet,
+  vgg19: buildVgg,
+  inception_v3: notYet('inception_v3'),
+  resnet152: notYet('resnet152'),
+  densenet161: notYet('densenet161'),
+  mobilenet_v3_large: notYet('mobilenet_v3_large'),
+  efficientnet_v2_s: notYet('efficientnet_v2_s'),
+  vit_b_16: notYet('vit_b_16'),
+  convnext_tiny: notYet('convnext_tiny'),
+};
+
+function context(arch: string, opts: BuildOptions, zeros: boolean): BuildContext {
+  const info = architectureInfo(arch);
+  const profile = opts.profile ?? 'paper';
+  if (profile !== 'paper' && profile !== 'local') throw new Error(`unknown profile '${profile}' (paper or local)`);
+  const numClasses = opts.numClasses ?? 1000;
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
+  const inputSize = opts.inputSize ?? (profile === 'paper' ? info.paperInput : info.local.inputSize);
+  if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`inputSize must be a positive integer, got ${inputSize}`);
+  if (opts.auxLogits && info.arch !== 'inception_v3') throw new Error(`${arch}: auxLogits exists only for inception_v3`);
+  return { arch: info.arch, profile, numClasses, inputSize, init: new Init(opts.seed, zeros), auxLogits: opts.auxLogits ?? false };
+}
+
+/**
+ * Builds the architecture as a tfjs LayersModel taking [batch, size, size, 3] (channels-last) and returning logits
+ * [batch, numClasses] (no softmax, like torchvision). Inception V3 with `auxLogits` returns [logits, auxLogits].
+ * Layer names follow torchvision's module paths (e.g. `layer1.0.conv1`), so weight names are stable across builds.
+ */
+export function buildModel(arch: ArchName | string, opts: BuildOptions = {}): tf.LayersModel {
+  const ctx = context(arch, opts, false);
+  return BUILDERS[ctx.arch](ctx);
+}
+
+/**
+ * Parameters as torchvision counts them: trainable weights only. A tfjs BatchNormalization layer also holds
+ * moving mean/variance, which torch keeps as buffers (not parameters), so `model.countParams()` would count more.
+ */
+export function countTrainableParams(model: tf.LayersModel): number {
+  return model.trainableWeights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+}
+
+/**
+ * torchvision-definition parameter count of the real model, built with zero-initialized weights (cheap) and disposed.
+ * Default: paper profile, 1000 classes; Inception V3 counts its auxiliary head only with `auxLogits: true`.
+ */
+export function paramCount(arch: ArchName | string, opts: BuildOptions = {}): number {
+  const ctx = context(arch, opts, true);
+  const model = BUILDERS[ctx.arch](ctx);
+  try {
+    return countTrainableParams(model);
+  } finally {
+    model.dispose();
+  }
+}

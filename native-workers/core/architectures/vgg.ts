@@ -1,0 +1,45 @@
+// VGG-19 (configuration "E", no batch norm) as torchvision defines it, and its local scale.
+import * as tf from '@tensorflow/tfjs';
+import type { BuildContext } from './context.ts';
+import { AdaptiveAvgPool2d, conv2d, dropout, flatten, linear, maxPool, relu } from './layers.ts';
+
+interface VggConfig {
+  /** Channels of each 3x3 conv; 'M' = MaxPool2d(2, 2). */
+  layers: (number | 'M')[];
+  pooledSize: number;
+  hidden: number;
+}
+
+const E = (w: [number, number, number, number, number]): (number | 'M')[] => [
+  w[0], w[0], 'M', w[1], w[1], 'M', w[2], w[2], w[2], w[2], 'M', w[3], w[3], w[3], w[3], 'M', w[4], w[4], w[4], w[4], 'M',
+];
+
+const PAPER: VggConfig = { layers: E([64, 128, 256, 512, 512]), pooledSize: 7, hidden: 4096 };
+/** All 16 convs, 1/4 width (1/8 in the last stages), 32 px -> 1x1 after five pools. */
+const LOCAL: VggConfig = { layers: E([16, 32, 64, 128, 128]), pooledSize: 1, hidden: 256 };
+
+/** torchvision VGG init: conv kaiming-normal fan-out (relu), bias 0; linear N(0, 0.01), bias 0. */
+export function buildVgg(ctx: BuildContext): tf.LayersModel {
+  const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
+  const { init } = ctx;
+  const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
+  let x = input;
+  let index = 0;
+  for (const layer of cfg.layers) {
+    if (layer === 'M') {
+      x = maxPool(x, 2, 2);
+      index += 1;
+    } else {
+      const spec = { filters: layer, kernel: 3, padding: 1, bias: true, weight: { kind: 'kaimingNormal', mode: 'fanOut' }, biasInit: 'zeros' } as const;
+      x = relu(conv2d(x, `features.${index}`, spec, init));
+      index += 2;
+    }
+  }
+  x = new AdaptiveAvgPool2d({ outputSize: cfg.pooledSize, name: 'avgpool' }).apply(x) as tf.SymbolicTensor;
+  x = flatten(x);
+  const fc = { kind: 'normal', std: 0.01 } as const;
+  x = dropout(relu(linear(x, 'classifier.0', cfg.hidden, init, fc, 'zeros')), 0.5);
+  x = dropout(relu(linear(x, 'classifier.3', cfg.hidden, init, fc, 'zeros')), 0.5);
+  x = linear(x, 'classifier.6', ctx.numClasses, init, fc, 'zeros');
+  return tf.model({ inputs: input, outputs: x, name: ctx.arch });
+}
