@@ -1,0 +1,21 @@
+// Default keep-thresholds per encoder kind (keep strictly above). CLIP ViT-B/32 text and MPNet are LAIONet's values;
+// GloVe's was measured on hand-labelled LAION captions (docs/glove-threshold.md).
+
+export type EncoderKind = 'glove' | 'clip' | 'sentence';
+
+export const GLOVE_ENCODER = 'glove';
+
+export const DEFAULT_THRESHOLDS: Record<EncoderKind, number> = {
+  clip: 0.82,
+  sentence: 0.58,
+  glove: 0.6,
+};
+
+export function defaultThreshold(kind: EncoderKind): number {
+  return DEFAULT_THRESHOLDS[kind];
+}
+
+/** True when a candidate with this similarity is kept at this threshold (strictly above, as in LAIONet). */
+export function isKept(similarity: number, threshold: number): boolean {
+  return similarity > threshold;
+}

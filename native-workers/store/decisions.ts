@@ -1,0 +1,25 @@
+// Manual curation decisions (accept/reject a candidate for a class); they override the threshold.
+import type { Db } from './workspace.ts';
+import { nowIso } from './workspace.ts';
+
+export type Decision = 'accept' | 'reject';
+
+export function setDecision(db: Db, sampleId: number, wnid: string, decision: Decision | null): void {
+  if (decision == null) db.prepare(`DELETE FROM decisions WHERE sample_id = ? AND wnid = ?`).run(sampleId, wnid);
+  else {
+    db.prepare(
+      `INSERT INTO decisions (sample_id, wnid, decision, decided_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(sample_id, wnid) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at`,
+    ).run(sampleId, wnid, decision, nowIso());
+  }
+}
+
+/** Every decision with the candidate's similarity under an encoder (null when it has none). */
+export function decisionsWithSimilarity(db: Db, encoder: string): { sampleId: number; wnid: string; decision: Decision; similarity: number | null }[] {
+  return db
+    .prepare(
+      `SELECT d.sample_id sampleId, d.wnid, d.decision, t.similarity FROM decisions d
+       LEFT JOIN text_similarities t ON t.sample_id = d.sample_id AND t.encoder = ? AND t.wnid = d.wnid`,
+    )
+    .all(encoder) as { sampleId: number; wnid: string; decision: Decision; similarity: number | null }[];
+}
