@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { register as workspace } from './workspace.ts';
 import { register as jobs } from './jobs.ts';
 import { register as serve } from './serve.ts';
+import { register as dataset } from './dataset.ts';
+import { register as flags } from './flags.ts';
+import { register as candidates } from './candidates.ts';
 
 export function registerAll(program: Command): void {
-  for (const register of [workspace, jobs, serve]) register(program);
+  for (const register of [workspace, jobs, serve, dataset, flags, candidates]) register(program);
 }

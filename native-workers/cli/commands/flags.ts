@@ -1,0 +1,61 @@
+// `imagenot nsfw WS` and `imagenot ocr WS`: the flag jobs (they mark candidates; nothing is deleted).
+import type { Command } from 'commander';
+import { publicJob } from '../../store/jobs.ts';
+import { CommandFailed, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+
+async function runFlagJob(dir: string, kind: string, params: Record<string, unknown>, json: boolean | undefined, describe: (r: any) => string) {
+  await withWorkspace(dir, async (ws) => {
+    const out = await runJobsToEnd(ws, [{ kind, params }], { quiet: json });
+    const job = out.jobs[0];
+    if (json) printJson(publicJob(job));
+    if (job.state !== 'succeeded') throw new CommandFailed(`${kind} failed: ${job.error ?? job.state} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
+    if (!json) process.stdout.write(describe(job.result) + '\n');
+    if (!out.ok) process.exitCode = EXIT_FAILED;
+  });
+}
+
+function parseScope(scope: string): string {
+  if (!['candidates', 'kept'].includes(scope)) throw new UsageError(`--scope must be candidates or kept, got '${scope}'`);
+  return scope;
+}
+
+export function register(program: Command): void {
+  program
+    .command('nsfw')
+    .description(
+      'flag NSFW candidates: the metadata rule (NSFW column must be one of --allow, default UNLIKELY) and nsfwjs\'s ' +
+        'bundled classifier (score = P(porn) + P(hentai) + P(sexy), flagged when >= --threshold); nothing is deleted',
+    )
+    .argument('<ws>', 'workspace folder')
+    .option('--allow <values>', 'allowed values of the NSFW metadata column, comma-separated (saved as the workspace rule)')
+    .option('--meta-only', 'apply only the metadata rule (no classifier)')
+    .option('--threshold <p>', 'classifier score at or above which a candidate is flagged', parseFloatOption('--threshold'), 0.5)
+    .option('--scope <s>', 'candidates (every matched image) | kept (only those above the current text threshold)', 'candidates')
+    .option('--backend <b>', 'TensorFlow.js backend: cpu|wasm', 'cpu')
+    .option('--batch <n>', 'images per committed batch', parseIntOption('--batch'), 16)
+    .option('--json', 'print the job as JSON')
+    .action(async (dir: string, o: { allow?: string; metaOnly?: boolean; threshold: number; scope: string; backend: string; batch: number; json?: boolean }) => {
+      if (o.threshold < 0 || o.threshold > 1) throw new UsageError('--threshold must be within [0, 1]');
+      if (!['cpu', 'wasm'].includes(o.backend)) throw new UsageError(`--backend must be cpu or wasm, got '${o.backend}'`);
+      const allowed = o.allow?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (o.allow != null && !allowed!.length) throw new UsageError('--allow needs at least one value');
+      const params = { allowed, metaOnly: !!o.metaOnly, threshold: o.threshold, scope: parseScope(o.scope), backend: o.backend, batch: o.batch };
+      await runFlagJob(dir, 'nsfw', params, o.json, (r) =>
+        [
+          `metadata rule: ${r.meta.checked} samples with an NSFW value, ${r.meta.flagged} flagged`,
+          r.classifier ? `classifier (${r.classifier.model}, tfjs-${r.classifier.backend}): ${r.classifier.checked} candidates scored, ${r.classifier.flagged} flagged at >= ${r.classifier.threshold}` : 'classifier: not run (--meta-only)',
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('ocr')
+    .description("flag candidates whose image's own text (tesseract.js, bundled English data) contains the class name; the selection then excludes them")
+    .argument('<ws>', 'workspace folder')
+    .option('--scope <s>', 'candidates (every matched image) | kept (only those above the current text threshold)', 'candidates')
+    .option('--batch <n>', 'images per committed batch', parseIntOption('--batch'), 16)
+    .option('--json', 'print the job as JSON')
+    .action(async (dir: string, o: { scope: string; batch: number; json?: boolean }) => {
+      await runFlagJob(dir, 'ocr', { scope: parseScope(o.scope), batch: o.batch }, o.json, (r) => `ocr: ${r.checked} candidates read, ${r.flagged} show their class name`);
+    });
+}
