@@ -3,9 +3,11 @@
 import type { z } from 'zod';
 import type { ChannelDef } from './channel.ts';
 import { jobChannels, jobEvents } from './channels/jobs.ts';
+import { datasetChannels } from './channels/dataset.ts';
 
 export const channels = {
   ...jobChannels,
+  ...datasetChannels,
 } satisfies Record<string, ChannelDef>;
 
 export const events = {

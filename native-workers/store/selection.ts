@@ -2,22 +2,8 @@
 // chosen classes and train/test split it writes (selections, selection_classes, splits).
 import type { Db } from './workspace.ts';
 import { nowIso } from './workspace.ts';
-import { getMeta } from './meta.ts';
 import type { FlagKind } from './flags.ts';
 import type { SelectionCandidate, SelectionResult } from '../core/selection/select.ts';
-
-/**
- * The CLIP model whose image–caption similarities rank classes: meta 'image_encoder' if set (C1's clipscore job),
- * else the encoder with the most rows in image_similarities; null when there are none.
- */
-export function currentImageEncoder(db: Db): string | null {
-  const fromMeta = getMeta(db, 'image_encoder');
-  if (fromMeta) return fromMeta;
-  const r = db
-    .prepare(`SELECT encoder FROM image_similarities GROUP BY encoder ORDER BY COUNT(*) DESC, encoder LIMIT 1`)
-    .get() as { encoder: string } | undefined;
-  return r?.encoder ?? null;
-}
 
 /** Flag kinds with at least one row (a job or rule has run). */
 export function flagKindsPresent(db: Db): FlagKind[] {

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { defineWorker } from '../jobs/worker-context.ts';
 import { currentTextFilter } from '../store/meta.ts';
 import { FLAG_KINDS, nsfwMetaAllowed, refreshNsfwMetaFlags } from '../store/flags.ts';
-import { currentImageEncoder, flagKindsPresent, loadSelectionCandidates, saveSelection } from '../store/selection.ts';
+import { flagKindsPresent, loadSelectionCandidates, saveSelection } from '../store/selection.ts';
+import { currentImageEncoder } from '../store/image-similarities.ts';
 import { selectDataset } from '../core/selection/select.ts';
 
 export const SelectParams = z.object({

@@ -3,6 +3,7 @@ import type { ChannelName, RequestOf, ResponseOf } from '../contract.ts';
 import type { Workspace } from '../../store/workspace.ts';
 import type { JobRunner } from '../../jobs/runner.ts';
 import { jobHandlers } from './jobs.ts';
+import { datasetHandlers } from './dataset.ts';
 
 export interface ApiContext {
   ws: Workspace;
@@ -14,5 +15,6 @@ export type Handlers = { [C in ChannelName]: (req: RequestOf<C>) => Promise<Resp
 export function createHandlers(ctx: ApiContext): Handlers {
   return {
     ...jobHandlers(ctx),
+    ...datasetHandlers(ctx),
   };
 }

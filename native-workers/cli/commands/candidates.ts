@@ -4,7 +4,7 @@ import { extname, resolve } from 'node:path';
 import { iterateCandidates, type CandidateRow } from '../../store/candidates.ts';
 import { refreshNsfwMetaFlags, flagCount } from '../../store/flags.ts';
 import { currentTextFilter } from '../../store/meta.ts';
-import { currentImageEncoder } from '../../store/selection.ts';
+import { currentImageEncoder } from '../../store/image-similarities.ts';
 import { isKept } from '../../core/selection/kept.ts';
 import { CsvWriter } from '../../io/dataset/csv.ts';
 import { writeParquetFile, type ParquetColumnType } from '../../io/dataset/parquet.ts';
