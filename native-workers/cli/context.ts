@@ -48,7 +48,7 @@ export function parseFloatOption(name: string) {
 }
 
 /** Progress display: a redrawn bar on a terminal, one line a second otherwise (logs, CI). */
-class ProgressPrinter {
+export class ProgressPrinter {
   private lastLine = 0;
   private readonly tty = process.stderr.isTTY === true;
   constructor(private readonly quiet: boolean) {}

@@ -11,6 +11,7 @@ export const workerModules: Record<string, Loader> = {
   ocr: () => import('./ocr.ts'),
   select: () => import('./select.ts'),
   export: () => import('./export.ts'),
+  demo: () => import('./demo.ts'),
 };
 
 export async function loadWorker(kind: string): Promise<WorkerDefinition<any>> {

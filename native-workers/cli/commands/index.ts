@@ -6,7 +6,8 @@ import { register as serve } from './serve.ts';
 import { register as dataset } from './dataset.ts';
 import { register as flags } from './flags.ts';
 import { register as candidates } from './candidates.ts';
+import { register as demo } from './demo.ts';
 
 export function registerAll(program: Command): void {
-  for (const register of [workspace, jobs, serve, dataset, flags, candidates]) register(program);
+  for (const register of [workspace, jobs, serve, dataset, flags, candidates, demo]) register(program);
 }

