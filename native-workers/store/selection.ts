@@ -3,6 +3,8 @@
 import type { Db } from './workspace.ts';
 import { nowIso } from './workspace.ts';
 import type { FlagKind } from './flags.ts';
+// Re-exported for callers that look for it next to the selection (the CLIP model that ranks classes).
+export { currentImageEncoder } from './image-similarities.ts';
 import type { SelectionCandidate, SelectionResult } from '../core/selection/select.ts';
 
 /** Flag kinds with at least one row (a job or rule has run). */
