@@ -4,10 +4,12 @@ import type { z } from 'zod';
 import type { ChannelDef } from './channel.ts';
 import { jobChannels, jobEvents } from './channels/jobs.ts';
 import { datasetChannels } from './channels/dataset.ts';
+import { curationChannels } from './channels/curation.ts';
 
 export const channels = {
   ...jobChannels,
   ...datasetChannels,
+  ...curationChannels,
 } satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -4,6 +4,7 @@ import type { Workspace } from '../../store/workspace.ts';
 import type { JobRunner } from '../../jobs/runner.ts';
 import { jobHandlers } from './jobs.ts';
 import { datasetHandlers } from './dataset.ts';
+import { curationHandlers } from './curation.ts';
 
 export interface ApiContext {
   ws: Workspace;
@@ -16,5 +17,6 @@ export function createHandlers(ctx: ApiContext): Handlers {
   return {
     ...jobHandlers(ctx),
     ...datasetHandlers(ctx),
+    ...curationHandlers(ctx),
   };
 }
