@@ -6,25 +6,28 @@ import { architectureInfo } from './recipes.ts';
 import type { ArchName, BuildOptions } from './types.ts';
 import { buildAlexNet } from './alexnet.ts';
 import { buildVgg } from './vgg.ts';
+import { buildInceptionV3 } from './inception.ts';
+import { buildResNet } from './resnet.ts';
+import { buildDenseNet } from './densenet.ts';
+import { buildMobileNetV3 } from './mobilenetv3.ts';
+import { buildEfficientNetV2 } from './efficientnetv2.ts';
+import { buildViT } from './vit.ts';
+import { buildConvNeXt } from './convnext.ts';
 
 export { ARCHITECTURES, architectureInfo, isArchName } from './recipes.ts';
 export { ARCH_NAMES } from './types.ts';
 export type { ArchName, ArchitectureInfo, BuildOptions, LocalSettings, Profile, TrainingRecipe, LrSchedule } from './types.ts';
 
-const notYet = (arch: string) => (): tf.LayersModel => {
-  throw new Error(`${arch}: not implemented yet`);
-};
-
 const BUILDERS: Record<ArchName, (ctx: BuildContext) => tf.LayersModel> = {
   alexnet: buildAlexNet,
   vgg19: buildVgg,
-  inception_v3: notYet('inception_v3'),
-  resnet152: notYet('resnet152'),
-  densenet161: notYet('densenet161'),
-  mobilenet_v3_large: notYet('mobilenet_v3_large'),
-  efficientnet_v2_s: notYet('efficientnet_v2_s'),
-  vit_b_16: notYet('vit_b_16'),
-  convnext_tiny: notYet('convnext_tiny'),
+  inception_v3: buildInceptionV3,
+  resnet152: buildResNet,
+  densenet161: buildDenseNet,
+  mobilenet_v3_large: buildMobileNetV3,
+  efficientnet_v2_s: buildEfficientNetV2,
+  vit_b_16: buildViT,
+  convnext_tiny: buildConvNeXt,
 };
 
 function context(arch: string, opts: BuildOptions, zeros: boolean): BuildContext {

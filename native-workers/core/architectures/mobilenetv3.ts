@@ -1,0 +1,75 @@
+// MobileNetV3-Large as torchvision defines it (inverted residuals, squeeze-excite with hard-sigmoid, hard-swish),
+// and its local scale (width 0.5, stride-1 stem for 32 px).
+import * as tf from '@tensorflow/tfjs';
+import type { BuildContext } from './context.ts';
+import { activation, add, convBnAct, dropout, globalAvgPool, linear, makeDivisible, SqueezeExcite, type ActivationName, type Init } from './layers.ts';
+
+/** torchvision's InvertedResidualConfig row: input, kernel, expanded, output, SE, activation, stride. */
+type Row = [number, number, number, number, boolean, 'RE' | 'HS', number];
+
+const LARGE: Row[] = [
+  [16, 3, 16, 16, false, 'RE', 1],
+  [16, 3, 64, 24, false, 'RE', 2],
+  [24, 3, 72, 24, false, 'RE', 1],
+  [24, 5, 72, 40, true, 'RE', 2],
+  [40, 5, 120, 40, true, 'RE', 1],
+  [40, 5, 120, 40, true, 'RE', 1],
+  [40, 3, 240, 80, false, 'HS', 2],
+  [80, 3, 200, 80, false, 'HS', 1],
+  [80, 3, 184, 80, false, 'HS', 1],
+  [80, 3, 184, 80, false, 'HS', 1],
+  [80, 3, 480, 112, true, 'HS', 1],
+  [112, 3, 672, 112, true, 'HS', 1],
+  [112, 5, 672, 160, true, 'HS', 2],
+  [160, 5, 960, 160, true, 'HS', 1],
+  [160, 5, 960, 160, true, 'HS', 1],
+];
+
+interface MobileNetV3Config {
+  widthMult: number;
+  stemStride: number;
+}
+
+const PAPER: MobileNetV3Config = { widthMult: 1, stemStride: 2 };
+const LOCAL: MobileNetV3Config = { widthMult: 0.5, stemStride: 1 };
+
+/** torchvision MobileNetV3 init: conv kaiming-normal fan-out, bias 0; BN 1/0; linear N(0, 0.01), bias 0. */
+const kaiming = { kind: 'kaimingNormal', mode: 'fanOut' } as const;
+const BN = { eps: 0.001, momentum: 0.01 };
+
+function invertedResidual(x: tf.SymbolicTensor, name: string, row: Row, width: (c: number) => number, init: Init): tf.SymbolicTensor {
+  const [, kernel, expandedRaw, outRaw, useSe, actName, stride] = row;
+  const act: ActivationName = actName === 'HS' ? 'hardswish' : 'relu';
+  const inChannels = x.shape[3]!;
+  const expanded = width(expandedRaw);
+  const out = width(outRaw);
+  let y = x;
+  let j = 0;
+  if (expanded !== inChannels) y = convBnAct(y, `${name}.block.${j++}`, { filters: expanded, kernel: 1, weight: kaiming }, act, init, BN);
+  y = convBnAct(y, `${name}.block.${j++}`, { filters: expanded, kernel, stride, padding: (kernel - 1) / 2, depthwise: true, weight: kaiming }, act, init, BN);
+  if (useSe) {
+    const se = new SqueezeExcite({ name: `${name}.block.${j++}`, squeeze: makeDivisible(Math.floor(expanded / 4), 8), activation: 'relu', gate: 'hardsigmoid', seed: init.layerSeed() });
+    y = se.apply(y) as tf.SymbolicTensor;
+  }
+  y = convBnAct(y, `${name}.block.${j}`, { filters: out, kernel: 1, weight: kaiming }, 'linear', init, BN);
+  return stride === 1 && inChannels === out ? add([x, y]) : y;
+}
+
+export function buildMobileNetV3(ctx: BuildContext): tf.LayersModel {
+  const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
+  const { init } = ctx;
+  const width = (c: number) => makeDivisible(c * cfg.widthMult, 8);
+  const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
+  let x = convBnAct(input, 'features.0', { filters: width(LARGE[0][0]), kernel: 3, stride: cfg.stemStride, padding: 1, weight: kaiming }, 'hardswish', init, BN);
+  LARGE.forEach((row, i) => {
+    x = invertedResidual(x, `features.${i + 1}`, row, width, init);
+  });
+  const lastConv = 6 * x.shape[3]!;
+  x = convBnAct(x, `features.${LARGE.length + 1}`, { filters: lastConv, kernel: 1, weight: kaiming }, 'hardswish', init, BN);
+  x = globalAvgPool(x);
+  const fc = { kind: 'normal', std: 0.01 } as const;
+  x = linear(x, 'classifier.0', width(1280), init, fc, 'zeros');
+  x = dropout(activation(x, 'hardswish'), 0.2);
+  x = linear(x, 'classifier.3', ctx.numClasses, init, fc, 'zeros');
+  return tf.model({ inputs: input, outputs: x, name: ctx.arch });
+}

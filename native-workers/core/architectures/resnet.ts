@@ -1,0 +1,56 @@
+// ResNet-152 (bottleneck blocks [3, 8, 36, 3], stride on the 3x3 conv: "ResNet v1.5") as torchvision defines it,
+// and its local scale.
+import * as tf from '@tensorflow/tfjs';
+import type { BuildContext } from './context.ts';
+import { add, batchNorm, conv2d, globalAvgPool, linear, maxPool, relu, type Init } from './layers.ts';
+
+interface ResNetConfig {
+  blocks: [number, number, number, number];
+  /** Planes of the first stage (64 in torchvision); stages double it; bottleneck output = 4 x planes. */
+  baseWidth: number;
+  /** torchvision stem: 7x7 stride-2 conv + 3x3 stride-2 max pool. Small images: 3x3 stride-1 conv, no pool. */
+  stem: 'imagenet' | 'small';
+}
+
+const PAPER: ResNetConfig = { blocks: [3, 8, 36, 3], baseWidth: 64, stem: 'imagenet' };
+const LOCAL: ResNetConfig = { blocks: [2, 2, 2, 2], baseWidth: 16, stem: 'small' };
+const EXPANSION = 4;
+
+const kaiming = { kind: 'kaimingNormal', mode: 'fanOut' } as const;
+
+function convBn(x: tf.SymbolicTensor, name: string, bn: string, filters: number, kernel: number, stride: number, init: Init): tf.SymbolicTensor {
+  const y = conv2d(x, name, { filters, kernel, stride, padding: (kernel - 1) / 2, weight: kaiming }, init);
+  return batchNorm(y, bn, init);
+}
+
+function bottleneck(x: tf.SymbolicTensor, name: string, planes: number, stride: number, init: Init): tf.SymbolicTensor {
+  const inChannels = x.shape[3]!;
+  let y = relu(convBn(x, `${name}.conv1`, `${name}.bn1`, planes, 1, 1, init));
+  y = relu(convBn(y, `${name}.conv2`, `${name}.bn2`, planes, 3, stride, init));
+  y = convBn(y, `${name}.conv3`, `${name}.bn3`, planes * EXPANSION, 1, 1, init);
+  const shortcut =
+    stride !== 1 || inChannels !== planes * EXPANSION
+      ? convBn(x, `${name}.downsample.0`, `${name}.downsample.1`, planes * EXPANSION, 1, stride, init)
+      : x;
+  return relu(add([y, shortcut]));
+}
+
+/** torchvision ResNet init: conv kaiming-normal fan-out, BN 1/0 (zero_init_residual=False), fc torch default. */
+export function buildResNet(ctx: BuildContext): tf.LayersModel {
+  const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
+  const { init } = ctx;
+  const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
+  let x: tf.SymbolicTensor;
+  if (cfg.stem === 'imagenet') {
+    x = relu(batchNorm(conv2d(input, 'conv1', { filters: cfg.baseWidth, kernel: 7, stride: 2, padding: 3, weight: kaiming }, init), 'bn1', init));
+    x = maxPool(x, 3, 2, 1);
+  } else {
+    x = relu(batchNorm(conv2d(input, 'conv1', { filters: cfg.baseWidth, kernel: 3, stride: 1, padding: 1, weight: kaiming }, init), 'bn1', init));
+  }
+  cfg.blocks.forEach((count, stage) => {
+    const planes = cfg.baseWidth * 2 ** stage;
+    for (let i = 0; i < count; i++) x = bottleneck(x, `layer${stage + 1}.${i}`, planes, i === 0 && stage > 0 ? 2 : 1, init);
+  });
+  x = linear(globalAvgPool(x), 'fc', ctx.numClasses, init, { kind: 'torchDefault' });
+  return tf.model({ inputs: input, outputs: x, name: ctx.arch });
+}
