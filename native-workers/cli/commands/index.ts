@@ -7,7 +7,9 @@ import { register as dataset } from './dataset.ts';
 import { register as flags } from './flags.ts';
 import { register as candidates } from './candidates.ts';
 import { register as demo } from './demo.ts';
+import { register as models } from './models.ts';
+import { register as filter } from './filter.ts';
 
 export function registerAll(program: Command): void {
-  for (const register of [workspace, jobs, serve, dataset, flags, candidates, demo]) register(program);
+  for (const register of [workspace, jobs, serve, dataset, flags, candidates, demo, models, filter]) register(program);
 }
