@@ -1,0 +1,57 @@
+// Small shared pieces: empty states that say what to do next, error boxes that show the cause, progress bars.
+import type { ReactNode } from 'react';
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty" role="status">
+      <div className="empty-title">{title}</div>
+      {children && <div className="empty-body">{children}</div>}
+    </div>
+  );
+}
+
+export function ErrorBox({ error, what }: { error: string | null | undefined; what?: string }) {
+  if (!error) return null;
+  return (
+    <div className="error-box" role="alert">
+      <strong>{what ?? 'Something went wrong'}</strong>
+      <span>{error}</span>
+    </div>
+  );
+}
+
+export function ProgressBar({ done, total, state }: { done: number; total: number | null; state?: string }) {
+  const pct = total ? Math.min(100, (100 * done) / total) : null;
+  return (
+    <div className={`progress ${state ?? ''} ${pct == null ? 'indeterminate' : ''}`} role="progressbar" aria-valuenow={pct ?? undefined} aria-valuemin={0} aria-valuemax={100}>
+      <div className="progress-fill" style={{ width: pct == null ? '30%' : `${pct}%` }} />
+    </div>
+  );
+}
+
+export function Panel({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <section className={`panel ${className ?? ''}`}>
+      {(title || actions) && (
+        <header className="panel-head">
+          {title && <h2>{title}</h2>}
+          {actions && <div className="panel-actions">{actions}</div>}
+        </header>
+      )}
+      <div className="panel-body">{children}</div>
+    </section>
+  );
+}
+
+export function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: string }) {
+  return (
+    <div className="stat" title={hint}>
+      <div className="stat-value">{value}</div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}
+
+export const fmtInt = (n: number | null | undefined) => (n == null ? '–' : n.toLocaleString('en-US'));
+export const fmt = (n: number | null | undefined, digits = 3) => (n == null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
+export const fmtPct = (n: number | null | undefined, digits = 1) => (n == null ? '–' : `${n.toFixed(digits)}%`);
