@@ -29,3 +29,8 @@ export function countRejections(db: Db, jobId?: number): number {
     : db.prepare(`SELECT COUNT(*) n FROM rejections`).get()) as { n: number };
   return r.n;
 }
+
+/** A rejection seen again by a later job (same source, item, reason) is attributed to that job, so it reports it too. */
+export function reassignRejection(db: Db, r: Rejection & { jobId: number }): void {
+  db.prepare(`UPDATE rejections SET job_id = ?, at = ? WHERE source = ? AND item = ? AND reason = ?`).run(r.jobId, nowIso(), r.source, r.item, r.reason);
+}

@@ -5,6 +5,8 @@ type Loader = () => Promise<{ default: WorkerDefinition<any> }>;
 
 export const workerModules: Record<string, Loader> = {
   selftest: () => import('./selftest.ts'),
+  ingest: () => import('./ingest.ts'),
+  fetch: () => import('./fetch.ts'),
   filter: () => import('./filter.ts'),
   clipscore: () => import('./clipscore.ts'),
   nsfw: () => import('./nsfw.ts'),

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { register as workspace } from './workspace.ts';
 import { register as jobs } from './jobs.ts';
+import { register as ingest } from './ingest.ts';
 import { register as serve } from './serve.ts';
 import { register as dataset } from './dataset.ts';
 import { register as flags } from './flags.ts';
@@ -11,5 +12,5 @@ import { register as models } from './models.ts';
 import { register as filter } from './filter.ts';
 
 export function registerAll(program: Command): void {
-  for (const register of [workspace, jobs, serve, dataset, flags, candidates, demo, models, filter]) register(program);
+  for (const register of [workspace, jobs, ingest, serve, dataset, flags, candidates, demo, models, filter]) register(program);
 }

@@ -1,0 +1,140 @@
+// `imagenot ingest WS PATH...` and `imagenot fetch WS`: bring metadata, shards and images into a workspace, then
+// download the images that only have a URL. Both are jobs (resumable with `imagenot jobs resume`).
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { publicJob } from '../../store/jobs.ts';
+import { fetchStatusCounts } from '../../store/samples.ts';
+import type { IngestResult } from '../../workers/ingest.ts';
+import type { FetchJobResult } from '../../workers/fetch.ts';
+import { CommandFailed, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+
+function positive(name: string, min = 1) {
+  const parse = parseIntOption(name);
+  return (v: string) => {
+    const n = parse(v);
+    if (n < min) throw new UsageError(`${name} must be at least ${min}, got ${n}`);
+    return n;
+  };
+}
+
+function describeIngest(r: IngestResult): string {
+  const lines = r.inputs.map((i) => {
+    const what =
+      i.outcome === 'already'
+        ? 'already ingested, nothing added'
+        : i.outcome === 'rejected'
+          ? `rejected: ${i.error}`
+          : `${i.samples} sample(s) added${i.rejected ? `, ${i.rejected} rejected` : ''}${i.replacedUtf8 ? `, ${i.replacedUtf8} invalid UTF-8 sequence(s) replaced` : ''}${i.error ? ` (stopped early: ${i.error})` : ''}`;
+    return `  ${i.path} [${i.kind}]: ${what}`;
+  });
+  return [`ingested ${r.inputs.length} input(s): ${r.samplesAdded} sample(s) added, ${r.rejected} item(s) rejected`, ...lines].join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('ingest')
+    .description(
+      'add samples from LAION metadata (parquet/csv/tsv/jsonl, optionally .gz), img2dataset output (webdataset tars with ' +
+        'their .parquet status files, or the files layout), single .tar files and image folders (same-name .txt captions, ' +
+        'COCO captions_*.json); the same content twice adds nothing; exits 1 when anything was rejected',
+    )
+    .argument('<ws>', 'workspace folder')
+    .argument('<paths...>', 'files or folders to ingest')
+    .option('--caption-col <name>', 'caption column of metadata files', 'TEXT')
+    .option('--url-col <name>', 'URL column of metadata files', 'URL')
+    .option('--max-side <px>', 'longest side of stored images', positive('--max-side', 16), 512)
+    .option('--thumb-side <px>', 'longest side of thumbnails', positive('--thumb-side', 16), 256)
+    .option('--keep-original', 'also keep the original image bytes under media/originals')
+    .option('--max-megapixels <n>', 'refuse images above this many megapixels (decompression bombs)', parseFloatOption('--max-megapixels'), 89.478485)
+    .option('--json', 'print the job and its result as JSON')
+    .action(
+      async (
+        dir: string,
+        paths: string[],
+        o: { captionCol: string; urlCol: string; maxSide: number; thumbSide: number; keepOriginal?: boolean; maxMegapixels: number; json?: boolean },
+      ) => {
+        if (!(o.maxMegapixels > 0)) throw new UsageError('--max-megapixels must be positive');
+        const params = {
+          paths: paths.map((p) => resolve(p)),
+          captionCol: o.captionCol,
+          urlCol: o.urlCol,
+          maxSide: o.maxSide,
+          thumbSide: o.thumbSide,
+          keepOriginal: !!o.keepOriginal,
+          maxPixels: Math.round(o.maxMegapixels * 1e6),
+        };
+        await withWorkspace(dir, async (ws) => {
+          const out = await runJobsToEnd(ws, [{ kind: 'ingest', params }], { quiet: o.json });
+          const job = out.jobs[0];
+          if (o.json) printJson(publicJob(job));
+          if (job.state !== 'succeeded') throw new CommandFailed(`ingest ${job.state}: ${job.error ?? ''} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
+          if (!o.json) process.stdout.write(describeIngest(job.result as IngestResult) + '\n');
+          if (!out.ok) process.exitCode = EXIT_FAILED;
+        });
+      },
+    );
+
+  program
+    .command('fetch')
+    .description(
+      'download images for samples with a URL and no image: bounded redirects, timeouts, retries with backoff, a per-host ' +
+        "limit, content-type and size limits, X-Robots-Tag noai/noimageai honoured; per-sample status in `status --json` " +
+        '(ok, http_error, timeout, not_image, too_large, opted_out, interrupted); killed and resumed it requests no URL twice',
+    )
+    .argument('<ws>', 'workspace folder')
+    .option('--concurrency <n>', 'downloads in flight', positive('--concurrency'), 16)
+    .option('--per-host <n>', 'downloads in flight per host', positive('--per-host'), 4)
+    .option('--timeout <s>', 'seconds per attempt (connect + body)', parseFloatOption('--timeout'), 10)
+    .option('--retries <n>', 'retries after a timeout, network error, 5xx or 429', positive('--retries', 0), 2)
+    .option('--max-side <px>', 'longest side of stored images', positive('--max-side', 16), 512)
+    .option('--max-bytes <n>', 'refuse downloads above this size', positive('--max-bytes'), 20 * 1024 * 1024)
+    .option('--keep-original', 'also keep the original image bytes under media/originals')
+    .option('--retry-failed', 'request again samples that ended http_error, timeout or interrupted')
+    .option('--limit <n>', 'stop after this many downloads', positive('--limit'))
+    .option('--json', 'print the job and its result as JSON')
+    .action(
+      async (
+        dir: string,
+        o: {
+          concurrency: number;
+          perHost: number;
+          timeout: number;
+          retries: number;
+          maxSide: number;
+          maxBytes: number;
+          keepOriginal?: boolean;
+          retryFailed?: boolean;
+          limit?: number;
+          json?: boolean;
+        },
+      ) => {
+        if (!(o.timeout > 0)) throw new UsageError('--timeout must be positive');
+        const params = {
+          concurrency: o.concurrency,
+          perHost: o.perHost,
+          timeoutS: o.timeout,
+          retries: o.retries,
+          maxSide: o.maxSide,
+          maxBytes: o.maxBytes,
+          keepOriginal: !!o.keepOriginal,
+          retryFailed: !!o.retryFailed,
+          limit: o.limit,
+        };
+        await withWorkspace(dir, async (ws) => {
+          const out = await runJobsToEnd(ws, [{ kind: 'fetch', params }], { quiet: o.json });
+          const job = out.jobs[0];
+          if (o.json) printJson(publicJob(job));
+          if (job.state !== 'succeeded') throw new CommandFailed(`fetch ${job.state}: ${job.error ?? ''} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
+          if (!o.json) {
+            const r = job.result as FetchJobResult;
+            const all = fetchStatusCounts(ws.db);
+            process.stdout.write(
+              `fetched ${r.attempted} URL(s) now: ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to do'}\n` +
+                `workspace totals: ${Object.entries(all).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}\n`,
+            );
+          }
+          if (!out.ok) process.exitCode = EXIT_FAILED;
+        });
+      },
+    );
+}

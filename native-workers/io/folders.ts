@@ -1,0 +1,144 @@
+// Walking input folders: plain image folders with same-name `.txt` captions, img2dataset output (webdataset `*.tar`
+// shards or the "files" layout `00000/000000000.jpg|.txt|.json`, each with a per-shard `.parquet` status file) and
+// COCO caption files (`captions_*.json`). Symbolic links to folders are not followed (no cycles, no escapes).
+import { readdirSync, statSync, readFileSync, createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, join, relative, sep } from 'node:path';
+import { isImageName } from './images.ts';
+
+export interface FolderFile {
+  /** Path relative to the folder, with '/' separators. */
+  rel: string;
+  abs: string;
+  size: number;
+}
+
+/** Every regular file below `root`, sorted by relative path (a stable order for row numbers). */
+export function listFiles(root: string): FolderFile[] {
+  const out: FolderFile[] = [];
+  const walk = (dir: string) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const abs = join(dir, d.name);
+      if (d.isDirectory()) walk(abs);
+      else if (d.isFile() || d.isSymbolicLink()) {
+        let st;
+        try {
+          st = statSync(abs);
+        } catch {
+          continue; // dangling link
+        }
+        if (!st.isFile()) continue;
+        out.push({ rel: relative(root, abs).split(sep).join('/'), abs, size: st.size });
+      }
+    }
+  };
+  walk(root);
+  out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return out;
+}
+
+/** A sample in a folder: one image and its optional same-name caption and img2dataset `.json` sidecar. */
+export interface FolderSample {
+  image: FolderFile;
+  caption?: FolderFile;
+  json?: FolderFile;
+}
+
+function stem(rel: string): string {
+  const slash = rel.lastIndexOf('/');
+  const dot = rel.lastIndexOf('.');
+  return dot > slash ? rel.slice(0, dot) : rel;
+}
+
+/** Pair images with same-name `.txt` / `.json` files. Files that are neither are left out. */
+export function folderSamples(files: FolderFile[]): FolderSample[] {
+  const byStem = new Map<string, { caption?: FolderFile; json?: FolderFile }>();
+  for (const f of files) {
+    const lower = f.rel.toLowerCase();
+    if (lower.endsWith('.txt')) (byStem.get(stem(f.rel)) ?? byStem.set(stem(f.rel), {}).get(stem(f.rel))!).caption = f;
+    else if (lower.endsWith('.json')) (byStem.get(stem(f.rel)) ?? byStem.set(stem(f.rel), {}).get(stem(f.rel))!).json = f;
+  }
+  const out: FolderSample[] = [];
+  for (const f of files) {
+    if (!isImageName(f.rel)) continue;
+    const side = byStem.get(stem(f.rel));
+    out.push({ image: f, caption: side?.caption, json: side?.json });
+  }
+  return out;
+}
+
+/** The layout of a folder given to ingest. */
+export interface FolderPlan {
+  /** Tar shards (webdataset) and, when present, their status parquet files. */
+  shards: { tar: FolderFile; status?: FolderFile }[];
+  /** Status parquet files of the "files" layout (`00000.parquet` next to `00000/`). */
+  statusFiles: FolderFile[];
+  /** Loose images (plain folder or "files" layout). */
+  samples: FolderSample[];
+  /** COCO caption files found in the folder. */
+  cocoCaptions: FolderFile[];
+}
+
+export function planFolder(root: string): FolderPlan {
+  const files = listFiles(root);
+  const rels = new Set(files.map((f) => f.rel));
+  const dirs = new Set(files.map((f) => f.rel.split('/').slice(0, -1).join('/')).filter(Boolean));
+  const shards: FolderPlan['shards'] = [];
+  const statusFiles: FolderFile[] = [];
+  const byRel = new Map(files.map((f) => [f.rel, f]));
+  for (const f of files) {
+    if (f.rel.toLowerCase().endsWith('.tar')) {
+      const status = byRel.get(f.rel.slice(0, -4) + '.parquet');
+      shards.push({ tar: f, status });
+    } else if (f.rel.toLowerCase().endsWith('.parquet')) {
+      const s = f.rel.slice(0, -8);
+      if (!rels.has(s + '.tar') && dirs.has(s)) statusFiles.push(f);
+    }
+  }
+  const cocoCaptions = files.filter((f) => /^captions_.*\.json$/i.test(basename(f.rel)));
+  const sidecarFree = files.filter((f) => !cocoCaptions.includes(f));
+  return { shards, statusFiles, samples: folderSamples(sidecarFree), cocoCaptions };
+}
+
+/** Identity of a folder's image set: a hash of its sorted (relative path, size) listing. */
+export function folderListingHash(samples: FolderSample[], extra: FolderFile[] = []): string {
+  const h = createHash('sha256');
+  for (const s of samples) {
+    for (const f of [s.image, s.caption, s.json]) if (f) h.update(`${f.rel}\0${f.size}\n`);
+  }
+  for (const f of extra) h.update(`${f.rel}\0${f.size}\n`);
+  return h.digest('hex');
+}
+
+/** sha256 of a file's bytes, streamed. */
+export async function fileSha256(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * COCO caption files (`{images:[{id,file_name}], annotations:[{image_id,caption}]}`) as file basename -> captions in
+ * annotation order. Throws with the file name when the JSON is not in that format.
+ */
+export function readCocoCaptions(path: string): Map<string, string[]> {
+  let doc: { images?: { id: number; file_name: string }[]; annotations?: { image_id: number; caption: string }[] };
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(doc.images) || !Array.isArray(doc.annotations)) {
+    throw new Error(`${path}: not a COCO captions file (no images[] and annotations[])`);
+  }
+  const names = new Map<number, string>();
+  for (const im of doc.images) names.set(im.id, im.file_name);
+  const out = new Map<string, string[]>();
+  for (const a of doc.annotations) {
+    const name = names.get(a.image_id);
+    if (!name || typeof a.caption !== 'string') continue;
+    const list = out.get(name) ?? out.set(name, []).get(name)!;
+    list.push(a.caption.trim());
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+// What the ingest readers share: parameters, rejection recording, storing images into the workspace, metadata values.
+import { join } from 'node:path';
+import type { WorkerContext } from '../../jobs/worker-context.ts';
+import { reassignRejection } from '../../store/rejections.ts';
+import { getImage, insertImage, type ImageRow } from '../../store/images.ts';
+import { storeImage, sha256Hex, type ImageDirs, type ImageOptions } from '../../io/images.ts';
+import type { Workspace } from '../../store/workspace.ts';
+
+export interface IngestOptions {
+  captionCol: string;
+  urlCol: string;
+  image: ImageOptions;
+}
+
+/** What one input added, for the job result and the command's summary. */
+export interface InputReport {
+  path: string;
+  kind: string;
+  sourceId: number | null;
+  /** 'added' (read now), 'already' (same content ingested before), 'rejected' (unreadable). */
+  outcome: 'added' | 'already' | 'rejected';
+  samples: number;
+  rows: number;
+  rejected: number;
+  replacedUtf8: number;
+  error?: string;
+}
+
+/** Record a rejected item; one seen before (same file, item, reason) is attributed to this job again. */
+export function rejectItem(ctx: WorkerContext, source: string, item: string, reason: string): boolean {
+  if (ctx.reject(source, item, reason)) return true;
+  reassignRejection(ctx.ws.db, { jobId: ctx.jobId, source, item, reason });
+  return false;
+}
+
+export function imageDirs(ws: Workspace): ImageDirs {
+  return { media: ws.paths.media, thumbs: ws.paths.thumbs, originals: join(ws.paths.media, 'originals') };
+}
+
+/**
+ * Decode and store image bytes (or reuse the image with the same sha256). Throws ImageRejected for bad bytes.
+ * The returned row has workspace-relative paths; insert it with `insertImage` in the batch's transaction.
+ */
+export async function storeWorkspaceImage(ws: Workspace, data: Uint8Array, opts: ImageOptions): Promise<ImageRow> {
+  const sha = sha256Hex(data);
+  const known = getImage(ws.db, sha);
+  if (known) return known;
+  const s = await storeImage(data, imageDirs(ws), opts, sha);
+  return {
+    sha256: s.sha256,
+    width: s.width,
+    height: s.height,
+    format: s.format,
+    bytes: s.bytes,
+    storedPath: ws.relativePath(s.storedPath),
+    thumbPath: ws.relativePath(s.thumbPath),
+    originalPath: s.originalPath ? ws.relativePath(s.originalPath) : null,
+  };
+}
+
+export function insertImages(ws: Workspace, images: ImageRow[]): void {
+  for (const im of images) insertImage(ws.db, im);
+}
+
+/**
+ * Map over `items` with up to `parallel` calls of `fn` in flight, yielding results in input order (images decode on
+ * sharp's threads while the next bytes are read).
+ */
+export async function* orderedMap<T, R>(items: AsyncIterable<T>, fn: (item: T) => Promise<R>, parallel: number): AsyncGenerator<{ item: T; result: PromiseSettledResult<R> }> {
+  const pending: { item: T; result: Promise<PromiseSettledResult<R>> }[] = [];
+  const settle = (p: Promise<R>) => p.then((value) => ({ status: 'fulfilled' as const, value }), (reason) => ({ status: 'rejected' as const, reason }));
+  for await (const item of items) {
+    pending.push({ item, result: settle(fn(item)) });
+    if (pending.length >= parallel) {
+      const head = pending.shift()!;
+      yield { item: head.item, result: await head.result };
+    }
+  }
+  while (pending.length) {
+    const head = pending.shift()!;
+    yield { item: head.item, result: await head.result };
+  }
+}
+
+// --- metadata values -------------------------------------------------------------------------------------------
+
+export function toInt(v: unknown): number | null {
+  if (v == null || v === '') return null;
+  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  return Number.isFinite(n) ? Math.round(n) : null;
+}
+
+export function toFloat(v: unknown): number | null {
+  if (v == null || v === '') return null;
+  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function toText(v: unknown): string | null {
+  if (v == null) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
+}
+
+/** The column called `wanted`, or the one equal to it ignoring case; undefined when absent. */
+export function findColumn(columns: string[], wanted: string): string | undefined {
+  if (columns.includes(wanted)) return wanted;
+  const lower = wanted.toLowerCase();
+  return columns.find((c) => c.toLowerCase() === lower);
+}
+
+/** Metadata kept in their own sample columns (case-insensitive); everything else goes to `extra`. */
+export const KNOWN_FIELDS = {
+  width: 'WIDTH',
+  height: 'HEIGHT',
+  nsfw: 'NSFW',
+  similarity: 'similarity',
+  punsafe: 'punsafe',
+} as const;
