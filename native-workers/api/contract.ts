@@ -3,13 +3,17 @@
 import type { z } from 'zod';
 import type { ChannelDef } from './channel.ts';
 import { jobChannels, jobEvents } from './channels/jobs.ts';
+import { sourceChannels } from './channels/sources.ts';
 import { datasetChannels } from './channels/dataset.ts';
 import { curationChannels } from './channels/curation.ts';
+import { demoChannels } from './channels/demo.ts';
 
 export const channels = {
   ...jobChannels,
+  ...sourceChannels,
   ...datasetChannels,
   ...curationChannels,
+  ...demoChannels,
 } satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -3,13 +3,16 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Workspace } from '../store/workspace.ts';
-import { currentTextFilter } from '../store/meta.ts';
+import { currentTextFilter, getMetaJson } from '../store/meta.ts';
+import { countSamples } from '../store/samples.ts';
+import { listJobs } from '../store/jobs.ts';
 import { loadSelectionCandidates } from '../store/selection.ts';
 import { currentImageEncoder } from '../store/image-similarities.ts';
 import { FLAG_KINDS } from '../store/flags.ts';
 import { isKept } from '../core/selection/kept.ts';
 import { WordNet } from '../core/wordnet/wordnet.ts';
 import { FASHION_CLASSES } from '../core/demo/fashion-classes.ts';
+import type { DemoSize } from '../core/demo/plan.ts';
 
 export interface DemoPaths {
   /** The image folder the demo ingests: one PNG and one same-name .txt caption per image. */
@@ -67,4 +70,19 @@ export function keptPerClass(ws: Workspace): { wnid: string; name: string; kept:
     kept.set(c.wnid, set);
   }
   return FASHION_CLASSES.filter((c) => kept.has(c.wnid)).map((c) => ({ wnid: c.wnid, name: c.name, kept: kept.get(c.wnid)!.size }));
+}
+
+/** No samples and no jobs yet: the demo may be built here. */
+export function isEmptyWorkspace(ws: Workspace): boolean {
+  return countSamples(ws.db) === 0 && listJobs(ws.db, { limit: 1 }).length === 0;
+}
+
+export interface DemoSettings extends DemoSize {
+  seed: number;
+  classes: DemoClassRule[];
+}
+
+/** What the demo recorded when it was built here (meta 'demo'), or undefined for any other workspace. */
+export function demoSettings(ws: Workspace): DemoSettings | undefined {
+  return getMetaJson<DemoSettings>(ws.db, 'demo');
 }

@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineWorker, type WorkerContext } from '../jobs/worker-context.ts';
-import { createJob, getJob } from '../store/jobs.ts';
+import { createJob, getJob, listJobs } from '../store/jobs.ts';
+import { countSamples } from '../store/samples.ts';
 import { setMetaJson } from '../store/meta.ts';
 import { loadWorker } from './registry.ts';
 import { FASHION_CLASSES } from '../core/demo/fashion-classes.ts';
@@ -21,7 +22,7 @@ import { captionClassesFrom } from '../core/demo/wordnet-input.ts';
 import { demoSize, splitSizes, type DemoSize } from '../core/demo/plan.ts';
 import { seededShuffle, subSeed } from '../core/selection/rng.ts';
 import { readFashionMnistClass, fashionMnistPng } from '../io/demo/fashion-mnist.ts';
-import { DEMO_PATHS, demoClassRules, loadDemoWordNet, keptPerClass } from './demo-inputs.ts';
+import { DEMO_PATHS, demoClassRules, loadDemoWordNet, keptPerClass, type DemoSettings } from './demo-inputs.ts';
 
 export const DemoParams = z.object({
   phase: z.enum(['prepare', 'select', 'train']).default('prepare'),
@@ -64,6 +65,11 @@ async function queueStages(ctx: WorkerContext, p: DemoParams, stages: Queued[], 
   })();
 }
 
+/** The workspace is empty apart from this very job (it is already in the jobs table). */
+function isEmptyWorkspaceButThisJob(ctx: WorkerContext): boolean {
+  return countSamples(ctx.ws.db) === 0 && listJobs(ctx.ws.db, { limit: 2 }).every((j) => j.id === ctx.jobId);
+}
+
 /** Refuse to go on when a stage before this phase did not succeed, naming it. */
 function requireSucceeded(ctx: WorkerContext, ids: number[]): void {
   for (const id of ids) {
@@ -87,6 +93,9 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
   const done = alreadyQueued(ctx);
   if (done) return { queued: done };
   const cursor = (ctx.cursor ?? {}) as { label?: number };
+  if (cursor.label == null && !isEmptyWorkspaceButThisJob(ctx)) {
+    throw new Error('demo: this workspace already holds data or other jobs; the demo needs a new, empty workspace');
+  }
   const paths = DEMO_PATHS(ctx.ws);
   mkdirSync(paths.source, { recursive: true });
 
@@ -94,7 +103,8 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
   const wordnet = await loadDemoWordNet();
   const rules = demoClassRules(ctx.ws, wordnet);
   const classes = captionClassesFrom(wordnet, FASHION_CLASSES.map((c) => c.wnid));
-  setMetaJson(ctx.ws.db, 'demo', { ...size, seed: p.seed, classes: rules });
+  const settings: DemoSettings = { ...size, seed: p.seed, classes: rules };
+  setMetaJson(ctx.ws.db, 'demo', settings);
   writeFileSync(paths.synsets, rules.filter((r) => r.eligible).map((r) => `${r.wnid}\t${r.name}`).join('\n') + '\n');
   for (const r of rules) if (!r.eligible) ctx.log(`${r.fashionName} (${r.wnid}) is excluded by the default rules: ${r.reason}`);
 
@@ -104,16 +114,13 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
     const fc = FASHION_CLASSES[label];
     ctx.progress(label, FASHION_CLASSES.length, `writing ${size.imagesPerClass} ${fc.name} images and captions`);
     const images = readFashionMnistClass(fc.label);
-    const chosen = seededShuffle(
-      images.map((_, i) => i),
-      subSeed(p.seed, `fashion-mnist/${fc.label}`),
-    ).slice(0, size.imagesPerClass);
+    const chosen = seededShuffle(images, subSeed(p.seed, `fashion-mnist/${fc.label}`)).slice(0, size.imagesPerClass);
     const truth: string[] = [];
     for (let j = 0; j < chosen.length; j++) {
-      const index = chosen[j];
+      const { index, pixels } = chosen[j];
       const name = `fmnist-${fc.label}-${String(index).padStart(4, '0')}`;
       const g = generateCaption(classes, label, index, { seed: p.seed });
-      writeFileSync(join(paths.source, `${name}.png`), await fashionMnistPng(images[index], size.imageSide));
+      writeFileSync(join(paths.source, `${name}.png`), await fashionMnistPng(pixels, size.imageSide));
       writeFileSync(join(paths.source, `${name}.txt`), g.caption + '\n');
       truth.push([`${name}.png`, fc.label, index, fc.wnid, g.kind, g.mentions.join('|'), JSON.stringify(g.caption)].join(','));
       if (j % 50 === 0) ctx.progress(label + j / chosen.length, FASHION_CLASSES.length, `${fc.name}: ${j}/${chosen.length}`);

@@ -3,8 +3,10 @@ import type { ChannelName, RequestOf, ResponseOf } from '../contract.ts';
 import type { Workspace } from '../../store/workspace.ts';
 import type { JobRunner } from '../../jobs/runner.ts';
 import { jobHandlers } from './jobs.ts';
+import { sourceHandlers } from './sources.ts';
 import { datasetHandlers } from './dataset.ts';
 import { curationHandlers } from './curation.ts';
+import { demoHandlers } from './demo.ts';
 
 export interface ApiContext {
   ws: Workspace;
@@ -16,7 +18,9 @@ export type Handlers = { [C in ChannelName]: (req: RequestOf<C>) => Promise<Resp
 export function createHandlers(ctx: ApiContext): Handlers {
   return {
     ...jobHandlers(ctx),
+    ...sourceHandlers(ctx),
     ...datasetHandlers(ctx),
     ...curationHandlers(ctx),
+    ...demoHandlers(ctx),
   };
 }

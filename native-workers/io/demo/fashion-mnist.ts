@@ -14,16 +14,29 @@ function packageDir(): string {
   return dirname(require.resolve('fashion-mnist/package.json'));
 }
 
-/** Every image of one class (label 0..9), each 784 grey values, row-major. Parses a ~15 MB JSON file. */
-export function readFashionMnistClass(label: number): Uint8Array[] {
+export interface FashionMnistImage {
+  /** Position in the package's class file (provenance: the same index names the same image). */
+  index: number;
+  /** 784 grey values, row-major. */
+  pixels: Uint8Array;
+}
+
+/**
+ * Every image of one class (label 0..9). Parses a ~15 MB JSON file. The package's class 0 file holds two empty rows
+ * (7002 entries, 7000 images); empty rows are skipped, any other wrong length is an error.
+ */
+export function readFashionMnistClass(label: number): FashionMnistImage[] {
   if (!Number.isInteger(label) || label < 0 || label > 9) throw new Error(`Fashion-MNIST label must be 0..9, got ${label}`);
   const file = join(packageDir(), 'src', 'clothes', `${label}.json`);
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown };
   if (!Array.isArray(parsed.data)) throw new Error(`${file}: expected {"data": [...]} (has the fashion-mnist package changed?)`);
-  return parsed.data.map((row, i) => {
-    if (!Array.isArray(row) || row.length !== PIXELS) throw new Error(`${file}: image ${i} has ${Array.isArray(row) ? row.length : 'no'} pixels, expected ${PIXELS}`);
-    return Uint8Array.from(row as number[]);
+  const out: FashionMnistImage[] = [];
+  parsed.data.forEach((row, index) => {
+    if (Array.isArray(row) && row.length === 0) return;
+    if (!Array.isArray(row) || row.length !== PIXELS) throw new Error(`${file}: image ${index} has ${Array.isArray(row) ? row.length : 'no'} pixels, expected ${PIXELS}`);
+    out.push({ index, pixels: Uint8Array.from(row as number[]) });
   });
+  return out;
 }
 
 /** Encode one 28x28 image as a greyscale PNG of `side` x `side` pixels (bicubic upsampling). */
