@@ -1,0 +1,257 @@
+// The backward kernels @tensorflow/tfjs-backend-wasm lacks (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
+// DepthwiseConv2dNativeBackpropFilter), built from kernels it has (slice, matmul, depthwise conv, pad, reshape), and
+// registered for the 'wasm' backend. tfjs's own gradient functions (Conv2D_grad, DepthwiseConv2dNative_grad, the fused
+// variants) call these kernels, so training works on wasm unchanged. Proven against the cpu backend in
+// test/unit/wasm-gradients.test.ts.
+//
+// Each kernel computes with ordinary tf ops inside tf.tidy (the engine records no gradients below a kernel) and copies
+// the result into a fresh output of the backend, so the engine's reference counting sees a normal kernel output.
+import * as tf from '@tensorflow/tfjs';
+
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+type Pair = [number, number];
+
+interface WasmLike extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+const pair = (v: number | number[] | undefined, dflt = 1): Pair =>
+  v == null ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1] ?? v[0]];
+
+/**
+ * A tensor sharing the data of a kernel input. makeTensorFromTensorInfo does not count a backend reference but
+ * dispose() releases one, so we take one first: the caller's tensor stays alive.
+ */
+function wrap(info: tf.TensorInfo, backend: tf.KernelBackend): tf.Tensor {
+  backend.incRef(info.dataId);
+  return tf.engine().makeTensorFromTensorInfo(info, backend);
+}
+
+/** Copy a computed tensor into a new backend output and dispose the tensor. */
+function output(backend: WasmLike, t: tf.Tensor): tf.TensorInfo {
+  const out = backend.makeOutput(t.shape, 'float32');
+  backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }));
+  t.dispose();
+  return out;
+}
+
+/**
+ * Rows/columns of a padded input that output position o and filter tap i read: o*stride + i*dilation. This returns,
+ * for one filter tap (i, j), the [N, outH, outW, C] window of the padded input that meets the output gradient.
+ */
+function tapWindow(xPadded: tf.Tensor4D, i: number, j: number, outH: number, outW: number, s: Pair, d: Pair): tf.Tensor4D {
+  const [n, , , c] = xPadded.shape;
+  const top = i * d[0];
+  const left = j * d[1];
+  return tf.stridedSlice(
+    xPadded,
+    [0, top, left, 0],
+    [n, top + (outH - 1) * s[0] + 1, left + (outW - 1) * s[1] + 1, c],
+    [1, s[0], s[1], 1],
+  ) as tf.Tensor4D;
+}
+
+/** Zero-pad x by the forward convolution's padding, and enough at the bottom/right for every tap's window. */
+function padForTaps(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+  const { top, left } = info.padInfo;
+  const needH = (info.outHeight - 1) * info.strideHeight + (info.filterHeight - 1) * info.dilationHeight + 1;
+  const needW = (info.outWidth - 1) * info.strideWidth + (info.filterWidth - 1) * info.dilationWidth + 1;
+  const bottom = Math.max(0, needH - top - x.shape[1]);
+  const right = Math.max(0, needW - left - x.shape[2]);
+  if (!top && !left && !bottom && !right) return x;
+  return tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+}
+
+/**
+ * dW[i,j,ci,co] = sum_{n,oh,ow} xpad[n, oh*s + i*d, ow*s + j*d, ci] * dy[n,oh,ow,co]: one im2col matrix of the taps
+ * (columns grouped by tap) times dy, a single matmul. 1x1 stride-1 convolutions are a plain matmul of x and dy.
+ */
+export function conv2dBackpropFilterFromOps(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  strides: number | Pair,
+  pad: Pad,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+  dilations: number | Pair = 1,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad as never, dimRoundingMode);
+    const [kh, kw, cin, cout] = filterShape;
+    const rows = info.batchSize * info.outHeight * info.outWidth;
+    const dy2 = dy.reshape([rows, cout]);
+    const xp = padForTaps(x, info);
+    const s: Pair = [info.strideHeight, info.strideWidth];
+    const d: Pair = [info.dilationHeight, info.dilationWidth];
+    const cols: tf.Tensor2D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) cols.push(tapWindow(xp, i, j, info.outHeight, info.outWidth, s, d).reshape([rows, cin]));
+    }
+    const im2col = cols.length === 1 ? cols[0] : tf.concat(cols, 1);
+    return tf.matMul(im2col, dy2, true, false).reshape([kh, kw, cin, cout]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * dF[i,j,c,m] = sum_{n,oh,ow} xpad[n, oh*s + i*d, ow*s + j*d, c] * dy[n,oh,ow,c*M+m]: per tap, an elementwise product
+ * summed over batch and positions.
+ */
+export function depthwiseBackpropFilterFromOps(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  strides: number | Pair,
+  pad: Pad,
+  dilations: number | Pair = 1,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad as never, dimRoundingMode, true);
+    const [kh, kw, c, mult] = filterShape;
+    const xp = padForTaps(x, info);
+    const s: Pair = [info.strideHeight, info.strideWidth];
+    const d: Pair = [info.dilationHeight, info.dilationWidth];
+    const dyM = mult === 1 ? dy : dy.reshape([info.batchSize, info.outHeight, info.outWidth, c, mult]);
+    const taps: tf.Tensor[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const win = tapWindow(xp, i, j, info.outHeight, info.outWidth, s, d);
+        taps.push(mult === 1 ? tf.sum(tf.mul(win, dyM), [0, 1, 2]) : tf.sum(tf.mul(win.expandDims(4), dyM), [0, 1, 2]));
+      }
+    }
+    return tf.stack(taps).reshape([kh, kw, c, mult]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * dx of a depthwise convolution: spread dy back onto the input grid (zeros between rows/columns for stride > 1),
+ * pad it so that each input position sees every tap, then a stride-1 depthwise correlation with the flipped filter
+ * (dilated like the forward one); with a channel multiplier the M outputs of each channel are summed.
+ */
+export function depthwiseBackpropInputFromOps(
+  inputShape: [number, number, number, number],
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: number | Pair,
+  pad: Pad,
+  dilations: number | Pair = 1,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw, c, mult] = filter.shape;
+    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad as never, dimRoundingMode, true);
+    const [n, h, w] = inputShape;
+    const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+    let g: tf.Tensor4D = dy;
+    if (sh > 1 || sw > 1) {
+      // Interleave zeros: [n, oh, 1, ow, 1, C] padded to [n, oh, sh, ow, sw, C], then trimmed to (oh-1)*sh+1 rows.
+      const z = dy.reshape([n, oh, 1, ow, 1, c * mult]);
+      const spread = tf.pad(z, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]).reshape([n, oh * sh, ow * sw, c * mult]);
+      g = tf.slice(spread as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c * mult]);
+    }
+    // dx[h] = sum_i' gpad[h + i'*d] * f[kh-1-i'] with gpad = g shifted down by (kh-1)*d - padTop.
+    const shiftH = (kh - 1) * dh - info.padInfo.top;
+    const shiftW = (kw - 1) * dw - info.padInfo.left;
+    const needH = h + (kh - 1) * dh;
+    const needW = w + (kw - 1) * dw;
+    g = fitAxis(g, 1, shiftH, needH);
+    g = fitAxis(g, 2, shiftW, needW);
+    const flipped = tf.reverse(filter, [0, 1]).reshape([kh, kw, c * mult, 1]) as tf.Tensor4D;
+    const full = tf.depthwiseConv2d(g, flipped, 1, 'valid', 'NHWC', [dh, dw]);
+    if (mult === 1) return full;
+    return tf.sum(full.reshape([n, h, w, c, mult]), 4) as tf.Tensor4D;
+  });
+}
+
+/** Shift along an axis by `before` (pad with zeros, or drop rows when negative) and pad/trim to `length`. */
+function fitAxis(t: tf.Tensor4D, axis: 1 | 2, before: number, length: number): tf.Tensor4D {
+  if (before < 0) {
+    const begin = [0, 0, 0, 0];
+    begin[axis] = -before;
+    const size = [...t.shape] as number[];
+    size[axis] -= -before;
+    t = tf.slice(t, begin, size);
+    before = 0;
+  }
+  const after = length - before - t.shape[axis];
+  const pads: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+  pads[axis] = [before, Math.max(0, after)];
+  if (before || after > 0) t = tf.pad(t, pads);
+  if (after < 0) {
+    const size = [...t.shape] as number[];
+    size[axis] = length;
+    t = tf.slice(t, [0, 0, 0, 0], size);
+  }
+  return t;
+}
+
+interface ConvAttrs {
+  strides: number | Pair;
+  pad: Pad;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dilations?: number | Pair;
+  dataFormat?: 'NHWC' | 'NCHW';
+  filterShape?: [number, number, number, number];
+  inputShape?: [number, number, number, number];
+}
+
+function withInputs<T>(backend: tf.KernelBackend, infos: tf.TensorInfo[], fn: (...ts: tf.Tensor[]) => T): T {
+  const ts = infos.map((i) => wrap(i, backend));
+  try {
+    return fn(...ts);
+  } finally {
+    for (const t of ts) t.dispose();
+  }
+}
+
+export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
+  {
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as ConvAttrs;
+      if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter on wasm: only NHWC is supported');
+      return withInputs(backend as tf.KernelBackend, [inputs.x, inputs.dy], (x, dy) =>
+        output(backend as WasmLike, conv2dBackpropFilterFromOps(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape!, a.strides, a.pad, a.dimRoundingMode)),
+      );
+    },
+  },
+  {
+    kernelName: 'DepthwiseConv2dNativeBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as ConvAttrs;
+      return withInputs(backend as tf.KernelBackend, [inputs.x, inputs.dy], (x, dy) =>
+        output(
+          backend as WasmLike,
+          depthwiseBackpropFilterFromOps(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape!, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
+        ),
+      );
+    },
+  },
+  {
+    kernelName: 'DepthwiseConv2dNativeBackpropInput',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as ConvAttrs;
+      return withInputs(backend as tf.KernelBackend, [inputs.dy, inputs.filter], (dy, filter) =>
+        output(
+          backend as WasmLike,
+          depthwiseBackpropInputFromOps(a.inputShape!, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
+        ),
+      );
+    },
+  },
+];
+
+/** Register the kernels above for 'wasm' (idempotent). Returns the names that were missing and are now supplied. */
+export function registerWasmGradientKernels(): string[] {
+  const added: string[] = [];
+  for (const k of WASM_GRADIENT_KERNELS) {
+    if (tf.getKernel(k.kernelName, 'wasm')) continue;
+    tf.registerKernel(k);
+    added.push(k.kernelName);
+  }
+  return added;
+}
