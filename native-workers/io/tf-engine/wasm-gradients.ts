@@ -196,8 +196,8 @@ interface ConvAttrs {
   inputShape?: [number, number, number, number];
 }
 
-function withInputs<T>(backend: tf.KernelBackend, infos: tf.TensorInfo[], fn: (...ts: tf.Tensor[]) => T): T {
-  const ts = infos.map((i) => wrap(i, backend));
+function withInputs<T>(backend: tf.KernelBackend, infos: (tf.TensorInfo | undefined)[], fn: (...ts: tf.Tensor[]) => T): T {
+  const ts = infos.map((i) => wrap(i!, backend));
   try {
     return fn(...ts);
   } finally {
