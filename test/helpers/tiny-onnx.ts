@@ -42,6 +42,8 @@ export interface TinyTextOptions {
 export interface TinyClipOptions extends TinyTextOptions {
   /** Square input size of the vision tower (divisible by 4). */
   imageSize?: number;
+  /** Name of the text tower's output (tests of broken folders use another name). */
+  textOutput?: string;
 }
 
 function rng(seed: number): () => number {
@@ -232,13 +234,14 @@ export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyMode
     nodes.push(node('ReduceSum', ['mask3', 'axis1'], ['count'], [{ name: 'keepdims', i: 0 }]));
     nodes.push(node('Div', ['summed', 'count'], ['pooled']));
     inits.push(floatTensor('text_projection', [hidden, dim], randomMatrix(next, hidden, dim, 1)));
-    nodes.push(node('MatMul', ['pooled', 'text_projection'], ['text_embeds']));
+    const textOutput = opts.textOutput ?? 'text_embeds';
+    nodes.push(node('MatMul', ['pooled', 'text_projection'], [textOutput]));
     const graph = onnx.GraphProto.create({
       name: 'tiny_clip_text',
       node: nodes,
       initializer: inits,
       input: [valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']), valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length'])],
-      output: [valueInfo('text_embeds', FLOAT, ['batch_size', dim])],
+      output: [valueInfo(textOutput, FLOAT, ['batch_size', dim])],
     });
     writeFileSync(join(dir, 'onnx', 'text_model.onnx'), modelBytes(graph));
   }
