@@ -38,16 +38,14 @@ const nodeCommon = {
 };
 
 async function buildNode() {
-  // CLI + worker host: ESM with code splitting (the worker registry loads each job kind lazily); chunks sit in dist/
-  // next to worker-host.mjs so `new URL('./worker-host.mjs', import.meta.url)` resolves from any chunk.
+  // CLI + worker host: two self-contained ESM files side by side (the registry's lazy imports of job kinds are
+  // bundled in and still initialised lazily), so `new URL('./worker-host.mjs', import.meta.url)` finds the worker.
   await esbuild({
     ...nodeCommon,
     format: 'esm',
-    splitting: true,
     entryPoints: { cli: 'native-workers/cli/main.ts', 'worker-host': 'native-workers/jobs/worker-host.ts' },
     outdir: dist,
     outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks-[name]-[hash]',
     absWorkingDir: root,
     banner: { js: "import { createRequire as __imagenotCreateRequire } from 'node:module'; const require = __imagenotCreateRequire(import.meta.url);" },
   });
@@ -61,6 +59,8 @@ async function buildNode() {
     outExtension: { '.js': '.cjs' },
     absWorkingDir: root,
     define: { 'import.meta.url': '__imagenotDistUrl' },
+    // runner.ts uses import.meta.resolve only when running from TypeScript sources, never in this bundle.
+    logOverride: { 'empty-import-meta': 'silent' },
     banner: { js: "const __imagenotDistUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'main.cjs')).href;" },
   });
   // Preload: sandboxed preloads may require only 'electron' (and a few built-ins): one self-contained CJS file.
