@@ -34,3 +34,9 @@ export function countRejections(db: Db, jobId?: number): number {
 export function reassignRejection(db: Db, r: Rejection & { jobId: number }): void {
   db.prepare(`UPDATE rejections SET job_id = ?, at = ? WHERE source = ? AND item = ? AND reason = ?`).run(r.jobId, nowIso(), r.source, r.item, r.reason);
 }
+
+/** One page of rejections (oldest first) and how many there are in all. */
+export function pageRejections(db: Db, offset: number, limit: number): { total: number; items: Rejection[] } {
+  const items = db.prepare(`SELECT source, item, reason FROM rejections ORDER BY id LIMIT ? OFFSET ?`).all(limit, offset) as Rejection[];
+  return { total: countRejections(db), items };
+}
