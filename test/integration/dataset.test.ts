@@ -214,7 +214,7 @@ async function tarMembers(path: string): Promise<Map<string, Buffer>> {
   const extract = tarStream.extract();
   extract.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
     stream.on('end', () => {
       members.set(header.name, Buffer.concat(chunks));
       next();
