@@ -82,6 +82,9 @@ const SENSE_TEMPLATES: readonly string[] = [
   'the perfect {l} for every occasion',
   'our best selling {l}: {d}',
   'shop the look - {color} {l}',
+  "women's {color} {l}, cotton blend, size {size}",
+  "men's {color} {l}, regular fit",
+  '{color} {l} - fashion clothing and accessories',
 ];
 
 /** Forms exact matching misses: plural (no stemming) or capitalised at the start (case-sensitive). */
