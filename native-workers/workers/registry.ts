@@ -5,6 +5,7 @@ type Loader = () => Promise<{ default: WorkerDefinition<any> }>;
 
 export const workerModules: Record<string, Loader> = {
   selftest: () => import('./selftest.ts'),
+  match: () => import('./match.ts'),
   ingest: () => import('./ingest.ts'),
   fetch: () => import('./fetch.ts'),
   filter: () => import('./filter.ts'),

@@ -10,8 +10,10 @@ import { register as candidates } from './candidates.ts';
 import { register as demo } from './demo.ts';
 import { register as models } from './models.ts';
 import { register as filter } from './filter.ts';
+import { register as wordnet } from './wordnet.ts';
+import { register as match } from './match.ts';
 import { register as arch } from './arch.ts';
 
 export function registerAll(program: Command): void {
-  for (const register of [workspace, jobs, ingest, serve, dataset, flags, candidates, demo, models, filter, arch]) register(program);
+  for (const register of [workspace, jobs, ingest, serve, dataset, flags, candidates, demo, models, filter, arch, wordnet, match]) register(program);
 }

@@ -1,0 +1,113 @@
+// `imagenot wordnet eligible [--format wnids|csv] [rules]`, `imagenot wordnet show WNID`, and the workspace's manual
+// include/exclude list: `imagenot wordnet manual WS WNID include|exclude|clear`.
+import type { Command } from 'commander';
+import { computeEligibility, type EligibilityRules } from '../../core/wordnet/eligibility.ts';
+import { lemmaOf } from '../../core/matching/normalize.ts';
+import { loadImagenet1kWnids, loadWordNet } from '../../io/wordnet-files.ts';
+import { getSynset } from '../../store/synsets.ts';
+import { setManual } from '../../workers/synset-catalog.ts';
+import { parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
+
+function csvField(s: string | number): string {
+  const t = String(s);
+  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
+
+export function register(program: Command): void {
+  const wordnet = program.command('wordnet').description('WordNet 3.0 noun synsets and ImageNot eligibility');
+
+  wordnet
+    .command('eligible')
+    .description(
+      'the synsets eligible as ImageNot classes: WordNet 3.0 nouns minus the 1000 ImageNet-1k synsets and any synset sharing a ' +
+        'lemma (case-insensitive) with one of them (ImageNet-1k hypernyms and hyponyms stay eligible unless excluded below)',
+    )
+    .option('--format <f>', 'wnids (one per line) or csv (wnid,name,lemmas,definition,lexname,depth)', 'wnids')
+    .option('--exclude-hypernyms', 'also exclude every hypernym of an ImageNet-1k synset')
+    .option('--exclude-hyponyms', 'also exclude every hyponym of an ImageNet-1k synset')
+    .option('--keep-shared-lemmas', 'do not exclude synsets sharing a lemma with ImageNet-1k')
+    .option('--subtree <wnids>', 'keep only these subtrees (comma-separated or repeated), e.g. n00001930 (physical_entity)', collect, [])
+    .option('--min-depth <d>', 'minimum depth (NLTK min_depth)', parseIntOption('--min-depth'))
+    .option('--max-depth <d>', 'maximum depth', parseIntOption('--max-depth'))
+    .option('--exclude-lexname <names>', 'exclude lexicographer files, e.g. noun.person (comma-separated or repeated)', collect, [])
+    .action((o: { format: string; excludeHypernyms?: boolean; excludeHyponyms?: boolean; keepSharedLemmas?: boolean; subtree: string[]; minDepth?: number; maxDepth?: number; excludeLexname: string[] }) => {
+      if (o.format !== 'wnids' && o.format !== 'csv') throw new UsageError(`--format must be wnids or csv, got '${o.format}'`);
+      const wn = loadWordNet();
+      const rules: Partial<EligibilityRules> = {
+        excludeSharedLemmas: !o.keepSharedLemmas,
+        excludeImagenetHypernyms: !!o.excludeHypernyms,
+        excludeImagenetHyponyms: !!o.excludeHyponyms,
+        subtrees: o.subtree,
+        minDepth: o.minDepth ?? null,
+        maxDepth: o.maxDepth ?? null,
+        excludeLexnames: o.excludeLexname,
+      };
+      for (const w of o.subtree) if (!wn.get(w)) throw new UsageError(`--subtree ${w} is not a WordNet 3.0 noun wnid`);
+      const eligibility = computeEligibility(wn, loadImagenet1kWnids(), rules);
+      const lines: string[] = o.format === 'csv' ? ['wnid,name,lemmas,definition,lexname,depth'] : [];
+      eligibility.forEach((e, i) => {
+        if (!e.eligible) return;
+        const s = wn.synsets[i];
+        lines.push(o.format === 'csv' ? [s.wnid, s.name, s.words.map(lemmaOf).join('|'), s.definition, s.lexname, s.depth].map(csvField).join(',') : s.wnid);
+      });
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+
+  wordnet
+    .command('show')
+    .description('one synset: name, lemmas, definition, examples, lexname, depth, hypernym path, ImageNet-1k eligibility')
+    .argument('<wnid>', "a WordNet 3.0 noun wnid, e.g. n02084071 ('n' + 8-digit offset)")
+    .option('--json', 'print as JSON')
+    .action((wnid: string, o: { json?: boolean }) => {
+      const wn = loadWordNet();
+      const s = wn.get(wnid);
+      if (!s) throw new UsageError(`${wnid} is not a WordNet 3.0 noun synset (expected 'n' + 8-digit offset, e.g. n02084071)`);
+      const e = computeEligibility(wn, loadImagenet1kWnids())[s.index];
+      const path = wn.hypernymPath(s).map((p) => ({ wnid: p.wnid, name: p.name }));
+      const info = {
+        wnid: s.wnid,
+        name: s.name,
+        lemmas: s.words.map(lemmaOf),
+        definition: s.definition,
+        examples: s.examples,
+        lexname: s.lexname,
+        depth: s.depth,
+        descendants: s.descendants,
+        inImagenet1k: e.inImagenet1k,
+        eligible: e.eligible,
+        reason: e.reason,
+        hypernymPath: path,
+        hyponyms: wn.children(s).length,
+      };
+      if (o.json) return printJson(info);
+      const out = [
+        `${s.wnid}  ${s.name}  (${s.lexname}, depth ${s.depth}, ${s.descendants} descendants)`,
+        `lemmas:     ${info.lemmas.join(', ')}`,
+        `definition: ${s.definition}`,
+        ...(s.examples.length ? [`examples:   ${s.examples.map((x) => `"${x}"`).join('; ')}`] : []),
+        `hypernyms:  ${path.map((p) => `${p.name} (${p.wnid})`).join(' > ')}`,
+        `eligible:   ${e.eligible ? 'yes' : `no: ${e.reason}`} (default rules)`,
+      ];
+      process.stdout.write(out.join('\n') + '\n');
+    });
+
+  wordnet
+    .command('manual')
+    .description("record a manual decision in a workspace's synset catalog: include or exclude a synset whatever the rules say, or clear it")
+    .argument('<ws>', 'workspace folder')
+    .argument('<wnid>', 'the synset')
+    .argument('<decision>', 'include, exclude or clear')
+    .option('--json', 'print the synset as JSON')
+    .action(async (dir: string, wnid: string, decision: string, o: { json?: boolean }) => {
+      if (!['include', 'exclude', 'clear'].includes(decision)) throw new UsageError(`decision must be include, exclude or clear, got '${decision}'`);
+      await withWorkspace(dir, (ws) => {
+        if (!loadWordNet().get(wnid)) throw new UsageError(`${wnid} is not a WordNet 3.0 noun synset`);
+        setManual(ws, wnid, decision === 'clear' ? null : (decision as 'include' | 'exclude'));
+        const s = getSynset(ws.db, wnid)!;
+        if (o.json) printJson(s);
+        else process.stdout.write(`${s.wnid} ${s.name}: ${s.eligible ? 'eligible' : 'not eligible'}${s.reason ? ` (${s.reason})` : ''}\n`);
+      });
+    });
+}

