@@ -83,6 +83,20 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** True when a raw request target has a `.` or `..` path segment, plain or percent-encoded (or cannot be decoded). */
+export function hasDotSegments(target: string): boolean {
+  const path = target.split('?')[0];
+  return path.split('/').some((seg) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(seg);
+    } catch {
+      return true;
+    }
+    return decoded === '.' || decoded === '..' || /(^|[\\/])\.\.?([\\/]|$)/.test(decoded);
+  });
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopback(host) && !opts.allowRemote) {
@@ -163,9 +177,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   const server = createServer((req, res) => {
+    // URL parsing would quietly resolve `..` (and `%2e%2e`) segments; a request that has any is refused outright.
+    if (hasDotSegments(req.url ?? '/')) {
+      req.resume();
+      return send(res, 400, { error: 'paths with . or .. segments are refused' });
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname.startsWith('/api/') ? 'api' : url.pathname.startsWith('/media/') ? 'media' : 'static';
     if (route !== 'static' && !authorised(req, url)) {
+      req.resume();
       return send(res, 401, { error: 'missing or wrong token: open the URL printed by `imagenot serve` (it ends in ?token=...)' });
     }
     const work = route === 'api' ? handleApi(req, res, url) : Promise.resolve(route === 'media' ? handleMedia(res, url) : handleStatic(res, url));
