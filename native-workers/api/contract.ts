@@ -22,7 +22,10 @@ export const events = {
 
 export type Channels = typeof channels;
 export type ChannelName = keyof Channels;
+/** What a caller sends (defaults may be left out). */
 export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+/** What a handler receives: the request after its schema parsed it (defaults filled in). */
+export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
 export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
 export type EventName = keyof typeof events;
 export type EventOf<E extends EventName> = z.output<(typeof events)[E]>;

@@ -1,5 +1,5 @@
 // All handlers, one object per room merged. ApiContext is what a handler may use: the open workspace and the runner.
-import type { ChannelName, RequestOf, ResponseOf } from '../contract.ts';
+import type { ChannelName, ParsedRequestOf, ResponseOf } from '../contract.ts';
 import type { Workspace } from '../../store/workspace.ts';
 import type { JobRunner } from '../../jobs/runner.ts';
 import { jobHandlers } from './jobs.ts';
@@ -13,7 +13,7 @@ export interface ApiContext {
   runner: JobRunner;
 }
 
-export type Handlers = { [C in ChannelName]: (req: RequestOf<C>) => Promise<ResponseOf<C>> };
+export type Handlers = { [C in ChannelName]: (req: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
 
 export function createHandlers(ctx: ApiContext): Handlers {
   return {
