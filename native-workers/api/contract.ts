@@ -7,6 +7,7 @@ import { sourceChannels } from './channels/sources.ts';
 import { datasetChannels } from './channels/dataset.ts';
 import { curationChannels } from './channels/curation.ts';
 import { demoChannels } from './channels/demo.ts';
+import { synsetChannels } from './channels/synsets.ts';
 
 export const channels = {
   ...jobChannels,
@@ -14,6 +15,7 @@ export const channels = {
   ...datasetChannels,
   ...curationChannels,
   ...demoChannels,
+  ...synsetChannels,
 } satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -7,6 +7,7 @@ import { sourceHandlers } from './sources.ts';
 import { datasetHandlers } from './dataset.ts';
 import { curationHandlers } from './curation.ts';
 import { demoHandlers } from './demo.ts';
+import { synsetHandlers } from './synsets.ts';
 
 export interface ApiContext {
   ws: Workspace;
@@ -22,5 +23,6 @@ export function createHandlers(ctx: ApiContext): Handlers {
     ...datasetHandlers(ctx),
     ...curationHandlers(ctx),
     ...demoHandlers(ctx),
+    ...synsetHandlers(ctx),
   };
 }

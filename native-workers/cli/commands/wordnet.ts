@@ -7,6 +7,7 @@ import { loadImagenet1kWnids, loadWordNet } from '../../io/wordnet-files.ts';
 import { getSynset } from '../../store/synsets.ts';
 import { setManual } from '../../workers/synset-catalog.ts';
 import { parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
+import { writeStdoutSync } from '../stdout.ts';
 
 function csvField(s: string | number): string {
   const t = String(s);
@@ -52,7 +53,7 @@ export function register(program: Command): void {
         const s = wn.synsets[i];
         lines.push(o.format === 'csv' ? [s.wnid, s.name, s.words.map(lemmaOf).join('|'), s.definition, s.lexname, s.depth].map(csvField).join(',') : s.wnid);
       });
-      process.stdout.write(lines.join('\n') + '\n');
+      writeStdoutSync(lines.join('\n') + '\n');
     });
 
   wordnet
