@@ -1,0 +1,168 @@
+// Ingest speed: rows/s of the real `ingest` job on the 10k LAION sample replicated to 1M rows, against DuckDB reading
+// the same file in the same run; and images/s of decode + check + store + thumbnail on the COCO photos.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { DuckDBInstance } from '@duckdb/node-api';
+import sharp from 'sharp';
+import { openWorkspace } from '../native-workers/store/workspace.ts';
+import { createJob } from '../native-workers/store/jobs.ts';
+import { createWorkerContext } from '../native-workers/jobs/worker-context.ts';
+import ingest from '../native-workers/workers/ingest.ts';
+import { openTable } from '../native-workers/io/tables.ts';
+import { DEFAULT_IMAGE_OPTIONS, storeImage } from '../native-workers/io/images.ts';
+import { runStandalone, type BenchLine } from './types.ts';
+
+const shared = resolve(fileURLToPath(new URL('..', import.meta.url)), '..', 'shared');
+const sample = join(shared, 'data', 'laion-sample', 'img2dataset-test_10000.parquet');
+const cocoVal = join(shared, 'data', 'coco-mini', 'val2017');
+const work = join(tmpdir(), 'imagenot-bench-ingest');
+const REPLICAS = 100;
+
+/** The real sample's rows repeated REPLICAS times (same schema: URL, TEXT, pandas index), cached between runs. */
+async function replicatedParquet(): Promise<string> {
+  const path = join(work, `laion-x${REPLICAS}.parquet`);
+  if (existsSync(path) && statSync(path).size > 0) return path;
+  mkdirSync(work, { recursive: true });
+  const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(sample), columns: ['URL', 'TEXT'] })) as { URL: string; TEXT: string }[];
+  const n = rows.length * REPLICAS;
+  const url = new Array<string>(n);
+  const text = new Array<string>(n);
+  const index = new BigInt64Array(n);
+  for (let r = 0; r < REPLICAS; r++) {
+    for (let i = 0; i < rows.length; i++) {
+      const k = r * rows.length + i;
+      url[k] = rows[i].URL;
+      text[k] = rows[i].TEXT;
+      index[k] = BigInt(k);
+    }
+  }
+  const buf = parquetWriteBuffer({
+    columnData: [
+      { name: 'URL', data: url, type: 'STRING' },
+      { name: 'TEXT', data: text, type: 'STRING' },
+      { name: '__index_level_0__', data: index, type: 'INT64' },
+    ],
+    rowGroupSize: 100_000,
+  });
+  writeFileSync(path + '.tmp', Buffer.from(buf));
+  rmSync(path, { force: true });
+  writeFileSync(path, readFileSync(path + '.tmp'));
+  rmSync(path + '.tmp');
+  return path;
+}
+
+/** The ingest job's own code on a fresh workspace, in this process (no process start-up in the figure). */
+async function ingestRowsPerSecond(file: string): Promise<{ rows: number; seconds: number }> {
+  const wsDir = join(work, 'ws');
+  rmSync(wsDir, { recursive: true, force: true });
+  const ws = openWorkspace(wsDir, { create: true });
+  try {
+    const jobId = createJob(ws.db, 'ingest', {}, 'data');
+    const ctx = createWorkerContext(ws, jobId, null, new AbortController(), {
+      send() {},
+      log() {},
+      emit() {},
+      persistProgress() {},
+      pollCancel: () => false,
+    });
+    const t = performance.now();
+    const result = await ingest.run(ctx, ingest.params.parse({ paths: [file] }));
+    const seconds = (performance.now() - t) / 1000;
+    return { rows: result.samplesAdded, seconds };
+  } finally {
+    ws.close();
+    rmSync(wsDir, { recursive: true, force: true });
+  }
+}
+
+async function duckdbSeconds(sql: string): Promise<number> {
+  const inst = await DuckDBInstance.create(':memory:');
+  const con = await inst.connect();
+  await con.runAndReadAll(sql); // warm-up (file cache, extension load)
+  const t = performance.now();
+  await con.runAndReadAll(sql);
+  const s = (performance.now() - t) / 1000;
+  con.closeSync();
+  inst.closeSync();
+  return s;
+}
+
+async function readerSeconds(file: string): Promise<number> {
+  const t = performance.now();
+  const table = await openTable(file);
+  let n = 0;
+  for await (const b of table.columnBatches({ columns: ['URL', 'TEXT'], batchSize: 8192 })) n += b.length;
+  await table.close();
+  if (!n) throw new Error('no rows read');
+  return (performance.now() - t) / 1000;
+}
+
+async function imagesPerSecond(): Promise<{ stored: number; decodeOnly: number; count: number }> {
+  const files = readdirSync(cocoVal).filter((f) => f.endsWith('.jpg')).sort();
+  const bufs = files.map((f) => readFileSync(join(cocoVal, f)));
+  const out = join(work, 'media');
+  rmSync(out, { recursive: true, force: true });
+  const dirs = { media: out, thumbs: join(out, 'thumbs'), originals: join(out, 'originals') };
+  let t = performance.now();
+  // Two at a time, as the ingest job does.
+  for (let i = 0; i < bufs.length; i += 2) await Promise.all(bufs.slice(i, i + 2).map((b) => storeImage(b, dirs, DEFAULT_IMAGE_OPTIONS)));
+  const stored = bufs.length / ((performance.now() - t) / 1000);
+  rmSync(out, { recursive: true, force: true });
+  t = performance.now();
+  for (let i = 0; i < bufs.length; i += 2) await Promise.all(bufs.slice(i, i + 2).map((b) => sharp(b).raw().toBuffer()));
+  const decodeOnly = bufs.length / ((performance.now() - t) / 1000);
+  return { stored, decodeOnly, count: bufs.length };
+}
+
+export async function run(): Promise<BenchLine[]> {
+  const file = await replicatedParquet();
+  const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const countSeconds = await duckdbSeconds(`SELECT count(*) FROM read_parquet(${q(file)})`);
+  const scanSeconds = await duckdbSeconds(`SELECT count(*), sum(length(URL)), sum(length(TEXT)) FROM read_parquet(${q(file)})`);
+  const readSeconds = await readerSeconds(file);
+  const ing = await ingestRowsPerSecond(file);
+  const rate = ing.rows / ing.seconds;
+  const n = 10_000 * REPLICAS;
+  const img = await imagesPerSecond();
+  return [
+    {
+      name: `ingest rows/s (LAION sample x${REPLICAS} = ${ing.rows} rows into SQLite)`,
+      value: rate,
+      unit: 'rows/s',
+      reference: 'duckdb count(*) read_parquet',
+      referenceValue: n / countSeconds,
+      ratio: rate / (n / countSeconds),
+      goal: '>= 0.5x',
+    },
+    {
+      name: 'ingest rows/s vs duckdb scanning URL+TEXT',
+      value: rate,
+      unit: 'rows/s',
+      reference: 'duckdb sum(length(URL)), sum(length(TEXT))',
+      referenceValue: n / scanSeconds,
+      ratio: rate / (n / scanSeconds),
+    },
+    {
+      name: 'parquet reader rows/s (io/tables, URL+TEXT, no writes)',
+      value: n / readSeconds,
+      unit: 'rows/s',
+      reference: 'duckdb sum(length(URL)), sum(length(TEXT))',
+      referenceValue: n / scanSeconds,
+      ratio: n / readSeconds / (n / scanSeconds),
+    },
+    {
+      name: `images/s decode + check + store + thumbnail (${img.count} COCO photos)`,
+      value: img.stored,
+      unit: 'images/s',
+      reference: 'sharp full decode only',
+      referenceValue: img.decodeOnly,
+      ratio: img.stored / img.decodeOnly,
+    },
+  ];
+}
+
+await runStandalone(import.meta.url, run);
