@@ -51,7 +51,7 @@ export function keptByClass(db: Db, encoder: string, threshold: number): ClassCo
     if (d.decision === 'accept' && !auto) c.kept++;
     else if (d.decision === 'reject' && auto) c.kept--;
   }
-  return [...byWnid.values()].sort((a, b) => b.kept - a.kept || a.wnid.localeCompare(b.wnid));
+  return [...byWnid.values()].sort((a, b) => b.kept - a.kept || (a.wnid < b.wnid ? -1 : a.wnid > b.wnid ? 1 : 0));
 }
 
 /** A class's similarity histogram (range = the class's min..max unless given). */
