@@ -15,6 +15,7 @@ export const workerModules: Record<string, Loader> = {
   select: () => import('./select.ts'),
   export: () => import('./export.ts'),
   demo: () => import('./demo.ts'),
+  train: () => import('./train.ts'),
 };
 
 export async function loadWorker(kind: string): Promise<WorkerDefinition<any>> {

@@ -13,7 +13,10 @@ import { register as filter } from './filter.ts';
 import { register as wordnet } from './wordnet.ts';
 import { register as match } from './match.ts';
 import { register as arch } from './arch.ts';
+import { register as train } from './train.ts';
+import { register as rankings } from './rankings.ts';
+import { register as bench } from './bench.ts';
 
 export function registerAll(program: Command): void {
-  for (const register of [workspace, jobs, ingest, serve, dataset, flags, candidates, demo, models, filter, arch, wordnet, match]) register(program);
+  for (const register of [workspace, jobs, ingest, serve, dataset, flags, candidates, demo, models, filter, arch, wordnet, match, train, rankings, bench]) register(program);
 }

@@ -1,0 +1,163 @@
+// Training runs and their metrics (tables `runs`, `metrics` of 001). A run belongs to the job that trains it; its
+// checkpoint folder is runs/<id>/ in the workspace. Accuracies (top1, top5, best_val) are stored in percent.
+import type { Db } from './workspace.ts';
+import { nowIso } from './workspace.ts';
+
+export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATES)[number];
+
+export interface RunRow {
+  id: number;
+  jobId: number | null;
+  arch: string;
+  profile: string;
+  dataset: string;
+  params: Record<string, unknown>;
+  backend: string | null;
+  status: RunStatus;
+  epoch: number;
+  bestVal: number | null;
+  top1: number | null;
+  top5: number | null;
+  checkpoint: string | null;
+  error: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+interface RawRun {
+  id: number;
+  job_id: number | null;
+  arch: string;
+  profile: string;
+  dataset: string;
+  params: string;
+  backend: string | null;
+  status: RunStatus;
+  epoch: number;
+  best_val: number | null;
+  top1: number | null;
+  top5: number | null;
+  checkpoint: string | null;
+  error: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+function toRun(r: RawRun): RunRow {
+  return {
+    id: r.id,
+    jobId: r.job_id,
+    arch: r.arch,
+    profile: r.profile,
+    dataset: r.dataset,
+    params: JSON.parse(r.params),
+    backend: r.backend,
+    status: r.status,
+    epoch: r.epoch,
+    bestVal: r.best_val,
+    top1: r.top1,
+    top5: r.top5,
+    checkpoint: r.checkpoint,
+    error: r.error,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+  };
+}
+
+export function createRun(db: Db, run: { jobId: number | null; arch: string; profile: string; dataset: string; params: unknown }): number {
+  const info = db
+    .prepare(`INSERT INTO runs (job_id, arch, profile, dataset, params, status, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?)`)
+    .run(run.jobId, run.arch, run.profile, run.dataset, JSON.stringify(run.params), nowIso());
+  return Number(info.lastInsertRowid);
+}
+
+export function getRun(db: Db, id: number): RunRow | undefined {
+  const r = db.prepare(`SELECT * FROM runs WHERE id = ?`).get(id) as RawRun | undefined;
+  return r && toRun(r);
+}
+
+export function runOfJob(db: Db, jobId: number): RunRow | undefined {
+  const r = db.prepare(`SELECT * FROM runs WHERE job_id = ? ORDER BY id DESC LIMIT 1`).get(jobId) as RawRun | undefined;
+  return r && toRun(r);
+}
+
+export function listRuns(db: Db): RunRow[] {
+  return (db.prepare(`SELECT * FROM runs ORDER BY id DESC`).all() as RawRun[]).map(toRun);
+}
+
+/** The latest succeeded run with a test top-1 per architecture (what the rankings compare). */
+export function finishedRunsByArch(db: Db): RunRow[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM runs WHERE status = 'succeeded' AND top1 IS NOT NULL
+       AND id IN (SELECT MAX(id) FROM runs WHERE status = 'succeeded' AND top1 IS NOT NULL GROUP BY arch) ORDER BY arch`,
+    )
+    .all() as RawRun[];
+  return rows.map(toRun);
+}
+
+export interface RunUpdate {
+  status?: RunStatus;
+  backend?: string;
+  epoch?: number;
+  bestVal?: number | null;
+  top1?: number;
+  top5?: number;
+  checkpoint?: string;
+  error?: string | null;
+  ended?: boolean;
+  params?: unknown;
+}
+
+export function updateRun(db: Db, id: number, u: RunUpdate): void {
+  const sets: string[] = [];
+  const args: unknown[] = [];
+  const set = (col: string, v: unknown) => {
+    sets.push(`${col} = ?`);
+    args.push(v);
+  };
+  if (u.status !== undefined) set('status', u.status);
+  if (u.backend !== undefined) set('backend', u.backend);
+  if (u.epoch !== undefined) set('epoch', u.epoch);
+  if (u.bestVal !== undefined) set('best_val', u.bestVal);
+  if (u.top1 !== undefined) set('top1', u.top1);
+  if (u.top5 !== undefined) set('top5', u.top5);
+  if (u.checkpoint !== undefined) set('checkpoint', u.checkpoint);
+  if (u.error !== undefined) set('error', u.error);
+  if (u.params !== undefined) set('params', JSON.stringify(u.params));
+  if (u.ended) set('ended_at', nowIso());
+  if (!sets.length) return;
+  db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+}
+
+export interface MetricPoint {
+  step: number;
+  epoch: number;
+  name: string;
+  value: number;
+}
+
+export function insertMetrics(db: Db, runId: number, points: readonly MetricPoint[]): void {
+  const stmt = db.prepare(`INSERT OR REPLACE INTO metrics (run_id, step, epoch, name, value) VALUES (?, ?, ?, ?, ?)`);
+  for (const p of points) stmt.run(runId, p.step, p.epoch, p.name, p.value);
+}
+
+/** On resume: forget what was recorded after the checkpoint the run continues from. */
+export function deleteMetricsAfter(db: Db, runId: number, step: number): void {
+  db.prepare(`DELETE FROM metrics WHERE run_id = ? AND step > ?`).run(runId, step);
+}
+
+export function runMetrics(db: Db, runId: number, name?: string): MetricPoint[] {
+  const where = name ? 'AND name = ?' : '';
+  return db
+    .prepare(`SELECT step, epoch, name, value FROM metrics WHERE run_id = ? ${where} ORDER BY step, name`)
+    .all(...(name ? [runId, name] : [runId])) as MetricPoint[];
+}
+
+/** Runs whose job died mid-run are 'interrupted' like their job (called when the job is found dead). */
+export function markRunsOfDeadJobs(db: Db): void {
+  db.prepare(
+    `UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND job_id IN (SELECT id FROM jobs WHERE state IN ('interrupted', 'failed', 'cancelled'))`,
+  ).run();
+}
