@@ -104,8 +104,8 @@ function attempt(startUrl: string, opts: FetchOptions, attemptNo: number): Promi
       const req = mod.get(url, { agent: url.protocol === 'https:' ? agents.https : agents.http, headers: { 'user-agent': opts.userAgent, accept: 'image/*,*/*;q=0.8' } }, (res) => {
         const code = res.statusCode ?? 0;
         if (optsOutOfAi(res.headers['x-robots-tag'])) {
-          res.destroy();
-          return fail('opted_out', `X-Robots-Tag: ${[res.headers['x-robots-tag']].flat().join(', ')}`);
+          fail('opted_out', `X-Robots-Tag: ${[res.headers['x-robots-tag']].flat().join(', ')}`);
+          return void res.destroy();
         }
         if (code >= 300 && code < 400 && res.headers.location) {
           res.resume();
@@ -126,21 +126,21 @@ function attempt(startUrl: string, opts: FetchOptions, attemptNo: number): Promi
         }
         const contentType = (res.headers['content-type'] as string | undefined) ?? null;
         if (!isImageContentType(contentType)) {
-          res.destroy();
-          return fail('not_image', `content-type ${contentType}`);
+          fail('not_image', `content-type ${contentType}`);
+          return void res.destroy();
         }
         const declared = Number(res.headers['content-length']);
         if (Number.isFinite(declared) && declared > opts.maxBytes) {
-          res.destroy();
-          return fail('too_large', `content-length ${declared} exceeds the ${opts.maxBytes}-byte limit`);
+          fail('too_large', `content-length ${declared} exceeds the ${opts.maxBytes}-byte limit`);
+          return void res.destroy();
         }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > opts.maxBytes) {
-            res.destroy();
-            return fail('too_large', `body exceeds the ${opts.maxBytes}-byte limit`);
+            fail('too_large', `body exceeds the ${opts.maxBytes}-byte limit`);
+            return void res.destroy();
           }
           chunks.push(chunk);
         });
