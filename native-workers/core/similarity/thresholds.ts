@@ -8,7 +8,7 @@ export const GLOVE_ENCODER = 'glove';
 export const DEFAULT_THRESHOLDS: Record<EncoderKind, number> = {
   clip: 0.82,
   sentence: 0.58,
-  glove: 0.6,
+  glove: 0.74,
 };
 
 export function defaultThreshold(kind: EncoderKind): number {
