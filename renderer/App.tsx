@@ -11,6 +11,7 @@ import { Dataset } from './screens/Dataset/Dataset.tsx';
 import { Training } from './screens/Training/Training.tsx';
 import { Rankings } from './screens/Rankings/Rankings.tsx';
 import { ProgressBar, fmtInt } from './components/common.tsx';
+import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import type { Status } from './api/views.ts';
 
 const VIEWS: Record<Screen, () => React.JSX.Element> = { Sources, Synsets, Curation, Dataset, Training, Rankings };
@@ -146,7 +147,9 @@ export function App() {
           <Activity />
         </header>
         {statusError && <div className="error-box banner">Cannot read the workspace status: {statusError}</div>}
-        <View />
+        <ErrorBoundary name={screen}>
+          <View />
+        </ErrorBoundary>
       </main>
       <Notices />
     </div>

@@ -135,6 +135,8 @@ export interface UiChannels {
   };
   'runs.metrics': { req: { runId: number }; res: MetricPoint[] };
   'rankings.get': { req: Record<string, never>; res: unknown };
+  'demo.status': { req: Record<string, never>; res: { canStart: boolean; demo: unknown } };
+  'demo.start': { req: { quick: boolean }; res: Job };
   /** Desktop only (electron/desktop-channels.ts). */
   'app.pickPaths': { req: { mode: 'files' | 'folder' }; res: string[] };
   'app.openWorkspace': { req: { create: boolean }; res: { path: string } | null };

@@ -8,14 +8,16 @@ const PAD = { l: 40, r: 12, t: 12, b: 26 };
 export function Histogram({ data, threshold }: { data: HistogramData; threshold: number }) {
   const { edges, counts } = data;
   if (!counts.length || edges.length !== counts.length + 1) return <div className="muted">No similarities for this class yet.</div>;
-  const lo = edges[0];
-  const hi = edges[edges.length - 1];
+  // The axis always includes the threshold, so the line shows where it sits even outside the class's range.
+  const lo = Math.min(edges[0], threshold);
+  const hi = Math.max(edges[edges.length - 1], threshold);
   const span = hi - lo || 1;
+  const digits = span < 0.05 ? 3 : 2;
   const max = Math.max(1, ...counts);
   const x = (v: number) => PAD.l + ((v - lo) / span) * (W - PAD.l - PAD.r);
   const y = (c: number) => H - PAD.b - (c / max) * (H - PAD.t - PAD.b);
   const ticks = Array.from({ length: 6 }, (_, i) => lo + (i * span) / 5);
-  const tx = x(Math.max(lo, Math.min(hi, threshold)));
+  const tx = x(threshold);
   return (
     <svg className="histogram" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`similarity histogram, threshold ${threshold}`}>
       <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} className="axis" />
@@ -38,7 +40,7 @@ export function Histogram({ data, threshold }: { data: HistogramData; threshold:
       })}
       {ticks.map((t) => (
         <text key={t} x={x(t)} y={H - 8} className="tick" textAnchor="middle">
-          {t.toFixed(2)}
+          {t.toFixed(digits)}
         </text>
       ))}
       <line x1={tx} x2={tx} y1={PAD.t - 4} y2={H - PAD.b} className="threshold-line" />

@@ -30,7 +30,9 @@ export function ThumbGrid({ total, items, version, cursor, onCursor, onNeed, onC
     return () => ro.disconnect();
   }, []);
   const columns = Math.max(1, Math.floor((width - 8) / CELL_W));
-  useEffect(() => onColumns?.(columns), [columns, onColumns]);
+  useEffect(() => {
+    onColumns?.(columns);
+  }, [columns, onColumns]);
   const rows = Math.ceil(total / columns);
   const virtual = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => CELL_H, overscan: 3 });
   const visible = virtual.getVirtualItems();

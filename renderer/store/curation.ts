@@ -111,16 +111,23 @@ export const useCuration = create<CurationState>((set, get) => {
     }, 500);
   }
 
-  async function writeDecision(index: number, item: CurationItem, wnid: string, decision: Decision): Promise<boolean> {
+  /** Decisions are written one after another, in the order they were made (fast typing, undo right after). */
+  let writes: Promise<unknown> = Promise.resolve();
+
+  function writeDecision(index: number, item: CurationItem, wnid: string, decision: Decision): Promise<boolean> {
     set((s) => ({ items: { ...s.items, [index]: { ...item, decision } }, itemsVersion: s.itemsVersion + 1 }));
-    try {
-      await api().call('curation.decide', { sampleId: item.sampleId, wnid, decision });
-      return true;
-    } catch (err) {
-      set((s) => ({ items: { ...s.items, [index]: item }, itemsVersion: s.itemsVersion + 1 }));
-      useApp.getState().notify('error', `decision on sample ${item.sampleId} not saved: ${errorText(err)}`);
-      return false;
-    }
+    const write = writes.then(async () => {
+      try {
+        await api().call('curation.decide', { sampleId: item.sampleId, wnid, decision });
+        return true;
+      } catch (err) {
+        set((s) => ({ items: { ...s.items, [index]: item }, itemsVersion: s.itemsVersion + 1 }));
+        useApp.getState().notify('error', `decision on sample ${item.sampleId} not saved: ${errorText(err)}`);
+        return false;
+      }
+    });
+    writes = write;
+    return write;
   }
 
   return {
@@ -215,15 +222,16 @@ export const useCuration = create<CurationState>((set, get) => {
     },
 
     async decide(decision) {
-      const { cursor, items, selected } = get();
+      const { cursor, items, selected, total } = get();
       const item = items[cursor];
       if (!item || !selected) return;
+      // The cursor moves at once, so the next key acts on the next image even before this one is saved.
+      if (cursor < total - 1) set({ cursor: cursor + 1 });
       if (item.decision === decision) return;
-      if (await writeDecision(cursor, item, selected, decision)) {
-        set((s) => ({ undo: [...s.undo.slice(-199), { index: cursor, sampleId: item.sampleId, wnid: selected, previous: item.decision }] }));
-        if (cursor < get().total - 1) set({ cursor: cursor + 1 });
-        void get().loadClasses();
-      }
+      const entry: UndoEntry = { index: cursor, sampleId: item.sampleId, wnid: selected, previous: item.decision };
+      set((s) => ({ undo: [...s.undo.slice(-199), entry] }));
+      if (await writeDecision(cursor, item, selected, decision)) void get().loadClasses();
+      else set((s) => ({ undo: s.undo.filter((e) => e !== entry) }));
     },
 
     async undoLast() {

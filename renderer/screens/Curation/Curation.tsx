@@ -49,7 +49,9 @@ export function Curation() {
   }, []);
 
   const onNeed = useCallback((start: number, end: number) => useCuration.getState().ensureRange(start, end), []);
-  const onColumns = useCallback((n: number) => (columns.current = n), []);
+  const onColumns = useCallback((n: number) => {
+    columns.current = n;
+  }, []);
 
   const selectedClass = c.classes.find((k) => k.wnid === c.selected);
   const shown = classFilter ? c.classes.filter((k) => `${k.name} ${k.wnid}`.toLowerCase().includes(classFilter.toLowerCase())) : c.classes;

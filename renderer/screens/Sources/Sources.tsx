@@ -17,6 +17,11 @@ export function Sources() {
   const desktop = api().kind === 'desktop';
   const [paths, setPaths] = useState('');
   const [fetchOpts, setFetchOpts] = useState({ concurrency: 16, timeoutS: 20, retries: 2 });
+  const [demoPossible, setDemoPossible] = useState(false);
+
+  useEffect(() => {
+    if (api().has('demo.status')) void api().call('demo.status', {}).then((d) => setDemoPossible(d.canStart), () => setDemoPossible(false));
+  }, [sources.length]);
 
   useEffect(() => {
     void load();
@@ -38,7 +43,6 @@ export function Sources() {
       if (chosen.length) setPaths((p) => [...p.split('\n').filter(Boolean), ...chosen].join('\n'));
     });
   const fetchCounts = Object.entries(status?.fetch ?? {});
-  const pending = status ? status.samples - fetchCounts.reduce((n, [, v]) => n + v, 0) : 0;
 
   return (
     <div className="screen" data-screen="Sources">
@@ -88,7 +92,6 @@ export function Sources() {
           <div className="row">
             <span className="muted small-text">
               {fetchCounts.length ? fetchCounts.map(([k, v]) => `${k} ${fmtInt(v)}`).join(' · ') : 'nothing fetched yet'}
-              {pending > 0 ? ` · ${fmtInt(pending)} not tried` : ''}
             </span>
             <span className="spacer" />
             <button className="btn primary" disabled={!status?.samples} onClick={fetchImages}>Fetch images</button>
@@ -101,7 +104,15 @@ export function Sources() {
       <Panel title="Sources">
         <ErrorBox error={error} what="Could not list sources" />
         {loaded && !error && !sources.length ? (
-          <EmptyState title="No data yet">Add a metadata file, a tar shard or an image folder above and press Ingest. Then fetch the images, search synsets and match captions.</EmptyState>
+          <EmptyState title="No data yet">
+            Add a metadata file, a tar shard or an image folder above and press Ingest. Then fetch the images, search synsets and match captions.
+            {demoPossible && (
+              <div className="row center">
+                <span className="muted">Or see every stage on packaged data first:</span>
+                <button className="btn" onClick={() => attempt('start the demo', async () => upsertJob(await api().call('demo.start', { quick: true })))}>Build the demo workspace</button>
+              </div>
+            )}
+          </EmptyState>
         ) : (
           sources.length > 0 && (
             <table className="table">

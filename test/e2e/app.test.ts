@@ -1,0 +1,198 @@
+// End to end in Chromium: a workspace built from real data (COCO photos + captions, the LAION-style parquet
+// sample) through the real CLI, served by `imagenot serve`, driven through all six screens: the threshold recounts
+// classes live, keyboard decisions persist across a reload, and a short training run draws its curve and feeds the
+// rankings chart. Screenshots go to test/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { runCli, sharedDir, tempDir } from '../helpers/workspace.ts';
+import { launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
+
+const SCREENS = ['Sources', 'Synsets', 'Curation', 'Dataset', 'Training', 'Rankings'];
+
+let dir: ReturnType<typeof tempDir>;
+let wsDir: string;
+let served: Served;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let page: Page;
+const pageErrors: string[] = [];
+
+function cli(args: string[]): string {
+  const r = runCli(args, { timeoutMs: 300000 });
+  assert.equal(r.code, 0, `imagenot ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+async function api<T>(channel: string, payload: unknown = {}): Promise<T> {
+  const res = await fetch(`${served.origin}/api/${channel}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, `${channel}: ${JSON.stringify(body)}`);
+  return body as T;
+}
+
+async function go(screen: string): Promise<void> {
+  await page.click(`[data-nav="${screen}"]`);
+  await page.waitForSelector(`[data-screen="${screen}"]`);
+  assert.equal(await page.textContent('.topbar h1'), screen);
+}
+
+async function keptTotal(): Promise<number> {
+  const text = (await page.textContent('[data-testid="kept-total"]')) ?? '';
+  return Number(text.split(' of ')[0].replace(/,/g, ''));
+}
+
+before(async () => {
+  dir = tempDir('imagenot-e2e-');
+  wsDir = join(dir.path, 'ws');
+  cli(['init', wsDir]);
+  cli(['ingest', wsDir, join(sharedDir, 'data', 'coco-mini'), join(sharedDir, 'data', 'laion-sample', 'img2dataset-test_10000.parquet')]);
+  cli(['match', wsDir]);
+  cli(['filter', wsDir]);
+  served = await serve(wsDir);
+  ({ browser, cleanup: closeBrowser } = await launchChromium());
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
+  });
+});
+
+after(async () => {
+  await closeBrowser?.();
+  await served?.stop();
+  dir?.cleanup();
+});
+
+test('without the token the page explains how to get in, and the API answers 401', async () => {
+  await page.goto(`${served.origin}/`);
+  await page.waitForSelector('.fatal');
+  assert.match((await page.textContent('.fatal'))!, /session token/);
+  const res = await fetch(`${served.origin}/api/status`);
+  assert.equal(res.status, 401);
+});
+
+test('all six screens render with the workspace data', async () => {
+  await page.goto(served.url);
+  await page.waitForSelector('.conn.on');
+  for (const screen of SCREENS) {
+    await go(screen);
+    await page.waitForTimeout(400);
+    await screenshot(page, `e2e-${screen.toLowerCase()}`);
+  }
+  await go('Sources');
+  await page.waitForSelector('table.table tbody tr');
+  const rows = await page.$$eval('table.table tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
+  assert.ok(rows.some((r) => r.includes('coco-mini')) && rows.some((r) => r.includes('img2dataset-test_10000.parquet')), rows.join('\n'));
+  assert.match((await page.textContent('.stats-row'))!, /10,239\s*samples/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('Curation: moving the threshold recounts every class live', async () => {
+  await go('Curation');
+  await page.waitForSelector('.class-item');
+  const before = await keptTotal();
+  const settings = await api<{ threshold: number }>('curation.settings');
+  const slider = page.locator('input[aria-label="threshold slider"]');
+  // Lower the threshold: more captions pass.
+  await slider.fill(String((settings.threshold - 0.25).toFixed(3)));
+  await page.waitForFunction((n) => {
+    const t = document.querySelector('[data-testid="kept-total"]')?.textContent ?? '';
+    return Number(t.split(' of ')[0].replace(/,/g, '')) > n;
+  }, before);
+  const lowered = await keptTotal();
+  assert.ok(lowered > before, `kept ${before} -> ${lowered}`);
+  // The per-class numbers agree with the API at the new threshold.
+  const shown = await page.$$eval('.class-item', (els) => els.map((e) => Number((e as HTMLElement).dataset.kept)));
+  const classes = await api<{ kept: number }[]>('curation.classes', { threshold: Number((settings.threshold - 0.25).toFixed(3)) });
+  assert.equal(shown.reduce((a, b) => a + b, 0), classes.reduce((a, c) => a + c.kept, 0));
+  // The numeric field moves it too, and the histogram's threshold line follows.
+  await page.fill('input[aria-label="threshold value"]', '0.5');
+  await page.waitForFunction(() => document.querySelector('.threshold-label')?.textContent === '0.500');
+  await page.waitForFunction((n) => {
+    const t = document.querySelector('[data-testid="kept-total"]')?.textContent ?? '';
+    return Number(t.split(' of ')[0].replace(/,/g, '')) !== n;
+  }, lowered);
+  await page.waitForTimeout(800); // the threshold is saved once the control rests
+  assert.equal((await api<{ threshold: number }>('curation.settings')).threshold, 0.5);
+  await screenshot(page, 'e2e-curation-threshold');
+});
+
+test('Curation: A/R/U on the keyboard decide, undo, and persist after a reload', async () => {
+  // The class with the most candidates that have photos (COCO) or captions only (LAION).
+  const classes = await api<{ wnid: string; candidates: number }[]>('curation.classes', { threshold: 0.5 });
+  const big = [...classes].sort((a, b) => b.candidates - a.candidates)[0];
+  assert.ok(big.candidates >= 3, 'a class with at least 3 candidates');
+  await page.click(`.class-item[data-wnid="${big.wnid}"]`);
+  await page.waitForSelector('.cell[data-index="2"]');
+  const ids = await page.$$eval('.cell[data-index]', (els) => els.slice(0, 3).map((e) => Number((e as HTMLElement).dataset.sampleId)));
+  await page.click('.cell[data-index="0"]');
+  await page.keyboard.press('a'); // accept #0, cursor moves to #1
+  await page.keyboard.press('r'); // reject #1, cursor moves to #2
+  await page.keyboard.press('a'); // accept #2
+  await page.waitForSelector('.cell[data-index="2"][data-decision="accept"]');
+  await page.keyboard.press('u'); // undo: #2 back to undecided
+  await page.waitForSelector('.cell[data-index="2"][data-decision=""]');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.getAttribute('.cell.selected', 'data-index'), '0');
+  await page.waitForTimeout(300);
+  await screenshot(page, 'e2e-curation-decisions');
+
+  await page.reload();
+  await page.waitForSelector('[data-screen="Curation"]');
+  await page.click(`.class-item[data-wnid="${big.wnid}"]`);
+  await page.waitForSelector('.cell[data-index="2"]');
+  const after = await page.$$eval('.cell[data-index]', (els) =>
+    els.slice(0, 3).map((e) => ({ id: Number((e as HTMLElement).dataset.sampleId), decision: (e as HTMLElement).dataset.decision })),
+  );
+  assert.deepEqual(after, [
+    { id: ids[0], decision: 'accept' },
+    { id: ids[1], decision: 'reject' },
+    { id: ids[2], decision: '' },
+  ]);
+  const stored = await api<{ items: { sampleId: number; decision: string | null }[] }>('curation.items', { wnid: big.wnid, sort: 'text', order: 'desc', offset: 0, limit: 3 });
+  assert.deepEqual(stored.items.map((i) => i.decision), ['accept', 'reject', null]);
+});
+
+test('Dataset: selecting classes from the screen runs a job with progress and fills the ranking', async () => {
+  await go('Dataset');
+  await page.fill('label:has-text("Threshold") input', '0.3');
+  await page.fill('label:has-text("Classes") input', '3');
+  await page.fill('label:has-text("Train / class") input', '2');
+  await page.fill('label:has-text("Test / class") input', '1');
+  await page.click('button:has-text("Select classes")');
+  await page.waitForSelector('.job[data-job-kind="select"][data-job-state="succeeded"]', { timeout: 120000 });
+  await page.waitForSelector('[data-screen="Dataset"] table tbody tr');
+  const ranked = await page.$$eval('[data-screen="Dataset"] table tbody tr', (trs) => trs.length);
+  const selection = await api<{ classes: unknown[] }>('dataset.classes');
+  assert.equal(ranked, selection.classes.length);
+  assert.ok(ranked >= 1);
+  await screenshot(page, 'e2e-dataset-selected');
+});
+
+test('Training: a short run streams its curve; Rankings redraws when runs finish', { timeout: 600000 }, async (t) => {
+  const status = await api<{ runs: unknown[] }>('status.get');
+  assert.ok(Array.isArray(status.runs));
+  const probe = await fetch(`${served.origin}/api/arch.list`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: '{}' });
+  if (probe.status === 404) return t.skip('the training channels (arch.list, runs.*) are not in this build yet');
+  await go('Training');
+  await page.waitForSelector('.check.arch');
+  await page.check('.check.arch:has-text("alexnet") input');
+  await page.fill('label:has-text("Profile") input', 'smoke');
+  await page.fill('label:has-text("epochs") input', '2');
+  await page.click('button:has-text("Train 1 model")');
+  await page.waitForSelector('.job[data-job-kind="train"]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-chart="Loss"]')?.getAttribute('data-points') ?? 0) > 0, undefined, { timeout: 300000 });
+  await screenshot(page, 'e2e-training-live');
+  await page.waitForSelector('tr[data-run-status="succeeded"], tr[data-run-status="done"], tr[data-run-status="finished"]', { timeout: 300000 });
+  await screenshot(page, 'e2e-training-done');
+  await go('Rankings');
+  await page.waitForSelector('[data-screen="Rankings"] .stat');
+  await screenshot(page, 'e2e-rankings');
+});
