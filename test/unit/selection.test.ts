@@ -6,7 +6,7 @@ import { selectDataset, type SelectionCandidate, type SelectionParams } from '..
 import { keptReason } from '../../native-workers/core/selection/kept.ts';
 import { seededRandom, seededShuffle } from '../../native-workers/core/selection/rng.ts';
 import { findClassNameInText } from '../../native-workers/core/flags/ocr.ts';
-import { nsfwMetaFlag, nsfwScore } from '../../native-workers/core/flags/nsfw.ts';
+import { NSFW_UNSAFE_CLASSES_STRICT, nsfwMetaFlag, nsfwScore } from '../../native-workers/core/flags/nsfw.ts';
 
 const base: SelectionParams = { threshold: 0.5, classes: 10, train: 4, test: 2, seed: 1, score: 'auto' };
 
@@ -155,7 +155,8 @@ test('NSFW rules: metadata values and classifier score', () => {
     { className: 'Drawing', probability: 0.04 },
     { className: 'Hentai', probability: 0.01 },
   ];
-  assert.ok(Math.abs(nsfwScore(preds) - 0.36) < 1e-12);
+  assert.ok(Math.abs(nsfwScore(preds) - 0.11) < 1e-12, 'Porn + Hentai by default');
+  assert.ok(Math.abs(nsfwScore(preds, NSFW_UNSAFE_CLASSES_STRICT) - 0.36) < 1e-12, 'plus Sexy when strict');
 });
 
 test('OCR rule: whole words, case-insensitive, multi-word lemmas', () => {

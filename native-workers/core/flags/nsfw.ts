@@ -17,8 +17,13 @@ export function nsfwMetaFlag(value: string | null | undefined, allowed: readonly
   return !ok.has(normaliseNsfwValue(value));
 }
 
-/** nsfwjs class names and which of them count as unsafe. 'Sexy' counts: LAION's safety filters are as strict. */
-export const NSFW_UNSAFE_CLASSES = ['Porn', 'Hentai', 'Sexy'] as const;
+/**
+ * nsfwjs classes counted as unsafe. 'Sexy' is left out by default: on real COCO photos it fires on ordinary sports
+ * pictures (a women's soccer match scored P(Sexy) = 0.69), while Porn + Hentai stayed below 0.07 on the same photos.
+ * `withSexy` counts it too, for a stricter rule.
+ */
+export const NSFW_UNSAFE_CLASSES = ['Porn', 'Hentai'] as const;
+export const NSFW_UNSAFE_CLASSES_STRICT = ['Porn', 'Hentai', 'Sexy'] as const;
 export const DEFAULT_NSFW_CLASSIFIER_THRESHOLD = 0.5;
 
 export interface ClassProbability {

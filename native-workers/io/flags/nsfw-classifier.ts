@@ -1,4 +1,4 @@
-// nsfwjs (MobileNetV2, bundled in the npm package) on TensorFlow.js in Node. The model file and weights are imported
+// nsfwjs (MobileNetV2, bundled in the npm package) on TensorFlow.js in Node (wasm or cpu backend). The model file and weights are imported
 // from the package itself, so loading never touches the network. Images are decoded by sharp (EXIF-rotated, alpha
 // dropped) straight to the model's 224×224 RGB input, the same squash-resize nsfwjs applies to other inputs.
 import sharp from 'sharp';
@@ -16,13 +16,30 @@ export interface NsfwClassifier {
   dispose(): void;
 }
 
-export async function loadNsfwClassifier(opts: { backend?: TfBackend } = {}): Promise<NsfwClassifier> {
-  const tf = await import('@tensorflow/tfjs');
-  if (opts.backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend(opts.backend ?? 'cpu'))) throw new Error(`TensorFlow.js backend '${opts.backend}' could not start`);
-  await tf.ready();
-  const { load } = await import('nsfwjs');
-  const model = await load(NSFW_MODEL);
+/**
+ * tfjs and nsfwjs greet on the console (a tfjs-node advert, the model name); in a worker process that would land in
+ * the CLI's stdout and break `--json`. Their messages go to `log` instead while loading.
+ */
+async function quietly<T>(log: (message: string) => void, fn: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, info: console.info, warn: console.warn };
+  const forward = (...args: unknown[]) => log(args.map(String).join(' ').replace(/%c/g, '').trim());
+  console.log = console.info = console.warn = forward;
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
+export async function loadNsfwClassifier(opts: { backend?: TfBackend; log?: (message: string) => void } = {}): Promise<NsfwClassifier> {
+  const { tf, model } = await quietly(opts.log ?? (() => {}), async () => {
+    const tf = await import('@tensorflow/tfjs');
+    if (opts.backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend(opts.backend ?? 'cpu'))) throw new Error(`TensorFlow.js backend '${opts.backend}' could not start`);
+    await tf.ready();
+    const { load } = await import('nsfwjs');
+    return { tf, model: await load(NSFW_MODEL) };
+  });
   return {
     backend: tf.getBackend(),
     model: NSFW_MODEL,
