@@ -22,6 +22,7 @@ import { captionClassesFrom } from '../core/demo/wordnet-input.ts';
 import { demoSize, splitSizes, type DemoSize } from '../core/demo/plan.ts';
 import { seededShuffle, subSeed } from '../core/selection/rng.ts';
 import { readFashionMnistClass, fashionMnistPng } from '../io/demo/fashion-mnist.ts';
+import { readTruth, TRUTH_HEADER, truthLine } from '../io/demo/truth.ts';
 import { DEMO_PATHS, demoClassRules, keptPerClass, type DemoSettings } from './demo-inputs.ts';
 import { loadWordNet } from '../io/wordnet-files.ts';
 
@@ -109,8 +110,9 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
   writeFileSync(paths.synsets, rules.filter((r) => r.eligible).map((r) => `${r.wnid}\t${r.name}`).join('\n') + '\n');
   for (const r of rules) if (!r.eligible) ctx.log(`${r.fashionName} (${r.wnid}) is excluded by the default rules: ${r.reason}`);
 
-  const truthHeader = 'file,fashion_mnist_label,fashion_mnist_index,wnid,caption_kind,mentions,caption\n';
-  if (!existsSync(paths.truth) || cursor.label == null) writeFileSync(paths.truth, truthHeader);
+  // The truth file holds the rows of the classes already committed; a class cut short by a kill is written again.
+  const kept = cursor.label != null && existsSync(paths.truth) ? readTruth(paths.truth).filter((r) => r.label < cursor.label!) : [];
+  writeFileSync(paths.truth, [TRUTH_HEADER, ...kept.map(truthLine)].join('\n') + '\n');
   for (let label = cursor.label ?? 0; label < FASHION_CLASSES.length; label++) {
     const fc = FASHION_CLASSES[label];
     ctx.progress(label, FASHION_CLASSES.length, `writing ${size.imagesPerClass} ${fc.name} images and captions`);
@@ -123,7 +125,7 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
       const g = generateCaption(classes, label, index, { seed: p.seed });
       writeFileSync(join(paths.source, `${name}.png`), await fashionMnistPng(pixels, size.imageSide));
       writeFileSync(join(paths.source, `${name}.txt`), g.caption + '\n');
-      truth.push([`${name}.png`, fc.label, index, fc.wnid, g.kind, g.mentions.join('|'), JSON.stringify(g.caption)].join(','));
+      truth.push(truthLine({ file: `${name}.png`, label: fc.label, index, wnid: fc.wnid, kind: g.kind, mentions: g.mentions, caption: g.caption }));
       if (j % 50 === 0) ctx.progress(label + j / chosen.length, FASHION_CLASSES.length, `${fc.name}: ${j}/${chosen.length}`);
     }
     writeFileSync(paths.truth, truth.join('\n') + '\n', { flag: 'a' });
@@ -134,7 +136,7 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
     { kind: 'ingest', params: { paths: [paths.source] } },
     { kind: 'match', params: { synsets: paths.synsets } },
     { kind: 'filter', params: { encoder: 'glove' } },
-    { kind: 'nsfw', params: {} },
+    { kind: 'nsfw', params: { scope: 'kept', backend: 'wasm' } },
   ];
   const ids = await queueStages(ctx, p, work, 'select');
   return { queued: ids, source: ctx.ws.relativePath(paths.source), images: size.imagesPerClass * FASHION_CLASSES.length };

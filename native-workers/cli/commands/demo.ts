@@ -141,7 +141,7 @@ export function register(program: Command): void {
         const jobs = await followChain(ws, runner, ids, printer);
         await runner.stop();
         const minutes = (Date.now() - started) / 60000;
-        const summary = await demoSummary(ws, minutes);
+        const summary = demoSummary(ws, minutes);
         if (o.json) printJson(summary);
         else process.stdout.write(formatDemoSummary(summary, dir));
         if (jobs.some((j) => j.state !== 'succeeded')) process.exitCode = EXIT_FAILED;
