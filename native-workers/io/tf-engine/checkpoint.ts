@@ -100,6 +100,7 @@ export async function loadCheckpoint(runDir: string, model: tf.LayersModel, opti
 
 export async function saveBestWeights(runDir: string, model: tf.LayersModel, info: Record<string, unknown>): Promise<void> {
   const w = await pack(modelNamed(model));
+  mkdirSync(runDir, { recursive: true }); // the first epoch's best weights come before its first checkpoint
   writeFileSync(join(runDir, 'best-weights.bin.tmp'), w.bytes);
   writeFileSync(join(runDir, 'best-weights.json.tmp'), JSON.stringify({ ...info, weights: w.entries }));
   renameSync(join(runDir, 'best-weights.bin.tmp'), join(runDir, 'best-weights.bin'));
