@@ -42,16 +42,20 @@ export interface ClassCount {
 /** Candidates and kept per class at a threshold (decisions applied), most kept first. */
 export function keptByClass(db: Db, encoder: string, threshold: number): ClassCount[] {
   const { index, names } = classIndex(db, encoder);
-  const byWnid = new Map<string, ClassCount>();
-  for (const c of index.counts(threshold)) byWnid.set(c.wnid, { ...c, name: names.get(c.wnid) ?? c.wnid });
+  const kept = index.keptCounts(threshold);
   for (const d of decisionsWithSimilarity(db, encoder)) {
-    const c = byWnid.get(d.wnid);
-    if (!c) continue;
+    const k = index.classIndex(d.wnid);
+    if (k == null) continue;
     const auto = d.similarity != null && isKept(d.similarity, threshold);
-    if (d.decision === 'accept' && !auto) c.kept++;
-    else if (d.decision === 'reject' && auto) c.kept--;
+    if (d.decision === 'accept' && !auto) kept[k]++;
+    else if (d.decision === 'reject' && auto) kept[k]--;
   }
-  return [...byWnid.values()].sort((a, b) => b.kept - a.kept || (a.wnid < b.wnid ? -1 : a.wnid > b.wnid ? 1 : 0));
+  const out: ClassCount[] = [];
+  for (const k of index.orderByKept(kept)) {
+    const wnid = index.wnids[k];
+    out.push({ wnid, name: names.get(wnid) ?? wnid, candidates: index.candidates(k), kept: kept[k] });
+  }
+  return out;
 }
 
 /** A class's similarity histogram (range = the class's min..max unless given). */

@@ -42,6 +42,10 @@ test('threshold index counts and histograms agree with brute force', () => {
       assert.equal(h.counts[b], expected, `bin ${b} of ${w}`);
     }
   }
+  const kept = index.keptCounts(0.3);
+  const order = Array.from(index.orderByKept(kept)).map((k) => [kept[k], wnids[k]] as const);
+  const expected = [...order].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
+  assert.deepEqual(order, expected, 'most kept first, then by wnid');
   assert.equal(index.keptCount('n99999999', 0), 0);
   assert.deepEqual(index.histogram('n99999999', 2).counts, [0, 0]);
 });

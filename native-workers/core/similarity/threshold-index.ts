@@ -28,7 +28,10 @@ export function lowerBound(a: Float64Array, x: number, lo = 0, hi = a.length): n
 }
 
 export class ClassSimilarityIndex {
-  private readonly byWnid = new Map<string, Float64Array>();
+  private readonly sorted: Float64Array[];
+  private readonly position = new Map<string, number>();
+  /** Rank of each class's wnid in string order (ties in kept count are broken by it without string compares). */
+  private readonly nameRank: Int32Array;
 
   /** rows: class of each candidate (index into `wnids`) and its similarity. */
   constructor(
@@ -38,24 +41,34 @@ export class ClassSimilarityIndex {
   ) {
     const sizes = new Int32Array(wnids.length);
     for (let i = 0; i < classOf.length; i++) sizes[classOf[i]]++;
-    const arrays = Array.from(sizes, (n) => new Float64Array(n));
+    this.sorted = Array.from(sizes, (n) => new Float64Array(n));
     const fill = new Int32Array(wnids.length);
-    for (let i = 0; i < classOf.length; i++) arrays[classOf[i]][fill[classOf[i]]++] = similarity[i];
-    wnids.forEach((w, k) => {
-      arrays[k].sort();
-      this.byWnid.set(w, arrays[k]);
-    });
+    for (let i = 0; i < classOf.length; i++) this.sorted[classOf[i]][fill[classOf[i]]++] = similarity[i];
+    for (const a of this.sorted) a.sort();
+    wnids.forEach((w, k) => this.position.set(w, k));
+    this.nameRank = new Int32Array(wnids.length);
+    [...wnids.keys()].sort((a, b) => (wnids[a] < wnids[b] ? -1 : wnids[a] > wnids[b] ? 1 : 0)).forEach((k, rank) => (this.nameRank[k] = rank));
   }
 
   get size(): number {
     let n = 0;
-    for (const a of this.byWnid.values()) n += a.length;
+    for (const a of this.sorted) n += a.length;
     return n;
+  }
+
+  /** Position of a class in `wnids` (undefined if it has no candidates). */
+  classIndex(wnid: string): number | undefined {
+    return this.position.get(wnid);
   }
 
   /** Ascending similarities of one class (empty if the class has no candidates). */
   similarities(wnid: string): Float64Array {
-    return this.byWnid.get(wnid) ?? new Float64Array(0);
+    const k = this.position.get(wnid);
+    return k == null ? new Float64Array(0) : this.sorted[k];
+  }
+
+  candidates(k: number): number {
+    return this.sorted[k].length;
   }
 
   /** Candidates of a class with similarity strictly above the threshold. */
@@ -64,18 +77,28 @@ export class ClassSimilarityIndex {
     return a.length - upperBound(a, threshold);
   }
 
+  /** Kept count of every class at this threshold, in `wnids` order. */
+  keptCounts(threshold: number): Int32Array {
+    const out = new Int32Array(this.sorted.length);
+    for (let k = 0; k < this.sorted.length; k++) out[k] = this.sorted[k].length - upperBound(this.sorted[k], threshold);
+    return out;
+  }
+
+  /** Class positions ordered by kept (descending), then wnid. */
+  orderByKept(kept: Int32Array): Int32Array {
+    const rank = this.nameRank;
+    return Int32Array.from(kept.keys()).sort((a, b) => kept[b] - kept[a] || rank[a] - rank[b]);
+  }
+
   /** Per class: candidates and kept at this threshold, in the index's class order. */
   counts(threshold: number): { wnid: string; candidates: number; kept: number }[] {
-    const out: { wnid: string; candidates: number; kept: number }[] = [];
-    for (const [wnid, a] of this.byWnid) out.push({ wnid, candidates: a.length, kept: a.length - upperBound(a, threshold) });
-    return out;
+    const kept = this.keptCounts(threshold);
+    return this.wnids.map((wnid, k) => ({ wnid, candidates: this.sorted[k].length, kept: kept[k] }));
   }
 
   /** Total kept over all classes. */
   totalKept(threshold: number): number {
-    let n = 0;
-    for (const a of this.byWnid.values()) n += a.length - upperBound(a, threshold);
-    return n;
+    return this.keptCounts(threshold).reduce((a, b) => a + b, 0);
   }
 
   /**
