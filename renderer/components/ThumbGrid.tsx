@@ -29,7 +29,9 @@ export function ThumbGrid({ total, items, version, cursor, onCursor, onNeed, onC
     setWidth(el.clientWidth);
     return () => ro.disconnect();
   }, []);
-  const columns = Math.max(1, Math.floor((width - 8) / CELL_W));
+  const columns = Math.max(1, Math.floor((width - 12) / CELL_W));
+  // Cells stretch so a row fills the width (10 px gaps, 6 px padding each side).
+  const cellWidth = Math.floor((width - 12 - (columns - 1) * 10) / columns);
   useEffect(() => {
     onColumns?.(columns);
   }, [columns, onColumns]);
@@ -38,8 +40,12 @@ export function ThumbGrid({ total, items, version, cursor, onCursor, onNeed, onC
   const visible = virtual.getVirtualItems();
   const first = visible[0]?.index ?? 0;
   const last = visible.at(-1)?.index ?? 0;
+  // Pages are asked for once the visible range rests (40 ms): a fast scroll across 100k items requests only
+  // where it stops, not every page it passed.
   useEffect(() => {
-    if (total > 0) onNeed(first * columns, (last + 1) * columns);
+    if (total <= 0) return;
+    const timer = setTimeout(() => onNeed(first * columns, (last + 1) * columns), 40);
+    return () => clearTimeout(timer);
   }, [first, last, columns, total, version, onNeed]);
   // Keep the keyboard cursor in view.
   useEffect(() => {
@@ -54,7 +60,7 @@ export function ThumbGrid({ total, items, version, cursor, onCursor, onNeed, onC
             {Array.from({ length: columns }, (_, c) => {
               const index = row.index * columns + c;
               if (index >= total) return null;
-              return <Cell key={index} index={index} item={items[index]} selected={index === cursor} onClick={() => onCursor(index)} />;
+              return <Cell key={index} index={index} width={cellWidth} item={items[index]} selected={index === cursor} onClick={() => onCursor(index)} />;
             })}
           </div>
         ))}
@@ -63,11 +69,11 @@ export function ThumbGrid({ total, items, version, cursor, onCursor, onNeed, onC
   );
 }
 
-function Cell({ index, item, selected, onClick }: { index: number; item: CurationItem | undefined; selected: boolean; onClick(): void }) {
-  if (!item) return <div className="cell loading" style={{ width: CELL_W - 10 }} />;
+function Cell({ index, width, item, selected, onClick }: { index: number; width: number; item: CurationItem | undefined; selected: boolean; onClick(): void }) {
+  if (!item) return <div className="cell loading" style={{ width }} />;
   const cls = ['cell', selected ? 'selected' : '', item.decision ? `decision-${item.decision}` : '', item.kept ? 'kept' : 'dropped'].join(' ');
   return (
-    <div className={cls} style={{ width: CELL_W - 10 }} onClick={onClick} data-index={index} data-sample-id={item.sampleId} data-decision={item.decision ?? ''}>
+    <div className={cls} style={{ width }} onClick={onClick} data-index={index} data-sample-id={item.sampleId} data-decision={item.decision ?? ''}>
       <div className="thumb">
         {item.thumb ? <img src={api().mediaUrl(item.thumb)} alt="" loading="lazy" draggable={false} /> : <div className="no-thumb">no image yet</div>}
         {item.decision && <span className={`decision-tag ${item.decision}`}>{item.decision === 'accept' ? 'accepted' : 'rejected'}</span>}
