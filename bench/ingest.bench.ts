@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { openWorkspace } from '../native-workers/store/workspace.ts';
 import { createJob } from '../native-workers/store/jobs.ts';
 import { createWorkerContext } from '../native-workers/jobs/worker-context.ts';
-import ingest from '../native-workers/workers/ingest.ts';
+import ingest, { type IngestResult } from '../native-workers/workers/ingest.ts';
 import { openTable } from '../native-workers/io/tables.ts';
 import { DEFAULT_IMAGE_OPTIONS, storeImage } from '../native-workers/io/images.ts';
 import { runStandalone, type BenchLine } from './types.ts';
@@ -70,7 +70,7 @@ async function ingestRowsPerSecond(file: string): Promise<{ rows: number; second
       pollCancel: () => false,
     });
     const t = performance.now();
-    const result = await ingest.run(ctx, ingest.params.parse({ paths: [file] }));
+    const result = (await ingest.run(ctx, ingest.params.parse({ paths: [file] }))) as IngestResult;
     const seconds = (performance.now() - t) / 1000;
     return { rows: result.samplesAdded, seconds };
   } finally {

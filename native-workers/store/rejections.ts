@@ -40,3 +40,11 @@ export function pageRejections(db: Db, offset: number, limit: number): { total: 
   const items = db.prepare(`SELECT source, item, reason FROM rejections ORDER BY id LIMIT ? OFFSET ?`).all(limit, offset) as Rejection[];
   return { total: countRejections(db), items };
 }
+
+/** Rejections recorded for a source file (by path), attributed to `jobId` so a repeated ingest reports them again. */
+export function reassignSourceRejections(db: Db, jobId: number, sources: string[]): number {
+  let n = 0;
+  const st = db.prepare(`UPDATE rejections SET job_id = ? WHERE source = ?`);
+  for (const s of new Set(sources)) n += st.run(jobId, s).changes;
+  return n;
+}

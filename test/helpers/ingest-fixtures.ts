@@ -112,7 +112,7 @@ export interface TarEntry {
 export async function writeTar(path: string, entries: TarEntry[]): Promise<void> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c: unknown) => void chunks.push(c as Buffer));
   const ended = new Promise<void>((resolve, reject) => {
     p.on('end', resolve);
     p.on('error', reject);

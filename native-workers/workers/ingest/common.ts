@@ -1,7 +1,8 @@
 // What the ingest readers share: parameters, rejection recording, storing images into the workspace, metadata values.
 import { join } from 'node:path';
 import type { WorkerContext } from '../../jobs/worker-context.ts';
-import { reassignRejection } from '../../store/rejections.ts';
+import { reassignRejection, reassignSourceRejections } from '../../store/rejections.ts';
+import { findSourceByHash } from '../../store/sources.ts';
 import { getImage, insertImage, type ImageRow } from '../../store/images.ts';
 import { storeImage, sha256Hex, type ImageDirs, type ImageOptions } from '../../io/images.ts';
 import type { Workspace } from '../../store/workspace.ts';
@@ -31,6 +32,22 @@ export function rejectItem(ctx: WorkerContext, source: string, item: string, rea
   if (ctx.reject(source, item, reason)) return true;
   reassignRejection(ctx.ws.db, { jobId: ctx.jobId, source, item, reason });
   return false;
+}
+
+export function emptyReport(path: string, kind: string): InputReport {
+  return { path, kind, sourceId: null, outcome: 'added', samples: 0, rows: 0, rejected: 0, replacedUtf8: 0 };
+}
+
+/**
+ * When a source with this content was already ingested completely: nothing is added, and the items it had rejected
+ * are reported again (the command fails again) instead of silently passing. Null when it still has to be read.
+ */
+export function alreadyIngested(ctx: WorkerContext, path: string, kind: string, contentHash: string): InputReport | null {
+  const known = findSourceByHash(ctx.ws.db, contentHash);
+  if (known?.state !== 'done') return null;
+  const rejected = reassignSourceRejections(ctx.ws.db, ctx.jobId, [known.path, path]);
+  ctx.log(`${path}: already ingested (source #${known.id}, same content as ${known.path}); nothing added${rejected ? `; ${rejected} item(s) rejected then` : ''}`);
+  return { ...emptyReport(path, kind), sourceId: known.id, outcome: 'already', rows: known.rows ?? 0, rejected };
 }
 
 export function imageDirs(ws: Workspace): ImageDirs {

@@ -10,9 +10,11 @@ import { fileSha256, folderListingHash, readCocoCaptions, type FolderFile, type 
 import { ImageRejected, IMAGE_EXTENSIONS } from '../../io/images.ts';
 import { decodeCaption, wellFormed } from '../../io/text.ts';
 import type { ImageRow } from '../../store/images.ts';
-import { advanceSource, countSourceRejections, findSourceByHash, finishSource, openSource, type SourceRow } from '../../store/sources.ts';
+import { advanceSource, countSourceRejections, finishSource, openSource, type SourceRow } from '../../store/sources.ts';
 import { insertSamples, type NewSample } from '../../store/samples.ts';
 import {
+  alreadyIngested,
+  emptyReport,
   findColumn,
   insertImages,
   KNOWN_FIELDS,
@@ -122,17 +124,6 @@ async function storeAll(ctx: WorkerContext, source: SourceRow, input: string, pe
   flush();
 }
 
-function emptyReport(path: string, kind: string): InputReport {
-  return { path, kind, sourceId: null, outcome: 'added', samples: 0, rows: 0, rejected: 0, replacedUtf8: 0 };
-}
-
-function alreadyDone(ctx: WorkerContext, path: string, kind: string, hash: string): InputReport | null {
-  const known = findSourceByHash(ctx.ws.db, hash);
-  if (known?.state !== 'done') return null;
-  ctx.log(`${path}: already ingested (source #${known.id}, same content as ${known.path}); nothing added`);
-  return { ...emptyReport(path, kind), sourceId: known.id, outcome: 'already', rows: known.rows ?? 0 };
-}
-
 // --- tar shards ------------------------------------------------------------------------------------------------
 
 function imageOf(group: WebdatasetGroup): { name: string; data: Buffer } | undefined {
@@ -143,7 +134,7 @@ function imageOf(group: WebdatasetGroup): { name: string; data: Buffer } | undef
 export async function ingestTar(ctx: WorkerContext, path: string, label: string, opts: IngestOptions, onRows: (n: number) => void): Promise<InputReport> {
   const report = emptyReport(path, label);
   const hash = await fileSha256(path);
-  const done = alreadyDone(ctx, path, label, hash);
+  const done = alreadyIngested(ctx, path, label, hash);
   if (done) return done;
   const source = openSource(ctx.ws.db, { path, kind: label, contentHash: hash });
   report.sourceId = source.id;
@@ -229,7 +220,7 @@ export async function ingestFolder(
   const kind = single ? 'image' : 'folder';
   const report = emptyReport(path, kind);
   const hash = single ? `image:${await fileSha256(path)}` : `folder:${folderListingHash(list, cocoFiles)}`;
-  const done = alreadyDone(ctx, path, kind, hash);
+  const done = alreadyIngested(ctx, path, kind, hash);
   if (done) return done;
   const source = openSource(ctx.ws.db, { path, kind, contentHash: hash, rows: list.length });
   report.sourceId = source.id;

@@ -6,12 +6,12 @@ import type { WorkerContext } from '../../jobs/worker-context.ts';
 import { openTable, TableError, type Table } from '../../io/tables.ts';
 import { fileSha256 } from '../../io/folders.ts';
 import { wellFormed } from '../../io/text.ts';
-import { advanceSource, findSourceByHash, finishSource, openSource } from '../../store/sources.ts';
+import { advanceSource, finishSource, openSource } from '../../store/sources.ts';
 import { insertSamples, type NewSample } from '../../store/samples.ts';
-import { findColumn, KNOWN_FIELDS, rejectItem, toFloat, toInt, toText, type IngestOptions, type InputReport } from './common.ts';
+import { alreadyIngested, emptyReport, findColumn, KNOWN_FIELDS, rejectItem, toFloat, toInt, toText, type IngestOptions, type InputReport } from './common.ts';
 
 /** Rows per committed batch: big transactions, few commits. */
-const BATCH_ROWS = 8192;
+const BATCH_ROWS = 16384;
 
 interface ColumnMap {
   caption?: string;
@@ -60,7 +60,7 @@ export function fetchStatusOfImg2datasetError(message: string | null): string {
 
 export async function ingestTable(ctx: WorkerContext, path: string, opts: IngestOptions, statusFile: boolean, onRows: (n: number) => void): Promise<InputReport> {
   const kind = statusFile ? 'img2dataset-status' : 'table';
-  const report: InputReport = { path, kind, sourceId: null, outcome: 'added', samples: 0, rows: 0, rejected: 0, replacedUtf8: 0 };
+  const report = emptyReport(path, kind);
   const rejectFile = (reason: string) => {
     rejectItem(ctx, path, 'file', reason);
     report.outcome = 'rejected';
@@ -69,11 +69,8 @@ export async function ingestTable(ctx: WorkerContext, path: string, opts: Ingest
     return report;
   };
   const hash = await fileSha256(path);
-  const known = findSourceByHash(ctx.ws.db, hash);
-  if (known?.state === 'done') {
-    ctx.log(`${path}: already ingested (source #${known.id}, same content as ${known.path}); nothing added`);
-    return { ...report, sourceId: known.id, outcome: 'already', rows: known.rows ?? 0 };
-  }
+  const done = alreadyIngested(ctx, path, kind, hash);
+  if (done) return done;
 
   let table: Table;
   try {

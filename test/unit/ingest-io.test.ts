@@ -1,0 +1,132 @@
+// The small decisions of ingest and fetch: which tar entries are unsafe, which X-Robots-Tag values opt out, how
+// webdataset keys group, how invalid UTF-8 is counted, how bad image bytes are refused, what each input path is.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unsafeEntryReason, webdatasetKey } from '../../native-workers/io/tar.ts';
+import { HostSlots, optsOutOfAi } from '../../native-workers/io/http-fetch.ts';
+import { decodeCaption, wellFormed } from '../../native-workers/io/text.ts';
+import { DEFAULT_IMAGE_OPTIONS, ImageRejected, inspectImage, sniffImageFormat } from '../../native-workers/io/images.ts';
+import { classifyInputs } from '../../native-workers/io/inputs.ts';
+import { fetchStatusOfImg2datasetError } from '../../native-workers/workers/ingest/tables.ts';
+import { cocoPhotos, pngBomb } from '../helpers/ingest-fixtures.ts';
+import { tempDir } from '../helpers/workspace.ts';
+
+test('tar entries: absolute paths, .. components, links and devices are refused; directories skipped', () => {
+  assert.equal(unsafeEntryReason('00000/000000001.jpg', 'file'), null);
+  assert.equal(unsafeEntryReason('a..b/c.jpg', 'file'), null, 'dots inside a name are fine');
+  assert.match(unsafeEntryReason('../../etc/x', 'file')!, /'\.\.' component/);
+  assert.match(unsafeEntryReason('a/../../x.jpg', 'file')!, /'\.\.' component/);
+  assert.match(unsafeEntryReason('a\\..\\x.jpg', 'file')!, /'\.\.' component/);
+  assert.match(unsafeEntryReason('/etc/passwd', 'file')!, /absolute path/);
+  assert.match(unsafeEntryReason('C:/x.jpg', 'file')!, /absolute path/);
+  assert.match(unsafeEntryReason('x', 'symlink')!, /symbolic link/);
+  assert.match(unsafeEntryReason('x', 'link')!, /hard link/);
+  assert.match(unsafeEntryReason('x', 'character-device')!, /unsupported entry type/);
+  assert.equal(unsafeEntryReason('dir/', 'directory'), 'skip');
+});
+
+test('webdataset keys split the basename at its first dot', () => {
+  assert.deepEqual(webdatasetKey('00000/000000001.jpg'), { key: '00000/000000001', ext: 'jpg' });
+  assert.deepEqual(webdatasetKey('a.b/000001.seg.PNG'), { key: 'a.b/000001', ext: 'seg.png' });
+  assert.deepEqual(webdatasetKey('README'), { key: 'README', ext: '' });
+});
+
+test('X-Robots-Tag: noai / noimageai opt out unless scoped to another bot', () => {
+  assert.equal(optsOutOfAi('noai'), true);
+  assert.equal(optsOutOfAi('noindex, NoImageAI'), true);
+  assert.equal(optsOutOfAi(['noindex', 'noai']), true);
+  assert.equal(optsOutOfAi('imagenot: noai'), true);
+  assert.equal(optsOutOfAi('googlebot: noai'), false);
+  assert.equal(optsOutOfAi('noindex, nofollow'), false);
+  assert.equal(optsOutOfAi('unavailable_after: 25 Jun 2010 15:00:00 PST, noai'), true);
+  assert.equal(optsOutOfAi(undefined), false);
+});
+
+test('captions: invalid UTF-8 replaced and counted, genuine U+FFFD not counted, lone surrogates replaced', () => {
+  assert.deepEqual(decodeCaption(Buffer.from('  a dog\n')), { text: 'a dog', replaced: 0 });
+  assert.deepEqual(decodeCaption(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff])), { text: 'caf\ufffd \ufffd', replaced: 2 });
+  assert.deepEqual(decodeCaption(Buffer.from('ok \ufffd', 'utf8')), { text: 'ok \ufffd', replaced: 0 });
+  assert.deepEqual(wellFormed('a\ud800b'), { text: 'a\ufffdb', replaced: 1 });
+  assert.deepEqual(wellFormed('\ud83d\udc36 dog'), { text: '\ud83d\udc36 dog', replaced: 0 });
+});
+
+test('image bytes: empty, non-image, corrupt header and bomb refused with their reason, before any decoding', async () => {
+  const reject = async (buf: Buffer) => {
+    try {
+      await inspectImage(buf, DEFAULT_IMAGE_OPTIONS);
+    } catch (err) {
+      assert.ok(err instanceof ImageRejected);
+      return `${err.problem}: ${err.message}`;
+    }
+    return 'accepted';
+  };
+  assert.equal(await reject(Buffer.alloc(0)), 'empty: empty file (0 bytes)');
+  assert.match(await reject(Buffer.from('{"error": "not found"}')), /^not_image: not an image \(looks like JSON\)/);
+  assert.match(await reject(Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8])), /^not_image: .*starts with bytes 0001020304/);
+  assert.match(await reject(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10])), /^corrupt: corrupt jpeg image/);
+  const t = performance.now();
+  assert.match(await reject(pngBomb()), /^too_large: decompression bomb: 30000x30000 \(900\.0 Mpx\) exceeds the 89\.5 Mpx limit/);
+  assert.ok(performance.now() - t < 5000, 'the bomb is refused from its header (a decode would take far longer)');
+  const photo = cocoPhotos(1)[0].data;
+  assert.equal(sniffImageFormat(photo), 'jpeg');
+  assert.deepEqual(await inspectImage(photo, DEFAULT_IMAGE_OPTIONS), { format: 'jpeg', width: 640, height: 426 });
+});
+
+test('img2dataset error messages map to fetch statuses', () => {
+  assert.equal(fetchStatusOfImg2datasetError('The read operation timed out'), 'timeout');
+  assert.equal(fetchStatusOfImg2datasetError('HTTP Error 404: Not Found'), 'http_error');
+  assert.equal(fetchStatusOfImg2datasetError('image decoding error'), 'not_image');
+  assert.equal(fetchStatusOfImg2datasetError(null), 'http_error');
+});
+
+test('per-host slots', () => {
+  const h = new HostSlots(2);
+  const host = HostSlots.hostOf('http://Example.org:8080/a.jpg');
+  assert.equal(host, 'example.org:8080');
+  h.acquire(host);
+  h.acquire(host);
+  assert.equal(h.free(host), false);
+  assert.equal(h.free('other'), true);
+  h.release(host);
+  assert.equal(h.free(host), true);
+});
+
+test('input paths: tables, shards with status files, files layout, image folders, single images, unusable', () => {
+  const d = tempDir();
+  try {
+    const r = d.path;
+    writeFileSync(join(r, 'meta.csv.gz'), '');
+    writeFileSync(join(r, 'notes.md'), '');
+    mkdirSync(join(r, 'shards'));
+    writeFileSync(join(r, 'shards', '00000.tar'), '');
+    writeFileSync(join(r, 'shards', '00000.parquet'), '');
+    writeFileSync(join(r, 'shards', '00000_stats.json'), '');
+    mkdirSync(join(r, 'files', '00000'), { recursive: true });
+    writeFileSync(join(r, 'files', '00000', '000000000.jpg'), '');
+    writeFileSync(join(r, 'files', '00000.parquet'), '');
+    writeFileSync(join(r, 'one.png'), '');
+    writeFileSync(join(r, 'one.txt'), 'caption');
+    mkdirSync(join(r, 'empty'));
+    const got = classifyInputs([join(r, 'meta.csv.gz'), join(r, 'shards'), join(r, 'files'), join(r, 'one.png'), join(r, 'notes.md'), join(r, 'empty'), join(r, 'missing.csv'), join(r, 'meta.csv.gz')]);
+    assert.deepEqual(
+      got.map((g) => [g.kind, g.path.slice(r.length + 1)]),
+      [
+        ['table', 'meta.csv.gz'],
+        ['tar', 'shards/00000.tar'],
+        ['status', 'shards/00000.parquet'],
+        ['status', 'files/00000.parquet'],
+        ['folder', 'files'],
+        ['folder', 'one.png'],
+        ['unusable', 'notes.md'],
+        ['unusable', 'empty'],
+        ['unusable', 'missing.csv'],
+      ],
+    );
+    const single = got[5];
+    assert.ok(single.kind === 'folder' && single.samples[0].caption?.rel === 'one.txt');
+  } finally {
+    d.cleanup();
+  }
+});
