@@ -20,51 +20,49 @@ export interface RankingsView {
   intercept: number | null;
   spearman: number | null;
   kendall: number | null;
+  sameRanking: boolean | null;
+  /** Bootstrap confidence intervals, when the backend computed them. */
+  ci: { pearson: [number, number] | null; slope: [number, number] | null; spearman: [number, number] | null; kendall: [number, number] | null };
   /** Why the comparison is incomplete (e.g. AlexNet has not finished), from the backend. */
   note: string | null;
 }
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-function num(o: Obj, ...keys: string[]): number | null {
-  for (const k of keys) {
-    const v = o[k];
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-    if (isObj(v)) {
-      const inner = num(v, 'value', 'r', 'rho', 'tau', 'estimate');
-      if (inner != null) return inner;
-    }
-  }
-  return null;
-}
-
-function str(o: Obj, ...keys: string[]): string | null {
-  for (const k of keys) if (typeof o[k] === 'string') return o[k] as string;
-  return null;
-}
-
-/** Reads the rankings object; tolerant of naming (camelCase or snake_case) so the chart survives small changes. */
+/**
+ * Reads the rankings object of core/stats/rankings.ts (`models[]` with top1, reference_top1, relative_improvement,
+ * reference_relative_improvement; pearson_r, slope, intercept, spearman_rho, kendall_tau, ci) or `{error}`.
+ */
 export function readRankings(raw: unknown): RankingsView | { error: string } {
   if (!isObj(raw)) return { error: 'rankings: the backend returned no object' };
   if (typeof raw.error === 'string') return { error: raw.error };
-  const rowsRaw = (['rows', 'models', 'archs', 'points', 'runs'] as const).map((k) => raw[k]).find(Array.isArray) as unknown[] | undefined;
-  const points: RankingPoint[] = (rowsRaw ?? []).filter(isObj).map((r) => ({
-    arch: str(r, 'arch', 'name', 'model') ?? '?',
-    imagenetTop1: num(r, 'imagenetTop1', 'imagenet_top1', 'referenceTop1', 'reference_top1', 'imagenet'),
-    top1: num(r, 'top1', 'imagenotTop1', 'imagenot_top1', 'datasetTop1', 'dataset_top1', 'ours'),
-    imagenetRel: num(r, 'imagenetRel', 'imagenet_rel', 'imagenetRelative', 'imagenet_relative', 'relImagenet', 'rel_imagenet', 'x'),
-    rel: num(r, 'rel', 'datasetRel', 'dataset_rel', 'imagenotRel', 'imagenot_rel', 'relative', 'relDataset', 'rel_dataset', 'y'),
-  }));
-  const stats = isObj(raw.stats) ? { ...raw, ...raw.stats } : isObj(raw.fit) ? { ...raw, ...raw.fit } : raw;
+  const models = Array.isArray(raw.models) ? raw.models.filter(isObj) : [];
+  const ci = isObj(raw.ci) ? raw.ci : {};
+  const interval = (k: string): [number, number] | null => {
+    const v = ci[k];
+    if (!isObj(v)) return null;
+    const lo = numOrNull(v.low);
+    const hi = numOrNull(v.high);
+    return lo == null || hi == null ? null : [lo, hi];
+  };
   return {
-    points,
-    pearson: num(stats, 'pearson', 'r', 'pearsonR', 'pearson_r'),
-    slope: num(stats, 'slope'),
-    intercept: num(stats, 'intercept'),
-    spearman: num(stats, 'spearman', 'spearmanRho', 'spearman_rho', 'rho'),
-    kendall: num(stats, 'kendall', 'kendallTau', 'kendall_tau', 'tau'),
-    note: str(raw, 'note', 'message', 'warning'),
+    points: models.map((m) => ({
+      arch: typeof m.arch === 'string' ? m.arch : '?',
+      imagenetTop1: numOrNull(m.reference_top1),
+      top1: numOrNull(m.top1),
+      imagenetRel: numOrNull(m.reference_relative_improvement),
+      rel: numOrNull(m.relative_improvement),
+    })),
+    pearson: numOrNull(raw.pearson_r),
+    slope: numOrNull(raw.slope),
+    intercept: numOrNull(raw.intercept),
+    spearman: numOrNull(raw.spearman_rho),
+    kendall: numOrNull(raw.kendall_tau),
+    sameRanking: typeof raw.same_ranking === 'boolean' ? raw.same_ranking : null,
+    ci: { pearson: interval('pearson_r'), slope: interval('slope'), spearman: interval('spearman_rho'), kendall: interval('kendall_tau') },
+    note: typeof raw.note === 'string' ? raw.note : null,
   };
 }
 

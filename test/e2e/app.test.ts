@@ -93,6 +93,24 @@ test('all six screens render with the workspace data', async () => {
   assert.deepEqual(pageErrors, []);
 });
 
+test('Synsets: search, details with the hypernym path, exclude by hand (persisted)', async () => {
+  await go('Synsets');
+  await page.fill('input[aria-label="search synsets"]', 'photograph');
+  await page.waitForSelector('[data-screen="Synsets"] tbody tr:has-text("n03925226")');
+  await page.click('[data-screen="Synsets"] tbody tr:has-text("n03925226")');
+  await page.waitForSelector('.synset-detail .hypernyms a');
+  const path = (await page.textContent('.synset-detail .hypernyms'))!;
+  assert.match(path, /entity/);
+  await page.click('.synset-detail button:has-text("Exclude")');
+  await page.waitForSelector('.synset-detail .badge:has-text("excluded by hand")');
+  const shown = await api<{ manual: string | null }>('synsets.show', { wnid: 'n03925226' });
+  assert.equal(shown.manual, 'exclude');
+  await screenshot(page, 'e2e-synsets-detail');
+  await page.click('.synset-detail button:has-text("Automatic")');
+  await page.waitForSelector('.synset-detail .badge:has-text("eligible")');
+  assert.equal((await api<{ manual: string | null }>('synsets.show', { wnid: 'n03925226' })).manual, null);
+});
+
 test('Curation: moving the threshold recounts every class live', async () => {
   await go('Curation');
   await page.waitForSelector('.class-item');
@@ -173,6 +191,7 @@ test('Dataset: selecting classes from the screen runs a job with progress and fi
   const selection = await api<{ classes: unknown[] }>('dataset.classes');
   assert.equal(ranked, selection.classes.length);
   assert.ok(ranked >= 1);
+  await page.waitForFunction(() => !/^0\s*classes selected/.test(document.querySelector('.stats-row .stat')?.textContent ?? ''));
   await screenshot(page, 'e2e-dataset-selected');
 });
 
@@ -184,7 +203,7 @@ test('Training: a short run streams its curve; Rankings redraws when runs finish
   await go('Training');
   await page.waitForSelector('.check.arch');
   await page.check('.check.arch:has-text("alexnet") input');
-  await page.fill('label:has-text("Profile") input', 'smoke');
+  await page.selectOption('label:has-text("Profile") select', 'local');
   await page.fill('label:has-text("epochs") input', '2');
   await page.click('button:has-text("Train 1 model")');
   await page.waitForSelector('.job[data-job-kind="train"]');

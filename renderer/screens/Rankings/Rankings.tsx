@@ -9,6 +9,8 @@ import { attempt } from '../../store/app.ts';
 import { EmptyState, ErrorBox, Panel, Stat, fmt, fmtPct } from '../../components/common.tsx';
 import { exportCsv, exportPng, exportSvg } from '../../components/exportChart.ts';
 
+const ciText = (ci: [number, number] | null | undefined) => (ci ? `; 95% bootstrap CI [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]` : '');
+
 type Plotted = RankingPoint & { imagenetRel: number; rel: number };
 
 function rankOrder(points: RankingPoint[], key: 'imagenetTop1' | 'top1'): RankingPoint[] {
@@ -58,10 +60,11 @@ export function Rankings() {
     <div className="screen" data-screen="Rankings">
       <div className="stats-row">
         <Stat label="models compared" value={plotted.length} />
-        <Stat label="Pearson r" value={fmt(view?.pearson)} hint="correlation of relative improvements over AlexNet" />
-        <Stat label="slope" value={fmt(view?.slope)} hint="least-squares slope, dataset vs ImageNet" />
-        <Stat label="Spearman ρ" value={fmt(view?.spearman)} />
-        <Stat label="Kendall τ" value={fmt(view?.kendall)} />
+        <Stat label="Pearson r" value={fmt(view?.pearson)} hint={`correlation of relative improvements over AlexNet${ciText(view?.ci.pearson)}`} />
+        <Stat label="slope" value={fmt(view?.slope)} hint={`least-squares slope, dataset vs ImageNet${ciText(view?.ci.slope)}`} />
+        <Stat label="Spearman ρ" value={fmt(view?.spearman)} hint={`rank correlation${ciText(view?.ci.spearman)}`} />
+        <Stat label="Kendall τ" value={fmt(view?.kendall)} hint={`pairwise rank agreement${ciText(view?.ci.kendall)}`} />
+        <Stat label="same ranking" value={view?.sameRanking == null ? '–' : view.sameRanking ? 'yes' : 'no'} />
       </div>
       <ErrorBox error={error} what="Rankings are not available" />
       {view?.note && <div className="hint warn">{view.note}</div>}

@@ -11,7 +11,8 @@ import { JobList } from '../../components/JobList.tsx';
 import type { MetricPoint, RunView } from '../../api/views.ts';
 
 export const TRAIN_KINDS = ['train'];
-const PROFILES = ['smoke', 'tiny', 'small', 'paper'];
+/** Training profiles of the engine: `local` is scaled to train on a CPU in minutes, `paper` is the full recipe. */
+const PROFILES = ['local', 'paper'];
 const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
 
 interface MetricPayload {
@@ -74,7 +75,7 @@ export function Training() {
   const status = useApp((s) => s.status);
   const upsertJob = useApp((s) => s.upsertJob);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [form, setForm] = useState({ profile: 'smoke', epochs: '', batch: '', lr: '', patience: '', seed: '0' });
+  const [form, setForm] = useState({ profile: 'local', epochs: '', batch: '', lr: '', patience: '', seed: '0' });
 
   useEffect(() => {
     void load();
@@ -135,8 +136,11 @@ export function Training() {
           <div className="form-grid">
             <label>
               Profile
-              <input list="profiles" value={form.profile} onChange={(e) => setForm({ ...form, profile: e.target.value })} />
-              <datalist id="profiles">{PROFILES.map((p) => <option key={p} value={p} />)}</datalist>
+              <select value={form.profile} onChange={(e) => setForm({ ...form, profile: e.target.value })}>
+                {PROFILES.map((p) => (
+                  <option key={p} value={p}>{p}</option>
+                ))}
+              </select>
             </label>
             {(['epochs', 'batch', 'lr', 'patience', 'seed'] as const).map((k) => (
               <label key={k}>
