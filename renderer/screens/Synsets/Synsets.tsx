@@ -78,7 +78,7 @@ export function Synsets() {
                   {results.map((s) => (
                     <tr key={s.wnid} className={selected?.wnid === s.wnid ? 'active' : ''} onClick={() => select(s.wnid)}>
                       <td className="mono">{s.wnid}</td>
-                      <td>{s.name}</td>
+                      <td className="nowrap">{s.name}</td>
                       <td className="muted ellipsis">{s.lemmas.join(', ')}</td>
                       <td><Eligibility s={s} /></td>
                       <td className="num">{fmtInt(s.candidates)}</td>
@@ -89,7 +89,7 @@ export function Synsets() {
             </div>
           )}
         </Panel>
-        <Panel title="Synset">
+        <Panel title="Synset" className="sticky">
           {!selected ? (
             <div className="muted">Pick a synset on the left to see its definition, hypernyms and eligibility.</div>
           ) : (
