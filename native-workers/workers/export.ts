@@ -19,7 +19,7 @@
 // Resumable: images are written in a fixed order (whole files via temp+rename) and the position is committed with the
 // job cursor; dataset.json and manifest.parquet are written last. Same selection + options -> identical bytes.
 import { z } from 'zod';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineWorker } from '../jobs/worker-context.ts';
 import { getSelection, selectionClasses, selectionItems, type SplitItem } from '../store/selection.ts';
@@ -67,6 +67,8 @@ function claimOutputFolder(out: string, identity: Record<string, unknown>): void
     if (!same) throw new Error(`${out} is not empty and does not hold this export; choose a new or empty folder`);
   }
   writeFileAtomic(join(out, MARKER), JSON.stringify(identity));
+  // dataset.json marks a complete export (training picks the newest folder that has one): a repeat starts without it.
+  for (const f of ['dataset.json', 'manifest.parquet']) rmSync(join(out, f), { force: true });
 }
 
 /** Item order and file names: train before test, class index, sample id; webdataset train shuffled by the seed. */
@@ -92,10 +94,13 @@ export default defineWorker({
     if (!selection) throw new Error(p.selectionId ? `no selection ${p.selectionId}` : 'no selection yet: run `imagenot select WS` first');
     const imageEncoder = (selection.params.imageEncoder as string | null | undefined) ?? currentImageEncoder(db);
     const out = resumed?.out ?? (p.out ? resolve(p.out) : join(ctx.ws.paths.exports, `selection-${selection.id}-${p.format}-${p.size}`));
+    const classes = selectionClasses(db, selection.id);
+    if (!classes.length) {
+      throw new Error(`selection ${selection.id} has no classes (no class had enough kept images); select again with a lower threshold or fewer --train/--test images`);
+    }
     const identity = { selectionId: selection.id, format: p.format, size: p.size, crop: p.crop, shardSize: p.format === 'webdataset' ? p.shardSize : null };
     if (!resumed) claimOutputFolder(out, identity);
 
-    const classes = selectionClasses(db, selection.id);
     const classIndex = new Map(classes.map((c) => [c.wnid, c.rank - 1]));
     const entries = planEntries(selectionItems(db, selection.id, { textEncoder: selection.encoder, imageEncoder }), classIndex, p, selection.seed);
     const total = entries.length;

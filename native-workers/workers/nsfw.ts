@@ -32,7 +32,14 @@ export default defineWorker({
     ctx.log(`metadata rule (allowed: ${nsfwMetaAllowed(db).join(', ')}): ${meta.checked} samples with an NSFW value, ${meta.flagged} flagged`);
     if (p.metaOnly) return { meta, classifier: null };
 
-    const model = await loadNsfwClassifier({ backend: p.backend, log: () => {} });
+    let model;
+    try {
+      model = await loadNsfwClassifier({ backend: p.backend, log: () => {} });
+    } catch (err) {
+      if (p.backend === 'cpu') throw err;
+      ctx.log(`tfjs-${p.backend} could not start (${(err as Error).message}); using the cpu backend`, 'warn');
+      model = await loadNsfwClassifier({ backend: 'cpu', log: () => {} });
+    }
     ctx.log(`nsfwjs ${model.model} on tfjs-${model.backend}`);
     const unsafe = p.strict ? NSFW_UNSAFE_CLASSES_STRICT : NSFW_UNSAFE_CLASSES;
     const bySha = new Map<string, { score: number; detail: string }>();

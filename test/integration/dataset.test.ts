@@ -333,3 +333,12 @@ test('API: dataset.classes returns the latest selection; dataset.select validate
     ws.close();
   }
 });
+
+test('a selection with no class (too few images) cannot be exported, and says why', () => {
+  const sel = runCli(['select', wsDir, '--train', '50', '--test', '5', '--json']);
+  assert.equal(sel.code, 0, sel.stderr);
+  assert.equal(JSON.parse(sel.stdout).selection.classes, 0);
+  const r = runCli(['export', wsDir, join(dir.path, 'empty-export')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /has no classes/);
+});

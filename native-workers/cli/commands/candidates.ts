@@ -8,7 +8,7 @@ import { currentImageEncoder } from '../../store/image-similarities.ts';
 import { isKept } from '../../core/selection/kept.ts';
 import { CsvWriter } from '../../io/dataset/csv.ts';
 import { writeParquetFile, type ParquetColumnType } from '../../io/dataset/parquet.ts';
-import { UsageError, withWorkspace } from '../context.ts';
+import { CommandFailed, UsageError, withWorkspace } from '../context.ts';
 
 type Cell = string | number | boolean | null;
 
@@ -77,20 +77,24 @@ export function register(program: Command): void {
         const cols = columns(textEncoder, imageEncoder, threshold, flagCount(ws.db, 'ocr').checked > 0);
         const path = resolve(o.out);
         let n = 0;
-        if (ext === '.csv') {
-          const csv = new CsvWriter(path, cols.map((c) => c[0]));
-          for (const r of iterateCandidates(ws.db, { textEncoder, imageEncoder })) {
-            await csv.write(cols.map(([, , get]) => get(r)));
-            n++;
+        try {
+          if (ext === '.csv') {
+            const csv = new CsvWriter(path, cols.map((c) => c[0]));
+            for (const r of iterateCandidates(ws.db, { textEncoder, imageEncoder })) {
+              await csv.write(cols.map(([, , get]) => get(r)));
+              n++;
+            }
+            await csv.close();
+          } else {
+            const data: Cell[][] = cols.map(() => []);
+            for (const r of iterateCandidates(ws.db, { textEncoder, imageEncoder })) {
+              cols.forEach(([, , get], i) => data[i].push(get(r)));
+              n++;
+            }
+            writeParquetFile(path, cols.map(([name, type], i) => ({ name, type, data: data[i] })));
           }
-          await csv.close();
-        } else {
-          const data: Cell[][] = cols.map(() => []);
-          for (const r of iterateCandidates(ws.db, { textEncoder, imageEncoder })) {
-            cols.forEach(([, , get], i) => data[i].push(get(r)));
-            n++;
-          }
-          writeParquetFile(path, cols.map(([name, type], i) => ({ name, type, data: data[i] })));
+        } catch (err) {
+          throw new CommandFailed(`cannot write ${path}: ${(err as Error).message}`);
         }
         process.stderr.write(`${n} candidates written to ${path}${threshold == null ? ' (no text filter yet: kept is false)' : ` (kept at threshold ${threshold})`}\n`);
       });

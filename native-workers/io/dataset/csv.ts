@@ -10,17 +10,26 @@ export function csvField(value: unknown): string {
 
 export class CsvWriter {
   private readonly out: WriteStream;
-  constructor(path: string, header: readonly string[]) {
+  private error: Error | undefined;
+  constructor(private readonly path: string, header: readonly string[]) {
     this.out = createWriteStream(path);
+    this.out.on('error', (err) => (this.error = err));
     this.out.write(header.map(csvField).join(',') + '\n');
   }
 
+  private check(): void {
+    if (this.error) throw new Error(`cannot write ${this.path}: ${this.error.message}`);
+  }
+
   async write(fields: readonly unknown[]): Promise<void> {
-    if (!this.out.write(fields.map(csvField).join(',') + '\n')) await once(this.out, 'drain');
+    this.check();
+    if (!this.out.write(fields.map(csvField).join(',') + '\n')) await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
   }
 
   async close(): Promise<void> {
+    this.check();
     this.out.end();
-    await once(this.out, 'finish');
+    await once(this.out, 'close');
+    this.check();
   }
 }
