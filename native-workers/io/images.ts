@@ -167,21 +167,24 @@ export async function storeImage(buf: Uint8Array, dirs: ImageDirs, opts: ImageOp
   const header = await inspectImage(buf, opts);
   const sha = knownSha ?? sha256Hex(buf);
   const paths = imagePaths(dirs, sha, header.format);
-  let stored: Buffer;
+  let pixels: { data: Buffer; info: { width: number; height: number; channels: 1 | 2 | 3 | 4 } };
   try {
+    // Decoded once (JPEG shrink-on-load does most of the resizing); both outputs are encoded from these pixels.
     // failOn 'warning' (the default) turns libjpeg's "premature end of file" into an error: truncated files are refused.
-    stored = await sharp(buf, { limitInputPixels: opts.maxPixels, failOn: 'warning' })
+    pixels = (await sharp(buf, { limitInputPixels: opts.maxPixels, failOn: 'warning' })
       .autoOrient()
       .resize(opts.maxSide, opts.maxSide, { fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
-      .jpeg({ quality: opts.quality })
-      .toBuffer();
+      .raw()
+      .toBuffer({ resolveWithObject: true })) as typeof pixels;
   } catch (err) {
     const msg = cleanSharpMessage(err);
     const truncated = /premature end|truncated|unexpected end|end of (file|stream)|read error|short read/i.test(msg);
     throw new ImageRejected('corrupt', `${truncated ? 'truncated' : 'corrupt'} ${header.format} image: ${msg}`);
   }
-  const thumb = await sharp(stored)
+  const raw = { raw: { width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels } };
+  const stored = await sharp(pixels.data, raw).jpeg({ quality: opts.quality }).toBuffer();
+  const thumb = await sharp(pixels.data, raw)
     .resize(opts.thumbSide, opts.thumbSide, { fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 80 })
     .toBuffer();
