@@ -1,7 +1,7 @@
 // Image <-> caption similarities per CLIP model (image_similarities), the candidates still to score, and the class
 // score selection ranks by: the mean image–caption similarity of a class's kept images.
 import { meanScoreByClass, type ClassScore } from '../core/similarity/class-score.ts';
-import { getMeta } from './meta.ts';
+import { getMeta, setMeta } from './meta.ts';
 import type { Db } from './workspace.ts';
 
 const PENDING = `FROM matches m JOIN samples s ON s.id = m.sample_id JOIN images i ON i.sha256 = s.image_sha256
@@ -19,9 +19,17 @@ export function pendingImageCandidates(db: Db, encoder: string, afterSampleId: n
     .all(encoder, afterSampleId, limit) as { sampleId: number; caption: string; storedPath: string }[];
 }
 
+const VERSION_KEY = 'image_similarities_version';
+
+/** Bumped by every write, so cached orderings (curation grid) know to rebuild. */
+export function imageSimilaritiesVersion(db: Db): string {
+  return getMeta(db, VERSION_KEY) ?? '0';
+}
+
 export function writeImageSimilarities(db: Db, encoder: string, rows: { sampleId: number; similarity: number }[]): void {
   const stmt = db.prepare(`INSERT OR REPLACE INTO image_similarities (sample_id, encoder, similarity) VALUES (?, ?, ?)`);
   for (const r of rows) stmt.run(r.sampleId, encoder, r.similarity);
+  if (rows.length) setMeta(db, VERSION_KEY, String(Number(imageSimilaritiesVersion(db)) + 1));
 }
 
 /** The CLIP model whose image similarities the workspace ranks by (meta 'image_encoder', set by clipscore). */
