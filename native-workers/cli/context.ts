@@ -2,7 +2,7 @@
 import { openWorkspace, type Workspace } from '../store/workspace.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { countRejections, listRejections } from '../store/rejections.ts';
-import type { JobRow } from '../store/jobs.ts';
+import { publicJob, type JobRow } from '../store/jobs.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -129,4 +129,25 @@ export async function runJobsToEnd(
     if (rejected > shown.length) printer.line(`  ... and ${rejected - shown.length} more (imagenot status WS --json)`);
   }
   return { jobs, rejected, ok: jobs.every((j) => j.state === 'succeeded') && rejected === 0 };
+}
+
+/**
+ * Run one job to its end for a command: prints the job as JSON with --json, fails (exit 1) naming how to resume when
+ * it did not succeed, otherwise prints `describe(result)`; exit 1 when it recorded rejections.
+ */
+export async function runOneJob(
+  dir: string,
+  kind: string,
+  params: Record<string, unknown>,
+  json: boolean | undefined,
+  describe: (result: any) => string,
+): Promise<void> {
+  await withWorkspace(dir, async (ws) => {
+    const out = await runJobsToEnd(ws, [{ kind, params }], { quiet: json });
+    const job = out.jobs[0];
+    if (json) printJson(publicJob(job));
+    if (job.state !== 'succeeded') throw new CommandFailed(`${kind} failed: ${job.error ?? job.state} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
+    if (!json) process.stdout.write(describe(job.result) + '\n');
+    if (!out.ok) process.exitCode = EXIT_FAILED;
+  });
 }

@@ -1,18 +1,6 @@
 // `imagenot nsfw WS` and `imagenot ocr WS`: the flag jobs (they mark candidates; nothing is deleted).
 import type { Command } from 'commander';
-import { publicJob } from '../../store/jobs.ts';
-import { CommandFailed, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
-
-async function runFlagJob(dir: string, kind: string, params: Record<string, unknown>, json: boolean | undefined, describe: (r: any) => string) {
-  await withWorkspace(dir, async (ws) => {
-    const out = await runJobsToEnd(ws, [{ kind, params }], { quiet: json });
-    const job = out.jobs[0];
-    if (json) printJson(publicJob(job));
-    if (job.state !== 'succeeded') throw new CommandFailed(`${kind} failed: ${job.error ?? job.state} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
-    if (!json) process.stdout.write(describe(job.result) + '\n');
-    if (!out.ok) process.exitCode = EXIT_FAILED;
-  });
-}
+import { parseFloatOption, parseIntOption, runOneJob, UsageError } from '../context.ts';
 
 function parseScope(scope: string): string {
   if (!['candidates', 'kept'].includes(scope)) throw new UsageError(`--scope must be candidates or kept, got '${scope}'`);
@@ -41,7 +29,7 @@ export function register(program: Command): void {
       const allowed = o.allow?.split(',').map((s) => s.trim()).filter(Boolean);
       if (o.allow != null && !allowed!.length) throw new UsageError('--allow needs at least one value');
       const params = { allowed, metaOnly: !!o.metaOnly, strict: !!o.strict, threshold: o.threshold, scope: parseScope(o.scope), backend: o.backend, batch: o.batch };
-      await runFlagJob(dir, 'nsfw', params, o.json, (r) =>
+      await runOneJob(dir, 'nsfw', params, o.json, (r) =>
         [
           `metadata rule: ${r.meta.checked} samples with an NSFW value, ${r.meta.flagged} flagged`,
           r.classifier ? `classifier (${r.classifier.model}, tfjs-${r.classifier.backend}): ${r.classifier.checked} candidates scored, ${r.classifier.flagged} flagged at >= ${r.classifier.threshold}` : 'classifier: not run (--meta-only)',
@@ -57,6 +45,6 @@ export function register(program: Command): void {
     .option('--batch <n>', 'images per committed batch', parseIntOption('--batch'), 16)
     .option('--json', 'print the job as JSON')
     .action(async (dir: string, o: { scope: string; batch: number; json?: boolean }) => {
-      await runFlagJob(dir, 'ocr', { scope: parseScope(o.scope), batch: o.batch }, o.json, (r) => `ocr: ${r.checked} candidates read, ${r.flagged} show their class name`);
+      await runOneJob(dir, 'ocr', { scope: parseScope(o.scope), batch: o.batch }, o.json, (r) => `ocr: ${r.checked} candidates read, ${r.flagged} show their class name`);
     });
 }

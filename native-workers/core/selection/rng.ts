@@ -1,5 +1,6 @@
 // A small seeded PRNG (mulberry32) and shuffle: the selection must be identical for the same workspace and seed on
 // any machine, so nothing here touches Math.random.
+import { mulberry32 } from '../stats/bootstrap.ts';
 
 /** 32-bit FNV-1a of a string; mixes a seed with a class id so each class gets its own stream. */
 export function hashString(text: string, seed = 0x811c9dc5): number {
@@ -11,17 +12,8 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** mulberry32: returns a function yielding floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the same generator the ranking bootstrap uses): returns a function yielding floats in [0, 1). */
+export const seededRandom = mulberry32;
 
 /** A new array in a seeded Fisher–Yates order. */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
