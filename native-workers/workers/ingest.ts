@@ -3,7 +3,7 @@
 // command run again — continues each source where its last committed batch ended. Bad inputs are rejected by name
 // and the good ones of the same call are kept.
 import { z } from 'zod';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineWorker } from '../jobs/worker-context.ts';
 import { classifyInputs } from '../io/inputs.ts';
@@ -74,6 +74,11 @@ export default defineWorker({
       }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
+      try {
+        rmdirSync(join(ctx.ws.paths.root, '.tmp')); // only when empty (another job may be using it)
+      } catch {
+        // not empty or already gone
+      }
     }
     return {
       inputs: reports,

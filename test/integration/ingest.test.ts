@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
@@ -147,6 +148,8 @@ test('every format: parquet, csv, tsv, jsonl, jsonl.gz, webdataset shards with s
   writeTsv(join(f, 'meta.tsv'), metaRows(6, 'tsv'));
   writeJsonl(join(f, 'meta.jsonl'), metaRows(5, 'jsonl'));
   writeJsonl(join(f, 'meta.jsonl.gz'), metaRows(4, 'jsonlgz'), true);
+  writeParquet(join(f, 'meta.parquet.gz'), metaRows(5, 'pqgz'));
+  writeFileSync(join(f, 'meta.parquet.gz'), gzipSync(readFileSync(join(f, 'meta.parquet.gz'))));
   const photos = cocoPhotos(12, 'train2017');
   await writeWebdatasetFolder(join(f, 'wds'), photos.slice(0, 4), 3);
   writeFilesLayout(join(f, 'files'), photos.slice(4, 7));
@@ -161,8 +164,9 @@ test('every format: parquet, csv, tsv, jsonl, jsonl.gz, webdataset shards with s
     { name: 'imgs/y.jpg', data: photos[10].data },
   ]);
   assert.equal(runCli(['init', ws]).code, 0);
-  const r = runCli(['ingest', ws, ...['meta.parquet', 'meta.csv', 'meta.tsv', 'meta.jsonl', 'meta.jsonl.gz', 'wds', 'files', 'plain', 'plain.tar'].map((x) => join(f, x))]);
+  const r = runCli(['ingest', ws, ...['meta.parquet', 'meta.parquet.gz', 'meta.csv', 'meta.tsv', 'meta.jsonl', 'meta.jsonl.gz', 'wds', 'files', 'plain', 'plain.tar'].map((x) => join(f, x))]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.ok(!existsSync(join(ws, '.tmp')), 'the gunzipped parquet was unpacked inside the workspace and removed');
 
   const d = db(ws);
   try {
@@ -173,6 +177,7 @@ test('every format: parquet, csv, tsv, jsonl, jsonl.gz, webdataset shards with s
       ]),
     );
     assert.equal(bySource.get('meta.parquet')?.n, 25);
+    assert.equal(bySource.get('meta.parquet.gz')?.n, 5);
     assert.equal(bySource.get('meta.csv')?.n, 7);
     assert.equal(bySource.get('meta.tsv')?.n, 6);
     assert.equal(bySource.get('meta.jsonl')?.n, 5);
@@ -185,7 +190,7 @@ test('every format: parquet, csv, tsv, jsonl, jsonl.gz, webdataset shards with s
     assert.equal(bySource.get('plain.tar')?.n, 2);
 
     // Metadata columns: WIDTH, HEIGHT, NSFW, similarity, punsafe kept; other columns in extra; pandas index ignored.
-    for (const [name, prefix] of [['meta.parquet', 'pq'], ['meta.csv', 'csv'], ['meta.tsv', 'tsv'], ['meta.jsonl', 'jsonl'], ['meta.jsonl.gz', 'jsonlgz']]) {
+    for (const [name, prefix] of [['meta.parquet', 'pq'], ['meta.parquet.gz', 'pqgz'], ['meta.csv', 'csv'], ['meta.tsv', 'tsv'], ['meta.jsonl', 'jsonl'], ['meta.jsonl.gz', 'jsonlgz']]) {
       const row = d.prepare(`SELECT x.* FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path = ? AND x.row = 3`).get(join(f, name)) as any;
       assert.equal(row.url, `http://example.invalid/${prefix}/3.jpg`, name);
       assert.equal(row.caption, `${prefix} caption 3 with a dog`, name);
