@@ -5,6 +5,7 @@
 // store/workspace.ts looks next to the bundle). npm packages stay external: electron-builder ships node_modules, and
 // native modules (better-sqlite3, onnxruntime-node, sharp, tfjs-node) cannot be bundled anyway.
 //   node scripts/build.mjs             everything
+// (dist/decode-worker.mjs is the training input pipeline's worker_thread.)
 //   node scripts/build.mjs --renderer  only the renderer (what browser mode and the e2e tests need)
 import { build as esbuild } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
@@ -43,11 +44,21 @@ async function buildNode() {
   await esbuild({
     ...nodeCommon,
     format: 'esm',
-    entryPoints: { cli: 'native-workers/cli/main.ts', 'worker-host': 'native-workers/jobs/worker-host.ts' },
+    entryPoints: {
+      cli: 'native-workers/cli/main.ts',
+      'worker-host': 'native-workers/jobs/worker-host.ts',
+      // io/train-data/loader.ts starts this worker_thread from next to the bundle.
+      'decode-worker': 'native-workers/io/train-data/decode-worker.ts',
+    },
     outdir: dist,
     outExtension: { '.js': '.mjs' },
     absWorkingDir: root,
-    banner: { js: "import { createRequire as __imagenotCreateRequire } from 'node:module'; const require = __imagenotCreateRequire(import.meta.url);" },
+    // Bundled code finds assets/ (reference tables, WordNet extras) one level up from dist/, as in a source checkout.
+    banner: {
+      js:
+        "import { createRequire as __imagenotCreateRequire } from 'node:module'; const require = __imagenotCreateRequire(import.meta.url);" +
+        "process.env.IMAGENOT_ASSETS_DIR ??= new URL('../assets', import.meta.url).pathname;",
+    },
   });
   // Electron main: CommonJS. The native-workers code it bundles locates worker-host.mjs and migrations/ through
   // import.meta.url, so that URL is defined as if the code lived in dist/ (where those files are).
@@ -61,7 +72,11 @@ async function buildNode() {
     define: { 'import.meta.url': '__imagenotDistUrl' },
     // runner.ts uses import.meta.resolve only when running from TypeScript sources, never in this bundle.
     logOverride: { 'empty-import-meta': 'silent' },
-    banner: { js: "const __imagenotDistUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'main.cjs')).href;" },
+    banner: {
+      js:
+        "const __imagenotDistUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'main.cjs')).href;" +
+        "process.env.IMAGENOT_ASSETS_DIR ??= require('node:path').join(__dirname, '..', '..', 'assets');",
+    },
   });
   // Preload: sandboxed preloads may require only 'electron' (and a few built-ins): one self-contained CJS file.
   await esbuild({
