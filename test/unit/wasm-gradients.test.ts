@@ -84,6 +84,34 @@ test('Conv2DBackpropFilter on wasm equals the cpu backend', async () => {
   }
 });
 
+test('Conv2DBackpropInput (our XNNPACK-based replacement) on wasm equals the cpu backend', async () => {
+  for (const c of cases) {
+    if (c.d) continue; // no dilation attribute on this kernel either
+    const filterShape = [c.k, c.k, c.x[3], c.cout] as [number, number, number, number];
+    const info = tf.backend_util.computeConv2DInfo(c.x as never, filterShape, c.s, 1, c.pad);
+    const dyShape = [c.x[0], info.outHeight, info.outWidth, c.cout];
+    const inputs = { dy: { shape: dyShape, data: rand(dyShape) }, filter: { shape: filterShape, data: rand(filterShape) } };
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
+    const want = await runOn('cpu', 'Conv2DBackpropInput', inputs, attrs);
+    const got = await runOn('wasm', 'Conv2DBackpropInput', inputs, attrs);
+    assert.deepEqual(got.shape, c.x);
+    assertClose(got.data, want.data, `conv2d dx ${JSON.stringify(c)}`);
+  }
+});
+
+test('BatchMatMul with transposeA/transposeB (explicit-transpose wrapper) on wasm equals the cpu backend', async () => {
+  for (const [ta, tb] of [[true, false], [false, true], [true, true], [false, false]]) {
+    const aShape = ta ? [2, 7, 5] : [2, 5, 7];
+    const bShape = tb ? [2, 3, 7] : [2, 7, 3];
+    const inputs = { a: { shape: aShape, data: rand(aShape) }, b: { shape: bShape, data: rand(bShape) } };
+    const attrs = { transposeA: ta, transposeB: tb };
+    const want = await runOn('cpu', 'BatchMatMul', inputs, attrs);
+    const got = await runOn('wasm', 'BatchMatMul', inputs, attrs);
+    assert.deepEqual(got.shape, [2, 5, 3]);
+    assertClose(got.data, want.data, `matmul ta=${ta} tb=${tb}`);
+  }
+});
+
 /**
  * The cpu backend's depthwise backward kernels ignore dilation (and tfjs's gradient refuses dilation > 1), so for
  * dilated cases the reference is the undilated problem with the equivalent big filter ((k-1)*d+1 taps, zeros between):
@@ -134,7 +162,7 @@ test('DepthwiseConv2dNativeBackpropFilter and ...BackpropInput on wasm equal the
   }
 });
 
-test('a whole gradient (conv -> depthwise -> fused conv with bias+relu -> mean) matches between wasm and cpu', async () => {
+test('a whole gradient (conv -> depthwise -> fused conv with bias+relu -> matmul -> mean) matches between wasm and cpu', async () => {
   const xd = rand([2, 10, 10, 3]);
   const w1 = rand([3, 3, 3, 8]);
   const w2 = rand([3, 3, 8, 1]);
@@ -149,7 +177,9 @@ test('a whole gradient (conv -> depthwise -> fused conv with bias+relu -> mean) 
         const h1 = tf.relu(tf.conv2d(x, a as tf.Tensor4D, 2, 'same'));
         const h2 = tf.depthwiseConv2d(h1, b as tf.Tensor4D, 1, 'same');
         const h3 = tf.fused.conv2d({ x: h2, filter: c as tf.Tensor4D, strides: 1, pad: 'valid', bias: d, activation: 'relu' });
-        return tf.mean(tf.square(h3));
+        const flat = tf.reshape(h3, [2, -1]);
+        const dense = tf.matMul(flat, tf.reshape(tf.slice(c, [0, 0, 0, 0], [1, 1, 8, 4]), [8, 4]).slice([0, 0], [4, 4]).tile([flat.shape[1] / 4, 1]));
+        return tf.add(tf.mean(tf.square(h3)), tf.mean(dense));
       };
       return tf.grads(f)(vars).map((g) => g.dataSync() as Float32Array);
     });

@@ -69,11 +69,13 @@ export function trainStep(
 ): StepResult {
   const weights = model.trainableWeights;
   const vars = weights.map((w) => w.read() as tf.Variable);
-  const [lossT, correctT] = tf.tidy(() => {
-    let logits: tf.Tensor2D | undefined;
+  let correctT: tf.Tensor | undefined;
+  const lossT = tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => {
       const out = model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
-      logits = mainOutput(out);
+      const logits = mainOutput(out);
+      // Tensors made inside the gradient function are freed with it, unless kept.
+      correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
       let loss = softmaxLoss(labels, logits, recipe.labelSmoothing);
       if (Array.isArray(out) && out[1]) loss = tf.add(loss, tf.mul(0.4, softmaxLoss(labels, out[1] as tf.Tensor2D, recipe.labelSmoothing)));
       return loss as tf.Scalar;
@@ -101,12 +103,11 @@ export function trainStep(
         if (wd) v.assign(tf.mul(v, 1 - opt.learningRate() * wd));
       }
     }
-    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), labels), 'float32'));
-    return [value, correct];
+    return value;
   });
-  const [loss, correct] = [lossT.dataSync()[0], correctT.dataSync()[0]];
+  const [loss, correct] = [lossT.dataSync()[0], correctT!.dataSync()[0]];
   lossT.dispose();
-  correctT.dispose();
+  correctT!.dispose();
   return { loss, correct };
 }
 

@@ -64,8 +64,12 @@ async function tryWasm(notes: string[], threaded: boolean): Promise<EngineInfo |
       shim = installWasmThreadShims();
       wasm.setThreadsCount(Math.max(1, (await import('node:os')).availableParallelism()));
     }
+    const before = { uncaught: process.listeners('uncaughtException'), rejection: process.listeners('unhandledRejection') };
     const ok = await tf.setBackend('wasm');
     shim?.restore();
+    // Emscripten's Node glue adds process handlers that rethrow (and print the whole module source); ours decide.
+    for (const l of process.listeners('uncaughtException')) if (!before.uncaught.includes(l)) process.off('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection')) if (!before.rejection.includes(l)) process.off('unhandledRejection', l);
     if (!ok) throw new Error("backend 'wasm' did not initialise");
     unrefWasmThreads(tf.backend());
     const supplied = registerWasmGradientKernels();
@@ -74,7 +78,7 @@ async function tryWasm(notes: string[], threaded: boolean): Promise<EngineInfo |
       tfBackend: 'wasm',
       threads: wasm.getThreadsCount(),
       simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
-      suppliedKernels: supplied.length ? supplied : ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'],
+      suppliedKernels: supplied,
       notes,
     };
   } catch (err) {

@@ -64,8 +64,10 @@ function padForTaps(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor
 }
 
 /**
- * dW[i,j,ci,co] = sum_{n,oh,ow} xpad[n, oh*s + i*d, ow*s + j*d, ci] * dy[n,oh,ow,co]: one im2col matrix of the taps
- * (columns grouped by tap) times dy, a single matmul. 1x1 stride-1 convolutions are a plain matmul of x and dy.
+ * dW[i,j,ci,co] = sum_{n,oh,ow} xpad[n, oh*s + i*d, ow*s + j*d, ci] * dy[n,oh,ow,co].
+ * Read with the batch as channels, that is itself a convolution, which XNNPACK runs fast: input xpad transposed to
+ * [Cin, H, W, N], filter dy transposed to [Ho, Wo, N, Cout], dilation s (or stride d), giving [Cin, kh, kw, Cout].
+ * 1x1 stride-1 filters are one matmul; strides and dilations both > 1 (which tfjs's gradients refuse) use im2col.
  */
 export function conv2dBackpropFilterFromOps(
   x: tf.Tensor4D,
@@ -79,17 +81,29 @@ export function conv2dBackpropFilterFromOps(
   return tf.tidy(() => {
     const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad as never, dimRoundingMode);
     const [kh, kw, cin, cout] = filterShape;
-    const rows = info.batchSize * info.outHeight * info.outWidth;
-    const dy2 = dy.reshape([rows, cout]);
-    const xp = padForTaps(x, info);
     const s: Pair = [info.strideHeight, info.strideWidth];
     const d: Pair = [info.dilationHeight, info.dilationWidth];
+    const rows = info.batchSize * info.outHeight * info.outWidth;
+    const xp = padForTaps(x, info);
+    if (kh === 1 && kw === 1 && s[0] === 1 && s[1] === 1) {
+      // An explicit transpose, then a plain matmul: wasm's matmul with transposeA is an order of magnitude slower.
+      const x2 = tapWindow(xp, 0, 0, info.outHeight, info.outWidth, s, d).reshape([rows, cin]);
+      return tf.matMul(tf.transpose(x2), dy.reshape([rows, cout])).reshape([kh, kw, cin, cout]) as tf.Tensor4D;
+    }
+    const oneStride = s[0] === 1 && s[1] === 1;
+    const oneDilation = d[0] === 1 && d[1] === 1;
+    if (oneStride || oneDilation) {
+      const xT = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
+      const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+      const out = oneDilation ? tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', s) : tf.conv2d(xT, dyT, d, 'valid', 'NHWC', 1);
+      return tf.transpose(tf.slice(out, [0, 0, 0, 0], [cin, kh, kw, cout]), [1, 2, 0, 3]) as tf.Tensor4D;
+    }
     const cols: tf.Tensor2D[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) cols.push(tapWindow(xp, i, j, info.outHeight, info.outWidth, s, d).reshape([rows, cin]));
     }
-    const im2col = cols.length === 1 ? cols[0] : tf.concat(cols, 1);
-    return tf.matMul(im2col, dy2, true, false).reshape([kh, kw, cin, cout]) as tf.Tensor4D;
+    const im2col = tf.concat(cols, 1);
+    return tf.matMul(tf.transpose(im2col), dy.reshape([rows, cout])).reshape([kh, kw, cin, cout]) as tf.Tensor4D;
   });
 }
 
@@ -142,26 +156,55 @@ export function depthwiseBackpropInputFromOps(
     const [kh, kw, c, mult] = filter.shape;
     const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad as never, dimRoundingMode, true);
     const [n, h, w] = inputShape;
-    const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
-    let g: tf.Tensor4D = dy;
-    if (sh > 1 || sw > 1) {
-      // Interleave zeros: [n, oh, 1, ow, 1, C] padded to [n, oh, sh, ow, sw, C], then trimmed to (oh-1)*sh+1 rows.
-      const z = dy.reshape([n, oh, 1, ow, 1, c * mult]);
-      const spread = tf.pad(z, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]).reshape([n, oh * sh, ow * sw, c * mult]);
-      g = tf.slice(spread as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c * mult]);
-    }
-    // dx[h] = sum_i' gpad[h + i'*d] * f[kh-1-i'] with gpad = g shifted down by (kh-1)*d - padTop.
-    const shiftH = (kh - 1) * dh - info.padInfo.top;
-    const shiftW = (kw - 1) * dw - info.padInfo.left;
-    const needH = h + (kh - 1) * dh;
-    const needW = w + (kw - 1) * dw;
-    g = fitAxis(g, 1, shiftH, needH);
-    g = fitAxis(g, 2, shiftW, needW);
+    const g = spreadForTransposedConv(dy, info, inputShape);
     const flipped = tf.reverse(filter, [0, 1]).reshape([kh, kw, c * mult, 1]) as tf.Tensor4D;
-    const full = tf.depthwiseConv2d(g, flipped, 1, 'valid', 'NHWC', [dh, dw]);
+    const full = tf.depthwiseConv2d(g, flipped, 1, 'valid', 'NHWC', [info.dilationHeight, info.dilationWidth]);
     if (mult === 1) return full;
     return tf.sum(full.reshape([n, h, w, c, mult]), 4) as tf.Tensor4D;
   });
+}
+
+/**
+ * dx of a convolution as a forward convolution (XNNPACK) instead of wasm's own Conv2DBackpropInput, a plain loop
+ * about eight times slower: spread dy onto the input grid, pad, and correlate with the filter flipped in space and
+ * with its in/out channels swapped.
+ */
+export function conv2dBackpropInputFromOps(
+  inputShape: [number, number, number, number],
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: number | Pair,
+  pad: Pad,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+  dilations: number | Pair = 1,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad as never, dimRoundingMode);
+    const g = spreadForTransposedConv(dy, info, inputShape);
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(g, flipped, 1, 'valid', 'NHWC', [info.dilationHeight, info.dilationWidth]);
+  });
+}
+
+/**
+ * The output gradient placed on the input grid for a transposed (backward-data) convolution: zeros between rows and
+ * columns for stride > 1, shifted by (k-1)*d - pad and padded/trimmed so that a stride-1 'valid' correlation with the
+ * flipped filter yields exactly the input's height and width:
+ * dx[h] = sum_i' g[h + i'*d] * f[k-1-i'] with g = dy spread and shifted down by (k-1)*d - padTop.
+ */
+function spreadForTransposedConv(dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo, inputShape: [number, number, number, number]): tf.Tensor4D {
+  const [n, h, w] = inputShape;
+  const ch = dy.shape[3];
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  let g: tf.Tensor4D = dy;
+  if (sh > 1 || sw > 1) {
+    // Interleave zeros: [n, oh, 1, ow, 1, C] padded to [n, oh, sh, ow, sw, C], then trimmed to (oh-1)*sh+1 rows.
+    const z = dy.reshape([n, oh, 1, ow, 1, ch]);
+    const spread = tf.pad(z, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]).reshape([n, oh * sh, ow * sw, ch]);
+    g = tf.slice(spread as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, ch]);
+  }
+  g = fitAxis(g, 1, (info.filterHeight - 1) * dh - info.padInfo.top, h + (info.filterHeight - 1) * dh);
+  return fitAxis(g, 2, (info.filterWidth - 1) * dw - info.padInfo.left, w + (info.filterWidth - 1) * dw);
 }
 
 /** Shift along an axis by `before` (pad with zeros, or drop rows when negative) and pad/trim to `length`. */
@@ -207,6 +250,17 @@ function withInputs<T>(backend: tf.KernelBackend, infos: (tf.TensorInfo | undefi
 
 export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
   {
+    kernelName: 'Conv2DBackpropInput',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as ConvAttrs;
+      if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropInput on wasm: only NHWC is supported');
+      return withInputs(backend as tf.KernelBackend, [inputs.dy, inputs.filter], (dy, filter) =>
+        output(backend as WasmLike, conv2dBackpropInputFromOps(a.inputShape!, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dimRoundingMode)),
+      );
+    },
+  },
+  {
     kernelName: 'Conv2DBackpropFilter',
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
@@ -245,13 +299,57 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
   },
 ];
 
-/** Register the kernels above for 'wasm' (idempotent). Returns the names that were missing and are now supplied. */
+/** Kernels of ours that replace slow ones of the wasm backend (the original stays reachable for the fast cases). */
+const REPLACED = new Set(['Conv2DBackpropInput']);
+
+/**
+ * wasm's BatchMatMul/_FusedMatMul with transposeA or transposeB run a plain loop ~14x slower than without; every
+ * dense layer's backward pass asks for one. Transpose the operand explicitly (a fast kernel) and call the original.
+ */
+function wrapMatMul(name: 'BatchMatMul' | '_FusedMatMul'): void {
+  const original = tf.getKernel(name, 'wasm');
+  if (!original || (original as { wrapped?: boolean }).wrapped) return;
+  const transpose = tf.getKernel('Transpose', 'wasm')!.kernelFunc;
+  tf.unregisterKernel(name, 'wasm');
+  const kernel: tf.KernelConfig & { wrapped: boolean } = {
+    kernelName: name,
+    backendName: 'wasm',
+    wrapped: true,
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
+      const a = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+      if (!a.transposeA && !a.transposeB) return original.kernelFunc(args);
+      const temps: tf.TensorInfo[] = [];
+      const flip = (t: tf.TensorInfo) => {
+        const r = t.shape.length;
+        const perm = [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2];
+        const out = transpose({ inputs: { x: t }, backend, attrs: { perm } }) as tf.TensorInfo;
+        temps.push(out);
+        return out;
+      };
+      const ins = { ...inputs, a: a.transposeA ? flip(inputs.a!) : inputs.a, b: a.transposeB ? flip(inputs.b!) : inputs.b };
+      const out = original.kernelFunc({ inputs: ins, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+      for (const t of temps) (backend as tf.KernelBackend).disposeData(t.dataId);
+      return out;
+    },
+  };
+  tf.registerKernel(kernel);
+}
+
+/** Register the kernels above for 'wasm' (idempotent). Returns the names we supply or replace. */
 export function registerWasmGradientKernels(): string[] {
   const added: string[] = [];
   for (const k of WASM_GRADIENT_KERNELS) {
-    if (tf.getKernel(k.kernelName, 'wasm')) continue;
-    tf.registerKernel(k);
+    const existing = tf.getKernel(k.kernelName, 'wasm');
+    if (existing === k || (existing && (existing as { ours?: boolean }).ours)) continue;
+    if (existing) {
+      if (!REPLACED.has(k.kernelName)) continue;
+      tf.unregisterKernel(k.kernelName, 'wasm');
+    }
+    tf.registerKernel({ ...k, ours: true } as tf.KernelConfig);
     added.push(k.kernelName);
   }
+  wrapMatMul('BatchMatMul');
+  wrapMatMul('_FusedMatMul');
   return added;
 }

@@ -5,6 +5,17 @@ import type { DecodeSpec } from './decode.ts';
 import type { DecodeReply, DecodeRequest } from './decode-worker.ts';
 import type { ImageRef, LabelledImage } from './export-dataset.ts';
 
+/**
+ * The decode worker. From source it is TypeScript: the thread first registers tsx's loader (execArgv `--import tsx`
+ * does not reach worker threads in Node 20), then imports it. A bundled build ships decode-worker.mjs next to this.
+ */
+function startDecodeWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./decode-worker.mjs', import.meta.url));
+  const api = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./decode-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+}
+
 export interface Batch {
   /** [n, size, size, 3] normalised pixels of the images that decoded. */
   data: Float32Array;
@@ -21,7 +32,7 @@ export class DecodePool {
 
   constructor(count: number) {
     for (let i = 0; i < Math.max(1, count); i++) {
-      const w = new Worker(new URL('./decode-worker.ts', import.meta.url));
+      const w = startDecodeWorker();
       w.on('message', (r: DecodeReply) => {
         const p = this.pending.get(r.id);
         this.pending.delete(r.id);
