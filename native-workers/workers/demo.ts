@@ -31,6 +31,7 @@ export const DemoParams = z.object({
   quick: z.boolean().default(false),
   imagesPerClass: z.number().int().min(10).max(7000).optional(),
   epochs: z.number().int().min(1).max(1000).optional(),
+  batch: z.number().int().min(1).max(1024).optional(),
   archs: z.array(z.string()).optional(),
   seed: z.number().int().default(0),
   /** Jobs (queued by the previous phase) that must have succeeded before this phase may go on. */
@@ -171,7 +172,7 @@ async function train(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
   requireSucceeded(ctx, p.after);
   const work = size.archs.map((arch) => ({
     kind: 'train',
-    params: { arch, profile: 'local', epochs: size.epochs, seed: p.seed },
+    params: { arch, profile: 'local', epochs: size.epochs, batch: size.batch, seed: p.seed },
   }));
   const ids = await queueStages(ctx, p, work, null);
   return { queued: ids, archs: size.archs };

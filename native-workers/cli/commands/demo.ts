@@ -20,6 +20,7 @@ interface DemoOptions {
   quick?: boolean;
   imagesPerClass?: number;
   epochs?: number;
+  batch?: number;
   archs?: string;
   seed: number;
   json?: boolean;
@@ -82,12 +83,13 @@ async function followChain(ws: Workspace, runner: JobRunner, ids: number[], prin
 async function startOrContinue(ws: Workspace, runner: JobRunner, o: DemoOptions): Promise<number[]> {
   const jobs = listJobs(ws.db).reverse();
   if (jobs.length === 0) {
-    const size = demoSize({ quick: o.quick, imagesPerClass: o.imagesPerClass, epochs: o.epochs, archs: o.archs?.split(',') });
+    const size = demoSize({ quick: o.quick, imagesPerClass: o.imagesPerClass, epochs: o.epochs, batch: o.batch, archs: o.archs?.split(',') });
     const job = await runner.enqueue('demo', {
       phase: 'prepare',
       quick: !!o.quick,
       imagesPerClass: size.imagesPerClass,
       epochs: size.epochs,
+      batch: size.batch,
       archs: size.archs,
       seed: o.seed,
     });
@@ -113,6 +115,7 @@ export function register(program: Command): void {
     .option('--quick', 'fewer images and epochs: about 25 minutes on a 2-core CPU')
     .option('--images-per-class <n>', 'Fashion-MNIST images per class (overrides the size)', parseIntOption('--images-per-class'))
     .option('--epochs <n>', 'training epochs per architecture (overrides the size)', parseIntOption('--epochs'))
+    .option('--batch <n>', 'training batch size (overrides the size)', parseIntOption('--batch'))
     .option('--archs <list>', 'comma-separated architectures (default: all nine)')
     .option('--seed <n>', 'seed for image choice, captions, split and training', parseIntOption('--seed'), 0)
     .option('--json', 'print the final summary as JSON')

@@ -10,18 +10,21 @@ export interface DemoSize {
   imageSide: number;
   /** Training epochs per run (the `local` profile; early stopping may end a run sooner). */
   epochs: number;
+  /** Training batch size (smaller than the recipe's 64: the demo's dataset is small, more steps per epoch help). */
+  batch: number;
   archs: string[];
 }
 
 /** `--quick`: must finish in 25 minutes on a 2-core CPU with every model above chance. */
-export const QUICK_SIZE: DemoSize = { imagesPerClass: 400, imageSide: 32, epochs: 4, archs: [...ARCH_NAMES] };
+export const QUICK_SIZE: DemoSize = { imagesPerClass: 600, imageSide: 32, epochs: 8, batch: 32, archs: [...ARCH_NAMES] };
 /** Without `--quick`: more images and epochs, better models, about an hour or more on a 2-core CPU. */
-export const FULL_SIZE: DemoSize = { imagesPerClass: 2000, imageSide: 32, epochs: 12, archs: [...ARCH_NAMES] };
+export const FULL_SIZE: DemoSize = { imagesPerClass: 2500, imageSide: 32, epochs: 15, batch: 32, archs: [...ARCH_NAMES] };
 
 export interface SizeOverrides {
   quick?: boolean;
   imagesPerClass?: number;
   epochs?: number;
+  batch?: number;
   archs?: string[];
 }
 
@@ -30,7 +33,7 @@ export function demoSize(o: SizeOverrides): DemoSize {
   const archs = o.archs?.length ? o.archs : base.archs;
   const unknown = archs.filter((a) => !(ARCH_NAMES as readonly string[]).includes(a));
   if (unknown.length) throw new Error(`unknown architecture(s) ${unknown.join(', ')} (known: ${ARCH_NAMES.join(', ')})`);
-  return { ...base, imagesPerClass: o.imagesPerClass ?? base.imagesPerClass, epochs: o.epochs ?? base.epochs, archs };
+  return { ...base, imagesPerClass: o.imagesPerClass ?? base.imagesPerClass, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch, archs };
 }
 
 /** A class needs at least this many kept images to be worth a class in the demo. */
