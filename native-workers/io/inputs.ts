@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { planFolder, type FolderFile, type FolderSample } from './folders.ts';
-import { isImageName } from './images.ts';
+import { IMAGE_EXTENSIONS, isImageName } from './images.ts';
 import { tableFormatOf } from './tables.ts';
 
 export type IngestInput =
@@ -12,6 +12,8 @@ export type IngestInput =
   /** img2dataset per-shard status parquet: its failed rows become samples with their fetch error. */
   | { kind: 'status'; path: string }
   | { kind: 'tar'; path: string; label: 'webdataset' | 'tar' }
+  /** A text file listing image URLs, one per line (img2dataset's `txt` input format). */
+  | { kind: 'urls'; path: string }
   | { kind: 'folder'; path: string; samples: FolderSample[]; cocoCaptions: FolderFile[] }
   | { kind: 'unusable'; path: string; reason: string };
 
@@ -34,6 +36,11 @@ function singleImage(path: string): IngestInput {
   const txt = path.slice(0, dot) + '.txt';
   const caption = existsSync(txt) && statSync(txt).isFile() ? fileOf(txt) : undefined;
   return { kind: 'folder', path, samples: [{ image: fileOf(path), caption }], cocoCaptions: [] };
+}
+
+function hasSiblingImage(txtPath: string): boolean {
+  const stem = txtPath.slice(0, -4);
+  return [...IMAGE_EXTENSIONS].some((ext) => existsSync(`${stem}.${ext}`) || existsSync(`${stem}.${ext.toUpperCase()}`));
 }
 
 export function classifyInput(given: string): IngestInput[] {
@@ -67,11 +74,16 @@ export function classifyInput(given: string): IngestInput[] {
     return [{ kind: isStatus ? 'status' : 'table', path }];
   }
   if (isImageName(path)) return [singleImage(path)];
+  if (/\.txt(\.gz)?$/.test(lower)) {
+    // `ingest WS photos/*` passes a.jpg and a.txt: a .txt next to a same-name image is that image's caption.
+    if (lower.endsWith('.txt') && hasSiblingImage(path)) return [];
+    return [{ kind: 'urls', path }];
+  }
   return [
     {
       kind: 'unusable',
       path,
-      reason: `unknown input type '${basename(path)}' (expected .parquet/.csv/.tsv/.jsonl[.gz], .tar, an image, or a folder)`,
+      reason: `unknown input type '${basename(path)}' (expected .parquet/.csv/.tsv/.jsonl[.gz], a .txt list of URLs, .tar, an image, or a folder)`,
     },
   ];
 }

@@ -9,7 +9,7 @@ import { defineWorker } from '../jobs/worker-context.ts';
 import { classifyInputs } from '../io/inputs.ts';
 import { DEFAULT_IMAGE_OPTIONS } from '../io/images.ts';
 import { rejectItem, type IngestOptions, type InputReport } from './ingest/common.ts';
-import { ingestTable } from './ingest/tables.ts';
+import { ingestTable, ingestUrlList } from './ingest/tables.ts';
 import { ingestFolder, ingestTar } from './ingest/images.ts';
 
 export const IngestParams = z.object({
@@ -62,6 +62,9 @@ export default defineWorker({
           case 'table':
           case 'status':
             report = await ingestTable(ctx, input.path, opts, input.kind === 'status', onRows);
+            break;
+          case 'urls':
+            report = await ingestUrlList(ctx, input.path, onRows);
             break;
           case 'tar':
             report = await ingestTar(ctx, input.path, input.label, opts, onRows);

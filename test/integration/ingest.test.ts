@@ -139,7 +139,7 @@ test('one ingest call: real parquet + COCO folder + every bad file -> good sampl
   assert.match(badAgain.stderr, /zero-byte\.jpg.*empty file/);
 });
 
-test('every format: parquet, csv, tsv, jsonl, jsonl.gz, webdataset shards with status, files layout, image folder, tar', async () => {
+test('every format: parquet(.gz), csv, tsv, jsonl(.gz), webdataset shards with status, files layout, image folder, tar, URL list', async () => {
   const ws = join(dir.path, 'ws-formats');
   const f = join(dir.path, 'formats');
   mkdirSync(f, { recursive: true });
@@ -148,6 +148,7 @@ test('every format: parquet, csv, tsv, jsonl, jsonl.gz, webdataset shards with s
   writeTsv(join(f, 'meta.tsv'), metaRows(6, 'tsv'));
   writeJsonl(join(f, 'meta.jsonl'), metaRows(5, 'jsonl'));
   writeJsonl(join(f, 'meta.jsonl.gz'), metaRows(4, 'jsonlgz'), true);
+  writeFileSync(join(f, 'urls.txt'), 'http://example.invalid/u/0.jpg\n\nhttps://example.invalid/u/1.png\r\nhttp://example.invalid/u/2.jpg\n');
   writeParquet(join(f, 'meta.parquet.gz'), metaRows(5, 'pqgz'));
   writeFileSync(join(f, 'meta.parquet.gz'), gzipSync(readFileSync(join(f, 'meta.parquet.gz'))));
   const photos = cocoPhotos(12, 'train2017');
@@ -164,7 +165,7 @@ test('every format: parquet, csv, tsv, jsonl, jsonl.gz, webdataset shards with s
     { name: 'imgs/y.jpg', data: photos[10].data },
   ]);
   assert.equal(runCli(['init', ws]).code, 0);
-  const r = runCli(['ingest', ws, ...['meta.parquet', 'meta.parquet.gz', 'meta.csv', 'meta.tsv', 'meta.jsonl', 'meta.jsonl.gz', 'wds', 'files', 'plain', 'plain.tar'].map((x) => join(f, x))]);
+  const r = runCli(['ingest', ws, ...['meta.parquet', 'meta.parquet.gz', 'meta.csv', 'meta.tsv', 'meta.jsonl', 'meta.jsonl.gz', 'wds', 'files', 'plain', 'plain.tar', 'urls.txt'].map((x) => join(f, x))]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.ok(!existsSync(join(ws, '.tmp')), 'the gunzipped parquet was unpacked inside the workspace and removed');
 
@@ -188,6 +189,9 @@ test('every format: parquet, csv, tsv, jsonl, jsonl.gz, webdataset shards with s
     assert.equal(bySource.get('files')?.n, 3);
     assert.equal(bySource.get('plain')?.n, 2);
     assert.equal(bySource.get('plain.tar')?.n, 2);
+    assert.deepEqual([bySource.get('urls.txt')?.kind, bySource.get('urls.txt')?.n], ['url-list', 3]);
+    const urls = d.prepare(`SELECT x.row, x.url, x.caption FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.kind = 'url-list' ORDER BY x.row`).all();
+    assert.deepEqual(urls, [0, 1, 2].map((i) => ({ row: i, url: `http${i === 1 ? 's' : ''}://example.invalid/u/${i}.${i === 1 ? 'png' : 'jpg'}`, caption: '' })));
 
     // Metadata columns: WIDTH, HEIGHT, NSFW, similarity, punsafe kept; other columns in extra; pandas index ignored.
     for (const [name, prefix] of [['meta.parquet', 'pq'], ['meta.parquet.gz', 'pqgz'], ['meta.csv', 'csv'], ['meta.tsv', 'tsv'], ['meta.jsonl', 'jsonl'], ['meta.jsonl.gz', 'jsonlgz']]) {

@@ -99,6 +99,7 @@ test('input paths: tables, shards with status files, files layout, image folders
     const r = d.path;
     writeFileSync(join(r, 'meta.csv.gz'), '');
     writeFileSync(join(r, 'notes.md'), '');
+    writeFileSync(join(r, 'urls.txt'), '');
     mkdirSync(join(r, 'shards'));
     writeFileSync(join(r, 'shards', '00000.tar'), '');
     writeFileSync(join(r, 'shards', '00000.parquet'), '');
@@ -109,7 +110,7 @@ test('input paths: tables, shards with status files, files layout, image folders
     writeFileSync(join(r, 'one.png'), '');
     writeFileSync(join(r, 'one.txt'), 'caption');
     mkdirSync(join(r, 'empty'));
-    const got = classifyInputs([join(r, 'meta.csv.gz'), join(r, 'shards'), join(r, 'files'), join(r, 'one.png'), join(r, 'notes.md'), join(r, 'empty'), join(r, 'missing.csv'), join(r, 'meta.csv.gz')]);
+    const got = classifyInputs([join(r, 'meta.csv.gz'), join(r, 'shards'), join(r, 'files'), join(r, 'one.png'), join(r, 'one.txt'), join(r, 'urls.txt'), join(r, 'notes.md'), join(r, 'empty'), join(r, 'missing.csv'), join(r, 'meta.csv.gz')]);
     assert.deepEqual(
       got.map((g) => [g.kind, g.path.slice(r.length + 1)]),
       [
@@ -119,6 +120,7 @@ test('input paths: tables, shards with status files, files layout, image folders
         ['status', 'files/00000.parquet'],
         ['folder', 'files'],
         ['folder', 'one.png'],
+        ['urls', 'urls.txt'],
         ['unusable', 'notes.md'],
         ['unusable', 'empty'],
         ['unusable', 'missing.csv'],

@@ -1,10 +1,12 @@
-// Ingesting metadata tables (LAION parquet/csv/tsv/jsonl): one sample per row, columns mapped to sample fields,
+// Ingesting metadata tables (LAION parquet/csv/tsv/jsonl) and URL lists (.txt): one sample per row, columns mapped to sample fields,
 // batches of rows committed with the source's resume point. Also img2dataset per-shard status parquet files, whose
 // failed rows become samples carrying the download error (the successful ones are in the shard itself).
 import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { WorkerContext } from '../../jobs/worker-context.ts';
 import { openTable, TableError, type Table } from '../../io/tables.ts';
 import { fileSha256 } from '../../io/folders.ts';
+import { isGzipFile, openByteStream } from '../../io/tables/source.ts';
 import { wellFormed } from '../../io/text.ts';
 import { advanceSource, finishSource, openSource } from '../../store/sources.ts';
 import { insertSamples, type NewSample } from '../../store/samples.ts';
@@ -177,4 +179,61 @@ export async function ingestTable(ctx: WorkerContext, path: string, opts: Ingest
   } finally {
     await table.close();
   }
+}
+
+// --- URL lists -------------------------------------------------------------------------------------------------
+
+const HTTP_URL = /^https?:\/\/\S+$/i;
+
+/** A text file of image URLs, one per line (blank lines take no row number): samples with a URL and no caption. */
+export async function ingestUrlList(ctx: WorkerContext, path: string, onRows: (n: number) => void): Promise<InputReport> {
+  const kind = 'url-list';
+  const report = emptyReport(path, kind);
+  const hash = await fileSha256(path);
+  const done = alreadyIngested(ctx, path, kind, hash);
+  if (done) return done;
+  const source = openSource(ctx.ws.db, { path, kind, contentHash: hash });
+  report.sourceId = source.id;
+  let row = 0;
+  let samples: NewSample[] = [];
+  let newlyRejected = 0;
+  const flush = () => {
+    const batch = { samples, newlyRejected, next: row };
+    report.samples += ctx.commit({ source: source.id, next: batch.next }, () => {
+      const n = insertSamples(ctx.ws.db, batch.samples);
+      advanceSource(ctx.ws.db, source.id, batch.next, { rejected: batch.newlyRejected });
+      return n;
+    })!;
+    onRows(batch.samples.length);
+    samples = [];
+    newlyRejected = 0;
+    ctx.progress(row, null, `${basename(path)}: line ${row}`);
+  };
+  const lines = createInterface({ input: openByteStream(path, await isGzipFile(path)), crlfDelay: Infinity });
+  let error: string | null = null;
+  try {
+    for await (const raw of lines) {
+      const line = raw.trim();
+      if (!line) continue;
+      const r = row++;
+      if (r < source.nextRow) continue;
+      if (HTTP_URL.test(line)) {
+        samples.push({ sourceId: source.id, row: r, url: line, caption: '', width: null, height: null, nsfwMeta: null, laionSimilarity: null, punsafe: null, extra: null, imageSha256: null });
+      } else {
+        if (rejectItem(ctx, path, `row ${r}`, `not an http(s) URL: ${JSON.stringify(line.slice(0, 80))}`)) newlyRejected++;
+        report.rejected++;
+      }
+      if (samples.length >= BATCH_ROWS) flush();
+    }
+  } catch (err) {
+    // A corrupt .gz after some good lines: keep them and say where it broke.
+    error = `cannot read past row ${row}: ${(err as Error).message}`;
+    rejectItem(ctx, path, `after row ${row}`, error);
+    report.rejected++;
+    report.error = error;
+  }
+  flush();
+  finishSource(ctx.ws.db, source.id, row, error);
+  report.rows = row;
+  return report;
 }
