@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .command('ingest')
     .description(
       'add samples from LAION metadata (parquet/csv/tsv/jsonl, optionally .gz), img2dataset output (webdataset tars with ' +
-        'their .parquet status files, or the files layout), single .tar files and image folders (same-name .txt captions, ' +
+        'their .parquet status files, or the files layout), single .tar files, .txt lists of URLs and image folders (same-name .txt captions, ' +
         'COCO captions_*.json); the same content twice adds nothing; exits 1 when anything was rejected',
     )
     .argument('<ws>', 'workspace folder')
