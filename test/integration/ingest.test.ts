@@ -276,3 +276,34 @@ test('SIGKILL mid-ingest, then `jobs resume`: every row exactly once', async () 
   assert.equal(again.code, 0);
   assert.match(again.stdout, /already ingested/);
 });
+
+test('SIGKILL mid-way through an image folder, then the same ingest again: every photo exactly once', async () => {
+  const ws = join(dir.path, 'ws-kill-images');
+  assert.equal(runCli(['init', ws]).code, 0);
+  const child = spawn(process.execPath, [cliPath, 'ingest', ws, cocoDir], { cwd: repoRoot, detached: true, stdio: 'ignore' });
+  const probe = new Database(join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
+  try {
+    const deadline = Date.now() + 60000;
+    for (;;) {
+      const s = probe.prepare(`SELECT next_row n FROM sources`).get() as { n: number } | undefined;
+      if (s && s.n > 0) break;
+      if (Date.now() > deadline) throw new Error('ingest did not progress');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  } finally {
+    probe.close();
+  }
+  // Not `jobs resume`: running the same command again continues the half-read source from its resume point.
+  const again = runCli(['ingest', ws, cocoDir]);
+  assert.equal(again.code, 0, again.stderr);
+  const d = db(ws);
+  try {
+    assert.deepEqual(d.prepare(`SELECT COUNT(*) n, COUNT(DISTINCT row) d, MAX(row) hi FROM samples`).get(), { n: 239, d: 239, hi: 238 });
+    assert.equal((d.prepare(`SELECT COUNT(*) n FROM images`).get() as { n: number }).n, 239);
+    assert.deepEqual(d.prepare(`SELECT COUNT(*) n, MIN(state) state FROM sources`).get(), { n: 1, state: 'done' });
+  } finally {
+    d.close();
+  }
+});
