@@ -49,8 +49,8 @@ let clipDir: string;
 let sentDir: string;
 const imageSamples: number[] = [];
 
-function cli(args: string[]) {
-  return runCli(args, { env: { IMAGENOT_TEST: '1' } });
+function cli(args: string[], cwd?: string) {
+  return runCli(args, { env: { IMAGENOT_TEST: '1' }, cwd });
 }
 
 before(() => {
@@ -198,7 +198,9 @@ test('a CLIP model imported with `models add`: filter similarities equal the mod
 });
 
 test('a sentence model: mean pooling over the attention mask, equal to the model\'s own output', async () => {
-  assert.equal(cli(['models', 'add', wsDir, sentDir, '--kind', 'sentence', '--name', 'tinysent']).code, 0);
+  // A folder given relative to the working directory (never mistaken for a Hub model id).
+  const add = cli(['models', 'add', wsDir, 'tiny-sentence', '--kind', 'sentence', '--name', 'tinysent'], tmp.path);
+  assert.equal(add.code, 0, add.stderr);
   const r = cli(['filter', wsDir, '--encoder', 'tinysent', '--json']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).result.threshold, DEFAULT_THRESHOLDS.sentence);

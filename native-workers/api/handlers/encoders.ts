@@ -1,7 +1,7 @@
 // Encoders of a workspace: the list (built-in glove + imported models) and importing a model folder (shared by the
 // `imagenot models` command): check the folder, copy the needed files under models/<name>, record it.
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultThreshold, GLOVE_ENCODER, type EncoderKind } from '../../core/similarity/thresholds.ts';
 import { checkModelFolder, copyModelFiles, type ModelKind } from '../../io/encoders/model-folder.ts';
 import { downloadModel } from '../../io/encoders/download.ts';
@@ -43,7 +43,7 @@ export async function importModel(
   if (existsSync(dest)) throw new Error(`${dest} already exists; remove it or pass another --name`);
   const staging = mkdtempSync(join(ws.paths.models, `.import-${name}-`));
   try {
-    let src = opts.dir;
+    let src = opts.dir && resolve(opts.dir);
     if (opts.download) {
       await downloadModel(opts.download, opts.kind, staging, log);
       src = staging;

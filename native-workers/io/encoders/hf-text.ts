@@ -2,6 +2,7 @@
 // CLIP text tower -> text_embeds; sentence-transformers -> mean of last_hidden_state over the attention mask.
 // The model's own tokenizer does all tokenisation; outputs are L2-normalised.
 import { AutoModel, AutoTokenizer, CLIPTextModelWithProjection, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { resolve } from 'node:path';
 import { maskedMeanPool, normalizedRows } from '../../core/similarity/vector.ts';
 import { modelLoadOptions } from './runtime.ts';
 import type { TextEncoder } from './types.ts';
@@ -15,7 +16,9 @@ export interface HfTextEncoder extends TextEncoder {
   readonly tokenizer: PreTrainedTokenizer;
 }
 
-export async function openHfTextEncoder(name: string, kind: 'clip' | 'sentence', dir: string): Promise<HfTextEncoder> {
+export async function openHfTextEncoder(name: string, kind: 'clip' | 'sentence', folder: string): Promise<HfTextEncoder> {
+  // Absolute, so transformers.js never reads a relative folder name as a Hub model id.
+  const dir = resolve(folder);
   const tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
   const model: PreTrainedModel =
     kind === 'clip'

@@ -1,6 +1,7 @@
 // The CLIP vision tower from a Hugging Face ONNX export folder: the model's own image processor (resize, crop,
 // normalise per preprocessor_config.json) then image_embeds, L2-normalised.
 import { AutoProcessor, CLIPVisionModelWithProjection, RawImage, type PreTrainedModel, type Processor } from '@huggingface/transformers';
+import { resolve } from 'node:path';
 import { normalizedRows } from '../../core/similarity/vector.ts';
 import { modelLoadOptions } from './runtime.ts';
 import type { ImageEncoder } from './types.ts';
@@ -21,7 +22,9 @@ export async function readImage(path: string): Promise<RawImage> {
 
 export { RawImage };
 
-export async function openClipImageEncoder(name: string, dir: string): Promise<ImageEncoder & { encodeRaw(images: RawImage[]): Promise<Float32Array[]> }> {
+export async function openClipImageEncoder(name: string, folder: string): Promise<ImageEncoder & { encodeRaw(images: RawImage[]): Promise<Float32Array[]> }> {
+  // Absolute, so transformers.js never reads a relative folder name as a Hub model id.
+  const dir = resolve(folder);
   const processor: Processor = await AutoProcessor.from_pretrained(dir, { local_files_only: true });
   const model: PreTrainedModel = await CLIPVisionModelWithProjection.from_pretrained(dir, modelLoadOptions());
   let dim = 0;
