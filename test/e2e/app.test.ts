@@ -1,5 +1,6 @@
 // End to end in Chromium: a workspace built from real data (COCO photos + captions, the LAION-style parquet
-// sample) through the real CLI, served by `imagenot serve`, driven through all six screens: the threshold recounts
+// sample) plus a small generated folder of captioned shapes (two more classes with images, so a model can be trained)
+// through the real CLI, served by `imagenot serve`, driven through all six screens: the threshold recounts
 // classes live, keyboard decisions persist across a reload, and a short training run draws its curve and feeds the
 // rankings chart. Screenshots go to test/artifacts/.
 import { test, before, after } from 'node:test';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { runCli, sharedDir, tempDir } from '../helpers/workspace.ts';
 import { launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
+import { writeCaptionedShapes } from '../helpers/captioned-shapes.ts';
 
 const SCREENS = ['Sources', 'Synsets', 'Curation', 'Dataset', 'Training', 'Rankings'];
 
@@ -51,7 +53,12 @@ before(async () => {
   dir = tempDir('imagenot-e2e-');
   wsDir = join(dir.path, 'ws');
   cli(['init', wsDir]);
-  cli(['ingest', wsDir, join(sharedDir, 'data', 'coco-mini'), join(sharedDir, 'data', 'laion-sample', 'img2dataset-test_10000.parquet')]);
+  const shapes = join(dir.path, 'shapes');
+  await writeCaptionedShapes(shapes, [
+    { word: 'candy', shape: 'circle', hue: 0 },
+    { word: 'photograph', shape: 'square', hue: 220 },
+  ], 8);
+  cli(['ingest', wsDir, join(sharedDir, 'data', 'coco-mini'), join(sharedDir, 'data', 'laion-sample', 'img2dataset-test_10000.parquet'), shapes]);
   cli(['match', wsDir]);
   cli(['filter', wsDir]);
   served = await serve(wsDir);
@@ -89,7 +96,8 @@ test('all six screens render with the workspace data', async () => {
   await page.waitForSelector('table.table tbody tr');
   const rows = await page.$$eval('table.table tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
   assert.ok(rows.some((r) => r.includes('coco-mini')) && rows.some((r) => r.includes('img2dataset-test_10000.parquet')), rows.join('\n'));
-  assert.match((await page.textContent('.stats-row'))!, /10,239\s*samples/);
+  assert.equal(rows.length, 3);
+  assert.match((await page.textContent('.stats-row'))!, /10,255\s*samples/);
   assert.deepEqual(pageErrors, []);
 });
 
@@ -182,36 +190,53 @@ test('Dataset: selecting classes from the screen runs a job with progress and fi
   await go('Dataset');
   await page.fill('label:has-text("Threshold") input', '0.3');
   await page.fill('label:has-text("Classes") input', '3');
-  await page.fill('label:has-text("Train / class") input', '2');
-  await page.fill('label:has-text("Test / class") input', '1');
+  await page.fill('label:has-text("Train / class") input', '5');
+  await page.fill('label:has-text("Test / class") input', '2');
   await page.click('button:has-text("Select classes")');
   await page.waitForSelector('.job[data-job-kind="select"][data-job-state="succeeded"]', { timeout: 120000 });
   await page.waitForSelector('[data-screen="Dataset"] table tbody tr');
   const ranked = await page.$$eval('[data-screen="Dataset"] table tbody tr', (trs) => trs.length);
   const selection = await api<{ classes: unknown[] }>('dataset.classes');
   assert.equal(ranked, selection.classes.length);
-  assert.ok(ranked >= 1);
+  assert.equal(ranked, 3, 'a (COCO), candy and photograph have 5 + 2 kept images with photos');
   await page.waitForFunction(() => !/^0\s*classes selected/.test(document.querySelector('.stats-row .stat')?.textContent ?? ''));
+  await page.fill('label:has-text("Image size") input', '64');
+  await page.click('[data-screen="Dataset"] button:has-text("Export")');
+  await page.waitForSelector('.job[data-job-kind="export"][data-job-state="succeeded"]', { timeout: 120000 });
   await screenshot(page, 'e2e-dataset-selected');
 });
 
-test('Training: a short run streams its curve; Rankings redraws when runs finish', { timeout: 600000 }, async (t) => {
-  const status = await api<{ runs: unknown[] }>('status.get');
-  assert.ok(Array.isArray(status.runs));
+test('Training: runs queue, cancel/resume, stream their curves; Rankings redraws as they finish', { timeout: 600000 }, async (t) => {
   const probe = await fetch(`${served.origin}/api/arch.list`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: '{}' });
   if (probe.status === 404) return t.skip('the training channels (arch.list, runs.*) are not in this build yet');
+  await go('Rankings');
+  await page.waitForSelector('[data-screen="Rankings"] .empty');
   await go('Training');
   await page.waitForSelector('.check.arch');
   await page.check('.check.arch:has-text("alexnet") input');
+  await page.check('.check.arch:has-text("mobilenet_v3_large") input');
   await page.selectOption('label:has-text("Profile") select', 'local');
   await page.fill('label:has-text("epochs") input', '2');
-  await page.click('button:has-text("Train 1 model")');
-  await page.waitForSelector('.job[data-job-kind="train"]');
+  await page.click('button:has-text("Train 2 models")');
+  // The second job waits in the train lane: cancel it, then resume it.
+  const queued = page.locator('.job[data-job-kind="train"][data-job-state="queued"]').first();
+  await queued.waitFor();
+  const queuedId = await queued.getAttribute('data-job-id');
+  await queued.locator('button:has-text("Cancel")').click();
+  await page.waitForSelector(`.job[data-job-id="${queuedId}"][data-job-state="cancelled"]`);
+  await page.click(`.job[data-job-id="${queuedId}"] button:has-text("Resume")`);
+  await page.waitForSelector(`.job[data-job-id="${queuedId}"]:is([data-job-state="queued"], [data-job-state="running"])`);
+  // Live curve: points arrive as `run.metric` events while the first run trains.
   await page.waitForFunction(() => Number(document.querySelector('[data-chart="Loss"]')?.getAttribute('data-points') ?? 0) > 0, undefined, { timeout: 300000 });
   await screenshot(page, 'e2e-training-live');
-  await page.waitForSelector('tr[data-run-status="succeeded"], tr[data-run-status="done"], tr[data-run-status="finished"]', { timeout: 300000 });
+  await page.waitForFunction(() => document.querySelectorAll('tr[data-run-status="succeeded"]').length >= 2, undefined, { timeout: 400000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-chart="Accuracy"]')?.getAttribute('data-points') ?? 0) > 0);
   await screenshot(page, 'e2e-training-done');
   await go('Rankings');
-  await page.waitForSelector('[data-screen="Rankings"] .stat');
+  await page.waitForSelector('.scatter[data-points="2"]');
+  await page.waitForSelector('.scatter .recharts-scatter-symbol');
+  const rankingRows = await page.$$eval('.rank-table tbody tr', (trs) => trs.length);
+  assert.equal(rankingRows, 2);
   await screenshot(page, 'e2e-rankings');
+  assert.deepEqual(pageErrors, []);
 });

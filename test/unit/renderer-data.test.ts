@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeRankings } from '../../native-workers/core/stats/rankings.ts';
 import { readReference } from '../../native-workers/io/rankings/tables.ts';
-import { readRankings } from '../../renderer/store/rankings.ts';
+import { readRankings, type RankingPoint } from '../../renderer/store/rankings.ts';
 import { toCsv } from '../../renderer/components/exportChart.ts';
 
 test('readRankings maps every model and statistic of computeRankings', () => {
@@ -17,11 +17,12 @@ test('readRankings maps every model and statistic of computeRankings', () => {
     { arch: 'convnext_tiny', top1: 33 },
   ];
   const raw = computeRankings(results, reference, { resamples: 200, seed: 1 });
-  const view = readRankings(JSON.parse(JSON.stringify(raw)));
-  assert.ok(!('error' in view));
+  const read = readRankings(JSON.parse(JSON.stringify(raw)));
+  if ('error' in read) throw new Error(read.error);
+  const view = read;
   assert.equal(view.points.length, 5);
   for (const m of raw.models) {
-    const p = view.points.find((x) => x.arch === m.arch)!;
+    const p: RankingPoint = view.points.find((x) => x.arch === m.arch)!;
     assert.equal(p.top1, m.top1);
     assert.equal(p.imagenetTop1, m.reference_top1);
     assert.equal(p.rel, m.relative_improvement);
