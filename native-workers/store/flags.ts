@@ -50,6 +50,11 @@ export function writeFlags(db: Db, rows: readonly FlagRow[]): void {
   for (const r of rows) ins.run(r.sampleId, r.kind, r.flagged ? 1 : 0, r.score, r.detail);
 }
 
+/** Forget one kind of flag (a re-run from scratch, e.g. after the rule changed). */
+export function deleteFlags(db: Db, kind: FlagKind): number {
+  return db.prepare(`DELETE FROM flags WHERE kind = ?`).run(kind).changes;
+}
+
 export function flagCount(db: Db, kind: FlagKind): { checked: number; flagged: number } {
   const r = db.prepare(`SELECT COUNT(*) checked, COALESCE(SUM(flagged), 0) flagged FROM flags WHERE kind = ?`).get(kind) as {
     checked: number;

@@ -20,6 +20,8 @@ export const NsfwParams = z.object({
   scope: z.enum(['candidates', 'kept']).default('candidates'),
   backend: z.enum(['cpu', 'wasm']).default('wasm'),
   batch: z.number().int().min(1).max(1000).default(16),
+  /** Scan every candidate again (drops this job's earlier flags first); default: only those not scanned yet. */
+  redo: z.boolean().default(false),
 });
 
 export default defineWorker({
@@ -44,7 +46,7 @@ export default defineWorker({
     const unsafe = p.strict ? NSFW_UNSAFE_CLASSES_STRICT : NSFW_UNSAFE_CLASSES;
     const bySha = new Map<string, { score: number; detail: string }>();
     try {
-      const scan = await scanCandidates(ctx, { kind: 'nsfw_classifier', scope: p.scope, batch: p.batch, label: 'nsfw' }, async (items) => {
+      const scan = await scanCandidates(ctx, { kind: 'nsfw_classifier', scope: p.scope, batch: p.batch, label: 'nsfw', redo: p.redo }, async (items) => {
         const out = [];
         for (const it of items) {
           try {

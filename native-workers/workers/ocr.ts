@@ -12,6 +12,8 @@ import { scanCandidates } from './scan-batches.ts';
 export const OcrParams = z.object({
   scope: z.enum(['candidates', 'kept']).default('candidates'),
   batch: z.number().int().min(1).max(1000).default(16),
+  /** Scan every candidate again (drops this job's earlier flags first); default: only those not scanned yet. */
+  redo: z.boolean().default(false),
 });
 
 export default defineWorker({
@@ -21,7 +23,7 @@ export default defineWorker({
     const reader = await createOcrReader();
     const textBySha = new Map<string, { text: string; confidence: number }>();
     try {
-      const scan = await scanCandidates(ctx, { kind: 'ocr', scope: p.scope, batch: p.batch, label: 'ocr' }, async (items) => {
+      const scan = await scanCandidates(ctx, { kind: 'ocr', scope: p.scope, batch: p.batch, label: 'ocr', redo: p.redo }, async (items) => {
         const lemmas = synsetLemmas(ctx.ws.db, [...new Set(items.map((i) => i.wnid))]);
         const out = [];
         for (const it of items) {

@@ -2,7 +2,7 @@
 // sample-id order, in batches, writing each batch's flags together with the cursor (resume = continue after the last
 // committed sample). An image that cannot be read is recorded as a rejection and the scan goes on.
 import type { WorkerContext } from '../jobs/worker-context.ts';
-import { countScanItems, nextScanBatch, writeFlags, type FlagKind, type FlagRow, type ScanItem } from '../store/flags.ts';
+import { countScanItems, deleteFlags, nextScanBatch, writeFlags, type FlagKind, type FlagRow, type ScanItem } from '../store/flags.ts';
 import { currentTextFilter } from '../store/meta.ts';
 
 export type ScanScope = 'candidates' | 'kept';
@@ -15,12 +15,14 @@ export interface ScanCursor {
 
 export async function scanCandidates(
   ctx: WorkerContext,
-  opts: { kind: FlagKind; scope: ScanScope; batch: number; label: string },
+  opts: { kind: FlagKind; scope: ScanScope; batch: number; label: string; redo?: boolean },
   judge: (items: ScanItem[]) => Promise<(FlagRow | { error: string })[]>,
 ): Promise<ScanCursor & { scope: ScanScope }> {
   const above = opts.scope === 'kept' ? currentTextFilter(ctx.ws.db) : undefined;
   if (opts.scope === 'kept' && !above) ctx.log('scope "kept" needs a text filter (imagenot filter); scanning every candidate', 'warn');
-  let cur: ScanCursor = (ctx.cursor as ScanCursor | null) ?? { after: 0, done: 0, flagged: 0 };
+  const resumed = ctx.cursor as ScanCursor | null;
+  if (!resumed && opts.redo) ctx.commit({ after: 0, done: 0, flagged: 0 }, () => deleteFlags(ctx.ws.db, opts.kind));
+  let cur: ScanCursor = resumed ?? { after: 0, done: 0, flagged: 0 };
   const total = cur.done + countScanItems(ctx.ws.db, { kind: opts.kind, above });
   ctx.progress(cur.done, total, `${opts.label}: ${cur.done} of ${total}`);
   for (;;) {

@@ -164,4 +164,7 @@ test('OCR rule: whole words, case-insensitive, multi-word lemmas', () => {
   assert.equal(findClassNameInText('tabbycat', ['tabby']), null);
   assert.equal(findClassNameInText('the STOP sign', ['stop']), 'stop');
   assert.equal(findClassNameInText('', ['stop']), null);
+  assert.equal(findClassNameInText('rn ory a', ['A', 'a']), null, 'one-letter names are OCR noise, not searched');
+  assert.equal(findClassNameInText('OX', ['ox']), null);
+  assert.equal(findClassNameInText('a cow', ['cow']), 'cow');
 });

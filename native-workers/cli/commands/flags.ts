@@ -22,13 +22,14 @@ export function register(program: Command): void {
     .option('--scope <s>', 'candidates (every matched image) | kept (only those above the current text threshold)', 'candidates')
     .option('--backend <b>', 'TensorFlow.js backend: wasm (about 20x faster here) | cpu', 'wasm')
     .option('--batch <n>', 'images per committed batch', parseIntOption('--batch'), 16)
+    .option('--redo', 'score every candidate again (default: only those not scored yet)')
     .option('--json', 'print the job as JSON')
-    .action(async (dir: string, o: { allow?: string; metaOnly?: boolean; strict?: boolean; threshold: number; scope: string; backend: string; batch: number; json?: boolean }) => {
+    .action(async (dir: string, o: { redo?: boolean; allow?: string; metaOnly?: boolean; strict?: boolean; threshold: number; scope: string; backend: string; batch: number; json?: boolean }) => {
       if (o.threshold < 0 || o.threshold > 1) throw new UsageError('--threshold must be within [0, 1]');
       if (!['cpu', 'wasm'].includes(o.backend)) throw new UsageError(`--backend must be cpu or wasm, got '${o.backend}'`);
       const allowed = o.allow?.split(',').map((s) => s.trim()).filter(Boolean);
       if (o.allow != null && !allowed!.length) throw new UsageError('--allow needs at least one value');
-      const params = { allowed, metaOnly: !!o.metaOnly, strict: !!o.strict, threshold: o.threshold, scope: parseScope(o.scope), backend: o.backend, batch: o.batch };
+      const params = { allowed, metaOnly: !!o.metaOnly, strict: !!o.strict, threshold: o.threshold, scope: parseScope(o.scope), backend: o.backend, batch: o.batch, redo: !!o.redo };
       await runOneJob(dir, 'nsfw', params, o.json, (r) =>
         [
           `metadata rule: ${r.meta.checked} samples with an NSFW value, ${r.meta.flagged} flagged`,
@@ -43,8 +44,9 @@ export function register(program: Command): void {
     .argument('<ws>', 'workspace folder')
     .option('--scope <s>', 'candidates (every matched image) | kept (only those above the current text threshold)', 'candidates')
     .option('--batch <n>', 'images per committed batch', parseIntOption('--batch'), 16)
+    .option('--redo', 'read every candidate again (default: only those not read yet)')
     .option('--json', 'print the job as JSON')
-    .action(async (dir: string, o: { scope: string; batch: number; json?: boolean }) => {
-      await runOneJob(dir, 'ocr', { scope: parseScope(o.scope), batch: o.batch }, o.json, (r) => `ocr: ${r.checked} candidates read, ${r.flagged} show their class name`);
+    .action(async (dir: string, o: { scope: string; batch: number; redo?: boolean; json?: boolean }) => {
+      await runOneJob(dir, 'ocr', { scope: parseScope(o.scope), batch: o.batch, redo: !!o.redo }, o.json, (r) => `ocr: ${r.checked} candidates read, ${r.flagged} show their class name`);
     });
 }
