@@ -9,6 +9,8 @@ export function buildProgram(): Command {
     .description('ImageNot Studio: build a dataset unlike ImageNet from image-caption pairs and test model rankings on it')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    // Options after a subcommand belong to it (`jobs resume WS --json` is resume's --json, not jobs').
+    .enablePositionalOptions()
     .exitOverride();
   registerAll(program);
   // Every subcommand throws instead of exiting, so exit codes are decided in one place.

@@ -7,6 +7,8 @@ export function register(program: Command): void {
   const jobs = program
     .command('jobs')
     .description('list, cancel and resume the jobs of a workspace')
+    // `jobs resume WS --json`: an option after a subcommand belongs to that subcommand, not to `jobs`.
+    .enablePositionalOptions()
     .argument('<ws>', 'workspace folder')
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { json?: boolean }) => {
