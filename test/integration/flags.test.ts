@@ -123,6 +123,10 @@ test('ocr: flags the image that spells its own class name, and selection/candida
   } finally {
     ws2.close();
   }
+  // --redo reads every candidate again (the default skips those already read).
+  const redo = runCli(['ocr', wsDir, '--redo', '--json']);
+  assert.equal(redo.code, 0, redo.stderr);
+  assert.deepEqual([JSON.parse(redo.stdout).result.done, JSON.parse(redo.stdout).result.flagged], [14, 1]);
   const csv = join(dir.path, 'c.csv');
   assert.equal(runCli(['candidates', wsDir, '--out', csv]).code, 0);
   const lines = readFileSync(csv, 'utf8').trim().split('\n');
