@@ -37,6 +37,10 @@ export async function matchFile(opts: {
   const table = await openTable(opts.captions);
   requireColumn(table, column, 'caption');
   const matcher = new CaptionMatcher(opts.lemmaSet);
+  const set = opts.lemmaSet;
+  const tails: (string | undefined)[] = new Array(set.lemmas.length);
+  const singleLemmaTail = (lemma: number) =>
+    (tails[lemma] ??= `,${set.wnids[set.lemmaSynset[lemma]]},${csvField(set.lemmas[lemma])},matched\n`);
   const fd = opts.out ? openSync(opts.out, 'w') : null;
   let captions = 0;
   let matched = 0;
@@ -56,6 +60,12 @@ export async function matchFile(opts: {
         if (v === null || v === undefined) continue;
         const n = matcher.match(typeof v === 'string' ? v : String(v));
         if (n === 0) continue;
+        if (n === 1) {
+          // The common case: one lemma, its line tail is built once per lemma.
+          matched++;
+          if (fd !== null) text += b.startRow + i + singleLemmaTail(matcher.hits[0]);
+          continue;
+        }
         const m = outcomeOfLemmas(opts.lemmaSet, matcher.hits, n)!;
         if (m.status === 'matched') matched++;
         else ambiguous++;

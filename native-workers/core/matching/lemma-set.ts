@@ -25,34 +25,38 @@ export interface LemmaSet {
   unmatchable: string[];
 }
 
+const SHARED = -1;
+
 export function buildLemmaSet(chosen: ChosenSynset[], opts: { ignoreCase?: boolean } = {}): LemmaSet {
   const ignoreCase = !!opts.ignoreCase;
   const byWnid = new Map<string, ChosenSynset>();
   for (const s of chosen) byWnid.set(s.wnid, s);
   const wnids = [...byWnid.keys()].sort();
-  const owners = new Map<string, Set<number>>();
+  // lemma -> its synset index, or SHARED once a second synset has it (owners of shared lemmas kept aside).
+  const owner = new Map<string, number>();
+  const sharedOwners = new Map<string, Set<number>>();
   wnids.forEach((wnid, si) => {
     for (const w of byWnid.get(wnid)!.words) {
       const lemma = ignoreCase ? lowerCaseUnits(lemmaOf(w)) : lemmaOf(w);
-      let set = owners.get(lemma);
-      if (!set) owners.set(lemma, (set = new Set()));
-      set.add(si);
+      const o = owner.get(lemma);
+      if (o === undefined) owner.set(lemma, si);
+      else if (o === SHARED) sharedOwners.get(lemma)!.add(si);
+      else if (o !== si) {
+        owner.set(lemma, SHARED);
+        sharedOwners.set(lemma, new Set([o, si]));
+      }
     }
   });
   const lemmas: string[] = [];
   const lemmaSynset: number[] = [];
-  const shared: LemmaSet['shared'] = [];
   const kept = new Uint8Array(wnids.length);
-  for (const [lemma, set] of owners) {
-    if (set.size > 1) {
-      shared.push({ lemma, wnids: [...set].map((i) => wnids[i]).sort() });
-      continue;
-    }
-    const si = set.values().next().value as number;
+  for (const [lemma, si] of owner) {
+    if (si === SHARED) continue;
     lemmas.push(lemma);
     lemmaSynset.push(si);
     kept[si] = 1;
   }
+  const shared: LemmaSet['shared'] = [...sharedOwners].map(([lemma, set]) => ({ lemma, wnids: [...set].map((i) => wnids[i]).sort() }));
   return {
     ignoreCase,
     lemmas,

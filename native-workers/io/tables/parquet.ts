@@ -11,8 +11,10 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** BigInt values become numbers when exactly representable (row ids, widths), else stay bigint. */
+/** BigInt values become numbers when exactly representable (row ids, widths), else stay bigint. Arrays without
+ * bigints (strings) are returned as they are: no copy per row group. */
 function toPlainArray(data: DecodedArray): unknown[] {
+  if (Array.isArray(data) && !data.some((v) => typeof v === 'bigint')) return data;
   const out = new Array<unknown>(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = data[i];

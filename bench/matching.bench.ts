@@ -1,0 +1,121 @@
+// LAIONet matching speed: whole-process captions/s of the per-file matcher (bench/matching-process.ts: start-up,
+// WordNet, automaton, parquet reading, matching, CSV writing) on the 10k LAION sample replicated to 1M and 2M
+// captions, with the ImageNet-1k synsets and with the eligible synsets, against the plain per-lemma substring loop
+// (the definition) measured in this process on a subset of the same captions and extrapolated per caption. Peak RSS
+// at 1M vs 2M shows memory does not grow with the input.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parquetWriteFile } from 'hyparquet-writer';
+import { openTable } from '../native-workers/io/tables.ts';
+import { loadImagenet1kWnids, loadWordNet } from '../native-workers/io/wordnet-files.ts';
+import { computeEligibility } from '../native-workers/core/wordnet/eligibility.ts';
+import { lemmaSetForWnids } from '../native-workers/core/matching/lemma-set.ts';
+import { matchCaptionPlainLoop } from '../native-workers/core/matching/result.ts';
+import { runStandalone, type BenchLine } from './types.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const sample = resolve(root, '..', 'shared', 'data', 'laion-sample', 'img2dataset-test_10000.parquet');
+const work = join(tmpdir(), 'imagenot-bench-matching');
+
+async function sampleCaptions(): Promise<string[]> {
+  const t = await openTable(sample);
+  const out: string[] = [];
+  for await (const b of t.columnBatches({ columns: ['TEXT'] })) for (const v of b.columns.TEXT) out.push(typeof v === 'string' ? v : '');
+  return out;
+}
+
+/** The sample's captions repeated to `n` rows (TEXT only, row groups of 100k), cached between runs. */
+function replicatedParquet(captions: string[], n: number): string {
+  const path = join(work, `laion-${n / 1e6}M.parquet`);
+  if (existsSync(path) && statSync(path).size > 0) return path;
+  mkdirSync(work, { recursive: true });
+  const text = new Array<string>(n);
+  for (let i = 0; i < n; i++) text[i] = captions[i % captions.length];
+  parquetWriteFile({ filename: path + '.tmp', columnData: [{ name: 'TEXT', data: text, type: 'STRING' }], rowGroupSize: 100_000 });
+  renameSync(path + '.tmp', path);
+  return path;
+}
+
+interface ChildReport {
+  captions: number;
+  matched: number;
+  ambiguous: number;
+  setupMs: number;
+  matchFileMs: number;
+  processMs: number;
+  cpuMs: number;
+  maxRssMB: number;
+}
+
+/** Runs the child; wall time measured here, from spawn to exit. */
+function wholeProcess(file: string, wnids: string): ChildReport & { wallMs: number } {
+  const out = join(work, 'out.csv');
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'matching-process.ts'), file, wnids, out], { cwd: root, encoding: 'utf8' });
+  const wallMs = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`matching-process failed: ${r.stderr}`);
+  return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildReport), wallMs };
+}
+
+/** Plain loop captions/s (CPU time) over the first `n` distinct captions. */
+function plainLoop(captions: string[], wnids: string[], n: number): number {
+  const { lemmaSet } = lemmaSetForWnids(loadWordNet(), wnids);
+  const patterns = lemmaSet.lemmas.map((l) => ' ' + l + ' ');
+  const u0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) matchCaptionPlainLoop(lemmaSet, captions[i], patterns);
+  const u = process.cpuUsage(u0);
+  return n / ((u.user + u.system) / 1e6);
+}
+
+export async function run(): Promise<BenchLine[]> {
+  const captions = await sampleCaptions();
+  const file1 = replicatedParquet(captions, 1_000_000);
+  const file2 = replicatedParquet(captions, 2_000_000);
+  const wn = loadWordNet();
+  const imagenet = loadImagenet1kWnids();
+  const eligible = computeEligibility(wn, imagenet)
+    .filter((e) => e.eligible)
+    .map((e) => e.wnid);
+  mkdirSync(work, { recursive: true });
+  const sets = { 'imagenet-1k': imagenet, eligible };
+  const lines: BenchLine[] = [];
+  for (const [name, wnids] of Object.entries(sets)) {
+    const wnidFile = join(work, `${name}.txt`);
+    writeFileSync(wnidFile, wnids.join('\n') + '\n');
+    const subset = name === 'eligible' ? 200 : 2000;
+    const plain = plainLoop(captions, wnids, subset);
+    const one = wholeProcess(file1, wnidFile);
+    const wall = one.captions / (one.wallMs / 1000);
+    const cpu = one.captions / (one.cpuMs / 1000);
+    lines.push({
+      name: `match ${name} (${wnids.length} synsets) 1M captions, whole process (wall)`,
+      value: wall,
+      unit: 'captions/s',
+      reference: `plain per-lemma loop, ${subset} captions extrapolated`,
+      referenceValue: plain,
+      ratio: wall / plain,
+      goal: '>= 100x and >= 1M captions/s',
+    });
+    lines.push({ name: `match ${name} 1M captions, whole process (per CPU-second)`, value: cpu, unit: 'captions/s', goal: '>= 1M captions/s on one core' });
+    lines.push({ name: `match ${name} 1M captions: setup (WordNet + automaton) in process`, value: one.setupMs, unit: 'ms' });
+    if (name === 'eligible') {
+      const two = wholeProcess(file2, wnidFile);
+      lines.push({
+        name: `match ${name} peak RSS at 2M captions`,
+        value: two.maxRssMB,
+        unit: 'MB',
+        reference: 'at 1M',
+        referenceValue: one.maxRssMB,
+        ratio: two.maxRssMB / one.maxRssMB,
+        goal: 'flat (~1x)',
+      });
+      lines.push({ name: `match ${name} 2M captions, whole process (wall)`, value: two.captions / (two.wallMs / 1000), unit: 'captions/s' });
+    }
+  }
+  return lines;
+}
+
+await runStandalone(import.meta.url, run);
