@@ -51,6 +51,8 @@ interface ExportCursor {
   next: number;
   selectionId: number;
   out: string;
+  /** Samples whose image could not be read (recorded as rejections, left out of the files and the manifest). */
+  skipped: number[];
 }
 
 interface ExportEntry extends SplitItem {
@@ -105,6 +107,7 @@ export default defineWorker({
     const entries = planEntries(selectionItems(db, selection.id, { textEncoder: selection.encoder, imageEncoder }), classIndex, p, selection.seed);
     const total = entries.length;
     let next = resumed?.next ?? 0;
+    const skipped = new Set(resumed?.skipped ?? []);
     const step = p.format === 'webdataset' ? p.shardSize : p.batch;
     ctx.progress(next, total, `exporting to ${out}`);
     while (next < total) {
@@ -113,19 +116,22 @@ export default defineWorker({
       const split = entries[next].split;
       for (let i = next; i < end; i++) if (entries[i].split !== split) end = i;
       const chunk = entries.slice(next, end);
+      const written: ExportEntry[] = [];
       const jpegs: Buffer[] = [];
       for (const e of chunk) {
         try {
           jpegs.push(await exportJpeg(ctx.ws.resolveInside(e.storedPath), p.size, p.crop));
+          written.push(e);
         } catch (err) {
-          throw new Error(`sample ${e.sampleId} (image ${e.storedPath}): cannot export: ${(err as Error).message}`);
+          ctx.reject('export', `sample ${e.sampleId} (image ${e.storedPath})`, `cannot export: ${(err as Error).message}`);
+          skipped.add(e.sampleId);
         }
         ctx.throwIfCancelled();
       }
       if (p.format === 'imagefolder') {
-        chunk.forEach((e, i) => writeImageFolderItem(out, e.path, jpegs[i]));
-      } else {
-        const samples: WebDatasetSample[] = chunk.map((e, i) => ({
+        written.forEach((e, i) => writeImageFolderItem(out, e.path, jpegs[i]));
+      } else if (written.length) {
+        const samples: WebDatasetSample[] = written.map((e, i) => ({
           key: String(e.sampleId),
           jpeg: jpegs[i],
           classIndex: e.classIndex,
@@ -135,11 +141,13 @@ export default defineWorker({
         await writeShard(out, chunk[0].path.split('#')[0], samples);
       }
       next = end;
-      ctx.commit({ next, selectionId: selection.id, out } satisfies ExportCursor);
+      ctx.commit({ next, selectionId: selection.id, out, skipped: [...skipped] } satisfies ExportCursor);
       ctx.progress(next, total, `${next} of ${total} images`);
     }
 
-    const manifestOrder = entries.slice().sort((a, b) =>
+    const exported = entries.filter((e) => !skipped.has(e.sampleId));
+    if (skipped.size) ctx.log(`${skipped.size} image(s) could not be exported and are left out (see the rejections)`, 'warn');
+    const manifestOrder = exported.slice().sort((a, b) =>
       a.split !== b.split ? (a.split === 'train' ? -1 : 1) : a.classIndex - b.classIndex || a.sampleId - b.sampleId,
     );
     writeParquetFile(join(out, 'manifest.parquet'), [
@@ -154,11 +162,10 @@ export default defineWorker({
       { name: 'image_similarity', type: 'DOUBLE', data: manifestOrder.map((e) => e.imageSimilarity) },
       { name: 'sha256', type: 'STRING', data: manifestOrder.map((e) => e.sha256) },
     ]);
-    const counts = { classes: classes.length, train: entries.filter((e) => e.split === 'train').length, test: entries.filter((e) => e.split === 'test').length };
-    const shards =
-      p.format === 'webdataset'
-        ? { train: [...new Set(entries.filter((e) => e.split === 'train').map((e) => e.path.split('#')[0]))], test: [...new Set(entries.filter((e) => e.split === 'test').map((e) => e.path.split('#')[0]))] }
-        : undefined;
+    const inSplit = (split: string, wnid?: string) => exported.filter((e) => e.split === split && (wnid == null || e.wnid === wnid));
+    const counts = { classes: classes.length, train: inSplit('train').length, test: inSplit('test').length, skipped: skipped.size };
+    const shardsOf = (split: string) => [...new Set(inSplit(split).map((e) => e.path.split('#')[0]))];
+    const shards = p.format === 'webdataset' ? { train: shardsOf('train'), test: shardsOf('test') } : undefined;
     const dataset = {
       format: 'imagenot-dataset',
       version: 1,
@@ -191,8 +198,8 @@ export default defineWorker({
         definition: c.definition,
         score: c.score,
         kept: c.kept,
-        train: c.train,
-        test: c.test,
+        train: inSplit('train', c.wnid).length,
+        test: inSplit('test', c.wnid).length,
       })),
     };
     writeFileAtomic(join(out, 'dataset.json'), JSON.stringify(dataset, null, 2) + '\n');

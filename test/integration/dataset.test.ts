@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import sharp from 'sharp';
 import tarStream from 'tar-stream';
@@ -157,7 +157,7 @@ test('export imagefolder: layout, 224×224 images, identical manifest and datase
   assert.equal(readFileSync(join(out1, 'dataset.json'), 'utf8'), readFileSync(join(out2, 'dataset.json'), 'utf8'));
   const ds = JSON.parse(readFileSync(join(out1, 'dataset.json'), 'utf8'));
   assert.deepEqual(ds.classes.map((c: { index: number; wnid: string; name: string }) => [c.index, c.wnid, c.name]), [[0, B, 'kayak'], [1, A, 'tabby']]);
-  assert.deepEqual(ds.counts, { classes: 2, train: 8, test: 4 });
+  assert.deepEqual(ds.counts, { classes: 2, train: 8, test: 4, skipped: 0 });
   assert.equal(ds.seed, 3);
   assert.equal(ds.threshold, 0.55);
   assert.equal(ds.textEncoder, 'glove');
@@ -332,6 +332,33 @@ test('API: dataset.classes returns the latest selection; dataset.select validate
   } finally {
     ws.close();
   }
+});
+
+test('an unreadable image is recorded as a rejection and left out; the export goes on (exit 1)', async () => {
+  const ws = openWorkspace(wsDir);
+  let broken: { sampleId: number; storedPath: string };
+  try {
+    broken = ws.db
+      .prepare(
+        `SELECT p.sample_id sampleId, i.stored_path storedPath FROM splits p JOIN samples s ON s.id = p.sample_id JOIN images i ON i.sha256 = s.image_sha256
+         WHERE p.selection_id = (SELECT MAX(id) FROM selections) ORDER BY p.sample_id LIMIT 1`,
+      )
+      .get() as { sampleId: number; storedPath: string };
+    writeFileSync(ws.resolveInside(broken.storedPath), 'not a jpeg');
+  } finally {
+    ws.close();
+  }
+  const out = join(dir.path, 'export-broken');
+  const r = runCli(['export', wsDir, out]);
+  assert.equal(r.code, 1, 'rejections make the command exit 1');
+  assert.match(r.stderr, new RegExp(`sample ${broken.sampleId} \\(image ${broken.storedPath}\\): cannot export`));
+  const ds = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8'));
+  assert.equal(ds.counts.skipped, 1);
+  assert.equal(ds.counts.train + ds.counts.test, 5, 'the latest selection (class B: 4 train + 2 test) minus the broken image');
+  assert.equal(ds.classes[0].train + ds.classes[0].test, 5, 'per-class counts are what was written');
+  const rows = await readParquet(join(out, 'manifest.parquet'));
+  assert.equal(rows.length, 5);
+  assert.ok(!rows.some((x) => Number(x.sample_id) === broken.sampleId));
 });
 
 test('a selection with no class (too few images) cannot be exported, and says why', () => {
