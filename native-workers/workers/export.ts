@@ -18,6 +18,8 @@
 //
 // Resumable: images are written in a fixed order (whole files via temp+rename) and the position is committed with the
 // job cursor; dataset.json and manifest.parquet are written last. Same selection + options -> identical bytes.
+// An image that cannot be read becomes a rejection and is left out of the files, the manifest and the counts
+// (dataset.json counts.skipped); the command then exits 1.
 import { z } from 'zod';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
