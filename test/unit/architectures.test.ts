@@ -76,6 +76,8 @@ test('unknown architectures, profiles and options are refused with a clear messa
   assert.throws(() => buildModel('alexnet', { profile: 'huge' as 'paper' }), /unknown profile 'huge'/);
   assert.throws(() => buildModel('alexnet', { auxLogits: true }), /only for inception_v3/);
   assert.throws(() => buildModel('vit_b_16', { inputSize: 100 }), /not divisible by the patch size 16/);
+  // VGG-19's five 2x2 pools need at least 32 px: the fifth would produce an empty map at 16 px.
+  assert.throws(() => buildModel('vgg19', { profile: 'local', inputSize: 16 }), /vgg19 \(local profile\) cannot be built for 16 px input: .*empty output/);
 });
 
 test('AdaptiveAvgPool2d averages torch\'s overlapping bins', () => {

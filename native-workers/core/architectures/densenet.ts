@@ -9,12 +9,12 @@ interface DenseNetConfig {
   blocks: number[];
   initFeatures: number;
   bnSize: number;
-  /** torchvision stem: 7x7 stride-2 conv + 3x3 stride-2 max pool. Small images: 3x3 stride-1 conv, no pool. */
-  stem: 'imagenet' | 'small';
+  /** Stem conv (then BN, ReLU, 3x3 stride-2 max pool): torchvision 7x7 stride 2; for 32 px images 3x3 stride 1. */
+  stem: { kernel: number; stride: number; padding: number };
 }
 
-const PAPER: DenseNetConfig = { growthRate: 48, blocks: [6, 12, 36, 24], initFeatures: 96, bnSize: 4, stem: 'imagenet' };
-const LOCAL: DenseNetConfig = { growthRate: 12, blocks: [3, 3, 3, 3], initFeatures: 24, bnSize: 4, stem: 'small' };
+const PAPER: DenseNetConfig = { growthRate: 48, blocks: [6, 12, 36, 24], initFeatures: 96, bnSize: 4, stem: { kernel: 7, stride: 2, padding: 3 } };
+const LOCAL: DenseNetConfig = { growthRate: 12, blocks: [3, 3, 3, 3], initFeatures: 24, bnSize: 4, stem: { kernel: 3, stride: 1, padding: 1 } };
 
 /** torchvision DenseNet init: conv kaiming-normal (fan-in), BN 1/0, classifier bias 0 (weight torch default). */
 const kaiming = { kind: 'kaimingNormal', mode: 'fanIn' } as const;
@@ -38,9 +38,8 @@ export function buildDenseNet(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   const { init } = ctx;
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
-  const stem = cfg.stem === 'imagenet' ? { kernel: 7, stride: 2, padding: 3 } : { kernel: 3, stride: 1, padding: 1 };
-  let x = relu(batchNorm(conv2d(input, 'features.conv0', { filters: cfg.initFeatures, ...stem, weight: kaiming }, init), 'features.norm0', init));
-  if (cfg.stem === 'imagenet') x = maxPool(x, 3, 2, 1);
+  let x = relu(batchNorm(conv2d(input, 'features.conv0', { filters: cfg.initFeatures, ...cfg.stem, weight: kaiming }, init), 'features.norm0', init));
+  x = maxPool(x, 3, 2, 1);
   cfg.blocks.forEach((count, b) => {
     for (let i = 0; i < count; i++) x = denseLayer(x, `features.denseblock${b + 1}.denselayer${i + 1}`, cfg, init);
     if (b < cfg.blocks.length - 1) x = transition(x, `features.transition${b + 1}`, init);

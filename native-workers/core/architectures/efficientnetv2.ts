@@ -17,7 +17,6 @@ interface StageConfig {
 
 interface EfficientNetV2Config {
   stages: StageConfig[];
-  stemStride: number;
   lastChannel: number;
   dropout: number;
   stochasticDepth: number;
@@ -42,7 +41,6 @@ const PAPER: EfficientNetV2Config = {
     stage('mbconv', 6, 3, 1, 128, 160, 9),
     stage('mbconv', 6, 3, 2, 160, 256, 15),
   ],
-  stemStride: 2,
   lastChannel: 1280,
   dropout: 0.2,
   stochasticDepth: 0.2,
@@ -57,7 +55,6 @@ const LOCAL: EfficientNetV2Config = {
     stage('mbconv', 6, 3, 1, 64, 80, 2),
     stage('mbconv', 6, 3, 2, 80, 128, 2),
   ],
-  stemStride: 1,
   lastChannel: 512,
   dropout: 0.2,
   stochasticDepth: 0.2,
@@ -98,7 +95,7 @@ export function buildEfficientNetV2(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   const { init } = ctx;
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
-  let x = convBnAct(input, 'features.0', { filters: cfg.stages[0].input, kernel: 3, stride: cfg.stemStride, padding: 1, weight: kaiming }, 'silu', init, BN);
+  let x = convBnAct(input, 'features.0', { filters: cfg.stages[0].input, kernel: 3, stride: 2, padding: 1, weight: kaiming }, 'silu', init, BN);
   const total = cfg.stages.reduce((n, s) => n + s.layers, 0);
   let blockId = 0;
   cfg.stages.forEach((s, si) => {

@@ -46,11 +46,10 @@ const PAPER: InceptionConfig = {
   width: 1,
 };
 
-/** 32 px: 3x3 stride-1 convs and one pool to 15x15, then A (15x15), B (->7), C (7), D (->3), E (3). */
+/** 32 px: a 3x3 stride-1 conv and one pool to 15x15, 1x1 and 3x3 convs, then A (15x15), B (->7), C (7), D (->3), E (3). */
 const LOCAL: InceptionConfig = {
   stem: [
     { conv: 'Conv2d_1a_3x3', filters: 16, kernel: 3, padding: 1 },
-    { conv: 'Conv2d_2b_3x3', filters: 32, kernel: 3, padding: 1 },
     { maxPool: true },
     { conv: 'Conv2d_3b_1x1', filters: 24, kernel: 1 },
     { conv: 'Conv2d_4a_3x3', filters: 48, kernel: 3, padding: 1 },

@@ -48,8 +48,27 @@ function context(arch: string, opts: BuildOptions, zeros: boolean): BuildContext
  * Layer names follow torchvision's module paths (e.g. `layer1.0.conv1`), so weight names are stable across builds.
  */
 export function buildModel(arch: ArchName | string, opts: BuildOptions = {}): tf.LayersModel {
-  const ctx = context(arch, opts, false);
-  return BUILDERS[ctx.arch](ctx);
+  return build(context(arch, opts, false));
+}
+
+/** Too small an input makes a pooling or strided layer collapse to nothing deep inside tfjs: name the cause. */
+function build(ctx: BuildContext): tf.LayersModel {
+  const refuse = (why: string) => new Error(`${ctx.arch} (${ctx.profile} profile) cannot be built for ${ctx.inputSize} px input: ${why}`);
+  let model: tf.LayersModel;
+  try {
+    model = BUILDERS[ctx.arch](ctx);
+  } catch (err) {
+    throw refuse((err as Error).message);
+  }
+  const empty = model.layers.find((l) => {
+    const shapes = (Array.isArray(l.outputShape[0]) ? l.outputShape : [l.outputShape]) as (number | null)[][];
+    return shapes.some((s) => s.slice(1).some((d) => d != null && d < 1));
+  });
+  if (empty) {
+    model.dispose();
+    throw refuse(`layer ${empty.name} has an empty output ${JSON.stringify(empty.outputShape)}`);
+  }
+  return model;
 }
 
 /**
@@ -65,8 +84,7 @@ export function countTrainableParams(model: tf.LayersModel): number {
  * Default: paper profile, 1000 classes; Inception V3 counts its auxiliary head only with `auxLogits: true`.
  */
 export function paramCount(arch: ArchName | string, opts: BuildOptions = {}): number {
-  const ctx = context(arch, opts, true);
-  const model = BUILDERS[ctx.arch](ctx);
+  const model = build(context(arch, opts, true));
   try {
     return countTrainableParams(model);
   } finally {

@@ -1,5 +1,5 @@
 // MobileNetV3-Large as torchvision defines it (inverted residuals, squeeze-excite with hard-sigmoid, hard-swish),
-// and its local scale (width 0.5, stride-1 stem for 32 px).
+// and its local scale (width 0.5).
 import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
 import { activation, add, convBnAct, dropout, globalAvgPool, linear, makeDivisible, SqueezeExcite, type ActivationName, type Init } from './layers.ts';
@@ -27,11 +27,11 @@ const LARGE: Row[] = [
 
 interface MobileNetV3Config {
   widthMult: number;
-  stemStride: number;
 }
 
-const PAPER: MobileNetV3Config = { widthMult: 1, stemStride: 2 };
-const LOCAL: MobileNetV3Config = { widthMult: 0.5, stemStride: 1 };
+const PAPER: MobileNetV3Config = { widthMult: 1 };
+/** Half width; at 32 px the five stride-2 steps end on a 1x1 map, as 224 px ends on 7x7. */
+const LOCAL: MobileNetV3Config = { widthMult: 0.5 };
 
 /** torchvision MobileNetV3 init: conv kaiming-normal fan-out, bias 0; BN 1/0; linear N(0, 0.01), bias 0. */
 const kaiming = { kind: 'kaimingNormal', mode: 'fanOut' } as const;
@@ -60,7 +60,7 @@ export function buildMobileNetV3(ctx: BuildContext): tf.LayersModel {
   const { init } = ctx;
   const width = (c: number) => makeDivisible(c * cfg.widthMult, 8);
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
-  let x = convBnAct(input, 'features.0', { filters: width(LARGE[0][0]), kernel: 3, stride: cfg.stemStride, padding: 1, weight: kaiming }, 'hardswish', init, BN);
+  let x = convBnAct(input, 'features.0', { filters: width(LARGE[0][0]), kernel: 3, stride: 2, padding: 1, weight: kaiming }, 'hardswish', init, BN);
   LARGE.forEach((row, i) => {
     x = invertedResidual(x, `features.${i + 1}`, row, width, init);
   });

@@ -119,7 +119,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
     local: {
       inputSize: 32,
       description:
-        'stem of three 3x3 convs (stride 1) and one max pool to 15x15, then one module each of InceptionA, B, C, D, E at a ' +
+        'stem: 3x3 stride-1 conv, 3x3 stride-2 max pool (15x15), 1x1 and 3x3 convs; then one module each of InceptionA, B, C, D, E at a ' +
         'quarter of the channels, global average pool, dropout, classifier (no auxiliary head)',
       recipe: localRecipe({ optimizer: 'sgd', lr: 0.05, weightDecay: 1e-4 }),
     },
@@ -133,7 +133,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
     recipe: { ...TRAIN_PY_DEFAULTS, source: `${REFERENCE}: "ResNet": --model resnet152 (train.py defaults)` },
     local: {
       inputSize: 32,
-      description: 'bottleneck blocks [2,2,2,2] at base width 16 (outputs 64-128-256-512), 3x3 stride-1 stem without max pool',
+      description: 'bottleneck blocks [2,2,2,2] at base width 16 (outputs 64-128-256-512); stem 3x3 stride-1 conv + the 3x3 stride-2 max pool (16x16 maps)',
       recipe: localRecipe({ optimizer: 'sgd', lr: 0.05, weightDecay: 1e-4 }),
     },
   },
@@ -149,7 +149,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
     },
     local: {
       inputSize: 32,
-      description: 'dense blocks (3,3,3,3), growth 12, 24 initial features, bn_size 4, transitions halving channels; 3x3 stride-1 stem without max pool',
+      description: 'dense blocks (3,3,3,3), growth 12, 24 initial features, bn_size 4, transitions halving channels; stem 3x3 stride-1 conv + the 3x3 stride-2 max pool',
       recipe: localRecipe({ optimizer: 'sgd', lr: 0.05, weightDecay: 1e-4 }),
     },
   },
@@ -177,7 +177,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
     },
     local: {
       inputSize: 32,
-      description: 'all 15 inverted-residual blocks (SE + hard-swish where torchvision has them) at width 0.5, stem stride 1 for 32 px, last channel 640',
+      description: 'all 15 inverted-residual blocks (SE + hard-swish where torchvision has them) at width 0.5 (torchvision width_mult), last channel 640; 32 px ends on a 1x1 map as 224 px ends on 7x7',
       recipe: localRecipe({ optimizer: 'rmsprop', lr: 0.002, weightDecay: 1e-5, rmspropEps: 0.0316, rmspropAlpha: 0.9 }),
     },
   },
@@ -206,7 +206,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
       inputSize: 32,
       description:
         'stages fused-MBConv(1,16,x1) fused(4,32,x2) fused(4,48,x2) MBConv+SE(4,64,x2) MBConv+SE(6,80,x2) MBConv+SE(6,128,x2), ' +
-        'SiLU, stochastic depth 0.2, stem stride 1 for 32 px, head 512',
+        'SiLU, stochastic depth 0.2, head 512',
       recipe: localRecipe({ optimizer: 'sgd', lr: 0.05, weightDecay: 2e-5, labelSmoothing: 0.1 }),
     },
   },

@@ -8,12 +8,12 @@ interface ResNetConfig {
   blocks: [number, number, number, number];
   /** Planes of the first stage (64 in torchvision); stages double it; bottleneck output = 4 x planes. */
   baseWidth: number;
-  /** torchvision stem: 7x7 stride-2 conv + 3x3 stride-2 max pool. Small images: 3x3 stride-1 conv, no pool. */
-  stem: 'imagenet' | 'small';
+  /** Stem conv (then BN, ReLU, 3x3 stride-2 max pool): torchvision 7x7 stride 2; for 32 px images 3x3 stride 1. */
+  stem: { kernel: number; stride: number; padding: number };
 }
 
-const PAPER: ResNetConfig = { blocks: [3, 8, 36, 3], baseWidth: 64, stem: 'imagenet' };
-const LOCAL: ResNetConfig = { blocks: [2, 2, 2, 2], baseWidth: 16, stem: 'small' };
+const PAPER: ResNetConfig = { blocks: [3, 8, 36, 3], baseWidth: 64, stem: { kernel: 7, stride: 2, padding: 3 } };
+const LOCAL: ResNetConfig = { blocks: [2, 2, 2, 2], baseWidth: 16, stem: { kernel: 3, stride: 1, padding: 1 } };
 const EXPANSION = 4;
 
 const kaiming = { kind: 'kaimingNormal', mode: 'fanOut' } as const;
@@ -40,13 +40,8 @@ export function buildResNet(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   const { init } = ctx;
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
-  let x: tf.SymbolicTensor;
-  if (cfg.stem === 'imagenet') {
-    x = relu(batchNorm(conv2d(input, 'conv1', { filters: cfg.baseWidth, kernel: 7, stride: 2, padding: 3, weight: kaiming }, init), 'bn1', init));
-    x = maxPool(x, 3, 2, 1);
-  } else {
-    x = relu(batchNorm(conv2d(input, 'conv1', { filters: cfg.baseWidth, kernel: 3, stride: 1, padding: 1, weight: kaiming }, init), 'bn1', init));
-  }
+  let x = relu(batchNorm(conv2d(input, 'conv1', { filters: cfg.baseWidth, ...cfg.stem, weight: kaiming }, init), 'bn1', init));
+  x = maxPool(x, 3, 2, 1);
   cfg.blocks.forEach((count, stage) => {
     const planes = cfg.baseWidth * 2 ** stage;
     for (let i = 0; i < count; i++) x = bottleneck(x, `layer${stage + 1}.${i}`, planes, i === 0 && stage > 0 ? 2 : 1, init);
