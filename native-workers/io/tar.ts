@@ -84,18 +84,24 @@ export type GroupedItem = { type: 'group'; group: WebdatasetGroup } | { type: 'r
 /** Group consecutive entries with the same key into samples (webdataset convention). */
 export async function* groupWebdataset(items: AsyncIterable<TarItem>): AsyncGenerator<GroupedItem> {
   let current: WebdatasetGroup | undefined;
-  for await (const item of items) {
-    if (item.type === 'rejected') {
-      yield item;
-      continue;
+  try {
+    for await (const item of items) {
+      if (item.type === 'rejected') {
+        yield item;
+        continue;
+      }
+      const { key, ext } = webdatasetKey(item.name);
+      if (current && current.key !== key) {
+        yield { type: 'group', group: current };
+        current = undefined;
+      }
+      current ??= { key, files: new Map() };
+      current.files.set(ext, { name: item.name, data: item.data });
     }
-    const { key, ext } = webdatasetKey(item.name);
-    if (current && current.key !== key) {
-      yield { type: 'group', group: current };
-      current = undefined;
-    }
-    current ??= { key, files: new Map() };
-    current.files.set(ext, { name: item.name, data: item.data });
+  } catch (err) {
+    // A damaged archive: the last group's entries read intact before the damage still make a sample.
+    if (current) yield { type: 'group', group: current };
+    throw err;
   }
   if (current) yield { type: 'group', group: current };
 }

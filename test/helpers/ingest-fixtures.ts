@@ -202,6 +202,7 @@ export async function writeBadInputs(dir: string, goodJpeg: Buffer): Promise<Rec
     truncatedJpeg: join(dir, 'truncated.jpg'),
     bomb: join(dir, 'bomb.png'),
     escapingTar: join(dir, 'escape.tar'),
+    truncatedTar: join(dir, 'truncated.tar'),
   };
   writeFileSync(files.truncatedParquet, full.subarray(0, Math.floor(full.length / 2)));
   writeFileSync(files.garbageParquet, Buffer.from('PAR1 this is not really a parquet file, just some garbage bytes PAR1'));
@@ -217,6 +218,10 @@ export async function writeBadInputs(dir: string, goodJpeg: Buffer): Promise<Rec
     { name: '/tmp/absolute-by-tar.txt', data: 'must never be written' },
     { name: 'link-out', type: 'symlink', linkname: '/etc/passwd' },
   ]);
+  // Cut inside the third image: the two samples before the damage are kept.
+  await writeTar(files.truncatedTar, [0, 1, 2].flatMap((i) => [{ name: `${i}.jpg`, data: goodJpeg }, { name: `${i}.txt`, data: `truncated tar ${i}` }]));
+  const tar = readFileSync(files.truncatedTar);
+  writeFileSync(files.truncatedTar, tar.subarray(0, 2 * (goodJpeg.length + 1024) + 1024 + Math.floor(goodJpeg.length / 2)));
   return files;
 }
 

@@ -71,9 +71,10 @@ test('one ingest call: real parquet + COCO folder + every bad file -> good sampl
   assert.equal(r.code, 1, `exit 1 because inputs were rejected\n${r.stdout}\n${r.stderr}`);
 
   const st = status(ws);
-  // 10,000 parquet rows + 239 COCO photos + 3 rows with invalid UTF-8 (kept) + the safe entry of the escaping tar.
-  assert.equal(st.samples, 10000 + 239 + 3 + 1);
-  assert.equal(st.images, 239 + 0, 'the escaping tar holds a COCO photo already stored: content-addressed, stored once');
+  // 10,000 parquet rows + 239 COCO photos + 3 rows with invalid UTF-8 (kept) + the safe entry of the escaping tar +
+  // the 2 samples of the truncated tar before its damage.
+  assert.equal(st.samples, 10000 + 239 + 3 + 1 + 2);
+  assert.equal(st.images, 239 + 0, 'the tars hold a COCO photo already stored: content-addressed, stored once');
 
   const reasonFor = (path: string) => st.rejected.filter((x) => x.source === path);
   const one = (path: string, re: RegExp, item?: string) => {
@@ -91,8 +92,9 @@ test('one ingest call: real parquet + COCO folder + every bad file -> good sampl
   one(bad.escapingTar, /'\.\.' component/, '../../escaped-by-tar.txt');
   one(bad.escapingTar, /absolute path/, '/tmp/absolute-by-tar.txt');
   one(bad.escapingTar, /symbolic link/, 'link-out');
+  one(bad.truncatedTar, /damaged tar: Unexpected end of data/, 'after entry 1.txt');
   assert.equal(reasonFor(utf8Csv).length, 0, 'invalid UTF-8 is replaced, not rejected');
-  assert.equal(st.rejected.length, 10);
+  assert.equal(st.rejected.length, 11);
 
   // Nothing written outside the workspace: inputs unchanged, nothing escaped from the tar, temp folder untouched.
   assert.deepEqual(snapshot(inputs), before);
@@ -132,7 +134,7 @@ test('one ingest call: real parquet + COCO folder + every bad file -> good sampl
   const again = runCli(['ingest', ws, laionParquet]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /already ingested, nothing added/);
-  assert.equal(status(ws).samples, 10000 + 239 + 3 + 1);
+  assert.equal(status(ws).samples, 10000 + 239 + 3 + 1 + 2);
   // The same bad file again is reported again (and the command fails again).
   const badAgain = runCli(['ingest', ws, bad.zeroByte]);
   assert.equal(badAgain.code, 1);

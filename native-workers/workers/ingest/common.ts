@@ -86,12 +86,21 @@ export function insertImages(ws: Workspace, images: ImageRow[]): void {
 export async function* orderedMap<T, R>(items: AsyncIterable<T>, fn: (item: T) => Promise<R>, parallel: number): AsyncGenerator<{ item: T; result: PromiseSettledResult<R> }> {
   const pending: { item: T; result: Promise<PromiseSettledResult<R>> }[] = [];
   const settle = (p: Promise<R>) => p.then((value) => ({ status: 'fulfilled' as const, value }), (reason) => ({ status: 'rejected' as const, reason }));
-  for await (const item of items) {
-    pending.push({ item, result: settle(fn(item)) });
-    if (pending.length >= parallel) {
+  try {
+    for await (const item of items) {
+      pending.push({ item, result: settle(fn(item)) });
+      if (pending.length >= parallel) {
+        const head = pending.shift()!;
+        yield { item: head.item, result: await head.result };
+      }
+    }
+  } catch (err) {
+    // The source broke (e.g. a truncated tar): the items already read still come out, then the error.
+    while (pending.length) {
       const head = pending.shift()!;
       yield { item: head.item, result: await head.result };
     }
+    throw err;
   }
   while (pending.length) {
     const head = pending.shift()!;

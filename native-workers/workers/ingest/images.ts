@@ -105,26 +105,47 @@ async function storeAll(ctx: WorkerContext, source: SourceRow, input: string, pe
     last = Date.now();
     ctx.progress(nextRow, null, `${basename(input)}: ${nextRow} images`);
   };
-  const decode = async (p: PendingImage) => storeWorkspaceImage(ctx.ws, await p.data(), opts.image);
-  for await (const { item: p, result } of orderedMap(pending, decode, PARALLEL_DECODES)) {
-    if (result.status === 'fulfilled') {
-      images.push(result.value);
-      samples.push(toSample(source.id, p, result.value));
-      replaced += p.replaced;
-    } else {
-      const err = result.reason;
-      const reason = err instanceof ImageRejected ? err.message : `cannot read: ${(err as Error).message ?? err}`;
-      if (rejectItem(ctx, input, p.item, reason)) newlyRejected++;
-      report.rejected++;
+  const decode = async (p: PendingImage) => {
+    let data: Buffer;
+    try {
+      data = await p.data();
+    } catch (err) {
+      throw new ImageRejected('corrupt', `cannot read: ${(err as Error).message}`);
     }
-    nextRow = p.row + 1;
-    handled++;
-    if (handled >= BATCH_IMAGES || Date.now() - last >= BATCH_MS) flush();
+    // Anything else thrown here (a full disk, a broken workspace) fails the job rather than rejecting good inputs.
+    return storeWorkspaceImage(ctx.ws, data, opts.image);
+  };
+  try {
+    await storeEach();
+  } catch (err) {
+    flush(); // what was read before the failure is kept
+    throw err;
   }
   flush();
+
+  async function storeEach() {
+    for await (const { item: p, result } of orderedMap(pending, decode, PARALLEL_DECODES)) {
+      if (result.status === 'fulfilled') {
+        images.push(result.value);
+        samples.push(toSample(source.id, p, result.value));
+        replaced += p.replaced;
+      } else {
+        const err = result.reason;
+        if (!(err instanceof ImageRejected)) throw err;
+        if (rejectItem(ctx, input, p.item, err.message)) newlyRejected++;
+        report.rejected++;
+      }
+      nextRow = p.row + 1;
+      handled++;
+      if (handled >= BATCH_IMAGES || Date.now() - last >= BATCH_MS) flush();
+    }
+  }
 }
 
 // --- tar shards ------------------------------------------------------------------------------------------------
+
+/** The archive itself could not be read further (truncated, corrupt header). */
+class TarDamaged extends Error {}
 
 function imageOf(group: WebdatasetGroup): { name: string; data: Buffer } | undefined {
   for (const [ext, f] of group.files) if (IMAGE_EXTENSIONS.has(ext.split('.').pop()!)) return f;
@@ -144,7 +165,16 @@ export async function ingestTar(ctx: WorkerContext, path: string, label: string,
   let error: string | null = null;
 
   async function* pendingImages(): AsyncGenerator<PendingImage> {
-    for await (const g of groupWebdataset(readTarEntries(path, { maxEntryBytes: MAX_TAR_ENTRY_BYTES }))) {
+    const groups = groupWebdataset(readTarEntries(path, { maxEntryBytes: MAX_TAR_ENTRY_BYTES }))[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Awaited<ReturnType<typeof groups.next>>['value']>;
+      try {
+        next = await groups.next();
+      } catch (err) {
+        throw new TarDamaged((err as Error).message);
+      }
+      if (next.done) break;
+      const g = next.value;
       if (g.type === 'rejected') {
         if (rejectItem(ctx, path, g.name, g.reason)) countSourceRejections(ctx.ws.db, source.id, 1);
         report.rejected++;
@@ -179,9 +209,9 @@ export async function ingestTar(ctx: WorkerContext, path: string, label: string,
   try {
     await storeAll(ctx, source, path, pendingImages(), opts, report, onRows);
   } catch (err) {
-    if (ctx.signal.aborted) throw err;
+    if (!(err instanceof TarDamaged)) throw err;
     // A damaged archive: the samples before the damage are kept.
-    error = `damaged tar: ${(err as Error).message}`;
+    error = `damaged tar: ${err.message}`;
     rejectItem(ctx, path, lastEntry ? `after entry ${lastEntry}` : 'file', error);
     report.rejected++;
     report.error = error;
