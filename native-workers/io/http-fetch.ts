@@ -29,7 +29,7 @@ export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
   backoffMs: 500,
   maxRedirects: 5,
   maxBytes: 20 * 1024 * 1024,
-  userAgent: 'imagenot-studio/0.1 (+https://github.com/imagenot; img2dataset-compatible)',
+  userAgent: 'imagenot-studio/0.1 (dataset research; honours X-Robots-Tag noai/noimageai)',
 };
 
 /** Bot names whose X-Robots-Tag directives apply to us (besides directives without a bot name). */
