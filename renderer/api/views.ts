@@ -91,6 +91,9 @@ export interface RunView {
   endedAt: string | null;
   params: unknown;
 }
+/** `local` is scaled to train on a CPU in minutes; `paper` is the torchvision recipe at full size. */
+export type TrainingProfile = 'local' | 'paper';
+
 export interface MetricPoint {
   step: number;
   epoch: number;
@@ -130,7 +133,7 @@ export interface UiChannels {
   'arch.list': { req: Record<string, never>; res: ArchView[] };
   'runs.list': { req: Record<string, never>; res: RunView[] };
   'runs.start': {
-    req: { archs: string[]; profile: string; epochs?: number; batch?: number; lr?: number; patience?: number; seed?: number };
+    req: { archs: string[]; profile: TrainingProfile; epochs?: number; batch?: number; lr?: number; patience?: number; seed?: number };
     res: Job[];
   };
   'runs.metrics': { req: { runId: number }; res: MetricPoint[] };

@@ -9,6 +9,12 @@ import { attempt } from '../../store/app.ts';
 import { EmptyState, ErrorBox, Panel, Stat, fmt, fmtPct } from '../../components/common.tsx';
 import { exportCsv, exportPng, exportSvg } from '../../components/exportChart.ts';
 
+/** 1, 2 or 5 times a power of ten, at least `raw`. */
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw) ?? 10 * p;
+}
+
 const ciText = (ci: [number, number] | null | undefined) => (ci ? `; 95% bootstrap CI [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]` : '');
 
 type Plotted = RankingPoint & { imagenetRel: number; rel: number };
@@ -31,10 +37,12 @@ export function Rankings() {
   const plotted = (view?.points ?? []).filter((p): p is Plotted => p.imagenetRel != null && p.rel != null);
   const xs = plotted.map((p) => p.imagenetRel);
   const ys = plotted.map((p) => p.rel);
+  // One square domain for both axes (so y = x is the diagonal), padded and rounded to a tick step.
   const lo = Math.min(0, ...xs, ...ys);
   const hi = Math.max(0.1, ...xs, ...ys);
-  const pad = (hi - lo) * 0.08;
-  const domain: [number, number] = [lo - pad, hi + pad];
+  const step = niceStep((hi - lo) / 5);
+  const domain: [number, number] = [Math.floor((lo - (hi - lo) * 0.05) / step) * step, Math.ceil((hi + (hi - lo) * 0.05) / step) * step];
+  const ticks = Array.from({ length: Math.round((domain[1] - domain[0]) / step) + 1 }, (_, i) => Number((domain[0] + i * step).toFixed(6)));
   const meanX = xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
   const meanY = ys.reduce((a, b) => a + b, 0) / (ys.length || 1);
   const slope = view?.slope ?? null;
@@ -68,6 +76,11 @@ export function Rankings() {
       </div>
       <ErrorBox error={error} what="Rankings are not available" />
       {view?.note && <div className="hint warn">{view.note}</div>}
+      {view && plotted.length > 0 && plotted.length < 3 && (
+        <div className="hint warn">
+          {plotted.length} model{plotted.length === 1 ? '' : 's'} so far: the correlations need at least three (AlexNet and two others). Train more architectures on the Training screen.
+        </div>
+      )}
       <div className="two-col wide-left">
         <Panel
           title="Relative improvement over AlexNet"
@@ -90,8 +103,8 @@ export function Rankings() {
               <ResponsiveContainer width="100%" height={420}>
                 <ScatterChart margin={{ top: 16, right: 24, bottom: 28, left: 8 }}>
                   <CartesianGrid stroke="#e5e7eb" />
-                  <XAxis type="number" dataKey="imagenetRel" name="ImageNet" domain={domain} tickFormatter={(v: number) => v.toFixed(2)} fontSize={11} label={{ value: 'ImageNet: relative improvement over AlexNet', position: 'insideBottom', offset: -16, fontSize: 12 }} />
-                  <YAxis type="number" dataKey="rel" name="this dataset" domain={domain} tickFormatter={(v: number) => v.toFixed(2)} fontSize={11} label={{ value: 'this dataset', angle: -90, position: 'insideLeft', fontSize: 12 }} />
+                  <XAxis type="number" dataKey="imagenetRel" name="ImageNet" domain={domain} ticks={ticks} tickFormatter={(v: number) => v.toFixed(2)} fontSize={11} label={{ value: 'ImageNet: relative improvement over AlexNet', position: 'insideBottom', offset: -16, fontSize: 12 }} />
+                  <YAxis type="number" dataKey="rel" name="this dataset" domain={domain} ticks={ticks} tickFormatter={(v: number) => v.toFixed(2)} fontSize={11} label={{ value: 'this dataset', angle: -90, position: 'insideLeft', fontSize: 12 }} />
                   <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
                   <ReferenceLine segment={[{ x: domain[0], y: domain[0] }, { x: domain[1], y: domain[1] }]} stroke="#9ca3af" strokeDasharray="4 4" label={{ value: 'y = x', position: 'insideTopLeft', fontSize: 11, fill: '#6b7280' }} />
                   {fitSegment && <ReferenceLine segment={fitSegment} stroke="#dc2626" strokeWidth={2} label={{ value: `fit: slope ${fmt(slope, 2)}, r ${fmt(view?.pearson, 2)}`, position: 'insideBottomRight', fontSize: 11, fill: '#dc2626' }} />}

@@ -8,11 +8,13 @@ import { useTraining } from '../../store/training.ts';
 import { onJobFinished, onWorkerEvent } from '../../store/events.ts';
 import { EmptyState, ErrorBox, Panel, fmtInt, fmtPct } from '../../components/common.tsx';
 import { JobList } from '../../components/JobList.tsx';
-import type { MetricPoint, RunView } from '../../api/views.ts';
+import type { MetricPoint, RunView, TrainingProfile } from '../../api/views.ts';
 
 export const TRAIN_KINDS = ['train'];
-/** Training profiles of the engine: `local` is scaled to train on a CPU in minutes, `paper` is the full recipe. */
-const PROFILES = ['local', 'paper'];
+const PROFILES: TrainingProfile[] = ['local', 'paper'];
+/** What the train job reports (workers/train.ts): per-step `loss`, per-epoch `train_accuracy`, and validation. */
+const LOSS_METRICS = ['loss', 'val_loss'];
+const ACCURACY_METRICS = ['train_accuracy', 'val_accuracy'];
 const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
 
 interface MetricPayload {
@@ -38,7 +40,7 @@ function series(runs: RunView[], watched: number[], metrics: Record<number, Metr
       out.push({
         key: `${run?.arch ?? 'run'} #${id} ${name}`,
         color: PALETTE[i % PALETTE.length],
-        dashed: /val|test/.test(name),
+        dashed: name.startsWith('val_'),
         data: points.filter((p) => p.name === name).map((p) => ({ x: p.epoch, value: p.value })),
       });
     });
@@ -75,7 +77,7 @@ export function Training() {
   const status = useApp((s) => s.status);
   const upsertJob = useApp((s) => s.upsertJob);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [form, setForm] = useState({ profile: 'local', epochs: '', batch: '', lr: '', patience: '', seed: '0' });
+  const [form, setForm] = useState({ profile: 'local' as TrainingProfile, epochs: '', batch: '', lr: '', patience: '', seed: '0' });
 
   useEffect(() => {
     void load();
@@ -106,8 +108,8 @@ export function Training() {
       setTimeout(() => void loadRuns(), 800);
     });
 
-  const lossLines = useMemo(() => series(runs, watched, metrics, (n) => /loss/i.test(n)), [runs, watched, metrics]);
-  const accLines = useMemo(() => series(runs, watched, metrics, (n) => /acc|top/i.test(n)), [runs, watched, metrics]);
+  const lossLines = useMemo(() => series(runs, watched, metrics, (n) => LOSS_METRICS.includes(n)), [runs, watched, metrics]);
+  const accLines = useMemo(() => series(runs, watched, metrics, (n) => ACCURACY_METRICS.includes(n)), [runs, watched, metrics]);
   const sortedRuns = [...runs].sort((a, b) => b.id - a.id);
 
   return (
@@ -136,7 +138,7 @@ export function Training() {
           <div className="form-grid">
             <label>
               Profile
-              <select value={form.profile} onChange={(e) => setForm({ ...form, profile: e.target.value })}>
+              <select value={form.profile} onChange={(e) => setForm({ ...form, profile: e.target.value as TrainingProfile })}>
                 {PROFILES.map((p) => (
                   <option key={p} value={p}>{p}</option>
                 ))}
@@ -163,7 +165,7 @@ export function Training() {
       <Panel title="Curves" actions={<span className="muted small-text">solid: training · dashed: validation · tick runs below to compare</span>}>
         <div className="two-col even">
           <MetricChart title="Loss" lines={lossLines} />
-          <MetricChart title="Accuracy" lines={accLines} />
+          <MetricChart title="Accuracy" lines={accLines} unit="%" />
         </div>
       </Panel>
       <Panel title="Runs">
