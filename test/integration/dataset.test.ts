@@ -327,8 +327,15 @@ test('API: dataset.classes returns the latest selection; dataset.select validate
     const job = (await dispatch(handlers, 'dataset.select', { classes: 1, train: 4, test: 2, seed: 9 })) as { kind: string; state: string };
     assert.equal(job.kind, 'select');
     const end = await runner.waitFor((job as unknown as { id: number }).id);
-    await runner.stop();
     assert.equal(end.state, 'succeeded', end.error ?? '');
+    // dataset.export writes inside the workspace: exports/selection-<id>-<format>-<size>/ (where training looks).
+    const exp = (await dispatch(handlers, 'dataset.export', { format: 'imagefolder', size: 32 })) as { id: number };
+    const expEnd = await runner.waitFor(exp.id);
+    await runner.stop();
+    assert.equal(expEnd.state, 'succeeded', expEnd.error ?? '');
+    const selId = (end.result as { selectionId: number }).selectionId;
+    const ds = JSON.parse(readFileSync(join(ws.paths.exports, `selection-${selId}-imagefolder-32`, 'dataset.json'), 'utf8'));
+    assert.deepEqual([ds.selectionId, ds.counts.train, ds.counts.test], [selId, 4, 2]);
   } finally {
     ws.close();
   }
