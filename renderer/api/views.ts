@@ -12,6 +12,10 @@ export interface SourceView {
   rows: number | null;
   state: string;
   ingestedAt: string | null;
+  samples?: number;
+  rejected?: number;
+  /** Why the source stopped early (a damaged file after some good rows). */
+  error?: string | null;
 }
 export interface RejectionView {
   source: string;
@@ -127,7 +131,7 @@ export interface UiChannels {
   };
   'curation.decide': { req: { sampleId: number; wnid: string; decision: Decision }; res: { sampleId: number; wnid: string; decision: Decision } };
   'dataset.select': { req: { threshold?: number; classes?: number; train?: number; test?: number; seed?: number }; res: Job };
-  'dataset.classes': { req: Record<string, never>; res: { selectionId: number | null; classes: DatasetClass[] } };
+  'dataset.classes': { req: Record<string, never>; res: { selectionId: number | null; scoreMode?: string | null; classes: DatasetClass[] } };
   'dataset.export': { req: { format: 'imagefolder' | 'webdataset'; size?: number }; res: Job };
   'flags.start': { req: { kind: 'nsfw' | 'ocr' }; res: Job };
   'arch.list': { req: Record<string, never>; res: ArchView[] };

@@ -12,12 +12,18 @@ const SELECT_KINDS = ['select'];
 const FLAG_KINDS = ['flags', 'nsfw', 'ocr'];
 const EXPORT_KINDS = ['export'];
 
+const SCORE_MODES: Record<string, string> = {
+  image: 'ranked by mean image–caption similarity (CLIP)',
+  text: 'ranked by mean caption–class text similarity',
+  count: 'ranked by kept images (no CLIP image scores yet)',
+};
+
 function optionalNumber(text: string): number | undefined {
   return text.trim() === '' ? undefined : Number(text);
 }
 
 export function Dataset() {
-  const { selectionId, classes, error, loaded, load } = useDataset();
+  const { selectionId, scoreMode, classes, error, loaded, load } = useDataset();
   const status = useApp((s) => s.status);
   const upsertJob = useApp((s) => s.upsertJob);
   const [params, setParams] = useState({ threshold: '', classes: '1000', train: '1000', test: '100', seed: '0' });
@@ -108,7 +114,10 @@ export function Dataset() {
           <JobList kinds={EXPORT_KINDS} limit={2} />
         </Panel>
       </div>
-      <Panel title={selectionId != null ? `Class ranking (selection #${selectionId})` : 'Class ranking'}>
+      <Panel
+        title={selectionId != null ? `Class ranking (selection #${selectionId})` : 'Class ranking'}
+        actions={scoreMode && <span className="muted small-text">{SCORE_MODES[scoreMode] ?? `ranked by ${scoreMode}`}</span>}
+      >
         <ErrorBox error={error} what="Could not load the selection" />
         {loaded && !error && classes.length === 0 ? (
           <EmptyState title="No selection yet">Set the parameters above and press “Select classes”. The ranked classes and their train/test counts appear here.</EmptyState>

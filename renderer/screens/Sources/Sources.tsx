@@ -117,7 +117,7 @@ export function Sources() {
           sources.length > 0 && (
             <table className="table">
               <thead>
-                <tr><th>#</th><th>path</th><th>kind</th><th className="num">rows</th><th>state</th><th>ingested</th></tr>
+                <tr><th>#</th><th>path</th><th>kind</th><th className="num">rows</th><th className="num">samples</th><th className="num">rejected</th><th>state</th><th>ingested</th></tr>
               </thead>
               <tbody>
                 {sources.map((s) => (
@@ -126,7 +126,12 @@ export function Sources() {
                     <td className="path" title={s.path}>{s.path}</td>
                     <td>{s.kind}</td>
                     <td className="num">{fmtInt(s.rows)}</td>
-                    <td><span className={`badge state-${s.state}`}>{s.state}</span></td>
+                    <td className="num">{fmtInt(s.samples)}</td>
+                    <td className="num">{fmtInt(s.rejected)}</td>
+                    <td>
+                      <span className={`badge state-${s.error ? 'failed' : s.state}`} title={s.error ?? ''}>{s.error ? 'stopped early' : s.state}</span>
+                      {s.error && <div className="error-text small-text">{s.error}</div>}
+                    </td>
                     <td className="muted">{s.ingestedAt ? new Date(s.ingestedAt).toLocaleString() : '–'}</td>
                   </tr>
                 ))}

@@ -117,7 +117,7 @@ export function Training() {
       <div className="two-col wide-right">
         <Panel title="Launch runs">
           {status && status.classes_selected === 0 && (
-            <div className="hint warn">No dataset selected yet: select classes on the Dataset screen first (runs train on the latest selection).</div>
+            <div className="hint warn">No dataset yet: runs train on the latest export, so select classes and export them on the Dataset screen first.</div>
           )}
           <div className="arch-list">
             {archs.length === 0 && <div className="muted small-text">No architectures reported by the backend.</div>}
