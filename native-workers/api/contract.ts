@@ -8,6 +8,7 @@ import { datasetChannels } from './channels/dataset.ts';
 import { curationChannels } from './channels/curation.ts';
 import { demoChannels } from './channels/demo.ts';
 import { synsetChannels } from './channels/synsets.ts';
+import { trainingChannels } from './channels/training.ts';
 
 export const channels = {
   ...jobChannels,
@@ -16,6 +17,7 @@ export const channels = {
   ...curationChannels,
   ...demoChannels,
   ...synsetChannels,
+  ...trainingChannels,
 } satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -8,6 +8,7 @@ import { datasetHandlers } from './dataset.ts';
 import { curationHandlers } from './curation.ts';
 import { demoHandlers } from './demo.ts';
 import { synsetHandlers } from './synsets.ts';
+import { trainingHandlers } from './training.ts';
 
 export interface ApiContext {
   ws: Workspace;
@@ -24,5 +25,6 @@ export function createHandlers(ctx: ApiContext): Handlers {
     ...curationHandlers(ctx),
     ...demoHandlers(ctx),
     ...synsetHandlers(ctx),
+    ...trainingHandlers(ctx),
   };
 }
