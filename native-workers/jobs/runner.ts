@@ -3,6 +3,7 @@
 // reports, and records how it ended. A worker that dies without saying why marks its job failed; the queue goes on.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { Workspace } from '../store/workspace.ts';
@@ -145,14 +146,25 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     }
   }
 
+  private relayOutput(jobId: number, stream: NodeJS.ReadableStream | null, level: 'info' | 'warn'): void {
+    if (!stream) return;
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      if (line.trim()) this.emit('log', { jobId, level, message: line });
+    });
+  }
+
   private launch(lane: Lane, job: JobRow): void {
     const entry = workerEntry();
     const child = fork(entry.file, [], {
       execArgv: entry.execArgv,
       env: { ...process.env, ...this.opts.env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // A library's console output inside a worker must not land in the CLI's stdout (it would break --json):
+      // it becomes the job's log instead.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
+    this.relayOutput(job.id, child.stdout, 'info');
+    this.relayOutput(job.id, child.stderr, 'warn');
     this.active.set(lane, { job, child });
     setJobPid(this.ws.db, job.id, child.pid ?? null);
     this.emit('job', getJob(this.ws.db, job.id)!);
