@@ -1,8 +1,9 @@
 // LAIONet matching speed: whole-process captions/s of the per-file matcher (bench/matching-process.ts: start-up,
 // WordNet, automaton, parquet reading, matching, CSV writing) on the 10k LAION sample replicated to 1M and 2M
 // captions, with the ImageNet-1k synsets and with the eligible synsets, against the plain per-lemma substring loop
-// (the definition) measured in this process on a subset of the same captions and extrapolated per caption. Peak RSS
-// at 1M vs 2M shows memory does not grow with the input.
+// (the definition) measured in this process on a subset of the same captions and extrapolated per caption; and the
+// automaton alone against the same loop. Rates are per CPU-second (process.cpuUsage) because the machine is shared:
+// wall-clock rates are printed too. Peak RSS at 1M vs 2M shows memory does not grow with the input.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ import { openTable } from '../native-workers/io/tables.ts';
 import { loadImagenet1kWnids, loadWordNet } from '../native-workers/io/wordnet-files.ts';
 import { computeEligibility } from '../native-workers/core/wordnet/eligibility.ts';
 import { lemmaSetForWnids } from '../native-workers/core/matching/lemma-set.ts';
-import { matchCaptionPlainLoop } from '../native-workers/core/matching/result.ts';
+import { matchCaption, matchCaptionPlainLoop } from '../native-workers/core/matching/result.ts';
+import { CaptionMatcher } from '../native-workers/core/matching/automaton.ts';
 import { runStandalone, type BenchLine } from './types.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -60,14 +62,28 @@ function wholeProcess(file: string, wnids: string): ChildReport & { wallMs: numb
   return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildReport), wallMs };
 }
 
-/** Plain loop captions/s (CPU time) over the first `n` distinct captions. */
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+}
+
+/** Plain loop captions per CPU-second over the first `n` captions (the same outcome objects as the automaton's). */
 function plainLoop(captions: string[], wnids: string[], n: number): number {
   const { lemmaSet } = lemmaSetForWnids(loadWordNet(), wnids);
   const patterns = lemmaSet.lemmas.map((l) => ' ' + l + ' ');
   const u0 = process.cpuUsage();
   for (let i = 0; i < n; i++) matchCaptionPlainLoop(lemmaSet, captions[i], patterns);
-  const u = process.cpuUsage(u0);
-  return n / ((u.user + u.system) / 1e6);
+  return n / cpuSeconds(u0);
+}
+
+/** The automaton alone, in this process: captions per CPU-second over the sample captions, `rounds` times. */
+function automatonAlone(captions: string[], wnids: string[], rounds: number): number {
+  const { lemmaSet } = lemmaSetForWnids(loadWordNet(), wnids);
+  const matcher = new CaptionMatcher(lemmaSet);
+  for (const c of captions) matchCaption(matcher, c); // warm-up
+  const u0 = process.cpuUsage();
+  for (let r = 0; r < rounds; r++) for (const c of captions) matchCaption(matcher, c);
+  return (rounds * captions.length) / cpuSeconds(u0);
 }
 
 export async function run(): Promise<BenchLine[]> {
@@ -87,20 +103,23 @@ export async function run(): Promise<BenchLine[]> {
     writeFileSync(wnidFile, wnids.join('\n') + '\n');
     const subset = name === 'eligible' ? 200 : 2000;
     const plain = plainLoop(captions, wnids, subset);
+    const plainRef = `plain per-lemma loop, ${subset} captions extrapolated`;
     const one = wholeProcess(file1, wnidFile);
-    const wall = one.captions / (one.wallMs / 1000);
     const cpu = one.captions / (one.cpuMs / 1000);
+    const wall = one.captions / (one.wallMs / 1000);
     lines.push({
-      name: `match ${name} (${wnids.length} synsets) 1M captions, whole process (wall)`,
-      value: wall,
+      name: `match ${name} (${wnids.length} synsets) 1M captions, whole process, per CPU-second`,
+      value: cpu,
       unit: 'captions/s',
-      reference: `plain per-lemma loop, ${subset} captions extrapolated`,
+      reference: plainRef,
       referenceValue: plain,
-      ratio: wall / plain,
-      goal: '>= 100x and >= 1M captions/s',
+      ratio: cpu / plain,
+      goal: '>= 1M captions/s on one core, >= 100x',
     });
-    lines.push({ name: `match ${name} 1M captions, whole process (per CPU-second)`, value: cpu, unit: 'captions/s', goal: '>= 1M captions/s on one core' });
-    lines.push({ name: `match ${name} 1M captions: setup (WordNet + automaton) in process`, value: one.setupMs, unit: 'ms' });
+    lines.push({ name: `match ${name} 1M captions, whole process, wall clock (shared machine)`, value: wall, unit: 'captions/s' });
+    const alone = automatonAlone(captions, wnids, 20);
+    lines.push({ name: `match ${name} automaton alone (in process, no I/O)`, value: alone, unit: 'captions/s', reference: plainRef, referenceValue: plain, ratio: alone / plain, goal: '>= 100x' });
+    lines.push({ name: `match ${name}: setup (WordNet + lemma set + automaton) in the child`, value: one.setupMs, unit: 'ms' });
     if (name === 'eligible') {
       const two = wholeProcess(file2, wnidFile);
       lines.push({
@@ -112,7 +131,7 @@ export async function run(): Promise<BenchLine[]> {
         ratio: two.maxRssMB / one.maxRssMB,
         goal: 'flat (~1x)',
       });
-      lines.push({ name: `match ${name} 2M captions, whole process (wall)`, value: two.captions / (two.wallMs / 1000), unit: 'captions/s' });
+      lines.push({ name: `match ${name} 2M captions, whole process, per CPU-second`, value: two.captions / (two.cpuMs / 1000), unit: 'captions/s' });
     }
   }
   return lines;
