@@ -170,6 +170,10 @@ test('every format: parquet(.gz), csv, tsv, jsonl(.gz), webdataset shards with s
   const r = runCli(['ingest', ws, ...['meta.parquet', 'meta.parquet.gz', 'meta.csv', 'meta.tsv', 'meta.jsonl', 'meta.jsonl.gz', 'wds', 'files', 'plain', 'plain.tar', 'urls.txt'].map((x) => join(f, x))]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.ok(!existsSync(join(ws, '.tmp')), 'the gunzipped parquet was unpacked inside the workspace and removed');
+  const listed = JSON.parse(runCli(['sources', ws, '--json']).stdout) as { path: string; samples: number; state: string }[];
+  assert.equal(listed.length, 13);
+  assert.ok(listed.every((s) => s.state === 'done'));
+  assert.equal(listed.find((s) => s.path === join(f, 'meta.csv'))?.samples, 7);
 
   const d = db(ws);
   try {
@@ -237,7 +241,7 @@ test('every format: parquet(.gz), csv, tsv, jsonl(.gz), webdataset shards with s
 test('SIGKILL mid-ingest, then `jobs resume`: every row exactly once', async () => {
   const ws = join(dir.path, 'ws-kill');
   const big = join(dir.path, 'big.parquet');
-  const N = 400_000;
+  const N = 250_000;
   writeParquet(big, metaRows(N, 'big'), { rowGroupSize: 50_000 });
   assert.equal(runCli(['init', ws]).code, 0);
   const child = spawn(process.execPath, [cliPath, 'ingest', ws, big], { cwd: repoRoot, detached: true, stdio: 'ignore' });

@@ -1,9 +1,10 @@
-// `imagenot ingest WS PATH...` and `imagenot fetch WS`: bring metadata, shards and images into a workspace, then
+// `imagenot ingest WS PATH...`, `imagenot fetch WS` and `imagenot sources WS`: bring metadata, shards and images into a workspace, then
 // download the images that only have a URL. Both are jobs (resumable with `imagenot jobs resume`).
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { publicJob } from '../../store/jobs.ts';
 import { fetchStatusCounts } from '../../store/samples.ts';
+import { listSources, sampleCountsBySource } from '../../store/sources.ts';
 import type { IngestResult } from '../../workers/ingest.ts';
 import type { FetchJobResult } from '../../workers/fetch.ts';
 import { CommandFailed, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
@@ -31,6 +32,24 @@ function describeIngest(r: IngestResult): string {
 }
 
 export function register(program: Command): void {
+  program
+    .command('sources')
+    .description('list the ingested sources: path, kind, rows read, samples, rejected items, replaced UTF-8, state')
+    .argument('<ws>', 'workspace folder')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { json?: boolean }) => {
+      await withWorkspace(dir, (ws) => {
+        const counts = sampleCountsBySource(ws.db);
+        const list = listSources(ws.db).map((s) => ({ ...s, samples: counts.get(s.id) ?? 0 }));
+        if (o.json) return printJson(list);
+        if (!list.length) return void process.stdout.write('no sources\n');
+        for (const s of list) {
+          const notes = [s.rejected ? `${s.rejected} rejected` : '', s.replacedUtf8 ? `${s.replacedUtf8} invalid UTF-8 replaced` : '', s.error ?? ''].filter(Boolean).join('; ');
+          process.stdout.write(`#${s.id}\t${s.kind}\t${s.state}\t${s.rows ?? '?'} rows\t${s.samples} samples\t${s.path}${notes ? `\t(${notes})` : ''}\n`);
+        }
+      });
+    });
+
   program
     .command('ingest')
     .description(
