@@ -180,4 +180,20 @@ test('synsets API: search, show, setManual persists and changes eligibility', as
   }
   const manual = runCli(['wordnet', 'manual', wsDir, 'n02084071', 'exclude', '--json']);
   assert.equal(JSON.parse(manual.stdout).eligible, false);
+  // Workspace rules: persisted, recomputed, manual decisions still applied on top.
+  const rules = runCli(['wordnet', 'rules', wsDir, '--exclude-lexname', 'noun.person', '--json']);
+  const r = JSON.parse(rules.stdout);
+  assert.deepEqual(r.rules.excludeLexnames, ['noun.person']);
+  const all = readFileSync(eligibleFile, 'utf8').trim().split('\n').length;
+  assert.ok(r.eligible < all - 5000, `${r.eligible} eligible without noun.person (default ${all})`);
+  const ws2 = openWorkspace(wsDir);
+  try {
+    const handlers = createHandlers({ ws: ws2, runner: new JobRunner(ws2) });
+    const dog = (await dispatch(handlers, 'synsets.show', { wnid: 'n02084071' })) as { eligible: boolean; reason: string };
+    assert.deepEqual([dog.eligible, dog.reason], [false, 'manual exclude']);
+    const person = (await dispatch(handlers, 'synsets.search', { query: 'physicist', limit: 1 })) as { lexname: string; eligible: boolean; reason: string }[];
+    assert.deepEqual([person[0].lexname, person[0].eligible, person[0].reason], ['noun.person', false, 'lexname noun.person excluded']);
+  } finally {
+    ws2.close();
+  }
 });

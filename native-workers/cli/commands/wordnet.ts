@@ -1,11 +1,11 @@
-// `imagenot wordnet eligible [--format wnids|csv] [rules]`, `imagenot wordnet show WNID`, and the workspace's manual
-// include/exclude list: `imagenot wordnet manual WS WNID include|exclude|clear`.
+// `imagenot wordnet eligible [--format wnids|csv] [rules]`, `imagenot wordnet show WNID`, and per workspace: its rules
+// (`imagenot wordnet rules WS [rules]`) and manual include/exclude list (`imagenot wordnet manual WS WNID include|exclude|clear`).
 import type { Command } from 'commander';
 import { computeEligibility, type EligibilityRules } from '../../core/wordnet/eligibility.ts';
 import { lemmaOf } from '../../core/matching/normalize.ts';
 import { loadImagenet1kWnids, loadWordNet } from '../../io/wordnet-files.ts';
-import { getSynset } from '../../store/synsets.ts';
-import { setManual } from '../../workers/synset-catalog.ts';
+import { eligibleWnids, getSynset } from '../../store/synsets.ts';
+import { ensureSynsetCatalog, setEligibilityRules, setManual } from '../../workers/synset-catalog.ts';
 import { parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
 import { writeStdoutSync } from '../stdout.ts';
 
@@ -16,45 +16,81 @@ function csvField(s: string | number): string {
 
 const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
 
-export function register(program: Command): void {
-  const wordnet = program.command('wordnet').description('WordNet 3.0 noun synsets and ImageNot eligibility');
+interface RuleFlags {
+  excludeHypernyms?: boolean;
+  excludeHyponyms?: boolean;
+  keepSharedLemmas?: boolean;
+  subtree: string[];
+  minDepth?: number;
+  maxDepth?: number;
+  excludeLexname: string[];
+}
 
-  wordnet
-    .command('eligible')
-    .description(
-      'the synsets eligible as ImageNot classes: WordNet 3.0 nouns minus the 1000 ImageNet-1k synsets and any synset sharing a ' +
-        'lemma (case-insensitive) with one of them (ImageNet-1k hypernyms and hyponyms stay eligible unless excluded below)',
-    )
-    .option('--format <f>', 'wnids (one per line) or csv (wnid,name,lemmas,definition,lexname,depth)', 'wnids')
+function withRuleOptions(cmd: Command): Command {
+  return cmd
     .option('--exclude-hypernyms', 'also exclude every hypernym of an ImageNet-1k synset')
     .option('--exclude-hyponyms', 'also exclude every hyponym of an ImageNet-1k synset')
     .option('--keep-shared-lemmas', 'do not exclude synsets sharing a lemma with ImageNet-1k')
     .option('--subtree <wnids>', 'keep only these subtrees (comma-separated or repeated), e.g. n00001930 (physical_entity)', collect, [])
     .option('--min-depth <d>', 'minimum depth (NLTK min_depth)', parseIntOption('--min-depth'))
     .option('--max-depth <d>', 'maximum depth', parseIntOption('--max-depth'))
-    .option('--exclude-lexname <names>', 'exclude lexicographer files, e.g. noun.person (comma-separated or repeated)', collect, [])
-    .action((o: { format: string; excludeHypernyms?: boolean; excludeHyponyms?: boolean; keepSharedLemmas?: boolean; subtree: string[]; minDepth?: number; maxDepth?: number; excludeLexname: string[] }) => {
-      if (o.format !== 'wnids' && o.format !== 'csv') throw new UsageError(`--format must be wnids or csv, got '${o.format}'`);
-      const wn = loadWordNet();
-      const rules: Partial<EligibilityRules> = {
-        excludeSharedLemmas: !o.keepSharedLemmas,
-        excludeImagenetHypernyms: !!o.excludeHypernyms,
-        excludeImagenetHyponyms: !!o.excludeHyponyms,
-        subtrees: o.subtree,
-        minDepth: o.minDepth ?? null,
-        maxDepth: o.maxDepth ?? null,
-        excludeLexnames: o.excludeLexname,
-      };
-      for (const w of o.subtree) if (!wn.get(w)) throw new UsageError(`--subtree ${w} is not a WordNet 3.0 noun wnid`);
-      const eligibility = computeEligibility(wn, loadImagenet1kWnids(), rules);
-      const lines: string[] = o.format === 'csv' ? ['wnid,name,lemmas,definition,lexname,depth'] : [];
-      eligibility.forEach((e, i) => {
-        if (!e.eligible) return;
-        const s = wn.synsets[i];
-        lines.push(o.format === 'csv' ? [s.wnid, s.name, s.words.map(lemmaOf).join('|'), s.definition, s.lexname, s.depth].map(csvField).join(',') : s.wnid);
-      });
-      writeStdoutSync(lines.join('\n') + '\n');
+    .option('--exclude-lexname <names>', 'exclude lexicographer files, e.g. noun.person (comma-separated or repeated)', collect, []);
+}
+
+function rulesFrom(o: RuleFlags, wn: { get(wnid: string): unknown }): EligibilityRules {
+  for (const w of o.subtree) if (!wn.get(w)) throw new UsageError(`--subtree ${w} is not a WordNet 3.0 noun wnid`);
+  return {
+    excludeSharedLemmas: !o.keepSharedLemmas,
+    excludeImagenetHypernyms: !!o.excludeHypernyms,
+    excludeImagenetHyponyms: !!o.excludeHyponyms,
+    subtrees: o.subtree,
+    minDepth: o.minDepth ?? null,
+    maxDepth: o.maxDepth ?? null,
+    excludeLexnames: o.excludeLexname,
+  };
+}
+
+export function register(program: Command): void {
+  const wordnet = program.command('wordnet').description('WordNet 3.0 noun synsets and ImageNot eligibility');
+
+  withRuleOptions(
+    wordnet
+      .command('eligible')
+      .description(
+        'the synsets eligible as ImageNot classes: WordNet 3.0 nouns minus the 1000 ImageNet-1k synsets and any synset sharing a ' +
+          'lemma (case-insensitive) with one of them (ImageNet-1k hypernyms and hyponyms stay eligible unless excluded below)',
+      )
+      .option('--format <f>', 'wnids (one per line) or csv (wnid,name,lemmas,definition,lexname,depth)', 'wnids'),
+  ).action((o: RuleFlags & { format: string }) => {
+    if (o.format !== 'wnids' && o.format !== 'csv') throw new UsageError(`--format must be wnids or csv, got '${o.format}'`);
+    const wn = loadWordNet();
+    const eligibility = computeEligibility(wn, loadImagenet1kWnids(), rulesFrom(o, wn));
+    const lines: string[] = o.format === 'csv' ? ['wnid,name,lemmas,definition,lexname,depth'] : [];
+    eligibility.forEach((e, i) => {
+      if (!e.eligible) return;
+      const s = wn.synsets[i];
+      lines.push(o.format === 'csv' ? [s.wnid, s.name, s.words.map(lemmaOf).join('|'), s.definition, s.lexname, s.depth].map(csvField).join(',') : s.wnid);
     });
+    writeStdoutSync(lines.join('\n') + '\n');
+  });
+
+  withRuleOptions(
+    wordnet
+      .command('rules')
+      .description("set a workspace's eligibility rules (the options; none = the default rules) and recompute its catalog; manual decisions still apply")
+      .argument('<ws>', 'workspace folder')
+      .option('--json', 'print the rules and the eligible count as JSON'),
+  ).action(async (dir: string, o: RuleFlags & { json?: boolean }) => {
+    await withWorkspace(dir, (ws) => {
+      const wn = loadWordNet();
+      const rules = rulesFrom(o, wn);
+      ensureSynsetCatalog(ws, wn);
+      setEligibilityRules(ws, rules);
+      const eligible = eligibleWnids(ws.db).length;
+      if (o.json) printJson({ rules, eligible });
+      else process.stdout.write(`${eligible} eligible synsets under ${JSON.stringify(rules)}\n`);
+    });
+  });
 
   wordnet
     .command('show')
