@@ -81,7 +81,7 @@ function requireSucceeded(ctx: WorkerContext, ids: number[]): void {
     if (job.state !== 'succeeded') {
       throw new Error(
         `demo: the ${job.kind} stage (job #${id}) ${job.state}${job.error ? `: ${job.error}` : ''}; ` +
-          `resume it with \`imagenot jobs resume WS ${id}\`, then resume this job`,
+          'run `imagenot demo WS` again to resume it and go on (in the app: resume it, then this job)',
       );
     }
   }
@@ -170,9 +170,13 @@ async function train(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
   const done = alreadyQueued(ctx);
   if (done) return { queued: done };
   requireSucceeded(ctx, p.after);
+  // Every run trains on this demo's export, named explicitly (a later export in the workspace changes nothing).
+  const exported = p.after.map((id) => getJob(ctx.ws.db, id)!).find((j) => j.kind === 'export');
+  const dataset = (exported?.result as { out?: string } | null)?.out;
+  if (!dataset) throw new Error('demo: the export stage recorded no output folder');
   const work = size.archs.map((arch) => ({
     kind: 'train',
-    params: { arch, profile: 'local', epochs: size.epochs, batch: size.batch, seed: p.seed },
+    params: { arch, profile: 'local', dataset, epochs: size.epochs, batch: size.batch, seed: p.seed },
   }));
   const ids = await queueStages(ctx, p, work, null);
   return { queued: ids, archs: size.archs };
