@@ -3,11 +3,11 @@
 // its own CPU time and peak RSS. Usage: node --import tsx bench/matching-process.ts FILE WNIDS OUT
 import { lemmaSetForWnids } from '../native-workers/core/matching/lemma-set.ts';
 import { matchFile } from '../native-workers/io/match-file.ts';
-import { loadWordNet, readWnidFile } from '../native-workers/io/wordnet-files.ts';
+import { loadWordNetWords, readWnidFile } from '../native-workers/io/wordnet-files.ts';
 
 const [file, wnidsFile, out] = process.argv.slice(2);
 const t0 = performance.now();
-const { lemmaSet } = lemmaSetForWnids(loadWordNet(), readWnidFile(wnidsFile));
+const { lemmaSet } = lemmaSetForWnids(loadWordNetWords(), readWnidFile(wnidsFile));
 const tSetup = performance.now();
 const summary = await matchFile({ captions: file, lemmaSet, out });
 const cpu = process.cpuUsage();

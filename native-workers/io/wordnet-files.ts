@@ -23,23 +23,38 @@ export function imagenotCacheDir(): string {
 }
 
 let loaded: { key: string; wordnet: WordNet } | null = null;
+let loadedCompact: { key: string; compact: CompactWordNet } | null = null;
+
+function cacheFileFor(dir: string): { dataPath: string; cacheFile: string } {
+  const dataPath = wordnetNounDataPath();
+  const st = statSync(dataPath);
+  return { dataPath, cacheFile: join(dir, `wordnet-3.0-nouns-v1-${st.size}-${Math.floor(st.mtimeMs)}.json`) };
+}
+
+function readCache(cacheFile: string): CompactWordNet | null {
+  if (!existsSync(cacheFile)) return null;
+  try {
+    return JSON.parse(readFileSync(cacheFile, 'utf8')) as CompactWordNet;
+  } catch {
+    return null; // a damaged cache is rebuilt
+  }
+}
 
 /**
  * The WordNet 3.0 noun index. Built from data.noun on first use (~0.5 s) and cached as JSON keyed by the data file's
  * size and mtime; later processes load the cache (~0.2 s); within a process it is loaded once.
  */
 export function loadWordNet(opts: { cacheDir?: string; rebuild?: boolean } = {}): WordNet {
-  const dataPath = wordnetNounDataPath();
-  const st = statSync(dataPath);
   const dir = opts.cacheDir ?? imagenotCacheDir();
-  const cacheFile = join(dir, `wordnet-3.0-nouns-v1-${st.size}-${Math.floor(st.mtimeMs)}.json`);
+  const { dataPath, cacheFile } = cacheFileFor(dir);
   if (!opts.rebuild && loaded?.key === cacheFile) return loaded.wordnet;
   let wordnet: WordNet | null = null;
-  if (!opts.rebuild && existsSync(cacheFile)) {
+  const compact = opts.rebuild ? null : readCache(cacheFile);
+  if (compact) {
     try {
-      wordnet = WordNet.fromCompact(JSON.parse(readFileSync(cacheFile, 'utf8')) as CompactWordNet);
+      wordnet = WordNet.fromCompact(compact);
     } catch {
-      wordnet = null; // a damaged cache is rebuilt
+      wordnet = null;
     }
   }
   if (!wordnet) {
@@ -55,6 +70,35 @@ export function loadWordNet(opts: { cacheDir?: string; rebuild?: boolean } = {})
   }
   loaded = { key: cacheFile, wordnet };
   return wordnet;
+}
+
+/**
+ * Only the words of each synset by wnid, straight from the cached form without building the index (what matching
+ * needs: about a quarter of loadWordNet's time). Falls back to loadWordNet when there is no cache yet.
+ */
+export function loadWordNetWords(opts: { cacheDir?: string } = {}): { get(wnid: string): { wnid: string; words: string[] } | undefined } {
+  const dir = opts.cacheDir ?? imagenotCacheDir();
+  const { cacheFile } = cacheFileFor(dir);
+  if (loaded?.key === cacheFile) return loaded.wordnet;
+  let compact = loadedCompact?.key === cacheFile ? loadedCompact.compact : readCache(cacheFile);
+  if (!compact || compact.format !== 'imagenot-wordnet-nouns' || compact.version !== 1) return loadWordNet(opts);
+  loadedCompact = { key: cacheFile, compact };
+  const c = compact;
+  return {
+    get(wnid: string) {
+      if (!/^n\d{8}$/.test(wnid)) return undefined;
+      const offset = Number(wnid.slice(1));
+      let lo = 0;
+      let hi = c.offsets.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (c.offsets[mid] === offset) return { wnid, words: c.words[mid].split(' ') };
+        if (c.offsets[mid] < offset) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return undefined;
+    },
+  };
 }
 
 /** An asset file, from the source tree (native-workers/io -> assets) or a build (dist -> assets). */

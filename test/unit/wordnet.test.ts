@@ -1,12 +1,12 @@
 // WordNet 3.0 index and ImageNot eligibility: facts checked by hand against WordNet 3.0 / NLTK, the cache, the rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDataLine, splitGloss } from '../../native-workers/core/wordnet/parse.ts';
 import { WordNet } from '../../native-workers/core/wordnet/wordnet.ts';
 import { computeEligibility } from '../../native-workers/core/wordnet/eligibility.ts';
-import { loadImagenet1kWnids, loadWordNet, parseWnidList, wordnetNounDataPath } from '../../native-workers/io/wordnet-files.ts';
+import { loadImagenet1kWnids, loadWordNet, loadWordNetWords, parseWnidList, wordnetNounDataPath } from '../../native-workers/io/wordnet-files.ts';
 import { sharedDir, tempDir } from '../helpers/workspace.ts';
 
 test('gloss split like NLTK definition()/examples()', () => {
@@ -54,6 +54,19 @@ test('WordNet 3.0 facts: dog, instance hypernyms, depth, descendants, name', () 
     const back = WordNet.fromCompact(cached);
     const summary = (w: WordNet) => w.synsets.map((s) => [s.wnid, s.name, s.words.join(), s.definition, s.examples.join('|'), s.lexname, s.depth, s.descendants, s.hypernyms.join(), s.instanceHypernyms.join(), s.hyponyms.join(), s.instanceHyponyms.join()].join('/'));
     assert.deepEqual(summary(back), summary(built));
+    // Words only, read from a cache the process has not loaded: same words, unknown wnids undefined.
+    const other = tempDir();
+    try {
+      const name = readdirSync(dir.path).find((f) => f.endsWith('.json'))!;
+      copyFileSync(join(dir.path, name), join(other.path, name));
+      const words = loadWordNetWords({ cacheDir: other.path });
+      assert.ok(!(words instanceof WordNet), 'read from the compact cache');
+      for (const s of built.synsets.filter((_, i) => i % 997 === 0)) assert.deepEqual(words.get(s.wnid), { wnid: s.wnid, words: s.words });
+      assert.equal(words.get('n99999999'), undefined);
+      assert.equal(words.get('dog'), undefined);
+    } finally {
+      other.cleanup();
+    }
   } finally {
     dir.cleanup();
   }

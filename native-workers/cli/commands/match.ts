@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lemmaSetForWnids } from '../../core/matching/lemma-set.ts';
 import { matchFile } from '../../io/match-file.ts';
-import { loadWordNet, readWnidFile } from '../../io/wordnet-files.ts';
+import { loadWordNetWords, readWnidFile } from '../../io/wordnet-files.ts';
 import { publicJob } from '../../store/jobs.ts';
 import { CommandFailed, EXIT_FAILED, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
 
@@ -29,8 +29,7 @@ async function matchOneFile(o: Options): Promise<void> {
   } catch (e) {
     throw new CommandFailed((e as Error).message);
   }
-  const wordnet = loadWordNet();
-  const { lemmaSet, unknown } = lemmaSetForWnids(wordnet, wnids, { ignoreCase: !!o.ignoreCase });
+  const { lemmaSet, unknown } = lemmaSetForWnids(loadWordNetWords(), wnids, { ignoreCase: !!o.ignoreCase });
   const badRows: string[] = [];
   let summary;
   try {
