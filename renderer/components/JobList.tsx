@@ -10,7 +10,8 @@ export function JobRow({ job }: { job: Job }) {
   const lastLog = useApp((s) => s.lastLog[job.id]);
   const upsert = useApp((s) => s.upsertJob);
   const active = job.state === 'running' || job.state === 'queued';
-  const detail = job.error ?? job.message ?? lastLog ?? '';
+  // A queued job's message may be left from an earlier attempt (e.g. "cancelled before it ran").
+  const detail = job.state === 'queued' ? `waiting for the ${job.lane} lane` : (job.error ?? job.message ?? lastLog ?? '');
   return (
     <div className={`job job-${job.state}`} data-job-id={job.id} data-job-kind={job.kind} data-job-state={job.state}>
       <div className="job-line">
@@ -30,7 +31,7 @@ export function JobRow({ job }: { job: Job }) {
           </button>
         )}
       </div>
-      {(active || job.state === 'succeeded') && <ProgressBar done={job.state === 'succeeded' && !job.total ? 1 : job.done} total={job.state === 'succeeded' && !job.total ? 1 : job.total} state={job.state} />}
+      {(job.state === 'running' || job.state === 'succeeded') && <ProgressBar done={job.state === 'succeeded' && !job.total ? 1 : job.done} total={job.state === 'succeeded' && !job.total ? 1 : job.total} state={job.state} />}
       {detail && <div className={`job-detail ${job.error ? 'error-text' : ''}`}>{detail}</div>}
     </div>
   );

@@ -5,6 +5,7 @@
 // rankings chart. Screenshots go to test/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { runCli, sharedDir, tempDir } from '../helpers/workspace.ts';
@@ -63,7 +64,7 @@ before(async () => {
   cli(['filter', wsDir]);
   served = await serve(wsDir);
   ({ browser, cleanup: closeBrowser } = await launchChromium());
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
@@ -223,7 +224,7 @@ test('Training: runs queue, cancel/resume, stream their curves; Rankings redraws
   await queued.locator('button:has-text("Cancel")').click();
   await page.waitForSelector(`.job[data-job-id="${queuedId}"][data-job-state="cancelled"]`);
   await page.click(`.job[data-job-id="${queuedId}"] button:has-text("Resume")`);
-  await page.waitForSelector(`.job[data-job-id="${queuedId}"]:is([data-job-state="queued"], [data-job-state="running"])`);
+  await page.waitForSelector(`.job[data-job-id="${queuedId}"]:is([data-job-state="queued"], [data-job-state="running"], [data-job-state="succeeded"])`);
   // Live curve: points arrive as `run.metric` events while the first run trains.
   await page.waitForFunction(() => Number(document.querySelector('[data-chart="Loss"]')?.getAttribute('data-points') ?? 0) > 0, undefined, { timeout: 300000 });
   await screenshot(page, 'e2e-training-live');
@@ -236,5 +237,23 @@ test('Training: runs queue, cancel/resume, stream their curves; Rankings redraws
   const rankingRows = await page.$$eval('.rank-table tbody tr', (trs) => trs.length);
   assert.equal(rankingRows, 2);
   await screenshot(page, 'e2e-rankings');
+  // Exports: CSV rows, a standalone SVG, a PNG.
+  const download = async (label: string) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-screen="Rankings"] button:has-text("${label}")`)]);
+    const path = await file.path();
+    return { name: file.suggestedFilename(), bytes: readFileSync(path!) };
+  };
+  const csv = await download('CSV');
+  assert.equal(csv.name, 'imagenot-rankings.csv');
+  const lines = csv.bytes.toString('utf8').trim().split('\n');
+  assert.equal(lines[0], 'arch,imagenet_top1,dataset_top1,imagenet_rel_over_alexnet,dataset_rel_over_alexnet');
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]).sort(), ['alexnet', 'mobilenet_v3_large']);
+  assert.match(lines.find((l) => l.startsWith('alexnet,'))!, /^alexnet,56\.522,[\d.]+,0,0$/);
+  const svg = await download('SVG');
+  assert.match(svg.bytes.toString('utf8'), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg.bytes.toString('utf8'), /mobilenet_v3_large/);
+  const png = await download('PNG');
+  assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  assert.ok(png.bytes.length > 5000, `PNG has content (${png.bytes.length} bytes)`);
   assert.deepEqual(pageErrors, []);
 });

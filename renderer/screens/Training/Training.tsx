@@ -114,7 +114,7 @@ export function Training() {
 
   return (
     <div className="screen" data-screen="Training">
-      <div className="two-col wide-right">
+      <div className="two-col wide-left">
         <Panel title="Launch runs">
           {status && status.classes_selected === 0 && (
             <div className="hint warn">No dataset yet: runs train on the latest export, so select classes and export them on the Dataset screen first.</div>
@@ -124,9 +124,11 @@ export function Training() {
             {archs.map((a) => (
               <label key={a.arch} className="check arch">
                 <input type="checkbox" checked={chosen.includes(a.arch)} onChange={(e) => setChosen(e.target.checked ? [...chosen, a.arch] : chosen.filter((x) => x !== a.arch))} />
-                <span className="arch-name">{a.arch}</span>
-                <span className="muted small-text">
-                  {(a.params / 1e6).toFixed(1)}M · ImageNet {fmtPct(a.imagenetTop1)}
+                <span className="arch-text">
+                  <span className="arch-name">{a.arch}</span>
+                  <span className="muted small-text">
+                    {(a.params / 1e6).toFixed(1)}M params · ImageNet {fmtPct(a.imagenetTop1)}
+                  </span>
                 </span>
               </label>
             ))}
