@@ -77,7 +77,11 @@ export interface FolderPlan {
   samples: FolderSample[];
   /** COCO caption files found in the folder. */
   cocoCaptions: FolderFile[];
+  /** Metadata tables (a folder of LAION parquet parts): every .parquet/.csv/.tsv/.jsonl[.gz] that is not a status file. */
+  tables: FolderFile[];
 }
+
+const TABLE_NAME = /\.(parquet|csv|tsv|jsonl|ndjson)(\.gz)?$/i;
 
 export function planFolder(root: string): FolderPlan {
   const files = listFiles(root);
@@ -85,19 +89,20 @@ export function planFolder(root: string): FolderPlan {
   const dirs = new Set(files.map((f) => f.rel.split('/').slice(0, -1).join('/')).filter(Boolean));
   const shards: FolderPlan['shards'] = [];
   const statusFiles: FolderFile[] = [];
+  const tables: FolderFile[] = [];
   const byRel = new Map(files.map((f) => [f.rel, f]));
   for (const f of files) {
     if (f.rel.toLowerCase().endsWith('.tar')) {
       const status = byRel.get(f.rel.slice(0, -4) + '.parquet');
       shards.push({ tar: f, status });
-    } else if (f.rel.toLowerCase().endsWith('.parquet')) {
-      const s = f.rel.slice(0, -8);
-      if (!rels.has(s + '.tar') && dirs.has(s)) statusFiles.push(f);
-    }
+    } else if (f.rel.toLowerCase().endsWith('.parquet') && (rels.has(f.rel.slice(0, -8) + '.tar') || dirs.has(f.rel.slice(0, -8)))) {
+      // A shard's status file: listed with its tar above, or with its "files" layout folder here.
+      if (!rels.has(f.rel.slice(0, -8) + '.tar')) statusFiles.push(f);
+    } else if (TABLE_NAME.test(f.rel)) tables.push(f);
   }
   const cocoCaptions = files.filter((f) => /^captions_.*\.json$/i.test(basename(f.rel)));
   const sidecarFree = files.filter((f) => !cocoCaptions.includes(f));
-  return { shards, statusFiles, samples: folderSamples(sidecarFree), cocoCaptions };
+  return { shards, statusFiles, samples: folderSamples(sidecarFree), cocoCaptions, tables };
 }
 
 /** Identity of a folder's image set: a hash of its sorted (relative path, size) listing. */

@@ -55,8 +55,9 @@ export function classifyInput(given: string): IngestInput[] {
       if (s.status) out.push({ kind: 'status', path: s.status.abs });
     }
     for (const f of plan.statusFiles) out.push({ kind: 'status', path: f.abs });
+    for (const f of plan.tables) out.push({ kind: 'table', path: f.abs });
     if (plan.samples.length) out.push({ kind: 'folder', path, samples: plan.samples, cocoCaptions: plan.cocoCaptions });
-    if (!out.length) out.push({ kind: 'unusable', path, reason: 'folder holds no images, tar shards or img2dataset output' });
+    if (!out.length) out.push({ kind: 'unusable', path, reason: 'folder holds no images, metadata tables, tar shards or img2dataset output' });
     return out;
   }
   if (!st.isFile()) return [{ kind: 'unusable', path, reason: 'not a regular file or folder' }];
