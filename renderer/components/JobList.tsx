@@ -37,9 +37,12 @@ export function JobRow({ job }: { job: Job }) {
   );
 }
 
-export function JobList({ kinds, empty, limit = 6 }: { kinds: readonly string[]; empty?: string; limit?: number }) {
+/** `unfinished`: only jobs still queued/running, or that failed or stopped (where the user has something to do). */
+export function JobList({ kinds, empty, limit = 6, unfinished = false }: { kinds: readonly string[]; empty?: string; limit?: number; unfinished?: boolean }) {
   const jobs = useApp((s) => s.jobs);
-  const list = jobsOfKinds(jobs, kinds).slice(0, limit);
+  const list = jobsOfKinds(jobs, kinds)
+    .filter((j) => !unfinished || j.state !== 'succeeded')
+    .slice(0, limit);
   if (!list.length) return empty ? <div className="muted small-text">{empty}</div> : null;
   return (
     <div className="job-list">

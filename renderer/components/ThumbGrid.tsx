@@ -69,13 +69,21 @@ export function ThumbGrid({ total, items, version, cursor, onCursor, onNeed, onC
   );
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
 function Cell({ index, width, item, selected, onClick }: { index: number; width: number; item: CurationItem | undefined; selected: boolean; onClick(): void }) {
   if (!item) return <div className="cell loading" style={{ width }} />;
   const cls = ['cell', selected ? 'selected' : '', item.decision ? `decision-${item.decision}` : '', item.kept ? 'kept' : 'dropped'].join(' ');
   return (
     <div className={cls} style={{ width }} onClick={onClick} data-index={index} data-sample-id={item.sampleId} data-decision={item.decision ?? ''}>
       <div className="thumb">
-        {item.thumb ? <img src={api().mediaUrl(item.thumb)} alt="" loading="lazy" draggable={false} /> : <div className="no-thumb">no image yet</div>}
+        {item.thumb ? <img src={api().mediaUrl(item.thumb)} alt="" loading="lazy" draggable={false} /> : <div className="no-thumb">{item.url ? <>not fetched yet<br />{hostOf(item.url)}</> : 'no image'}</div>}
         {item.decision && <span className={`decision-tag ${item.decision}`}>{item.decision === 'accept' ? 'accepted' : 'rejected'}</span>}
       </div>
       <div className="caption" title={item.caption}>

@@ -109,7 +109,7 @@ export function Curation() {
           {c.order === 'asc' ? '↑ asc' : '↓ desc'}
         </button>
       </div>
-      <JobList kinds={FILTER_KINDS} limit={2} />
+      <JobList kinds={FILTER_KINDS} limit={2} unfinished />
       <ErrorBox error={c.classesError} what="Could not count classes" />
       {c.ready && !c.classesError && c.classes.length === 0 ? (
         <EmptyState title="No candidate classes yet">
