@@ -14,13 +14,19 @@ import { createWorkerContext } from '../native-workers/jobs/worker-context.ts';
 import ingest, { type IngestResult } from '../native-workers/workers/ingest.ts';
 import { openTable } from '../native-workers/io/tables.ts';
 import { DEFAULT_IMAGE_OPTIONS, storeImage } from '../native-workers/io/images.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import fetchWorker, { type FetchJobResult } from '../native-workers/workers/fetch.ts';
+import { openSource } from '../native-workers/store/sources.ts';
+import { insertSamples } from '../native-workers/store/samples.ts';
 import { runStandalone, type BenchLine } from './types.ts';
 
 const shared = resolve(fileURLToPath(new URL('..', import.meta.url)), '..', 'shared');
 const sample = join(shared, 'data', 'laion-sample', 'img2dataset-test_10000.parquet');
 const cocoVal = join(shared, 'data', 'coco-mini', 'val2017');
 const work = join(tmpdir(), 'imagenot-bench-ingest');
-const REPLICAS = 100;
+/** 100 copies = 1M rows (BENCH_INGEST_REPLICAS=2 for a quick look). */
+const REPLICAS = Number(process.env.BENCH_INGEST_REPLICAS ?? 100);
 
 /** The real sample's rows repeated REPLICAS times (same schema: URL, TEXT, pandas index), cached between runs. */
 async function replicatedParquet(): Promise<string> {
@@ -121,6 +127,37 @@ async function imagesPerSecond(): Promise<{ stored: number; decodeOnly: number; 
   return { stored, decodeOnly, count: bufs.length };
 }
 
+/** The fetch job's own code downloading the COCO photos from a local server (HTTP + checks + decode + store). */
+async function fetchImagesPerSecond(): Promise<number> {
+  const files = readdirSync(cocoVal).filter((f) => f.endsWith('.jpg')).sort();
+  const server = http.createServer((req, res) => {
+    const data = readFileSync(join(cocoVal, (req.url ?? '/').slice(1)));
+    res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': data.length }).end(data);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const wsDir = join(work, 'ws-fetch');
+  rmSync(wsDir, { recursive: true, force: true });
+  const ws = openWorkspace(wsDir, { create: true });
+  try {
+    const src = openSource(ws.db, { path: 'bench', kind: 'table', contentHash: 'bench-fetch' });
+    ws.db.transaction(() =>
+      insertSamples(ws.db, files.map((f, row) => ({ sourceId: src.id, row, url: `${base}/${f}`, caption: '', width: null, height: null, nsfwMeta: null, laionSimilarity: null, punsafe: null, extra: null, imageSha256: null }))),
+    )();
+    const jobId = createJob(ws.db, 'fetch', {}, 'data');
+    const ctx = createWorkerContext(ws, jobId, null, new AbortController(), { send() {}, log() {}, emit() {}, persistProgress() {}, pollCancel: () => false });
+    const t = performance.now();
+    const r = (await fetchWorker.run(ctx, fetchWorker.params.parse({ concurrency: 8, perHost: 8 }))) as FetchJobResult;
+    const seconds = (performance.now() - t) / 1000;
+    if (r.counts.ok !== files.length) throw new Error(`fetch bench: ${JSON.stringify(r.counts)}`);
+    return files.length / seconds;
+  } finally {
+    ws.close();
+    rmSync(wsDir, { recursive: true, force: true });
+    server.close();
+  }
+}
+
 export async function run(): Promise<BenchLine[]> {
   const file = await replicatedParquet();
   const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -137,6 +174,7 @@ export async function run(): Promise<BenchLine[]> {
   const rate = ing.rows / ing.seconds;
   const n = 10_000 * REPLICAS;
   const img = await imagesPerSecond();
+  const fetched = await fetchImagesPerSecond();
   return [
     {
       name: `ingest rows/s (LAION sample x${REPLICAS} = ${ing.rows} rows into SQLite)`,
@@ -184,6 +222,14 @@ export async function run(): Promise<BenchLine[]> {
       reference: 'sharp full decode only',
       referenceValue: img.decodeOnly,
       ratio: img.stored / img.decodeOnly,
+    },
+    {
+      name: `fetch images/s from a local server (${img.count} COCO photos, concurrency 8)`,
+      value: fetched,
+      unit: 'images/s',
+      reference: 'decode + check + store + thumbnail without HTTP',
+      referenceValue: img.stored,
+      ratio: fetched / img.stored,
     },
   ];
 }
