@@ -130,7 +130,7 @@ export default defineWorker({
       while (state.epoch < hp.epochs && !state.stopped) {
         const epoch = state.epoch;
         const order = epochPermutation(trainSet.length, hp.seed, epoch);
-        const spec = (pos: number) => ({ train: true, seed: hashInts(hp.seed, epoch, pos), size: hp.inputSize, evalResize: hp.evalResize });
+        const spec = (pos: number) => ({ train: true, seed: hashInts(hp.seed, epoch, pos), scaleMin: hp.cropScaleMin, size: hp.inputSize, evalResize: hp.evalResize });
         let lossSum = 0;
         let correct = 0;
         let seen = 0;

@@ -112,6 +112,44 @@ test('BatchMatMul with transposeA/transposeB (explicit-transpose wrapper) on was
   }
 });
 
+test('Tile (broadcast replacement on wasm) and its gradient (reshape + sum) equal the cpu backend', async () => {
+  const cases: { shape: number[]; reps: number[] }[] = [
+    { shape: [1, 1, 1, 5], reps: [3, 4, 2, 1] },
+    { shape: [2, 3], reps: [2, 2] },
+    { shape: [1, 4, 1], reps: [3, 1, 5] },
+    { shape: [2, 1, 3, 1], reps: [1, 2, 2, 3] },
+  ];
+  for (const c of cases) {
+    const data = rand(c.shape);
+    const outShape = c.shape.map((d, i) => d * c.reps[i]);
+    const dy = rand(outShape);
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const x = tf.tensor(data, c.shape);
+        const y = tf.tile(x, c.reps);
+        const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.tile(v, c.reps), tf.tensor(dy, outShape))))(x);
+        return { y: y.dataSync() as Float32Array, g: g.dataSync() as Float32Array };
+      });
+    };
+    const want = await run('cpu');
+    const got = await run('wasm');
+    assertClose(got.y, want.y, `tile ${JSON.stringify(c)}`);
+    assertClose(got.g, want.g, `tile grad ${JSON.stringify(c)}`);
+    // And the gradient by hand: dx[j] = sum of dy over the repetitions of j.
+    const strides = (s: number[]) => s.map((_, i) => s.slice(i + 1).reduce((a, b) => a * b, 1));
+    const hand = new Float32Array(data.length);
+    const os = strides(outShape);
+    const xs = strides(c.shape);
+    for (let k = 0; k < dy.length; k++) {
+      let j = 0;
+      outShape.forEach((_, ax) => (j += (Math.floor(k / os[ax]) % outShape[ax] % c.shape[ax]) * xs[ax]));
+      hand[j] += dy[k];
+    }
+    assertClose(got.g, hand, `tile grad by hand ${JSON.stringify(c)}`);
+  }
+});
+
 /**
  * The cpu backend's depthwise backward kernels ignore dilation (and tfjs's gradient refuses dilation > 1), so for
  * dilated cases the reference is the undilated problem with the equivalent big filter ((k-1)*d+1 taps, zeros between):

@@ -25,6 +25,8 @@ export interface Hyperparams {
   patience: number;
   seed: number;
   valFraction: number;
+  /** Lower bound of RandomResizedCrop's area scale: torchvision's 0.08 (paper); 0.35 for the small local images. */
+  cropScaleMin: number;
   recipe: TrainingRecipe;
 }
 
@@ -47,6 +49,7 @@ export function resolveHyperparams(arch: string, profile: Profile, o: RunOverrid
     patience: o.patience ?? DEFAULT_PATIENCE,
     seed: o.seed ?? 0,
     valFraction: o.valFraction ?? DEFAULT_VAL_FRACTION,
+    cropScaleMin: profile === 'paper' ? 0.08 : 0.35,
     recipe: { ...recipe, lr: o.lr ?? recipe.lr },
   };
 }

@@ -248,7 +248,48 @@ function withInputs<T>(backend: tf.KernelBackend, infos: (tf.TensorInfo | undefi
   }
 }
 
+/**
+ * tile(x, reps) as a broadcast: zeros [r0, x0, r1, x1, ...] + x reshaped [1, x0, 1, x1, ...], flattened back. Axes
+ * of size 1 are dropped and neighbours of the same kind merged, so the broadcast stays within XNNPACK's 6 dimensions
+ * (LayerNormalization over [B, H, W, C] tiles with reps [B, H, W, 1]: that is [B*H*W, C]). Undefined when more
+ * dimensions would remain.
+ */
+export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined {
+  const axes: { rep: boolean; size: number }[] = [];
+  x.shape.forEach((dim, i) => {
+    if (reps[i] > 1) axes.push({ rep: true, size: reps[i] });
+    if (dim > 1) axes.push({ rep: false, size: dim });
+  });
+  const merged: { rep: boolean; size: number }[] = [];
+  for (const a of axes) {
+    const last = merged[merged.length - 1];
+    if (last && last.rep === a.rep) last.size *= a.size;
+    else merged.push({ ...a });
+  }
+  if (merged.length > 6) return undefined;
+  return tf.tidy(() => {
+    const target = merged.map((a) => a.size);
+    const xShape = merged.map((a) => (a.rep ? 1 : a.size));
+    const out = tf.add(tf.zeros(target.length ? target : [1], x.dtype), tf.reshape(x, xShape.length ? xShape : [1]));
+    return tf.reshape(out, x.shape.map((dim, i) => dim * reps[i]));
+  });
+}
+
 export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
+  {
+    // wasm's Tile is an element-by-element loop; tfjs-layers' LayerNormalization tiles gamma/beta to full size.
+    kernelName: 'Tile',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { reps } = attrs as unknown as { reps: number[] };
+      const original = () => originalKernels.get('Tile')!({ inputs, backend, attrs });
+      if (inputs.x!.dtype !== 'float32') return original();
+      return withInputs(backend as tf.KernelBackend, [inputs.x], (x) => {
+        const t = tileFromOps(x, reps);
+        return t ? output(backend as WasmLike, t) : original();
+      });
+    },
+  },
   {
     kernelName: 'Conv2DBackpropInput',
     backendName: 'wasm',
@@ -300,7 +341,8 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
 ];
 
 /** Kernels of ours that replace slow ones of the wasm backend (the original stays reachable for the fast cases). */
-const REPLACED = new Set(['Conv2DBackpropInput']);
+const REPLACED = new Set(['Conv2DBackpropInput', 'Tile']);
+const originalKernels = new Map<string, tf.KernelFunc>();
 
 /**
  * wasm's BatchMatMul/_FusedMatMul with transposeA or transposeB run a plain loop ~14x slower than without; every
@@ -344,6 +386,7 @@ export function registerWasmGradientKernels(): string[] {
     if (existing === k || (existing && (existing as { ours?: boolean }).ours)) continue;
     if (existing) {
       if (!REPLACED.has(k.kernelName)) continue;
+      originalKernels.set(k.kernelName, existing.kernelFunc);
       tf.unregisterKernel(k.kernelName, 'wasm');
     }
     tf.registerKernel({ ...k, ours: true } as tf.KernelConfig);

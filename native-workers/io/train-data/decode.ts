@@ -11,6 +11,8 @@ export interface DecodeSpec {
   /** Training: RandomResizedCrop + flip seeded by `seed`; otherwise resize + centre crop. */
   train: boolean;
   seed: number;
+  /** RandomResizedCrop's smallest area fraction (torchvision: 0.08). */
+  scaleMin?: number;
   size: number;
   evalResize: number;
 }
@@ -20,7 +22,7 @@ export async function decodeInto(bytes: Buffer, spec: DecodeSpec, out: Float32Ar
   const width = meta.width;
   const height = meta.height;
   if (!width || !height) throw new Error('image has no size (not a decodable image)');
-  const plan: CropPlan = spec.train ? randomResizedCrop(width, height, rngFor(spec.seed)) : centerCrop(width, height, spec.evalResize, spec.size);
+  const plan: CropPlan = spec.train ? randomResizedCrop(width, height, rngFor(spec.seed), [spec.scaleMin ?? 0.08, 1]) : centerCrop(width, height, spec.evalResize, spec.size);
   let pipeline = sharp(bytes)
     .extract({ left: plan.left, top: plan.top, width: plan.width, height: plan.height })
     .resize(spec.size, spec.size, { fit: 'fill', kernel: 'linear' });
