@@ -119,20 +119,25 @@ export async function run(): Promise<BenchLine[]> {
     lines.push({ name: `match ${name} 1M captions, whole process, wall clock (shared machine)`, value: wall, unit: 'captions/s' });
     const alone = automatonAlone(captions, wnids, 20);
     lines.push({ name: `match ${name} automaton alone (in process, no I/O)`, value: alone, unit: 'captions/s', reference: plainRef, referenceValue: plain, ratio: alone / plain, goal: '>= 100x' });
-    lines.push({ name: `match ${name}: setup (WordNet + lemma set + automaton) in the child`, value: one.setupMs, unit: 'ms' });
-    if (name === 'eligible') {
-      const two = wholeProcess(file2, wnidFile);
-      lines.push({
-        name: `match ${name} peak RSS at 2M captions`,
-        value: two.maxRssMB,
-        unit: 'MB',
-        reference: 'at 1M',
-        referenceValue: one.maxRssMB,
-        ratio: two.maxRssMB / one.maxRssMB,
-        goal: 'flat (~1x)',
-      });
-      lines.push({ name: `match ${name} 2M captions, whole process, per CPU-second`, value: two.captions / (two.cpuMs / 1000), unit: 'captions/s' });
-    }
+    lines.push({ name: `match ${name}: setup in the child (WordNet words + wnid file + lemma set), wall clock`, value: one.setupMs, unit: "ms" });
+    const two = wholeProcess(file2, wnidFile);
+    lines.push({
+      name: `match ${name} 2M captions, whole process, per CPU-second (start-up amortised over more captions)`,
+      value: two.captions / (two.cpuMs / 1000),
+      unit: 'captions/s',
+      reference: plainRef,
+      referenceValue: plain,
+      ratio: two.captions / (two.cpuMs / 1000) / plain,
+    });
+    lines.push({
+      name: `match ${name} peak RSS at 2M captions`,
+      value: two.maxRssMB,
+      unit: 'MB',
+      reference: 'at 1M',
+      referenceValue: one.maxRssMB,
+      ratio: two.maxRssMB / one.maxRssMB,
+      goal: 'flat (~1x)',
+    });
   }
   return lines;
 }
