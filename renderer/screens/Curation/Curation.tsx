@@ -13,9 +13,18 @@ import { JobList } from '../../components/JobList.tsx';
 
 const FILTER_KINDS = ['filter', 'clipscore', 'thumbs'];
 
-function isTyping(target: EventTarget | null): boolean {
+/** Whether a key belongs to the focused control rather than the grid: text fields take every key; sliders,
+ * checkboxes and selects take the arrows, so A/R/U still decide right after moving the threshold. */
+function ownedByControl(target: EventTarget | null, key: string): boolean {
   const el = target as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+  if (!el) return false;
+  if (el.tagName === 'TEXTAREA' || el.isContentEditable) return true;
+  if (el.tagName === 'SELECT') return key.startsWith('Arrow');
+  if (el.tagName === 'INPUT') {
+    const type = (el as HTMLInputElement).type;
+    return ['range', 'checkbox', 'radio', 'button'].includes(type) ? key.startsWith('Arrow') : true;
+  }
+  return false;
 }
 
 export function Curation() {
@@ -34,7 +43,7 @@ export function Curation() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (ownedByControl(e.target, e.key) || e.ctrlKey || e.metaKey || e.altKey) return;
       const s = useCuration.getState();
       const moves: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -columns.current, ArrowDown: columns.current };
       if (e.key in moves) {
