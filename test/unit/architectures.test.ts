@@ -137,8 +137,12 @@ test('MultiHeadSelfAttention equals per-head softmax(QK^T/sqrt(d))V computed by 
   }
 });
 
-/** Local models on tiny inputs: 16 px (32 for VGG-19, whose five pools need it), batch 2. */
+/**
+ * Local models on tiny inputs: 16 px, batch 2 — VGG-19 needs 32 px for its five pools, and gets one image (it has no
+ * batch norm) because the cpu backend's filter gradient is slow.
+ */
 const tinyInput = (arch: string) => (arch === 'vgg19' ? 32 : 16);
+const tinyBatch = (arch: string) => (arch === 'vgg19' ? 1 : 2);
 
 for (const { arch, local } of ARCHITECTURES) {
   test(`${arch} (local profile): forward shape, one training step, save/load round trip`, async (t) => {
@@ -147,35 +151,41 @@ for (const { arch, local } of ARCHITECTURES) {
     try {
       assert.deepEqual(model.inputs[0].shape, [null, size, size, 3]);
       assert.equal(countTrainableParams(model), paramCount(arch, { profile: 'local', numClasses: 10, inputSize: size }));
-      const x = tf.randomNormal([2, size, size, 3], 0, 1, 'float32', 3);
-      const labels = tf.oneHot(tf.tensor1d([1, 6], 'int32'), 10);
+      const batch = tinyBatch(arch);
+      const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 3);
+      const labels = tf.oneHot(tf.tensor1d([1, 6].slice(0, batch), 'int32'), 10);
       const logits = model.predict(x) as tf.Tensor;
-      assert.deepEqual(logits.shape, [2, 10]);
+      assert.deepEqual(logits.shape, [batch, 10]);
       assert.ok(Array.from(logits.dataSync()).every(Number.isFinite));
 
+      // model.save -> tf.loadLayersModel with every custom layer deserialized: the same weights and the same
+      // penultimate features (the logits alone say little: ViT's head starts at zero, as in torchvision).
+      let artifacts: tf.io.ModelArtifacts | undefined;
+      await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+      const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+      const features = (m: tf.LayersModel) => tf.model({ inputs: m.inputs, outputs: m.layers[m.layers.length - 1].input as tf.SymbolicTensor }).predict(x) as tf.Tensor;
+      const [mine, theirs] = [features(model), features(loaded)];
+      assert.ok(Array.from(mine.dataSync()).every(Number.isFinite));
+      const scale = 1 + tf.max(tf.abs(mine)).dataSync()[0];
+      assert.ok(tf.max(tf.abs(tf.sub(mine, theirs))).dataSync()[0] <= 1e-5 * scale, 'reloaded model computes the same features');
+      loaded.dispose();
+
+      // One training step. (Only its finiteness is asserted: with batch 2 on maps down to 1x1, batch norm divides by
+      // tiny per-channel batch deviations, so the first gradients are large, as they would be in torch.)
       const before = model.trainableWeights.map((w) => w.read().clone());
-      const optimizer = tf.train.sgd(0.05);
+      const optimizer = tf.train.sgd(1e-3);
       const started = performance.now();
       const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
       optimizer.applyGradients(grads);
       const loss = value.dataSync()[0];
-      t.diagnostic(`${arch}: ${countTrainableParams(model)} params at ${size} px, one training step (batch 2, cpu) ${(performance.now() - started).toFixed(0)} ms, loss ${loss.toFixed(3)}`);
+      t.diagnostic(`${arch}: ${countTrainableParams(model)} params at ${size} px, one training step (batch ${batch}, cpu) ${(performance.now() - started).toFixed(0)} ms, loss ${loss.toFixed(3)}`);
       assert.ok(Number.isFinite(loss) && loss > 0, `loss ${loss}`);
       assert.equal(Object.keys(grads).length, model.trainableWeights.length, 'every trainable weight gets a gradient');
       for (const [name, g] of Object.entries(grads)) assert.ok(Array.from(g.dataSync()).every(Number.isFinite), `gradient of ${name}`);
       const changed = model.trainableWeights.filter((w, i) => tf.any(tf.notEqual(w.read(), before[i])).dataSync()[0]).length;
       // ViT's head starts at zero (as in torchvision), so the first step only reaches the head.
       assert.ok(arch === 'vit_b_16' ? changed >= 2 : changed > model.trainableWeights.length / 2, `${changed} of ${model.trainableWeights.length} weights changed`);
-
-      // model.save -> tf.loadLayersModel with every custom layer deserialized; same inference output.
-      let artifacts: tf.io.ModelArtifacts | undefined;
-      await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
-      const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
-      const again = loaded.predict(x) as tf.Tensor;
-      const now = model.predict(x) as tf.Tensor;
-      assert.ok(tf.max(tf.abs(tf.sub(again, now))).dataSync()[0] < 1e-4, 'reloaded model predicts the same');
-      loaded.dispose();
-      tf.dispose([x, labels, logits, value, again, now, ...before, ...Object.values(grads)]);
+      tf.dispose([x, labels, logits, value, mine, theirs, ...before, ...Object.values(grads)]);
     } finally {
       model.dispose();
     }

@@ -133,7 +133,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
     recipe: { ...TRAIN_PY_DEFAULTS, source: `${REFERENCE}: "ResNet": --model resnet152 (train.py defaults)` },
     local: {
       inputSize: 32,
-      description: 'bottleneck blocks [2,2,2,2] at base width 16 (outputs 64-128-256-512); stem 3x3 stride-1 conv + the 3x3 stride-2 max pool (16x16 maps)',
+      description: 'bottleneck blocks [2,2,2,2] at base width 8 (outputs 32-64-128-256); stem 3x3 stride-1 conv + the 3x3 stride-2 max pool (16x16 maps)',
       recipe: localRecipe({ optimizer: 'sgd', lr: 0.05, weightDecay: 1e-4 }),
     },
   },

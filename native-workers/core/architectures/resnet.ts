@@ -13,7 +13,7 @@ interface ResNetConfig {
 }
 
 const PAPER: ResNetConfig = { blocks: [3, 8, 36, 3], baseWidth: 64, stem: { kernel: 7, stride: 2, padding: 3 } };
-const LOCAL: ResNetConfig = { blocks: [2, 2, 2, 2], baseWidth: 16, stem: { kernel: 3, stride: 1, padding: 1 } };
+const LOCAL: ResNetConfig = { blocks: [2, 2, 2, 2], baseWidth: 8, stem: { kernel: 3, stride: 1, padding: 1 } };
 const EXPANSION = 4;
 
 const kaiming = { kind: 'kaimingNormal', mode: 'fanOut' } as const;

@@ -53,7 +53,11 @@ export interface TrainingRecipe {
   weightDecay: number;
   /** Weight decay of normalization-layer parameters when it differs (`--norm-weight-decay`). */
   normWeightDecay?: number;
-  /** RMSprop: train.py uses eps=0.0316, alpha=0.9. */
+  /**
+   * RMSprop: train.py uses eps=0.0316, alpha=0.9. torch adds eps OUTSIDE the square root (g / (sqrt(v) + eps));
+   * tfjs/TF add it INSIDE (g / sqrt(v + eps)) — torchvision picked 0.0316 = sqrt(1e-3) to mimic TF's 1e-3, so a
+   * tfjs optimizer should get epsilon = rmspropEps ** 2.
+   */
   rmspropEps?: number;
   rmspropAlpha?: number;
   /** Global batch size (per-GPU batch x GPUs in the reference command). */
