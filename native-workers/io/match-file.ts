@@ -4,7 +4,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { CaptionMatcher } from '../core/matching/automaton.ts';
 import type { LemmaSet } from '../core/matching/lemma-set.ts';
-import { outcomeOfLemmas } from '../core/matching/result.ts';
+import { JoinedOutcomes } from '../core/matching/result.ts';
 import { openTable, requireColumn, type TableRowError } from './tables.ts';
 
 export interface MatchFileSummary {
@@ -38,6 +38,7 @@ export async function matchFile(opts: {
   requireColumn(table, column, 'caption');
   const matcher = new CaptionMatcher(opts.lemmaSet);
   const set = opts.lemmaSet;
+  const outcomes = new JoinedOutcomes(set);
   const tails: (string | undefined)[] = new Array(set.lemmas.length);
   const singleLemmaTail = (lemma: number) =>
     (tails[lemma] ??= `,${set.wnids[set.lemmaSynset[lemma]]},${csvField(set.lemmas[lemma])},matched\n`);
@@ -66,10 +67,10 @@ export async function matchFile(opts: {
           if (fd !== null) text += b.startRow + i + singleLemmaTail(matcher.hits[0]);
           continue;
         }
-        const m = outcomeOfLemmas(opts.lemmaSet, matcher.hits, n)!;
+        const m = outcomes.of(matcher.hits, n)!;
         if (m.status === 'matched') matched++;
         else ambiguous++;
-        if (fd !== null) text += `${b.startRow + i},${m.wnids.join('|')},${csvField(m.lemmas.join('|'))},${m.status}\n`;
+        if (fd !== null) text += `${b.startRow + i},${m.wnids},${csvField(m.lemmas)},${m.status}\n`;
       }
       if (fd !== null && text) writeSync(fd, text);
       captions += b.length;

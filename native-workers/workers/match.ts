@@ -17,7 +17,7 @@ import {
 } from '../store/synsets.ts';
 import { CaptionMatcher } from '../core/matching/automaton.ts';
 import { lemmaSetForWnids } from '../core/matching/lemma-set.ts';
-import { joinedMatch, outcomeOfLemmas } from '../core/matching/result.ts';
+import { JoinedOutcomes } from '../core/matching/result.ts';
 import { loadWordNet, readWnidFile } from '../io/wordnet-files.ts';
 import { ensureSynsetCatalog } from './synset-catalog.ts';
 
@@ -76,6 +76,7 @@ export default defineWorker({
       );
     }
     const matcher = new CaptionMatcher(lemmaSet);
+    const outcomes = new JoinedOutcomes(lemmaSet);
     const total = cursor.done + countSamplesAfter(ctx.ws.db, cursor.after);
     let { after, matched, ambiguous, done } = cursor;
     for (;;) {
@@ -85,7 +86,7 @@ export default defineWorker({
       for (const s of samples) {
         const n = matcher.match(s.caption);
         if (n === 0) continue;
-        const m = joinedMatch(outcomeOfLemmas(lemmaSet, matcher.hits, n)!);
+        const m = outcomes.of(matcher.hits, n)!;
         if (m.status === 'matched') matched++;
         else ambiguous++;
         rows.push({ sampleId: s.id, wnids: m.wnids, lemmas: m.lemmas, status: m.status });

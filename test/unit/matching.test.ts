@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { buildLemmaSet, type ChosenSynset } from '../../native-workers/core/matching/lemma-set.ts';
 import { CaptionMatcher } from '../../native-workers/core/matching/automaton.ts';
-import { matchCaption, matchCaptionPlainLoop } from '../../native-workers/core/matching/result.ts';
+import { JoinedOutcomes, joinedMatch, matchCaption, matchCaptionPlainLoop } from '../../native-workers/core/matching/result.ts';
 import { normalizeCaption } from '../../native-workers/core/matching/normalize.ts';
 import { loadImagenet1kWnids, loadWordNet } from '../../native-workers/io/wordnet-files.ts';
 import { computeEligibility } from '../../native-workers/core/wordnet/eligibility.ts';
@@ -113,11 +113,14 @@ test('automaton equals the plain substring loop on generated captions (both case
   for (const ignoreCase of [false, true]) {
     const set = buildLemmaSet(SYNSETS, { ignoreCase });
     const m = new CaptionMatcher(set);
+    const joined = new JoinedOutcomes(set);
     for (let k = 0; k < 5000; k++) {
       let c = '';
       const n = rnd(9);
       for (let i = 0; i < n; i++) c += pieces[rnd(pieces.length)] + seps[rnd(seps.length)];
-      assert.deepEqual(matchCaption(m, c), matchCaptionPlainLoop(set, c), JSON.stringify(c));
+      const want = matchCaptionPlainLoop(set, c);
+      assert.deepEqual(matchCaption(m, c), want, JSON.stringify(c));
+      assert.deepEqual(joined.of(m.hits, m.match(c)), want && joinedMatch(want), `joined: ${JSON.stringify(c)}`);
     }
   }
 });
@@ -133,11 +136,13 @@ test('real LAION captions, all eligible synsets: automaton equals the plain loop
     const set = buildLemmaSet(chosen, { ignoreCase });
     const m = new CaptionMatcher(set);
     const patterns = set.lemmas.map((l) => ' ' + l + ' ');
+    const joined = new JoinedOutcomes(set);
     let matched = 0;
     // The plain loop takes ~5 ms per caption with 100k lemmas: every 50th caption (200 of them).
     for (let i = 0; i < captions.length; i += 50) {
       const want = matchCaptionPlainLoop(set, captions[i], patterns);
       assert.deepEqual(matchCaption(m, captions[i]), want, `caption ${i}: ${JSON.stringify(captions[i])}`);
+      assert.deepEqual(joined.of(m.hits, m.match(captions[i])), want && joinedMatch(want));
       if (want) matched++;
     }
     assert.ok(matched > 50, `a real sample matches often (${matched}/200)`);

@@ -59,3 +59,62 @@ export function matchCaptionPlainLoop(set: LemmaSet, caption: string, patterns =
 export function joinedMatch(m: CaptionMatch): { wnids: string; lemmas: string; status: MatchStatus } {
   return { wnids: m.wnids.join('|'), lemmas: m.lemmas.join('|'), status: m.status };
 }
+
+/**
+ * joinedMatch(outcomeOfLemmas(...)) for many captions without its allocations and string sorts: lemmas are ordered
+ * by a rank computed once (their code-unit order), synsets by index (= wnid order). What the match job and the
+ * per-file command write.
+ */
+export class JoinedOutcomes {
+  private rank: Int32Array | null = null;
+  private lemmaIds = new Int32Array(64);
+  private synsetIds = new Int32Array(64);
+
+  constructor(private readonly set: LemmaSet) {}
+
+  private ranks(): Int32Array {
+    if (!this.rank) {
+      const sorted = [...this.set.lemmas].sort(); // default sort: UTF-16 code unit order, as byCodeUnits
+      const position = new Map(sorted.map((l, i) => [l, i]));
+      this.rank = Int32Array.from(this.set.lemmas, (l) => position.get(l)!);
+    }
+    return this.rank;
+  }
+
+  /** The outcome of lemma ids hits[0..count), or null when count is 0. */
+  of(hits: ArrayLike<number>, count: number): { wnids: string; lemmas: string; status: MatchStatus } | null {
+    const set = this.set;
+    if (count === 0) return null;
+    if (count === 1) return { wnids: set.wnids[set.lemmaSynset[hits[0]]], lemmas: set.lemmas[hits[0]], status: 'matched' };
+    if (this.lemmaIds.length < count) {
+      this.lemmaIds = new Int32Array(count * 2);
+      this.synsetIds = new Int32Array(count * 2);
+    }
+    const rank = this.ranks();
+    const ids = this.lemmaIds;
+    const syn = this.synsetIds;
+    let nSyn = 0;
+    for (let i = 0; i < count; i++) {
+      // Insertion sorts: a caption matches a handful of lemmas.
+      const l = hits[i];
+      let j = i;
+      while (j > 0 && rank[ids[j - 1]] > rank[l]) {
+        ids[j] = ids[j - 1];
+        j--;
+      }
+      ids[j] = l;
+      const s = set.lemmaSynset[l];
+      let k = nSyn;
+      while (k > 0 && syn[k - 1] > s) k--;
+      if (k > 0 && syn[k - 1] === s) continue;
+      for (let m = nSyn; m > k; m--) syn[m] = syn[m - 1];
+      syn[k] = s;
+      nSyn++;
+    }
+    let lemmas = set.lemmas[ids[0]];
+    for (let i = 1; i < count; i++) lemmas += '|' + set.lemmas[ids[i]];
+    let wnids = set.wnids[syn[0]];
+    for (let i = 1; i < nSyn; i++) wnids += '|' + set.wnids[syn[i]];
+    return { wnids, lemmas, status: nSyn === 1 ? 'matched' : 'ambiguous' };
+  }
+}
