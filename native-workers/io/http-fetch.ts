@@ -1,5 +1,5 @@
 // Downloading one image URL politely and defensively: bounded redirects, a deadline per attempt, retries with
-// exponential backoff for transient failures (timeouts, resets, 5xx, 429), a size limit enforced while streaming,
+// exponential backoff for transient failures (timeouts, resets, 5xx, 429; a `Retry-After` up to 30 s is honoured), a size limit enforced while streaming,
 // a content-type check, and the `X-Robots-Tag: noai / noimageai` opt-out (then the body is never read).
 // Concurrency per host is bounded by HostLimiter so one server never gets more than a few requests at once.
 import http from 'node:http';
@@ -60,7 +60,15 @@ const agents = {
 };
 
 /** One attempt's result: final, or transient (worth a retry). */
-type Attempt = { final: FetchOutcome } | { transient: { status: FetchFailure; error: string } };
+type Attempt = { final: FetchOutcome } | { transient: { status: FetchFailure; error: string; retryAfterMs?: number } };
+
+/** The server's `Retry-After` (seconds or an HTTP date) in milliseconds, capped so one host cannot stall a fetch. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 30_000) : undefined;
+}
 
 class AttemptTimeout extends Error {}
 
@@ -121,7 +129,9 @@ function attempt(startUrl: string, opts: FetchOptions, attemptNo: number): Promi
         if (code !== 200) {
           res.resume();
           const error = `HTTP ${code}${res.statusMessage ? ' ' + res.statusMessage : ''}`;
-          if (code >= 500 || code === 429 || code === 408) return finish({ transient: { status: 'http_error', error } });
+          if (code >= 500 || code === 429 || code === 408) {
+            return finish({ transient: { status: 'http_error', error, retryAfterMs: retryAfterMs(res.headers['retry-after']) } });
+          }
           return fail('http_error', error);
         }
         const contentType = (res.headers['content-type'] as string | undefined) ?? null;
@@ -170,15 +180,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Download one URL with retries. Never throws for network or HTTP problems: the outcome says what happened. */
 export async function fetchUrl(url: string, opts: FetchOptions): Promise<FetchOutcome> {
-  let last: { status: FetchFailure; error: string } = { status: 'http_error', error: 'not attempted' };
+  let last: { status: FetchFailure; error: string; retryAfterMs?: number } = { status: 'http_error', error: 'not attempted' };
   for (let i = 0; i <= opts.retries; i++) {
     if (opts.signal?.aborted) break;
     const a = await attempt(url, opts, i + 1);
     if ('final' in a) return a.final;
     last = a.transient;
-    if (i < opts.retries) await sleep(opts.backoffMs * 2 ** i * (0.75 + Math.random() / 2), opts.signal);
+    const backoff = opts.backoffMs * 2 ** i * (0.75 + Math.random() / 2);
+    if (i < opts.retries) await sleep(Math.max(backoff, last.retryAfterMs ?? 0), opts.signal);
   }
-  return { ...last, error: opts.retries > 0 ? `${last.error} (after ${opts.retries + 1} attempts)` : last.error, attempts: opts.retries + 1 };
+  return { status: last.status, error: opts.retries > 0 ? `${last.error} (after ${opts.retries + 1} attempts)` : last.error, attempts: opts.retries + 1 };
 }
 
 /** Counts requests in flight per host so that no host gets more than `perHost` at once. */

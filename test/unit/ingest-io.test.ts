@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unsafeEntryReason, webdatasetKey } from '../../native-workers/io/tar.ts';
-import { HostSlots, optsOutOfAi } from '../../native-workers/io/http-fetch.ts';
+import { HostSlots, optsOutOfAi, retryAfterMs } from '../../native-workers/io/http-fetch.ts';
 import { decodeCaption, wellFormed } from '../../native-workers/io/text.ts';
 import { DEFAULT_IMAGE_OPTIONS, ImageRejected, inspectImage, sniffImageFormat } from '../../native-workers/io/images.ts';
 import { classifyInputs } from '../../native-workers/io/inputs.ts';
@@ -79,6 +79,16 @@ test('img2dataset error messages map to fetch statuses', () => {
   assert.equal(fetchStatusOfImg2datasetError('HTTP Error 404: Not Found'), 'http_error');
   assert.equal(fetchStatusOfImg2datasetError('image decoding error'), 'not_image');
   assert.equal(fetchStatusOfImg2datasetError(null), 'http_error');
+});
+
+test('Retry-After: seconds or an HTTP date, capped at 30 s', () => {
+  assert.equal(retryAfterMs('2'), 2000);
+  assert.equal(retryAfterMs('120'), 30000);
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  assert.equal(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now), 5000);
+  assert.equal(retryAfterMs('Wed, 31 Dec 2025 00:00:05 GMT', now), undefined);
+  assert.equal(retryAfterMs('soon'), undefined);
+  assert.equal(retryAfterMs(undefined), undefined);
 });
 
 test('per-host slots', () => {
