@@ -80,6 +80,19 @@ test('unknown architectures, profiles and options are refused with a clear messa
   assert.throws(() => buildModel('vgg19', { profile: 'local', inputSize: 16 }), /vgg19 \(local profile\) cannot be built for 16 px input: .*empty output/);
 });
 
+test('the seed makes the initial weights reproducible', () => {
+  const weights = (seed: number) => {
+    const m = buildModel('efficientnet_v2_s', { profile: 'local', numClasses: 10, seed });
+    const values = m.trainableWeights.map((w) => Array.from(w.read().dataSync()));
+    m.dispose();
+    return values;
+  };
+  const [a, b, c] = [weights(5), weights(5), weights(6)];
+  assert.deepEqual(a, b);
+  const differing = a.filter((w, i) => w.some((v, j) => v !== c[i][j])).length;
+  assert.ok(differing > a.length / 3, `${differing} of ${a.length} weights differ between seeds 5 and 6`);
+});
+
 test('AdaptiveAvgPool2d averages torch\'s overlapping bins', () => {
   // rows [1, 2, 4] -> 2 bins: rows [0, 2) and [1, 3): (1+2)/2, (2+4)/2
   const down = new AdaptiveAvgPool2d({ outputSize: [2, 1] }).apply(tf.tensor4d([1, 2, 4], [1, 3, 1, 1])) as tf.Tensor;

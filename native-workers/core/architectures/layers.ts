@@ -24,11 +24,15 @@ export class Init {
     seed: number | undefined,
     private readonly zeros = false,
   ) {
-    this.next = seed ?? Math.floor(Math.random() * 2 ** 31);
+    this.next = (seed ?? Math.floor(Math.random() * 2 ** 31)) >>> 0;
   }
+  /** The next seed of a deterministic 32-bit integer sequence (a multiply-xorshift step). */
   private seed(): number {
-    this.next = (this.next * 1103515245 + 12345) % 2 ** 31;
-    return this.next;
+    let z = (this.next + 0x9e3779b9) >>> 0;
+    this.next = z;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
   }
   normal(stddev: number): Initializer {
     return this.zeros ? tf.initializers.zeros() : tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seed() });
