@@ -214,6 +214,7 @@ export async function writeBadInputs(dir: string, goodJpeg: Buffer): Promise<Rec
   await writeTar(files.escapingTar, [
     { name: '000000000.jpg', data: goodJpeg },
     { name: '000000000.txt', data: 'the safe entry of the escaping tar' },
+    { name: '000000000.json', data: '{"url": "http://example.invalid/broken' },
     { name: '../../escaped-by-tar.txt', data: 'must never be written' },
     { name: '/tmp/absolute-by-tar.txt', data: 'must never be written' },
     { name: 'link-out', type: 'symlink', linkname: '/etc/passwd' },

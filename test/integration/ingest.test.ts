@@ -91,9 +91,10 @@ test('one ingest call: real parquet + COCO folder + every bad file -> good sampl
   one(bad.escapingTar, /'\.\.' component/, '../../escaped-by-tar.txt');
   one(bad.escapingTar, /absolute path/, '/tmp/absolute-by-tar.txt');
   one(bad.escapingTar, /symbolic link/, 'link-out');
+  one(bad.escapingTar, /invalid JSON metadata .*the image is kept without it/, '000000000.json');
   one(bad.truncatedTar, /damaged tar: Unexpected end of data/, 'after entry 1.txt');
   assert.equal(reasonFor(utf8Csv).length, 0, 'invalid UTF-8 is replaced, not rejected');
-  assert.equal(st.rejected.length, 11);
+  assert.equal(st.rejected.length, 12);
 
   // Nothing written outside the workspace: inputs unchanged, nothing escaped from the tar, temp folder untouched.
   assert.deepEqual(snapshot(inputs), before);

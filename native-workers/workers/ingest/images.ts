@@ -74,6 +74,18 @@ function toSample(sourceId: number, p: PendingImage, image: ImageRow): NewSample
   };
 }
 
+/** An img2dataset `.json` sidecar as an object; a broken one is rejected by name and the image kept without it. */
+function sidecarMeta(ctx: WorkerContext, input: string, name: string, text: string, report: InputReport): Record<string, unknown> | null {
+  try {
+    const parsed = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
+  } catch (err) {
+    rejectItem(ctx, input, name, `invalid JSON metadata (${(err as Error).message}); the image is kept without it`);
+    report.rejected++;
+    return null;
+  }
+}
+
 /**
  * Decode/store the pending images in order, committing samples + images + the source's resume point in batches.
  * Rejected images are recorded by name.
@@ -187,17 +199,8 @@ export async function ingestTar(ctx: WorkerContext, path: string, label: string,
       const row = groupIndex++;
       if (row < source.nextRow) continue;
       const txt = group.files.get('txt');
-      let meta: Record<string, unknown> | null = null;
       const json = group.files.get('json');
-      if (json) {
-        try {
-          const parsed = JSON.parse(json.data.toString('utf8'));
-          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) meta = parsed;
-        } catch (err) {
-          rejectItem(ctx, path, json.name, `invalid JSON metadata (${(err as Error).message}); the image is kept without it`);
-          report.rejected++;
-        }
-      }
+      const meta = json ? sidecarMeta(ctx, path, json.name, json.data.toString('utf8'), report) : null;
       let caption = '';
       let replaced = 0;
       if (txt) ({ text: caption, replaced } = decodeCaption(txt.data));
@@ -264,16 +267,7 @@ export async function ingestFolder(
       let caption = '';
       let replaced = 0;
       const extra: Record<string, unknown> = { file: s.image.rel };
-      let meta: Record<string, unknown> | null = null;
-      if (s.json) {
-        try {
-          const parsed = JSON.parse(await readFile(s.json.abs, 'utf8'));
-          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) meta = parsed;
-        } catch (err) {
-          rejectItem(ctx, path, s.json.rel, `invalid JSON metadata (${(err as Error).message}); the image is kept without it`);
-          report.rejected++;
-        }
-      }
+      const meta = s.json ? sidecarMeta(ctx, path, s.json.rel, await readFile(s.json.abs, 'utf8'), report) : null;
       const cocoCaptions = coco.get(basename(s.image.rel));
       if (s.caption) ({ text: caption, replaced } = decodeCaption(await readFile(s.caption.abs)));
       else if (cocoCaptions?.length) {
