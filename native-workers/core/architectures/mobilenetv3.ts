@@ -27,17 +27,24 @@ const LARGE: Row[] = [
 
 interface MobileNetV3Config {
   widthMult: number;
+  /** BatchNorm (eps, torch momentum): torchvision uses (0.001, 0.01). */
+  bn: { eps: number; momentum: number };
 }
 
-const PAPER: MobileNetV3Config = { widthMult: 1 };
-/** Half width; at 32 px the five stride-2 steps end on a 1x1 map, as 224 px ends on 7x7. */
-const LOCAL: MobileNetV3Config = { widthMult: 0.5 };
+const PAPER: MobileNetV3Config = { widthMult: 1, bn: { eps: 0.001, momentum: 0.01 } };
+/**
+ * Half width; at 32 px the five stride-2 steps end on a 1x1 map, as 224 px ends on 7x7. BN momentum 0.1: torchvision's
+ * 0.01 suits 600 epochs, but after the few hundred steps of a local run the running statistics used at evaluation
+ * would still be mostly their initial values (0.99^300 = 5%, 0.99^50 = 60%).
+ */
+const LOCAL: MobileNetV3Config = { widthMult: 0.5, bn: { eps: 0.001, momentum: 0.1 } };
 
 /** torchvision MobileNetV3 init: conv kaiming-normal fan-out, bias 0; BN 1/0; linear N(0, 0.01), bias 0. */
 const kaiming = { kind: 'kaimingNormal', mode: 'fanOut' } as const;
-const BN = { eps: 0.001, momentum: 0.01 };
 
-function invertedResidual(x: tf.SymbolicTensor, name: string, row: Row, width: (c: number) => number, init: Init): tf.SymbolicTensor {
+function invertedResidual(x: tf.SymbolicTensor, name: string, row: Row, cfg: MobileNetV3Config, init: Init): tf.SymbolicTensor {
+  const width = (c: number) => makeDivisible(c * cfg.widthMult, 8);
+  const BN = cfg.bn;
   const [, kernel, expandedRaw, outRaw, useSe, actName, stride] = row;
   const act: ActivationName = actName === 'HS' ? 'hardswish' : 'relu';
   const inChannels = x.shape[3]!;
@@ -59,10 +66,11 @@ export function buildMobileNetV3(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   const { init } = ctx;
   const width = (c: number) => makeDivisible(c * cfg.widthMult, 8);
+  const BN = cfg.bn;
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
   let x = convBnAct(input, 'features.0', { filters: width(LARGE[0][0]), kernel: 3, stride: 2, padding: 1, weight: kaiming }, 'hardswish', init, BN);
   LARGE.forEach((row, i) => {
-    x = invertedResidual(x, `features.${i + 1}`, row, width, init);
+    x = invertedResidual(x, `features.${i + 1}`, row, cfg, init);
   });
   const lastConv = 6 * x.shape[3]!;
   x = convBnAct(x, `features.${LARGE.length + 1}`, { filters: lastConv, kernel: 1, weight: kaiming }, 'hardswish', init, BN);

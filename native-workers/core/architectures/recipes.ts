@@ -177,7 +177,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
     },
     local: {
       inputSize: 32,
-      description: 'all 15 inverted-residual blocks (SE + hard-swish where torchvision has them) at width 0.5 (torchvision width_mult), last channel 640; 32 px ends on a 1x1 map as 224 px ends on 7x7',
+      description: 'all 15 inverted-residual blocks (SE + hard-swish where torchvision has them) at width 0.5 (torchvision width_mult), last channel 640; 32 px ends on a 1x1 map as 224 px ends on 7x7; BN momentum 0.1 (not 0.01) for short runs',
       recipe: localRecipe({ optimizer: 'rmsprop', lr: 0.002, weightDecay: 1e-5, rmspropEps: 0.0316, rmspropAlpha: 0.9 }),
     },
   },
