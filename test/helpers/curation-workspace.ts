@@ -1,0 +1,62 @@
+// A generated curation workspace through store functions: N candidates of one class, each pointing at one of 64
+// real JPEG thumbnails made with sharp, text similarities spread over [0.2, 0.9), threshold 0.6 (glove).
+// Used by the 100k-item grid test and the browser-mode benchmark.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { openWorkspace } from '../../native-workers/store/workspace.ts';
+import { finishSource, openSource } from '../../native-workers/store/sources.ts';
+import { insertSamples, type NewSample } from '../../native-workers/store/samples.ts';
+import { insertImage } from '../../native-workers/store/images.ts';
+import { insertMatches, upsertCatalog } from '../../native-workers/store/synsets.ts';
+import { setTextFilter, writeTextSimilarities } from '../../native-workers/store/text-similarities.ts';
+
+export const GENERATED_WNID = 'n02121808'; // domestic cat
+export const GENERATED_THRESHOLD = 0.6;
+
+/** Similarity of the i-th of n candidates: 7919 is prime to 10^k, so i -> i*7919 mod n spreads them evenly. */
+export const generatedSimilarity = (i: number, n: number) => 0.2 + 0.7 * (((i * 7919) % n) / n);
+
+export async function buildCurationWorkspace(root: string, n: number): Promise<void> {
+  const ws = openWorkspace(root, { create: true });
+  try {
+    const shas: string[] = [];
+    for (let i = 0; i < 64; i++) {
+      const hue = (i * 47) % 360;
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="192"><rect width="256" height="192" fill="hsl(${hue},60%,55%)"/><text x="20" y="110" font-size="56" fill="white" font-family="sans-serif">#${i}</text></svg>`;
+      const jpeg = await sharp(Buffer.from(svg)).jpeg({ quality: 80 }).toBuffer();
+      const sha = createHash('sha256').update(jpeg).digest('hex');
+      const rel = `media/thumbs/${sha.slice(0, 2)}/${sha}.jpg`;
+      mkdirSync(join(root, 'media', 'thumbs', sha.slice(0, 2)), { recursive: true });
+      writeFileSync(join(root, rel), jpeg);
+      insertImage(ws.db, { sha256: sha, width: 256, height: 192, format: 'jpeg', bytes: jpeg.length, storedPath: rel, thumbPath: rel, originalPath: null });
+      shas.push(sha);
+    }
+    const source = openSource(ws.db, { path: `generated-${n}.jsonl`, kind: 'table', contentHash: `generated-${n}`, rows: n });
+    const samples: NewSample[] = Array.from({ length: n }, (_, i) => ({
+      sourceId: source.id,
+      row: i,
+      url: `https://example.org/cat/${i}.jpg`,
+      caption: `a cat photo number ${i} with a ${['red', 'green', 'blue', 'grey'][i % 4]} background`,
+      width: 256,
+      height: 192,
+      nsfwMeta: null,
+      laionSimilarity: null,
+      punsafe: null,
+      extra: null,
+      imageSha256: shas[i % shas.length],
+    }));
+    ws.db.transaction(() => insertSamples(ws.db, samples))();
+    finishSource(ws.db, source.id, n);
+    upsertCatalog(ws.db, [
+      { wnid: GENERATED_WNID, name: 'domestic cat', lemmas: ['domestic_cat', 'house_cat'], definition: 'any domesticated member of the genus Felis', lexname: 'noun.animal', depth: 13, inImagenet1k: false, eligible: true, reason: null },
+    ]);
+    // Sample ids are 1..n in a fresh workspace.
+    insertMatches(ws.db, samples.map((_, i) => ({ sampleId: i + 1, wnids: GENERATED_WNID, lemmas: 'cat', status: 'matched' as const })));
+    writeTextSimilarities(ws.db, 'glove', samples.map((_, i) => ({ sampleId: i + 1, wnid: GENERATED_WNID, similarity: generatedSimilarity(i, n) })));
+    setTextFilter(ws.db, 'glove', GENERATED_THRESHOLD);
+  } finally {
+    ws.close();
+  }
+}
