@@ -16,33 +16,39 @@ function db(ws: string) {
   return new Database(join(ws, 'workspace.db'), { readonly: true });
 }
 
+/**
+ * Start `imagenot ingest WS PATH` in its own process group and SIGKILL the group as soon as the source has committed
+ * its first batch. Returns the source's resume point and state at that moment.
+ */
+async function ingestAndKill(ws: string, path: string): Promise<{ n: number; state: string }> {
+  const child = spawn(process.execPath, [cliPath, 'ingest', ws, path], { cwd: repoRoot, detached: true, stdio: 'ignore' });
+  const probe = new Database(join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
+  try {
+    const deadline = Date.now() + 60000;
+    for (;;) {
+      const s = probe.prepare(`SELECT next_row n, state FROM sources`).get() as { n: number; state: string } | undefined;
+      if (s && s.n > 0) {
+        process.kill(-child.pid!, 'SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+        return s;
+      }
+      if (Date.now() > deadline) throw new Error('ingest did not progress');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    probe.close();
+  }
+}
+
 test('SIGKILL mid-ingest, then `jobs resume`: every row exactly once', async () => {
   const ws = join(dir.path, 'ws-kill');
   const big = join(dir.path, 'big.parquet');
   const N = 250_000;
   writeParquet(big, metaRows(N, 'big'), { rowGroupSize: 50_000 });
   assert.equal(runCli(['init', ws]).code, 0);
-  const child = spawn(process.execPath, [cliPath, 'ingest', ws, big], { cwd: repoRoot, detached: true, stdio: 'ignore' });
-  const probe = new Database(join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
-  let seen = 0;
-  try {
-    const deadline = Date.now() + 60000;
-    for (;;) {
-      const s = probe.prepare(`SELECT next_row n, state FROM sources`).get() as { n: number; state: string } | undefined;
-      if (s && s.n > 0) {
-        assert.equal(s.state, 'ingesting', 'killed before the end (make N bigger if this fails)');
-        seen = s.n;
-        break;
-      }
-      if (Date.now() > deadline) throw new Error('ingest did not progress');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-  } finally {
-    probe.close();
-  }
-  assert.ok(seen > 0 && seen < N);
+  const at = await ingestAndKill(ws, big);
+  assert.equal(at.state, 'ingesting', 'killed before the end (make N bigger if this fails)');
+  assert.ok(at.n > 0 && at.n < N);
   const resumed = runCli(['jobs', 'resume', ws]);
   assert.equal(resumed.code, 0, resumed.stderr);
   const d = db(ws);
@@ -64,21 +70,8 @@ test('SIGKILL mid-ingest, then `jobs resume`: every row exactly once', async () 
 test('SIGKILL mid-way through an image folder, then the same ingest again: every photo exactly once', async () => {
   const ws = join(dir.path, 'ws-kill-images');
   assert.equal(runCli(['init', ws]).code, 0);
-  const child = spawn(process.execPath, [cliPath, 'ingest', ws, cocoDir], { cwd: repoRoot, detached: true, stdio: 'ignore' });
-  const probe = new Database(join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
-  try {
-    const deadline = Date.now() + 60000;
-    for (;;) {
-      const s = probe.prepare(`SELECT next_row n FROM sources`).get() as { n: number } | undefined;
-      if (s && s.n > 0) break;
-      if (Date.now() > deadline) throw new Error('ingest did not progress');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-  } finally {
-    probe.close();
-  }
+  const at = await ingestAndKill(ws, cocoDir);
+  assert.ok(at.n < 239, 'killed before the end');
   // Not `jobs resume`: running the same command again continues the half-read source from its resume point.
   const again = runCli(['ingest', ws, cocoDir]);
   assert.equal(again.code, 0, again.stderr);
