@@ -3,7 +3,8 @@ import type { Db } from './workspace.ts';
 
 export type ManualDecision = 'include' | 'exclude';
 
-export interface SynsetRow {
+/** What the catalog holds per synset from WordNet and the eligibility rules. */
+export interface CatalogEntry {
   wnid: string;
   name: string;
   /** Matched-form lemmas ('_' -> ' '), in WordNet order. */
@@ -14,22 +15,14 @@ export interface SynsetRow {
   inImagenet1k: boolean;
   eligible: boolean;
   reason: string | null;
+}
+
+/** A catalog row: the entry, the manual decision, and the last match run's counts. */
+export interface SynsetRow extends CatalogEntry {
   manual: ManualDecision | null;
   chosen: boolean;
   candidates: number;
   ambiguous: number;
-}
-
-export interface CatalogEntry {
-  wnid: string;
-  name: string;
-  lemmas: string[];
-  definition: string;
-  lexname: string;
-  depth: number;
-  inImagenet1k: boolean;
-  eligible: boolean;
-  reason: string | null;
 }
 
 const COLUMNS = `wnid, name, lemmas, definition, lexname, depth, in_imagenet_1k inImagenet1k, eligible, reason, manual, chosen, candidates, ambiguous`;
