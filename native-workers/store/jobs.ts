@@ -156,7 +156,7 @@ export function requeueJob(db: Db, id: number): JobRow {
   if (job.state === 'running' || job.state === 'queued' || job.state === 'succeeded') {
     throw new Error(`job ${id} is ${job.state}; only interrupted, failed or cancelled jobs can be resumed`);
   }
-  db.prepare(`UPDATE jobs SET state = 'queued', error = NULL, ended_at = NULL, cancel_requested = 0 WHERE id = ?`).run(id);
+  db.prepare(`UPDATE jobs SET state = 'queued', error = NULL, message = 'queued to resume', ended_at = NULL, cancel_requested = 0 WHERE id = ?`).run(id);
   return getJob(db, id)!;
 }
 
