@@ -23,21 +23,42 @@ export function imagenotCacheDir(): string {
 }
 
 let loaded: { key: string; wordnet: WordNet } | null = null;
-let loadedCompact: { key: string; compact: CompactWordNet } | null = null;
+let loadedWords: { key: string; words: { offsets: number[]; words: string[] } } | null = null;
 
-function cacheFileFor(dir: string): { dataPath: string; cacheFile: string } {
+function cacheFileFor(dir: string): { dataPath: string; cacheFile: string; wordsFile: string } {
   const dataPath = wordnetNounDataPath();
   const st = statSync(dataPath);
-  return { dataPath, cacheFile: join(dir, `wordnet-3.0-nouns-v1-${st.size}-${Math.floor(st.mtimeMs)}.json`) };
+  const key = `${st.size}-${Math.floor(st.mtimeMs)}`;
+  return { dataPath, cacheFile: join(dir, `wordnet-3.0-nouns-v1-${key}.json`), wordsFile: join(dir, `wordnet-3.0-words-v1-${key}.json`) };
 }
 
-function readCache(cacheFile: string): CompactWordNet | null {
+function readCache<T>(cacheFile: string): T | null {
   if (!existsSync(cacheFile)) return null;
   try {
-    return JSON.parse(readFileSync(cacheFile, 'utf8')) as CompactWordNet;
+    return JSON.parse(readFileSync(cacheFile, 'utf8')) as T;
   } catch {
     return null; // a damaged cache is rebuilt
   }
+}
+
+/** Atomic write (concurrent processes never read a half-written cache); no writable folder: nothing is cached. */
+function writeCache(dir: string, file: string, value: unknown): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(value));
+    renameSync(tmp, file);
+  } catch {
+    // still works, just parses every time
+  }
+}
+
+/** The words-only cache: offsets and words of every synset (a fifth of the full cache: what matching reads). */
+interface CompactWords {
+  format: 'imagenot-wordnet-words';
+  version: 1;
+  offsets: number[];
+  words: string[];
 }
 
 /**
@@ -49,7 +70,7 @@ export function loadWordNet(opts: { cacheDir?: string; rebuild?: boolean } = {})
   const { dataPath, cacheFile } = cacheFileFor(dir);
   if (!opts.rebuild && loaded?.key === cacheFile) return loaded.wordnet;
   let wordnet: WordNet | null = null;
-  const compact = opts.rebuild ? null : readCache(cacheFile);
+  const compact = opts.rebuild ? null : readCache<CompactWordNet>(cacheFile);
   if (compact) {
     try {
       wordnet = WordNet.fromCompact(compact);
@@ -59,30 +80,34 @@ export function loadWordNet(opts: { cacheDir?: string; rebuild?: boolean } = {})
   }
   if (!wordnet) {
     wordnet = WordNet.fromNounData(readFileSync(dataPath, 'utf8'));
-    try {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(wordnet.toCompact()));
-      renameSync(tmp, cacheFile); // atomic: concurrent processes never read a half-written cache
-    } catch {
-      // No writable cache folder: still works, just parses every time.
-    }
+    const full = wordnet.toCompact();
+    writeCache(dir, cacheFile, full);
+    writeCache(dir, cacheFileFor(dir).wordsFile, { format: 'imagenot-wordnet-words', version: 1, offsets: full.offsets, words: full.words } satisfies CompactWords);
   }
   loaded = { key: cacheFile, wordnet };
   return wordnet;
 }
 
 /**
- * Only the words of each synset by wnid, straight from the cached form without building the index (what matching
- * needs: about a quarter of loadWordNet's time). Falls back to loadWordNet when there is no cache yet.
+ * Only the words of each synset by wnid (what matching needs), from the words-only cache (~2 MB) without building
+ * the index; made from the full cache when missing; falls back to loadWordNet when there is no cache at all.
  */
 export function loadWordNetWords(opts: { cacheDir?: string } = {}): { get(wnid: string): { wnid: string; words: string[] } | undefined } {
   const dir = opts.cacheDir ?? imagenotCacheDir();
-  const { cacheFile } = cacheFileFor(dir);
+  const { cacheFile, wordsFile } = cacheFileFor(dir);
   if (loaded?.key === cacheFile) return loaded.wordnet;
-  let compact = loadedCompact?.key === cacheFile ? loadedCompact.compact : readCache(cacheFile);
-  if (!compact || compact.format !== 'imagenot-wordnet-nouns' || compact.version !== 1) return loadWordNet(opts);
-  loadedCompact = { key: cacheFile, compact };
+  let compact: { offsets: number[]; words: string[] } | null = loadedWords?.key === wordsFile ? loadedWords.words : null;
+  if (!compact) {
+    const w = readCache<CompactWords>(wordsFile);
+    if (w?.format === 'imagenot-wordnet-words' && w.version === 1) compact = w;
+  }
+  if (!compact) {
+    const full = readCache<CompactWordNet>(cacheFile);
+    if (!full || full.format !== 'imagenot-wordnet-nouns' || full.version !== 1) return loadWordNet(opts);
+    compact = { offsets: full.offsets, words: full.words };
+    writeCache(dir, wordsFile, { format: 'imagenot-wordnet-words', version: 1, ...compact } satisfies CompactWords);
+  }
+  loadedWords = { key: wordsFile, words: compact };
   const c = compact;
   return {
     get(wnid: string) {

@@ -28,7 +28,8 @@ test('WordNet 3.0 facts: dog, instance hypernyms, depth, descendants, name', () 
   const dir = tempDir();
   try {
     const built = loadWordNet({ cacheDir: dir.path, rebuild: true });
-    assert.equal(readdirSync(dir.path).filter((f) => f.endsWith('.json')).length, 1, 'the index was cached');
+    assert.equal(readdirSync(dir.path).filter((f) => f.startsWith('wordnet-3.0-nouns-') && f.endsWith('.json')).length, 1, 'the index was cached');
+    assert.equal(readdirSync(dir.path).filter((f) => f.startsWith('wordnet-3.0-words-') && f.endsWith('.json')).length, 1, 'and its words');
     const wn = loadWordNet({ cacheDir: dir.path, rebuild: false });
     assert.equal(built.synsets.length, 82115, 'WordNet 3.0 has 82,115 noun synsets');
     assert.equal(wn.synsets.length, 82115);
@@ -50,20 +51,32 @@ test('WordNet 3.0 facts: dog, instance hypernyms, depth, descendants, name', () 
     // Multi-word and case: NLTK-style readable name.
     assert.equal(wn.get('n04254680')?.name, 'soccer ball');
     // The cached form loads back to the same index.
-    const cached = JSON.parse(readFileSync(join(dir.path, readdirSync(dir.path).find((f) => f.endsWith('.json'))!), 'utf8'));
+    const cached = JSON.parse(readFileSync(join(dir.path, readdirSync(dir.path).find((f) => f.startsWith('wordnet-3.0-nouns-'))!), 'utf8'));
     const back = WordNet.fromCompact(cached);
     const summary = (w: WordNet) => w.synsets.map((s) => [s.wnid, s.name, s.words.join(), s.definition, s.examples.join('|'), s.lexname, s.depth, s.descendants, s.hypernyms.join(), s.instanceHypernyms.join(), s.hyponyms.join(), s.instanceHyponyms.join()].join('/'));
     assert.deepEqual(summary(back), summary(built));
     // Words only, read from a cache the process has not loaded: same words, unknown wnids undefined.
     const other = tempDir();
     try {
-      const name = readdirSync(dir.path).find((f) => f.endsWith('.json'))!;
+      const name = readdirSync(dir.path).find((f) => f.startsWith('wordnet-3.0-nouns-'))!;
       copyFileSync(join(dir.path, name), join(other.path, name));
       const words = loadWordNetWords({ cacheDir: other.path });
       assert.ok(!(words instanceof WordNet), 'read from the compact cache');
       for (const s of built.synsets.filter((_, i) => i % 997 === 0)) assert.deepEqual(words.get(s.wnid), { wnid: s.wnid, words: s.words });
       assert.equal(words.get('n99999999'), undefined);
       assert.equal(words.get('dog'), undefined);
+      // It left a words-only cache; read alone (another folder, nothing else there), it gives the same words.
+      const wordsName = readdirSync(other.path).find((f) => f.startsWith('wordnet-3.0-words-'))!;
+      assert.ok(wordsName, 'words-only cache written');
+      const third = tempDir();
+      try {
+        copyFileSync(join(other.path, wordsName), join(third.path, wordsName));
+        const fromWords = loadWordNetWords({ cacheDir: third.path });
+        for (const s of built.synsets.filter((_, i) => i % 991 === 0)) assert.deepEqual(fromWords.get(s.wnid), { wnid: s.wnid, words: s.words });
+        assert.equal(readdirSync(third.path).length, 1, 'the full index was not rebuilt');
+      } finally {
+        third.cleanup();
+      }
     } finally {
       other.cleanup();
     }
