@@ -7,7 +7,6 @@ import { loadImagenet1kWnids, loadWordNet } from '../../io/wordnet-files.ts';
 import { eligibleWnids, getSynset } from '../../store/synsets.ts';
 import { ensureSynsetCatalog, setEligibilityRules, setManual } from '../../workers/synset-catalog.ts';
 import { parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
-import { writeStdoutSync } from '../stdout.ts';
 
 function csvField(s: string | number): string {
   const t = String(s);
@@ -71,7 +70,7 @@ export function register(program: Command): void {
       const s = wn.synsets[i];
       lines.push(o.format === 'csv' ? [s.wnid, s.name, s.words.map(lemmaOf).join('|'), s.definition, s.lexname, s.depth].map(csvField).join(',') : s.wnid);
     });
-    writeStdoutSync(lines.join('\n') + '\n');
+    process.stdout.write(lines.join('\n') + '\n');
   });
 
   withRuleOptions(
