@@ -108,8 +108,10 @@ export function conv2dBackpropFilterFromOps(
 }
 
 /**
- * dF[i,j,c,m] = sum_{n,oh,ow} xpad[n, oh*s + i*d, ow*s + j*d, c] * dy[n,oh,ow,c*M+m]: per tap, an elementwise product
- * summed over batch and positions.
+ * dF[i,j,c,m] = sum_{n,oh,ow} xpad[n, oh*s + i*d, ow*s + j*d, c] * dy[n,oh,ow,c*M+m].
+ * As a depthwise convolution (XNNPACK) with (batch, channel) pairs as channels: input xpad as [1, Hp, Wp, N*C],
+ * filter dy as [Ho, Wo, N*C, M], dilation s (or stride d); then the N partial filters are summed. Strides and
+ * dilations both > 1 (refused by tfjs's gradients) take the per-tap path.
  */
 export function depthwiseBackpropFilterFromOps(
   x: tf.Tensor4D,
@@ -123,10 +125,21 @@ export function depthwiseBackpropFilterFromOps(
   return tf.tidy(() => {
     const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad as never, dimRoundingMode, true);
     const [kh, kw, c, mult] = filterShape;
+    const n = info.batchSize;
     const xp = padForTaps(x, info);
     const s: Pair = [info.strideHeight, info.strideWidth];
     const d: Pair = [info.dilationHeight, info.dilationWidth];
-    const dyM = mult === 1 ? dy : dy.reshape([info.batchSize, info.outHeight, info.outWidth, c, mult]);
+    const oneStride = s[0] === 1 && s[1] === 1;
+    const oneDilation = d[0] === 1 && d[1] === 1;
+    if (oneStride || oneDilation) {
+      const [hp, wp] = [xp.shape[1], xp.shape[2]];
+      const xT = tf.transpose(xp, [1, 2, 0, 3]).reshape([1, hp, wp, n * c]) as tf.Tensor4D;
+      const dyT = tf.transpose(dy.reshape([n, info.outHeight, info.outWidth, c, mult]), [1, 2, 0, 3, 4]).reshape([info.outHeight, info.outWidth, n * c, mult]) as tf.Tensor4D;
+      const out = oneDilation ? tf.depthwiseConv2d(xT, dyT, 1, 'valid', 'NHWC', s) : tf.depthwiseConv2d(xT, dyT, d, 'valid', 'NHWC', 1);
+      const taps = tf.slice(out.reshape([out.shape[1], out.shape[2], n, c, mult]), [0, 0, 0, 0, 0], [kh, kw, n, c, mult]);
+      return tf.sum(taps, 2) as tf.Tensor4D;
+    }
+    const dyM = mult === 1 ? dy : dy.reshape([n, info.outHeight, info.outWidth, c, mult]);
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
