@@ -1,5 +1,7 @@
 // Threshold queries of the curation screen with 1M synthetic candidates over 5000 classes: kept count of every
 // class and one class's histogram at a new threshold (goal <= 16 ms, one frame), against the same counts by SQL.
+// Each candidate is a real sample + match row; 2% carry a not-allowed NSFW metadata value and 3% have no image, so
+// the index build applies the kept rule's exclusions (store/kept.ts) like a real workspace.
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,16 +18,23 @@ export async function run(): Promise<BenchLine[]> {
   const ws = openWorkspace(join(dir, 'ws'), { create: true });
   try {
     const db = ws.db;
-    // Generated rows only: no samples behind them, so foreign keys are off for this workspace.
+    // Generated rows only: no images behind the samples' sha256, so foreign keys are off for this workspace.
     db.pragma('foreign_keys = OFF');
     let seed = 42;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const wnids = Array.from({ length: CLASSES }, (_, i) => `n${String(10000000 + i).padStart(8, '0')}`);
     db.transaction(() => {
+      db.prepare(`INSERT INTO sources (id, path, kind, content_hash, state) VALUES (1, 'bench.parquet', 'parquet', 'bench', 'done')`).run();
+      const sample = db.prepare(`INSERT INTO samples (id, source_id, row, caption, nsfw_meta, image_sha256) VALUES (?, 1, ?, '', ?, ?)`);
+      const match = db.prepare(`INSERT INTO matches (sample_id, wnids, lemmas, status) VALUES (?, ?, '', 'matched')`);
       const rows: { sampleId: number; wnid: string; similarity: number }[] = [];
       for (let i = 1; i <= CANDIDATES; i++) {
         // Zipf-like class sizes, similarities spread like a real encoder's (mostly 0.3..0.9).
-        rows.push({ sampleId: i, wnid: wnids[Math.floor(rand() ** 2 * CLASSES)], similarity: 0.3 + 0.6 * (rand() + rand() + rand()) / 3 });
+        const wnid = wnids[Math.floor(rand() ** 2 * CLASSES)];
+        const r = rand();
+        sample.run(i, i, r < 0.02 ? 'NSFW' : 'UNLIKELY', r > 0.97 ? null : `sha-${i}`);
+        match.run(i, wnid);
+        rows.push({ sampleId: i, wnid, similarity: 0.3 + 0.6 * (rand() + rand() + rand()) / 3 });
         if (rows.length === 50000) writeTextSimilarities(db, 'bench', rows.splice(0));
       }
       writeTextSimilarities(db, 'bench', rows);

@@ -1,4 +1,7 @@
-// Every candidate (a sample matched to exactly one class) with everything `imagenot candidates` writes about it.
+// Every candidate (a sample matched to exactly one class) with everything `imagenot candidates` writes about it,
+// including what the kept rule (core/selection/kept.ts) needs: the NSFW metadata flag is derived from the sample
+// (store/flags.ts) and `excluded` says whether any excluding flag is set, as curation and selection see it.
+import { excludedSql, exclusionParams, nsfwMetaFlagSql } from './flags.ts';
 import type { Db } from './workspace.ts';
 
 export interface CandidateRow {
@@ -19,6 +22,8 @@ export interface CandidateRow {
   ocrFlag: number | null;
   ocrDetail: string | null;
   decision: 'accept' | 'reject' | null;
+  /** 1 when an excluding flag (any kind) is set. */
+  excluded: number;
 }
 
 /** Candidates in sample-id order, streamed (a workspace may hold millions). */
@@ -27,19 +32,18 @@ export function iterateCandidates(db: Db, opts: { textEncoder: string | null; im
     .prepare(
       `SELECT m.sample_id sampleId, src.path sourceFile, s.row, s.url, s.caption, m.wnids wnid, m.lemmas,
               t.similarity textSimilarity, i.similarity imageSimilarity, s.image_sha256 sha256, s.nsfw_meta nsfwMeta,
-              fm.flagged nsfwMetaFlag, fc.flagged nsfwClassifierFlag, fc.score nsfwClassifierScore,
-              fo.flagged ocrFlag, fo.detail ocrDetail, d.decision
+              ${nsfwMetaFlagSql('s')} nsfwMetaFlag, fc.flagged nsfwClassifierFlag, fc.score nsfwClassifierScore,
+              fo.flagged ocrFlag, fo.detail ocrDetail, d.decision, ${excludedSql('s')} excluded
        FROM matches m JOIN samples s ON s.id = m.sample_id JOIN sources src ON src.id = s.source_id
-       LEFT JOIN text_similarities t ON t.sample_id = m.sample_id AND t.encoder = @textEncoder
+       LEFT JOIN text_similarities t ON t.sample_id = m.sample_id AND t.encoder = @textEncoder AND t.wnid = m.wnids
        LEFT JOIN image_similarities i ON i.sample_id = m.sample_id AND i.encoder = @imageEncoder
-       LEFT JOIN flags fm ON fm.sample_id = m.sample_id AND fm.kind = 'nsfw_meta'
        LEFT JOIN flags fc ON fc.sample_id = m.sample_id AND fc.kind = 'nsfw_classifier'
        LEFT JOIN flags fo ON fo.sample_id = m.sample_id AND fo.kind = 'ocr'
        LEFT JOIN decisions d ON d.sample_id = m.sample_id AND d.wnid = m.wnids
        WHERE m.status = 'matched'
        ORDER BY m.sample_id`,
     )
-    .iterate({ textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder }) as IterableIterator<CandidateRow>;
+    .iterate({ textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder, ...exclusionParams(db) }) as IterableIterator<CandidateRow>;
 }
 
 export function countCandidates(db: Db): number {

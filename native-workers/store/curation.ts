@@ -1,9 +1,12 @@
 // The curation grid's rows: one class's candidates with caption, thumbnail, both similarities, flags and decision.
 // A class can hold 100k candidates and the grid pages through all of them, so the sorted order of a class's sample
 // ids is computed once (one lean query + a typed-array sort) and cached until similarities or the class change; a
-// page then reads only its own rows by id.
-import { isKept } from '../core/similarity/thresholds.ts';
+// page then reads only its own rows by id. An item's `kept` is the one rule of core/selection/kept.ts (flags, image,
+// decision, threshold), the same the class counts (store/threshold-index.ts) and `imagenot select` use; its `flags`
+// list shows the NSFW metadata flag derived from the sample (store/flags.ts), whether or not a job has run.
+import { isKept } from '../core/selection/kept.ts';
 import type { Decision } from './decisions.ts';
+import { excludedSql, exclusionParams, nsfwMetaFlagSql } from './flags.ts';
 import { imageSimilaritiesVersion } from './image-similarities.ts';
 import { textSimilaritiesVersion } from './text-similarities.ts';
 import type { Db } from './workspace.ts';
@@ -74,16 +77,24 @@ export function curationItems(db: Db, q: CurationQuery): { total: number; items:
   const rows = db
     .prepare(
       `SELECT s.id sampleId, s.caption caption, s.url url, i.thumb_path thumb, t.similarity ts, x.similarity xs,
-              d.decision decision,
-              (SELECT group_concat(f.kind, '|') FROM flags f WHERE f.sample_id = s.id AND f.flagged = 1) flags
+              d.decision decision, s.image_sha256 IS NOT NULL hasImage, ${excludedSql('s')} excluded,
+              (SELECT group_concat(kind, '|') FROM (
+                 SELECT 'nsfw_meta' kind WHERE ${nsfwMetaFlagSql('s')} = 1
+                 UNION ALL SELECT f.kind FROM flags f WHERE f.sample_id = s.id AND f.flagged = 1 AND f.kind <> 'nsfw_meta')) flags
        FROM samples s
        LEFT JOIN images i ON i.sha256 = s.image_sha256
-       LEFT JOIN text_similarities t ON t.sample_id = s.id AND t.encoder = ? AND t.wnid = ?
-       LEFT JOIN image_similarities x ON x.sample_id = s.id AND x.encoder = ?
-       LEFT JOIN decisions d ON d.sample_id = s.id AND d.wnid = ?
-       WHERE s.id IN (SELECT value FROM json_each(?))`,
+       LEFT JOIN text_similarities t ON t.sample_id = s.id AND t.encoder = @textEncoder AND t.wnid = @wnid
+       LEFT JOIN image_similarities x ON x.sample_id = s.id AND x.encoder = @imageEncoder
+       LEFT JOIN decisions d ON d.sample_id = s.id AND d.wnid = @wnid
+       WHERE s.id IN (SELECT value FROM json_each(@page))`,
     )
-    .all(q.textEncoder, q.wnid, q.imageEncoder ?? '', q.wnid, JSON.stringify(page)) as {
+    .all({
+      textEncoder: q.textEncoder,
+      wnid: q.wnid,
+      imageEncoder: q.imageEncoder ?? '',
+      page: JSON.stringify(page),
+      ...exclusionParams(db),
+    }) as {
     sampleId: number;
     caption: string;
     url: string | null;
@@ -91,6 +102,8 @@ export function curationItems(db: Db, q: CurationQuery): { total: number; items:
     ts: number | null;
     xs: number | null;
     decision: Decision | null;
+    hasImage: number;
+    excluded: number;
     flags: string | null;
   }[];
   const byId = new Map(rows.map((r) => [r.sampleId, r]));
@@ -107,7 +120,7 @@ export function curationItems(db: Db, q: CurationQuery): { total: number; items:
       imageSimilarity: r.xs,
       flags: r.flags ? r.flags.split('|') : [],
       decision: r.decision,
-      kept: r.decision === 'accept' || (r.decision == null && r.ts != null && isKept(r.ts, q.threshold)),
+      kept: isKept({ textSimilarity: r.ts, hasImage: r.hasImage === 1, flagged: r.excluded === 1, decision: r.decision }, q.threshold),
     });
   }
   return { total, items };

@@ -13,13 +13,3 @@ export function setDecision(db: Db, sampleId: number, wnid: string, decision: De
     ).run(sampleId, wnid, decision, nowIso());
   }
 }
-
-/** Every decision with the candidate's similarity under an encoder (null when it has none). */
-export function decisionsWithSimilarity(db: Db, encoder: string): { sampleId: number; wnid: string; decision: Decision; similarity: number | null }[] {
-  return db
-    .prepare(
-      `SELECT d.sample_id sampleId, d.wnid, d.decision, t.similarity FROM decisions d
-       LEFT JOIN text_similarities t ON t.sample_id = d.sample_id AND t.encoder = ? AND t.wnid = d.wnid`,
-    )
-    .all(encoder) as { sampleId: number; wnid: string; decision: Decision; similarity: number | null }[];
-}

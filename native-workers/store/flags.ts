@@ -1,7 +1,10 @@
 // Flags (nsfw_meta, nsfw_classifier, ocr): one row per (sample, kind) saying whether the rule flagged it. Flags mark;
-// they never delete. The metadata rule is recomputed from samples.nsfw_meta whenever its allowed values change.
+// they never delete. The NSFW metadata flag is DERIVED in every query that decides "kept" (excludedSql below) from
+// samples.nsfw_meta and the allowed values in meta, so curation, selection and export agree whatever command ran
+// first; its rows in `flags` (refreshNsfwMetaFlags) only serve counts and reports. Every write of flags or of the
+// allowed values bumps meta 'flags_version', so cached per-class indexes (store/threshold-index.ts) rebuild.
 import type { Db } from './workspace.ts';
-import { getMetaJson, setMetaJson } from './meta.ts';
+import { getMeta, getMetaJson, setMeta, setMetaJson } from './meta.ts';
 import { DEFAULT_NSFW_META_ALLOWED, normaliseNsfwValue } from '../core/flags/nsfw.ts';
 
 export const FLAG_KINDS = ['nsfw_meta', 'nsfw_classifier', 'ocr'] as const;
@@ -23,6 +26,43 @@ export function nsfwMetaAllowed(db: Db): string[] {
 
 export function setNsfwMetaAllowed(db: Db, allowed: string[]): void {
   setMetaJson(db, NSFW_META_KEY, allowed.map(normaliseNsfwValue));
+  bumpFlagsVersion(db);
+}
+
+const VERSION_KEY = 'flags_version';
+
+/** Changes whenever a flag row or the NSFW metadata rule changes (in any process). */
+export function flagsVersion(db: Db): string {
+  return getMeta(db, VERSION_KEY) ?? '0';
+}
+
+function bumpFlagsVersion(db: Db): void {
+  setMeta(db, VERSION_KEY, String(Number(flagsVersion(db)) + 1));
+}
+
+/**
+ * SQL expression for the NSFW metadata flag of the sample row aliased `s`: NULL without metadata, 1 when the value is
+ * not allowed, 0 when it is (core/flags/nsfw.ts nsfwMetaFlag, in SQL). Binds @nsfwAllowed (exclusionParams).
+ */
+export function nsfwMetaFlagSql(s: string): string {
+  return `(CASE WHEN ${s}.nsfw_meta IS NULL OR trim(${s}.nsfw_meta) = '' THEN NULL
+    WHEN upper(trim(${s}.nsfw_meta)) IN (SELECT value FROM json_each(@nsfwAllowed)) THEN 0 ELSE 1 END)`;
+}
+
+/**
+ * SQL expression, 1 when the sample row aliased `s` carries a flag that excludes it from "kept": the derived NSFW
+ * metadata flag, or a flagged row of another kind, each only when its kind is in @excludeFlags. A kind whose job has
+ * not run has no rows, so it excludes nothing. Binds @nsfwAllowed and @excludeFlags (exclusionParams).
+ */
+export function excludedSql(s: string): string {
+  return `((${nsfwMetaFlagSql(s)} = 1 AND 'nsfw_meta' IN (SELECT value FROM json_each(@excludeFlags)))
+    OR EXISTS (SELECT 1 FROM flags xf WHERE xf.sample_id = ${s}.id AND xf.flagged = 1 AND xf.kind <> 'nsfw_meta'
+               AND xf.kind IN (SELECT value FROM json_each(@excludeFlags))))`;
+}
+
+/** Parameters of nsfwMetaFlagSql / excludedSql. Curation and the default selection exclude every kind. */
+export function exclusionParams(db: Db, excludeFlags: readonly FlagKind[] = FLAG_KINDS): { nsfwAllowed: string; excludeFlags: string } {
+  return { nsfwAllowed: JSON.stringify(nsfwMetaAllowed(db).map(normaliseNsfwValue)), excludeFlags: JSON.stringify(excludeFlags) };
 }
 
 /**
@@ -30,14 +70,14 @@ export function setNsfwMetaAllowed(db: Db, allowed: string[]): void {
  * Same comparison as core/flags/nsfw.ts: trimmed, upper case.
  */
 export function refreshNsfwMetaFlags(db: Db, allowed: string[] = nsfwMetaAllowed(db)): { checked: number; flagged: number } {
-  const ok = JSON.stringify(allowed.map(normaliseNsfwValue));
+  const nsfwAllowed = JSON.stringify(allowed.map(normaliseNsfwValue));
   return db.transaction(() => {
     db.prepare(`DELETE FROM flags WHERE kind = 'nsfw_meta'`).run();
     db.prepare(
       `INSERT INTO flags (sample_id, kind, flagged, score, detail)
-       SELECT id, 'nsfw_meta', CASE WHEN upper(trim(nsfw_meta)) IN (SELECT value FROM json_each(?)) THEN 0 ELSE 1 END, NULL, nsfw_meta
-       FROM samples WHERE nsfw_meta IS NOT NULL AND trim(nsfw_meta) != ''`,
-    ).run(ok);
+       SELECT s.id, 'nsfw_meta', ${nsfwMetaFlagSql('s')}, NULL, s.nsfw_meta
+       FROM samples s WHERE s.nsfw_meta IS NOT NULL AND trim(s.nsfw_meta) != ''`,
+    ).run({ nsfwAllowed });
     return flagCount(db, 'nsfw_meta');
   })();
 }
@@ -48,11 +88,14 @@ export function writeFlags(db: Db, rows: readonly FlagRow[]): void {
      ON CONFLICT(sample_id, kind) DO UPDATE SET flagged = excluded.flagged, score = excluded.score, detail = excluded.detail`,
   );
   for (const r of rows) ins.run(r.sampleId, r.kind, r.flagged ? 1 : 0, r.score, r.detail);
+  if (rows.length) bumpFlagsVersion(db);
 }
 
 /** Forget one kind of flag (a re-run from scratch, e.g. after the rule changed). */
 export function deleteFlags(db: Db, kind: FlagKind): number {
-  return db.prepare(`DELETE FROM flags WHERE kind = ?`).run(kind).changes;
+  const n = db.prepare(`DELETE FROM flags WHERE kind = ?`).run(kind).changes;
+  if (n) bumpFlagsVersion(db);
+  return n;
 }
 
 export function flagCount(db: Db, kind: FlagKind): { checked: number; flagged: number } {

@@ -1,7 +1,10 @@
 // Image <-> caption similarities per CLIP model (image_similarities), the candidates still to score, and the class
 // score selection ranks by: the mean image–caption similarity of a class's kept images.
 import { meanScoreByClass, type ClassScore } from '../core/similarity/class-score.ts';
+import { isKept } from '../core/selection/kept.ts';
+import { FLAG_KINDS, type FlagKind } from './flags.ts';
 import { getMeta, setMeta } from './meta.ts';
+import { loadSelectionCandidates } from './selection.ts';
 import type { Db } from './workspace.ts';
 
 const PENDING = `FROM matches m JOIN samples s ON s.id = m.sample_id JOIN images i ON i.sha256 = s.image_sha256
@@ -38,18 +41,18 @@ export function currentImageEncoder(db: Db): string | null {
 }
 
 /**
- * Class score per class: mean image–caption similarity (under `imageEncoder`) of the class's kept candidates, where
- * kept = text similarity (under `textEncoder`) strictly above `threshold`, or manually accepted, and not rejected.
- * Classes without any scored kept image are absent.
+ * Class score per class: mean image–caption similarity (under `imageEncoder`) of the class's kept candidates, kept by
+ * the one rule of core/selection/kept.ts (text similarity under `textEncoder` strictly above `threshold`, an image,
+ * no excluding flag, manual decisions win) — the same candidates `imagenot select` keeps. Classes without any scored
+ * kept image are absent.
  */
-export function classImageScores(db: Db, opts: { imageEncoder: string; textEncoder: string; threshold: number }): Map<string, ClassScore> {
-  const rows = db
-    .prepare(
-      `SELECT t.wnid wnid, x.similarity similarity FROM text_similarities t
-       JOIN image_similarities x ON x.sample_id = t.sample_id AND x.encoder = ?
-       LEFT JOIN decisions d ON d.sample_id = t.sample_id AND d.wnid = t.wnid
-       WHERE t.encoder = ? AND (d.decision = 'accept' OR (d.decision IS NULL AND t.similarity > ?))`,
-    )
-    .all(opts.imageEncoder, opts.textEncoder, opts.threshold) as { wnid: string; similarity: number }[];
+export function classImageScores(
+  db: Db,
+  opts: { imageEncoder: string; textEncoder: string; threshold: number; excludeFlags?: readonly FlagKind[] },
+): Map<string, ClassScore> {
+  const rows: { wnid: string; similarity: number }[] = [];
+  for (const c of loadSelectionCandidates(db, { textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder, excludeFlags: opts.excludeFlags ?? FLAG_KINDS })) {
+    if (c.imageSimilarity != null && isKept({ ...c, hasImage: c.sha256 != null }, opts.threshold)) rows.push({ wnid: c.wnid, similarity: c.imageSimilarity });
+  }
   return meanScoreByClass(rows);
 }

@@ -1,6 +1,7 @@
 // Samples (one metadata row or one image) as ingest writes them, and the fetch bookkeeping on them.
 import type Database from 'better-sqlite3';
 import type { Db } from './workspace.ts';
+import { getMeta, setMeta } from './meta.ts';
 
 export interface NewSample {
   sourceId: number;
@@ -178,6 +179,17 @@ export interface FetchResult {
 export function recordFetchResults(db: Db, results: FetchResult[]): void {
   const st = db.prepare(`UPDATE samples SET fetch_status = ?, fetch_error = ?, image_sha256 = COALESCE(?, image_sha256) WHERE id = ?`);
   for (const r of results) st.run(r.status, r.error, r.imageSha256, r.id);
+  if (results.some((r) => r.imageSha256 != null)) setMeta(db, IMAGES_VERSION_KEY, String(Number(sampleImagesVersion(db)) + 1));
+}
+
+const IMAGES_VERSION_KEY = 'sample_images_version';
+
+/**
+ * Changes whenever a fetch attaches images to existing samples (a candidate without an image is never kept, so
+ * cached per-class indexes rebuild). New samples need no bump: they have no similarities until the filter runs.
+ */
+export function sampleImagesVersion(db: Db): string {
+  return getMeta(db, IMAGES_VERSION_KEY) ?? '0';
 }
 
 export function fetchStatusCounts(db: Db): Record<string, number> {

@@ -2,7 +2,7 @@
 // chosen classes and train/test split it writes (selections, selection_classes, splits).
 import type { Db } from './workspace.ts';
 import { nowIso } from './workspace.ts';
-import type { FlagKind } from './flags.ts';
+import { excludedSql, exclusionParams, type FlagKind } from './flags.ts';
 // Re-exported for callers that look for it next to the selection (the CLIP model that ranks classes).
 export { currentImageEncoder } from './image-similarities.ts';
 import type { SelectionCandidate, SelectionResult } from '../core/selection/select.ts';
@@ -12,7 +12,11 @@ export function flagKindsPresent(db: Db): FlagKind[] {
   return (db.prepare(`SELECT DISTINCT kind FROM flags ORDER BY kind`).all() as { kind: FlagKind }[]).map((r) => r.kind);
 }
 
-/** Every matched candidate with what the selection rule needs. */
+/**
+ * Every matched candidate with what the kept rule (core/selection/kept.ts) needs: its similarity for its own class,
+ * whether it has an image, an excluding flag (store/flags.ts excludedSql: the NSFW metadata flag is derived from the
+ * sample, so it applies whether or not `imagenot nsfw` ran), its manual decision.
+ */
 export function loadSelectionCandidates(
   db: Db,
   opts: { textEncoder: string; imageEncoder: string | null; excludeFlags: readonly FlagKind[] },
@@ -20,17 +24,16 @@ export function loadSelectionCandidates(
   const rows = db
     .prepare(
       `SELECT m.sample_id sampleId, m.wnids wnid, s.image_sha256 sha256, t.similarity textSimilarity, i.similarity imageSimilarity,
-              EXISTS (SELECT 1 FROM flags f WHERE f.sample_id = m.sample_id AND f.flagged = 1
-                      AND f.kind IN (SELECT value FROM json_each(@flags))) flagged,
+              ${excludedSql('s')} flagged,
               d.decision decision
        FROM matches m JOIN samples s ON s.id = m.sample_id
-       LEFT JOIN text_similarities t ON t.sample_id = m.sample_id AND t.encoder = @textEncoder
+       LEFT JOIN text_similarities t ON t.sample_id = m.sample_id AND t.encoder = @textEncoder AND t.wnid = m.wnids
        LEFT JOIN image_similarities i ON i.sample_id = m.sample_id AND i.encoder = @imageEncoder
        LEFT JOIN decisions d ON d.sample_id = m.sample_id AND d.wnid = m.wnids
        WHERE m.status = 'matched'
        ORDER BY m.sample_id`,
     )
-    .all({ textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder, flags: JSON.stringify(opts.excludeFlags) }) as (Omit<
+    .all({ textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder, ...exclusionParams(db, opts.excludeFlags) }) as (Omit<
     SelectionCandidate,
     'flagged'
   > & { flagged: number })[];

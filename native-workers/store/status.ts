@@ -4,7 +4,12 @@ import { listJobs, publicJob, type PublicJob } from './jobs.ts';
 import { listRejections, type Rejection } from './rejections.ts';
 import { currentTextFilter } from './meta.ts';
 
-/** Later stages fill their fields; until then they are 0 or []. The API's StatusSchema mirrors this. */
+/**
+ * Later stages fill their fields; until then they are 0 or []. The API's StatusSchema mirrors this.
+ * above_threshold is the text filter's own figure: candidates whose similarity under the current encoder is strictly
+ * above the threshold, BEFORE flags, missing images and manual decisions — those decide "kept" (core/selection/kept.ts,
+ * shown per class by curation.classes and counted by `imagenot select`). Its meaning stays the filter stage's count.
+ */
 export interface Status {
   workspace: string;
   schema_version: number;

@@ -63,29 +63,10 @@ export function writeTextSimilarities(db: Db, encoder: string, rows: { sampleId:
   if (rows.length) bumpVersion(db);
 }
 
-/** All (wnid, similarity) rows of an encoder, as parallel arrays with a class table. */
-export function classSimilarityColumns(db: Db, encoder: string): { wnids: string[]; classOf: Int32Array; similarity: Float64Array } {
-  const n = (db.prepare(`SELECT COUNT(*) n FROM text_similarities WHERE encoder = ?`).get(encoder) as { n: number }).n;
-  const classOf = new Int32Array(n);
-  const similarity = new Float64Array(n);
-  const wnids: string[] = [];
-  const ids = new Map<string, number>();
-  let i = 0;
-  for (const [wnid, sim] of db.prepare(`SELECT wnid, similarity FROM text_similarities WHERE encoder = ?`).raw().iterate(encoder) as Iterable<[string, number]>) {
-    if (i >= n) break;
-    let k = ids.get(wnid);
-    if (k == null) {
-      k = wnids.length;
-      ids.set(wnid, k);
-      wnids.push(wnid);
-    }
-    classOf[i] = k;
-    similarity[i++] = sim;
-  }
-  return { wnids, classOf: classOf.subarray(0, i), similarity: similarity.subarray(0, i) };
-}
-
-/** Candidates of an encoder kept at a threshold (strictly above; decisions not applied). */
+/**
+ * Candidates of an encoder whose similarity is strictly above a threshold: the text filter's own figure (status's
+ * above_threshold), before flags, images and decisions — those decide "kept" (core/selection/kept.ts).
+ */
 export function countAboveThreshold(db: Db, encoder: string, threshold: number): number {
   return (db.prepare(`SELECT COUNT(*) n FROM text_similarities WHERE encoder = ? AND similarity > ?`).get(encoder, threshold) as { n: number }).n;
 }

@@ -1,7 +1,8 @@
 // Job `select`: choose the dataset's classes and its seeded train/test split (core/selection/select.ts) from the
-// workspace's candidates, and store it as a new selection. Kept = matched candidate, text similarity above the
-// threshold of the current text encoder, not flagged (nsfw_meta, nsfw_classifier, ocr — each only once its rule or
-// job has run), has an image; manual decisions override. Classes are ranked by mean image–caption similarity of kept
+// workspace's candidates, and store it as a new selection. Kept = the one rule of core/selection/kept.ts (the same
+// the curation screen counts): matched candidate, text similarity above the threshold of the current text encoder,
+// not flagged (nsfw_meta derived from the sample's metadata; nsfw_classifier, ocr once their job has run), has an
+// image; manual decisions override. The NSFW metadata flag rows are refreshed here only for the summary counts. Classes are ranked by mean image–caption similarity of kept
 // images when a CLIP model has scored them, else by kept count. Same workspace + params -> the same selection.
 import { z } from 'zod';
 import { defineWorker } from '../jobs/worker-context.ts';

@@ -260,7 +260,8 @@ test('GloVe default filter and the curation API', async () => {
 
   const brute = (t: number, enc = 'glove') =>
     Object.fromEntries(
-      (ws.db.prepare(`SELECT wnid, SUM(similarity > ?) kept, COUNT(*) n FROM text_similarities WHERE encoder = ? GROUP BY wnid`).all(t, enc) as { wnid: string; kept: number; n: number }[]).map(
+      // Kept (no decisions yet) = above the threshold AND has an image (core/selection/kept.ts; no flags here).
+      (ws.db.prepare(`SELECT t.wnid, SUM(t.similarity > ? AND s.image_sha256 IS NOT NULL) kept, COUNT(*) n FROM text_similarities t JOIN samples s ON s.id = t.sample_id WHERE t.encoder = ? GROUP BY t.wnid`).all(t, enc) as { wnid: string; kept: number; n: number }[]).map(
         (x) => [x.wnid, [x.n, x.kept]],
       ),
     );
@@ -275,7 +276,8 @@ test('GloVe default filter and the curation API', async () => {
   const hist = await call('curation.histogram', { wnid: DOG, threshold: 0.5, bins: 5 });
   assert.equal(hist.counts.length, 5);
   assert.equal(hist.edges.length, 6);
-  assert.equal(hist.counts.reduce((a: number, b: number) => a + b, 0), 4);
+  const dogWithImage = [1, 2, 3, 4].filter((id) => imageSamples.includes(id));
+  assert.equal(hist.counts.reduce((a: number, b: number) => a + b, 0), dogWithImage.length, 'the histogram counts candidates that can be kept (with an image)');
 
   // Items: sorted by text similarity, kept at the current threshold; decisions override and are counted.
   const t = [1, 2, 3, 4].map((id) => sims.get(id)!).sort((a, b) => a - b)[1];
@@ -286,22 +288,24 @@ test('GloVe default filter and the curation API', async () => {
   const order = [1, 2, 3, 4].sort((a, b) => sims.get(b)! - sims.get(a)!);
   assert.deepEqual(items.items.map((i: any) => i.sampleId), order);
   for (const it of items.items) {
-    assert.equal(it.kept, sims.get(it.sampleId)! > t);
+    assert.equal(it.kept, sims.get(it.sampleId)! > t && imageSamples.includes(it.sampleId), `kept of sample ${it.sampleId}`);
     assert.equal(it.textSimilarity, sims.get(it.sampleId));
     const image = ws.db.prepare(`SELECT similarity FROM image_similarities WHERE sample_id = ? AND encoder = 'tinyclip'`).get(it.sampleId) as { similarity: number } | undefined;
     assert.equal(it.imageSimilarity, image?.similarity ?? null, 'image similarity of the last clipscore model');
     assert.equal(it.thumb != null, imageSamples.includes(it.sampleId));
   }
-  const notKept = items.items.find((i: any) => !i.kept);
+  // Decisions only matter for candidates with an image (nothing to export otherwise).
+  const notKept = items.items.find((i: any) => !i.kept && imageSamples.includes(i.sampleId));
   const kept = items.items.find((i: any) => i.kept);
   assert.deepEqual(await call('curation.decide', { sampleId: notKept.sampleId, wnid: DOG, decision: 'accept' }), { sampleId: notKept.sampleId, wnid: DOG, decision: 'accept' });
   await call('curation.decide', { sampleId: kept.sampleId, wnid: DOG, decision: 'reject' });
   const decided = new Map([[notKept.sampleId, 'accept'], [kept.sampleId, 'reject']]);
-  const expectedKept = [1, 2, 3, 4].filter((id) => (decided.has(id) ? decided.get(id) === 'accept' : sims.get(id)! > t)).length;
+  const keptWith = (id: number) => imageSamples.includes(id) && (decided.has(id) ? decided.get(id) === 'accept' : sims.get(id)! > t);
+  const expectedKept = [1, 2, 3, 4].filter(keptWith).length;
   assert.equal((await call('curation.classes', { threshold: t })).find((c: any) => c.wnid === DOG).kept, expectedKept);
   await call('curation.decide', { sampleId: kept.sampleId, wnid: DOG, decision: null });
   decided.delete(kept.sampleId);
-  const expectedKept2 = [1, 2, 3, 4].filter((id) => (decided.has(id) ? decided.get(id) === 'accept' : sims.get(id)! > t)).length;
+  const expectedKept2 = [1, 2, 3, 4].filter(keptWith).length;
   assert.equal((await call('curation.classes', { threshold: t })).find((c: any) => c.wnid === DOG).kept, expectedKept2);
   await call('curation.decide', { sampleId: kept.sampleId, wnid: DOG, decision: 'reject' });
   const after = await call('curation.items', { wnid: DOG, sort: 'id', order: 'asc', offset: 0, limit: 10 });

@@ -44,12 +44,12 @@ export const curationChannels = {
   'curation.classes': channel(
     z.object({ threshold: Threshold, encoder: z.string().min(1).optional() }),
     z.array(z.object({ wnid: z.string(), name: z.string(), candidates: z.number().int(), kept: z.number().int() })),
-    'Per class: candidates and kept at a threshold (manual decisions applied), most kept first.',
+    'Per class: candidates and kept at a threshold, most kept first. Kept = the rule `imagenot select` applies (core/selection/kept.ts): above the threshold, has an image, no NSFW/OCR flag; manual decisions win.',
   ),
   'curation.histogram': channel(
     z.object({ wnid: Wnid, threshold: Threshold, bins: z.number().int().min(1).max(1000).default(40), encoder: z.string().min(1).optional() }),
     z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()), threshold: z.number() }),
-    "A class's text-similarity histogram (bins over the class's range).",
+    "A class's text-similarity histogram of the candidates that can be kept (with an image, not flagged; bins over their range).",
   ),
   'curation.items': channel(
     z.object({

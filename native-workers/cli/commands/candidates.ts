@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { extname, resolve } from 'node:path';
 import { iterateCandidates, type CandidateRow } from '../../store/candidates.ts';
-import { refreshNsfwMetaFlags, flagCount } from '../../store/flags.ts';
 import { currentTextFilter } from '../../store/meta.ts';
 import { currentImageEncoder } from '../../store/image-similarities.ts';
 import { isKept } from '../../core/selection/kept.ts';
@@ -13,7 +12,7 @@ import { CommandFailed, UsageError, withWorkspace } from '../context.ts';
 type Cell = string | number | boolean | null;
 
 /** Column name, parquet type, and how to read it from a row (flags: null when their rule/job has not run). */
-function columns(textEncoder: string | null, imageEncoder: string | null, threshold: number | null, ocrRan: boolean) {
+function columns(textEncoder: string | null, imageEncoder: string | null, threshold: number | null) {
   const bool = (v: number | null) => (v == null ? null : v === 1);
   const cols: [string, ParquetColumnType, (r: CandidateRow) => Cell][] = [
     ['sample_id', 'INT64', (r) => r.sampleId],
@@ -45,7 +44,7 @@ function columns(textEncoder: string | null, imageEncoder: string | null, thresh
             textSimilarity: r.textSimilarity,
             hasImage: r.sha256 != null,
             decision: r.decision,
-            flagged: r.nsfwMetaFlag === 1 || r.nsfwClassifierFlag === 1 || (ocrRan && r.ocrFlag === 1),
+            flagged: r.excluded === 1,
           },
           threshold,
         ),
@@ -69,12 +68,11 @@ export function register(program: Command): void {
       if (ext !== '.csv' && ext !== '.parquet') throw new UsageError(`--out must end in .csv or .parquet, got '${o.out}'`);
       if (o.threshold != null && !Number.isFinite(o.threshold)) throw new UsageError('--threshold must be a number');
       await withWorkspace(dir, async (ws) => {
-        refreshNsfwMetaFlags(ws.db);
         const filter = currentTextFilter(ws.db);
         const threshold = o.threshold ?? filter?.threshold ?? null;
         const textEncoder = filter?.encoder ?? null;
         const imageEncoder = currentImageEncoder(ws.db);
-        const cols = columns(textEncoder, imageEncoder, threshold, flagCount(ws.db, 'ocr').checked > 0);
+        const cols = columns(textEncoder, imageEncoder, threshold);
         const path = resolve(o.out);
         let n = 0;
         try {
