@@ -3,7 +3,7 @@ import type { ApiContext, Handlers } from './index.ts';
 import type { RequestOf } from '../contract.ts';
 import type { curationChannels } from '../channels/curation.ts';
 import { ApiError } from '../dispatch.ts';
-import { publicJob } from '../../store/jobs.ts';
+import { startJob } from './start-job.ts';
 import { currentTextFilter } from '../../store/meta.ts';
 import { setTextFilter } from '../../store/text-similarities.ts';
 import { classHistogram, keptByClass } from '../../store/threshold-index.ts';
@@ -23,8 +23,7 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
   };
   return {
     'encoders.list': async () => listEncoders(ws),
-    'filter.start': async ({ encoder, threshold }: Req<'filter.start'>) =>
-      publicJob(await runner.enqueue('filter', { encoder: known(encoder ?? GLOVE_ENCODER), threshold })),
+    'filter.start': async ({ encoder, threshold }: Req<'filter.start'>) => startJob(runner, 'filter', { encoder: known(encoder ?? GLOVE_ENCODER), threshold }),
     'curation.settings': async () => settings(),
     'curation.setThreshold': async ({ threshold, encoder }: Req<'curation.setThreshold'>) => {
       setTextFilter(ws.db, encoder ? known(encoder) : settings().encoder, threshold);

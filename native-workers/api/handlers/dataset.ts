@@ -1,17 +1,10 @@
 // Handlers for dataset building: flag jobs, selection, export (jobs run in worker processes via the runner).
 import type { ApiContext } from './index.ts';
-import { publicJob } from '../../store/jobs.ts';
+import { startJob } from './start-job.ts';
 import { getSelection, selectionClasses } from '../../store/selection.ts';
-import { ApiError } from '../dispatch.ts';
 
 export function datasetHandlers({ ws, runner }: ApiContext) {
-  const start = async (kind: string, params: Record<string, unknown>) => {
-    try {
-      return publicJob(await runner.enqueue(kind, params));
-    } catch (err) {
-      throw new ApiError((err as Error).message);
-    }
-  };
+  const start = (kind: string, params: Record<string, unknown>) => startJob(runner, kind, params);
   return {
     'dataset.select': async (req: { threshold?: number; classes?: number; train?: number; test?: number; seed?: number }) => start('select', req),
     'dataset.classes': async () => {

@@ -3,7 +3,7 @@ import type { ApiContext } from './index.ts';
 import { getJob, listJobs, publicJob } from '../../store/jobs.ts';
 import { workspaceStatus } from '../../store/status.ts';
 import { ApiError } from '../dispatch.ts';
-
+import { startJob } from './start-job.ts';
 
 export function jobHandlers({ ws, runner }: ApiContext) {
   const existing = (id: number) => {
@@ -26,12 +26,6 @@ export function jobHandlers({ ws, runner }: ApiContext) {
         throw new ApiError((err as Error).message, 409);
       }
     },
-    'jobs.start': async ({ kind, params }: { kind: string; params: Record<string, unknown> }) => {
-      try {
-        return publicJob(await runner.enqueue(kind, params));
-      } catch (err) {
-        throw new ApiError((err as Error).message);
-      }
-    },
+    'jobs.start': async ({ kind, params }: { kind: string; params: Record<string, unknown> }) => startJob(runner, kind, params),
   };
 }

@@ -1,19 +1,13 @@
 // Handlers for ingest and fetch: list sources, queue ingest/fetch jobs (run in worker processes), page rejections.
 import { resolve } from 'node:path';
 import type { ApiContext } from './index.ts';
-import { publicJob } from '../../store/jobs.ts';
+import { startJob } from './start-job.ts';
 import { listSources, sampleCountsBySource } from '../../store/sources.ts';
 import { pageRejections } from '../../store/rejections.ts';
 import { ApiError } from '../dispatch.ts';
 
 export function sourceHandlers({ ws, runner }: ApiContext) {
-  const start = async (kind: string, params: Record<string, unknown>) => {
-    try {
-      return publicJob(await runner.enqueue(kind, params));
-    } catch (err) {
-      throw new ApiError((err as Error).message);
-    }
-  };
+  const start = (kind: string, params: Record<string, unknown>) => startJob(runner, kind, params);
   return {
     'sources.list': async () => {
       const counts = sampleCountsBySource(ws.db);

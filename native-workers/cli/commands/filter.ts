@@ -1,18 +1,6 @@
 // `imagenot filter WS [--encoder glove|MODEL] [--threshold T]` and `imagenot clipscore WS --model NAME`.
 import type { Command } from 'commander';
-import { publicJob } from '../../store/jobs.ts';
-import { CommandFailed, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
-
-async function runOne(dir: string, kind: string, params: Record<string, unknown>, json: boolean | undefined, describe: (r: any) => string) {
-  await withWorkspace(dir, async (ws) => {
-    const out = await runJobsToEnd(ws, [{ kind, params }], { quiet: json });
-    const job = out.jobs[0];
-    if (json) printJson(publicJob(job));
-    if (job.state !== 'succeeded') throw new CommandFailed(`${kind} failed: ${job.error ?? job.state} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
-    if (!json) process.stdout.write(describe(job.result) + '\n');
-    if (!out.ok) process.exitCode = EXIT_FAILED;
-  });
-}
+import { parseFloatOption, parseIntOption, runOneJob, UsageError } from '../context.ts';
 
 export function register(program: Command): void {
   program
@@ -29,7 +17,7 @@ export function register(program: Command): void {
     .option('--json', 'print the job as JSON')
     .action(async (dir: string, o: { encoder: string; threshold?: number; batch?: number; json?: boolean }) => {
       if (o.threshold != null && (o.threshold < -1 || o.threshold > 1)) throw new UsageError('--threshold must be within [-1, 1]');
-      await runOne(dir, 'filter', { encoder: o.encoder, threshold: o.threshold, batch: o.batch }, o.json, (r) =>
+      await runOneJob(dir, 'filter', { encoder: o.encoder, threshold: o.threshold, batch: o.batch }, o.json, (r) =>
         `${r.encoder}: ${r.computed} similarities computed; ${r.kept} candidates kept above ${r.threshold}`,
       );
     });
@@ -42,7 +30,7 @@ export function register(program: Command): void {
     .option('--batch <n>', 'images per committed batch', parseIntOption('--batch'), 16)
     .option('--json', 'print the job as JSON')
     .action(async (dir: string, o: { model: string; batch: number; json?: boolean }) => {
-      await runOne(dir, 'clipscore', { model: o.model, batch: o.batch }, o.json, (r) =>
+      await runOneJob(dir, 'clipscore', { model: o.model, batch: o.batch }, o.json, (r) =>
         `${r.model}: ${r.scored} images scored${r.failed ? `, ${r.failed} could not be read` : ''}`,
       );
     });
