@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { openWorkspace } from '../../native-workers/store/workspace.ts';
+import { openWorkspace, type Db } from '../../native-workers/store/workspace.ts';
 import { getJob, listJobs } from '../../native-workers/store/jobs.ts';
-import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
+import { runCli, tempDir } from '../helpers/workspace.ts';
+import { runCliUntil } from '../helpers/kill-cli.ts';
 import { TINY_VOCAB, writeTinySentence } from '../helpers/tiny-onnx.ts';
 
 const N = 6000;
@@ -31,26 +31,14 @@ test('filter: SIGKILL mid-job, then `jobs resume` completes without recomputing'
     ws.close();
     assert.equal(runCli(['models', 'add', wsDir, modelDir, '--kind', 'sentence', '--name', 'sent']).code, 0);
 
-    const child = spawn(process.execPath, [cliPath, 'filter', wsDir, '--encoder', 'sent', '--batch', '4'], { cwd: repoRoot, detached: true, stdio: 'ignore' });
-    const probe = openWorkspace(wsDir);
-    const count = () => (probe.db.prepare(`SELECT COUNT(*) n FROM text_similarities WHERE encoder = 'sent'`).get() as { n: number }).n;
-    try {
-      const deadline = Date.now() + 120000;
-      while (count() === 0) {
-        if (Date.now() > deadline) throw new Error('filter did not progress');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      process.kill(-child.pid!, 'SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-    } finally {
-      probe.close();
-    }
+    const similarities = (db: Db) => (db.prepare(`SELECT COUNT(*) n FROM text_similarities WHERE encoder = 'sent'`).get() as { n: number }).n;
+    await runCliUntil(wsDir, ['filter', wsDir, '--encoder', 'sent', '--batch', '4'], (db) => similarities(db) > 0, { timeoutMs: 120000, pollMs: 20 });
 
     const ws2 = openWorkspace(wsDir);
     const killed = listJobs(ws2.db)[0];
     assert.equal(killed.kind, 'filter');
     assert.equal(killed.state, 'interrupted');
-    const before = (ws2.db.prepare(`SELECT COUNT(*) n FROM text_similarities WHERE encoder = 'sent'`).get() as { n: number }).n;
+    const before = similarities(ws2.db);
     assert.ok(before > 0 && before < N, `partial progress before resume (${before})`);
     ws2.close();
 

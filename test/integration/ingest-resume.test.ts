@@ -4,9 +4,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
+import type { Db } from '../../native-workers/store/workspace.ts';
+import { runCli, tempDir } from '../helpers/workspace.ts';
+import { runCliUntil } from '../helpers/kill-cli.ts';
 import { cocoDir, metaRows, writeParquet } from '../helpers/ingest-fixtures.ts';
 
 const dir = tempDir('imagenot-ingest-resume-');
@@ -16,28 +17,13 @@ function db(ws: string) {
   return new Database(join(ws, 'workspace.db'), { readonly: true });
 }
 
-/**
- * Start `imagenot ingest WS PATH` in its own process group and SIGKILL the group as soon as the source has committed
- * its first batch. Returns the source's resume point and state at that moment.
- */
-async function ingestAndKill(ws: string, path: string): Promise<{ n: number; state: string }> {
-  const child = spawn(process.execPath, [cliPath, 'ingest', ws, path], { cwd: repoRoot, detached: true, stdio: 'ignore' });
-  const probe = new Database(join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
-  try {
-    const deadline = Date.now() + 60000;
-    for (;;) {
-      const s = probe.prepare(`SELECT next_row n, state FROM sources`).get() as { n: number; state: string } | undefined;
-      if (s && s.n > 0) {
-        process.kill(-child.pid!, 'SIGKILL');
-        await new Promise((r) => child.once('exit', r));
-        return s;
-      }
-      if (Date.now() > deadline) throw new Error('ingest did not progress');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  } finally {
-    probe.close();
-  }
+/** Start `imagenot ingest WS PATH` and SIGKILL it as soon as the source has committed its first batch: its resume point and state then. */
+function ingestAndKill(ws: string, path: string): Promise<{ n: number; state: string }> {
+  const firstBatch = (db: Db) => {
+    const s = db.prepare(`SELECT next_row n, state FROM sources`).get() as { n: number; state: string } | undefined;
+    return s && s.n > 0 ? s : undefined;
+  };
+  return runCliUntil(ws, ['ingest', ws, path], firstBatch, { what: 'ingest', pollMs: 10 });
 }
 
 test('SIGKILL mid-ingest, then `jobs resume`: every row exactly once', async () => {

@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
 import { getJob, listJobs } from '../../native-workers/store/jobs.ts';
 import { selftestRows } from '../../native-workers/store/selftest.ts';
-import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
+import { runCli, tempDir } from '../helpers/workspace.ts';
+import { runCliUntil } from '../helpers/kill-cli.ts';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -60,26 +60,10 @@ test('SIGKILL mid-job, then `jobs resume`: every row exactly once', async () => 
   const wsDir = join(dir.path, 'ws');
   try {
     assert.equal(runCli(['init', wsDir]).code, 0);
-    // Its own process group, so one SIGKILL takes the CLI and its worker at once.
-    const child = spawn(process.execPath, [cliPath, 'jobs', 'selftest', wsDir, '--rows', '3000', '--batch', '25', '--delay-ms', '10'], {
-      cwd: repoRoot,
-      detached: true,
-      stdio: 'ignore',
+    await runCliUntil(wsDir, ['jobs', 'selftest', wsDir, '--rows', '3000', '--batch', '25', '--delay-ms', '10'], (db) => (listJobs(db)[0]?.done ?? 0) >= 300, {
+      what: 'selftest',
+      pollMs: 100,
     });
-    const probe = openWorkspace(wsDir);
-    try {
-      const deadline = Date.now() + 60000;
-      for (;;) {
-        const job = listJobs(probe.db)[0];
-        if (job && job.done >= 300) break;
-        if (Date.now() > deadline) throw new Error('selftest did not progress');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      process.kill(-child.pid!, 'SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-    } finally {
-      probe.close();
-    }
     const ws = openWorkspace(wsDir);
     const killed = listJobs(ws.db)[0];
     assert.equal(killed.state, 'interrupted', 'a job whose process died is interrupted on open');

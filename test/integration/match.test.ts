@@ -3,17 +3,17 @@
 // synsets API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openWorkspace } from '../../native-workers/store/workspace.ts';
+import { openWorkspace, type Db } from '../../native-workers/store/workspace.ts';
 import { listJobs } from '../../native-workers/store/jobs.ts';
 import { matchesWithRows } from '../../native-workers/store/synsets.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
-import { cliPath, repoRoot, runCli, sharedDir, tempDir } from '../helpers/workspace.ts';
+import { repoRoot, runCli, sharedDir, tempDir } from '../helpers/workspace.ts';
+import { runCliUntil } from '../helpers/kill-cli.ts';
 
 const laion = join(sharedDir, 'data', 'laion-sample', 'img2dataset-test_10000.parquet');
 const imagenetWnids = join(repoRoot, 'assets', 'imagenet-1k-wnids.txt');
@@ -103,21 +103,11 @@ test('per-file command and workspace job: identical candidates (ImageNet-1k set,
 
 test('SIGKILL mid-job, then `jobs resume`: same matches as the per-file command', async () => {
   const file = perFile(imagenetWnids, 'inet-ci.csv', ['--ignore-case']);
-  const child = spawn(process.execPath, [cliPath, 'match', wsDir, '--synsets', imagenetWnids, '--ignore-case', '--batch', '5'], { cwd: repoRoot, detached: true, stdio: 'ignore' });
-  const probe = openWorkspace(wsDir);
-  try {
-    const deadline = Date.now() + 120000;
-    for (;;) {
-      const job = listJobs(probe.db)[0];
-      if (job && job.kind === 'match' && job.state === 'running' && job.done >= 1000) break;
-      if (Date.now() > deadline) throw new Error('match did not progress');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-  } finally {
-    probe.close();
-  }
+  const running = (db: Db) => {
+    const job = listJobs(db)[0];
+    return job && job.kind === 'match' && job.state === 'running' && job.done >= 1000;
+  };
+  await runCliUntil(wsDir, ['match', wsDir, '--synsets', imagenetWnids, '--ignore-case', '--batch', '5'], running, { timeoutMs: 120000 });
   const ws = openWorkspace(wsDir);
   const killed = listJobs(ws.db)[0];
   ws.close();
