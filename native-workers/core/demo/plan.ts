@@ -17,8 +17,11 @@ export interface DemoSize {
 
 /** `--quick`: must finish in 25 minutes on a 2-core CPU with every model above chance. */
 export const QUICK_SIZE: DemoSize = { imagesPerClass: 400, imageSide: 32, epochs: 6, batch: 32, archs: [...ARCH_NAMES] };
-/** Without `--quick`: more images and epochs, better models, about an hour or more on a 2-core CPU. */
-export const FULL_SIZE: DemoSize = { imagesPerClass: 2500, imageSide: 32, epochs: 15, batch: 32, archs: [...ARCH_NAMES] };
+/**
+ * Without `--quick`: three times the images and more epochs (about 5x the training work of --quick; estimated
+ * 1.5-2 hours on a 2-core CPU from the measured --quick run, not measured itself).
+ */
+export const FULL_SIZE: DemoSize = { imagesPerClass: 1200, imageSide: 32, epochs: 10, batch: 32, archs: [...ARCH_NAMES] };
 
 export interface SizeOverrides {
   quick?: boolean;
