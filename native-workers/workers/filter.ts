@@ -77,6 +77,8 @@ export default defineWorker({
     const current = currentTextFilter(db);
     const threshold = p.threshold ?? (current && current.encoder === spec.name ? current.threshold : defaultThreshold(spec.kind));
     setTextFilter(db, spec.name, threshold);
+    // `kept` here = above the threshold (the filter stage's figure, like status's above_threshold); flags, images and
+    // decisions then decide what is finally kept (core/selection/kept.ts).
     const kept = countAboveThreshold(db, spec.name, threshold);
     return { encoder: spec.name, kind: spec.kind, computed, threshold, kept };
   },
