@@ -84,7 +84,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
       inputSize: 32,
       description:
         'five convs (32-64-96-64-64, first 5x5 stride 1 instead of 11x11 stride 4 for 32 px), the three max pools, ' +
-        'AdaptiveAvgPool2d((3,3)), classifier dropout-256-256-classes',
+        'AdaptiveAvgPool2d((3,3)), classifier dropout-256-256-classes; kaiming-normal init (torch\'s default init stalls short runs)',
       recipe: localRecipe({ optimizer: 'sgd', lr: 0.01, weightDecay: 5e-4 }),
     },
   },
@@ -97,7 +97,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
     recipe: { ...TRAIN_PY_DEFAULTS, lr: 0.01, source: `${REFERENCE}: "AlexNet and VGG": --model vgg19 --lr 1e-2` },
     local: {
       inputSize: 32,
-      description: 'all 16 convs of configuration E at widths 16-32-64-128-128, five max pools, AdaptiveAvgPool2d((1,1)), classifier 256-256-classes',
+      description: 'all 16 convs of configuration E at widths 16-32-64-128-128, five max pools, AdaptiveAvgPool2d((1,1)), classifier 256-256-classes with kaiming-normal init (N(0, 0.01) stalls short runs)',
       recipe: localRecipe({ optimizer: 'sgd', lr: 0.01, weightDecay: 5e-4 }),
     },
   },
