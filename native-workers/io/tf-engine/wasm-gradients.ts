@@ -170,7 +170,7 @@ export function depthwiseBackpropInputFromOps(
     const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad as never, dimRoundingMode, true);
     const [n, h, w] = inputShape;
     const g = spreadForTransposedConv(dy, info, inputShape);
-    const flipped = tf.reverse(filter, [0, 1]).reshape([kh, kw, c * mult, 1]) as tf.Tensor4D;
+    const flipped = flipSpatial(filter).reshape([kh, kw, c * mult, 1]) as tf.Tensor4D;
     const full = tf.depthwiseConv2d(g, flipped, 1, 'valid', 'NHWC', [info.dilationHeight, info.dilationWidth]);
     if (mult === 1) return full;
     return tf.sum(full.reshape([n, h, w, c, mult]), 4) as tf.Tensor4D;
@@ -194,7 +194,7 @@ export function conv2dBackpropInputFromOps(
   return tf.tidy(() => {
     const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad as never, dimRoundingMode);
     const g = spreadForTransposedConv(dy, info, inputShape);
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    const flipped = tf.transpose(flipSpatial(filter), [0, 1, 3, 2]) as tf.Tensor4D;
     return tf.conv2d(g, flipped, 1, 'valid', 'NHWC', [info.dilationHeight, info.dilationWidth]);
   });
 }
@@ -218,6 +218,19 @@ function spreadForTransposedConv(dy: tf.Tensor4D, info: tf.backend_util.Conv2DIn
   }
   g = fitAxis(g, 1, (info.filterHeight - 1) * dh - info.padInfo.top, h + (info.filterHeight - 1) * dh);
   return fitAxis(g, 2, (info.filterWidth - 1) * dw - info.padInfo.left, w + (info.filterWidth - 1) * dw);
+}
+
+/**
+ * A filter rotated by 180 degrees in space. Flipping both kh and kw reverses the flattened kh*kw index, so it is the
+ * kh*kw contiguous [C*O] rows in reverse order: slices + concat (wasm's Reverse kernel is an element loop, ~20 ms
+ * for one 3x3x512x512 filter). 1x1 filters are returned as they are.
+ */
+function flipSpatial(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, c, o] = filter.shape;
+  if (kh * kw === 1) return filter;
+  const rows = filter.reshape([kh * kw, c * o]);
+  const parts = Array.from({ length: kh * kw }, (_, i) => tf.slice(rows, [kh * kw - 1 - i, 0], [1, c * o]));
+  return tf.concat(parts, 0).reshape([kh, kw, c, o]) as tf.Tensor4D;
 }
 
 /** Shift along an axis by `before` (pad with zeros, or drop rows when negative) and pad/trim to `length`. */
