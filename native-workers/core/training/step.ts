@@ -20,8 +20,11 @@ export function makeOptimizer(recipe: TrainingRecipe, lr: number): StepOptimizer
       optimizer = tf.train.momentum(lr, recipe.momentum);
       break;
     case 'rmsprop':
-      // torch RMSprop(alpha, eps, momentum) ~ tfjs rmsprop(decay = alpha, momentum, epsilon).
-      optimizer = tf.train.rmsprop(lr, recipe.rmspropAlpha ?? 0.99, recipe.momentum, recipe.rmspropEps ?? 1e-8);
+      // torch RMSprop(alpha, eps, momentum) ~ tfjs rmsprop(decay = alpha, momentum, epsilon), except where epsilon
+      // goes: torch divides by sqrt(v) + eps, tfjs by sqrt(v + eps). torchvision's eps 0.0316 is sqrt(0.001), chosen
+      // to copy TensorFlow's 0.001 inside the root, so tfjs gets eps squared (0.0316 left MobileNetV3 at chance).
+      const torchEps = recipe.rmspropEps ?? 1e-8;
+      optimizer = tf.train.rmsprop(lr, recipe.rmspropAlpha ?? 0.99, recipe.momentum, torchEps * torchEps);
       break;
     case 'adamw':
       optimizer = tf.train.adam(lr, 0.9, 0.999, 1e-8);
