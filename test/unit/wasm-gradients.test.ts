@@ -216,7 +216,7 @@ test('a whole gradient (conv -> depthwise -> fused conv with bias+relu -> matmul
         const h2 = tf.depthwiseConv2d(h1, b as tf.Tensor4D, 1, 'same');
         const h3 = tf.fused.conv2d({ x: h2, filter: c as tf.Tensor4D, strides: 1, pad: 'valid', bias: d, activation: 'relu' });
         const flat = tf.reshape(h3, [2, -1]);
-        const dense = tf.matMul(flat, tf.reshape(tf.slice(c, [0, 0, 0, 0], [1, 1, 8, 4]), [8, 4]).slice([0, 0], [4, 4]).tile([flat.shape[1] / 4, 1]));
+        const dense = tf.matMul(flat, tf.reshape(tf.slice(c, [0, 0, 0, 0], [1, 1, 8, 4]), [8, 4]).slice([0, 0], [4, 4]).tile([flat.shape[1]! / 4, 1]));
         return tf.add(tf.mean(tf.square(h3)), tf.mean(dense));
       };
       return tf.grads(f)(vars).map((g) => g.dataSync() as Float32Array);
