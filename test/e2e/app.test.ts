@@ -218,10 +218,12 @@ test('Training: runs queue, cancel/resume, stream their curves; Rankings redraws
   await page.fill('label:has-text("epochs") input', '2');
   await page.click('button:has-text("Train 2 models")');
   // The second job waits in the train lane: cancel it, then resume it.
-  const queued = page.locator('.job[data-job-kind="train"][data-job-state="queued"]').first();
-  await queued.waitFor();
-  const queuedId = await queued.getAttribute('data-job-id');
-  await queued.locator('button:has-text("Cancel")').click();
+  // The last queued job is the second run (the first may be claimed any moment). Pin it by id: a locator by state
+  // would re-resolve to another job once the first one starts running.
+  const lastQueued = page.locator('.job[data-job-kind="train"][data-job-state="queued"]').last();
+  await lastQueued.waitFor();
+  const queuedId = await lastQueued.getAttribute('data-job-id');
+  await page.locator(`.job[data-job-id="${queuedId}"] button:has-text("Cancel")`).click();
   await page.waitForSelector(`.job[data-job-id="${queuedId}"][data-job-state="cancelled"]`);
   await page.click(`.job[data-job-id="${queuedId}"] button:has-text("Resume")`);
   await page.waitForSelector(`.job[data-job-id="${queuedId}"]:is([data-job-state="queued"], [data-job-state="running"], [data-job-state="succeeded"])`);
