@@ -218,12 +218,14 @@ test('Training: runs queue, cancel/resume, stream their curves; Rankings redraws
   await page.fill('label:has-text("epochs") input', '2');
   await page.click('button:has-text("Train 2 models")');
   // The second job waits in the train lane: cancel it, then resume it.
-  // The last queued job is the second run (the first may be claimed any moment). Pin it by id: a locator by state
-  // would re-resolve to another job once the first one starts running.
-  const lastQueued = page.locator('.job[data-job-kind="train"][data-job-state="queued"]').last();
-  await lastQueued.waitFor();
-  const queuedId = await lastQueued.getAttribute('data-job-id');
-  await page.locator(`.job[data-job-id="${queuedId}"] button:has-text("Cancel")`).click();
+  // The queued job with the highest id is the second run (the first may be claimed any moment). Pin it by id: a
+  // locator by state would re-resolve to the other job once the first one starts running.
+  await page.waitForSelector('.job[data-job-kind="train"][data-job-state="queued"]');
+  const queuedIds = await page.$$eval('.job[data-job-kind="train"][data-job-state="queued"]', (els) =>
+    els.map((e) => Number(e.getAttribute('data-job-id'))),
+  );
+  const queuedId = String(Math.max(...queuedIds));
+  await page.locator(`.job[data-job-id="${queuedId}"] button:has-text("Cancel")`).first().click();
   await page.waitForSelector(`.job[data-job-id="${queuedId}"][data-job-state="cancelled"]`);
   await page.click(`.job[data-job-id="${queuedId}"] button:has-text("Resume")`);
   await page.waitForSelector(`.job[data-job-id="${queuedId}"]:is([data-job-state="queued"], [data-job-state="running"], [data-job-state="succeeded"])`);
