@@ -11,9 +11,8 @@ function checkPaired(x: readonly number[], y: readonly number[]): void {
   if (x.length !== y.length) throw new Error(`paired samples differ in length (${x.length} vs ${y.length})`);
 }
 
-export function pearson(x: readonly number[], y: readonly number[]): number {
-  checkPaired(x, y);
-  if (x.length < 2) return NaN;
+/** Centred sums of squares and cross-products of paired samples (shared by Pearson and OLS). */
+function centredSums(x: readonly number[], y: readonly number[]) {
   const mx = mean(x);
   const my = mean(y);
   let sxy = 0;
@@ -26,6 +25,13 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
     sxx += dx * dx;
     syy += dy * dy;
   }
+  return { mx, my, sxy, sxx, syy };
+}
+
+export function pearson(x: readonly number[], y: readonly number[]): number {
+  checkPaired(x, y);
+  if (x.length < 2) return NaN;
+  const { sxy, sxx, syy } = centredSums(x, y);
   if (sxx === 0 || syy === 0) return NaN;
   return sxy / Math.sqrt(sxx * syy);
 }
@@ -41,16 +47,7 @@ export interface LinearFit {
 export function ols(x: readonly number[], y: readonly number[]): LinearFit {
   checkPaired(x, y);
   if (x.length < 2) return { slope: NaN, intercept: NaN, r2: NaN };
-  const mx = mean(x);
-  const my = mean(y);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
+  const { mx, my, sxy, sxx, syy } = centredSums(x, y);
   if (sxx === 0) return { slope: NaN, intercept: NaN, r2: NaN };
   const slope = sxy / sxx;
   const intercept = my - slope * mx;
