@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The `imagenot` command. From a source checkout it runs the TypeScript directly through tsx (a dependency);
-// a packaged app ships the bundled dist/cli.mjs instead.
+// The `imagenot` command. It runs the TypeScript sources through tsx (a dependency), so a checkout needs no build
+// step; IMAGENOT_USE_DIST=1 runs the esbuild bundle from `npm run build` (dist/cli.mjs) instead, as packaged apps do.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const bundled = fileURLToPath(new URL('../dist/cli.mjs', import.meta.url));
-if (process.env.IMAGENOT_FROM_SOURCE !== '1' && existsSync(bundled) && process.env.IMAGENOT_USE_DIST === '1') {
+if (process.env.IMAGENOT_USE_DIST === '1' && existsSync(bundled)) {
   await import(pathToFileURL(bundled).href);
 } else {
   const { register } = await import('tsx/esm/api');
