@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerWasmGradientKernels } from './wasm-gradients.ts';
 import { installWasmThreadShims, unrefWasmThreads } from './wasm-threads.ts';
 import { registerTileGradient } from './tile-gradient.ts';
+import { nativeKernelInfo, nativeKernelsUnavailable, registerNativeKernels } from './native-kernels.ts';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -24,6 +25,8 @@ export interface EngineInfo {
   simd: boolean;
   /** The kernels we supplied (wasm). */
   suppliedKernels: string[];
+  /** The wasm kernels computed natively by oneDNN (native-kernels.ts), with its version; absent when not built. */
+  native?: { onednn: string; threads: number; kernels: string[] };
   /** Why better backends were not used, in words. */
   notes: string[];
 }
@@ -36,6 +39,7 @@ export function describeEngine(e: EngineInfo): string {
   const extra = [`${e.threads} thread${e.threads === 1 ? '' : 's'}`];
   if (e.simd) extra.push('SIMD');
   if (e.suppliedKernels.length) extra.push(`+${e.suppliedKernels.length} backward kernels`);
+  if (e.native) extra.push(`oneDNN ${e.native.onednn} for ${e.native.kernels.length} kernels`);
   return `${e.backend} (${extra.join(', ')})`;
 }
 
@@ -74,12 +78,17 @@ async function tryWasm(notes: string[], threaded: boolean): Promise<EngineInfo |
     if (!ok) throw new Error("backend 'wasm' did not initialise");
     unrefWasmThreads(tf.backend());
     const supplied = registerWasmGradientKernels();
+    const threads = wasm.getThreadsCount();
+    const nativeKernels = registerNativeKernels(Math.max(threads, 1));
+    const nativeInfo = nativeKernelInfo();
+    if (!nativeKernels.length) notes.push(`native oneDNN kernels: ${nativeKernelsUnavailable()}`);
     return {
       backend: 'wasm',
       tfBackend: 'wasm',
-      threads: wasm.getThreadsCount(),
+      threads,
       simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
       suppliedKernels: supplied,
+      native: nativeKernels.length && nativeInfo ? { onednn: nativeInfo.onednn, threads: nativeInfo.threads, kernels: nativeKernels } : undefined,
       notes,
     };
   } catch (err) {

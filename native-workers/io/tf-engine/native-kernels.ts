@@ -1,0 +1,256 @@
+// Native oneDNN kernels for the wasm backend's training hot spots (convolutions forward and backward, depthwise
+// convolutions, training-mode batch norm, hard-swish). The wasm backend keeps every tensor on its heap; the addon
+// (native/kernels.cc, built at install by scripts/build-native.mjs against Debian's libdnnl) computes on Float32Array
+// views of those heap ranges, so nothing is copied and tfjs's engine sees ordinary kernel outputs.
+//
+// Why: XNNPACK in wasm has 128-bit SIMD and no FMA; PyTorch's CPU path is oneDNN with AVX-512. On this 2-core machine
+// a ResNet-152 step at 96 px spent ~80% of its time in wasm convolutions. Where the addon is not built (no libdnnl),
+// nothing here registers and the wasm kernels (plus our op-built gradients) run as before.
+//
+// Each kernel falls back to the kernel it replaced for what the addon does not do (NCHW, activations other than
+// linear/relu/relu6, odd bias shapes). test/unit/native-kernels.test.ts compares every kernel with the cpu backend.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+
+interface NativeKernels {
+  convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array): void;
+  convBackwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  convBackwardWeights(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
+  batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, rows: number, channels: number, eps: number): void;
+  batchNormTrainGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
+  hardSwish(x: Float32Array, y: Float32Array): void;
+  hardSwishGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  setThreads(n: number): void;
+  info(): { onednn: string; threads: number; implementations: string[] };
+}
+
+interface WasmLike extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/** Where scripts/build-native.mjs leaves the addon. */
+export const NATIVE_ADDON_PATH = fileURLToPath(new URL('./native/build/Release/imagenot_kernels.node', import.meta.url));
+
+let addon: NativeKernels | null | undefined;
+let loadError: string | undefined;
+
+/** The addon, or null (with the reason in nativeKernelsUnavailable()) when it is not built or does not load. */
+export function loadNativeKernels(): NativeKernels | null {
+  if (addon !== undefined) return addon;
+  if (process.env.IMAGENOT_NATIVE_KERNELS === '0') {
+    loadError = 'turned off by IMAGENOT_NATIVE_KERNELS=0';
+    return (addon = null);
+  }
+  if (!existsSync(NATIVE_ADDON_PATH)) {
+    loadError = `not built (${NATIVE_ADDON_PATH}); install libdnnl-dev and run npm run build:native`;
+    return (addon = null);
+  }
+  // libgomp reads its settings when it loads. Its default keeps idle worker threads spinning after each parallel
+  // region; between our kernels the wasm code runs, and on two cores the spinning thread halved its speed (measured:
+  // a MobileNetV3 step 647 ms spinning vs 383 ms passive).
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  try {
+    addon = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeKernels;
+  } catch (err) {
+    loadError = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    addon = null;
+  }
+  return addon;
+}
+
+export function nativeKernelsUnavailable(): string | undefined {
+  loadNativeKernels();
+  return loadError;
+}
+
+type ConvInfo = tf.backend_util.Conv2DInfo;
+type KernelFunc = tf.KernelFunc;
+
+const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
+
+/** The Int32Array kernels.cc's ConvShape reads. */
+function convShape(c: ConvInfo, opts: { depthwise: boolean; activation?: number; hasBias?: boolean }): Int32Array {
+  const p = c.padInfo;
+  return Int32Array.from([
+    c.batchSize, c.inHeight, c.inWidth, c.inChannels,
+    c.outHeight, c.outWidth, c.outChannels,
+    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth,
+    p.top, p.left, p.bottom, p.right,
+    opts.depthwise ? c.inChannels : 1, opts.activation ?? 0, opts.hasBias ? 1 : 0,
+  ]);
+}
+
+/** Padding oneDNN can express: non-negative on every side (tfjs never produces anything else for NHWC 'same'/'valid'). */
+const paddable = (c: ConvInfo) => c.padInfo.top >= 0 && c.padInfo.left >= 0 && c.padInfo.bottom >= 0 && c.padInfo.right >= 0;
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  inputShape?: [number, number, number, number];
+  filterShape?: [number, number, number, number];
+  activation?: string;
+}
+
+function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.KernelConfig[] {
+  const view = (b: WasmLike, t: tf.TensorInfo) => b.typedArrayFromHeap(t);
+  const fallback = (name: string, args: Parameters<KernelFunc>[0]) => {
+    const f = replaced.get(name);
+    if (!f) throw new Error(`${name}: no kernel to fall back to on wasm`);
+    return f(args);
+  };
+  const float = (...ts: (tf.TensorInfo | undefined)[]) => ts.every((t) => !t || t.dtype === 'float32');
+
+  const forward = (name: string, depthwise: boolean): tf.KernelConfig => ({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const { inputs, attrs } = args;
+      const b = args.backend as WasmLike;
+      const a = attrs as unknown as ConvAttrs;
+      const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
+      const act = ACTIVATIONS[a.activation ?? 'linear'];
+      const info = tf.backend_util.computeConv2DInfo(
+        x!.shape as [number, number, number, number], filter!.shape as [number, number, number, number],
+        a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise,
+      );
+      const biasOk = !bias || (bias.shape.length === 1 && bias.shape[0] === info.outChannels);
+      if ((a.dataFormat && a.dataFormat !== 'NHWC') || act === undefined || preluActivationWeights || !biasOk || !paddable(info) || !float(x, filter, bias)) {
+        return fallback(name, args);
+      }
+      const out = b.makeOutput(info.outShape, 'float32');
+      k.convForward(view(b, x!), view(b, filter!), bias ? view(b, bias) : null, view(b, out), convShape(info, { depthwise, activation: act, hasBias: !!bias }));
+      return out;
+    },
+  });
+
+  const backwardData = (name: string, depthwise: boolean): tf.KernelConfig => ({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const b = args.backend as WasmLike;
+      const a = args.attrs as unknown as ConvAttrs;
+      const { dy, filter } = args.inputs as Record<string, tf.TensorInfo>;
+      const info = tf.backend_util.computeConv2DInfo(
+        a.inputShape!, filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise,
+      );
+      if ((a.dataFormat && a.dataFormat !== 'NHWC') || !paddable(info) || !float(dy, filter)) return fallback(name, args);
+      const out = b.makeOutput(a.inputShape!, 'float32');
+      k.convBackwardData(view(b, dy), view(b, filter), view(b, out), convShape(info, { depthwise }));
+      return out;
+    },
+  });
+
+  const backwardFilter = (name: string, depthwise: boolean): tf.KernelConfig => ({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const b = args.backend as WasmLike;
+      const a = args.attrs as unknown as ConvAttrs;
+      const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
+      const info = tf.backend_util.computeConv2DInfo(
+        x.shape as [number, number, number, number], a.filterShape!, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise,
+      );
+      if ((a.dataFormat && a.dataFormat !== 'NHWC') || !paddable(info) || !float(x, dy)) return fallback(name, args);
+      const out = b.makeOutput(a.filterShape!, 'float32');
+      k.convBackwardWeights(view(b, x), view(b, dy), view(b, out), convShape(info, { depthwise }));
+      return out;
+    },
+  });
+
+  const channels = (t: tf.TensorInfo) => t.shape[t.shape.length - 1];
+  const size = (t: tf.TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
+
+  return [
+    forward('Conv2D', false),
+    forward('FusedConv2D', false),
+    forward('DepthwiseConv2dNative', true),
+    forward('FusedDepthwiseConv2D', true),
+    backwardData('Conv2DBackpropInput', false),
+    backwardData('DepthwiseConv2dNativeBackpropInput', true),
+    backwardFilter('Conv2DBackpropFilter', false),
+    backwardFilter('DepthwiseConv2dNativeBackpropFilter', true),
+    {
+      kernelName: 'ImagenotBatchNormTrain',
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const b = args.backend as WasmLike;
+        const { x, gamma, beta } = args.inputs as Record<string, tf.TensorInfo>;
+        const { epsilon } = args.attrs as unknown as { epsilon: number };
+        const c = channels(x);
+        const y = b.makeOutput(x.shape, 'float32');
+        const mean = b.makeOutput([c], 'float32');
+        const invStd = b.makeOutput([c], 'float32');
+        k.batchNormTrain(view(b, x), view(b, gamma), view(b, beta), view(b, y), view(b, mean), view(b, invStd), size(x) / c, c, epsilon);
+        return [y, mean, invStd];
+      },
+    },
+    {
+      kernelName: 'ImagenotBatchNormTrainGrad',
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const b = args.backend as WasmLike;
+        const { dy, x, gamma, mean, invStd } = args.inputs as Record<string, tf.TensorInfo>;
+        const c = channels(x);
+        const dx = b.makeOutput(x.shape, 'float32');
+        const dgamma = b.makeOutput([c], 'float32');
+        const dbeta = b.makeOutput([c], 'float32');
+        k.batchNormTrainGrad(view(b, dy), view(b, x), view(b, gamma), view(b, mean), view(b, invStd), view(b, dx), view(b, dgamma), view(b, dbeta), size(x) / c, c);
+        return [dx, dgamma, dbeta];
+      },
+    },
+    {
+      kernelName: 'ImagenotHardSwish',
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const b = args.backend as WasmLike;
+        const { x } = args.inputs as Record<string, tf.TensorInfo>;
+        const y = b.makeOutput(x.shape, 'float32');
+        k.hardSwish(view(b, x), view(b, y));
+        return y;
+      },
+    },
+    {
+      kernelName: 'ImagenotHardSwishGrad',
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const b = args.backend as WasmLike;
+        const { dy, x } = args.inputs as Record<string, tf.TensorInfo>;
+        const dx = b.makeOutput(x.shape, 'float32');
+        k.hardSwishGrad(view(b, dy), view(b, x), view(b, dx));
+        return dx;
+      },
+    },
+  ];
+}
+
+/**
+ * Registers the native kernels for 'wasm' over whatever is registered now (call after the op-built gradients, which
+ * stay as the fallback). Returns the kernel names, or [] when the addon is unavailable.
+ */
+export function registerNativeKernels(threads: number): string[] {
+  const k = loadNativeKernels();
+  if (!k) return [];
+  k.setThreads(threads);
+  const replaced = new Map<string, KernelFunc>();
+  const kernels = makeKernels(k, replaced);
+  for (const kernel of kernels) {
+    const existing = tf.getKernel(kernel.kernelName, 'wasm');
+    if (existing) {
+      replaced.set(kernel.kernelName, existing.kernelFunc);
+      tf.unregisterKernel(kernel.kernelName, 'wasm');
+    }
+    tf.registerKernel(kernel);
+  }
+  return kernels.map((x) => x.kernelName);
+}
+
+/** oneDNN's version, its thread count and the implementation it chose for each convolution shape seen so far. */
+export function nativeKernelInfo(): ReturnType<NativeKernels['info']> | undefined {
+  return loadNativeKernels()?.info();
+}

@@ -1,0 +1,268 @@
+// The wasm backend's convolution kernels and the backward kernels we supply for it, against the cpu backend's exact
+// ones: same inputs, same attributes, strides 1 and 2, 'same' and 'valid' padding, dilation, channel multipliers,
+// 1x1/3x3/5x5/7x7 filters, odd sizes; then a whole gradient through tf.grads on both backends. One suite, run twice:
+// with the native oneDNN kernels (io/tf-engine/native-kernels.ts; test/unit/native-kernels.test.ts) and without them,
+// where the op-built gradients of io/tf-engine/wasm-gradients.ts run (test/unit/wasm-gradients.test.ts).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '../../native-workers/io/tf-engine/backend.ts';
+import { conv2dBackpropFilterFromOps } from '../../native-workers/io/tf-engine/wasm-gradients.ts';
+
+let seed = 1;
+export function rand(shape: number[]): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    out[i] = seed / 2147483648 - 0.5;
+  }
+  return out;
+}
+
+/** Run one kernel on a backend with plain arrays in and out. */
+export async function runOn(backend: 'cpu' | 'wasm', kernel: string, inputs: Record<string, { shape: number[]; data: Float32Array }>, attrs: object) {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const ins: Record<string, tf.Tensor> = {};
+    for (const [k, v] of Object.entries(inputs)) ins[k] = tf.tensor(v.data, v.shape);
+    const out = tf.engine().runKernel(kernel, ins as never, attrs as never) as tf.Tensor;
+    return { shape: out.shape, data: out.dataSync() as Float32Array };
+  });
+}
+
+export function assertClose(a: Float32Array, b: Float32Array, what: string) {
+  assert.equal(a.length, b.length, `${what}: length`);
+  let maxErr = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) {
+    maxErr = Math.max(maxErr, Math.abs(a[i] - b[i]));
+    maxAbs = Math.max(maxAbs, Math.abs(b[i]));
+  }
+  assert.ok(maxErr <= 1e-4 * Math.max(1, maxAbs), `${what}: max abs difference ${maxErr} (largest value ${maxAbs})`);
+}
+
+
+/**
+ * The cpu backend's depthwise backward kernels ignore dilation (and tfjs's gradient refuses dilation > 1), so for
+ * dilated cases the reference is the undilated problem with the equivalent big filter ((k-1)*d+1 taps, zeros between):
+ * its filter gradient at taps i*d, and its input gradient with the zero-stuffed filter.
+ */
+export function dilateFilter(data: Float32Array, shape: number[], d: number): { data: Float32Array; shape: number[] } {
+  const [k, , c, m] = shape;
+  const big = (k - 1) * d + 1;
+  const out = new Float32Array(big * big * c * m);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++)
+      for (let q = 0; q < c * m; q++) out[((i * d) * big + j * d) * c * m + q] = data[(i * k + j) * c * m + q];
+  return { data: out, shape: [big, big, c, m] };
+}
+export function takeTaps(data: Float32Array, bigShape: number[], k: number, d: number): Float32Array {
+  const [big, , c, m] = bigShape;
+  const out = new Float32Array(k * k * c * m);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++)
+      for (let q = 0; q < c * m; q++) out[(i * k + j) * c * m + q] = data[((i * d) * big + j * d) * c * m + q];
+  return out;
+}
+
+
+export const convCases: { x: number[]; k: number; cout: number; s: number; pad: 'same' | 'valid'; d?: number }[] = [
+  { x: [2, 9, 9, 3], k: 3, cout: 4, s: 1, pad: 'same' },
+  { x: [2, 9, 9, 3], k: 3, cout: 4, s: 2, pad: 'same' },
+  { x: [2, 9, 8, 3], k: 3, cout: 4, s: 1, pad: 'valid' },
+  { x: [2, 10, 9, 3], k: 3, cout: 5, s: 2, pad: 'valid' },
+  { x: [3, 8, 8, 4], k: 1, cout: 6, s: 1, pad: 'same' },
+  { x: [3, 8, 8, 4], k: 1, cout: 6, s: 2, pad: 'valid' },
+  { x: [1, 13, 13, 2], k: 7, cout: 3, s: 2, pad: 'same' },
+  { x: [2, 11, 11, 3], k: 5, cout: 2, s: 1, pad: 'same' },
+  { x: [2, 11, 11, 3], k: 3, cout: 2, s: 1, pad: 'same', d: 2 },
+  { x: [2, 12, 11, 3], k: 3, cout: 2, s: 1, pad: 'valid', d: 2 },
+];
+
+export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
+  before(async () => {
+    const info = await initEngine({ backend: 'wasm' });
+    assert.equal(info.backend, 'wasm');
+    assert.equal(!!info.native, mode === 'native', `native kernels ${info.native ? 'active' : 'inactive'}: ${info.notes.join('; ')}`);
+  });
+
+
+  test(`${mode}: Conv2D, FusedConv2D (bias with linear/relu/relu6/sigmoid) and depthwise forward equal the cpu backend`, async () => {
+    for (const c of convCases) {
+      const d = c.d ?? 1;
+      const filterShape = [c.k, c.k, c.x[3], c.cout];
+      const x = { shape: c.x, data: rand(c.x) };
+      const inputs = { x, filter: { shape: filterShape, data: rand(filterShape) } };
+      const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: d };
+      const label = JSON.stringify(c);
+      const check = async (kernel: string, ins: typeof inputs & { bias?: { shape: number[]; data: Float32Array } }, at: object, what: string) => {
+        const want = await runOn('cpu', kernel, ins, at);
+        const got = await runOn('wasm', kernel, ins, at);
+        assert.deepEqual(got.shape, want.shape, `${what} shape`);
+        assertClose(got.data, want.data, what);
+      };
+      await check('Conv2D', inputs, attrs, `conv2d ${label}`);
+      const bias = { shape: [c.cout], data: rand([c.cout]) };
+      // sigmoid is not fused natively: the kernel falls back to the one it replaced.
+      for (const activation of ['linear', 'relu', 'relu6', 'sigmoid']) {
+        await check('FusedConv2D', { ...inputs, bias }, { ...attrs, activation }, `fused conv2d ${activation} ${label}`);
+      }
+      if (d > 1 && c.s > 1) continue; // tfjs refuses strides and dilations both > 1
+      for (const mult of [1, 2]) {
+        const dwShape = [c.k, c.k, c.x[3], mult];
+        const dw = { x, filter: { shape: dwShape, data: rand(dwShape) } };
+        const dwAttrs = { strides: c.s, pad: c.pad, dilations: d, dataFormat: 'NHWC' };
+        await check('DepthwiseConv2dNative', dw, dwAttrs, `depthwise mult ${mult} ${label}`);
+        const dwBias = { shape: [c.x[3] * mult], data: rand([c.x[3] * mult]) };
+        await check('FusedDepthwiseConv2D', { ...dw, bias: dwBias }, { ...dwAttrs, activation: 'relu6' }, `fused depthwise mult ${mult} ${label}`);
+      }
+    }
+  });
+
+  test(`${mode}: Conv2DBackpropFilter on wasm equals the cpu backend`, async () => {
+    for (const c of convCases) {
+      const filterShape = [c.k, c.k, c.x[3], c.cout] as [number, number, number, number];
+      const info = tf.backend_util.computeConv2DInfo(c.x as never, filterShape, c.s, c.d ?? 1, c.pad);
+      const dyShape = [c.x[0], info.outHeight, info.outWidth, c.cout];
+      const inputs = { x: { shape: c.x, data: rand(c.x) }, dy: { shape: dyShape, data: rand(dyShape) } };
+      if (c.d) {
+        // tfjs's Conv2DBackpropFilter kernel has no dilation attribute (its conv2d gradient refuses dilation > 1); our
+        // function takes one: check it against the undilated problem with the equivalent big filter.
+        const big = dilateFilter(new Float32Array(filterShape.reduce((a, b) => a * b, 1)), filterShape, c.d).shape;
+        const wantBig = await runOn('cpu', 'Conv2DBackpropFilter', inputs, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: big });
+        await tf.setBackend('wasm');
+        const got = tf.tidy(() =>
+          conv2dBackpropFilterFromOps(tf.tensor4d(inputs.x.data, c.x as never), tf.tensor4d(inputs.dy.data, dyShape as never), filterShape, c.s, c.pad, undefined, c.d).dataSync(),
+        ) as Float32Array;
+        assertClose(got, takeTaps(wantBig.data, big, c.k, c.d), `conv2d dW dilated ${JSON.stringify(c)}`);
+        continue;
+      }
+      const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape };
+      const want = await runOn('cpu', 'Conv2DBackpropFilter', inputs, attrs);
+      const got = await runOn('wasm', 'Conv2DBackpropFilter', inputs, attrs);
+      assert.deepEqual(got.shape, filterShape);
+      assertClose(got.data, want.data, `conv2d dW ${JSON.stringify(c)}`);
+    }
+  });
+
+  test(`${mode}: Conv2DBackpropInput on wasm equals the cpu backend`, async () => {
+    for (const c of convCases) {
+      if (c.d) continue; // no dilation attribute on this kernel either
+      const filterShape = [c.k, c.k, c.x[3], c.cout] as [number, number, number, number];
+      const info = tf.backend_util.computeConv2DInfo(c.x as never, filterShape, c.s, 1, c.pad);
+      const dyShape = [c.x[0], info.outHeight, info.outWidth, c.cout];
+      const inputs = { dy: { shape: dyShape, data: rand(dyShape) }, filter: { shape: filterShape, data: rand(filterShape) } };
+      const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
+      const want = await runOn('cpu', 'Conv2DBackpropInput', inputs, attrs);
+      const got = await runOn('wasm', 'Conv2DBackpropInput', inputs, attrs);
+      assert.deepEqual(got.shape, c.x);
+      assertClose(got.data, want.data, `conv2d dx ${JSON.stringify(c)}`);
+    }
+  });
+
+  test(`${mode}: BatchMatMul with transposeA/transposeB (explicit-transpose wrapper) on wasm equals the cpu backend`, async () => {
+    for (const [ta, tb] of [[true, false], [false, true], [true, true], [false, false]]) {
+      const aShape = ta ? [2, 7, 5] : [2, 5, 7];
+      const bShape = tb ? [2, 3, 7] : [2, 7, 3];
+      const inputs = { a: { shape: aShape, data: rand(aShape) }, b: { shape: bShape, data: rand(bShape) } };
+      const attrs = { transposeA: ta, transposeB: tb };
+      const want = await runOn('cpu', 'BatchMatMul', inputs, attrs);
+      const got = await runOn('wasm', 'BatchMatMul', inputs, attrs);
+      assert.deepEqual(got.shape, [2, 5, 3]);
+      assertClose(got.data, want.data, `matmul ta=${ta} tb=${tb}`);
+    }
+  });
+
+  test(`${mode}: Tile (broadcast replacement on wasm) and its gradient (reshape + sum) equal the cpu backend`, async () => {
+    const tileCases: { shape: number[]; reps: number[] }[] = [
+      { shape: [1, 1, 1, 5], reps: [3, 4, 2, 1] },
+      { shape: [2, 3], reps: [2, 2] },
+      { shape: [1, 4, 1], reps: [3, 1, 5] },
+      { shape: [2, 1, 3, 1], reps: [1, 2, 2, 3] },
+    ];
+    for (const c of tileCases) {
+      const data = rand(c.shape);
+      const outShape = c.shape.map((d, i) => d * c.reps[i]);
+      const dy = rand(outShape);
+      const run = async (backend: 'cpu' | 'wasm') => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => {
+          const x = tf.tensor(data, c.shape);
+          const y = tf.tile(x, c.reps);
+          const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.tile(v, c.reps), tf.tensor(dy, outShape))))(x);
+          return { y: y.dataSync() as Float32Array, g: g.dataSync() as Float32Array };
+        });
+      };
+      const want = await run('cpu');
+      const got = await run('wasm');
+      assertClose(got.y, want.y, `tile ${JSON.stringify(c)}`);
+      assertClose(got.g, want.g, `tile grad ${JSON.stringify(c)}`);
+      // And the gradient by hand: dx[j] = sum of dy over the repetitions of j.
+      const strides = (s: number[]) => s.map((_, i) => s.slice(i + 1).reduce((a, b) => a * b, 1));
+      const hand = new Float32Array(data.length);
+      const os = strides(outShape);
+      const xs = strides(c.shape);
+      for (let k = 0; k < dy.length; k++) {
+        let j = 0;
+        outShape.forEach((_, ax) => (j += (Math.floor(k / os[ax]) % outShape[ax] % c.shape[ax]) * xs[ax]));
+        hand[j] += dy[k];
+      }
+      assertClose(got.g, hand, `tile grad by hand ${JSON.stringify(c)}`);
+    }
+  });
+
+  test(`${mode}: DepthwiseConv2dNativeBackpropFilter and ...BackpropInput on wasm equal the cpu backend (incl. dilation, multiplier)`, async () => {
+    for (const c of convCases) {
+      for (const mult of [1, 2]) {
+        const d = c.d ?? 1;
+        if (d > 1 && c.s > 1) continue; // tfjs refuses strides and dilations both > 1
+        const filterShape = [c.k, c.k, c.x[3], mult] as [number, number, number, number];
+        const info = tf.backend_util.computeConv2DInfo(c.x as never, filterShape, c.s, d, c.pad, undefined, true);
+        const dyShape = [c.x[0], info.outHeight, info.outWidth, c.x[3] * mult];
+        const dy = { shape: dyShape, data: rand(dyShape) };
+        const filter = { shape: filterShape, data: rand(filterShape) };
+        const bigFilter = dilateFilter(filter.data, filterShape, d);
+        const label = JSON.stringify({ ...c, mult });
+
+        const inF = { x: { shape: c.x, data: rand(c.x) }, dy };
+        const wantF = await runOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inF, { strides: c.s, pad: c.pad, dilations: 1, filterShape: bigFilter.shape });
+        const gotF = await runOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inF, { strides: c.s, pad: c.pad, dilations: d, filterShape });
+        assert.deepEqual(gotF.shape, filterShape);
+        assertClose(gotF.data, takeTaps(wantF.data, bigFilter.shape, c.k, d), `depthwise dF ${label}`);
+
+        const wantI = await runOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter: bigFilter }, { strides: c.s, pad: c.pad, dilations: 1, inputShape: c.x });
+        const gotI = await runOn('wasm', 'DepthwiseConv2dNativeBackpropInput', { dy, filter }, { strides: c.s, pad: c.pad, dilations: d, inputShape: c.x });
+        assert.deepEqual(gotI.shape, c.x);
+        assertClose(gotI.data, wantI.data, `depthwise dx ${label}`);
+      }
+    }
+  });
+
+  test(`${mode}: a whole gradient (conv -> depthwise -> fused conv with bias+relu -> matmul -> mean) matches between wasm and cpu`, async () => {
+    const xd = rand([2, 10, 10, 3]);
+    const w1 = rand([3, 3, 3, 8]);
+    const w2 = rand([3, 3, 8, 1]);
+    const w3 = rand([1, 1, 8, 4]);
+    const b3 = rand([4]);
+    const grads = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const vars = [tf.tensor4d(w1, [3, 3, 3, 8]), tf.tensor4d(w2, [3, 3, 8, 1]), tf.tensor4d(w3, [1, 1, 8, 4]), tf.tensor1d(b3)];
+        const x = tf.tensor4d(xd, [2, 10, 10, 3]);
+        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => {
+          const h1 = tf.relu(tf.conv2d(x, a as tf.Tensor4D, 2, 'same'));
+          const h2 = tf.depthwiseConv2d(h1, b as tf.Tensor4D, 1, 'same');
+          const h3 = tf.fused.conv2d({ x: h2, filter: c as tf.Tensor4D, strides: 1, pad: 'valid', bias: d, activation: 'relu' });
+          const flat = tf.reshape(h3, [2, -1]);
+          const dense = tf.matMul(flat, tf.reshape(tf.slice(c, [0, 0, 0, 0], [1, 1, 8, 4]), [8, 4]).slice([0, 0], [4, 4]).tile([flat.shape[1]! / 4, 1]));
+          return tf.add(tf.mean(tf.square(h3)), tf.mean(dense));
+        };
+        return tf.grads(f)(vars).map((g) => g.dataSync() as Float32Array);
+      });
+    };
+    const want = await grads('cpu');
+    const got = await grads('wasm');
+    want.forEach((w, i) => assertClose(got[i], w, `gradient ${i}`));
+  });
+}

@@ -1,0 +1,84 @@
+// The native oneDNN kernels the wasm backend uses when the addon is built (io/tf-engine/native-kernels.ts): every
+// convolution kernel against the cpu backend (the shared suite, test/helpers/wasm-kernel-suite.ts), and the fused
+// training batch norm and hard-swish kernels against the formulas computed here in double precision.
+// Without the addon (no libdnnl-dev) the file is skipped, except in CI, which installs it and must test it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { nativeKernelsUnavailable } from '../../native-workers/io/tf-engine/native-kernels.ts';
+import { assertClose, defineWasmKernelSuite, rand } from '../helpers/wasm-kernel-suite.ts';
+
+const unavailable = nativeKernelsUnavailable();
+if (unavailable && process.env.CI !== 'true') {
+  test('native oneDNN kernels', { skip: `addon unavailable: ${unavailable}` }, () => {});
+} else {
+  defineWasmKernelSuite('native');
+
+  /** Per-channel mean and 1/sqrt(biased variance + eps) of a [rows, C] array, in double precision. */
+  const moments = (x: Float32Array, c: number, eps: number) => {
+    const rows = x.length / c;
+    const mean = new Float64Array(c);
+    const invStd = new Float64Array(c);
+    for (let i = 0; i < x.length; i++) mean[i % c] += x[i] / rows;
+    for (let i = 0; i < x.length; i++) invStd[i % c] += (x[i] - mean[i % c]) ** 2 / rows;
+    for (let j = 0; j < c; j++) invStd[j] = 1 / Math.sqrt(invStd[j] + eps);
+    return { mean, invStd };
+  };
+  const run = (kernel: string, inputs: Record<string, tf.Tensor>, attrs: object = {}) =>
+    tf.tidy(() => {
+      const out = tf.engine().runKernel(kernel, inputs as never, attrs as never) as tf.Tensor | tf.Tensor[];
+      return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+    });
+
+  for (const shape of [[6, 5], [2, 7, 5, 3], [4, 3, 3, 16]]) {
+    test(`native: ImagenotBatchNormTrain and its gradient on ${JSON.stringify(shape)} equal the formulas`, async () => {
+      await tf.setBackend('wasm');
+      const c = shape[shape.length - 1];
+      const rows = shape.reduce((a, b) => a * b, 1) / c;
+      const eps = 1e-3;
+      const x = rand(shape).map((v, i) => v * (1 + (i % c)) + (i % c)); // channels with different scales and means
+      const gamma = rand([c]);
+      const beta = rand([c]);
+      const dy = rand(shape);
+      const { mean, invStd } = moments(x, c, eps);
+
+      const [y, gotMean, gotInvStd] = run('ImagenotBatchNormTrain', { x: tf.tensor(x, shape), gamma: tf.tensor(gamma), beta: tf.tensor(beta) }, { epsilon: eps });
+      assertClose(gotMean, Float32Array.from(mean), 'mean');
+      assertClose(gotInvStd, Float32Array.from(invStd), 'invStd');
+      const wantY = x.map((v, i) => (v - mean[i % c]) * invStd[i % c] * gamma[i % c] + beta[i % c]);
+      assertClose(y, wantY, 'y');
+
+      // dbeta = sum dy; dgamma = sum dy*xhat; dx = gamma*invStd/N * (N*dy - dbeta - xhat*dgamma)
+      const xhat = x.map((v, i) => (v - mean[i % c]) * invStd[i % c]);
+      const dbeta = new Float64Array(c);
+      const dgamma = new Float64Array(c);
+      dy.forEach((g, i) => {
+        dbeta[i % c] += g;
+        dgamma[i % c] += g * xhat[i];
+      });
+      const wantDx = dy.map((g, i) => ((gamma[i % c] * invStd[i % c]) / rows) * (rows * g - dbeta[i % c] - xhat[i] * dgamma[i % c]));
+      const [dx, gotDgamma, gotDbeta] = run('ImagenotBatchNormTrainGrad', {
+        dy: tf.tensor(dy, shape),
+        x: tf.tensor(x, shape),
+        gamma: tf.tensor(gamma),
+        mean: tf.tensor(gotMean),
+        invStd: tf.tensor(gotInvStd),
+      });
+      assertClose(dx, wantDx, 'dx');
+      assertClose(gotDgamma, Float32Array.from(dgamma), 'dgamma');
+      assertClose(gotDbeta, Float32Array.from(dbeta), 'dbeta');
+    });
+  }
+
+  test('native: ImagenotHardSwish and its gradient follow torch (kinks included)', async () => {
+    await tf.setBackend('wasm');
+    const x = Float32Array.from([-5, -3, -2.5, -1, 0, 0.5, 2.9, 3, 3.5, 10, ...rand([200]).map((v) => v * 12)]);
+    const dy = rand([x.length]).map((v) => v + 1);
+    const [y] = run('ImagenotHardSwish', { x: tf.tensor(x) });
+    assertClose(y, x.map((v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6), 'hardswish');
+    const [dx] = run('ImagenotHardSwishGrad', { dy: tf.tensor(dy), x: tf.tensor(x) });
+    // torch's hardswish_backward: 0 for x < -3, dy for x > 3, dy*(2x+3)/6 in between (both ends inclusive).
+    assertClose(dx, x.map((v, i) => (v < -3 ? 0 : v <= 3 ? (dy[i] * (2 * v + 3)) / 6 : dy[i])), 'hardswish grad');
+    assert.equal(dx[1], (dy[1] * -3) / 6, 'at x = -3 the middle branch applies');
+  });
+}
