@@ -88,6 +88,22 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
   });
 
 
+  test(`${mode}: Identity shares the data (no copy) and the clone outlives its source`, async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numDataBuffers;
+    const x = tf.tensor(rand([64, 64]), [64, 64]);
+    const want = x.dataSync().slice();
+    const y = tf.clone(x);
+    assert.equal(tf.memory().numDataBuffers - before, 1, 'one buffer for the tensor and its clone');
+    x.dispose();
+    assertClose(y.dataSync() as Float32Array, want, 'clone after its source was disposed');
+    const z = tf.add(y, 1); // a kernel reading the shared buffer leaves it alone
+    assertClose(y.dataSync() as Float32Array, want, 'clone after being read');
+    y.dispose();
+    z.dispose();
+    assert.equal(tf.memory().numDataBuffers, before, 'the buffer is freed with the last tensor');
+  });
+
   test(`${mode}: Conv2D, FusedConv2D (bias with linear/relu/relu6/sigmoid) and depthwise forward equal the cpu backend`, async () => {
     for (const c of convCases) {
       const d = c.d ?? 1;

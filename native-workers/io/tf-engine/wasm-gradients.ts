@@ -303,6 +303,20 @@ export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined
 
 export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
   {
+    // The engine clones every tensor it saves for the backward pass, and wasm's Identity copies the data: a second
+    // copy of most activations on the 4 GB heap, plus the copying (1,457 Identity kernels in a MobileNetV3 step).
+    // Share the data with a reference count instead, as wasm's own Reshape and the cpu backend's Identity do: no
+    // kernel writes into its inputs, so a shared buffer never changes under either tensor.
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs.x!;
+      if (x.dtype === 'string') return originalKernels.get('Identity')!({ inputs, backend, attrs: {} });
+      (backend as tf.KernelBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  },
+  {
     // wasm's Tile is an element-by-element loop; tfjs-layers' LayerNormalization tiles gamma/beta to full size.
     kernelName: 'Tile',
     backendName: 'wasm',
@@ -367,7 +381,7 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
 ];
 
 /** Kernels of ours that replace slow ones of the wasm backend (the original stays reachable for the fast cases). */
-const REPLACED = new Set(['Conv2DBackpropInput', 'Tile']);
+const REPLACED = new Set(['Conv2DBackpropInput', 'Tile', 'Identity']);
 const originalKernels = new Map<string, tf.KernelFunc>();
 
 /**
