@@ -190,6 +190,28 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     }
   });
 
+  test(`${mode}: BatchMatMul with a broadcast batch and _FusedMatMul with bias and activations equal the cpu backend`, async () => {
+    const check = async (kernel: string, inputs: Record<string, { shape: number[]; data: Float32Array }>, attrs: object, what: string) => {
+      const want = await runOn('cpu', kernel, inputs, attrs);
+      const got = await runOn('wasm', kernel, inputs, attrs);
+      assert.deepEqual(got.shape, want.shape, `${what} shape`);
+      assertClose(got.data, want.data, what);
+    };
+    // tfjs's matMul op hands these kernels rank-3 tensors ([batch, rows, cols]), batches equal or one of them 1.
+    for (const [aShape, bShape] of [[[3, 4, 6], [1, 6, 5]], [[1, 4, 6], [3, 6, 5]], [[2, 4, 6], [2, 6, 5]]]) {
+      const inputs = { a: { shape: aShape, data: rand(aShape) }, b: { shape: bShape, data: rand(bShape) } };
+      await check('BatchMatMul', inputs, { transposeA: false, transposeB: false }, `matmul ${aShape} x ${bShape}`);
+    }
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const aShape = ta ? [1, 6, 4] : [1, 4, 6];
+      const bShape = tb ? [1, 5, 6] : [1, 6, 5];
+      const inputs = { a: { shape: aShape, data: rand(aShape) }, b: { shape: bShape, data: rand(bShape) }, bias: { shape: [5], data: rand([5]) } };
+      for (const activation of ['linear', 'relu', 'relu6', 'sigmoid']) {
+        await check('_FusedMatMul', inputs, { transposeA: ta, transposeB: tb, activation }, `fused matmul ta=${ta} tb=${tb} ${activation}`);
+      }
+    }
+  });
+
   test(`${mode}: Tile (broadcast replacement on wasm) and its gradient (reshape + sum) equal the cpu backend`, async () => {
     const tileCases: { shape: number[]; reps: number[] }[] = [
       { shape: [1, 1, 1, 5], reps: [3, 4, 2, 1] },

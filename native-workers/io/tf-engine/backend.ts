@@ -2,15 +2,16 @@
 // (XNNPACK SIMD, threaded when possible, plus our own backward kernels), then tfjs's pure-JS cpu backend. The first
 // two are optional dependencies that cannot install without network access to libtensorflow, so they are loaded with
 // a dynamic import that may fail. The result is recorded in every run and printed by `imagenot bench train`.
-// IMAGENOT_TF_BACKEND=tensorflow-gpu|tensorflow|wasm|cpu forces one (tests use it); IMAGENOT_WASM_THREADS=0 turns the
-// wasm thread pool off.
+// IMAGENOT_TF_BACKEND=tensorflow-gpu|tensorflow|wasm|cpu forces one (tests use it); IMAGENOT_WASM_THREADS=0|1 turns the
+// wasm thread pool off or on (default: on, unless the native oneDNN kernels are there); IMAGENOT_NATIVE_KERNELS=0
+// leaves the native kernels out.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmGradientKernels } from './wasm-gradients.ts';
 import { installWasmThreadShims, unrefWasmThreads } from './wasm-threads.ts';
 import { registerTileGradient } from './tile-gradient.ts';
-import { nativeKernelInfo, nativeKernelsUnavailable, registerNativeKernels } from './native-kernels.ts';
+import { loadNativeKernels, nativeKernelInfo, nativeKernelsUnavailable, registerNativeKernels } from './native-kernels.ts';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -39,7 +40,7 @@ export function describeEngine(e: EngineInfo): string {
   const extra = [`${e.threads} thread${e.threads === 1 ? '' : 's'}`];
   if (e.simd) extra.push('SIMD');
   if (e.suppliedKernels.length) extra.push(`+${e.suppliedKernels.length} backward kernels`);
-  if (e.native) extra.push(`oneDNN ${e.native.onednn} for ${e.native.kernels.length} kernels`);
+  if (e.native) extra.push(`oneDNN ${e.native.onednn} on ${e.native.threads} threads for ${e.native.kernels.length} kernels`);
   return `${e.backend} (${extra.join(', ')})`;
 }
 
@@ -79,7 +80,7 @@ async function tryWasm(notes: string[], threaded: boolean): Promise<EngineInfo |
     unrefWasmThreads(tf.backend());
     const supplied = registerWasmGradientKernels();
     const threads = wasm.getThreadsCount();
-    const nativeKernels = registerNativeKernels(Math.max(threads, 1));
+    const nativeKernels = registerNativeKernels((await import('node:os')).availableParallelism());
     const nativeInfo = nativeKernelInfo();
     if (!nativeKernels.length) notes.push(`native oneDNN kernels: ${nativeKernelsUnavailable()}`);
     return {
@@ -113,7 +114,11 @@ async function choose(force: string | undefined): Promise<EngineInfo> {
   }
   if (want('wasm')) {
     // The thread pool only initialises in a fresh process; when it fails we fall back to the single-thread binary.
-    const threaded = process.env.IMAGENOT_WASM_THREADS !== '0';
+    // With the native kernels the heavy work runs on oneDNN's threads, and XNNPACK's pool threads, which spin after
+    // each op, took the cores from them (a MobileNetV3 step at 96 px, batch 8: 182 ms with the pool, 119 ms
+    // without), so then the wasm side runs on one thread unless IMAGENOT_WASM_THREADS=1 asks for the pool.
+    const pool = process.env.IMAGENOT_WASM_THREADS;
+    const threaded = pool === '1' || (pool !== '0' && !loadNativeKernels());
     const w = (threaded && (await tryWasm(notes, true))) || (await tryWasm(notes, false));
     if (w) return w;
   }

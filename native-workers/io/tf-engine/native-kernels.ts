@@ -18,6 +18,7 @@ interface NativeKernels {
   convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array): void;
   convBackwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   convBackwardWeights(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
+  matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, shape: Int32Array): void;
   batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, rows: number, channels: number, eps: number): void;
   batchNormTrainGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
   hardSwish(x: Float32Array, y: Float32Array): void;
@@ -85,6 +86,25 @@ function convShape(c: ConvInfo, opts: { depthwise: boolean; activation?: number;
 
 /** Padding oneDNN can express: non-negative on every side (tfjs never produces anything else for NHWC 'same'/'valid'). */
 const paddable = (c: ConvInfo) => c.padInfo.top >= 0 && c.padInfo.left >= 0 && c.padInfo.bottom >= 0 && c.padInfo.right >= 0;
+
+/**
+ * A tfjs matmul as [batch, M, K] x [batch, K, N]: equal ranks, batch dims equal or all 1 on one side (broadcast).
+ * Undefined for what the native kernel does not do (tfjs's other broadcasts, mismatched inner sizes).
+ */
+function matMulShape(aShape: number[], bShape: number[], ta: boolean, tb: boolean) {
+  if (aShape.length !== bShape.length || aShape.length < 2) return undefined;
+  const r = aShape.length;
+  const [m, ka] = ta ? [aShape[r - 1], aShape[r - 2]] : [aShape[r - 2], aShape[r - 1]];
+  const [kb, n] = tb ? [bShape[r - 1], bShape[r - 2]] : [bShape[r - 2], bShape[r - 1]];
+  if (ka !== kb) return undefined;
+  const outer = (s: number[]) => s.slice(0, r - 2);
+  const count = (s: number[]) => s.reduce((p, d) => p * d, 1);
+  const [oa, ob] = [outer(aShape), outer(bShape)];
+  const same = oa.every((d, i) => d === ob[i]);
+  if (!same && count(oa) !== 1 && count(ob) !== 1) return undefined;
+  const batchOuter = count(oa) >= count(ob) ? oa : ob;
+  return { batchA: count(oa), batchB: count(ob), m, k: ka, n, outShape: [...batchOuter, m, n] };
+}
 
 interface ConvAttrs {
   strides: number | [number, number];
@@ -163,6 +183,24 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
     },
   });
 
+  const matMul = (name: string): tf.KernelConfig => ({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const b = args.backend as WasmLike;
+      const at = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string };
+      const { a, b: w, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+      const act = ACTIVATIONS[at.activation ?? 'linear'];
+      const shape = matMulShape(a!.shape, w!.shape, at.transposeA, at.transposeB);
+      const biasOk = !bias || (bias.shape.length === 1 && shape && bias.shape[0] === shape.n);
+      if (!shape || act === undefined || preluActivationWeights || !biasOk || !float(a, w, bias)) return fallback(name, args);
+      const out = b.makeOutput(shape.outShape, 'float32');
+      const params = Int32Array.from([shape.batchA, shape.batchB, shape.m, shape.k, shape.n, +at.transposeA, +at.transposeB, act, bias ? 1 : 0]);
+      k.matMul(view(b, a!), view(b, w!), bias ? view(b, bias) : null, view(b, out), params);
+      return out;
+    },
+  });
+
   const channels = (t: tf.TensorInfo) => t.shape[t.shape.length - 1];
   const size = (t: tf.TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
 
@@ -175,6 +213,8 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
     backwardData('DepthwiseConv2dNativeBackpropInput', true),
     backwardFilter('Conv2DBackpropFilter', false),
     backwardFilter('DepthwiseConv2dNativeBackpropFilter', true),
+    matMul('BatchMatMul'),
+    matMul('_FusedMatMul'),
     {
       kernelName: 'ImagenotBatchNormTrain',
       backendName: 'wasm',

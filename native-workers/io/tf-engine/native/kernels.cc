@@ -325,38 +325,94 @@ napi_value ConvBackwardWeightsEntry(napi_env env, napi_callback_info info) {
 }
 
 // ------------------------------------------------------------------------------------------------------------------
-// Training-mode batch normalization over all axes but the last (channels-last), with scale and shift.
-// The kernels' contract (see core/architectures/fused-ops.ts) passes invStd = 1/sqrt(var + eps) between forward and
-// backward; oneDNN's backward reads only var + eps, so it is given variance 1/invStd^2 with eps 0.
+// Batched matrix product with optional transposes (as strides: nothing is copied), bias and relu/relu6, one side's
+// batch broadcast when its batch is 1. tfjs's BatchMatMul and _FusedMatMul.
 
-struct BatchNorm {
-  batch_normalization_forward forward;
-  batch_normalization_backward backward;
-  memory variance;
-  memory unusedShift;  // oneDNN's backward with use_shift insists on a shift argument it never reads
+/** The Int32Array matMul takes: batchA, batchB, M, K, N, transposeA, transposeB, activation, hasBias. */
+struct MatMulShape {
+  int64_t batchA, batchB, m, k, n, transposeA, transposeB, activation, hasBias;
+  static constexpr size_t kCount = 9;
+  static MatMulShape from(const std::vector<int64_t>& p) {
+    MatMulShape s{p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]};
+    if (s.batchA != s.batchB && s.batchA != 1 && s.batchB != 1) throw std::invalid_argument("batches must match or be 1");
+    return s;
+  }
+  int64_t batch() const { return std::max(batchA, batchB); }
+  std::string key() const {
+    std::string out("matmul");
+    for (int64_t v : {batchA, batchB, m, k, n, transposeA, transposeB, activation, hasBias}) out += ',' + std::to_string(v);
+    return out;
+  }
+  memory::desc a() const {
+    return memory::desc({batchA, m, k}, dt::f32, transposeA ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1});
+  }
+  memory::desc b() const {
+    return memory::desc({batchB, k, n}, dt::f32, transposeB ? memory::dims{k * n, 1, k} : memory::dims{k * n, n, 1});
+  }
+  memory::desc out() const { return memory::desc({batch(), m, n}, dt::f32, tag::abc); }
+  memory::desc bias() const { return memory::desc({1, 1, n}, dt::f32, tag::abc); }
 };
-std::unordered_map<std::string, std::unique_ptr<BatchNorm>> batchNormCache;
 
-memory::desc rowsDesc(int64_t rows, int64_t channels) { return memory::desc({rows, channels, 1, 1}, dt::f32, tag::nhwc); }
-memory::desc channelDesc(int64_t channels) { return memory::desc({channels}, dt::f32, tag::x); }
+std::unordered_map<std::string, std::unique_ptr<matmul>> matmulCache;
 
-BatchNorm& batchNormFor(int64_t rows, int64_t channels, float eps) {
-  auto key = std::to_string(rows) + ',' + std::to_string(channels) + ',' + std::to_string(eps);
-  auto it = batchNormCache.find(key);
-  if (it != batchNormCache.end()) return *it->second;
-  auto md = rowsDesc(rows, channels);
-  auto flags = normalization_flags::use_scale | normalization_flags::use_shift;
-  auto fd = batch_normalization_forward::desc(prop_kind::forward_training, md, eps, flags);
-  auto fpd = batch_normalization_forward::primitive_desc(fd, cpu());
-  auto bd = batch_normalization_backward::desc(prop_kind::backward, md, md, eps, flags);
-  auto bpd = batch_normalization_backward::primitive_desc(bd, cpu(), fpd);
-  auto entry = std::make_unique<BatchNorm>();
-  entry->forward = batch_normalization_forward(fpd);
-  entry->backward = batch_normalization_backward(bpd);
-  entry->variance = memory(channelDesc(channels), cpu());
-  entry->unusedShift = memory(channelDesc(channels), cpu());
-  std::memset(entry->unusedShift.get_data_handle(), 0, size_t(channels) * sizeof(float));
-  return *(batchNormCache[key] = std::move(entry));
+/** matMul(a, b, bias | null, out, shape). */
+napi_value MatMulEntry(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    auto a = args<5>(env, info);
+    auto s = MatMulShape::from(intParams(env, a[4], MatMulShape::kCount, "shape"));
+    View x = floatView(env, a[0], "a"), w = floatView(env, a[1], "b"), bias = floatView(env, a[2], "bias", true);
+    View y = floatView(env, a[3], "out");
+    expectLength(x, size_t(s.batchA * s.m * s.k), "a");
+    expectLength(w, size_t(s.batchB * s.k * s.n), "b");
+    expectLength(y, size_t(s.batch() * s.m * s.n), "out");
+    if (s.hasBias) expectLength(bias, size_t(s.n), "bias");
+    auto key = s.key();
+    auto it = matmulCache.find(key);
+    if (it == matmulCache.end()) {
+      auto d = s.hasBias ? matmul::desc(s.a(), s.b(), s.bias(), s.out()) : matmul::desc(s.a(), s.b(), s.out());
+      auto pd = matmul::primitive_desc(d, activationAttr(s.activation), cpu());
+      it = matmulCache.emplace(key, std::make_unique<matmul>(pd)).first;
+    }
+    std::unordered_map<int, memory> m{{DNNL_ARG_SRC, memory(s.a(), cpu(), x.data)},
+                                      {DNNL_ARG_WEIGHTS, memory(s.b(), cpu(), w.data)},
+                                      {DNNL_ARG_DST, memory(s.out(), cpu(), y.data)}};
+    if (s.hasBias) m.emplace(DNNL_ARG_BIAS, memory(s.bias(), cpu(), bias.data));
+    it->second->execute(cpuStream(), m);
+    cpuStream().wait();
+    return nullptr;
+  });
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Training-mode batch normalization over all axes but the last (channels-last: a [rows, C] array), with scale and
+// shift. The contract (core/architectures/fused-ops.ts) passes invStd = 1/sqrt(biased var + eps) from forward to
+// backward. Hand-written rather than oneDNN's: its bnorm_jit synchronises threads with a spinning barrier, which on
+// two busy cores took 1-10 ms per call instead of 0.1 (measured in a MobileNetV3 step); these loops use OpenMP's own
+// (passive) barriers and are memory-bound like any batch norm.
+
+/** Per-thread partial sums over a block of rows, added up in double. */
+struct ChannelSums {
+  std::vector<double> a, b;
+};
+
+template <typename RowFn>
+void sumRows(int64_t rows, int64_t channels, ChannelSums& total, RowFn row) {
+  const int threads = omp_get_max_threads();
+  std::vector<ChannelSums> parts(size_t(threads), ChannelSums{std::vector<double>(size_t(channels)), std::vector<double>(size_t(channels))});
+#pragma omp parallel num_threads(threads)
+  {
+    ChannelSums& mine = parts[size_t(omp_get_thread_num())];
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) row(r, mine.a.data(), mine.b.data());
+  }
+  total.a.assign(size_t(channels), 0.0);
+  total.b.assign(size_t(channels), 0.0);
+  for (auto& part : parts) {
+    for (int64_t c = 0; c < channels; c++) {
+      total.a[size_t(c)] += part.a[size_t(c)];
+      total.b[size_t(c)] += part.b[size_t(c)];
+    }
+  }
 }
 
 /** batchNormTrain(x, gamma, beta, y, mean, invStd, rows, channels, eps). */
@@ -364,30 +420,56 @@ napi_value BatchNormTrainEntry(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     auto a = args<9>(env, info);
     auto rows = int64_t(number(env, a[6], "rows")), channels = int64_t(number(env, a[7], "channels"));
-    float eps = float(number(env, a[8], "eps"));
+    double eps = number(env, a[8], "eps");
     View x = floatView(env, a[0], "x"), gamma = floatView(env, a[1], "gamma"), beta = floatView(env, a[2], "beta");
     View y = floatView(env, a[3], "y"), mean = floatView(env, a[4], "mean"), invStd = floatView(env, a[5], "invStd");
     for (auto [v, name] : {std::pair{x, "x"}, {y, "y"}}) expectLength(v, size_t(rows * channels), name);
     for (auto [v, name] : {std::pair{gamma, "gamma"}, {beta, "beta"}, {mean, "mean"}, {invStd, "invStd"}}) {
       expectLength(v, size_t(channels), name);
     }
-    auto& bn = batchNormFor(rows, channels, eps);
-    auto md = rowsDesc(rows, channels);
-    auto cd = channelDesc(channels);
-    bn.forward.execute(cpuStream(), {{DNNL_ARG_SRC, memory(md, cpu(), x.data)},
-                                     {DNNL_ARG_SCALE, memory(cd, cpu(), gamma.data)},
-                                     {DNNL_ARG_SHIFT, memory(cd, cpu(), beta.data)},
-                                     {DNNL_ARG_DST, memory(md, cpu(), y.data)},
-                                     {DNNL_ARG_MEAN, memory(cd, cpu(), mean.data)},
-                                     {DNNL_ARG_VARIANCE, bn.variance}});
-    cpuStream().wait();
-    const float* var = static_cast<const float*>(bn.variance.get_data_handle());
-    for (int64_t c = 0; c < channels; c++) invStd.data[c] = 1.f / std::sqrt(var[c] + eps);
+    if (rows < 1) throw std::invalid_argument("batch norm over no rows");
+    const int64_t C = channels;
+    const float* xs = x.data;
+    // Sums of x - x[0] (shifted: no cancellation when the mean is large against the spread).
+    const float* shift = xs;
+    ChannelSums sums;
+    sumRows(rows, C, sums, [&](int64_t r, double* s, double* ss) {
+      const float* row = xs + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        double d = double(row[c]) - double(shift[c]);
+        s[c] += d;
+        ss[c] += d * d;
+      }
+    });
+    std::vector<float> scale(static_cast<size_t>(C)), offset(static_cast<size_t>(C));
+    for (int64_t c = 0; c < C; c++) {
+      double m = sums.a[size_t(c)] / double(rows);
+      double var = std::max(0.0, sums.b[size_t(c)] / double(rows) - m * m);
+      double mu = m + double(shift[c]);
+      double inv = 1.0 / std::sqrt(var + eps);
+      mean.data[c] = float(mu);
+      invStd.data[c] = float(inv);
+      scale[size_t(c)] = float(double(gamma.data[c]) * inv);
+      offset[size_t(c)] = float(double(beta.data[c]) - mu * double(gamma.data[c]) * inv);
+    }
+    float* ys = y.data;
+    const float *sc = scale.data(), *of = offset.data();
+#pragma omp parallel for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* in = xs + r * C;
+      float* out = ys + r * C;
+#pragma omp simd
+      for (int64_t c = 0; c < C; c++) out[c] = in[c] * sc[c] + of[c];
+    }
     return nullptr;
   });
 }
 
-/** batchNormTrainGrad(dy, x, gamma, mean, invStd, dx, dgamma, dbeta, rows, channels). */
+/**
+ * batchNormTrainGrad(dy, x, gamma, mean, invStd, dx, dgamma, dbeta, rows, channels):
+ * dbeta = sum dy, dgamma = sum dy * xhat, dx = gamma * invStd / N * (N dy - dbeta - xhat dgamma), written as
+ * dx = p dy + q x + r per channel.
+ */
 napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     auto a = args<10>(env, info);
@@ -399,21 +481,40 @@ napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
     for (auto [v, name] : {std::pair{gamma, "gamma"}, {mean, "mean"}, {invStd, "invStd"}, {dgamma, "dgamma"}, {dbeta, "dbeta"}}) {
       expectLength(v, size_t(channels), name);
     }
-    auto& bn = batchNormFor(rows, channels, 0.f);
-    float* var = static_cast<float*>(bn.variance.get_data_handle());
-    for (int64_t c = 0; c < channels; c++) var[c] = 1.f / (invStd.data[c] * invStd.data[c]);
-    auto md = rowsDesc(rows, channels);
-    auto cd = channelDesc(channels);
-    bn.backward.execute(cpuStream(), {{DNNL_ARG_SRC, memory(md, cpu(), x.data)},
-                                      {DNNL_ARG_DIFF_DST, memory(md, cpu(), dy.data)},
-                                      {DNNL_ARG_MEAN, memory(cd, cpu(), mean.data)},
-                                      {DNNL_ARG_VARIANCE, bn.variance},
-                                      {DNNL_ARG_SCALE, memory(cd, cpu(), gamma.data)},
-                                      {DNNL_ARG_SHIFT, bn.unusedShift},
-                                      {DNNL_ARG_DIFF_SRC, memory(md, cpu(), dx.data)},
-                                      {DNNL_ARG_DIFF_SCALE, memory(cd, cpu(), dgamma.data)},
-                                      {DNNL_ARG_DIFF_SHIFT, memory(cd, cpu(), dbeta.data)}});
-    cpuStream().wait();
+    if (rows < 1) throw std::invalid_argument("batch norm over no rows");
+    const int64_t C = channels;
+    const float *g = dy.data, *xs = x.data, *mu = mean.data;
+    ChannelSums sums;  // a: sum dy, b: sum dy * (x - mean)
+    sumRows(rows, C, sums, [&](int64_t r, double* s, double* sx) {
+      const float* gr = g + r * C;
+      const float* xr = xs + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        s[c] += gr[c];
+        sx[c] += double(gr[c]) * (double(xr[c]) - double(mu[c]));
+      }
+    });
+    std::vector<float> p(static_cast<size_t>(C)), q(static_cast<size_t>(C)), r0(static_cast<size_t>(C));
+    const double n = double(rows);
+    for (int64_t c = 0; c < C; c++) {
+      double inv = invStd.data[c], gm = gamma.data[c];
+      double db = sums.a[size_t(c)], dg = sums.b[size_t(c)] * inv;
+      dbeta.data[c] = float(db);
+      dgamma.data[c] = float(dg);
+      double pc = gm * inv, qc = -gm * inv * inv * dg / n;
+      p[size_t(c)] = float(pc);
+      q[size_t(c)] = float(qc);
+      r0[size_t(c)] = float(-pc * db / n - qc * double(mu[c]));
+    }
+    float* out = dx.data;
+    const float *pp = p.data(), *qq = q.data(), *rr = r0.data();
+#pragma omp parallel for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* gr = g + r * C;
+      const float* xr = xs + r * C;
+      float* o = out + r * C;
+#pragma omp simd
+      for (int64_t c = 0; c < C; c++) o[c] = pp[c] * gr[c] + qq[c] * xr[c] + rr[c];
+    }
     return nullptr;
   });
 }
@@ -500,6 +601,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"convForward", nullptr, ConvForwardEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackwardData", nullptr, ConvBackwardDataEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackwardWeights", nullptr, ConvBackwardWeightsEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"matMul", nullptr, MatMulEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrain", nullptr, BatchNormTrainEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrainGrad", nullptr, BatchNormTrainGradEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"hardSwish", nullptr, HardSwishEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
