@@ -104,6 +104,47 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     assert.equal(tf.memory().numDataBuffers, before, 'the buffer is freed with the last tensor');
   });
 
+  test(`${mode}: Slice (runs merged over the dimensions kept whole) equals the cpu backend`, async () => {
+    const cases: { shape: number[]; begin: number[]; size: number[] }[] = [
+      { shape: [2, 7, 6, 3], begin: [0, 1, 1, 0], size: [2, 5, 4, 3] }, // a spatial unpadding
+      { shape: [2, 7, 6, 3], begin: [1, 0, 0, 0], size: [1, 7, 6, 3] }, // contiguous
+      { shape: [2, 7, 6, 3], begin: [0, 2, 0, 1], size: [2, 3, 6, 2] }, // channels cut
+      { shape: [5, 4], begin: [1, 1], size: [3, -1] },
+      { shape: [9], begin: [2], size: [4] },
+      { shape: [2, 3, 4, 5, 6], begin: [0, 1, 0, 2, 0], size: [2, 2, 4, 3, 6] },
+    ];
+    for (const c of cases) {
+      const inputs = { x: { shape: c.shape, data: rand(c.shape) } };
+      const want = await runOn('cpu', 'Slice', inputs, { begin: c.begin, size: c.size });
+      const got = await runOn('wasm', 'Slice', inputs, { begin: c.begin, size: c.size });
+      assert.deepEqual(got.shape, want.shape);
+      assertClose(got.data, want.data, `slice ${JSON.stringify(c)}`);
+    }
+  });
+
+  test(`${mode}: MaxPoolGrad equals the cpu backend (overlapping windows, ties, same/valid padding)`, async () => {
+    const cases: { x: number[]; k: number; s: number; pad: 'same' | 'valid' }[] = [
+      { x: [2, 9, 9, 5], k: 3, s: 2, pad: 'valid' },
+      { x: [2, 9, 8, 5], k: 3, s: 2, pad: 'same' },
+      { x: [1, 6, 6, 3], k: 2, s: 2, pad: 'valid' },
+      { x: [2, 7, 7, 4], k: 3, s: 1, pad: 'same' },
+    ];
+    for (const c of cases) {
+      // Natively, values on a coarse grid, so windows have ties: the gradient must go to the same (first) maximum as
+      // on the cpu backend. wasm's own kernel (the op-built mode) breaks ties another way, so it gets distinct values.
+      const x = mode === 'native' ? rand(c.x).map((v) => Math.round(v * 4) / 4) : rand(c.x);
+      const info = tf.backend_util.computePool2DInfo(c.x as never, c.k, c.s, 1, c.pad);
+      const inputs = { input: { shape: c.x, data: x }, dy: { shape: info.outShape, data: rand(info.outShape) } };
+      const attrs = { filterSize: c.k, strides: c.s, pad: c.pad };
+      const output = await runOn('cpu', 'MaxPool', { x: inputs.input }, attrs);
+      const all = { ...inputs, output: { shape: output.shape, data: output.data } };
+      const want = await runOn('cpu', 'MaxPoolGrad', all, attrs);
+      const got = await runOn('wasm', 'MaxPoolGrad', all, attrs);
+      assert.deepEqual(got.shape, c.x);
+      assertClose(got.data, want.data, `max pool grad ${JSON.stringify(c)}`);
+    }
+  });
+
   test(`${mode}: Conv2D, FusedConv2D (bias with linear/relu/relu6/sigmoid) and depthwise forward equal the cpu backend`, async () => {
     for (const c of convCases) {
       const d = c.d ?? 1;

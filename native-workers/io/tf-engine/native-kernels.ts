@@ -19,6 +19,7 @@ interface NativeKernels {
   convBackwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   convBackwardWeights(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
   matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, shape: Int32Array): void;
+  maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
   batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, rows: number, channels: number, eps: number): void;
   batchNormTrainGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
   hardSwish(x: Float32Array, y: Float32Array): void;
@@ -243,6 +244,24 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
     backwardData('DepthwiseConv2dNativeBackpropInput', true),
     backwardFilter('Conv2DBackpropFilter', false),
     backwardFilter('DepthwiseConv2dNativeBackpropFilter', true),
+    {
+      kernelName: 'MaxPoolGrad',
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const b = args.backend as WasmLike;
+        const { dy, input } = args.inputs as Record<string, tf.TensorInfo>;
+        const a = args.attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: ConvAttrs['pad']; dimRoundingMode?: ConvAttrs['dimRoundingMode'] };
+        if (!float(dy, input)) return fallback('MaxPoolGrad', args);
+        const c = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+        const dx = b.makeOutput(input.shape, 'float32');
+        const shape = Int32Array.from([
+          c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.strideHeight, c.strideWidth,
+          c.dilationHeight, c.dilationWidth, c.effectiveFilterHeight, c.effectiveFilterWidth, c.padInfo.top, c.padInfo.left,
+        ]);
+        k.maxPoolGrad(view(b, input), view(b, dy), view(b, dx), shape);
+        return dx;
+      },
+    },
     matMul('BatchMatMul'),
     matMul('_FusedMatMul'),
     {
