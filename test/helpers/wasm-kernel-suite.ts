@@ -122,17 +122,18 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     }
   });
 
-  test(`${mode}: MaxPoolGrad equals the cpu backend (overlapping windows, ties, same/valid padding)`, async () => {
+  test(`${mode}: MaxPoolGrad equals the cpu backend (overlapping windows, ties, negative windows, same/valid padding)`, async () => {
     const cases: { x: number[]; k: number; s: number; pad: 'same' | 'valid' }[] = [
       { x: [2, 9, 9, 5], k: 3, s: 2, pad: 'valid' },
+      { x: [2, 9, 9, 5], k: 3, s: 2, pad: 'valid' }, // the same shape again, other values
       { x: [2, 9, 8, 5], k: 3, s: 2, pad: 'same' },
       { x: [1, 6, 6, 3], k: 2, s: 2, pad: 'valid' },
       { x: [2, 7, 7, 4], k: 3, s: 1, pad: 'same' },
     ];
     for (const c of cases) {
-      // Natively, values on a coarse grid, so windows have ties: the gradient must go to the same (first) maximum as
-      // on the cpu backend. wasm's own kernel (the op-built mode) breaks ties another way, so it gets distinct values.
-      const x = mode === 'native' ? rand(c.x).map((v) => Math.round(v * 4) / 4) : rand(c.x);
+      // Values on a coarse grid, so windows have ties (the gradient must go to the same, first, maximum as on the cpu
+      // backend), and windows of negative values only (wasm's own kernel dropped their gradient).
+      const x = rand(c.x).map((v, i) => Math.round(v * 4) / 4 - (i % c.x[3] === 0 ? 1 : 0)); // channel 0 all negative
       const info = tf.backend_util.computePool2DInfo(c.x as never, c.k, c.s, 1, c.pad);
       const inputs = { input: { shape: c.x, data: x }, dy: { shape: info.outShape, data: rand(info.outShape) } };
       const attrs = { filterSize: c.k, strides: c.s, pad: c.pad };

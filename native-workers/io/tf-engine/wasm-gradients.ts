@@ -305,6 +305,44 @@ export function copySlice(src: ArrayLike<number> & { subarray(a: number, b: numb
   }
 }
 
+/**
+ * Max-pool gradient on NHWC arrays: each window's gradient goes to its first strict maximum, as on the cpu backend.
+ * wasm's own MaxPoolGrad starts its search at 0 instead of -Infinity, so windows of negative values lose their
+ * gradient (found by test/helpers/wasm-kernel-suite.ts); this plain loop replaces it where the native kernel is absent.
+ */
+export function maxPoolGradLoops(x: Float32Array, dy: Float32Array, dx: Float32Array, c: tf.backend_util.Conv2DInfo): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ch, outHeight: oh, outWidth: ow } = c;
+  dx.fill(0);
+  const best = new Float32Array(ch);
+  const where = new Int32Array(ch);
+  for (let b = 0; b < n; b++) {
+    const base = b * h * w * ch;
+    for (let y = 0; y < oh; y++) {
+      for (let z = 0; z < ow; z++) {
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let i = 0; i < c.effectiveFilterHeight; i += c.dilationHeight) {
+          const iy = y * c.strideHeight - c.padInfo.top + i;
+          if (iy < 0 || iy >= h) continue;
+          for (let j = 0; j < c.effectiveFilterWidth; j += c.dilationWidth) {
+            const ix = z * c.strideWidth - c.padInfo.left + j;
+            if (ix < 0 || ix >= w) continue;
+            const at = base + (iy * w + ix) * ch;
+            for (let k = 0; k < ch; k++) {
+              if (x[at + k] > best[k]) {
+                best[k] = x[at + k];
+                where[k] = at + k;
+              }
+            }
+          }
+        }
+        const g = ((b * oh + y) * ow + z) * ch;
+        for (let k = 0; k < ch; k++) if (where[k] >= 0) dx[where[k]] += dy[g + k];
+      }
+    }
+  }
+}
+
 export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined {
   const axes: { rep: boolean; size: number }[] = [];
   x.shape.forEach((dim, i) => {
@@ -327,6 +365,20 @@ export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined
 }
 
 export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
+  {
+    kernelName: 'MaxPoolGrad',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { dy, input } = inputs as Record<string, tf.TensorInfo>;
+      if (dy.dtype !== 'float32' || input.dtype !== 'float32') return originalKernels.get('MaxPoolGrad')!({ inputs, backend, attrs });
+      const a = attrs as unknown as { filterSize: number | Pair; strides: number | Pair; pad: Pad; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+      const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad as 'same', a.dimRoundingMode);
+      const b = backend as WasmLike;
+      const dx = b.makeOutput(input.shape, 'float32');
+      maxPoolGradLoops(b.typedArrayFromHeap(input), b.typedArrayFromHeap(dy), b.typedArrayFromHeap(dx), info);
+      return dx;
+    },
+  },
   {
     kernelName: 'Slice',
     backendName: 'wasm',
@@ -420,7 +472,7 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
 ];
 
 /** Kernels of ours that replace slow ones of the wasm backend (the original stays reachable for the fast cases). */
-const REPLACED = new Set(['Conv2DBackpropInput', 'Tile', 'Identity', 'Slice']);
+const REPLACED = new Set(['Conv2DBackpropInput', 'Tile', 'Identity', 'Slice', 'MaxPoolGrad']);
 const originalKernels = new Map<string, tf.KernelFunc>();
 
 /**
