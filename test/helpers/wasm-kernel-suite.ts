@@ -92,7 +92,7 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     await tf.setBackend('wasm');
     const before = tf.memory().numDataBuffers;
     const x = tf.tensor(rand([64, 64]), [64, 64]);
-    const want = x.dataSync().slice();
+    const want = (x.dataSync() as Float32Array).slice();
     const y = tf.clone(x);
     assert.equal(tf.memory().numDataBuffers - before, 1, 'one buffer for the tensor and its clone');
     x.dispose();
