@@ -82,3 +82,34 @@ if (unavailable && process.env.CI !== 'true') {
     assert.ok(Math.abs(dx[1] - dy[1] * -0.5) < 1e-6 && dx[1] !== 0, `at x = -3 the middle branch applies (${dx[1]})`);
   });
 }
+
+if (!unavailable || process.env.CI === 'true') {
+  test('native: FusedMomentumOptimizer (one kernel per weight) equals tfjs MomentumOptimizer on the cpu backend, nesterov too', async () => {
+    const { FusedMomentumOptimizer, MOMENTUM_UPDATE_KERNEL } = await import('../../native-workers/core/training/fused-momentum.ts');
+    assert.ok(tf.getKernel(MOMENTUM_UPDATE_KERNEL, 'wasm'), 'the native update kernel is registered, so it is what runs');
+    for (const nesterov of [false, true]) {
+      const shapes = [[3, 4], [5], [2, 2, 3]];
+      const start = shapes.map((s) => rand(s));
+      const grads = [0, 1, 2].map(() => shapes.map((s) => rand(s)));
+      const run = async (backend: 'cpu' | 'wasm') => {
+        await tf.setBackend(backend);
+        const vars = shapes.map((s, i) => tf.variable(tf.tensor(start[i], s), true, `w${backend}${nesterov}${i}`));
+        const opt = backend === 'wasm' ? new FusedMomentumOptimizer(0.1, 0.9, nesterov) : tf.train.momentum(0.1, 0.9, nesterov);
+        for (const [step, g] of grads.entries()) {
+          if (step === 2) opt.setLearningRate(0.05); // the schedule changes the rate between steps
+          opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: tf.tensor(g[i], shapes[i]) })));
+        }
+        const slots = (await opt.getWeights()).map((w) => ({ name: w.name.replace(backend, ''), data: w.tensor.dataSync() as Float32Array }));
+        const values = vars.map((v) => v.dataSync() as Float32Array);
+        vars.forEach((v) => v.dispose());
+        opt.dispose();
+        return { slots, values };
+      };
+      const want = await run('cpu');
+      const got = await run('wasm');
+      assert.deepEqual(got.slots.map((s) => s.name), want.slots.map((s) => s.name), 'the same slots, same names');
+      got.slots.forEach((s, i) => assertClose(s.data, want.slots[i].data, `slot ${s.name}`));
+      got.values.forEach((v, i) => assertClose(v, want.values[i], `weight ${i} nesterov=${nesterov}`));
+    }
+  });
+}

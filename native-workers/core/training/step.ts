@@ -4,6 +4,7 @@
 // Everything runs inside tf.tidy: no tensor outlives a step except the weights and the optimizer's slots.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingRecipe } from '../architectures/types.ts';
+import { FusedMomentumOptimizer } from './fused-momentum.ts';
 
 export interface StepOptimizer {
   optimizer: tf.Optimizer;
@@ -17,7 +18,7 @@ export function makeOptimizer(recipe: TrainingRecipe, lr: number): StepOptimizer
   let optimizer: tf.Optimizer;
   switch (recipe.optimizer) {
     case 'sgd':
-      optimizer = tf.train.momentum(lr, recipe.momentum);
+      optimizer = new FusedMomentumOptimizer(lr, recipe.momentum);
       break;
     case 'rmsprop':
       // torch RMSprop(alpha, eps, momentum) ~ tfjs rmsprop(decay = alpha, momentum, epsilon), except where epsilon

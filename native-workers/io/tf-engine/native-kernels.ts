@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { MOMENTUM_UPDATE_KERNEL } from '../../core/training/fused-momentum.ts';
 
 interface NativeKernels {
   convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array): void;
@@ -20,6 +21,7 @@ interface NativeKernels {
   convBackwardWeights(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
   matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, shape: Int32Array): void;
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  momentumUpdate(value: Float32Array, accumulation: Float32Array, gradient: Float32Array, newValue: Float32Array, newAccumulation: Float32Array, learningRate: number, momentum: number, nesterov: boolean): void;
   batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, rows: number, channels: number, eps: number): void;
   batchNormTrainGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
   hardSwish(x: Float32Array, y: Float32Array): void;
@@ -264,6 +266,19 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
     },
     matMul('BatchMatMul'),
     matMul('_FusedMatMul'),
+    {
+      kernelName: MOMENTUM_UPDATE_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const b = args.backend as WasmLike;
+        const { value, accumulation, gradient } = args.inputs as Record<string, tf.TensorInfo>;
+        const a = args.attrs as unknown as { learningRate: number; momentum: number; nesterov: boolean };
+        const newValue = b.makeOutput(value.shape, 'float32');
+        const newAccumulation = b.makeOutput(value.shape, 'float32');
+        k.momentumUpdate(view(b, value), view(b, accumulation), view(b, gradient), view(b, newValue), view(b, newAccumulation), a.learningRate, a.momentum, a.nesterov);
+        return [newValue, newAccumulation];
+      },
+    },
     {
       kernelName: 'ImagenotBatchNormTrain',
       backendName: 'wasm',

@@ -599,6 +599,35 @@ napi_value MaxPoolGradEntry(napi_env env, napi_callback_info info) {
 }
 
 // ------------------------------------------------------------------------------------------------------------------
+// SGD with momentum, one pass (core/training/fused-momentum.ts): acc' = m acc + g; value' = value - lr acc'
+// (nesterov: value - lr (g + m acc')).
+
+/** momentumUpdate(value, accumulation, gradient, newValue, newAccumulation, learningRate, momentum, nesterov). */
+napi_value MomentumUpdateEntry(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    auto a = args<8>(env, info);
+    View v = floatView(env, a[0], "value"), acc = floatView(env, a[1], "accumulation"), g = floatView(env, a[2], "gradient");
+    View nv = floatView(env, a[3], "newValue"), nacc = floatView(env, a[4], "newAccumulation");
+    const float lr = float(number(env, a[5], "learningRate")), m = float(number(env, a[6], "momentum"));
+    bool nesterov = false;
+    check(napi_get_value_bool(env, a[7], &nesterov), "nesterov must be a boolean");
+    for (auto [view, name] : {std::pair{acc, "accumulation"}, {g, "gradient"}, {nv, "newValue"}, {nacc, "newAccumulation"}}) {
+      expectLength(view, v.length, name);
+    }
+    const float *vs = v.data, *as = acc.data, *gs = g.data;
+    float *vo = nv.data, *ao = nacc.data;
+    const int64_t n = int64_t(v.length);
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+    for (int64_t i = 0; i < n; i++) {
+      const float next = m * as[i] + gs[i];
+      ao[i] = next;
+      vo[i] = vs[i] - lr * (nesterov ? gs[i] + m * next : next);
+    }
+    return nullptr;
+  });
+}
+
+// ------------------------------------------------------------------------------------------------------------------
 // Hard-swish (torch.nn.Hardswish) and its gradient with torch's convention at the kinks.
 
 napi_value HardSwishEntry(napi_env env, napi_callback_info info) {
@@ -682,6 +711,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"convBackwardWeights", nullptr, ConvBackwardWeightsEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matMul", nullptr, MatMulEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGradEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"momentumUpdate", nullptr, MomentumUpdateEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrain", nullptr, BatchNormTrainEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrainGrad", nullptr, BatchNormTrainGradEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"hardSwish", nullptr, HardSwishEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
