@@ -8,7 +8,7 @@
 // (dist/decode-worker.mjs is the training input pipeline's worker_thread.)
 //   node scripts/build.mjs --renderer  only the renderer (what browser mode and the e2e tests need)
 import { build as esbuild } from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -93,6 +93,13 @@ async function buildNode() {
   rmSync(join(dist, 'migrations'), { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
   cpSync(join(root, 'native-workers', 'store', 'migrations'), join(dist, 'migrations'), { recursive: true });
+  // The native training kernels (when built): io/tf-engine/native-kernels.ts looks for them next to the bundle.
+  const addon = join('native', 'build', 'Release', 'imagenot_kernels.node');
+  rmSync(join(dist, 'native'), { recursive: true, force: true });
+  if (existsSync(join(root, 'native-workers', 'io', 'tf-engine', addon))) {
+    mkdirSync(join(dist, 'native', 'build', 'Release'), { recursive: true });
+    cpSync(join(root, 'native-workers', 'io', 'tf-engine', addon), join(dist, addon));
+  }
 }
 
 const started = Date.now();
