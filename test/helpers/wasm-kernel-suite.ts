@@ -146,6 +146,20 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     }
   });
 
+  test(`${mode}: the ReLU gradient (one kernel where the backend has it) equals the cpu backend's, zero at 0`, async () => {
+    const x = Float32Array.from([-2, -0.5, 0, 0.5, 2, ...rand([300])]);
+    const dy = rand([x.length]).map((v) => v + 1);
+    const grad = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), tf.tensor(dy))))(tf.tensor(x)).dataSync() as Float32Array);
+    };
+    const want = await grad('cpu');
+    const got = await grad('wasm');
+    assertClose(got, want, 'relu grad');
+    assertClose(got, x.map((v, i) => (v > 0 ? dy[i] : 0)), 'relu grad by hand');
+    assert.equal(got[2], 0, 'no gradient at 0');
+  });
+
   test(`${mode}: Conv2D, FusedConv2D (bias with linear/relu/relu6/sigmoid) and depthwise forward equal the cpu backend`, async () => {
     for (const c of convCases) {
       const d = c.d ?? 1;

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmGradientKernels } from './wasm-gradients.ts';
 import { installWasmThreadShims, unrefWasmThreads } from './wasm-threads.ts';
-import { registerTileGradient } from './tile-gradient.ts';
+import { registerGradientOverrides } from './gradient-overrides.ts';
 import { loadNativeKernels, nativeKernelInfo, nativeKernelsUnavailable, registerNativeKernels } from './native-kernels.ts';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -134,7 +134,7 @@ export function initEngine(opts: { backend?: BackendName } = {}): Promise<Engine
   if (current) return Promise.resolve(current);
   pending ??= choose(opts.backend ?? process.env.IMAGENOT_TF_BACKEND).then(async (info) => {
     await tf.ready();
-    registerTileGradient();
+    registerGradientOverrides();
     current = info;
     return info;
   });

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { MOMENTUM_UPDATE_KERNEL } from '../../core/training/fused-momentum.ts';
+import { RELU_GRAD_KERNEL } from './gradient-overrides.ts';
 
 interface NativeKernels {
   convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array): void;
@@ -22,6 +23,7 @@ interface NativeKernels {
   matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, shape: Int32Array): void;
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
   momentumUpdate(value: Float32Array, accumulation: Float32Array, gradient: Float32Array, newValue: Float32Array, newAccumulation: Float32Array, learningRate: number, momentum: number, nesterov: boolean): void;
+  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, rows: number, channels: number, eps: number): void;
   batchNormTrainGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
   hardSwish(x: Float32Array, y: Float32Array): void;
@@ -266,6 +268,17 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
     },
     matMul('BatchMatMul'),
     matMul('_FusedMatMul'),
+    {
+      kernelName: RELU_GRAD_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const b = args.backend as WasmLike;
+        const { dy, x } = args.inputs as Record<string, tf.TensorInfo>;
+        const dx = b.makeOutput(x.shape, 'float32');
+        k.reluGrad(view(b, dy), view(b, x), view(b, dx));
+        return dx;
+      },
+    },
     {
       kernelName: MOMENTUM_UPDATE_KERNEL,
       backendName: 'wasm',

@@ -414,28 +414,119 @@ napi_value MatMulEntry(napi_env env, napi_callback_info info) {
 // two busy cores took 1-10 ms per call instead of 0.1 (measured in a MobileNetV3 step); these loops use OpenMP's own
 // (passive) barriers and are memory-bound like any batch norm.
 
-/** Per-thread partial sums over a block of rows, added up in double. */
+// The element loops below are compiled for AVX-512, AVX2 and baseline x86-64, chosen at load time (GCC's
+// target_clones): the addon may be packaged on one machine and run on another.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+constexpr int64_t kRowBlock = 64;  // rows summed in float before adding to the double totals
+
+/** Adds, per channel, sum(x - shift) to s and sum((x - shift)^2) to ss over rows [r0, r1) of an [rows, C] array. */
+VECTOR_CLONES void accumulateMoments(const float* x, const float* shift, int64_t r0, int64_t r1, int64_t C, double* s,
+                                     double* ss, float* bs, float* bss) {
+  for (int64_t b = r0; b < r1; b += kRowBlock) {
+    const int64_t e = std::min(r1, b + kRowBlock);
+    for (int64_t c = 0; c < C; c++) bs[c] = bss[c] = 0.f;
+    for (int64_t r = b; r < e; r++) {
+      const float* row = x + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        const float d = row[c] - shift[c];
+        bs[c] += d;
+        bss[c] += d * d;
+      }
+    }
+    for (int64_t c = 0; c < C; c++) {
+      s[c] += bs[c];
+      ss[c] += bss[c];
+    }
+  }
+}
+
+/** Adds, per channel, sum(dy) to s and sum(dy * (x - mean)) to sx over rows [r0, r1). */
+VECTOR_CLONES void accumulateGradSums(const float* dy, const float* x, const float* mean, int64_t r0, int64_t r1,
+                                      int64_t C, double* s, double* sx, float* bs, float* bsx) {
+  for (int64_t b = r0; b < r1; b += kRowBlock) {
+    const int64_t e = std::min(r1, b + kRowBlock);
+    for (int64_t c = 0; c < C; c++) bs[c] = bsx[c] = 0.f;
+    for (int64_t r = b; r < e; r++) {
+      const float* gr = dy + r * C;
+      const float* xr = x + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        bs[c] += gr[c];
+        bsx[c] += gr[c] * (xr[c] - mean[c]);
+      }
+    }
+    for (int64_t c = 0; c < C; c++) {
+      s[c] += bs[c];
+      sx[c] += bsx[c];
+    }
+  }
+}
+
+/** out = in * scale + offset per channel, rows [r0, r1). */
+VECTOR_CLONES void affineRows(const float* in, float* out, const float* scale, const float* offset, int64_t r0,
+                              int64_t r1, int64_t C) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* i = in + r * C;
+    float* o = out + r * C;
+    for (int64_t c = 0; c < C; c++) o[c] = i[c] * scale[c] + offset[c];
+  }
+}
+
+/** dx = p dy + q x + k per channel, rows [r0, r1). */
+VECTOR_CLONES void batchNormGradRows(const float* dy, const float* x, float* dx, const float* p, const float* q,
+                                     const float* k, int64_t r0, int64_t r1, int64_t C) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* gr = dy + r * C;
+    const float* xr = x + r * C;
+    float* o = dx + r * C;
+    for (int64_t c = 0; c < C; c++) o[c] = p[c] * gr[c] + q[c] * xr[c] + k[c];
+  }
+}
+
+/** The rows [r0, r1) of the static share of `rows` that OpenMP thread t of n takes. */
+std::pair<int64_t, int64_t> shareOf(int64_t rows, int t, int n) {
+  const int64_t per = (rows + n - 1) / n;
+  return {std::min(rows, per * t), std::min(rows, per * (t + 1))};
+}
+
+/** Per-channel double totals of two sums over all rows, each thread summing its share. */
 struct ChannelSums {
   std::vector<double> a, b;
 };
 
-template <typename RowFn>
-void sumRows(int64_t rows, int64_t channels, ChannelSums& total, RowFn row) {
+template <typename Accumulate>
+ChannelSums sumRows(int64_t rows, int64_t channels, Accumulate accumulate) {
   const int threads = omp_get_max_threads();
-  std::vector<ChannelSums> parts(size_t(threads), ChannelSums{std::vector<double>(size_t(channels)), std::vector<double>(size_t(channels))});
+  const size_t C = size_t(channels);
+  std::vector<double> parts(size_t(threads) * 2 * C, 0.0);
 #pragma omp parallel num_threads(threads)
   {
-    ChannelSums& mine = parts[size_t(omp_get_thread_num())];
-#pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) row(r, mine.a.data(), mine.b.data());
+    const int t = omp_get_thread_num();
+    auto [r0, r1] = shareOf(rows, t, omp_get_num_threads());
+    std::vector<float> scratch(2 * C);
+    accumulate(r0, r1, parts.data() + size_t(t) * 2 * C, parts.data() + size_t(t) * 2 * C + C, scratch.data(), scratch.data() + C);
   }
-  total.a.assign(size_t(channels), 0.0);
-  total.b.assign(size_t(channels), 0.0);
-  for (auto& part : parts) {
-    for (int64_t c = 0; c < channels; c++) {
-      total.a[size_t(c)] += part.a[size_t(c)];
-      total.b[size_t(c)] += part.b[size_t(c)];
+  ChannelSums total{std::vector<double>(C), std::vector<double>(C)};
+  for (int t = 0; t < threads; t++) {
+    for (size_t c = 0; c < C; c++) {
+      total.a[c] += parts[size_t(t) * 2 * C + c];
+      total.b[c] += parts[size_t(t) * 2 * C + C + c];
     }
+  }
+  return total;
+}
+
+/** Runs f(r0, r1) over each thread's static share of the rows. */
+template <typename F>
+void forRowShares(int64_t rows, F f) {
+#pragma omp parallel
+  {
+    auto [r0, r1] = shareOf(rows, omp_get_thread_num(), omp_get_num_threads());
+    if (r0 < r1) f(r0, r1);
   }
 }
 
@@ -456,14 +547,8 @@ napi_value BatchNormTrainEntry(napi_env env, napi_callback_info info) {
     const float* xs = x.data;
     // Sums of x - x[0] (shifted: no cancellation when the mean is large against the spread).
     const float* shift = xs;
-    ChannelSums sums;
-    sumRows(rows, C, sums, [&](int64_t r, double* s, double* ss) {
-      const float* row = xs + r * C;
-      for (int64_t c = 0; c < C; c++) {
-        double d = double(row[c]) - double(shift[c]);
-        s[c] += d;
-        ss[c] += d * d;
-      }
+    ChannelSums sums = sumRows(rows, C, [&](int64_t r0, int64_t r1, double* s, double* ss, float* bs, float* bss) {
+      accumulateMoments(xs, shift, r0, r1, C, s, ss, bs, bss);
     });
     std::vector<float> scale(static_cast<size_t>(C)), offset(static_cast<size_t>(C));
     for (int64_t c = 0; c < C; c++) {
@@ -476,15 +561,7 @@ napi_value BatchNormTrainEntry(napi_env env, napi_callback_info info) {
       scale[size_t(c)] = float(double(gamma.data[c]) * inv);
       offset[size_t(c)] = float(double(beta.data[c]) - mu * double(gamma.data[c]) * inv);
     }
-    float* ys = y.data;
-    const float *sc = scale.data(), *of = offset.data();
-#pragma omp parallel for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* in = xs + r * C;
-      float* out = ys + r * C;
-#pragma omp simd
-      for (int64_t c = 0; c < C; c++) out[c] = in[c] * sc[c] + of[c];
-    }
+    forRowShares(rows, [&](int64_t r0, int64_t r1) { affineRows(xs, y.data, scale.data(), offset.data(), r0, r1, C); });
     return nullptr;
   });
 }
@@ -508,14 +585,9 @@ napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
     if (rows < 1) throw std::invalid_argument("batch norm over no rows");
     const int64_t C = channels;
     const float *g = dy.data, *xs = x.data, *mu = mean.data;
-    ChannelSums sums;  // a: sum dy, b: sum dy * (x - mean)
-    sumRows(rows, C, sums, [&](int64_t r, double* s, double* sx) {
-      const float* gr = g + r * C;
-      const float* xr = xs + r * C;
-      for (int64_t c = 0; c < C; c++) {
-        s[c] += gr[c];
-        sx[c] += double(gr[c]) * (double(xr[c]) - double(mu[c]));
-      }
+    // a: sum dy, b: sum dy * (x - mean)
+    ChannelSums sums = sumRows(rows, C, [&](int64_t r0, int64_t r1, double* s, double* sx, float* bs, float* bsx) {
+      accumulateGradSums(g, xs, mu, r0, r1, C, s, sx, bs, bsx);
     });
     std::vector<float> p(static_cast<size_t>(C)), q(static_cast<size_t>(C)), r0(static_cast<size_t>(C));
     const double n = double(rows);
@@ -529,16 +601,7 @@ napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
       q[size_t(c)] = float(qc);
       r0[size_t(c)] = float(-pc * db / n - qc * double(mu[c]));
     }
-    float* out = dx.data;
-    const float *pp = p.data(), *qq = q.data(), *rr = r0.data();
-#pragma omp parallel for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* gr = g + r * C;
-      const float* xr = xs + r * C;
-      float* o = out + r * C;
-#pragma omp simd
-      for (int64_t c = 0; c < C; c++) o[c] = pp[c] * gr[c] + qq[c] * xr[c] + rr[c];
-    }
+    forRowShares(rows, [&](int64_t a0, int64_t a1) { batchNormGradRows(g, xs, dx.data, p.data(), q.data(), r0.data(), a0, a1, C); });
     return nullptr;
   });
 }
@@ -602,6 +665,33 @@ napi_value MaxPoolGradEntry(napi_env env, napi_callback_info info) {
 // SGD with momentum, one pass (core/training/fused-momentum.ts): acc' = m acc + g; value' = value - lr acc'
 // (nesterov: value - lr (g + m acc')).
 
+VECTOR_CLONES void momentumRange(const float* vs, const float* as, const float* gs, float* vo, float* ao, float lr, float m,
+                                 bool nesterov, int64_t i0, int64_t i1) {
+  for (int64_t i = i0; i < i1; i++) {
+    const float next = m * as[i] + gs[i];
+    ao[i] = next;
+    vo[i] = vs[i] - lr * (nesterov ? gs[i] + m * next : next);
+  }
+}
+
+VECTOR_CLONES void reluGradRange(const float* dy, const float* x, float* dx, int64_t i0, int64_t i1) {
+  for (int64_t i = i0; i < i1; i++) dx[i] = x[i] > 0.f ? dy[i] : 0.f;
+}
+
+/** reluGrad(dy, x, dx): dx = x > 0 ? dy : 0. */
+napi_value ReluGradEntry(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    auto a = args<3>(env, info);
+    View dy = floatView(env, a[0], "dy"), x = floatView(env, a[1], "x"), dx = floatView(env, a[2], "dx");
+    expectLength(x, dy.length, "x");
+    expectLength(dx, dy.length, "dx");
+    const int64_t n = int64_t(dy.length);
+    if (n < 65536) reluGradRange(dy.data, x.data, dx.data, 0, n);
+    else forRowShares(n, [&](int64_t i0, int64_t i1) { reluGradRange(dy.data, x.data, dx.data, i0, i1); });
+    return nullptr;
+  });
+}
+
 /** momentumUpdate(value, accumulation, gradient, newValue, newAccumulation, learningRate, momentum, nesterov). */
 napi_value MomentumUpdateEntry(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -617,12 +707,8 @@ napi_value MomentumUpdateEntry(napi_env env, napi_callback_info info) {
     const float *vs = v.data, *as = acc.data, *gs = g.data;
     float *vo = nv.data, *ao = nacc.data;
     const int64_t n = int64_t(v.length);
-#pragma omp parallel for simd schedule(static) if (n > 65536)
-    for (int64_t i = 0; i < n; i++) {
-      const float next = m * as[i] + gs[i];
-      ao[i] = next;
-      vo[i] = vs[i] - lr * (nesterov ? gs[i] + m * next : next);
-    }
+    if (n < 65536) momentumRange(vs, as, gs, vo, ao, lr, m, nesterov, 0, n);
+    else forRowShares(n, [&](int64_t i0, int64_t i1) { momentumRange(vs, as, gs, vo, ao, lr, m, nesterov, i0, i1); });
     return nullptr;
   });
 }
@@ -712,6 +798,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"matMul", nullptr, MatMulEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGradEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"momentumUpdate", nullptr, MomentumUpdateEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reluGrad", nullptr, ReluGradEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrain", nullptr, BatchNormTrainEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrainGrad", nullptr, BatchNormTrainGradEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"hardSwish", nullptr, HardSwishEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
