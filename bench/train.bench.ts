@@ -1,7 +1,9 @@
 // Training throughput of our engine against PyTorch CPU on the same machine, same run: `imagenot bench train` (full
 // size, random data, SGD momentum, 2 warm-up steps) vs ../shared/bench/torch_reference.py train (same settings, 2
 // threads). Targets: >= 1.0x for resnet152 and mobilenet_v3_large at 96 px, batch 8; never below 0.5x.
-// IMAGENOT_BENCH_TRAIN_STEPS (default 3) and IMAGENOT_BENCH_TRAIN_ARCHS (comma list) adjust the run.
+// IMAGENOT_BENCH_TRAIN_STEPS (default 8) and IMAGENOT_BENCH_TRAIN_ARCHS (comma list) adjust the run. Both sides use
+// two threads; on a busy machine PyTorch (libgomp spinning) collapses far more than we do (seen: 0.3 images/s for
+// ResNet-152 with another process on the second core), so compare figures from a quiet run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +25,7 @@ function ours(arch: string, input: number, batch: number, steps: number): { imag
   const out = execFileSync(process.execPath, [join(root, 'bin', 'imagenot.mjs'), 'bench', 'train', '--arch', arch, '--input', String(input), '--batch', String(batch), '--steps', String(steps), '--json'], {
     encoding: 'utf8',
     maxBuffer: 16 << 20,
-    // ResNet-152 at 96 px batch 8 needs more than wasm32's 4 GB heap in tfjs (it stalls at 100% of one core).
+    // Without the native kernels ResNet-152 at 96 px batch 8 needs more than wasm32's 4 GB heap (it stalls).
     timeout: Number(process.env.IMAGENOT_BENCH_TRAIN_TIMEOUT_S ?? 600) * 1000,
   });
   return JSON.parse(out);
@@ -35,7 +37,7 @@ function torch(arch: string, input: number, batch: number, steps: number): numbe
 }
 
 export async function run(): Promise<BenchLine[]> {
-  const steps = Number(process.env.IMAGENOT_BENCH_TRAIN_STEPS ?? 3);
+  const steps = Number(process.env.IMAGENOT_BENCH_TRAIN_STEPS ?? 8);
   const archs = (process.env.IMAGENOT_BENCH_TRAIN_ARCHS ?? 'resnet152,mobilenet_v3_large').split(',');
   const [input, batch] = [96, 8];
   const skip = torchAvailable();
