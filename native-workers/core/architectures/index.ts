@@ -72,7 +72,7 @@ function build(ctx: BuildContext): tf.LayersModel {
 }
 
 /**
- * Parameters as torchvision counts them: trainable weights only. A tfjs BatchNormalization layer also holds
+ * Parameters as torchvision counts them: trainable weights only. A batch norm layer (TorchBatchNorm) also holds
  * moving mean/variance, which torch keeps as buffers (not parameters), so `model.countParams()` would count more.
  */
 export function countTrainableParams(model: tf.LayersModel): number {

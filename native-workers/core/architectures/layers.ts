@@ -2,6 +2,7 @@
 // layers with torchvision's initializations, and the custom layers tfjs lacks (registered for serialization so a
 // model saved with model.save() loads again with tf.loadLayersModel()).
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTraining, hardSigmoid, hardSwish } from './fused-ops.ts';
 
 type Sym = tf.SymbolicTensor;
 type Pair = [number, number];
@@ -45,6 +46,10 @@ export class Init {
   }
   one(): Initializer {
     return this.zeros ? tf.initializers.zeros() : tf.initializers.ones();
+  }
+  /** The value one() initializes to (0 when zero-initializing). */
+  oneValue(): number {
+    return this.zeros ? 0 : 1;
   }
   /** A seed for custom layers that create their own initializers (null when zero-initializing). */
   layerSeed(): number | null {
@@ -147,18 +152,9 @@ export function conv2d(x: Sym, name: string, spec: ConvSpec, init: Init): Sym {
     .apply(input) as Sym;
 }
 
-/** torch nn.BatchNorm2d (weight=1, bias=0); torch momentum m is tfjs momentum 1-m. gamma/beta are the parameters. */
+/** torch nn.BatchNorm2d (weight=1, bias=0) over the channel axis; `momentum` is torch's. gamma/beta are the parameters. */
 export function batchNorm(x: Sym, name: string, init: Init, opts: { eps?: number; momentum?: number } = {}): Sym {
-  return tf.layers
-    .batchNormalization({
-      name,
-      axis: -1,
-      epsilon: opts.eps ?? 1e-5,
-      momentum: 1 - (opts.momentum ?? 0.1),
-      gammaInitializer: init.one(),
-      betaInitializer: init.zero(),
-    })
-    .apply(x) as Sym;
+  return new TorchBatchNorm({ name, epsilon: opts.eps ?? 1e-5, momentum: opts.momentum ?? 0.1, gammaInit: init.oneValue() }).apply(x) as Sym;
 }
 
 /** torch nn.LayerNorm over the last (channel) axis — also ConvNeXt's LayerNorm2d, since our tensors are channels-last. */
@@ -256,20 +252,69 @@ type Kwargs = { training?: boolean; [k: string]: unknown };
 const single = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
 const singleShape = (s: tf.Shape | tf.Shape[]): tf.Shape => (Array.isArray(s[0]) ? (s[0] as tf.Shape) : (s as tf.Shape));
 
-/** torch.nn.Hardswish: x * relu6(x + 3) / 6. */
+/** torch.nn.Hardswish: x * relu6(x + 3) / 6, with torch's gradient (fused-ops.ts). */
 export class HardSwish extends tf.layers.Layer {
   static className = 'HardSwish';
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = single(inputs);
-      return tf.mul(x, hardSigmoid(x));
-    });
+    return hardSwish(single(inputs));
   }
 }
 
-/** torch.nn.Hardsigmoid: relu6(x + 3) / 6 (not Keras's 0.2x + 0.5). */
-export function hardSigmoid(x: tf.Tensor): tf.Tensor {
-  return tf.div(tf.relu6(tf.add(x, 3)), 6);
+/**
+ * torch nn.BatchNorm1d/2d over the last (channel) axis, as torch computes it. Training: normalizes with the batch's
+ * statistics (one fused op, fused-ops.ts) and updates the moving averages as torch does its running buffers,
+ * running = (1 - momentum) * running + momentum * batch, with the UNBIASED batch variance (n/(n-1)) for the variance.
+ * Inference: normalizes with the moving statistics. Weights as tfjs's BatchNormalization names and orders them
+ * (gamma, beta trainable; moving_mean, moving_variance not), so parameter counts and checkpoints are unchanged.
+ */
+export class TorchBatchNorm extends tf.layers.Layer {
+  static className = 'TorchBatchNorm';
+  readonly epsilon: number;
+  /** torch's momentum: the weight of the new batch in the running averages. */
+  readonly momentum: number;
+  /** gamma's initial value: 1 (torch), 0 when zero-initializing to count parameters. */
+  readonly gammaInit: number;
+  private gamma!: tf.LayerVariable;
+  private beta!: tf.LayerVariable;
+  private movingMean!: tf.LayerVariable;
+  private movingVariance!: tf.LayerVariable;
+  constructor(args: Args<{ epsilon: number; momentum: number; gammaInit?: number }>) {
+    super(args as object);
+    this.epsilon = args.epsilon;
+    this.momentum = args.momentum;
+    this.gammaInit = args.gammaInit ?? 1;
+  }
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const s = singleShape(inputShape);
+    const c = s[s.length - 1];
+    if (c == null) throw new Error(`${this.name}: the channel axis of input ${JSON.stringify(s)} must have a defined size`);
+    this.gamma = this.addWeight('gamma', [c], 'float32', tf.initializers.constant({ value: this.gammaInit }));
+    this.beta = this.addWeight('beta', [c], 'float32', tf.initializers.zeros());
+    this.movingMean = this.addWeight('moving_mean', [c], 'float32', tf.initializers.zeros(), undefined, false);
+    this.movingVariance = this.addWeight('moving_variance', [c], 'float32', tf.initializers.ones(), undefined, false);
+    this.built = true;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const gamma = this.gamma.read() as tf.Tensor1D;
+      const beta = this.beta.read() as tf.Tensor1D;
+      if (!kwargs.training) return tf.batchNorm(x, this.movingMean.read() as tf.Tensor1D, this.movingVariance.read() as tf.Tensor1D, beta, gamma, this.epsilon);
+      const { y, mean, variance } = batchNormTraining(x, gamma, beta, this.epsilon);
+      const n = x.size / x.shape[x.rank - 1];
+      // One value per channel says nothing about its spread (torch refuses such a batch): the averages stay as they are.
+      if (n > 1) {
+        const m = this.momentum;
+        const average = (v: tf.LayerVariable, batch: tf.Tensor) => v.write(tf.add(tf.mul(v.read(), 1 - m), tf.mul(batch, m)));
+        average(this.movingMean, mean);
+        average(this.movingVariance, tf.mul(variance, n / (n - 1)));
+      }
+      return y;
+    });
+  }
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), epsilon: this.epsilon, momentum: this.momentum, gammaInit: this.gammaInit };
+  }
 }
 
 /**
@@ -508,7 +553,7 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
   }
 }
 
-for (const cls of [HardSwish, AdaptiveAvgPool2d, StochasticDepth, LayerScale, SqueezeExcite, ClassTokenPositionEmbedding, SelectClassToken, MultiHeadSelfAttention]) {
+for (const cls of [HardSwish, TorchBatchNorm, AdaptiveAvgPool2d, StochasticDepth, LayerScale, SqueezeExcite, ClassTokenPositionEmbedding, SelectClassToken, MultiHeadSelfAttention]) {
   tf.serialization.registerClass(cls);
 }
 
