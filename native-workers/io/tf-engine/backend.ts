@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerWasmGradientKernels } from './wasm-gradients.ts';
 import { installWasmThreadShims, unrefWasmThreads } from './wasm-threads.ts';
 import { registerGradientOverrides } from './gradient-overrides.ts';
-import { loadNativeKernels, nativeKernelInfo, nativeKernelsUnavailable, registerNativeKernels } from './native-kernels.ts';
+import { loadNativeKernels, nativeKernelInfo, nativeKernelsUnavailable, registerNativeKernels, threadWaitPolicy } from './native-kernels.ts';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -83,6 +83,7 @@ async function tryWasm(notes: string[], threaded: boolean): Promise<EngineInfo |
     const nativeKernels = registerNativeKernels((await import('node:os')).availableParallelism());
     const nativeInfo = nativeKernelInfo();
     if (!nativeKernels.length) notes.push(`native oneDNN kernels: ${nativeKernelsUnavailable()}`);
+    else notes.push(`native kernels' idle threads: ${threadWaitPolicy}`);
     return {
       backend: 'wasm',
       tfBackend: 'wasm',
