@@ -111,6 +111,7 @@ export function nativeKernelsUnavailable(): string | undefined {
 }
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
+type Shape4 = [number, number, number, number];
 type KernelFunc = tf.KernelFunc;
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
@@ -168,8 +169,8 @@ interface ConvAttrs {
   dataFormat?: 'NHWC' | 'NCHW';
   dilations?: number | [number, number];
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  inputShape?: [number, number, number, number];
-  filterShape?: [number, number, number, number];
+  inputShape?: Shape4;
+  filterShape?: Shape4;
   activation?: string;
 }
 
@@ -210,48 +211,33 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
     },
   });
 
-  const backwardData = (name: string, depthwise: boolean): tf.KernelConfig => ({
+  /** The two convolution gradients differ only in their operands: dx from (dy, filter), dfilter from (x, dy). */
+  const backward = (name: string, depthwise: boolean, of: 'input' | 'filter'): tf.KernelConfig => ({
     kernelName: name,
     backendName: 'wasm',
     kernelFunc: (args) => {
       const b = args.backend as WasmLike;
       const a = args.attrs as unknown as ConvAttrs;
-      const { dy, filter } = args.inputs as Record<string, tf.TensorInfo>;
-      const info = tf.backend_util.computeConv2DInfo(
-        a.inputShape!, filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise,
-      );
-      if ((a.dataFormat && a.dataFormat !== 'NHWC') || !paddable(info) || !float(dy, filter)) return fallback(name, args);
-      const out = b.makeOutput(a.inputShape!, 'float32');
+      const ins = args.inputs as Record<string, tf.TensorInfo>;
+      const [first, second] = of === 'input' ? [ins.dy, ins.filter] : [ins.x, ins.dy];
+      const xShape = of === 'input' ? a.inputShape! : (ins.x.shape as Shape4);
+      const filterShape = of === 'input' ? (ins.filter.shape as Shape4) : a.filterShape!;
+      const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise);
+      if ((a.dataFormat && a.dataFormat !== 'NHWC') || !paddable(info) || !float(first, second)) return fallback(name, args);
+      const out = b.makeOutput(of === 'input' ? xShape : filterShape, 'float32');
+      const [p, q, o] = [view(b, first), view(b, second), view(b, out)];
       if (isPointwise(info, depthwise)) {
-        // dx [rows, Cin] = dy [rows, Cout] x filter^T
+        // dx [rows, Cin] = dy [rows, Cout] x filter^T;  dfilter [Cin, Cout] = x^T [Cin, rows] x dy [rows, Cout]
         const rows = info.batchSize * info.outHeight * info.outWidth;
-        k.matMul(view(b, dy), view(b, filter), null, view(b, out), matMulParams(rows, info.outChannels, info.inChannels, false, true));
-        return out;
+        const params = of === 'input'
+          ? matMulParams(rows, info.outChannels, info.inChannels, false, true)
+          : matMulParams(info.inChannels, rows, info.outChannels, true, false);
+        k.matMul(p, q, null, o, params);
+      } else if (of === 'input') {
+        k.convBackwardData(p, q, o, convShape(info, { depthwise }));
+      } else {
+        k.convBackwardWeights(p, q, o, convShape(info, { depthwise }));
       }
-      k.convBackwardData(view(b, dy), view(b, filter), view(b, out), convShape(info, { depthwise }));
-      return out;
-    },
-  });
-
-  const backwardFilter = (name: string, depthwise: boolean): tf.KernelConfig => ({
-    kernelName: name,
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const b = args.backend as WasmLike;
-      const a = args.attrs as unknown as ConvAttrs;
-      const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
-      const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number], a.filterShape!, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise,
-      );
-      if ((a.dataFormat && a.dataFormat !== 'NHWC') || !paddable(info) || !float(x, dy)) return fallback(name, args);
-      const out = b.makeOutput(a.filterShape!, 'float32');
-      if (isPointwise(info, depthwise)) {
-        // dfilter [Cin, Cout] = x^T [Cin, rows] x dy [rows, Cout]
-        const rows = info.batchSize * info.outHeight * info.outWidth;
-        k.matMul(view(b, x), view(b, dy), null, view(b, out), matMulParams(info.inChannels, rows, info.outChannels, true, false));
-        return out;
-      }
-      k.convBackwardWeights(view(b, x), view(b, dy), view(b, out), convShape(info, { depthwise }));
       return out;
     },
   });
@@ -282,10 +268,10 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
     forward('FusedConv2D', false),
     forward('DepthwiseConv2dNative', true),
     forward('FusedDepthwiseConv2D', true),
-    backwardData('Conv2DBackpropInput', false),
-    backwardData('DepthwiseConv2dNativeBackpropInput', true),
-    backwardFilter('Conv2DBackpropFilter', false),
-    backwardFilter('DepthwiseConv2dNativeBackpropFilter', true),
+    backward('Conv2DBackpropInput', false, 'input'),
+    backward('DepthwiseConv2dNativeBackpropInput', true, 'input'),
+    backward('Conv2DBackpropFilter', false, 'filter'),
+    backward('DepthwiseConv2dNativeBackpropFilter', true, 'filter'),
     {
       kernelName: 'MaxPoolGrad',
       backendName: 'wasm',
