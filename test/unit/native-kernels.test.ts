@@ -113,3 +113,27 @@ if (!unavailable || process.env.CI === 'true') {
     }
   });
 }
+
+if (!unavailable || process.env.CI === 'true') {
+  test('native: the batch-norm moving statistics kernel equals movingStatsUpdate computed with tf ops on the cpu backend', async () => {
+    const { movingStatsUpdate, MOVING_STATS_KERNEL } = await import('../../native-workers/core/architectures/fused-ops.ts');
+    assert.ok(tf.getKernel(MOVING_STATS_KERNEL, 'wasm'), 'the native kernel is registered, so it is what runs on wasm');
+    const c = 37;
+    const data = [rand([c]), rand([c]).map((v) => v + 1), rand([c]), rand([c]).map((v) => v + 2)];
+    const o = { momentum: 0.1, epsilon: 1e-3, unbias: 12 / 11 };
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const [mm, mv, mean, invStd] = data.map((d) => tf.tensor1d(d));
+        return movingStatsUpdate({ mean: mm, variance: mv }, { mean, invStd }, o).map((t) => t.dataSync() as Float32Array);
+      });
+    };
+    const want = await run('cpu');
+    const got = await run('wasm');
+    assertClose(got[0], want[0], 'moving mean');
+    assertClose(got[1], want[1], 'moving variance');
+    // And by hand for one channel: torch's running_var update with the unbiased batch variance.
+    const v0 = 1 / data[3][0] ** 2 - o.epsilon;
+    assert.ok(Math.abs(got[1][0] - (0.9 * data[1][0] + 0.1 * o.unbias * v0)) < 1e-5);
+  });
+}

@@ -26,6 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 
 export const BATCH_NORM_TRAIN_KERNEL = 'ImagenotBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD_KERNEL = 'ImagenotBatchNormTrainGrad';
+export const MOVING_STATS_KERNEL = 'ImagenotBatchNormMovingStats';
 export const HARD_SWISH_KERNEL = 'ImagenotHardSwish';
 export const HARD_SWISH_GRAD_KERNEL = 'ImagenotHardSwishGrad';
 
@@ -41,8 +42,10 @@ export interface BatchNormTrainingResult {
   y: tf.Tensor;
   /** Per-channel batch mean [C]. */
   mean: tf.Tensor1D;
-  /** Per-channel biased batch variance [C]. */
-  variance: tf.Tensor1D;
+  /** 1 / sqrt(biased batch variance + epsilon) per channel [C]: what movingStatsUpdate takes. */
+  invStd: tf.Tensor1D;
+  /** Per-channel biased batch variance [C] (computed when first read, in the reader's scope). */
+  readonly variance: tf.Tensor1D;
 }
 
 /** The rows view [N, C] of a channels-last tensor: every axis but the last flattened (free: a reshape). */
@@ -144,10 +147,46 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
   const y = normalize(x, gamma, beta);
   const [keptMean, keptInvStd] = stats!;
   const mean = tf.clone(keptMean);
-  // relu: for a constant channel, rounding can leave -1e-12 where the variance is 0.
-  const variance = tf.relu(tf.sub(variancePlusEpsilon(keptInvStd), epsilon)) as tf.Tensor1D;
+  const invStd = tf.clone(keptInvStd);
   tf.dispose([keptMean, keptInvStd]);
-  return { y, mean, variance };
+  let variance: tf.Tensor1D | undefined;
+  return {
+    y,
+    mean,
+    invStd,
+    get variance() {
+      return (variance ??= varianceFromInvStd(invStd, epsilon));
+    },
+  };
+}
+
+/** The biased variance that invStd = 1/sqrt(variance + epsilon) encodes. */
+function varianceFromInvStd(invStd: tf.Tensor1D, epsilon: number): tf.Tensor1D {
+  // relu: for a constant channel, rounding can leave -1e-12 where the variance is 0.
+  return tf.tidy(() => tf.relu(tf.sub(variancePlusEpsilon(invStd), epsilon)) as tf.Tensor1D);
+}
+
+/**
+ * torch's running averages after a training batch, in one kernel where the backend has MOVING_STATS_KERNEL (they
+ * were ten small kernels per batch-norm layer, ~1,500 in a ResNet-152 step):
+ * mean' = (1 - momentum) * mean + momentum * batchMean, variance' = (1 - momentum) * variance + momentum * unbias *
+ * batchVariance, with batchVariance = 1/invStd^2 - epsilon (biased) and unbias = n / (n - 1) (torch's running_var).
+ * Kernel contract: inputs {movingMean, movingVariance, mean, invStd} [C]; attrs {momentum, epsilon, unbias}; outputs
+ * [newMean, newVariance].
+ */
+export function movingStatsUpdate(
+  moving: { mean: tf.Tensor1D; variance: tf.Tensor1D },
+  batch: { mean: tf.Tensor1D; invStd: tf.Tensor1D },
+  o: { momentum: number; epsilon: number; unbias: number },
+): [tf.Tensor1D, tf.Tensor1D] {
+  if (hasKernel(MOVING_STATS_KERNEL)) {
+    const inputs = { movingMean: moving.mean, movingVariance: moving.variance, mean: batch.mean, invStd: batch.invStd };
+    return runKernel(MOVING_STATS_KERNEL, inputs, o) as [tf.Tensor1D, tf.Tensor1D];
+  }
+  return tf.tidy(() => {
+    const average = (old: tf.Tensor1D, next: tf.Tensor, weight: number) => tf.add(tf.mul(old, 1 - o.momentum), tf.mul(next, weight)) as tf.Tensor1D;
+    return [average(moving.mean, batch.mean, o.momentum), average(moving.variance, varianceFromInvStd(batch.invStd, o.epsilon), o.momentum * o.unbias)];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // layers with torchvision's initializations, and the custom layers tfjs lacks (registered for serialization so a
 // model saved with model.save() loads again with tf.loadLayersModel()).
 import * as tf from '@tensorflow/tfjs';
-import { batchNormTraining, hardSigmoid, hardSwish } from './fused-ops.ts';
+import { batchNormTraining, movingStatsUpdate, hardSigmoid, hardSwish } from './fused-ops.ts';
 
 type Sym = tf.SymbolicTensor;
 type Pair = [number, number];
@@ -300,14 +300,14 @@ export class TorchBatchNorm extends tf.layers.Layer {
       const gamma = this.gamma.read() as tf.Tensor1D;
       const beta = this.beta.read() as tf.Tensor1D;
       if (!kwargs.training) return tf.batchNorm(x, this.movingMean.read() as tf.Tensor1D, this.movingVariance.read() as tf.Tensor1D, beta, gamma, this.epsilon);
-      const { y, mean, variance } = batchNormTraining(x, gamma, beta, this.epsilon);
+      const { y, mean, invStd } = batchNormTraining(x, gamma, beta, this.epsilon);
       const n = x.size / x.shape[x.rank - 1];
       // One value per channel says nothing about its spread (torch refuses such a batch): the averages stay as they are.
       if (n > 1) {
-        const m = this.momentum;
-        const average = (v: tf.LayerVariable, batch: tf.Tensor) => v.write(tf.add(tf.mul(v.read(), 1 - m), tf.mul(batch, m)));
-        average(this.movingMean, mean);
-        average(this.movingVariance, tf.mul(variance, n / (n - 1)));
+        const moving = { mean: this.movingMean.read() as tf.Tensor1D, variance: this.movingVariance.read() as tf.Tensor1D };
+        const [nextMean, nextVariance] = movingStatsUpdate(moving, { mean, invStd }, { momentum: this.momentum, epsilon: this.epsilon, unbias: n / (n - 1) });
+        this.movingMean.write(nextMean);
+        this.movingVariance.write(nextVariance);
       }
       return y;
     });

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { MOMENTUM_UPDATE_KERNEL } from '../../core/training/fused-momentum.ts';
 import { RELU_GRAD_KERNEL } from './gradient-overrides.ts';
+import { MOVING_STATS_KERNEL } from '../../core/architectures/fused-ops.ts';
 
 interface NativeKernels {
   convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array): void;
@@ -25,6 +26,7 @@ interface NativeKernels {
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
   momentumUpdate(value: Float32Array, accumulation: Float32Array, gradient: Float32Array, newValue: Float32Array, newAccumulation: Float32Array, learningRate: number, momentum: number, nesterov: boolean): void;
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  batchNormMovingStats(movingMean: Float32Array, movingVariance: Float32Array, mean: Float32Array, invStd: Float32Array, newMean: Float32Array, newVariance: Float32Array, momentum: number, eps: number, unbias: number): void;
   batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, rows: number, channels: number, eps: number): void;
   batchNormTrainGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
   hardSwish(x: Float32Array, y: Float32Array): void;
@@ -314,6 +316,19 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
         const newAccumulation = b.makeOutput(value.shape, 'float32');
         k.momentumUpdate(view(b, value), view(b, accumulation), view(b, gradient), view(b, newValue), view(b, newAccumulation), a.learningRate, a.momentum, a.nesterov);
         return [newValue, newAccumulation];
+      },
+    },
+    {
+      kernelName: MOVING_STATS_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const b = args.backend as WasmLike;
+        const { movingMean, movingVariance, mean, invStd } = args.inputs as Record<string, tf.TensorInfo>;
+        const a = args.attrs as unknown as { momentum: number; epsilon: number; unbias: number };
+        const newMean = b.makeOutput(movingMean.shape, 'float32');
+        const newVariance = b.makeOutput(movingMean.shape, 'float32');
+        k.batchNormMovingStats(view(b, movingMean), view(b, movingVariance), view(b, mean), view(b, invStd), view(b, newMean), view(b, newVariance), a.momentum, a.epsilon, a.unbias);
+        return [newMean, newVariance];
       },
     },
     {

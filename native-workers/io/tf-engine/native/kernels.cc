@@ -606,6 +606,30 @@ napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
   });
 }
 
+/**
+ * batchNormMovingStats(movingMean, movingVariance, mean, invStd, newMean, newVariance, momentum, eps, unbias):
+ * torch's running averages (core/architectures/fused-ops.ts movingStatsUpdate), one small loop instead of ten kernels.
+ */
+napi_value BatchNormMovingStatsEntry(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    auto a = args<9>(env, info);
+    View mm = floatView(env, a[0], "movingMean"), mv = floatView(env, a[1], "movingVariance");
+    View mean = floatView(env, a[2], "mean"), invStd = floatView(env, a[3], "invStd");
+    View nm = floatView(env, a[4], "newMean"), nv = floatView(env, a[5], "newVariance");
+    const double m = number(env, a[6], "momentum"), eps = number(env, a[7], "eps"), unbias = number(env, a[8], "unbias");
+    for (auto [v, name] : {std::pair{mv, "movingVariance"}, {mean, "mean"}, {invStd, "invStd"}, {nm, "newMean"}, {nv, "newVariance"}}) {
+      expectLength(v, mm.length, name);
+    }
+    for (size_t c = 0; c < mm.length; c++) {
+      const double inv = invStd.data[c];
+      const double variance = std::max(0.0, 1.0 / (inv * inv) - eps);
+      nm.data[c] = float((1.0 - m) * mm.data[c] + m * mean.data[c]);
+      nv.data[c] = float((1.0 - m) * mv.data[c] + m * unbias * variance);
+    }
+    return nullptr;
+  });
+}
+
 // ------------------------------------------------------------------------------------------------------------------
 // Max-pool gradient, NHWC: each window's gradient goes to its first maximum (in row-major window order, strictly
 // greater wins, as tfjs's cpu backend picks it). wasm's own kernel is a scalar loop: 27 ms for ResNet's one pool.
@@ -799,6 +823,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"maxPoolGrad", nullptr, MaxPoolGradEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"momentumUpdate", nullptr, MomentumUpdateEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGrad", nullptr, ReluGradEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormMovingStats", nullptr, BatchNormMovingStatsEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrain", nullptr, BatchNormTrainEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrainGrad", nullptr, BatchNormTrainGradEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"hardSwish", nullptr, HardSwishEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
