@@ -88,7 +88,7 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
   });
 
 
-  test(`${mode}: Identity shares the data (no copy) and the clone outlives its source`, async () => {
+  test(`${mode}: Identity and same-type Cast share the data (no copy) and outlive their source`, async () => {
     await tf.setBackend('wasm');
     const before = tf.memory().numDataBuffers;
     const x = tf.tensor(rand([64, 64]), [64, 64]);
@@ -99,8 +99,14 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     assertClose(y.dataSync() as Float32Array, want, 'clone after its source was disposed');
     const z = tf.add(y, 1); // a kernel reading the shared buffer leaves it alone
     assertClose(y.dataSync() as Float32Array, want, 'clone after being read');
+    const same = tf.cast(y, 'float32'); // a cast to the same type shares too
+    assert.equal(tf.memory().numDataBuffers - before, 2, 'y (shared with same) and z');
+    const ints = tf.cast(y, 'int32'); // a real cast converts
+    assert.deepEqual(Array.from(ints.dataSync()), Array.from(want).map((v) => Math.trunc(v) + 0)); // + 0: int32 has no -0
     y.dispose();
     z.dispose();
+    assertClose(same.dataSync() as Float32Array, want, 'same-type cast after its source was disposed');
+    tf.dispose([same, ints]);
     assert.equal(tf.memory().numDataBuffers, before, 'the buffer is freed with the last tensor');
   });
 

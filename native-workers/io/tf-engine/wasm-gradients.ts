@@ -380,6 +380,18 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
     },
   },
   {
+    // A cast to the same type is a copy on wasm; tfjs's Identity gradient is one (ResNet-152: 50 activation copies in
+    // each backward pass). Share the buffer instead, as Identity does.
+    kernelName: 'Cast',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const x = inputs.x!;
+      if (x.dtype === 'string' || (attrs as unknown as { dtype: tf.DataType }).dtype !== x.dtype) return originalKernels.get('Cast')!({ inputs, backend, attrs });
+      (backend as tf.KernelBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  },
+  {
     kernelName: 'Slice',
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
@@ -472,7 +484,7 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
 ];
 
 /** Kernels of ours that replace slow ones of the wasm backend (the original stays reachable for the fast cases). */
-const REPLACED = new Set(['Conv2DBackpropInput', 'Tile', 'Identity', 'Slice', 'MaxPoolGrad']);
+const REPLACED = new Set(['Conv2DBackpropInput', 'Tile', 'Identity', 'Cast', 'Slice', 'MaxPoolGrad']);
 const originalKernels = new Map<string, tf.KernelFunc>();
 
 /**
