@@ -74,6 +74,24 @@ for (const shape of [[6, 5], [2, 3, 4, 5]]) {
   });
 }
 
+test('batchNormTraining with relu: values and gradients equal relu(batch norm) written with plain tf ops', () => {
+  const eps = 1e-5;
+  const shape = [2, 3, 4, 5];
+  const x = activations(shape, 7);
+  const gamma = tf.randomUniform([5], 0.5, 1.5, 'float32', 8) as tf.Tensor1D;
+  const beta = tf.randomNormal([5], 0, 1, 'float32', 9) as tf.Tensor1D;
+  const w = tf.randomNormal(shape, 0, 1, 'float32', 10);
+  const { y } = batchNormTraining(x, gamma, beta, eps, true);
+  const plainY = tf.relu(batchNormPlain(x, gamma, beta, eps));
+  assertClose(y, plainY, 1e-5, 'y');
+  const negatives = tf.sum(tf.cast(tf.equal(y, 0), 'float32')).dataSync()[0];
+  assert.ok(negatives > 0 && negatives < y.size, `the ReLU cuts some but not all (${negatives} of ${y.size})`);
+  const loss = (f: (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b), w));
+  const fused = tf.grads(loss((a, g, b) => batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, eps, true).y))([x, gamma, beta]);
+  const plain = tf.grads(loss((a, g, b) => tf.relu(batchNormPlain(a, g, b, eps))))([x, gamma, beta]);
+  ['x', 'gamma', 'beta'].forEach((name, i) => assertClose(fused[i], plain[i], 2e-5, `d${name}`));
+});
+
 test('batchNormTraining equals tfjs-layers BatchNormalization in training, value and input gradient', () => {
   const eps = 1e-5;
   const x = activations([3, 4, 4, 6], 5);

@@ -30,8 +30,9 @@ if (unavailable && process.env.CI !== 'true') {
       return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
     });
 
-  for (const shape of [[6, 5], [2, 7, 5, 3], [4, 3, 3, 16]]) {
-    test(`native: ImagenotBatchNormTrain and its gradient on ${JSON.stringify(shape)} equal the formulas`, async () => {
+  const bnCases: [number[], boolean][] = [[[6, 5], false], [[2, 7, 5, 3], false], [[4, 3, 3, 16], false], [[2, 7, 5, 3], true], [[4, 3, 3, 16], true]];
+  for (const [shape, relu] of bnCases) {
+    test(`native: ImagenotBatchNormTrain and its gradient on ${JSON.stringify(shape)}${relu ? ' fused with ReLU' : ''} equal the formulas`, async () => {
       await tf.setBackend('wasm');
       const c = shape[shape.length - 1];
       const rows = shape.reduce((a, b) => a * b, 1) / c;
@@ -42,28 +43,32 @@ if (unavailable && process.env.CI !== 'true') {
       const dy = rand(shape);
       const { mean, invStd } = moments(x, c, eps);
 
-      const [y, gotMean, gotInvStd] = run('ImagenotBatchNormTrain', { x: tf.tensor(x, shape), gamma: tf.tensor(gamma), beta: tf.tensor(beta) }, { epsilon: eps });
+      const [y, gotMean, gotInvStd] = run('ImagenotBatchNormTrain', { x: tf.tensor(x, shape), gamma: tf.tensor(gamma), beta: tf.tensor(beta) }, { epsilon: eps, relu: relu ? 1 : 0 });
       assertClose(gotMean, Float32Array.from(mean), 'mean');
       assertClose(gotInvStd, Float32Array.from(invStd), 'invStd');
-      const wantY = x.map((v, i) => (v - mean[i % c]) * invStd[i % c] * gamma[i % c] + beta[i % c]);
-      assertClose(y, wantY, 'y');
+      const affine = x.map((v, i) => (v - mean[i % c]) * invStd[i % c] * gamma[i % c] + beta[i % c]);
+      assertClose(y, relu ? affine.map((v) => Math.max(0, v)) : affine, 'y');
+      if (relu) assert.ok(affine.some((v) => v < 0) && affine.some((v) => v > 0), 'the ReLU cuts somewhere');
+      // With the ReLU, dy passes only where the output is positive; the rest is the plain batch-norm gradient.
+      const passed = relu ? dy.map((g, i) => (affine[i] > 0 ? g : 0)) : dy;
 
       // dbeta = sum dy; dgamma = sum dy*xhat; dx = gamma*invStd/N * (N*dy - dbeta - xhat*dgamma)
       const xhat = x.map((v, i) => (v - mean[i % c]) * invStd[i % c]);
       const dbeta = new Float64Array(c);
       const dgamma = new Float64Array(c);
-      dy.forEach((g, i) => {
+      passed.forEach((g, i) => {
         dbeta[i % c] += g;
         dgamma[i % c] += g * xhat[i];
       });
-      const wantDx = dy.map((g, i) => ((gamma[i % c] * invStd[i % c]) / rows) * (rows * g - dbeta[i % c] - xhat[i] * dgamma[i % c]));
+      const wantDx = passed.map((g, i) => ((gamma[i % c] * invStd[i % c]) / rows) * (rows * g - dbeta[i % c] - xhat[i] * dgamma[i % c]));
       const [dx, gotDgamma, gotDbeta] = run('ImagenotBatchNormTrainGrad', {
         dy: tf.tensor(dy, shape),
         x: tf.tensor(x, shape),
         gamma: tf.tensor(gamma),
         mean: tf.tensor(gotMean),
         invStd: tf.tensor(gotInvStd),
-      });
+        ...(relu ? { y: tf.tensor(y, shape) } : {}),
+      }, { relu: relu ? 1 : 0 });
       assertClose(dx, wantDx, 'dx');
       assertClose(gotDgamma, Float32Array.from(dgamma), 'dgamma');
       assertClose(gotDbeta, Float32Array.from(dbeta), 'dbeta');

@@ -117,8 +117,11 @@ export function batchNormTrainGradFromOps(dy: tf.Tensor, x: tf.Tensor, gamma: tf
  * Batch normalization in training mode over every axis but the last (channels last), as one differentiable op:
  * y = (x - mean) / sqrt(variance + epsilon) * gamma + beta with the batch's mean and biased variance. Gradients flow
  * to x, gamma and beta; `mean` and `variance` are for updating moving averages only (no gradient flows through them).
+ * With `relu`, y is max(0, y) in the same op (BN followed by ReLU, as in every ResNet block: one pass over the
+ * activation instead of three, and none for the ReLU's gradient): the kernels get attr relu = 1, and the gradient
+ * kernel also gets y, whose positive entries are where dy passes.
  */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
+export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu = false): BatchNormTrainingResult {
   const c = x.shape[x.rank - 1];
   if (gamma.shape[0] !== c || beta.shape[0] !== c || gamma.rank !== 1 || beta.rank !== 1) {
     throw new Error(`batchNormTraining: gamma [${gamma.shape}] and beta [${beta.shape}] must be [${c}] for input [${x.shape}]`);
@@ -130,17 +133,19 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
     const [xIn, gammaIn, betaIn] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
     const save = args[3] as tf.GradSaveFunc;
     const [y, mean, invStd] = hasKernel(BATCH_NORM_TRAIN_KERNEL)
-      ? (runKernel(BATCH_NORM_TRAIN_KERNEL, { x: xIn, gamma: gammaIn, beta: betaIn }, { epsilon }) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D])
-      : batchNormTrainFromOps(xIn, gammaIn, betaIn, epsilon);
-    save([xIn, gammaIn, mean, invStd]);
+      ? (runKernel(BATCH_NORM_TRAIN_KERNEL, { x: xIn, gamma: gammaIn, beta: betaIn }, { epsilon, relu: relu ? 1 : 0 }) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D])
+      : reluIf(relu, batchNormTrainFromOps(xIn, gammaIn, betaIn, epsilon));
+    save(relu ? [xIn, gammaIn, mean, invStd, y] : [xIn, gammaIn, mean, invStd]);
     stats = [tf.keep(mean), tf.keep(invStd)];
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, g, m, s] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        return hasKernel(BATCH_NORM_TRAIN_GRAD_KERNEL)
-          ? (runKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, { dy, x: xs, gamma: g, mean: m, invStd: s }) as tf.Tensor[])
-          : batchNormTrainGradFromOps(dy, xs, g, m, s);
+        const [xs, g, m, s, y] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor | undefined];
+        if (hasKernel(BATCH_NORM_TRAIN_GRAD_KERNEL)) {
+          const inputs = { dy, x: xs, gamma: g, mean: m, invStd: s, ...(relu ? { y: y! } : {}) };
+          return runKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, inputs, { relu: relu ? 1 : 0 }) as tf.Tensor[];
+        }
+        return batchNormTrainGradFromOps(relu ? tf.mul(dy, tf.step(y!)) : dy, xs, g, m, s);
       },
     };
   });
@@ -158,6 +163,11 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
       return (variance ??= varianceFromInvStd(invStd, epsilon));
     },
   };
+}
+
+/** The op-built forward's outputs, with max(0, y) when the op includes the ReLU. */
+function reluIf(relu: boolean, [y, mean, invStd]: [tf.Tensor, tf.Tensor1D, tf.Tensor1D]): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+  return relu ? [tf.relu(y), mean, invStd] : [y, mean, invStd];
 }
 
 /** The biased variance that invStd = 1/sqrt(variance + epsilon) encodes. */

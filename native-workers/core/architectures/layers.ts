@@ -153,8 +153,8 @@ export function conv2d(x: Sym, name: string, spec: ConvSpec, init: Init): Sym {
 }
 
 /** torch nn.BatchNorm2d (weight=1, bias=0) over the channel axis; `momentum` is torch's. gamma/beta are the parameters. */
-export function batchNorm(x: Sym, name: string, init: Init, opts: { eps?: number; momentum?: number } = {}): Sym {
-  return new TorchBatchNorm({ name, epsilon: opts.eps ?? 1e-5, momentum: opts.momentum ?? 0.1, gammaInit: init.oneValue() }).apply(x) as Sym;
+export function batchNorm(x: Sym, name: string, init: Init, opts: { eps?: number; momentum?: number; relu?: boolean } = {}): Sym {
+  return new TorchBatchNorm({ name, epsilon: opts.eps ?? 1e-5, momentum: opts.momentum ?? 0.1, gammaInit: init.oneValue(), relu: opts.relu ?? false }).apply(x) as Sym;
 }
 
 /** torch nn.LayerNorm over the last (channel) axis — also ConvNeXt's LayerNorm2d, since our tensors are channels-last. */
@@ -180,8 +180,9 @@ export function convBnAct(
   bn: { eps?: number; momentum?: number } = {},
   names: { conv: string; bn: string } = { conv: `${name}.0`, bn: `${name}.1` },
 ): Sym {
-  const y = batchNorm(conv2d(x, names.conv, { ...spec, bias: false }, init), names.bn, init, bn);
-  return activation(y, act);
+  const fuseRelu = act === 'relu';
+  const y = batchNorm(conv2d(x, names.conv, { ...spec, bias: false }, init), names.bn, init, { ...bn, relu: fuseRelu });
+  return fuseRelu ? y : activation(y, act);
 }
 
 /**
@@ -266,6 +267,7 @@ export class HardSwish extends tf.layers.Layer {
  * running = (1 - momentum) * running + momentum * batch, with the UNBIASED batch variance (n/(n-1)) for the variance.
  * Inference: normalizes with the moving statistics. Weights as tfjs's BatchNormalization names and orders them
  * (gamma, beta trainable; moving_mean, moving_variance not), so parameter counts and checkpoints are unchanged.
+ * `relu`: the ReLU torch applies right after (BN -> ReLU) is part of this layer's op (fewer passes over the activation).
  */
 export class TorchBatchNorm extends tf.layers.Layer {
   static className = 'TorchBatchNorm';
@@ -274,15 +276,18 @@ export class TorchBatchNorm extends tf.layers.Layer {
   readonly momentum: number;
   /** gamma's initial value: 1 (torch), 0 when zero-initializing to count parameters. */
   readonly gammaInit: number;
+  /** max(0, y) in the same op. */
+  readonly relu: boolean;
   private gamma!: tf.LayerVariable;
   private beta!: tf.LayerVariable;
   private movingMean!: tf.LayerVariable;
   private movingVariance!: tf.LayerVariable;
-  constructor(args: Args<{ epsilon: number; momentum: number; gammaInit?: number }>) {
+  constructor(args: Args<{ epsilon: number; momentum: number; gammaInit?: number; relu?: boolean }>) {
     super(args as object);
     this.epsilon = args.epsilon;
     this.momentum = args.momentum;
     this.gammaInit = args.gammaInit ?? 1;
+    this.relu = args.relu ?? false;
   }
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const s = singleShape(inputShape);
@@ -299,8 +304,11 @@ export class TorchBatchNorm extends tf.layers.Layer {
       const x = single(inputs);
       const gamma = this.gamma.read() as tf.Tensor1D;
       const beta = this.beta.read() as tf.Tensor1D;
-      if (!kwargs.training) return tf.batchNorm(x, this.movingMean.read() as tf.Tensor1D, this.movingVariance.read() as tf.Tensor1D, beta, gamma, this.epsilon);
-      const { y, mean, invStd } = batchNormTraining(x, gamma, beta, this.epsilon);
+      if (!kwargs.training) {
+        const y = tf.batchNorm(x, this.movingMean.read() as tf.Tensor1D, this.movingVariance.read() as tf.Tensor1D, beta, gamma, this.epsilon);
+        return this.relu ? tf.relu(y) : y;
+      }
+      const { y, mean, invStd } = batchNormTraining(x, gamma, beta, this.epsilon, this.relu);
       const n = x.size / x.shape[x.rank - 1];
       // One value per channel says nothing about its spread (torch refuses such a batch): the averages stay as they are.
       if (n > 1) {
@@ -313,7 +321,7 @@ export class TorchBatchNorm extends tf.layers.Layer {
     });
   }
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), epsilon: this.epsilon, momentum: this.momentum, gammaInit: this.gammaInit };
+    return { ...super.getConfig(), epsilon: this.epsilon, momentum: this.momentum, gammaInit: this.gammaInit, relu: this.relu };
   }
 }
 

@@ -18,15 +18,16 @@ const EXPANSION = 4;
 
 const kaiming = { kind: 'kaimingNormal', mode: 'fanOut' } as const;
 
-function convBn(x: tf.SymbolicTensor, name: string, bn: string, filters: number, kernel: number, stride: number, init: Init): tf.SymbolicTensor {
+/** conv -> BN (-> ReLU, in the BN layer's op when `relu`). */
+function convBn(x: tf.SymbolicTensor, name: string, bn: string, filters: number, kernel: number, stride: number, init: Init, relu = false): tf.SymbolicTensor {
   const y = conv2d(x, name, { filters, kernel, stride, padding: (kernel - 1) / 2, weight: kaiming }, init);
-  return batchNorm(y, bn, init);
+  return batchNorm(y, bn, init, { relu });
 }
 
 function bottleneck(x: tf.SymbolicTensor, name: string, planes: number, stride: number, init: Init): tf.SymbolicTensor {
   const inChannels = x.shape[3]!;
-  let y = relu(convBn(x, `${name}.conv1`, `${name}.bn1`, planes, 1, 1, init));
-  y = relu(convBn(y, `${name}.conv2`, `${name}.bn2`, planes, 3, stride, init));
+  let y = convBn(x, `${name}.conv1`, `${name}.bn1`, planes, 1, 1, init, true);
+  y = convBn(y, `${name}.conv2`, `${name}.bn2`, planes, 3, stride, init, true);
   y = convBn(y, `${name}.conv3`, `${name}.bn3`, planes * EXPANSION, 1, 1, init);
   const shortcut =
     stride !== 1 || inChannels !== planes * EXPANSION
@@ -40,7 +41,7 @@ export function buildResNet(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   const { init } = ctx;
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
-  let x = relu(batchNorm(conv2d(input, 'conv1', { filters: cfg.baseWidth, ...cfg.stem, weight: kaiming }, init), 'bn1', init));
+  let x = batchNorm(conv2d(input, 'conv1', { filters: cfg.baseWidth, ...cfg.stem, weight: kaiming }, init), 'bn1', init, { relu: true });
   x = maxPool(x, 3, 2, 1);
   cfg.blocks.forEach((count, stage) => {
     const planes = cfg.baseWidth * 2 ** stage;

@@ -27,8 +27,8 @@ interface NativeKernels {
   momentumUpdate(value: Float32Array, accumulation: Float32Array, gradient: Float32Array, newValue: Float32Array, newAccumulation: Float32Array, learningRate: number, momentum: number, nesterov: boolean): void;
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   batchNormMovingStats(movingMean: Float32Array, movingVariance: Float32Array, mean: Float32Array, invStd: Float32Array, newMean: Float32Array, newVariance: Float32Array, momentum: number, eps: number, unbias: number): void;
-  batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, rows: number, channels: number, eps: number): void;
-  batchNormTrainGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
+  batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, rows: number, channels: number, eps: number, relu: boolean): void;
+  batchNormTrainGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number, y: Float32Array | null): void;
   hardSwish(x: Float32Array, y: Float32Array): void;
   hardSwishGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   setThreads(n: number): void;
@@ -337,12 +337,12 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
       kernelFunc: (args) => {
         const b = args.backend as WasmLike;
         const { x, gamma, beta } = args.inputs as Record<string, tf.TensorInfo>;
-        const { epsilon } = args.attrs as unknown as { epsilon: number };
+        const { epsilon, relu } = args.attrs as unknown as { epsilon: number; relu?: number };
         const c = channels(x);
         const y = b.makeOutput(x.shape, 'float32');
         const mean = b.makeOutput([c], 'float32');
         const invStd = b.makeOutput([c], 'float32');
-        k.batchNormTrain(view(b, x), view(b, gamma), view(b, beta), view(b, y), view(b, mean), view(b, invStd), size(x) / c, c, epsilon);
+        k.batchNormTrain(view(b, x), view(b, gamma), view(b, beta), view(b, y), view(b, mean), view(b, invStd), size(x) / c, c, epsilon, !!relu);
         return [y, mean, invStd];
       },
     },
@@ -351,12 +351,14 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
       backendName: 'wasm',
       kernelFunc: (args) => {
         const b = args.backend as WasmLike;
-        const { dy, x, gamma, mean, invStd } = args.inputs as Record<string, tf.TensorInfo>;
+        const { dy, x, gamma, mean, invStd, y } = args.inputs as Record<string, tf.TensorInfo | undefined> as Record<string, tf.TensorInfo>;
         const c = channels(x);
         const dx = b.makeOutput(x.shape, 'float32');
         const dgamma = b.makeOutput([c], 'float32');
         const dbeta = b.makeOutput([c], 'float32');
-        k.batchNormTrainGrad(view(b, dy), view(b, x), view(b, gamma), view(b, mean), view(b, invStd), view(b, dx), view(b, dgamma), view(b, dbeta), size(x) / c, c);
+        const relu = (args.attrs as unknown as { relu?: number }).relu;
+        if (relu && !y) throw new Error('ImagenotBatchNormTrainGrad with relu needs the forward output y');
+        k.batchNormTrainGrad(view(b, dy), view(b, x), view(b, gamma), view(b, mean), view(b, invStd), view(b, dx), view(b, dgamma), view(b, dbeta), size(x) / c, c, relu ? view(b, y) : null);
         return [dx, dgamma, dbeta];
       },
     },

@@ -445,18 +445,23 @@ VECTOR_CLONES void accumulateMoments(const float* x, const float* shift, int64_t
   }
 }
 
-/** Adds, per channel, sum(dy) to s and sum(dy * (x - mean)) to sx over rows [r0, r1). */
-VECTOR_CLONES void accumulateGradSums(const float* dy, const float* x, const float* mean, int64_t r0, int64_t r1,
-                                      int64_t C, double* s, double* sx, float* bs, float* bsx) {
+/**
+ * Adds, per channel, sum(dy) to s and sum(dy * (x - mean)) to sx over rows [r0, r1); with a mask (the output of a
+ * BN fused with ReLU), dy counts only where the mask is positive.
+ */
+VECTOR_CLONES void accumulateGradSums(const float* dy, const float* x, const float* mean, const float* mask, int64_t r0,
+                                      int64_t r1, int64_t C, double* s, double* sx, float* bs, float* bsx) {
   for (int64_t b = r0; b < r1; b += kRowBlock) {
     const int64_t e = std::min(r1, b + kRowBlock);
     for (int64_t c = 0; c < C; c++) bs[c] = bsx[c] = 0.f;
     for (int64_t r = b; r < e; r++) {
       const float* gr = dy + r * C;
       const float* xr = x + r * C;
+      const float* mr = mask ? mask + r * C : nullptr;
       for (int64_t c = 0; c < C; c++) {
-        bs[c] += gr[c];
-        bsx[c] += gr[c] * (xr[c] - mean[c]);
+        const float g = mr && !(mr[c] > 0.f) ? 0.f : gr[c];
+        bs[c] += g;
+        bsx[c] += g * (xr[c] - mean[c]);
       }
     }
     for (int64_t c = 0; c < C; c++) {
@@ -466,24 +471,33 @@ VECTOR_CLONES void accumulateGradSums(const float* dy, const float* x, const flo
   }
 }
 
-/** out = in * scale + offset per channel, rows [r0, r1). */
-VECTOR_CLONES void affineRows(const float* in, float* out, const float* scale, const float* offset, int64_t r0,
-                              int64_t r1, int64_t C) {
+/** out = in * scale + offset per channel (then max(0, .) with relu), rows [r0, r1). */
+VECTOR_CLONES void affineRows(const float* in, float* out, const float* scale, const float* offset, bool relu,
+                              int64_t r0, int64_t r1, int64_t C) {
   for (int64_t r = r0; r < r1; r++) {
     const float* i = in + r * C;
     float* o = out + r * C;
-    for (int64_t c = 0; c < C; c++) o[c] = i[c] * scale[c] + offset[c];
+    if (relu) {
+      for (int64_t c = 0; c < C; c++) o[c] = std::max(i[c] * scale[c] + offset[c], 0.f);
+    } else {
+      for (int64_t c = 0; c < C; c++) o[c] = i[c] * scale[c] + offset[c];
+    }
   }
 }
 
-/** dx = p dy + q x + k per channel, rows [r0, r1). */
-VECTOR_CLONES void batchNormGradRows(const float* dy, const float* x, float* dx, const float* p, const float* q,
-                                     const float* k, int64_t r0, int64_t r1, int64_t C) {
+/** dx = p dy + q x + k per channel, rows [r0, r1); with a mask, dy only where the mask is positive. */
+VECTOR_CLONES void batchNormGradRows(const float* dy, const float* x, const float* mask, float* dx, const float* p,
+                                     const float* q, const float* k, int64_t r0, int64_t r1, int64_t C) {
   for (int64_t r = r0; r < r1; r++) {
     const float* gr = dy + r * C;
     const float* xr = x + r * C;
     float* o = dx + r * C;
-    for (int64_t c = 0; c < C; c++) o[c] = p[c] * gr[c] + q[c] * xr[c] + k[c];
+    if (mask) {
+      const float* mr = mask + r * C;
+      for (int64_t c = 0; c < C; c++) o[c] = p[c] * (mr[c] > 0.f ? gr[c] : 0.f) + q[c] * xr[c] + k[c];
+    } else {
+      for (int64_t c = 0; c < C; c++) o[c] = p[c] * gr[c] + q[c] * xr[c] + k[c];
+    }
   }
 }
 
@@ -530,10 +544,12 @@ void forRowShares(int64_t rows, F f) {
   }
 }
 
-/** batchNormTrain(x, gamma, beta, y, mean, invStd, rows, channels, eps). */
+/** batchNormTrain(x, gamma, beta, y, mean, invStd, rows, channels, eps, relu). */
 napi_value BatchNormTrainEntry(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    auto a = args<9>(env, info);
+    auto a = args<10>(env, info);
+    bool relu = false;
+    check(napi_get_value_bool(env, a[9], &relu), "relu must be a boolean");
     auto rows = int64_t(number(env, a[6], "rows")), channels = int64_t(number(env, a[7], "channels"));
     double eps = number(env, a[8], "eps");
     View x = floatView(env, a[0], "x"), gamma = floatView(env, a[1], "gamma"), beta = floatView(env, a[2], "beta");
@@ -561,20 +577,21 @@ napi_value BatchNormTrainEntry(napi_env env, napi_callback_info info) {
       scale[size_t(c)] = float(double(gamma.data[c]) * inv);
       offset[size_t(c)] = float(double(beta.data[c]) - mu * double(gamma.data[c]) * inv);
     }
-    forRowShares(rows, [&](int64_t r0, int64_t r1) { affineRows(xs, y.data, scale.data(), offset.data(), r0, r1, C); });
+    forRowShares(rows, [&](int64_t r0, int64_t r1) { affineRows(xs, y.data, scale.data(), offset.data(), relu, r0, r1, C); });
     return nullptr;
   });
 }
 
 /**
- * batchNormTrainGrad(dy, x, gamma, mean, invStd, dx, dgamma, dbeta, rows, channels):
+ * batchNormTrainGrad(dy, x, gamma, mean, invStd, dx, dgamma, dbeta, rows, channels, y | null), y for a BN fused with ReLU:
  * dbeta = sum dy, dgamma = sum dy * xhat, dx = gamma * invStd / N * (N dy - dbeta - xhat dgamma), written as
  * dx = p dy + q x + r per channel.
  */
 napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    auto a = args<10>(env, info);
+    auto a = args<11>(env, info);
     auto rows = int64_t(number(env, a[8], "rows")), channels = int64_t(number(env, a[9], "channels"));
+    View mask = floatView(env, a[10], "y", true);  // the fused BN+ReLU's output, or null
     View dy = floatView(env, a[0], "dy"), x = floatView(env, a[1], "x"), gamma = floatView(env, a[2], "gamma");
     View mean = floatView(env, a[3], "mean"), invStd = floatView(env, a[4], "invStd"), dx = floatView(env, a[5], "dx");
     View dgamma = floatView(env, a[6], "dgamma"), dbeta = floatView(env, a[7], "dbeta");
@@ -583,11 +600,12 @@ napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
       expectLength(v, size_t(channels), name);
     }
     if (rows < 1) throw std::invalid_argument("batch norm over no rows");
+    if (mask.data) expectLength(mask, size_t(rows * channels), "y");
     const int64_t C = channels;
-    const float *g = dy.data, *xs = x.data, *mu = mean.data;
+    const float *g = dy.data, *xs = x.data, *mu = mean.data, *mk = mask.data;
     // a: sum dy, b: sum dy * (x - mean)
     ChannelSums sums = sumRows(rows, C, [&](int64_t r0, int64_t r1, double* s, double* sx, float* bs, float* bsx) {
-      accumulateGradSums(g, xs, mu, r0, r1, C, s, sx, bs, bsx);
+      accumulateGradSums(g, xs, mu, mk, r0, r1, C, s, sx, bs, bsx);
     });
     std::vector<float> p(static_cast<size_t>(C)), q(static_cast<size_t>(C)), r0(static_cast<size_t>(C));
     const double n = double(rows);
@@ -601,7 +619,7 @@ napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
       q[size_t(c)] = float(qc);
       r0[size_t(c)] = float(-pc * db / n - qc * double(mu[c]));
     }
-    forRowShares(rows, [&](int64_t a0, int64_t a1) { batchNormGradRows(g, xs, dx.data, p.data(), q.data(), r0.data(), a0, a1, C); });
+    forRowShares(rows, [&](int64_t a0, int64_t a1) { batchNormGradRows(g, xs, mk, dx.data, p.data(), q.data(), r0.data(), a0, a1, C); });
     return nullptr;
   });
 }
