@@ -262,6 +262,19 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
     },
   });
 
+  /** An element-wise activation's gradient kernel: inputs {dy, x}, output dx of x's shape. */
+  const activationGrad = (name: string, compute: (dy: Float32Array, x: Float32Array, dx: Float32Array) => void): tf.KernelConfig => ({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const b = args.backend as WasmLike;
+      const { dy, x } = args.inputs as Record<string, tf.TensorInfo>;
+      const dx = b.makeOutput(x.shape, 'float32');
+      compute(view(b, dy), view(b, x), view(b, dx));
+      return dx;
+    },
+  });
+
   const channels = (t: tf.TensorInfo) => t.shape[t.shape.length - 1];
   const size = (t: tf.TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
 
@@ -294,17 +307,7 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
     },
     matMul('BatchMatMul'),
     matMul('_FusedMatMul'),
-    {
-      kernelName: RELU_GRAD_KERNEL,
-      backendName: 'wasm',
-      kernelFunc: (args) => {
-        const b = args.backend as WasmLike;
-        const { dy, x } = args.inputs as Record<string, tf.TensorInfo>;
-        const dx = b.makeOutput(x.shape, 'float32');
-        k.reluGrad(view(b, dy), view(b, x), view(b, dx));
-        return dx;
-      },
-    },
+    activationGrad(RELU_GRAD_KERNEL, (dy, x, dx) => k.reluGrad(dy, x, dx)),
     {
       kernelName: MOMENTUM_UPDATE_KERNEL,
       backendName: 'wasm',
@@ -373,17 +376,7 @@ function makeKernels(k: NativeKernels, replaced: Map<string, KernelFunc>): tf.Ke
         return y;
       },
     },
-    {
-      kernelName: 'ImagenotHardSwishGrad',
-      backendName: 'wasm',
-      kernelFunc: (args) => {
-        const b = args.backend as WasmLike;
-        const { dy, x } = args.inputs as Record<string, tf.TensorInfo>;
-        const dx = b.makeOutput(x.shape, 'float32');
-        k.hardSwishGrad(view(b, dy), view(b, x), view(b, dx));
-        return dx;
-      },
-    },
+    activationGrad('ImagenotHardSwishGrad', (dy, x, dx) => k.hardSwishGrad(dy, x, dx)),
   ];
 }
 
