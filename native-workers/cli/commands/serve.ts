@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openWorkspace } from '../../store/workspace.ts';
 import { JobRunner } from '../../jobs/runner.ts';
-import { BindRefused, resolveBindAddress, startServer } from '../../server/server.ts';
+import { startServer } from '../../server/server.ts';
+import { BindRefused, resolveBindAddress } from '../../server/host-checks.ts';
 import { ensureRenderer, type RendererPlaces } from '../../server/renderer-build.ts';
 import { parseIntOption, UsageError } from '../context.ts';
 
