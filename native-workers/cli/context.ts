@@ -84,7 +84,8 @@ export interface JobOutcome {
 
 /**
  * Queue jobs (or resume existing ones) in this workspace and run them to the end in worker processes, showing
- * progress. ok = every job succeeded and none recorded rejections.
+ * progress. A job another process (a running `serve`) claims first is followed to its end through the workspace, so
+ * the command still reports and exits with how each job ended. ok = every job succeeded and none recorded rejections.
  */
 export async function runJobsToEnd(
   ws: Workspace,
@@ -109,6 +110,8 @@ export async function runJobsToEnd(
   }
   const stopOnSignal = () => {
     printer.line('stopping: cancelling the running job (resume it with `imagenot jobs resume`)');
+    // Ours, wherever they run: a job another process (a `serve`) picked up is cancelled through its row.
+    for (const id of ids) runner.cancel(id);
     void runner.stop();
   };
   process.once('SIGINT', stopOnSignal);

@@ -98,7 +98,8 @@ export function register(program: Command): void {
     .description(
       'download images for samples with a URL and no image: bounded redirects, timeouts, retries with backoff, a per-host ' +
         "limit, content-type and size limits, X-Robots-Tag noai/noimageai honoured; per-sample status in `status --json` " +
-        '(ok, http_error, timeout, not_image, too_large, opted_out, interrupted); killed and resumed it requests no URL twice',
+        '(ok, http_error, timeout, not_image, too_large, opted_out, refused_address, interrupted); killed and resumed it requests ' +
+        'no URL twice; URLs leading to loopback, private, link-local or metadata addresses are refused',
     )
     .argument('<ws>', 'workspace folder')
     .option('--concurrency <n>', 'downloads in flight', positive('--concurrency'), 16)
@@ -108,7 +109,8 @@ export function register(program: Command): void {
     .option('--max-side <px>', 'longest side of stored images', positive('--max-side', 16), 512)
     .option('--max-bytes <n>', 'refuse downloads above this size', positive('--max-bytes'), 20 * 1024 * 1024)
     .option('--keep-original', 'also keep the original image bytes under media/originals')
-    .option('--retry-failed', 'request again samples that ended http_error, timeout or interrupted')
+    .option('--retry-failed', 'request again samples that ended http_error, timeout or interrupted (and refused_address with --allow-private-addresses)')
+    .option('--allow-private-addresses', 'also fetch from loopback, private, link-local and metadata addresses (only for datasets you trust)')
     .option('--limit <n>', 'stop after this many downloads', positive('--limit'))
     .option('--json', 'print the job and its result as JSON')
     .action(
@@ -123,6 +125,7 @@ export function register(program: Command): void {
           maxBytes: number;
           keepOriginal?: boolean;
           retryFailed?: boolean;
+          allowPrivateAddresses?: boolean;
           limit?: number;
           json?: boolean;
         },
@@ -137,6 +140,7 @@ export function register(program: Command): void {
           maxBytes: o.maxBytes,
           keepOriginal: !!o.keepOriginal,
           retryFailed: !!o.retryFailed,
+          allowPrivateAddresses: !!o.allowPrivateAddresses,
           limit: o.limit,
         };
         await withWorkspace(dir, async (ws) => {
