@@ -1,98 +1,121 @@
-// CSV and TSV reader: csv-parse in streaming mode over the (optionally gunzipped) bytes, decoded with invalid UTF-8
-// replaced and counted. The first record is the header; empty lines are skipped and take no row index; a record
-// whose field count differs from the header's is a bad row naming its row and line.
-import { parse, type Parser } from 'csv-parse';
+// CSV and TSV reader: the (optionally gunzipped) bytes decoded with invalid UTF-8 replaced and counted, then parsed
+// by DelimitedParser (./delimited-parser.ts: pandas-style quoting, CRLF, quoted line breaks, over-long fields skipped
+// without being held). The first record is the header, or with `header: false` the columns are named by position
+// ('1', '2', ...). Empty lines are skipped and take no row index; a record whose field count differs from the
+// header's is a bad row naming its row and line. A file that breaks (truncated gzip, unreadable) ends with a
+// TableError after every row read before the damage.
 import { CountingUtf8StreamDecoder } from './utf8.ts';
-import { openByteStream } from './source.ts';
-import { TableError, type ColumnBatch, type TableRowError, type TableSource, type TableStats } from './types.ts';
+import { byteChunks, type ByteReadOptions } from './source.ts';
+import { DelimitedParser, type ParsedRecord } from './delimited-parser.ts';
+import { TableError, type ColumnBatch, type ColumnKind, type TableRowError, type TableSource, type TableStats } from './types.ts';
 
-interface RecordWithInfo {
-  record: string[];
-  info: { lines: number };
+interface DelimitedOptions {
+  header: boolean;
+  maxRecordChars: number;
+  bytes: ByteReadOptions;
 }
 
-/** Parsed records of the whole file, in order, with the line each ended on. Parse errors name the file and line. */
-async function* records(path: string, gzip: boolean, delimiter: string, decoderOut: { decoder?: CountingUtf8StreamDecoder }): AsyncGenerator<RecordWithInfo> {
-  const decoder = new CountingUtf8StreamDecoder();
-  decoderOut.decoder = decoder;
-  const parser: Parser = parse({
-    delimiter,
-    bom: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-  });
-  const bytes = openByteStream(path, gzip);
-  const pump = (async () => {
-    try {
-      for await (const chunk of bytes) {
-        const text = decoder.write(chunk as Buffer);
-        if (text && !parser.write(text)) await new Promise<void>((r) => parser.once('drain', () => r()));
-      }
-      const rest = decoder.end();
-      if (rest) parser.write(rest);
-      parser.end();
-    } catch (e) {
-      parser.destroy(e as Error);
+/**
+ * Parsed records of the whole file in order, a chunk's worth at a time, keeping the fields `slots` selects (null: all).
+ * A stream error is thrown after the records completed before it.
+ */
+async function* recordChunks(
+  path: string,
+  gzip: boolean,
+  delimiter: string,
+  slots: Int32Array | null,
+  slotCount: number,
+  opts: DelimitedOptions,
+  decoder: CountingUtf8StreamDecoder,
+  counter: { bytes: number },
+): AsyncGenerator<ParsedRecord[]> {
+  const parser = new DelimitedParser({ delimiter, slots, slotCount, maxFieldChars: opts.maxRecordChars });
+  let out: ParsedRecord[] = [];
+  const emit = (r: ParsedRecord) => void out.push(r);
+  for await (const chunk of byteChunks(path, gzip, { ...opts.bytes, counter })) {
+    parser.write(decoder.write(chunk), emit);
+    if (out.length) {
+      yield out;
+      out = [];
     }
-  })();
-  try {
-    for await (const r of parser as AsyncIterable<RecordWithInfo>) yield r;
-  } catch (e) {
-    const err = e as Error & { code?: string; lines?: number };
-    if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR') throw new TableError(path, `file ${path}: corrupt gzip data (${err.message})`);
-    if (err.code === 'ENOENT') throw new TableError(path, `file ${path}: cannot open (ENOENT)`);
-    throw new TableError(path, `file ${path}${err.lines ? `, line ${err.lines}` : ''}: ${err.message}`, undefined, err.lines);
-  } finally {
-    bytes.destroy();
-    await pump.catch(() => {});
   }
+  parser.write(decoder.end(), emit);
+  parser.end(emit);
+  if (out.length) yield out;
 }
 
-export async function openDelimited(path: string, gzip: boolean, format: 'csv' | 'tsv', hiddenColumn: (name: string) => boolean): Promise<TableSource> {
+export async function openDelimited(
+  path: string,
+  gzip: boolean,
+  format: 'csv' | 'tsv',
+  hiddenColumn: (name: string) => boolean,
+  opts: DelimitedOptions,
+): Promise<TableSource> {
   const delimiter = format === 'tsv' ? '\t' : ',';
-  const stats: TableStats = { invalidUtf8: 0 };
-  // Header: read the first record, then stop.
-  const headerHolder: { decoder?: CountingUtf8StreamDecoder } = {};
-  const headerIt = records(path, gzip, delimiter, headerHolder);
-  const first = await headerIt.next();
-  await headerIt.return(undefined);
-  if (first.done) throw new TableError(path, `file ${path}: empty ${format} file (no header row)`);
-  const header = first.value.record;
-  const columns = header.filter((c) => !hiddenColumn(c));
+  const stats: TableStats = { invalidUtf8: 0, unpackedBytes: 0 };
+  // The first record: the header, or (header-less) what says how many columns there are. Leaving the loop closes the file.
+  let first: ParsedRecord | undefined;
+  for await (const records of recordChunks(path, gzip, delimiter, null, 0, opts, new CountingUtf8StreamDecoder(), { bytes: 0 })) {
+    first = records[0];
+    break;
+  }
+  if (!first) throw new TableError(path, `file ${path}: empty ${format} file (no ${opts.header ? 'header row' : 'rows'})`);
+  if (opts.header && first.problem) throw new TableError(path, `file ${path}: header (line ${first.line}): ${first.problem}`, undefined, first.line);
+  const width = first.fields;
+  // (A name given twice in the header: the first such column is the one read.)
+  const names = opts.header ? (first.values as string[]) : Array.from({ length: width }, (_, i) => String(i + 1));
+  const columns = names.filter((c) => !hiddenColumn(c));
+  const columnKinds: Record<string, ColumnKind> = Object.fromEntries(columns.map((c) => [c, 'text']));
 
   async function* columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
-    const index = wanted.map((c) => header.indexOf(c));
-    const holder: { decoder?: CountingUtf8StreamDecoder } = {};
-    let row = -1;
+    const slots = new Int32Array(width).fill(-1);
+    wanted.forEach((c, k) => (slots[names.indexOf(c)] = k));
+    const decoder = new CountingUtf8StreamDecoder();
+    const counter = { bytes: 0 };
+    let row = opts.header ? -1 : 0;
     let batch: ColumnBatch | null = null;
     const fresh = (start: number): ColumnBatch => ({ startRow: start, length: 0, columns: Object.fromEntries(wanted.map((c) => [c, []])), errors: [] });
-    for await (const { record, info } of records(path, gzip, delimiter, holder)) {
-      if (row === -1) {
-        row = 0; // the header
-        continue;
+    const columnsOf = wanted.slice();
+    let failure: unknown;
+    try {
+      for await (const records of recordChunks(path, gzip, delimiter, slots, wanted.length, opts, decoder, counter)) {
+        stats.invalidUtf8 = decoder.replaced;
+        stats.unpackedBytes = counter.bytes;
+        for (const rec of records) {
+          if (row === -1) {
+            row = 0; // the header
+            continue;
+          }
+          const r = row++;
+          if (r < startRow) continue;
+          batch ??= fresh(r);
+          const problem = rec.problem !== null ? `: ${rec.problem}` : rec.fields !== width ? ` has ${rec.fields} fields, expected ${width}` : null;
+          if (problem !== null) {
+            const where = rec.line === rec.endLine ? `line ${rec.line}` : `lines ${rec.line}-${rec.endLine}`;
+            const error: TableRowError = { file: path, row: r, line: rec.line, message: `file ${path}: row ${r} (${where})${problem}`, tooLong: rec.tooLong };
+            if (badRows === 'throw') throw new TableError(path, error.message, r, rec.line);
+            batch.errors.push(error);
+            for (const c of columnsOf) batch.columns[c].push(undefined);
+          } else {
+            const v = rec.values;
+            for (let k = 0; k < columnsOf.length; k++) batch.columns[columnsOf[k]].push(v[k]);
+          }
+          batch.length++;
+          if (batch.length >= batchSize) {
+            yield batch;
+            batch = null;
+          }
+        }
       }
-      const r = row++;
-      if (r < startRow) continue;
-      batch ??= fresh(r);
-      let error: TableRowError | null = null;
-      if (record.length !== header.length) {
-        error = { file: path, row: r, line: info.lines, message: `file ${path}: row ${r} (line ${info.lines}) has ${record.length} fields, expected ${header.length}` };
-        if (badRows === 'throw') throw new TableError(path, error.message, r, info.lines);
-        batch.errors.push(error);
-      }
-      for (let k = 0; k < wanted.length; k++) batch.columns[wanted[k]].push(error ? undefined : record[index[k]]);
-      batch.length++;
-      if (batch.length >= batchSize) {
-        stats.invalidUtf8 = holder.decoder?.replaced ?? 0;
-        yield batch;
-        batch = null;
-      }
+    } catch (e) {
+      failure = e;
     }
-    stats.invalidUtf8 = holder.decoder?.replaced ?? 0;
+    stats.invalidUtf8 = decoder.replaced;
+    stats.unpackedBytes = counter.bytes;
+    // The rows read before a failure still come out, then the failure.
     if (batch && batch.length) yield batch;
+    if (failure !== undefined) throw failure;
   }
 
-  return { format, columns, stats, columnBatches, close: async () => {} };
+  return { format, columns, columnKinds, stats, columnBatches, close: async () => {} };
 }
