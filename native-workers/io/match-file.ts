@@ -81,7 +81,8 @@ export async function matchFile(opts: {
         const c = captionText(v);
         if ('wrongType' in c) {
           badRows++;
-          opts.onBadRow?.({ file: opts.captions, row, message: `file ${opts.captions}: row ${row}: caption column '${column}' holds ${c.wrongType}, not text` });
+          const reason = `caption column '${column}' holds ${c.wrongType}, not text`;
+          opts.onBadRow?.({ file: opts.captions, row, message: `file ${opts.captions}: row ${row}: ${reason}`, reason });
         } else noCaption++;
         continue;
       }

@@ -16,7 +16,7 @@
 //
 // Memory stays bounded: parquet is read one row group at a time and only the requested columns; text formats stream,
 // and a csv/tsv field or jsonl line longer than `maxRecordChars` is skipped without being held. Gzip data may unpack
-// to at most `maxUnpackedBytes` (default 100x the file, at least 256 MiB). Errors are TableErrors whose message names
+// to at most `maxUnpackedBytes` (default 100x the file, at least 64 MiB). Errors are TableErrors whose message names
 // the file (and row/line): truncated or garbage parquet, corrupt or truncated gzip, a csv record with the wrong field
 // count, a jsonl line that is not an object, an unknown column. With `badRows: 'skip'` a bad row keeps its index, is
 // `null` in `rows`, and is listed in the batch's `errors` so the caller can record it and go on. A file that breaks
@@ -101,8 +101,19 @@ async function gunzipToTemp(path: string, opts: OpenOptions, counter: { bytes: n
   const dir = await mkdtemp(join(opts.tempDir ?? tmpdir(), 'imagenot-parquet-'));
   const file = join(dir, 'table.parquet');
   const limit = await unpackedLimitOf(path, opts.maxUnpackedBytes);
+  /** Unpacked bytes that do not start like a parquet file are refused before anything is written. */
+  async function* parquetBytes() {
+    let head = true;
+    for await (const chunk of byteChunks(path, true, { maxUnpackedBytes: limit.bytes, explicitLimit: limit.explicit, counter })) {
+      if (head && chunk.length >= 4) {
+        head = false;
+        if (chunk.toString('latin1', 0, 4) !== 'PAR1') throw new TableError(path, `file ${path}: not a readable parquet file (the unpacked data does not start with PAR1)`);
+      }
+      yield chunk;
+    }
+  }
   try {
-    await pipeline(byteChunks(path, true, { maxUnpackedBytes: limit.bytes, explicitLimit: limit.explicit, counter }), createWriteStream(file));
+    await pipeline(parquetBytes(), createWriteStream(file));
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e instanceof TableError ? e : new TableError(path, `file ${path}: cannot unpack (${(e as Error).message})`);

@@ -27,7 +27,7 @@ export const IngestParams = z.object({
   urlCol: z.string().min(1).optional(),
   maxCaptionChars: z.number().int().min(1).default(DEFAULT_MAX_CAPTION_CHARS),
   maxRecordChars: z.number().int().min(1).default(DEFAULT_MAX_RECORD_CHARS),
-  /** Most bytes a gzipped input may unpack to; default 100x its size, at least 256 MiB. */
+  /** Most bytes a gzipped input may unpack to; default 100x its size, at least 64 MiB. */
   maxUnpackedBytes: z.number().int().min(1).optional(),
   maxSide: z.number().int().min(16).max(16384).default(DEFAULT_IMAGE_OPTIONS.maxSide),
   thumbSide: z.number().int().min(16).max(2048).default(DEFAULT_IMAGE_OPTIONS.thumbSide),

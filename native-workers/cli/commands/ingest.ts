@@ -91,7 +91,7 @@ export function register(program: Command): void {
     .option('--no-header', 'csv/tsv files have no header row (CC3M/CC12M TSV): name columns by 1-based position, e.g. --caption-col 1 --url-col 2')
     .option('--max-caption-chars <n>', 'refuse rows whose caption is longer (rejected by row, counted per source)', positive('--max-caption-chars'), DEFAULT_MAX_CAPTION_CHARS)
     .option('--max-row-chars <n>', 'longest csv/tsv field or jsonl/URL-list line read; a longer row is rejected without being held', positive('--max-row-chars'), DEFAULT_MAX_RECORD_CHARS)
-    .option('--max-unpacked-bytes <size>', 'most bytes a .gz input may unpack to, e.g. 8G (default: 100x its size, at least 256M)', parseByteSize('--max-unpacked-bytes'))
+    .option('--max-unpacked-bytes <size>', 'most bytes a .gz input may unpack to, e.g. 8G (default: 100x its size, at least 64M)', parseByteSize('--max-unpacked-bytes'))
     .option('--max-side <px>', 'longest side of stored images', positive('--max-side', 16), 512)
     .option('--thumb-side <px>', 'longest side of thumbnails', positive('--thumb-side', 16), 256)
     .option('--keep-original', 'also keep the original image bytes under media/originals')

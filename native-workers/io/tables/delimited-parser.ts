@@ -21,10 +21,8 @@ export interface ParsedRecord {
   /** 1-based line where the record starts, and where it ends. */
   line: number;
   endLine: number;
-  /** Why the record cannot be used (a field over the limit, a quote never closed), or null. */
-  problem: string | null;
-  /** The problem is a field over the limit. */
-  tooLong: boolean;
+  /** Why the record cannot be used, or null: a field over the limit (0-based index), or a quote never closed. */
+  problem: { kind: 'too-long'; field: number } | { kind: 'unclosed-quote' } | null;
 }
 
 export interface DelimitedParserOptions {
@@ -54,8 +52,7 @@ export class DelimitedParser {
   private inQuotes = false;
   /** A `"` ended the last chunk inside a quoted field: a closing quote or the first half of `""`. */
   private quoteAtChunkEnd = false;
-  private problem: string | null = null;
-  private tooLong = false;
+  private problem: ParsedRecord['problem'] = null;
   private recordStarted = false;
   private line = 1;
   private recordLine = 1;
@@ -163,7 +160,7 @@ export class DelimitedParser {
       this.inQuotes = false;
     }
     if (this.inQuotes) {
-      this.problem ??= `quoted field opened on line ${this.recordLine} is never closed`;
+      this.problem ??= { kind: 'unclosed-quote' };
       this.inQuotes = false;
     }
     if (this.recordStarted || this.fieldIndex > 0 || this.fieldLength > 0 || this.fieldQuoted) this.endRecord(emit, false);
@@ -181,8 +178,7 @@ export class DelimitedParser {
     this.lastChar = from === undefined ? s.charCodeAt(s.length - 1) : s.charCodeAt(to! - 1);
     if (this.problem !== null) return;
     if (this.fieldLength > this.maxFieldChars) {
-      this.problem = `field ${this.fieldIndex + 1} is longer than ${this.maxFieldChars} characters (not read)`;
-      this.tooLong = true;
+      this.problem = { kind: 'too-long', field: this.fieldIndex };
       this.field = '';
       return;
     }
@@ -224,12 +220,10 @@ export class DelimitedParser {
       line: this.recordLine,
       endLine: this.line,
       problem: this.problem,
-      tooLong: this.tooLong,
     };
     this.values = this.freshValues();
     this.fieldIndex = 0;
     this.problem = null;
-    this.tooLong = false;
     this.recordStarted = false;
     if (!empty) emit(record);
   }

@@ -60,12 +60,26 @@ export async function openDelimited(
     break;
   }
   if (!first) throw new TableError(path, `file ${path}: empty ${format} file (no ${opts.header ? 'header row' : 'rows'})`);
-  if (opts.header && first.problem) throw new TableError(path, `file ${path}: header (line ${first.line}): ${first.problem}`, undefined, first.line);
+  if (opts.header && first.problem) {
+    const what = first.problem.kind === 'too-long' ? `a name longer than ${opts.maxRecordChars} characters` : 'a quoted name that is never closed';
+    throw new TableError(path, `file ${path}: the header (line ${first.line}) has ${what}`, undefined, first.line);
+  }
   const width = first.fields;
   // (A name given twice in the header: the first such column is the one read.)
   const names = opts.header ? (first.values as string[]) : Array.from({ length: width }, (_, i) => String(i + 1));
   const columns = names.filter((c) => !hiddenColumn(c));
   const columnKinds: Record<string, ColumnKind> = Object.fromEntries(columns.map((c) => [c, 'text']));
+
+  /** What is wrong with a record, or null. */
+  function describeProblem(rec: ParsedRecord): string | null {
+    if (rec.problem?.kind === 'too-long') {
+      const f = rec.problem.field;
+      return `field ${f + 1}${f < names.length && opts.header ? ` ('${names[f]}')` : ''} is longer than ${opts.maxRecordChars} characters (not read)`;
+    }
+    if (rec.problem?.kind === 'unclosed-quote') return 'has a quoted field that is never closed';
+    if (rec.fields !== width) return `has ${rec.fields} fields, expected ${width}`;
+    return null;
+  }
 
   async function* columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
     const slots = new Int32Array(width).fill(-1);
@@ -89,10 +103,17 @@ export async function openDelimited(
           const r = row++;
           if (r < startRow) continue;
           batch ??= fresh(r);
-          const problem = rec.problem !== null ? `: ${rec.problem}` : rec.fields !== width ? ` has ${rec.fields} fields, expected ${width}` : null;
+          const problem = describeProblem(rec);
           if (problem !== null) {
             const where = rec.line === rec.endLine ? `line ${rec.line}` : `lines ${rec.line}-${rec.endLine}`;
-            const error: TableRowError = { file: path, row: r, line: rec.line, message: `file ${path}: row ${r} (${where})${problem}`, tooLong: rec.tooLong };
+            const error: TableRowError = {
+              file: path,
+              row: r,
+              line: rec.line,
+              message: `file ${path}: row ${r} (${where}) ${problem}`,
+              reason: `${where}: ${problem}`,
+              tooLong: rec.problem?.kind === 'too-long',
+            };
             if (badRows === 'throw') throw new TableError(path, error.message, r, rec.line);
             batch.errors.push(error);
             for (const c of columnsOf) batch.columns[c].push(undefined);

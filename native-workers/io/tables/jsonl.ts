@@ -48,7 +48,7 @@ export async function openJsonl(path: string, gzip: boolean, hiddenColumn: (name
           batch ??= { startRow: r, length: 0, columns: Object.fromEntries(wanted.map((c) => [c, []])), errors: [] };
           const obj = parseObject(text, opts.maxRecordChars);
           if (typeof obj === 'string') {
-            const error: TableRowError = { file: path, row: r, line, message: `file ${path}: row ${r} (line ${line}): ${obj}`, tooLong: text === null };
+            const error: TableRowError = { file: path, row: r, line, message: `file ${path}: row ${r} (line ${line}): ${obj}`, reason: `line ${line}: ${obj}`, tooLong: text === null };
             if (badRows === 'throw') throw new TableError(path, error.message, r, line);
             batch.errors.push(error);
             for (const c of wanted) batch.columns[c].push(undefined);

@@ -54,9 +54,9 @@ export async function isGzipFile(path: string): Promise<boolean> {
 /** Gzip data of real tables unpacks to a few times its size; beyond this ratio it is a bomb (gzip's own limit is ~1032). */
 export const MAX_GZIP_RATIO = 100;
 /** ... except that small files may always unpack to this much. */
-export const MIN_UNPACKED_LIMIT = 256 * 1024 * 1024;
+export const MIN_UNPACKED_LIMIT = 64 * 1024 * 1024;
 
-/** The unpacked-size limit of a gzipped file: the explicit one, or 100x its size with a 256 MiB floor. */
+/** The unpacked-size limit of a gzipped file: the explicit one, or 100x its size with a 64 MiB floor. */
 export async function unpackedLimitOf(path: string, explicit: number | undefined): Promise<{ bytes: number; explicit: boolean }> {
   if (explicit != null) return { bytes: explicit, explicit: true };
   const { size } = await stat(path);
@@ -104,7 +104,7 @@ export async function* byteChunks(path: string, gzip: boolean, opts: ByteReadOpt
     for await (const chunk of stream) {
       counter.bytes += (chunk as Buffer).length;
       if (limit != null && counter.bytes > limit) {
-        const how = opts.explicitLimit ? '--max-unpacked-bytes' : `${MAX_GZIP_RATIO}x its size; raise it with --max-unpacked-bytes`;
+        const how = opts.explicitLimit ? '--max-unpacked-bytes' : `the default, ${MAX_GZIP_RATIO}x the file's size and at least ${MIN_UNPACKED_LIMIT} bytes; raise it with --max-unpacked-bytes`;
         throw new TableError(path, `file ${path}: gzip data unpacks to more than ${limit} bytes (limit: ${how})`);
       }
       yield chunk as Buffer;

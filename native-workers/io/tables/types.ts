@@ -7,7 +7,10 @@ export interface TableRowError {
   file: string;
   row: number;
   line?: number;
+  /** The whole message: file, row, line and what is wrong. */
   message: string;
+  /** What is wrong, with the line but without the file and row: "line 3: has 3 fields, expected 2". */
+  reason: string;
   /** The row was refused for its size (a field or line over the limit), not for its form. */
   tooLong?: boolean;
 }
@@ -78,7 +81,7 @@ export interface OpenOptions {
    * skipped without being held and reading goes on after it.
    */
   maxRecordChars?: number;
-  /** Most bytes a gzipped file may unpack to (default: 100x its size, at least 256 MiB). */
+  /** Most bytes a gzipped file may unpack to (default: 100x its size, at least 64 MiB). */
   maxUnpackedBytes?: number;
   /** Where a gzipped parquet file is unpacked (parquet needs random access); default os.tmpdir(). */
   tempDir?: string;

@@ -17,7 +17,7 @@ export interface IngestOptions {
   maxCaptionChars: number;
   /** Longest csv/tsv field or jsonl/URL-list line held while reading. */
   maxRecordChars: number;
-  /** Most bytes a gzipped input may unpack to (undefined: 100x its size, at least 256 MiB). */
+  /** Most bytes a gzipped input may unpack to (undefined: 100x its size, at least 64 MiB). */
   maxUnpackedBytes?: number;
   /** This job's temporary folder (inside the workspace). */
   tempDir: string;

@@ -197,7 +197,7 @@ export async function ingestTable(ctx: WorkerContext, path: string, opts: Ingest
           const row = b.startRow + i;
           const badRow = bad?.get(row);
           if (badRow) {
-            refuse(row, badRow.message.replace(`file ${path}: `, ''), !!badRow.tooLong);
+            refuse(row, badRow.reason, !!badRow.tooLong);
             continue;
           }
           let out: RowOutcome | null;
