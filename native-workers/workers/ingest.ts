@@ -47,7 +47,7 @@ export interface IngestResult {
 }
 
 function kindOf(input: IngestInput): string {
-  return input.kind === 'status' ? 'img2dataset-status' : input.kind === 'urls' ? 'url-list' : input.kind === 'unusable' ? 'unknown' : input.kind;
+  return input.kind === 'status' ? 'img2dataset-status' : input.kind === 'urls' ? 'url-list' : input.kind === 'unusable' ? (input.item ? 'folder entry' : 'unknown') : input.kind;
 }
 
 export default defineWorker({
@@ -94,7 +94,7 @@ export default defineWorker({
     async function ingestInput(input: IngestInput): Promise<InputReport> {
       switch (input.kind) {
         case 'unusable':
-          return rejectedInput(ctx, input.path, kindOf(input), input.reason);
+          return rejectedInput(ctx, input.path, kindOf(input), input.reason, input.source && input.item ? { source: input.source, item: input.item } : undefined);
         case 'table':
         case 'status':
           return ingestTable(ctx, input.path, opts, input.kind === 'status', onRows);

@@ -55,9 +55,12 @@ export function emptyReport(path: string, kind: string): InputReport {
   return { path, kind, sourceId: null, outcome: 'added', samples: 0, rows: 0, rejected: 0, replacedUtf8: 0, overLimit: 0, noCaption: 0 };
 }
 
-/** An input that could not be read at all, reported by name (item 'file'). */
-export function rejectedInput(ctx: WorkerContext, path: string, kind: string, reason: string): InputReport {
-  rejectItem(ctx, path, 'file', reason);
+/**
+ * An input that could not be read at all, reported by name: recorded as item 'file' of the input, or as `entry.item`
+ * of `entry.source` for an entry of a folder (a link out of it).
+ */
+export function rejectedInput(ctx: WorkerContext, path: string, kind: string, reason: string, entry?: { source: string; item: string }): InputReport {
+  rejectItem(ctx, entry?.source ?? path, entry?.item ?? 'file', reason);
   return { ...emptyReport(path, kind), outcome: 'rejected', rejected: 1, error: reason };
 }
 
