@@ -104,6 +104,9 @@ export async function* byteChunks(path: string, gzip: boolean, opts: ByteReadOpt
     for await (const chunk of stream) {
       counter.bytes += (chunk as Buffer).length;
       if (limit != null && counter.bytes > limit) {
+        // The bytes up to the limit still count: the rows they complete are read.
+        const within = (chunk as Buffer).length - (counter.bytes - limit);
+        if (within > 0) yield (chunk as Buffer).subarray(0, within);
         const how = opts.explicitLimit ? '--max-unpacked-bytes' : `the default, ${MAX_GZIP_RATIO}x the file's size and at least ${MIN_UNPACKED_LIMIT} bytes; raise it with --max-unpacked-bytes`;
         throw new TableError(path, `file ${path}: gzip data unpacks to more than ${limit} bytes (limit: ${how})`);
       }
