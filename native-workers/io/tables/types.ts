@@ -61,7 +61,7 @@ export interface RowBatch {
 export interface TableStats {
   /** Invalid UTF-8 sequences replaced by U+FFFD so far (in the values read). */
   invalidUtf8: number;
-  /** Bytes of the file after gunzip read so far (gzipped files; for parquet, the size of the unpacked copy). */
+  /** Bytes read so far, after gunzip for gzipped files (csv/tsv/jsonl; a gzipped parquet: its unpacked copy). */
   unpackedBytes: number;
 }
 
