@@ -8,18 +8,17 @@ import { createReadStream, existsSync, mkdirSync, renameSync, statSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { parse } from 'csv-parse';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { openTable } from '../native-workers/io/tables.ts';
 import { loadImagenet1kWnids } from '../native-workers/io/wordnet-files.ts';
 import { runStandalone, type BenchLine } from './types.ts';
+import { bundleChild, childBundle } from './matching.bench.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sample = resolve(root, '..', 'shared', 'data', 'laion-sample', 'img2dataset-test_10000.parquet');
 const work = join(tmpdir(), 'imagenot-bench-tables');
 const ROWS = Number(process.env.BENCH_TABLES_ROWS ?? 1_000_000);
-const childBundle = join(root, 'dist', 'bench', 'tables-match-process.mjs');
 
 interface ChildReport {
   captions: number;
@@ -68,19 +67,6 @@ async function tables(): Promise<Record<'csv' | 'tsv' | 'jsonl' | 'parquet', str
   parquetWriteFile({ filename: files.parquet + '.tmp', columnData: [{ name: 'URL', data: url, type: 'STRING' }, { name: 'TEXT', data: text, type: 'STRING' }], rowGroupSize: 100_000 });
   renameSync(files.parquet + '.tmp', files.parquet);
   return files;
-}
-
-async function bundleChild(): Promise<void> {
-  await build({
-    entryPoints: [join(root, 'bench', 'matching-process.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    outfile: childBundle,
-    logLevel: 'warning',
-  });
 }
 
 /** Captions per CPU-second of the whole `match --captions` process on `file`. */

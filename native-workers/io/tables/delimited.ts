@@ -7,7 +7,8 @@
 import { CountingUtf8StreamDecoder } from './utf8.ts';
 import { byteChunks, type ByteReadOptions } from './source.ts';
 import { DelimitedParser, type ParsedRecord } from './delimited-parser.ts';
-import { TableError, type ColumnBatch, type ColumnKind, type TableRowError, type TableSource, type TableStats } from './types.ts';
+import { textColumnBatches } from './text-batches.ts';
+import { TableError, type ColumnBatch, type ColumnKind, type TableSource, type TableStats } from './types.ts';
 
 interface DelimitedOptions {
   header: boolean;
@@ -81,61 +82,36 @@ export async function openDelimited(
     return null;
   }
 
-  async function* columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
+  /** Records after the header (the header, when there is one, is the first record). */
+  async function* rowRecords(chunks: AsyncIterable<ParsedRecord[]>): AsyncGenerator<ParsedRecord[]> {
+    let header = opts.header;
+    for await (const records of chunks) {
+      if (header && records.length) {
+        header = false;
+        yield records.slice(1);
+      } else yield records;
+    }
+  }
+
+  function columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
     const slots = new Int32Array(width).fill(-1);
     wanted.forEach((c, k) => (slots[names.indexOf(c)] = k));
     const decoder = new CountingUtf8StreamDecoder();
     const counter = { bytes: 0 };
-    let row = opts.header ? -1 : 0;
-    let batch: ColumnBatch | null = null;
-    const fresh = (start: number): ColumnBatch => ({ startRow: start, length: 0, columns: Object.fromEntries(wanted.map((c) => [c, []])), errors: [] });
-    const columnsOf = wanted.slice();
-    let failure: unknown;
-    try {
-      for await (const records of recordChunks(path, gzip, delimiter, slots, wanted.length, opts, decoder, counter)) {
-        stats.invalidUtf8 = decoder.replaced;
-        stats.unpackedBytes = counter.bytes;
-        for (const rec of records) {
-          if (row === -1) {
-            row = 0; // the header
-            continue;
-          }
-          const r = row++;
-          if (r < startRow) continue;
-          batch ??= fresh(r);
-          const problem = describeProblem(rec);
-          if (problem !== null) {
-            const where = rec.line === rec.endLine ? `line ${rec.line}` : `lines ${rec.line}-${rec.endLine}`;
-            const error: TableRowError = {
-              file: path,
-              row: r,
-              line: rec.line,
-              message: `file ${path}: row ${r} (${where}) ${problem}`,
-              reason: `${where}: ${problem}`,
-              tooLong: rec.problem?.kind === 'too-long',
-            };
-            if (badRows === 'throw') throw new TableError(path, error.message, r, rec.line);
-            batch.errors.push(error);
-            for (const c of columnsOf) batch.columns[c].push(undefined);
-          } else {
-            const v = rec.values;
-            for (let k = 0; k < columnsOf.length; k++) batch.columns[columnsOf[k]].push(v[k]);
-          }
-          batch.length++;
-          if (batch.length >= batchSize) {
-            yield batch;
-            batch = null;
-          }
-        }
+    const onChunk = () => {
+      stats.invalidUtf8 = decoder.replaced;
+      stats.unpackedBytes = counter.bytes;
+    };
+    const records = rowRecords(recordChunks(path, gzip, delimiter, slots, wanted.length, opts, decoder, counter));
+    return textColumnBatches(records, { path, wanted, startRow, batchSize, badRows, onChunk }, (rec, r, values) => {
+      const problem = describeProblem(rec);
+      if (problem !== null) {
+        const where = rec.line === rec.endLine ? `line ${rec.line}` : `lines ${rec.line}-${rec.endLine}`;
+        return { file: path, row: r, line: rec.line, message: `file ${path}: row ${r} (${where}) ${problem}`, reason: `${where}: ${problem}`, tooLong: rec.problem?.kind === 'too-long' };
       }
-    } catch (e) {
-      failure = e;
-    }
-    stats.invalidUtf8 = decoder.replaced;
-    stats.unpackedBytes = counter.bytes;
-    // The rows read before a failure still come out, then the failure.
-    if (batch && batch.length) yield batch;
-    if (failure !== undefined) throw failure;
+      for (let k = 0; k < wanted.length; k++) values[k] = rec.values[k];
+      return null;
+    });
   }
 
   return { format, columns, columnKinds, stats, columnBatches, close: async () => {} };

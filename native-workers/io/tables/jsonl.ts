@@ -4,7 +4,8 @@
 // row and line. A file that breaks (truncated gzip, unreadable) ends with a TableError after every row before it.
 import { CountingUtf8StreamDecoder } from './utf8.ts';
 import { lineChunks, type Line, type LineReadOptions } from './lines.ts';
-import { TableError, type ColumnBatch, type TableRowError, type TableSource, type TableStats } from './types.ts';
+import { textColumnBatches } from './text-batches.ts';
+import { TableError, type ColumnBatch, type TableSource, type TableStats } from './types.ts';
 
 function parseObject(text: string | null, max: number): Record<string, unknown> | string {
   if (text === null) return `line longer than ${max} characters (not read)`;
@@ -32,43 +33,20 @@ export async function openJsonl(path: string, gzip: boolean, hiddenColumn: (name
     columns = Object.keys(obj).filter((c) => !hiddenColumn(c));
   }
 
-  async function* columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
+  function columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
     const decoder = new CountingUtf8StreamDecoder();
     const counter = { bytes: 0 };
-    let row = 0;
-    let batch: ColumnBatch | null = null;
-    let failure: unknown;
-    try {
-      for await (const lines of lineChunks(path, gzip, opts, decoder, counter)) {
-        stats.invalidUtf8 = decoder.replaced;
-        stats.unpackedBytes = counter.bytes;
-        for (const { text, line } of lines) {
-          const r = row++;
-          if (r < startRow) continue;
-          batch ??= { startRow: r, length: 0, columns: Object.fromEntries(wanted.map((c) => [c, []])), errors: [] };
-          const obj = parseObject(text, opts.maxRecordChars);
-          if (typeof obj === 'string') {
-            const error: TableRowError = { file: path, row: r, line, message: `file ${path}: row ${r} (line ${line}): ${obj}`, reason: `line ${line}: ${obj}`, tooLong: text === null };
-            if (badRows === 'throw') throw new TableError(path, error.message, r, line);
-            batch.errors.push(error);
-            for (const c of wanted) batch.columns[c].push(undefined);
-          } else {
-            for (const c of wanted) batch.columns[c].push(obj[c] ?? null);
-          }
-          batch.length++;
-          if (batch.length >= batchSize) {
-            yield batch;
-            batch = null;
-          }
-        }
-      }
-    } catch (e) {
-      failure = e;
-    }
-    stats.invalidUtf8 = decoder.replaced;
-    stats.unpackedBytes = counter.bytes;
-    if (batch && batch.length) yield batch;
-    if (failure !== undefined) throw failure;
+    const onChunk = () => {
+      stats.invalidUtf8 = decoder.replaced;
+      stats.unpackedBytes = counter.bytes;
+    };
+    const lines = lineChunks(path, gzip, opts, decoder, counter);
+    return textColumnBatches(lines, { path, wanted, startRow, batchSize, badRows, onChunk }, ({ text, line }, r, values) => {
+      const obj = parseObject(text, opts.maxRecordChars);
+      if (typeof obj === 'string') return { file: path, row: r, line, message: `file ${path}: row ${r} (line ${line}): ${obj}`, reason: `line ${line}: ${obj}`, tooLong: text === null };
+      for (let k = 0; k < wanted.length; k++) values[k] = obj[wanted[k]] ?? null;
+      return null;
+    });
   }
 
   return { format: 'jsonl', columns, columnKinds: {}, stats, columnBatches, close: async () => {} };
