@@ -79,11 +79,6 @@ export function listFolder(root: string): { files: FolderFile[]; refused: Refuse
   return { files, refused };
 }
 
-/** Every regular file below `root` that ingest may read (see listFolder). */
-export function listFiles(root: string): FolderFile[] {
-  return listFolder(root).files;
-}
-
 /** A sample in a folder: one image and its optional same-name caption and img2dataset `.json` sidecar. */
 export interface FolderSample {
   image: FolderFile;
