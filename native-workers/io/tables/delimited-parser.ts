@@ -5,10 +5,11 @@
 // and a field longer than `maxFieldChars` is not held: the record is reported as too long and the parser reads on to
 // the record's end, so one bad record costs neither memory nor the records after it.
 //
-// It is hand-written because csv-parse, the library it replaces, reads 0.19M LAION records per CPU-second with the
-// line numbers we report (0.33M without them), which made `match --captions` on a CSV 2.5x slower than on the same
-// captions as JSONL, and because neither csv-parse nor papaparse can skip an over-long record without holding it
-// (bench/tables.bench.ts measures it against both in the same run).
+// It is hand-written for speed and for that bound. On 1M LAION rows (158 MB), per CPU-second: csv-parse, the library
+// it replaces, parsed 0.19M records with the line numbers we report (0.33M without them), which made `match
+// --captions` on a CSV 2.7x the CPU time of the same captions as JSONL; papaparse, the fastest library tried, 1.06M;
+// this parser 2.7M (bench/tables.bench.ts measures it against csv-parse in every run). Neither library has a way to
+// drop an over-long field while reading on: csv-parse's max_record_size ends the parse, papaparse holds the record.
 
 const QUOTE = 0x22;
 const CR = 0x0d;
@@ -37,8 +38,8 @@ export interface DelimitedParserOptions {
 export class DelimitedParser {
   private readonly delim: number;
   private readonly delimText: string;
-  private slots: Int32Array | null;
-  private slotCount: number;
+  private readonly slots: Int32Array | null;
+  private readonly slotCount: number;
   private readonly maxFieldChars: number;
   // State of the record being read (it may span chunks).
   private values: (string | undefined)[];
@@ -66,13 +67,6 @@ export class DelimitedParser {
     this.slotCount = opts.slotCount;
     this.values = this.freshValues();
     this.maxFieldChars = opts.maxFieldChars;
-  }
-
-  /** Keep only these fields from the next record on (see DelimitedParserOptions.slots). */
-  select(slots: Int32Array | null, slotCount: number): void {
-    this.slots = slots;
-    this.slotCount = slotCount;
-    if (!this.recordStarted) this.values = this.freshValues();
   }
 
   private freshValues(): (string | undefined)[] {
