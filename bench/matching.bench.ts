@@ -56,9 +56,10 @@ interface ChildReport {
   maxRssMB: number;
 }
 
-const childBundle = join(root, 'dist', 'bench', 'matching-process.mjs');
+export const childBundle = join(root, 'dist', 'bench', 'matching-process.mjs');
 
-async function bundleChild(): Promise<void> {
+/** Bundles bench/matching-process.ts to `childBundle` (also used by tables.bench.ts). */
+export async function bundleChild(): Promise<void> {
   await build({
     entryPoints: [join(root, 'bench', 'matching-process.ts')],
     bundle: true,

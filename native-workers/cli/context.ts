@@ -3,6 +3,7 @@ import { openWorkspace, type Workspace } from '../store/workspace.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { countRejections, listRejections } from '../store/rejections.ts';
 import { publicJob, type JobRow } from '../store/jobs.ts';
+import { printable } from '../io/text.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -57,7 +58,7 @@ export class ProgressPrinter {
     if (this.quiet) return;
     const now = Date.now();
     const pct = total ? Math.min(100, (100 * done) / total) : null;
-    const text = `[${job.kind} #${job.id}] ${total ? `${done}/${total} (${pct!.toFixed(1)}%)` : `${done}`}${message ? ` ${message}` : ''}`;
+    const text = `[${job.kind} #${job.id}] ${total ? `${done}/${total} (${pct!.toFixed(1)}%)` : `${done}`}${message ? ` ${printable(message)}` : ''}`;
     if (this.tty) {
       const width = 24;
       const filled = pct == null ? 0 : Math.round((pct / 100) * width);
@@ -72,7 +73,8 @@ export class ProgressPrinter {
   line(text: string): void {
     if (this.quiet) return;
     if (this.tty) process.stderr.write('\r\x1b[K');
-    process.stderr.write(text + '\n');
+    // Job logs and rejections name files: their control characters must not reach the terminal.
+    process.stderr.write(printable(text) + '\n');
   }
 }
 

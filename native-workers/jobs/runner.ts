@@ -23,6 +23,7 @@ import {
   type Lane,
 } from '../store/jobs.ts';
 import { WorkerToParent } from './protocol.ts';
+import { removeJobTempDirs } from './worker-context.ts';
 import { loadWorker } from '../workers/registry.ts';
 
 export interface RunnerEvents {
@@ -76,6 +77,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     super();
     this.onlyIds = opts.onlyIds;
     markDeadJobsInterrupted(ws.db);
+    // Temporary files of jobs whose worker is gone (killed, crashed, cancelled) are not needed to resume them.
+    removeJobTempDirs(ws.paths.root, (id) => getJob(ws.db, id)?.state === 'running');
   }
 
   /** Queue a job of `kind`; its lane comes from the worker definition. Validates params before queueing. */
@@ -244,6 +247,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     });
     child.once('close', (code, signal) => {
       this.active.delete(lane);
+      removeJobTempDirs(this.ws.paths.root, (id) => id !== job.id);
       const current = getJob(this.ws.db, job.id);
       if (current?.state === 'running') {
         if (outcome?.type === 'done') finishJob(this.ws.db, job.id, 'succeeded', { result: outcome.result });

@@ -1,5 +1,5 @@
 // `imagenot match`: LAIONet caption matching.
-//   stateless:  imagenot match --captions FILE [--column TEXT] --synsets WNIDS.txt --out OUT.csv [--ignore-case]
+//   stateless:  imagenot match --captions FILE [--column TEXT | --no-header --column 1] --synsets WNIDS.txt --out OUT.csv [--ignore-case]
 //   workspace:  imagenot match WS [--synsets eligible|FILE] [--ignore-case]   (resumable job `match`)
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
@@ -9,10 +9,13 @@ import { matchFile } from '../../io/match-file.ts';
 import { loadWordNetWords, readWnidFile } from '../../io/wordnet-files.ts';
 import { publicJob } from '../../store/jobs.ts';
 import { CommandFailed, EXIT_FAILED, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+import { printable } from '../../io/text.ts';
 
 interface Options {
   captions?: string;
-  column: string;
+  column?: string;
+  captionCol?: string;
+  header: boolean;
   synsets?: string;
   out?: string;
   ignoreCase?: boolean;
@@ -20,9 +23,18 @@ interface Options {
   json?: boolean;
 }
 
+/** The caption column: --caption-col or --column; default TEXT, or 1 (the first column) with --no-header. */
+function captionColumn(o: Options): string {
+  if (o.captionCol && o.column && o.captionCol !== o.column) throw new UsageError('give the caption column once (--caption-col or --column)');
+  const column = o.captionCol ?? o.column ?? (o.header ? 'TEXT' : '1');
+  if (!o.header && !/^[1-9]\d*$/.test(column)) throw new UsageError(`with --no-header the caption column is a 1-based position, got '${column}'`);
+  return column;
+}
+
 async function matchOneFile(o: Options): Promise<void> {
   if (!o.synsets) throw new UsageError('--synsets WNIDS.txt is required with --captions');
   if (!o.out) throw new UsageError('--out OUT.csv is required with --captions');
+  const column = captionColumn(o);
   let wnids: string[];
   try {
     wnids = readWnidFile(o.synsets);
@@ -33,7 +45,7 @@ async function matchOneFile(o: Options): Promise<void> {
   const badRows: string[] = [];
   let summary;
   try {
-    summary = await matchFile({ captions: o.captions!, column: o.column, lemmaSet, out: o.out, onBadRow: (e) => badRows.push(e.message) });
+    summary = await matchFile({ captions: o.captions!, column, header: o.header, lemmaSet, out: o.out, onBadRow: (e) => badRows.push(e.message) });
   } catch (e) {
     throw new CommandFailed((e as Error).message);
   }
@@ -48,6 +60,7 @@ async function matchOneFile(o: Options): Promise<void> {
     matched: summary.matched,
     ambiguous: summary.ambiguous,
     badRows: summary.badRows,
+    withoutCaption: summary.noCaption,
     invalidUtf8Replaced: summary.invalidUtf8,
     seconds: Number(summary.seconds.toFixed(3)),
     captionsPerSecond: Math.round(summary.captionsPerSecond),
@@ -65,12 +78,14 @@ async function matchOneFile(o: Options): Promise<void> {
       `captions/s:             ${report.captionsPerSecond} (${report.seconds} s)`,
       `written:                ${o.out}`,
     ];
+    if (summary.noCaption) lines.push(`without a caption:      ${summary.noCaption}`);
     if (summary.invalidUtf8) lines.push(`invalid UTF-8 replaced: ${summary.invalidUtf8}`);
     process.stdout.write(lines.join('\n') + '\n');
   }
-  for (const b of badRows.slice(0, 20)) process.stderr.write(`rejected: ${b}\n`);
+  for (const b of badRows.slice(0, 20)) process.stderr.write(`rejected: ${printable(b)}\n`);
   if (badRows.length > 20) process.stderr.write(`rejected: ... and ${badRows.length - 20} more\n`);
-  if (badRows.length || unknown.length) process.exitCode = EXIT_FAILED;
+  if (summary.damage) process.stderr.write(`rejected: ${printable(summary.damage)} (the rows before it were matched)\n`);
+  if (badRows.length || unknown.length || summary.damage) process.exitCode = EXIT_FAILED;
 }
 
 async function matchWorkspace(dir: string, o: Options): Promise<void> {
@@ -106,7 +121,9 @@ export function register(program: Command): void {
     )
     .argument('[ws]', 'workspace folder (omit with --captions)')
     .option('--captions <file>', 'parquet, csv, tsv or jsonl (optionally .gz) with a caption column')
-    .option('--column <name>', 'caption column', 'TEXT')
+    .option('--column <name>', 'caption column (default TEXT; with --no-header a 1-based position, default 1)')
+    .option('--caption-col <name>', 'the same as --column')
+    .option('--no-header', 'csv/tsv without a header row (CC3M/CC12M TSV): columns are named by 1-based position')
     .option('--synsets <eligible|file>', "wnid file (one wnid per line, first token); in a workspace also 'eligible' (default)")
     .option('--out <file>', 'output CSV (with --captions)')
     .option('--ignore-case', 'compare caption and lemmas lowercased (LAIONet is case-sensitive)')
