@@ -1,0 +1,103 @@
+// Loss and accuracy curves of the ticked runs: x by step, epoch or time; smoothing (raw curve kept faint behind);
+// a log y axis for the loss (one diverging run must not flatten the others); one legend entry per run.
+import { useMemo, useState } from 'react';
+import { Panel } from '../../components/common.tsx';
+import { LiveChart, type ChartLine } from '../../components/LiveChart.tsx';
+import { chartPoints, firstTime, type XMode } from '../../components/series.ts';
+import { metrics, useTraining, type Run } from '../../store/training.ts';
+
+const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#b45309'];
+/** Drawn points per line: about one per two pixels of a chart half the screen wide. */
+const MAX_POINTS = 400;
+/** Series shorter than this (per-epoch validation) are drawn as they are. */
+const SMOOTH_MIN_POINTS = 20;
+
+export const runColor = (runId: number) => PALETTE[runId % PALETTE.length];
+
+const LOSS = ['loss', 'val_loss'];
+const ACCURACY = ['train_accuracy', 'val_accuracy'];
+
+/** A run's time origin: the first recorded time of any charted metric (NaN when none was recorded). */
+function timeOrigin(runId: number): number {
+  const times = [...LOSS, ...ACCURACY].map((n) => metrics.series(runId, n)).map((s) => (s ? firstTime(s) : NaN)).filter(Number.isFinite);
+  return times.length ? Math.min(...times) : NaN;
+}
+
+function buildLines(runs: Run[], names: string[], o: { x: XMode; smoothing: number; logY: boolean }) {
+  const lines: ChartLine[] = [];
+  let raw = 0;
+  for (const run of runs) {
+    const t0 = timeOrigin(run.id);
+    for (const name of names) {
+      const s = metrics.series(run.id, name);
+      if (!s?.length) continue;
+      raw += s.length;
+      const base = { color: runColor(run.id), dashed: name.startsWith('val_'), name: `#${run.id} ${run.arch} ${name}` };
+      const opts = { x: o.x, logY: o.logY, maxPoints: MAX_POINTS, t0 };
+      const smoothed = o.smoothing > 0 && s.length >= SMOOTH_MIN_POINTS;
+      if (smoothed) lines.push({ ...base, key: `${run.id}-${name}-raw`, faint: true, name: `${base.name} (raw)`, points: chartPoints(s, { ...opts, smoothing: 0 }) });
+      lines.push({ ...base, key: `${run.id}-${name}`, points: chartPoints(s, { ...opts, smoothing: smoothed ? o.smoothing : 0 }) });
+    }
+  }
+  return { lines, raw };
+}
+
+export function Curves() {
+  const runs = useTraining((s) => s.runs);
+  const watched = useTraining((s) => s.watched);
+  const version = useTraining((s) => s.metricsVersion);
+  const setWatched = useTraining((s) => s.setWatched);
+  const [x, setX] = useState<XMode>('step');
+  const [smoothing, setSmoothing] = useState(0.6);
+  const [logLoss, setLogLoss] = useState(false);
+
+  const shown = useMemo(() => watched.map((id) => runs.find((r) => r.id === id)).filter((r): r is Run => !!r), [runs, watched]);
+  const loss = useMemo(() => buildLines(shown, LOSS, { x, smoothing, logY: logLoss }), [shown, x, smoothing, logLoss, version]);
+  const accuracy = useMemo(() => buildLines(shown, ACCURACY, { x, smoothing, logY: false }), [shown, x, smoothing, version]);
+  const untimed = x === 'time' ? shown.filter((r) => metrics.has(r.id) && Number.isNaN(timeOrigin(r.id))) : [];
+
+  return (
+    <Panel
+      title="Curves"
+      actions={
+        <div className="chart-controls">
+          <span className="seg" role="group" aria-label="x axis">
+            {(['step', 'epoch', 'time'] as const).map((m) => (
+              <button key={m} className={`btn small ${x === m ? 'active' : 'ghost'}`} aria-pressed={x === m} onClick={() => setX(m)}>
+                {m}
+              </button>
+            ))}
+          </span>
+          <label className="check small-text" title="Exponential moving average, as TensorBoard smooths; the raw curve stays faint behind">
+            smoothing
+            <input type="range" min={0} max={0.99} step={0.01} value={smoothing} aria-label="smoothing" onChange={(e) => setSmoothing(Number(e.target.value))} />
+            <span className="mono">{smoothing.toFixed(2)}</span>
+          </label>
+          <label className="check small-text">
+            <input type="checkbox" checked={logLoss} aria-label="log scale loss" onChange={(e) => setLogLoss(e.target.checked)} />
+            log loss
+          </label>
+        </div>
+      }
+    >
+      <div className="run-legend" aria-label="runs drawn">
+        {shown.length === 0 && <span className="muted small-text">Tick runs in the table below to draw their curves.</span>}
+        {shown.map((r) => (
+          <span key={r.id} className="legend-item" data-legend-run={r.id}>
+            <span className="swatch" style={{ background: runColor(r.id) }} />#{r.id} {r.arch}
+            <span className={`badge state-${r.status}`}>{r.status}</span>
+            <button className="close" aria-label={`hide run ${r.id}`} onClick={() => setWatched(r.id, false)}>×</button>
+          </span>
+        ))}
+        {shown.length > 0 && <span className="muted small-text legend-key">solid: training · dashed: validation</span>}
+      </div>
+      {untimed.length > 0 && (
+        <div className="hint">No recorded times for {untimed.map((r) => `#${r.id}`).join(', ')} (trained before times were kept): drawn by step or epoch only.</div>
+      )}
+      <div className="two-col even">
+        <LiveChart title="Loss" lines={loss.lines} rawPoints={loss.raw} x={x} logY={logLoss} />
+        <LiveChart title="Accuracy" lines={accuracy.lines} rawPoints={accuracy.raw} x={x} logY={false} unit="%" />
+      </div>
+    </Panel>
+  );
+}
