@@ -104,7 +104,14 @@ function Notices() {
 
 export function App() {
   const startupError = clientStartupError();
-  const { screen, setScreen, status, statusError, connected, refreshStatus, refreshJobs } = useApp();
+  // One selector per field: job progress (several times a second while training) must not re-render the screen.
+  const screen = useApp((s) => s.screen);
+  const setScreen = useApp((s) => s.setScreen);
+  const status = useApp((s) => s.status);
+  const statusError = useApp((s) => s.statusError);
+  const connected = useApp((s) => s.connected);
+  const refreshStatus = useApp((s) => s.refreshStatus);
+  const refreshJobs = useApp((s) => s.refreshJobs);
 
   useEffect(() => {
     if (startupError) return;

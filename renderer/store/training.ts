@@ -1,7 +1,7 @@
 // Training screen: architectures, the launch form's options (exports, resolved defaults), runs, and which runs' curves
 // are drawn. Metric points live in `metrics` (metric-series.ts), appended as `run.metric` events stream in; the slice
-// only carries `metricsVersion`, moved at most once per METRICS_FLUSH_MS, so a fast run re-renders the charts about
-// once a second instead of four times per step.
+// only carries `metricsVersion`, moved at most once a second (every two seconds while drawing takes longer than
+// SLOW_CHART_MS), so a fast run redraws its charts that often instead of four times per step.
 import { create } from 'zustand';
 import type { EventOf, ResponseOf } from '../../native-workers/api/contract.ts';
 import { errorText } from '../api/client.ts';
@@ -17,6 +17,14 @@ type MetricEvent = EventOf<'job.event'> & { name: 'run.metric' };
 /** The metrics the curves draw: per-step training loss, per-epoch training accuracy and validation. */
 export const CHART_METRICS = ['loss', 'val_loss', 'train_accuracy', 'val_accuracy'];
 export const METRICS_FLUSH_MS = 1000;
+export const SLOW_METRICS_FLUSH_MS = 2000;
+export const SLOW_CHART_MS = 50;
+
+/** Recent cost of drawing the curves (ms, smoothed), reported by the chart after each redraw. */
+let chartMs = 0;
+export function noteChartRender(ms: number): void {
+  chartMs = 0.7 * chartMs + 0.3 * ms;
+}
 /** Runs whose curves are drawn by default: the newest few. */
 const DEFAULT_WATCHED = 3;
 
@@ -76,7 +84,7 @@ export const useTraining = create<TrainingState>((set, get) => {
     flushTimer ??= setTimeout(() => {
       flushTimer = undefined;
       set((s) => ({ metricsVersion: s.metricsVersion + 1 }));
-    }, METRICS_FLUSH_MS);
+    }, chartMs > SLOW_CHART_MS ? SLOW_METRICS_FLUSH_MS : METRICS_FLUSH_MS);
   };
   return {
     archs: [],

@@ -1,14 +1,15 @@
 // Loss and accuracy curves of the ticked runs: x by step, epoch or time; smoothing (raw curve kept faint behind);
 // a log y axis for the loss (one diverging run must not flatten the others); one legend entry per run.
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Panel } from '../../components/common.tsx';
 import { LiveChart, type ChartLine } from '../../components/LiveChart.tsx';
 import { chartPoints, firstTime, type XMode } from '../../components/series.ts';
-import { metrics, useTraining, type Run } from '../../store/training.ts';
+import { metrics, noteChartRender, useTraining, type Run } from '../../store/training.ts';
 
 const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#b45309'];
-/** Drawn points per line: about one per two pixels of a chart half the screen wide. */
-const MAX_POINTS = 400;
+/** Drawn points per line (about one per two pixels of a chart half the screen wide), and for the faint raw curve. */
+const MAX_POINTS = 300;
+const MAX_RAW_POINTS = 150;
 /** Series shorter than this (per-epoch validation) are drawn as they are. */
 const SMOOTH_MIN_POINTS = 20;
 
@@ -35,7 +36,7 @@ function buildLines(runs: Run[], names: string[], o: { x: XMode; smoothing: numb
       const base = { color: runColor(run.id), dashed: name.startsWith('val_'), name: `#${run.id} ${run.arch} ${name}` };
       const opts = { x: o.x, logY: o.logY, maxPoints: MAX_POINTS, t0 };
       const smoothed = o.smoothing > 0 && s.length >= SMOOTH_MIN_POINTS;
-      if (smoothed) lines.push({ ...base, key: `${run.id}-${name}-raw`, faint: true, name: `${base.name} (raw)`, points: chartPoints(s, { ...opts, smoothing: 0 }) });
+      if (smoothed) lines.push({ ...base, key: `${run.id}-${name}-raw`, faint: true, name: `${base.name} (raw)`, points: chartPoints(s, { ...opts, smoothing: 0, maxPoints: MAX_RAW_POINTS }) });
       lines.push({ ...base, key: `${run.id}-${name}`, points: chartPoints(s, { ...opts, smoothing: smoothed ? o.smoothing : 0 }) });
     }
   }
@@ -52,8 +53,15 @@ export function Curves() {
   const [logLoss, setLogLoss] = useState(false);
 
   const shown = useMemo(() => watched.map((id) => runs.find((r) => r.id === id)).filter((r): r is Run => !!r), [runs, watched]);
-  const loss = useMemo(() => buildLines(shown, LOSS, { x, smoothing, logY: logLoss }), [shown, x, smoothing, logLoss, version]);
-  const accuracy = useMemo(() => buildLines(shown, ACCURACY, { x, smoothing, logY: false }), [shown, x, smoothing, version]);
+  // New points and settings are drawn in a deferred (interruptible) render: the page keeps answering input and
+  // painting frames while recharts works.
+  const view = useDeferredValue(useMemo(() => ({ shown, version, x, smoothing, logLoss }), [shown, version, x, smoothing, logLoss]));
+  const loss = useMemo(() => buildLines(view.shown, LOSS, { x: view.x, smoothing: view.smoothing, logY: view.logLoss }), [view]);
+  const accuracy = useMemo(() => buildLines(view.shown, ACCURACY, { x: view.x, smoothing: view.smoothing, logY: false }), [view]);
+  // How long new points take from render to screen sets how often they are drawn (training.ts).
+  const drawing = useRef({ view, since: performance.now() });
+  if (drawing.current.view !== view) drawing.current = { view, since: performance.now() };
+  useLayoutEffect(() => noteChartRender(performance.now() - drawing.current.since), [view]);
   const untimed = x === 'time' ? shown.filter((r) => metrics.has(r.id) && Number.isNaN(timeOrigin(r.id))) : [];
 
   return (
@@ -95,8 +103,8 @@ export function Curves() {
         <div className="hint">No recorded times for {untimed.map((r) => `#${r.id}`).join(', ')} (trained before times were kept): drawn by step or epoch only.</div>
       )}
       <div className="two-col even">
-        <LiveChart title="Loss" lines={loss.lines} rawPoints={loss.raw} x={x} logY={logLoss} />
-        <LiveChart title="Accuracy" lines={accuracy.lines} rawPoints={accuracy.raw} x={x} logY={false} unit="%" />
+        <LiveChart title="Loss" lines={loss.lines} rawPoints={loss.raw} x={view.x} logY={view.logLoss} />
+        <LiveChart title="Accuracy" lines={accuracy.lines} rawPoints={accuracy.raw} x={view.x} logY={false} unit="%" />
       </div>
     </Panel>
   );
