@@ -23,7 +23,8 @@ function printText(r: Rankings): void {
   const boot = (k: 'pearson_r' | 'slope' | 'spearman_rho' | 'kendall_tau') => ci(r.ci[k]);
   out.write(`Pearson r ${f(r.pearson_r)} ${boot('pearson_r')}, slope ${f(r.slope)} ${boot('slope')} (n ${r.n_relative}, models other than AlexNet); intercept ${f(r.intercept)}; r2 ${f(r.r2)}\n`);
   out.write(`Spearman rho ${f(r.spearman_rho)} ${boot('spearman_rho')}, Kendall tau-b ${f(r.kendall_tau)} ${boot('kendall_tau')} (n ${r.n}); same ranking: ${r.same_ranking ? 'yes' : 'no'}\n`);
-  out.write(`accuracy on the line: top-1 = ${f(r.accuracy_fit.slope)} x ImageNet top-1 + ${f(r.accuracy_fit.intercept, 2)}, r ${f(r.accuracy_fit.pearson_r)}\n`);
+  const b = r.accuracy_fit.intercept;
+  out.write(`accuracy on the line: top-1 = ${f(r.accuracy_fit.slope)} x ImageNet top-1 ${b == null ? '' : `${b < 0 ? '-' : '+'} ${Math.abs(b).toFixed(2)}`}, r ${f(r.accuracy_fit.pearson_r)} (n ${r.accuracy_fit.n})\n`);
   if (r.n_provisional) out.write(`${r.n_provisional} model(s) provisional (still training)\n`);
 }
 
