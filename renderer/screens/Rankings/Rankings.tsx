@@ -56,11 +56,16 @@ function relativePoints(r: RankingsObject): ModelPoint[] {
   }));
 }
 
-/** "96 images" or "90–120 images" over the finished models' test sets. */
-function testSetText(r: RankingsObject): string {
-  const ns = [...new Set(r.models.filter((m) => !m.provisional && m.n != null).map((m) => m.n!))].sort((a, b) => a - b);
-  if (!ns.length) return 'Test-set size not recorded';
-  return `Test set: ${ns.length === 1 ? fmtInt(ns[0]) : `${fmtInt(ns[0])}–${fmtInt(ns[ns.length - 1])}`} images per model`;
+/** "Test set: 96 images per model" (or a range), and the validation sets of provisional models. */
+function sampleSizeText(r: RankingsObject): string {
+  const sizes = (provisional: boolean) => [...new Set(r.models.filter((m) => m.provisional === provisional && m.n != null).map((m) => m.n!))].sort((a, b) => a - b);
+  const range = (ns: number[]) => (ns.length === 1 ? fmtInt(ns[0]) : `${fmtInt(ns[0])}–${fmtInt(ns[ns.length - 1])}`);
+  const test = sizes(false);
+  const val = sizes(true);
+  const parts = [];
+  if (test.length) parts.push(`Test set: ${range(test)} images per model`);
+  if (val.length) parts.push(`provisional points: validation set of ${range(val)} images`);
+  return parts.length ? parts.join('; ') : 'Sample sizes not recorded';
 }
 
 function rankOrder(models: RankedModel[], key: 'reference_top1' | 'top1'): RankedModel[] {
@@ -151,7 +156,7 @@ export function Rankings() {
   const r = data?.rankings ?? null;
   const footer = r && (
     <div className="muted small-text plot-foot">
-      Error bars: 95% binomial (Wilson) intervals of each top-1; relative improvements by the delta method. {testSetText(r)}.
+      Error bars: 95% binomial (Wilson) intervals of each top-1; relative improvements by the delta method. {sampleSizeText(r)}.
       {r.n_provisional > 0 && ' * provisional: still training, latest validation accuracy.'}
     </div>
   );
@@ -170,12 +175,12 @@ export function Rankings() {
         ) : (
           ['Pearson r', 'slope', 'Spearman ρ', 'Kendall τ'].map((l) => <Stat key={l} label={l} value="–" />)
         )}
-        <Stat label="same ranking" value={r ? (r.same_ranking ? 'yes' : 'no') : '–'} />
+        <Stat label="same ranking" value={r && r.n >= 2 ? (r.same_ranking ? 'yes' : 'no') : '–'} />
       </div>
       <ErrorBox error={error} what="Could not load the rankings" />
       {data && r && r.n_provisional > 0 && (
         <div className="hint" data-testid="provisional-note">
-          {r.n_provisional} of {r.n} models are still training: each stands in with its latest validation accuracy (hollow, marked *), and the statistics include them. They update as epochs finish.
+          {r.n_provisional} of {r.n} model{r.n === 1 ? ' is' : 's are'} still training: each stands in with its latest validation accuracy (hollow, marked *), and the statistics include them. They update as epochs finish.
         </div>
       )}
       {data?.notes.map((n) => (

@@ -150,7 +150,7 @@ export function LaunchForm() {
         <span className="muted small-text">{blocker && blocker !== 'choose at least one architecture' ? blocker : ''}</span>
         <span className="spacer" />
         <button className="btn primary" disabled={!!blocker || sending} title={blocker ?? undefined} onClick={launch}>
-          Train {chosen.length || ''} model{chosen.length === 1 ? '' : 's'}
+          {chosen.length ? `Train ${chosen.length} model${chosen.length === 1 ? '' : 's'}` : 'Train'}
         </button>
       </div>
     </div>
