@@ -16,6 +16,20 @@ const SMOOTH_MIN_POINTS = 20;
 export const runColor = (runId: number) => PALETTE[runId % PALETTE.length];
 
 const LOSS = ['loss', 'val_loss'];
+/** A loss axis spanning more powers of ten than this starts on a log scale (one diverging run flattens the rest). */
+const LOG_AUTO_DECADES = 2;
+
+/** Powers of ten between the smallest and largest positive loss of these runs (0 without points). */
+function lossDecades(runs: Run[]): number {
+  let lo = Infinity;
+  let hi = 0;
+  for (const r of runs) {
+    for (const n of LOSS) {
+      for (const v of metrics.series(r.id, n)?.value ?? []) if (v > 0) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    }
+  }
+  return hi > 0 ? Math.log10(hi / lo) : 0;
+}
 const ACCURACY = ['train_accuracy', 'val_accuracy'];
 
 /** A run's time origin: the first recorded time of any charted metric (NaN when none was recorded). */
@@ -50,9 +64,12 @@ export function Curves() {
   const setWatched = useTraining((s) => s.setWatched);
   const [x, setX] = useState<XMode>('step');
   const [smoothing, setSmoothing] = useState(0.6);
-  const [logLoss, setLogLoss] = useState(false);
+  // null: decided by the data (log once the losses span more than LOG_AUTO_DECADES powers of ten).
+  const [logChoice, setLogLoss] = useState<boolean | null>(null);
 
   const shown = useMemo(() => watched.map((id) => runs.find((r) => r.id === id)).filter((r): r is Run => !!r), [runs, watched]);
+  const decades = useMemo(() => lossDecades(shown), [shown, version]);
+  const logLoss = logChoice ?? decades > LOG_AUTO_DECADES;
   // New points and settings are drawn in a deferred (interruptible) render: the page keeps answering input and
   // painting frames while recharts works.
   const view = useDeferredValue(useMemo(() => ({ shown, version, x, smoothing, logLoss }), [shown, version, x, smoothing, logLoss]));
@@ -84,6 +101,7 @@ export function Curves() {
           <label className="check small-text">
             <input type="checkbox" checked={logLoss} aria-label="log scale loss" onChange={(e) => setLogLoss(e.target.checked)} />
             log loss
+            {logChoice == null && logLoss && <span className="muted"> (auto: values span {Math.floor(decades)}+ decades)</span>}
           </label>
         </div>
       }
