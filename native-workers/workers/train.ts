@@ -30,6 +30,8 @@ import { createRun, deleteMetricsAfter, getRun, insertMetrics, updateRun, type M
 export const TrainParams = z.object({
   arch: z.enum(ARCH_NAMES),
   profile: z.enum(['local', 'paper']).default('local'),
+  /** Training engine: TensorFlow.js here; 'torch' is the PyTorch trainer. */
+  engine: z.enum(['tfjs', 'torch']).default('tfjs'),
   /** An export folder (absolute, or relative to the workspace); default: the workspace's latest export. */
   dataset: z.string().min(1).optional(),
   epochs: z.number().int().min(1).optional(),
@@ -76,6 +78,7 @@ export default defineWorker({
   lane: 'train',
   params: TrainParams,
   async run(ctx, p) {
+    if (p.engine !== 'tfjs') throw new Error(`the '${p.engine}' training engine is not available in this build (use engine 'tfjs')`);
     const engine = await initEngine();
     const cursor = ctx.cursor as Cursor | null;
     const datasetDir = resolveDataset(ctx, p.dataset);

@@ -16,6 +16,10 @@ export const JobSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** Why a job that succeeded still needs a look ("finished with 12 rejected", "selected no classes"); else null. */
+  attention: z.string().nullable(),
+  /** Whether `jobs.resume` can get further (a job that failed before committing any work would only fail again). */
+  resumable: z.boolean(),
 });
 export type Job = z.infer<typeof JobSchema>;
 
