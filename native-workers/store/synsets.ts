@@ -1,5 +1,8 @@
-// The synset catalog (table synsets) and the match results (table matches): the workspace side of room A.
+// The synset catalog (table synsets), the workspace's lemma overrides (table lemma_overrides) and the match results
+// (table matches). Every change of the matches bumps meta 'matches_version', so per-process caches built from them
+// (the curation screen's class index and item order) know to rebuild.
 import type { Db } from './workspace.ts';
+import { getMeta, setMeta } from './meta.ts';
 
 export type ManualDecision = 'include' | 'exclude';
 
@@ -96,7 +99,72 @@ export function searchSynsets(db: Db, query: string, opts: { limit: number; elig
   return rows.map(toRow);
 }
 
+/** Every synset of the catalog with its lemmas and last-run counts (for the lemma-rule review), eligible ones only. */
+export function eligibleCatalog(db: Db): { wnid: string; name: string; lemmas: string[]; candidates: number; ambiguous: number }[] {
+  return (
+    db.prepare(`SELECT wnid, name, lemmas, candidates, ambiguous FROM synsets WHERE eligible = 1 ORDER BY wnid`).all() as {
+      wnid: string;
+      name: string;
+      lemmas: string;
+      candidates: number;
+      ambiguous: number;
+    }[]
+  ).map((r) => ({ ...r, lemmas: r.lemmas ? r.lemmas.split('|') : [] }));
+}
+
+// ---- lemma overrides ----
+
+export type LemmaOverrideDecision = 'keep' | 'drop';
+
+/** The workspace's overrides: wnid -> lemma (matched form) -> decision. */
+export function lemmaOverrides(db: Db): Map<string, Map<string, LemmaOverrideDecision>> {
+  const out = new Map<string, Map<string, LemmaOverrideDecision>>();
+  for (const r of db.prepare(`SELECT wnid, lemma, decision FROM lemma_overrides`).all() as { wnid: string; lemma: string; decision: LemmaOverrideDecision }[]) {
+    let m = out.get(r.wnid);
+    if (!m) out.set(r.wnid, (m = new Map()));
+    m.set(r.lemma, r.decision);
+  }
+  return out;
+}
+
+/** Set (or, with null, clear) the override of one lemma of one synset. */
+export function setLemmaOverride(db: Db, wnid: string, lemma: string, decision: LemmaOverrideDecision | null): void {
+  if (decision === null) db.prepare(`DELETE FROM lemma_overrides WHERE wnid = ? AND lemma = ?`).run(wnid, lemma);
+  else {
+    db.prepare(
+      `INSERT INTO lemma_overrides (wnid, lemma, decision) VALUES (?, ?, ?)
+       ON CONFLICT(wnid, lemma) DO UPDATE SET decision = excluded.decision, decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+    ).run(wnid, lemma, decision);
+  }
+}
+
 // ---- matches ----
+
+const MATCHES_VERSION = 'matches_version';
+
+/** Changes whenever the matches change (a new run starts, a run records its counts). */
+export function matchesVersion(db: Db): string {
+  return getMeta(db, MATCHES_VERSION) ?? '0';
+}
+
+function bumpMatchesVersion(db: Db): void {
+  setMeta(db, MATCHES_VERSION, String(Number(matchesVersion(db)) + 1));
+}
+
+/** The last finished run's totals (matched and ambiguous samples). */
+export function matchTotals(db: Db): { matched: number; ambiguous: number } {
+  const r = db.prepare(`SELECT COALESCE(SUM(status = 'matched'), 0) matched, COALESCE(SUM(status = 'ambiguous'), 0) ambiguous FROM matches`).get() as {
+    matched: number;
+    ambiguous: number;
+  };
+  return r;
+}
+
+/** Candidates per synset of the last finished run (synsets with at least one), with names. */
+export function candidatesPerSynset(db: Db): Map<string, { name: string; candidates: number }> {
+  const rows = db.prepare(`SELECT wnid, name, candidates FROM synsets WHERE candidates > 0`).all() as { wnid: string; name: string; candidates: number }[];
+  return new Map(rows.map((r) => [r.wnid, { name: r.name, candidates: r.candidates }]));
+}
 
 export interface MatchRow {
   sampleId: number;
@@ -118,6 +186,7 @@ export function countSamplesAfter(db: Db, afterId: number): number {
 export function clearMatches(db: Db): void {
   db.prepare(`DELETE FROM matches`).run();
   db.prepare(`UPDATE synsets SET chosen = 0, candidates = 0, ambiguous = 0 WHERE chosen <> 0 OR candidates <> 0 OR ambiguous <> 0`).run();
+  bumpMatchesVersion(db);
 }
 
 export function insertMatches(db: Db, rows: MatchRow[]): void {
@@ -131,6 +200,7 @@ export function recordMatchCounts(db: Db, chosen: string[], perSynset: Map<strin
   for (const w of chosen) mark.run(w);
   const st = db.prepare(`UPDATE synsets SET candidates = ?, ambiguous = ? WHERE wnid = ?`);
   for (const [w, c] of perSynset) st.run(c.candidates, c.ambiguous, w);
+  bumpMatchesVersion(db);
 }
 
 /** Matches in sample order with the sample's source row (for comparing with `imagenot match --out`). */
