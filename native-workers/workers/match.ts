@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { defineWorker, type WorkerContext } from '../jobs/worker-context.ts';
 import { setMetaJson } from '../store/meta.ts';
 import {
-  candidatesPerSynset,
+  candidateCounts,
   clearMatches,
   countSamplesAfter,
   eligibleWnids,
@@ -107,7 +107,8 @@ function preview(ctx: WorkerContext, wordnet: WordNet, p: MatchParams, lemmaRule
   perSynset.forEach((c, i) => {
     if (c > 0) next.set(lemmaSet.wnids[i], { name: wordnet.get(lemmaSet.wnids[i])?.name ?? lemmaSet.wnids[i], candidates: c });
   });
-  const diff = rematchDiff({ ...matchTotals(ctx.ws.db), perClass: candidatesPerSynset(ctx.ws.db) }, { matched, ambiguous, perClass: next }, PREVIEW_CLASSES);
+  const current = new Map(candidateCounts(ctx.ws.db).map((c) => [c.wnid, c]));
+  const diff = rematchDiff({ ...matchTotals(ctx.ws.db), perClass: current }, { matched, ambiguous, perClass: next }, PREVIEW_CLASSES);
   return { preview: true, synsets: p.synsets, ignoreCase: p.ignoreCase, captions: done, chosen: lemmaSet.wnids.length, ...ruleSummary(lemmaRule, lemmaSet), ...diff };
 }
 
