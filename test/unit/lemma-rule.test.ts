@@ -97,6 +97,10 @@ test('rules 1-3: one character, function words, numerals (Roman only in a number
   const rule = LemmaRule.build([{ words: ['forty', '40', 'XL'] }, { words: ['CD', 'compact_disc'] }], EVIDENCE);
   assert.equal(rule.verdict('XL', ['forty', '40', 'XL']).drop, 'numeral');
   assert.equal(rule.verdict('CD', ['CD', 'compact_disc']).drop, null, 'CD is a Roman numeral, but compact disc is no number');
+  const cobalt = ['cobalt', 'Co', 'atomic_number_27'];
+  assert.equal(rule.verdict('Co', cobalt).drop, 'element-symbol');
+  assert.equal(rule.verdict('cobalt', cobalt).drop, null);
+  assert.equal(rule.verdict('Co', ['Co', 'company']).drop, null, 'only in an element synset');
 });
 
 test('rule 4: used more as another part of speech, with at least MIN_EVIDENCE tags', () => {
@@ -136,8 +140,10 @@ test('rules 6-8: verb phrases, plurals, capitalised common words', () => {
   assert.equal(verdict('day').drop, null);
 });
 
-test('flags: two characters, untagged with more other senses; unknown words are plain keeps', () => {
-  assert.deepEqual(verdict('ox').flags, ['two-characters']);
+test('flags: two capitals, untagged with more other senses; unknown words are plain keeps', () => {
+  assert.equal(verdict('ox').drop, 'two-letters');
+  assert.equal(verdict('Mr').drop, 'two-letters');
+  assert.deepEqual(verdict('TV'), { drop: null, flags: ['two-characters'], reason: 'two characters' });
   const b = verdict('bulldog');
   assert.equal(b.drop, null);
   assert.deepEqual(b.flags, ['untagged']);
@@ -238,6 +244,11 @@ test('loadLemmaRule: built once, cached, the cache gives the same verdicts', () 
       const fromFile = loadLemmaRule({ cacheDir: dir.path });
       for (const w of ['a', 'in', 'watch', 'walking', 'Day', 'building', 'kitchen']) assert.deepEqual(fromFile.verdict(w, []), built.verdict(w, []), w);
       assert.deepEqual(LemmaRule.fromCompact(built.toCompact()).toCompact(), built.toCompact());
+      // The user's cache (what the CLI and the app load) agrees with a fresh build: a change of the rule's logic
+      // without a LEMMA_RULE_VERSION bump would leave stale verdicts there.
+      const inUse = loadLemmaRule();
+      const words = loadWordNet().synsets.filter((_, i) => i % 37 === 0);
+      for (const s of words) for (const w of s.words) assert.deepEqual(inUse.verdict(w, s.words), built.verdict(w, s.words), `${s.wnid} ${w}`);
     } finally {
       other.cleanup();
     }

@@ -16,35 +16,40 @@
 // In order, the first that applies drops the word:
 //   1. one character (letters, initials, digits, chemical symbols: `A`, `I`, `x`, `2`);
 //   2. a function word, compared lowercased (`in`, `at`, `are`, `can`, `will`; `In` indium, `US`, `More`);
-//   3. a numeral: digits only (`40`), or a Roman numeral in a synset that also has a digit word (`XL` of forty);
-//   4. used more as another part of speech: tagged more often as a verb, adjective or adverb than as a noun
+//   3. a numeral or a symbol: digits only (`40`), a Roman numeral in a synset that also has a digit word (`XL` of
+//      forty), or a chemical element's symbol (a capitalised word of up to three letters in a synset with an
+//      `atomic_number_N` word: `Co` cobalt matches "Co., Ltd", `Ca`, `Fe`);
+//   4. two letters, not both capitals: abbreviations (`cm`, `ml`, `kg`, `Mr`, `Jr`), note names (`re`, `la`), Greek
+//      letters (`pi`) and foreign words (`en`, `el`) — in captions, units, titles and other languages' function
+//      words. Two capitals (`TV`, `PC`, `UK`, `DJ`) are kept and flagged;
+//   5. used more as another part of speech: tagged more often as a verb, adjective or adverb than as a noun
 //      (`watch` 17 noun vs 176 verb, `brown`, `little`, `fall`, `fly`);
-//   5. a verb form: an -ing form of a verb, or an -s form that is no plural of a noun (`walking` of walk, `sitting`
+//   6. a verb form: an -ing form of a verb, or an -s form that is no plural of a noun (`walking` of walk, `sitting`
 //      of sit), never tagged as a noun while the verb is, or whose verb was tagged more than ten times as often as
 //      the form as a noun (add-one smoothed: (V+1) > 10(N+1)). The verb's count covers all of its forms, hence the
 //      margin: `building` (52 noun vs 139 build), `painting`, `reading`, `feeling`, `meeting` stay;
-//   6. a verb phrase: two or more words, the first an -ing verb form and the last a preposition or particle
+//   7. a verb phrase: two or more words, the first an -ing verb form and the last a preposition or particle
 //      (`looking at`, `laying on`);
-//   7. a plural of another noun tagged more than ten times as often, same smoothing (`men`: man 1218 vs 35);
-//   8. a capitalised form of a common word: a word with capitals (not all capitals) whose lowercase spelling is a
+//   8. a plural of another noun tagged more than ten times as often, same smoothing (`men`: man 1218 vs 35);
+//   9. a capitalised form of a common word: a word with capitals (not all capitals) whose lowercase spelling is a
 //      WordNet word tagged at least as often as the capitalised senses (`Day` the writer Clarence Day, `Park` Mungo
-//      Park, `Navy` the US Navy: 349, 20 and 10 tags for day, park, navy against 0). Web alt-texts are often in Title
-//      Case, where case-sensitive matching cannot tell `Day` from `day`;
-// Rules 4 and 5 need at least three tagged uses of the other part of speech (MIN_EVIDENCE): one or two tags in the
+//      Park, `Navy` the US Navy: day, park and navy are tagged 349, 34 and 10 times, those senses never). Web
+//      alt-texts are often in Title Case, where case-sensitive matching cannot tell `Day` from `day`.
+// Rules 5 and 6 need at least three tagged uses of the other part of speech (MIN_EVIDENCE): one or two tags in the
 // 200,000-word concordance are no evidence (`plush`, `crochet`, `padding` stay).
-// Kept words are flagged when they have two characters, are never tagged while WordNet lists more verb, adjective or
-// adverb senses than noun senses (`bulldog`, `felt`), are tagged as verb/adjective/adverb at least half as often as
-// as a noun (a close call: `light`, `photograph`), or are a verb form or a plural whose base is tagged more often
-// than they are, kept because their own noun use is frequent enough (`building`, `glasses`).
+// Kept words are flagged when they have two characters (`TV`, `UK`), are never tagged while WordNet lists more verb,
+// adjective or adverb senses than noun senses (`bulldog`, `felt`), are tagged as verb/adjective/adverb at least half
+// as often as as a noun (a close call: `light`, `photograph`), or are a verb form or a plural whose base is tagged
+// more often than they are, kept because their own noun use is frequent enough (`building`, `glasses`).
 //
-// Past-tense forms are not tested (5 only looks at -ing and -s): captions describe in the present, and nouns equal to
+// Past-tense forms are not tested (6 only looks at -ing and -s): captions describe in the present, and nouns equal to
 // a past form (`rose`, `saw`, `felt`, `stole`, `dove`) are rarely verbs there. Tag counts are looked up lowercased,
 // since index.sense is, so a capitalised word shares its lowercase word's part-of-speech evidence (`Nice` the city
-// is dropped by 4 because `nice` is mostly an adjective).
+// is dropped by 5 because `nice` is mostly an adjective).
 import { functionWordClass } from './function-words.ts';
 
 /** Bump when the rule's logic changes: cached verdicts are keyed by it. */
-export const LEMMA_RULE_VERSION = 1;
+export const LEMMA_RULE_VERSION = 4;
 
 /** 'default': the rule; 'none': LAIONet's rules alone, every word kept. */
 export type LemmaRuleName = 'default' | 'none';
@@ -60,8 +65,10 @@ export function defaultLemmaRuleFor(synsets: string): LemmaRuleName {
 
 export type DropCode =
   | 'one-character'
+  | 'two-letters'
   | 'function-word'
   | 'numeral'
+  | 'element-symbol'
   | 'other-pos'
   | 'verb-form'
   | 'verb-phrase'
@@ -196,6 +203,8 @@ function detach(word: string, rules: [string, string][]): string[] {
 
 const ROMAN = /^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$/;
 const DIGITS = /^[0-9]+$/;
+const ELEMENT_SYMBOL = /^[A-Z][a-z]{0,2}$/;
+const TWO_LETTERS = /^\p{L}{2}$/u;
 
 const otherTags = (t: PosTags) => t.v + t.a + t.r;
 
@@ -242,8 +251,8 @@ function ingBase(evidence: LemmaEvidence, key: string): Base | null {
 }
 
 /**
- * The verdict on one WordNet word (case kept, '_' between parts) whatever its synset: rules 1, 2 and 4-9 (3's Roman
- * numerals depend on the synset: see LemmaRule.verdict). Pure and deterministic.
+ * The verdict on one WordNet word (case kept, '_' between parts) whatever its synset: every rule but the Roman
+ * numerals and element symbols of 3, which depend on the synset (LemmaRule.verdict). Pure and deterministic.
  */
 export function wordVerdict(word: string, evidence: LemmaEvidence): LemmaVerdict {
   const chars = [...word].length;
@@ -252,6 +261,9 @@ export function wordVerdict(word: string, evidence: LemmaEvidence): LemmaVerdict
   const fw = parts.length === 1 ? functionWordClass(word) : null;
   if (fw) return drop('function-word', `function word '${word.toLowerCase()}' (${fw})`);
   if (DIGITS.test(word)) return drop('numeral', 'numeral: matches sizes, prices, dates and counts');
+  if (TWO_LETTERS.test(word) && word !== word.toUpperCase()) {
+    return drop('two-letters', 'two letters, not capitals: matches abbreviations (cm, Mr), note names and foreign words');
+  }
   const key = word.toLowerCase();
   const u = evidence.usage.get(key);
   const noun = u?.tags.n ?? 0;
@@ -335,8 +347,12 @@ export class LemmaRule {
   /** The verdict on `word` of a synset whose words are `synsetWords`. */
   verdict(word: string, synsetWords: readonly string[]): LemmaVerdict {
     const v = this.verdicts.get(word) ?? KEEP;
-    if (v.drop === null && ROMAN.test(word) && synsetWords.some((w) => DIGITS.test(w))) {
+    if (v.drop !== null) return v;
+    if (ROMAN.test(word) && synsetWords.some((w) => DIGITS.test(w))) {
       return drop('numeral', 'Roman numeral of a number synset: matches sizes (XL) and numbering');
+    }
+    if (ELEMENT_SYMBOL.test(word) && synsetWords.some((w) => w.startsWith('atomic_number_'))) {
+      return drop('element-symbol', `symbol of a chemical element: matches abbreviations (${word}.) and initials`);
     }
     return v;
   }
