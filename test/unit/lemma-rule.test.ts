@@ -85,7 +85,7 @@ test('function-word list: the closed classes, compared lowercased', () => {
   assert.ok(functionWords().length > 200 && functionWords().every((w) => w === w.toLowerCase()));
 });
 
-test('rules 1-3: one character, function words, numerals (Roman only in a number synset)', () => {
+test('rules 1-4: one character, function words, numerals (Roman only in a number synset), two letters', () => {
   assert.deepEqual(verdict('a'), { drop: 'one-character', flags: [], reason: 'one character: matches letters, initials, digits and symbols' });
   assert.equal(verdict('A').drop, 'one-character');
   assert.equal(verdict('é').drop, 'one-character');
@@ -97,10 +97,7 @@ test('rules 1-3: one character, function words, numerals (Roman only in a number
   const rule = LemmaRule.build([{ words: ['forty', '40', 'XL'] }, { words: ['CD', 'compact_disc'] }], EVIDENCE);
   assert.equal(rule.verdict('XL', ['forty', '40', 'XL']).drop, 'numeral');
   assert.equal(rule.verdict('CD', ['CD', 'compact_disc']).drop, null, 'CD is a Roman numeral, but compact disc is no number');
-  const cobalt = ['cobalt', 'Co', 'atomic_number_27'];
-  assert.equal(rule.verdict('Co', cobalt).drop, 'element-symbol');
-  assert.equal(rule.verdict('cobalt', cobalt).drop, null);
-  assert.equal(rule.verdict('Co', ['Co', 'company']).drop, null, 'only in an element synset');
+  assert.equal(verdict('Co').drop, 'two-letters', "cobalt's symbol, and Co. of company names");
 });
 
 test('rule 4: used more as another part of speech, with at least MIN_EVIDENCE tags', () => {

@@ -16,12 +16,11 @@
 // In order, the first that applies drops the word:
 //   1. one character (letters, initials, digits, chemical symbols: `A`, `I`, `x`, `2`);
 //   2. a function word, compared lowercased (`in`, `at`, `are`, `can`, `will`; `In` indium, `US`, `More`);
-//   3. a numeral or a symbol: digits only (`40`), a Roman numeral in a synset that also has a digit word (`XL` of
-//      forty), or a chemical element's symbol (a capitalised word of up to three letters in a synset with an
-//      `atomic_number_N` word: `Co` cobalt matches "Co., Ltd", `Ca`, `Fe`);
-//   4. two letters, not both capitals: abbreviations (`cm`, `ml`, `kg`, `Mr`, `Jr`), note names (`re`, `la`), Greek
-//      letters (`pi`) and foreign words (`en`, `el`) — in captions, units, titles and other languages' function
-//      words. Two capitals (`TV`, `PC`, `UK`, `DJ`) are kept and flagged;
+//   3. a numeral: digits only (`40`), or a Roman numeral in a synset that also has a digit word (`XL` of forty);
+//   4. two letters, not both capitals: abbreviations and symbols (`cm`, `ml`, `kg`, `Mr`, `Jr`, `Co` cobalt, which
+//      matches "Co., Ltd"), note names (`re`, `la`), Greek letters (`pi`) and foreign words (`en`, `el`) — in
+//      captions, units, titles and other languages' function words. Two capitals (`TV`, `PC`, `UK`, `DJ`) are kept
+//      and flagged;
 //   5. used more as another part of speech: tagged more often as a verb, adjective or adverb than as a noun
 //      (`watch` 17 noun vs 176 verb, `brown`, `little`, `fall`, `fly`);
 //   6. a verb form: an -ing form of a verb, or an -s form that is no plural of a noun (`walking` of walk, `sitting`
@@ -49,7 +48,7 @@
 import { functionWordClass } from './function-words.ts';
 
 /** Bump when the rule's logic changes: cached verdicts are keyed by it. */
-export const LEMMA_RULE_VERSION = 4;
+export const LEMMA_RULE_VERSION = 5;
 
 /** 'default': the rule; 'none': LAIONet's rules alone, every word kept. */
 export type LemmaRuleName = 'default' | 'none';
@@ -68,7 +67,6 @@ export type DropCode =
   | 'two-letters'
   | 'function-word'
   | 'numeral'
-  | 'element-symbol'
   | 'other-pos'
   | 'verb-form'
   | 'verb-phrase'
@@ -203,7 +201,6 @@ function detach(word: string, rules: [string, string][]): string[] {
 
 const ROMAN = /^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$/;
 const DIGITS = /^[0-9]+$/;
-const ELEMENT_SYMBOL = /^[A-Z][a-z]{0,2}$/;
 const TWO_LETTERS = /^\p{L}{2}$/u;
 
 const otherTags = (t: PosTags) => t.v + t.a + t.r;
@@ -252,7 +249,7 @@ function ingBase(evidence: LemmaEvidence, key: string): Base | null {
 
 /**
  * The verdict on one WordNet word (case kept, '_' between parts) whatever its synset: every rule but the Roman
- * numerals and element symbols of 3, which depend on the synset (LemmaRule.verdict). Pure and deterministic.
+ * numerals of 3, which depend on the synset (LemmaRule.verdict). Pure and deterministic.
  */
 export function wordVerdict(word: string, evidence: LemmaEvidence): LemmaVerdict {
   const chars = [...word].length;
@@ -350,9 +347,6 @@ export class LemmaRule {
     if (v.drop !== null) return v;
     if (ROMAN.test(word) && synsetWords.some((w) => DIGITS.test(w))) {
       return drop('numeral', 'Roman numeral of a number synset: matches sizes (XL) and numbering');
-    }
-    if (ELEMENT_SYMBOL.test(word) && synsetWords.some((w) => w.startsWith('atomic_number_'))) {
-      return drop('element-symbol', `symbol of a chemical element: matches abbreviations (${word}.) and initials`);
     }
     return v;
   }
