@@ -129,7 +129,7 @@ function inReview(kind: LemmaReviewKind, s: LemmaState): boolean {
 /**
  * The eligible set's lemmas of one kind — dropped (by the rule or by hand), flagged (kept, but the rule flags them) or
  * overridden — with their synset's name and candidates in the last match run, most candidates first; and how many
- * there are of each drop code and flag.
+ * lemmas there are of each kind, of each drop code and of each flag (a lemma can have several flags).
  */
 export function lemmaReview(ws: Workspace, kind: LemmaReviewKind, offset: number, limit: number) {
   const wordnet = loadWordNet();
@@ -142,16 +142,16 @@ export function lemmaReview(ws: Workspace, kind: LemmaReviewKind, offset: number
   );
   const dropped: Record<string, number> = {};
   const flagged: Record<string, number> = {};
-  let overridden = 0;
+  const totals = { flagged: 0, dropped: 0, overridden: 0 };
   for (const { state } of lemmas.notable) {
+    for (const kind of ['flagged', 'dropped', 'overridden'] as const) if (inReview(kind, state)) totals[kind]++;
     if (state.status === 'dropped') dropped[state.code!] = (dropped[state.code!] ?? 0) + 1;
     else if (state.status === 'kept') for (const f of state.ruleFlags) flagged[f] = (flagged[f] ?? 0) + 1;
-    if (state.override) overridden++;
   }
   const counts = new Map(candidateCounts(ws.db).map((r) => [r.wnid, r]));
   const rows = lemmas.notable
     .filter((n) => inReview(kind, n.state))
     .map((n) => ({ wnid: n.wnid, name: wordnet.get(n.wnid)!.name, candidates: counts.get(n.wnid)?.candidates ?? 0, ambiguous: counts.get(n.wnid)?.ambiguous ?? 0, ...n.state }))
     .sort((a, b) => b.candidates + b.ambiguous - (a.candidates + a.ambiguous) || (a.wnid < b.wnid ? -1 : a.wnid > b.wnid ? 1 : 0));
-  return { total: rows.length, counts: { dropped, flagged, overridden }, items: rows.slice(offset, offset + limit) };
+  return { total: rows.length, counts: { totals, dropped, flagged }, items: rows.slice(offset, offset + limit) };
 }

@@ -69,7 +69,7 @@ test('wordnet eligible / show', () => {
   const rows = csv.stdout.trim().split('\n');
   assert.equal(rows[0], 'wnid,name,lemmas,definition,lexname,depth,kept,dropped,flagged');
   assert.ok(rows.length - 1 < wnids.length && !rows.some((r) => r.includes(',noun.person,')));
-  // Kept and dropped lemmas with reasons: inch drops its lemma 'in' (and 'inch' is shared with the Scottish island).
+  // Kept and dropped lemmas with reasons: inch drops its lemma 'in' (and 'inch' is shared with column inch).
   const inch = rows.find((r) => r.startsWith('n13649791,'))!;
   assert.equal(inch, "n13649791,inch,inch|in,a unit of length equal to one twelfth of a foot,noun.quantity,6,,inch: shared with 1 other eligible synsets|in: function word 'in' (preposition or particle),");
   const kitchen = rows.find((r) => r.startsWith('n03619890,'))!;
@@ -273,15 +273,21 @@ test('lemma rule in the API: states per lemma, restore/drop per workspace, the r
     assert.deepEqual(kitchen.lemmaStates.map((l) => l.status), ['kept']);
     const dropKitchen = (await dispatch(handlers, 'synsets.setLemma', { wnid: 'n03619890', lemma: 'kitchen', decision: 'drop' })) as { lemmaStates: State[] };
     assert.deepEqual(dropKitchen.lemmaStates.map((l) => [l.status, l.code, l.reason]), [['dropped', 'manual', 'dropped by hand in this workspace']]);
-    type Review = { total: number; counts: { dropped: Record<string, number>; flagged: Record<string, number>; overridden: number }; items: (State & { wnid: string })[] };
+    type Review = {
+      total: number;
+      counts: { totals: Record<'flagged' | 'dropped' | 'overridden', number>; dropped: Record<string, number>; flagged: Record<string, number> };
+      items: (State & { wnid: string })[];
+    };
     const overridden = (await dispatch(handlers, 'synsets.lemmaReview', { kind: 'overridden' })) as Review;
     assert.deepEqual(overridden.items.map((i) => [i.wnid, i.lemma, i.override]).sort(), [['n03619890', 'kitchen', 'drop'], ['n13649791', 'in', 'keep']]);
-    assert.equal(overridden.counts.overridden, 2);
+    assert.equal(overridden.counts.totals.overridden, 2);
     const dropped = (await dispatch(handlers, 'synsets.lemmaReview', { kind: 'dropped', limit: 20 })) as Review;
     assert.ok(dropped.total > 5000 && dropped.counts.dropped['function-word'] > 50 && dropped.counts.dropped.manual === 1, JSON.stringify(dropped.counts));
+    assert.equal(dropped.counts.totals.dropped, dropped.total);
     assert.ok(dropped.items.every((i) => i.status === 'dropped' && i.reason));
     const flagged = (await dispatch(handlers, 'synsets.lemmaReview', { kind: 'flagged', limit: 20 })) as Review;
     assert.ok(flagged.total > 1000 && flagged.items.every((i) => i.status === 'kept' && i.ruleDrop === null));
+    assert.equal(flagged.counts.totals.flagged, flagged.total);
     await assert.rejects(dispatch(handlers, 'synsets.setLemma', { wnid: 'n13649791', lemma: 'foot', decision: 'keep' }), /'foot' is not a lemma of n13649791/);
     // Persisted: another process (a matching run) sees them; cleared again.
     const preview = JSON.parse(runCli(['match', wsDir, '--preview', '--json']).stdout).result;

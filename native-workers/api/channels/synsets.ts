@@ -94,7 +94,13 @@ export const synsetChannels = {
     }),
     z.object({
       total: z.number().int(),
-      counts: z.object({ dropped: z.record(z.string(), z.number().int()), flagged: z.record(z.string(), z.number().int()), overridden: z.number().int() }),
+      counts: z.object({
+        /** Lemmas of each kind. */
+        totals: z.object({ flagged: z.number().int(), dropped: z.number().int(), overridden: z.number().int() }),
+        /** Dropped lemmas per code, flags per flag (a lemma can have several). */
+        dropped: z.record(z.string(), z.number().int()),
+        flagged: z.record(z.string(), z.number().int()),
+      }),
       items: z.array(LemmaStateSchema.extend({ wnid: z.string(), name: z.string(), candidates: z.number().int(), ambiguous: z.number().int() })),
     }),
     "The eligible set's lemmas the rule drops, flags (kept, worth a look) or the workspace overrides, most candidates first.",

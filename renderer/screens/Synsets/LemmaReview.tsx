@@ -10,15 +10,13 @@ const KINDS: { kind: ReviewKind; label: string }[] = [
   { kind: 'overridden', label: 'Changed by hand' },
 ];
 
-const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-
 export function LemmaReviewPanel() {
   const { review, reviewKind, reviewError, loadReview, select, setLemma } = useSynsets();
   useEffect(() => {
     void loadReview();
   }, [loadReview]);
   const counts = review?.counts;
-  const countOf = (k: ReviewKind) => (!counts ? null : k === 'flagged' ? sum(counts.flagged) : k === 'dropped' ? sum(counts.dropped) : counts.overridden);
+  const countOf = (k: ReviewKind) => counts?.totals[k] ?? null;
   const breakdown = counts && (reviewKind === 'dropped' ? counts.dropped : reviewKind === 'flagged' ? counts.flagged : null);
   return (
     <Panel
@@ -28,7 +26,7 @@ export function LemmaReviewPanel() {
         <div className="row" role="tablist">
           {KINDS.map(({ kind, label }) => (
             <button key={kind} role="tab" aria-selected={reviewKind === kind} className={`btn small ${reviewKind === kind ? 'primary' : ''}`} onClick={() => void loadReview(kind)}>
-              {label} {countOf(kind) != null && <span className="muted">{fmtInt(countOf(kind))}</span>}
+              {label} {countOf(kind) != null && <span data-count={kind}>{fmtInt(countOf(kind))}</span>}
             </button>
           ))}
         </div>
