@@ -1,25 +1,19 @@
 // The text `imagenot match` prints: what the lemma rule dropped, a workspace run's summary, and a preview's changes.
+import type { ResponseOf } from '../../api/contract.ts';
+
+export type RuleFields = { lemmaRule: string; lemmasDroppedByRule: number; lemmasDroppedByReason: Record<string, number>; synsetsEmptiedByRule: number };
+export type MatchResult = RuleFields & Record<'captions' | 'synsets' | 'lemmas' | 'synsetsWithoutLemmas' | 'matched' | 'ambiguous' | 'synsetsWithCandidates', number>;
+/** A preview job's result, as the API's match.preview returns it. */
+export type PreviewResult = ResponseOf<'match.preview'>;
 
 /** One line on what the lemma rule dropped (CLI summaries). */
-export function ruleLine(r: { lemmaRule: string; lemmasDroppedByRule: number; lemmasDroppedByReason: Record<string, number>; synsetsEmptiedByRule: number }): string {
+export function ruleLine(r: RuleFields): string {
   if (r.lemmaRule === 'none') return 'none (exact LAIONet lemmas)';
   const by = Object.entries(r.lemmasDroppedByReason)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
   return `default: ${r.lemmasDroppedByRule} lemmas dropped${by ? ` (${by})` : ''}, ${r.synsetsEmptiedByRule} synsets left without lemmas`;
 }
-
-export type RuleFields = { lemmaRule: string; lemmasDroppedByRule: number; lemmasDroppedByReason: Record<string, number>; synsetsEmptiedByRule: number };
-export type MatchResult = RuleFields & Record<'captions' | 'synsets' | 'lemmas' | 'synsetsWithoutLemmas' | 'matched' | 'ambiguous' | 'synsetsWithCandidates', number>;
-export type PreviewResult = RuleFields & {
-  captions: number;
-  before: { matched: number; ambiguous: number; classes: number };
-  after: { matched: number; ambiguous: number; classes: number };
-  gained: number;
-  lost: number;
-  changed: number;
-  classes: { wnid: string; name: string; before: number; after: number }[];
-};
 
 export function matchText(r: MatchResult): string {
   return (

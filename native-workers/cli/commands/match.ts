@@ -8,10 +8,10 @@ import { resolve } from 'node:path';
 import { filteredByCode, lemmaSetForWnids } from '../../core/matching/lemma-set.ts';
 import { defaultLemmaRuleFor, LEMMA_RULE_NAMES, lemmaRuleFilter, type LemmaRuleName } from '../../core/wordnet/lemma-rule.ts';
 import { matchFile } from '../../io/match-file.ts';
-import { matchText, previewText, ruleLine, type MatchResult, type PreviewResult } from './match-summary.ts';
 import { loadDefaultEligibleWnids, loadLemmaRule, loadWordNetWords, readWnidFile } from '../../io/wordnet-files.ts';
 import { publicJob } from '../../store/jobs.ts';
 import { CommandFailed, EXIT_FAILED, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+import { matchText, previewText, ruleLine, type MatchResult, type PreviewResult } from './match-summary.ts';
 
 interface Options {
   captions?: string;
@@ -32,7 +32,7 @@ function lemmaRuleOption(o: Options): LemmaRuleName | undefined {
 }
 
 async function matchOneFile(o: Options): Promise<void> {
-  if (!o.synsets) throw new UsageError("--synsets eligible|WNIDS.txt is required with --captions");
+  if (!o.synsets) throw new UsageError('--synsets eligible|WNIDS.txt is required with --captions');
   if (!o.out) throw new UsageError('--out OUT.csv is required with --captions');
   if (o.preview) throw new UsageError('--preview is for a workspace (it compares with its candidates)');
   const lemmaRule = lemmaRuleOption(o) ?? defaultLemmaRuleFor(o.synsets);
