@@ -47,6 +47,9 @@ before(async () => {
   cli(['match', wsDir, '--lemma-rule', 'none']);
   cli(['filter', wsDir]);
   served = await serve(wsDir);
+  // The server builds the eligible set's lemma states on first use (a second or two, much more on a loaded machine):
+  // done here so that the screen's waits measure the screen.
+  await api('synsets.search', { query: 'inch', limit: 5 });
   ({ browser, cleanup: closeBrowser } = await launchChromium());
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
