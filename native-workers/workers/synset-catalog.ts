@@ -134,12 +134,21 @@ function inReview(kind: LemmaReviewKind, s: LemmaState): boolean {
 export function lemmaReview(ws: Workspace, kind: LemmaReviewKind, offset: number, limit: number) {
   const wordnet = loadWordNet();
   const lemmas = workspaceLemmas(ws, wordnet);
-  lemmas.notable ??= [...lemmas.eligible].flatMap((wnid) =>
-    lemmas.report
-      .states(wordnet.get(wnid)!)
-      .filter((state) => state.status === 'dropped' || state.ruleFlags.length > 0 || state.override !== null)
-      .map((state) => ({ wnid, state })),
-  );
+  if (!lemmas.notable) {
+    // Only synsets with a dropped, flagged or overridden word need their states (a tenth of the eligible set).
+    const wnids = lemmas.report.filteredWnids();
+    for (const wnid of lemmas.overrides.keys()) if (lemmas.eligible.has(wnid)) wnids.add(wnid);
+    for (const wnid of lemmas.eligible) {
+      const s = wordnet.get(wnid)!;
+      if (s.words.some((w) => lemmas.rule.verdict(w, s.words).flags.length > 0)) wnids.add(wnid);
+    }
+    lemmas.notable = [...wnids].sort().flatMap((wnid) =>
+      lemmas.report
+        .states(wordnet.get(wnid)!)
+        .filter((state) => state.status === 'dropped' || state.ruleFlags.length > 0 || state.override !== null)
+        .map((state) => ({ wnid, state })),
+    );
+  }
   const dropped: Record<string, number> = {};
   const flagged: Record<string, number> = {};
   const totals = { flagged: 0, dropped: 0, overridden: 0 };

@@ -41,6 +41,11 @@ export class LemmaReport {
     for (const s of set.shared) this.sharedBy.set(s.lemma, s.wnids);
   }
 
+  /** The chosen synsets that lost a word to the filter. */
+  filteredWnids(): Set<string> {
+    return new Set(this.set.filtered.map((f) => f.wnid));
+  }
+
   /** The state of every word of `synset` (a chosen synset of the set), in WordNet order. */
   states(synset: ChosenSynset): LemmaState[] {
     return synset.words.map((w) => {
