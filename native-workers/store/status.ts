@@ -2,7 +2,7 @@
 import type { Workspace } from './workspace.ts';
 import { listJobs, publicJob, type PublicJob } from './jobs.ts';
 import { listRejections, type Rejection } from './rejections.ts';
-import { currentTextFilter } from './meta.ts';
+import { currentTextFilter, getMetaJson } from './meta.ts';
 
 /**
  * Later stages fill their fields; until then they are 0 or []. The API's StatusSchema mirrors this.
@@ -20,6 +20,9 @@ export interface Status {
   synsets_eligible: number;
   matched: number;
   ambiguous: number;
+  /** The last match run's lemma rule ('default', 'none'; null before any run) and the lemmas it left out. */
+  lemma_rule: string | null;
+  lemmas_dropped_by_rule: number;
   text_encoder: string | null;
   threshold: number | null;
   above_threshold: number;
@@ -44,6 +47,7 @@ export function workspaceStatus(ws: Workspace): Status {
     fetch[r.s] = r.n;
   }
   const selection = db.prepare(`SELECT id FROM selections ORDER BY id DESC LIMIT 1`).get() as { id: number } | undefined;
+  const match = getMetaJson<{ lemmaRule?: string; lemmasDroppedByRule?: number }>(db, 'match');
   return {
     workspace: ws.paths.root,
     schema_version: db.pragma('user_version', { simple: true }) as number,
@@ -54,6 +58,8 @@ export function workspaceStatus(ws: Workspace): Status {
     synsets_eligible: count(ws, `SELECT COUNT(*) n FROM synsets WHERE eligible = 1`),
     matched: count(ws, `SELECT COUNT(*) n FROM matches WHERE status = 'matched'`),
     ambiguous: count(ws, `SELECT COUNT(*) n FROM matches WHERE status = 'ambiguous'`),
+    lemma_rule: match ? (match.lemmaRule ?? 'none') : null,
+    lemmas_dropped_by_rule: match?.lemmasDroppedByRule ?? 0,
     text_encoder: filter?.encoder ?? null,
     threshold: filter?.threshold ?? null,
     above_threshold: filter

@@ -35,6 +35,8 @@ export const StatusSchema = z.object({
   synsets_eligible: z.number().int(),
   matched: z.number().int(),
   ambiguous: z.number().int(),
+  lemma_rule: z.string().nullable(),
+  lemmas_dropped_by_rule: z.number().int(),
   text_encoder: z.string().nullable(),
   threshold: z.number().nullable(),
   above_threshold: z.number().int(),
