@@ -10,6 +10,8 @@ interface AlexNetConfig {
   hidden: number;
   /** Weight and bias init of every conv and linear layer. */
   init: { weight: WeightInit; bias: BiasInit };
+  /** Weight init of the last linear layer (the logits), when it differs from `init.weight`. */
+  headWeight?: WeightInit;
 }
 
 const PAPER: AlexNetConfig = {
@@ -42,6 +44,7 @@ const LOCAL: AlexNetConfig = {
   pooledSize: 3,
   hidden: 256,
   init: { weight: { kind: 'kaimingNormal', mode: 'fanIn' }, bias: 'zeros' },
+  headWeight: { kind: 'normal', std: 0.01 },
 };
 
 export function buildAlexNet(ctx: BuildContext): tf.LayersModel {
@@ -63,6 +66,6 @@ export function buildAlexNet(ctx: BuildContext): tf.LayersModel {
   const { weight, bias } = cfg.init;
   x = relu(linear(dropout(x, 0.5), 'classifier.1', cfg.hidden, init, weight, bias));
   x = relu(linear(dropout(x, 0.5), 'classifier.4', cfg.hidden, init, weight, bias));
-  x = linear(x, 'classifier.6', ctx.numClasses, init, weight, bias);
+  x = linear(x, 'classifier.6', ctx.numClasses, init, cfg.headWeight ?? weight, bias);
   return tf.model({ inputs: input, outputs: x, name: ctx.arch });
 }

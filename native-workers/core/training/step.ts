@@ -66,7 +66,8 @@ export interface StepResult {
   correct: number;
 }
 
-function softmaxLoss(targets: tf.Tensor, logits: tf.Tensor2D, smoothing: number): tf.Scalar {
+/** torch's CrossEntropyLoss(label_smoothing): integer labels [n] or class probabilities [n, classes]; mean over the batch. */
+export function crossEntropyLoss(targets: tf.Tensor, logits: tf.Tensor2D, smoothing: number): tf.Scalar {
   const probs = targets.rank === 1 ? tf.oneHot(targets as tf.Tensor1D, logits.shape[1]) : targets;
   return tf.losses.softmaxCrossEntropy(probs, logits, undefined, smoothing) as tf.Scalar;
 }
@@ -120,8 +121,8 @@ export function trainStep(model: tf.LayersModel, opt: StepOptimizer, recipe: Tra
       const logits = mainOutput(out);
       // Tensors made inside the gradient function are freed with it, unless kept.
       correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
-      let loss = softmaxLoss(targets, logits, recipe.labelSmoothing);
-      if (Array.isArray(out) && out[1]) loss = tf.add(loss, tf.mul(0.4, softmaxLoss(targets, out[1] as tf.Tensor2D, recipe.labelSmoothing)));
+      let loss = crossEntropyLoss(targets, logits, recipe.labelSmoothing);
+      if (Array.isArray(out) && out[1]) loss = tf.add(loss, tf.mul(0.4, crossEntropyLoss(targets, out[1] as tf.Tensor2D, recipe.labelSmoothing)));
       return loss as tf.Scalar;
     }, vars);
     applyUpdate(opt, recipe, vars, grads, normWeightNames(model));
@@ -143,7 +144,7 @@ export interface EvalResult {
 export function evaluateBatch(model: tf.LayersModel, x: tf.Tensor4D, labels: tf.Tensor1D): EvalResult {
   const out = tf.tidy(() => {
     const logits = mainOutput(model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[]);
-    const loss = tf.mul(softmaxLoss(labels, logits, 0), labels.shape[0]);
+    const loss = tf.mul(crossEntropyLoss(labels, logits, 0), labels.shape[0]);
     const k = Math.min(5, logits.shape[1]);
     const { indices } = tf.topk(logits, k);
     const hits = tf.cast(tf.equal(indices, tf.expandDims(labels, 1)), 'float32');
