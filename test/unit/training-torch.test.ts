@@ -118,7 +118,7 @@ test('normalization parameters (norm weight decay) are torchvision\'s split_norm
       let norm = 0;
       let other = 0;
       for (const w of model.trainableWeights) {
-        const size = w.shape.reduce((a, b) => a * b, 1);
+        const size = (w.shape as number[]).reduce((a, b) => a * b, 1);
         if (names.has((w.read() as tf.Variable).name)) norm += size;
         else other += size;
       }
