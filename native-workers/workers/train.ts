@@ -36,6 +36,43 @@ import { initialEarlyStopping, observeValidation, type EarlyStoppingState } from
 import { evaluateBatch, makeOptimizer, trainStep } from '../core/training/step.ts';
 import { createRun, deleteMetricsAfter, getRun, insertMetrics, updateRun, type MetricPoint } from '../store/runs.ts';
 
+/** Recipe fields a run may set instead of its profile's (validated here, at the job boundary). */
+export const RecipeOverrides = z
+  .object({
+    optimizer: z.enum(['sgd', 'rmsprop', 'adamw']),
+    lr: z.number().positive(),
+    momentum: z.number().min(0).max(1),
+    weightDecay: z.number().min(0),
+    normWeightDecay: z.number().min(0).nullable(),
+    rmspropEps: z.number().positive(),
+    rmspropAlpha: z.number().min(0).max(1),
+    batchSize: z.number().int().min(1),
+    epochs: z.number().int().min(1),
+    schedule: z.union([z.object({ kind: z.literal('step'), stepSize: z.number().int().min(1), gamma: z.number().positive() }), z.object({ kind: z.literal('cosine') })]),
+    warmupEpochs: z.number().int().min(0),
+    warmupMethod: z.enum(['linear', 'constant']),
+    warmupDecay: z.number().positive().max(1),
+    lrUpdate: z.enum(['epoch', 'step']),
+    labelSmoothing: z.number().min(0).max(1),
+    mixupAlpha: z.number().min(0),
+    cutmixAlpha: z.number().min(0),
+    autoAugment: z.enum(['imagenet', 'ta_wide', 'ra']).nullable(),
+    raMagnitude: z.number().int().min(0).max(30),
+    taTranslatePixels: z.number().min(0),
+    randomErase: z.number().min(0).max(1),
+    ema: z.object({ steps: z.number().int().min(1), decay: z.number().min(0).max(1) }).nullable(),
+    raReps: z.number().int().min(0),
+    clipGradNorm: z.number().positive().nullable(),
+    cropScale: z.tuple([z.number().positive().max(1), z.number().positive().max(1)]),
+    interpolation: z.literal('bilinear'),
+    amp: z.boolean(),
+    trainCropSize: z.number().int().min(8),
+    valResizeSize: z.number().int().min(8),
+    valCropSize: z.number().int().min(8),
+  })
+  .partial()
+  .strict();
+
 export const TrainParams = z.object({
   arch: z.enum(ARCH_NAMES),
   profile: z.enum(['local', 'paper']).default('local'),
@@ -48,6 +85,8 @@ export const TrainParams = z.object({
   seed: z.number().int().min(0).default(0),
   inputSize: z.number().int().min(8).optional(),
   valFraction: z.number().min(0).max(0.5).optional(),
+  /** Recipe fields instead of the profile's (each recorded as a difference from torchvision's recipe). */
+  recipe: RecipeOverrides.optional(),
   /** Use at most this many training images (before the validation split); for quick runs and tests. */
   maxTrainImages: z.number().int().min(1).optional(),
   decodeWorkers: z.number().int().min(1).max(16).optional(),

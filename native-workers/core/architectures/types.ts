@@ -52,14 +52,14 @@ export interface TrainingRecipe {
   momentum: number;
   weightDecay: number;
   /** Weight decay of normalization-layer parameters when it differs (`--norm-weight-decay`). */
-  normWeightDecay?: number;
+  normWeightDecay?: number | null;
   /**
    * RMSprop: train.py uses eps=0.0316, alpha=0.9. torch adds eps OUTSIDE the square root (g / (sqrt(v) + eps));
    * tfjs/TF add it INSIDE (g / sqrt(v + eps)) — torchvision picked 0.0316 = sqrt(1e-3) to mimic TF's 1e-3, so a
    * tfjs optimizer should get epsilon = rmspropEps ** 2.
    */
-  rmspropEps?: number;
-  rmspropAlpha?: number;
+  rmspropEps?: number | null;
+  rmspropAlpha?: number | null;
   /** Global batch size (per-GPU batch x GPUs in the reference command). */
   batchSize: number;
   epochs: number;
@@ -97,8 +97,11 @@ export interface TrainingRecipe {
   clipGradNorm?: number | null;
   /** RandomResizedCrop's area scale range (torchvision: (0.08, 1)). */
   cropScale?: [number, number];
-  /** Resampling of the crops and of the geometric augmentations (`--interpolation`, default bilinear). */
-  interpolation?: 'bilinear' | 'bicubic';
+  /**
+   * Resampling of the crops and of the geometric augmentations (`--interpolation`, train.py's default bilinear; the
+   * nine reference commands keep it, and it is what the tfjs engine implements).
+   */
+  interpolation?: 'bilinear';
   /** Mixed precision on CUDA (`--amp`); CPU engines ignore it. */
   amp?: boolean;
   trainCropSize: number;

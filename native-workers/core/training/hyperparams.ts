@@ -14,6 +14,8 @@ export interface RunOverrides {
   seed?: number;
   inputSize?: number;
   valFraction?: number;
+  /** Recipe fields to use instead of the profile's (e.g. the paper recipe's augmentation on the local profile). */
+  recipe?: Partial<Omit<TrainingRecipe, 'source'>>;
 }
 
 /** A recipe field whose value in this run differs from torchvision's reference recipe, and why. */
@@ -89,6 +91,11 @@ export function resolveHyperparams(arch: string, profile: Profile, o: RunOverrid
   const base = profile === 'paper' ? info.recipe : info.local.recipe;
   const why: Partial<Record<keyof TrainingRecipe, string>> = profile === 'local' ? { ...info.local.why } : {};
   const recipe = explicitRecipe(base);
+  for (const [field, value] of Object.entries(o.recipe ?? {}) as [keyof TrainingRecipe, never][]) {
+    if (value === undefined || same(value, recipe[field])) continue;
+    why[field] = `set for this run (recipe ${field} ${JSON.stringify(value)}; the ${profile} recipe has ${JSON.stringify(recipe[field])})`;
+    recipe[field] = value;
+  }
   const override = (field: 'epochs' | 'batchSize' | 'lr', value: number | undefined, flag: string) => {
     if (value == null || value === recipe[field]) return;
     why[field] = `set for this run (${flag} ${value}; the ${profile} recipe has ${recipe[field]})`;
