@@ -9,22 +9,28 @@ export interface DemoSize {
   /** Side of the written PNGs (Fashion-MNIST is 28 px; upsampled). */
   imageSide: number;
   /**
-   * Training epochs of every run; absent: each architecture's local recipe (6, and 15 for VGG-19, which needs more
-   * steps to leave the plateau of a plain deep net; core/architectures/recipes.ts). Early stopping may end a run sooner.
+   * Training epochs of every run; absent: each architecture's local recipe (6; 15 for VGG-19 and 10 for ViT-B/16, which
+   * need more steps on a few hundred images; core/architectures/recipes.ts).
    */
   epochs?: number;
   /** Training batch size (smaller than the recipe's 64: the demo's dataset is small, more steps per epoch help). */
   batch: number;
+  /**
+   * Early-stopping patience. The demo's runs go to their last epoch and test the best-validation weights: a plain
+   * deep net can sit at the loss of a uniform guess for 5+ epochs before it learns (VGG-19 on the demo export), which a
+   * 40-image validation part cannot tell from a run that has stopped improving.
+   */
+  patience: number;
   archs: string[];
 }
 
 /** `--quick`: must finish in 25 minutes on a 2-core CPU with every model above chance. */
-export const QUICK_SIZE: DemoSize = { imagesPerClass: 400, imageSide: 32, batch: 32, archs: [...ARCH_NAMES] };
+export const QUICK_SIZE: DemoSize = { imagesPerClass: 400, imageSide: 32, batch: 32, patience: 1000, archs: [...ARCH_NAMES] };
 /**
  * Without `--quick`: three times the images (about 3x the training work of --quick; estimated under an hour on a
  * 2-core CPU from the measured --quick runs, not measured itself).
  */
-export const FULL_SIZE: DemoSize = { imagesPerClass: 1200, imageSide: 32, batch: 32, archs: [...ARCH_NAMES] };
+export const FULL_SIZE: DemoSize = { imagesPerClass: 1200, imageSide: 32, batch: 32, patience: 1000, archs: [...ARCH_NAMES] };
 
 export interface SizeOverrides {
   quick?: boolean;
