@@ -163,13 +163,12 @@ test('Mixup and CutMix: for the same draws and lambda, torchvision\'s references
 
 test('Beta(alpha, alpha) draws for lambda have Beta\'s mean and variance', () => {
   for (const alpha of [0.2, 1]) {
-    const rand = mulberry32(alpha * 1000);
-    const xs = Array.from({ length: 40000 }, () => sampleSymmetricBeta(alpha, rand));
+    const xs = Array.from({ length: 20000 }, (_, i) => sampleSymmetricBeta(alpha, i * 7919 + alpha * 1000));
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length;
-    assert.ok(Math.abs(mean - 0.5) < 0.01, `alpha ${alpha}: mean ${mean}`);
+    assert.ok(Math.abs(mean - 0.5) < 0.015, `alpha ${alpha}: mean ${mean}`);
     const expected = 1 / (4 * (2 * alpha + 1));
-    assert.ok(Math.abs(variance - expected) < 0.03 * expected, `alpha ${alpha}: variance ${variance} vs ${expected}`);
+    assert.ok(Math.abs(variance - expected) < 0.04 * expected, `alpha ${alpha}: variance ${variance} vs ${expected}`);
     assert.ok(xs.every((x) => x >= 0 && x <= 1));
   }
 });

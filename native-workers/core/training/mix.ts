@@ -5,7 +5,7 @@
 // the rolled batch into a box centred at a uniform pixel with sides sqrt(1 - lambda) of the image (clipped to it) and
 // sets lambda to the share of the image left. Draws come from `rand` in the references' order: the choice
 // (`random.choices`, floor(rand * n)), the p coin (`torch.rand(1)`), lambda, then CutMix's centre (x, then y).
-import { mulberry32 } from '../stats/bootstrap.ts';
+import * as tf from '@tensorflow/tfjs';
 
 export interface MixPlan {
   kind: 'mixup' | 'cutmix';
@@ -15,46 +15,20 @@ export interface MixPlan {
   box?: { x1: number; y1: number; x2: number; y2: number };
 }
 
-/** Standard normal draws (Box-Muller) from uniform ones. */
-function normal(rand: () => number): number {
-  let u = rand();
-  while (u <= 0) u = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
-
-/** Gamma(shape, 1) by Marsaglia and Tsang (2000), with the U^(1/shape) boost for shape < 1. */
-export function sampleGamma(shape: number, rand: () => number): number {
-  if (shape < 1) {
-    let u = rand();
-    while (u <= 0) u = rand();
-    return sampleGamma(shape + 1, rand) * u ** (1 / shape);
-  }
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = normal(rand);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rand();
-    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
-
-/** Beta(alpha, alpha) as the first component of Dirichlet([alpha, alpha]) (what the references sample). */
-export function sampleSymmetricBeta(alpha: number, rand: () => number): number {
-  const a = sampleGamma(alpha, rand);
-  const b = sampleGamma(alpha, rand);
-  return a + b > 0 ? a / (a + b) : 0.5;
+/**
+ * Beta(alpha, alpha) as the first component of Dirichlet([alpha, alpha]) (what the references sample): two
+ * Gamma(alpha) draws of tfjs's seeded sampler (Marsaglia and Tsang, boosted for alpha < 1), normalised.
+ */
+export function sampleSymmetricBeta(alpha: number, seed: number): number {
+  // tfjs treats a seed of 0 as "no seed".
+  const g = tf.tidy(() => tf.randomGamma([2], alpha, 1, 'float32', (seed >>> 0) + 1).dataSync());
+  return g[0] + g[1] > 0 ? g[0] / (g[0] + g[1]) : 0.5;
 }
 
 /**
  * What the references' collate_fn does to one batch, given the recipe's alphas (0 = that transform is off): null when
- * both are off. `beta` draws lambda (by default from its own stream seeded by `rand`, so the other draws keep their
- * positions whatever the Gamma sampler consumed).
+ * both are off. `beta` draws lambda (by default tfjs's Gamma sampler seeded by one draw of `rand`, so the other draws keep their
+ * positions whatever the sampler consumes).
  */
 export function chooseMix(
   mixupAlpha: number,
@@ -71,7 +45,7 @@ export function chooseMix(
   const kind = choices[Math.floor(rand() * choices.length)];
   rand(); // RandomMixup / RandomCutmix: torch.rand(1) >= p, with p = 1 never true.
   const alpha = kind === 'mixup' ? mixupAlpha : cutmixAlpha;
-  const draw = beta ?? ((a: number) => sampleSymmetricBeta(a, mulberry32(Math.floor(rand() * 4294967296))));
+  const draw = beta ?? ((a: number) => sampleSymmetricBeta(a, Math.floor(rand() * 2147483647)));
   const lambda = draw(alpha);
   if (kind === 'mixup') return { kind, lambda };
   const rx = Math.floor(rand() * width);
