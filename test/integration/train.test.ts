@@ -76,9 +76,12 @@ const PAPER_REGULARISATION = {
   randomErase: 0.1,
   ema: { steps: 2, decay: 0.999 },
   raReps: 2,
+  // Evaluated at another size than trained (as ConvNeXt's 176/224 and EfficientNetV2's 300/384): a second build.
+  valResizeSize: 46,
+  valCropSize: 40,
 };
 
-test('the paper recipes\' augmentation, Mixup/CutMix, RA sampler and EMA run in the worker and are recorded', async () => {
+test('the paper recipes\' augmentation, Mixup/CutMix, RA sampler, EMA and eval size run in the worker and are recorded', async () => {
   const dir = tempDir();
   try {
     const data = join(dir.path, 'fmnist');

@@ -37,8 +37,8 @@ const PAPER: AlexNetConfig = {
  * epochs outgrow but a run of a few hundred steps does not (measured: loss stuck at ln 10 for 3 epochs). The logits
  * layer is N(0, 0.01) (as torchvision's VGG initializes its linears): kaiming there gave a first loss of 11-15 on the
  * demo (ln 8 = 2.08) and first steps that killed the ReLUs, so runs ended at chance or not, by seed. No dropout: 0.5
- * before the two 256-unit layers held the loss at ln 8 for most of a 6-epoch run (demo export, 2 seeds, lr 0.003:
- * test top-1 26% with p = 0.5, 35-46% with 0.25, 45% with 0.1, 54-56% with 0).
+ * before the two 256-unit layers held the loss at ln 8 for most of a 6-epoch run (demo export, 2-3 seeds, lr 0.003:
+ * test top-1 20-31% with p = 0.5, 35-46% with 0.25, 45-46% with 0.1, 54-56% with 0).
  */
 const LOCAL: AlexNetConfig = {
   convs: [
