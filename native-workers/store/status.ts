@@ -29,8 +29,26 @@ export interface Status {
   classes_selected: number;
   train_images: number;
   test_images: number;
-  runs: { id: number; arch: string; status: string; top1: number | null }[];
+  /**
+   * Every training run with the recipe that ran (the resolved recipe stored in its params; null for a run recorded
+   * without one) and the recipe fields in which it differs from torchvision's reference recipe.
+   */
+  runs: { id: number; arch: string; profile: string; status: string; top1: number | null; recipe: Record<string, unknown> | null; recipe_differences: string[] }[];
   jobs: PublicJob[];
+}
+
+interface RunRecipeRow {
+  id: number;
+  arch: string;
+  profile: string;
+  status: string;
+  top1: number | null;
+  params: string;
+}
+
+function runWithRecipe({ params, ...run }: RunRecipeRow): Status['runs'][number] {
+  const p = JSON.parse(params) as { recipe?: Record<string, unknown>; differences?: { field: string }[] };
+  return { ...run, recipe: p.recipe ?? null, recipe_differences: (p.differences ?? []).map((d) => d.field) };
 }
 
 function count(ws: Workspace, sql: string, ...args: unknown[]): number {
@@ -68,7 +86,7 @@ export function workspaceStatus(ws: Workspace): Status {
     classes_selected: selection ? count(ws, `SELECT COUNT(*) n FROM selection_classes WHERE selection_id = ?`, selection.id) : 0,
     train_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'train'`, selection.id) : 0,
     test_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'test'`, selection.id) : 0,
-    runs: db.prepare(`SELECT id, arch, status, top1 FROM runs ORDER BY id`).all() as Status['runs'],
+    runs: (db.prepare(`SELECT id, arch, profile, status, top1, params FROM runs ORDER BY id`).all() as RunRecipeRow[]).map(runWithRecipe),
     jobs: listJobs(db, { limit: 50 }).map(publicJob),
   };
 }

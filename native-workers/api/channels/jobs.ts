@@ -43,7 +43,19 @@ export const StatusSchema = z.object({
   classes_selected: z.number().int(),
   train_images: z.number().int(),
   test_images: z.number().int(),
-  runs: z.array(z.object({ id: z.number().int(), arch: z.string(), status: z.string(), top1: z.number().nullable() })),
+  runs: z.array(
+    z.object({
+      id: z.number().int(),
+      arch: z.string(),
+      profile: z.string(),
+      status: z.string(),
+      top1: z.number().nullable(),
+      /** The resolved training recipe the run used (null for runs recorded without one). */
+      recipe: z.record(z.string(), z.unknown()).nullable(),
+      /** Recipe fields in which the run differs from torchvision's reference recipe (reasons: runs.list params.differences). */
+      recipe_differences: z.array(z.string()),
+    }),
+  ),
   jobs: z.array(JobSchema),
 });
 export type Status = z.infer<typeof StatusSchema>;
