@@ -13,7 +13,7 @@ import { openTable } from '../native-workers/io/tables.ts';
 import { loadDefaultEligibleWnids, loadLemmaRule, loadWordNet } from '../native-workers/io/wordnet-files.ts';
 import { lemmaSetForWnids, type LemmaSet } from '../native-workers/core/matching/lemma-set.ts';
 import { CaptionMatcher } from '../native-workers/core/matching/automaton.ts';
-import { lemmaRuleFilter } from '../native-workers/core/wordnet/lemma-rule.ts';
+import { lemmaRuleMatching } from '../native-workers/core/wordnet/lemma-rule.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = resolve(root, '..', 'shared', 'data');
@@ -90,7 +90,7 @@ async function main() {
   const eligible = loadDefaultEligibleWnids();
   const sets: Record<string, LemmaSet> = {
     none: lemmaSetForWnids(wordnet, eligible).lemmaSet,
-    default: lemmaSetForWnids(wordnet, eligible, { filter: lemmaRuleFilter(loadLemmaRule()) }).lemmaSet,
+    default: lemmaSetForWnids(wordnet, eligible, lemmaRuleMatching(loadLemmaRule())).lemmaSet,
   };
   const laion = await laionCaptions();
   const coco = cocoCaptions();

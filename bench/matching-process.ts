@@ -3,14 +3,14 @@
 // its own CPU time and peak RSS. Usage: node --import tsx bench/matching-process.ts FILE WNIDS OUT [default|none]
 // (the last: the lemma rule, as `imagenot match --lemma-rule`; default none).
 import { lemmaSetForWnids } from '../native-workers/core/matching/lemma-set.ts';
-import { lemmaRuleFilter } from '../native-workers/core/wordnet/lemma-rule.ts';
+import { lemmaRuleMatching } from '../native-workers/core/wordnet/lemma-rule.ts';
 import { matchFile } from '../native-workers/io/match-file.ts';
 import { loadLemmaRule, loadWordNetWords, readWnidFile } from '../native-workers/io/wordnet-files.ts';
 
 const [file, wnidsFile, out, lemmaRule] = process.argv.slice(2);
 const t0 = performance.now();
-const filter = lemmaRule === 'default' ? lemmaRuleFilter(loadLemmaRule()) : undefined;
-const { lemmaSet } = lemmaSetForWnids(loadWordNetWords(), readWnidFile(wnidsFile), { filter });
+const ruled = lemmaRule === 'default' ? lemmaRuleMatching(loadLemmaRule()) : {};
+const { lemmaSet } = lemmaSetForWnids(loadWordNetWords(), readWnidFile(wnidsFile), ruled);
 const tSetup = performance.now();
 const summary = await matchFile({ captions: file, lemmaSet, out });
 const cpu = process.cpuUsage();

@@ -19,8 +19,8 @@ import { build } from 'esbuild';
 import { openTable } from '../native-workers/io/tables.ts';
 import { loadImagenet1kWnids, loadLemmaRule, loadWordNet } from '../native-workers/io/wordnet-files.ts';
 import { computeEligibility } from '../native-workers/core/wordnet/eligibility.ts';
-import { lemmaSetForWnids, type WordFilter } from '../native-workers/core/matching/lemma-set.ts';
-import { lemmaRuleFilter } from '../native-workers/core/wordnet/lemma-rule.ts';
+import { lemmaSetForWnids, type LemmaSetOptions } from '../native-workers/core/matching/lemma-set.ts';
+import { lemmaRuleMatching } from '../native-workers/core/wordnet/lemma-rule.ts';
 import { matchCaption, matchCaptionPlainLoop } from '../native-workers/core/matching/result.ts';
 import { CaptionMatcher } from '../native-workers/core/matching/automaton.ts';
 import { runStandalone, type BenchLine } from './types.ts';
@@ -100,8 +100,8 @@ function plainLoop(captions: string[], wnids: string[], n: number): number {
 }
 
 /** The automaton alone, in this process: captions per CPU-second over the sample captions, `rounds` times. */
-function automatonAlone(captions: string[], wnids: string[], rounds: number, filter?: WordFilter): number {
-  const { lemmaSet } = lemmaSetForWnids(loadWordNet(), wnids, { filter });
+function automatonAlone(captions: string[], wnids: string[], rounds: number, options: LemmaSetOptions = {}): number {
+  const { lemmaSet } = lemmaSetForWnids(loadWordNet(), wnids, options);
   const matcher = new CaptionMatcher(lemmaSet);
   for (const c of captions) matchCaption(matcher, c); // warm-up
   const u0 = process.cpuUsage();
@@ -165,7 +165,7 @@ export async function run(): Promise<BenchLine[]> {
   }
   // The lemma rule: the eligible set with it against the same set without it, in the same run.
   const eligibleFile = join(work, 'eligible.txt');
-  const rule = lemmaRuleFilter(loadLemmaRule());
+  const rule = lemmaRuleMatching(loadLemmaRule());
   const without = automatonAlone(captions, eligible, 20);
   const withRule = automatonAlone(captions, eligible, 20, rule);
   lines.push({

@@ -28,7 +28,7 @@ import { CaptionMatcher } from '../core/matching/automaton.ts';
 import { filteredByCode, lemmaSetForWnids, type LemmaSet } from '../core/matching/lemma-set.ts';
 import { JoinedOutcomes } from '../core/matching/result.ts';
 import { rematchDiff } from '../core/matching/rematch-diff.ts';
-import { defaultLemmaRuleFor, LEMMA_RULE_NAMES, lemmaRuleFilter } from '../core/wordnet/lemma-rule.ts';
+import { defaultLemmaRuleFor, LEMMA_RULE_NAMES, lemmaRuleMatching } from '../core/wordnet/lemma-rule.ts';
 import type { WordNet } from '../core/wordnet/wordnet.ts';
 import { loadLemmaRule, loadWordNet, readWnidFile } from '../io/wordnet-files.ts';
 import { ensureSynsetCatalog } from './synset-catalog.ts';
@@ -69,8 +69,8 @@ function ruleSummary(lemmaRule: string, set: LemmaSet) {
 function chosenSet(ctx: WorkerContext, wordnet: WordNet, p: MatchParams) {
   const lemmaRule = p.lemmaRule ?? defaultLemmaRuleFor(p.synsets);
   const wnids = p.synsets === 'eligible' ? eligibleWnids(ctx.ws.db) : readWnidFile(p.synsets);
-  const filter = lemmaRule === 'default' ? lemmaRuleFilter(loadLemmaRule(), lemmaOverrides(ctx.ws.db)) : undefined;
-  const { lemmaSet, unknown } = lemmaSetForWnids(wordnet, wnids, { ignoreCase: p.ignoreCase, filter });
+  const ruled = lemmaRule === 'default' ? lemmaRuleMatching(loadLemmaRule(), lemmaOverrides(ctx.ws.db)) : {};
+  const { lemmaSet, unknown } = lemmaSetForWnids(wordnet, wnids, { ignoreCase: p.ignoreCase, ...ruled });
   if (!lemmaSet.wnids.length) throw new Error(`match: no synsets to match (${p.synsets})`);
   return { lemmaRule, lemmaSet, unknown };
 }

@@ -21,7 +21,7 @@ import { computeEligibility, DEFAULT_ELIGIBILITY_RULES, type EligibilityRules } 
 import { lemmaOf } from '../core/matching/normalize.ts';
 import { buildLemmaSet, lemmaSetForWnids } from '../core/matching/lemma-set.ts';
 import { LemmaReport, type LemmaState } from '../core/matching/lemma-report.ts';
-import { lemmaRuleFilter, type LemmaOverrides, type LemmaRule } from '../core/wordnet/lemma-rule.ts';
+import { lemmaRuleMatching, type LemmaOverrides, type LemmaRule } from '../core/wordnet/lemma-rule.ts';
 import type { WordNet } from '../core/wordnet/wordnet.ts';
 import { loadImagenet1kWnids, loadLemmaRule, loadWordNet } from '../io/wordnet-files.ts';
 
@@ -105,7 +105,7 @@ export function workspaceLemmas(ws: Workspace, wordnet: WordNet = loadWordNet())
   const rule = loadLemmaRule();
   const overrides = lemmaOverrides(ws.db);
   const wnids = eligibleWnids(ws.db);
-  const { lemmaSet } = lemmaSetForWnids(wordnet, wnids, { filter: lemmaRuleFilter(rule, overrides) });
+  const { lemmaSet } = lemmaSetForWnids(wordnet, wnids, lemmaRuleMatching(rule, overrides));
   const value: WorkspaceLemmas = { rule, overrides, eligible: new Set(wnids), report: new LemmaReport(lemmaSet, rule, overrides) };
   lemmaCache.set(ws.db, { key, value });
   return value;
@@ -114,7 +114,7 @@ export function workspaceLemmas(ws: Workspace, wordnet: WordNet = loadWordNet())
 /** The lemma states of one synset: within the eligible set, or (not eligible) the rule and overrides on it alone. */
 export function synsetLemmaStates(lemmas: WorkspaceLemmas, synset: { wnid: string; words: string[] }): LemmaState[] {
   if (lemmas.eligible.has(synset.wnid)) return lemmas.report.states(synset);
-  const alone = buildLemmaSet([synset], { filter: lemmaRuleFilter(lemmas.rule, lemmas.overrides) });
+  const alone = buildLemmaSet([synset], lemmaRuleMatching(lemmas.rule, lemmas.overrides));
   return new LemmaReport(alone, lemmas.rule, lemmas.overrides).states(synset);
 }
 

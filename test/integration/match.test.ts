@@ -61,7 +61,7 @@ after(() => dir.cleanup());
 
 test('wordnet eligible / show', () => {
   const wnids = readFileSync(eligibleFile, 'utf8').trim().split('\n');
-  assert.ok(wnids.length > 75000 && wnids.length < 81115, `${wnids.length} eligible`);
+  assert.ok(wnids.length > 70000 && wnids.length < 81115, `${wnids.length} eligible`);
   assert.ok(wnids.includes('n02084071'), 'dog is eligible');
   assert.ok(!wnids.includes('n01440764'), 'tench (ImageNet-1k) is not');
   const csv = runCli(['wordnet', 'eligible', '--format', 'csv', '--exclude-lexname', 'noun.person']);
@@ -69,9 +69,12 @@ test('wordnet eligible / show', () => {
   const rows = csv.stdout.trim().split('\n');
   assert.equal(rows[0], 'wnid,name,lemmas,definition,lexname,depth,kept,dropped,flagged');
   assert.ok(rows.length - 1 < wnids.length && !rows.some((r) => r.includes(',noun.person,')));
-  // Kept and dropped lemmas with reasons: inch drops its lemma 'in' (and 'inch' is shared with column inch).
+  // Kept and dropped lemmas with reasons: inch drops its lemma 'in' and keeps 'inch', its dominant sense (column inch
+  // loses it); dog keeps 'dog', which its minor senses (frump, cad, frank, ...) lose.
   const inch = rows.find((r) => r.startsWith('n13649791,'))!;
-  assert.equal(inch, "n13649791,inch,inch|in,a unit of length equal to one twelfth of a foot,noun.quantity,6,,inch: shared with 1 other eligible synsets|in: function word 'in' (preposition or particle),");
+  assert.equal(inch, "n13649791,inch,inch|in,a unit of length equal to one twelfth of a foot,noun.quantity,6,inch,in: function word 'in' (preposition or particle),");
+  assert.match(rows.find((r) => r.startsWith('n02084071,'))!, /,noun\.animal,8,dog\|domestic dog\|Canis familiaris,,$/);
+  assert.match(rows.find((r) => r.startsWith('n03901548,'))!, /dog: 'dog' goes to its dominant sense n02084071/);
   const kitchen = rows.find((r) => r.startsWith('n03619890,'))!;
   assert.match(kitchen, /,kitchen,,$/);
   const watch = rows.find((r) => r.startsWith('n04555897,'))!;
@@ -132,9 +135,9 @@ test('per-file command and workspace job: identical candidates (ImageNet-1k set,
   // What the rule changes on these 10,000 real captions: no function word, letter or numeral is a class any more,
   // and far fewer captions are ambiguous.
   const count = (lines: string[], status: string) => lines.filter((l) => l.endsWith(`,${status}`)).length;
-  assert.ok(count(ruled.lines, 'ambiguous') * 2 < count(fileEl.lines, 'ambiguous'), `ambiguous ${count(fileEl.lines, 'ambiguous')} -> ${count(ruled.lines, 'ambiguous')}`);
+  assert.ok(count(ruled.lines, 'ambiguous') < 0.6 * count(fileEl.lines, 'ambiguous'), `ambiguous ${count(fileEl.lines, 'ambiguous')} -> ${count(ruled.lines, 'ambiguous')}`);
   const lemmasOf = (lines: string[]) => new Set(lines.flatMap((l) => l.split(',')[2].split('|')));
-  for (const bad of ['a', 'in', 'at', 'In', 'At', 'are', 'Set', 'Red', 'XL', '2']) {
+  for (const bad of ['a', 'in', 'at', 'In', 'At', 'are', 'XL', '2']) {
     assert.ok(lemmasOf(fileEl.lines).has(bad), `without the rule '${bad}' matches`);
     assert.ok(!lemmasOf(ruled.lines).has(bad), `with the rule '${bad}' does not`);
   }
@@ -256,7 +259,7 @@ test('lemma rule in the API: states per lemma, restore/drop per workspace, the r
     assert.deepEqual(
       inch.lemmaStates.map((l) => [l.lemma, l.status, l.code, l.ruleDrop, l.override]),
       [
-        ['inch', 'shared', null, null, null],
+        ['inch', 'kept', null, null, null],
         ['in', 'dropped', 'function-word', 'function-word', null],
       ],
     );
@@ -264,7 +267,7 @@ test('lemma rule in the API: states per lemma, restore/drop per workspace, the r
     assert.deepEqual(
       restored.lemmaStates.map((l) => [l.lemma, l.status, l.ruleDrop, l.override]),
       [
-        ['inch', 'shared', null, null],
+        ['inch', 'kept', null, null],
         ['in', 'kept', 'function-word', 'keep'],
       ],
     );

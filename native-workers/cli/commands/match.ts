@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { filteredByCode, lemmaSetForWnids } from '../../core/matching/lemma-set.ts';
-import { defaultLemmaRuleFor, LEMMA_RULE_NAMES, lemmaRuleFilter, type LemmaRuleName } from '../../core/wordnet/lemma-rule.ts';
+import { defaultLemmaRuleFor, LEMMA_RULE_NAMES, lemmaRuleMatching, type LemmaRuleName } from '../../core/wordnet/lemma-rule.ts';
 import { matchFile } from '../../io/match-file.ts';
 import { loadDefaultEligibleWnids, loadLemmaRule, loadWordNetWords, readWnidFile } from '../../io/wordnet-files.ts';
 import { publicJob } from '../../store/jobs.ts';
@@ -54,8 +54,8 @@ async function matchOneFile(o: Options): Promise<void> {
   } catch (e) {
     throw new CommandFailed((e as Error).message);
   }
-  const filter = lemmaRule === 'default' ? lemmaRuleFilter(loadLemmaRule()) : undefined;
-  const { lemmaSet, unknown } = lemmaSetForWnids(loadWordNetWords(), wnids, { ignoreCase: !!o.ignoreCase, filter });
+  const ruled = lemmaRule === 'default' ? lemmaRuleMatching(loadLemmaRule()) : {};
+  const { lemmaSet, unknown } = lemmaSetForWnids(loadWordNetWords(), wnids, { ignoreCase: !!o.ignoreCase, ...ruled });
   const badRows: string[] = [];
   let summary;
   try {

@@ -6,7 +6,7 @@ import { computeEligibility, type EligibilityRules } from '../../core/wordnet/el
 import { lemmaOf } from '../../core/matching/normalize.ts';
 import { buildLemmaSet } from '../../core/matching/lemma-set.ts';
 import { LemmaReport, type LemmaState } from '../../core/matching/lemma-report.ts';
-import { LEMMA_RULE_NAMES, lemmaRuleFilter } from '../../core/wordnet/lemma-rule.ts';
+import { LEMMA_RULE_NAMES, lemmaRuleMatching } from '../../core/wordnet/lemma-rule.ts';
 import { loadImagenet1kWnids, loadLemmaRule, loadWordNet } from '../../io/wordnet-files.ts';
 import { eligibleWnids, getSynset } from '../../store/synsets.ts';
 import { ensureSynsetCatalog, setEligibilityRules, setManual } from '../../workers/synset-catalog.ts';
@@ -23,6 +23,7 @@ interface RuleFlags {
   excludeHypernyms?: boolean;
   excludeHyponyms?: boolean;
   keepSharedLemmas?: boolean;
+  keepInstances?: boolean;
   subtree: string[];
   minDepth?: number;
   maxDepth?: number;
@@ -34,6 +35,7 @@ function withRuleOptions(cmd: Command): Command {
     .option('--exclude-hypernyms', 'also exclude every hypernym of an ImageNet-1k synset')
     .option('--exclude-hyponyms', 'also exclude every hyponym of an ImageNet-1k synset')
     .option('--keep-shared-lemmas', 'do not exclude synsets sharing a lemma with ImageNet-1k')
+    .option('--keep-instances', 'do not exclude instances (particular people, places, works, events: London, Nike the goddess)')
     .option('--subtree <wnids>', 'keep only these subtrees (comma-separated or repeated), e.g. n00001930 (physical_entity)', collect, [])
     .option('--min-depth <d>', 'minimum depth (NLTK min_depth)', parseIntOption('--min-depth'))
     .option('--max-depth <d>', 'maximum depth', parseIntOption('--max-depth'))
@@ -44,6 +46,7 @@ function rulesFrom(o: RuleFlags, wn: { get(wnid: string): unknown }): Eligibilit
   for (const w of o.subtree) if (!wn.get(w)) throw new UsageError(`--subtree ${w} is not a WordNet 3.0 noun wnid`);
   return {
     excludeSharedLemmas: !o.keepSharedLemmas,
+    excludeInstances: !o.keepInstances,
     excludeImagenetHypernyms: !!o.excludeHypernyms,
     excludeImagenetHyponyms: !!o.excludeHyponyms,
     subtrees: o.subtree,
@@ -92,7 +95,7 @@ export function register(program: Command): void {
       return;
     }
     const rule = o.lemmaRule === 'default' ? loadLemmaRule() : null;
-    const report = new LemmaReport(buildLemmaSet(eligible, { filter: rule ? lemmaRuleFilter(rule) : undefined }), rule);
+    const report = new LemmaReport(buildLemmaSet(eligible, rule ? lemmaRuleMatching(rule) : {}), rule);
     const lines = ['wnid,name,lemmas,definition,lexname,depth,kept,dropped,flagged'];
     for (const s of eligible) {
       const cols = lemmaColumns(report.states(s));

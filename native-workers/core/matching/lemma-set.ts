@@ -2,8 +2,9 @@
 // with ignoreCase); a lemma of two chosen synsets is dropped; synsets left without lemmas are reported. Lemmas with
 // ASCII punctuation are kept in the set (they count as used) but are reported since no normalised caption contains them.
 // An optional word filter (the lemma-quality rule, core/wordnet/lemma-rule.ts) first removes words from their
-// synsets, each with its reason; LAIONet's rules then run unchanged on the words that remain. Without a filter the
-// set is exactly LAIONet's.
+// synsets, each with its reason; LAIONet's rules then run on the words that remain, except that an optional resolver
+// may give a shared lemma to one of its synsets (the rule's dominant sense), the others losing it with a reason.
+// Without a filter and a resolver the set is exactly LAIONet's.
 import { isUnmatchableLemma, lemmaOf, lowerCaseUnits } from './normalize.ts';
 
 export interface ChosenSynset {
@@ -42,9 +43,24 @@ export function filteredByCode(set: LemmaSet): Record<string, number> {
 /** Why a word (WordNet form, '_' between parts) of a chosen synset is left out (a short code and a sentence), or null. */
 export type WordFilter = (synset: ChosenSynset, word: string) => { code: string; reason: string } | null;
 
+/**
+ * For a lemma (matched form) that the chosen synsets `wnids` share: the one that keeps it and why the others lose it,
+ * or null to drop it from all (LAIONet).
+ */
+export type SharedLemmaResolver = (lemma: string, wnids: readonly string[]) => { winner: string; reason: string } | null;
+
+export interface LemmaSetOptions {
+  ignoreCase?: boolean;
+  filter?: WordFilter;
+  resolveShared?: SharedLemmaResolver;
+}
+
+/** The code of a word lost to another synset's dominant sense of it (see SharedLemmaResolver). */
+export const MINOR_SENSE = 'minor-sense';
+
 const SHARED = -1;
 
-export function buildLemmaSet(chosen: ChosenSynset[], opts: { ignoreCase?: boolean; filter?: WordFilter } = {}): LemmaSet {
+export function buildLemmaSet(chosen: ChosenSynset[], opts: LemmaSetOptions = {}): LemmaSet {
   const ignoreCase = !!opts.ignoreCase;
   const byWnid = new Map<string, ChosenSynset>();
   for (const s of chosen) byWnid.set(s.wnid, s);
@@ -68,9 +84,12 @@ export function buildLemmaSet(chosen: ChosenSynset[], opts: { ignoreCase?: boole
   // lemma -> its synset index, or SHARED once a second synset has it (owners of shared lemmas kept aside).
   const owner = new Map<string, number>();
   const sharedOwners = new Map<string, Set<number>>();
+  /** `${lemma}\0${synset index}` -> the word's matched form (case kept), for words that turn out shared. */
+  const forms = new Map<string, string>();
   wnids.forEach((wnid, si) => {
     for (const w of byWnid.get(wnid)!.words) {
       const lemma = ignoreCase ? lowerCaseUnits(lemmaOf(w)) : lemmaOf(w);
+      forms.set(`${lemma}\0${si}`, lemmaOf(w));
       const o = owner.get(lemma);
       if (o === undefined) owner.set(lemma, si);
       else if (o === SHARED) sharedOwners.get(lemma)!.add(si);
@@ -80,6 +99,21 @@ export function buildLemmaSet(chosen: ChosenSynset[], opts: { ignoreCase?: boole
       }
     }
   });
+  if (opts.resolveShared) {
+    for (const [lemma, set] of sharedOwners) {
+      const owners = [...set];
+      const r = opts.resolveShared(lemma, owners.map((i) => wnids[i]));
+      if (!r) continue;
+      const winner = owners.find((i) => wnids[i] === r.winner);
+      if (winner === undefined) throw new Error(`resolveShared chose ${r.winner}, which does not share '${lemma}'`);
+      owner.set(lemma, winner);
+      sharedOwners.delete(lemma);
+      for (const i of owners) {
+        if (i !== winner) filtered.push({ wnid: wnids[i], lemma: forms.get(`${lemma}\0${i}`)!, code: MINOR_SENSE, reason: r.reason });
+      }
+    }
+    filtered.sort((a, b) => (a.wnid < b.wnid ? -1 : a.wnid > b.wnid ? 1 : 0));
+  }
   const lemmas: string[] = [];
   const lemmaSynset: number[] = [];
   const kept = new Uint8Array(wnids.length);
@@ -107,7 +141,7 @@ export function buildLemmaSet(chosen: ChosenSynset[], opts: { ignoreCase?: boole
 export function lemmaSetForWnids(
   wordnet: { get(wnid: string): ChosenSynset | undefined },
   wnids: string[],
-  opts: { ignoreCase?: boolean; filter?: WordFilter } = {},
+  opts: LemmaSetOptions = {},
 ): { lemmaSet: LemmaSet; unknown: string[] } {
   const chosen: ChosenSynset[] = [];
   const unknown: string[] = [];

@@ -34,6 +34,8 @@
 //      WordNet word tagged at least as often as the capitalised senses (`Day` the writer Clarence Day, `Park` Mungo
 //      Park, `Navy` the US Navy: day, park and navy are tagged 349, 34 and 10 times, those senses never). Web
 //      alt-texts are often in Title Case, where case-sensitive matching cannot tell `Day` from `day`.
+//  10. (LemmaRule.build) the name of a particular as well: a word that also names an instance (`Michigan` the card
+//      game and the state, `Paris` the herb genus and the city).
 // Rules 5 and 6 need at least three tagged uses of the other part of speech (MIN_EVIDENCE): one or two tags in the
 // 200,000-word concordance are no evidence (`plush`, `crochet`, `padding` stay).
 // Kept words are flagged when they have two characters (`TV`, `UK`), are never tagged while WordNet lists more verb,
@@ -48,7 +50,7 @@
 import { functionWordClass } from './function-words.ts';
 
 /** Bump when the rule's logic changes: cached verdicts are keyed by it. */
-export const LEMMA_RULE_VERSION = 5;
+export const LEMMA_RULE_VERSION = 7;
 
 /** 'default': the rule; 'none': LAIONet's rules alone, every word kept. */
 export type LemmaRuleName = 'default' | 'none';
@@ -71,7 +73,8 @@ export type DropCode =
   | 'verb-form'
   | 'verb-phrase'
   | 'noun-plural'
-  | 'capitalised-common-word';
+  | 'capitalised-common-word'
+  | 'names-a-particular';
 export type FlagCode = 'two-characters' | 'close-call' | 'untagged' | 'inflected-form';
 
 export interface PosTags {
@@ -97,6 +100,8 @@ export interface LemmaEvidence {
   capitalisedTags: Map<string, number>;
   /** Lowercase words that some noun synset spells in lowercase, or that are verbs, adjectives or adverbs. */
   lowercaseWords: Set<string>;
+  /** Lowercase word -> noun synset offset -> how often that sense was tagged. */
+  nounSenseTags: Map<string, Map<number, number>>;
 }
 
 /** A word's verdict: dropped (with a code) or kept, with flags; `reason` says why in words (null: kept, no flag). */
@@ -157,14 +162,19 @@ export function buildLemmaEvidence(
 ): LemmaEvidence {
   const usage = new Map<string, LemmaUsage>();
   const nounSenseTags = new Map<string, number>();
+  const bySense = new Map<string, Map<number, number>>();
   const lowercaseWords = new Set<string>();
   for (const l of senseIndexLines(files.senseIndex)) {
     let u = usage.get(l.lemma);
     if (!u) usage.set(l.lemma, (u = { tags: zero(), senses: zero() }));
     u.tags[l.pos] += l.tags;
     u.senses[l.pos] += 1;
-    if (l.pos === 'n') nounSenseTags.set(`${l.lemma} ${l.offset}`, l.tags);
-    else lowercaseWords.add(l.lemma);
+    if (l.pos === 'n') {
+      nounSenseTags.set(`${l.lemma} ${l.offset}`, l.tags);
+      let senses = bySense.get(l.lemma);
+      if (!senses) bySense.set(l.lemma, (senses = new Map()));
+      senses.set(l.offset, l.tags);
+    } else lowercaseWords.add(l.lemma);
   }
   const capitalisedTags = new Map<string, number>();
   for (const s of nouns) {
@@ -183,6 +193,7 @@ export function buildLemmaEvidence(
     nounExceptions: parseExceptionList(files.nounExceptions),
     capitalisedTags,
     lowercaseWords,
+    nounSenseTags: bySense,
   };
 }
 
@@ -321,24 +332,58 @@ export function wordVerdict(word: string, evidence: LemmaEvidence): LemmaVerdict
   return flags.length ? { drop: null, flags, reason: notes.join('; ') } : KEEP;
 }
 
+/**
+ * A lemma two or more chosen synsets share goes to the sense the Semantic Concordance tagged far more often than any
+ * other of them: at least MIN_EVIDENCE tags and, add-one smoothed, DOMINANCE times the next. LAIONet drops every shared
+ * lemma, which over ImageNet-1k's 1000 synsets cost little; over all WordNet nouns nearly every common object word is
+ * polysemous (`dog` also names a frump, a cad, a frankfurter, a pawl and an andiron; `car` a railcar, a gondola, an
+ * elevator car and a cable car), so the rule alone left `dog` and `car` matching nothing. The text filter, which
+ * compares each caption with the sense's definition, then removes captions that use the word in another sense.
+ */
+export const DOMINANCE = 3;
+
 /** The verdicts of the rule over a set of words, and what a synset adds (Roman numerals). */
 export class LemmaRule {
-  /** Word (case kept, '_' between parts) -> its verdict when not a plain keep. */
-  constructor(private readonly verdicts: ReadonlyMap<string, LemmaVerdict>) {}
+  /**
+   * `verdicts`: word (case kept, '_' between parts) -> its verdict when not a plain keep. `senseTags`: lowercase word
+   * -> noun synset offset -> tags, for words with two or more tagged noun senses (what dominantSense reads).
+   */
+  constructor(
+    private readonly verdicts: ReadonlyMap<string, LemmaVerdict>,
+    private readonly senseTags: ReadonlyMap<string, ReadonlyMap<number, number>> = new Map(),
+  ) {}
 
-  /** The rule over every word of `nouns` (only non-plain verdicts are stored). */
-  static build(nouns: Iterable<{ words: readonly string[] }>, evidence: LemmaEvidence): LemmaRule {
+  /**
+   * The rule over every word of `nouns` (only non-plain verdicts are stored). With their instance hypernyms, a word
+   * that names both an instance (a particular: a place, a person, a work) and a category is dropped too (rule 10):
+   * the card game `Michigan`, the herb genus `Paris` and the star `Sun` would otherwise collect captions about the
+   * state, the city and the sun, the instances being excluded from the eligible set (core/wordnet/eligibility.ts).
+   */
+  static build(nouns: Iterable<{ words: readonly string[]; instanceHypernyms?: readonly number[] }>, evidence: LemmaEvidence): LemmaRule {
     const verdicts = new Map<string, LemmaVerdict>();
     const seen = new Set<string>();
+    const particulars = new Map<string, number>();
+    const categories = new Set<string>();
     for (const s of nouns) {
+      const particular = !!s.instanceHypernyms?.length;
       for (const w of s.words) {
+        if (particular) particulars.set(w, (particulars.get(w) ?? 0) + 1);
+        else categories.add(w);
         if (seen.has(w)) continue;
         seen.add(w);
         const v = wordVerdict(w, evidence);
         if (v !== KEEP) verdicts.set(w, v);
       }
     }
-    return new LemmaRule(verdicts);
+    for (const [w, count] of particulars) {
+      if (!categories.has(w) || verdicts.get(w)?.drop) continue;
+      verdicts.set(w, drop('names-a-particular', `also the name of ${count === 1 ? 'a particular' : `${count} particulars`} (WordNet instances: places, people, works), which captions mostly mean`));
+    }
+    const senseTags = new Map<string, Map<number, number>>();
+    for (const [word, senses] of evidence.nounSenseTags) {
+      if (senses.size > 1 && [...senses.values()].some((t) => t > 0)) senseTags.set(word, senses);
+    }
+    return new LemmaRule(verdicts, senseTags);
   }
 
   /** The verdict on `word` of a synset whose words are `synsetWords`. */
@@ -351,14 +396,39 @@ export class LemmaRule {
     return v;
   }
 
-  /** Serialisable form (for a cache): [word, drop, flags, reason] per non-plain verdict. */
+  /**
+   * Which of the synsets (wnids) sharing `lemma` (matched form: ' ' between parts) keeps it, when one sense dominates
+   * (see DOMINANCE), with the reason the others lose it; null when none does (LAIONet then drops it from all).
+   */
+  dominantSense(lemma: string, wnids: readonly string[]): { winner: string; reason: string } | null {
+    const word = lemma.toLowerCase().replace(/ /g, '_');
+    const senses = this.senseTags.get(word);
+    if (!senses) return null;
+    const ranked = wnids.map((wnid) => ({ wnid, tags: senses.get(Number(wnid.slice(1))) ?? 0 })).sort((a, b) => b.tags - a.tags);
+    const [first, second] = ranked;
+    if (first.tags < MIN_EVIDENCE || first.tags + 1 < DOMINANCE * (second.tags + 1)) return null;
+    return {
+      winner: first.wnid,
+      reason: `'${lemma}' goes to its dominant sense ${first.wnid} (tagged ${first.tags} times in the Semantic Concordance; the next of the synsets sharing it ${second.tags})`,
+    };
+  }
+
+  /** Serialisable form (for a cache): [word, drop, flags, reason] per non-plain verdict, and the sense tags. */
   toCompact(): CompactLemmaRule {
-    return { format: 'imagenot-lemma-rule', version: LEMMA_RULE_VERSION, verdicts: [...this.verdicts].map(([w, v]) => [w, v.drop, v.flags, v.reason ?? '']) };
+    return {
+      format: 'imagenot-lemma-rule',
+      version: LEMMA_RULE_VERSION,
+      verdicts: [...this.verdicts].map(([w, v]) => [w, v.drop, v.flags, v.reason ?? '']),
+      senseTags: [...this.senseTags].map(([w, senses]) => [w, [...senses.keys()], [...senses.values()]]),
+    };
   }
 
   static fromCompact(c: CompactLemmaRule): LemmaRule {
     if (c.format !== 'imagenot-lemma-rule' || c.version !== LEMMA_RULE_VERSION) throw new Error(`not a version-${LEMMA_RULE_VERSION} lemma rule`);
-    return new LemmaRule(new Map(c.verdicts.map(([w, d, f, r]) => [w, { drop: d, flags: f, reason: r || null }])));
+    return new LemmaRule(
+      new Map(c.verdicts.map(([w, d, f, r]) => [w, { drop: d, flags: f, reason: r || null }])),
+      new Map(c.senseTags.map(([w, offsets, tags]) => [w, new Map(offsets.map((o, i) => [o, tags[i]]))])),
+    );
   }
 }
 
@@ -366,6 +436,7 @@ export interface CompactLemmaRule {
   format: 'imagenot-lemma-rule';
   version: number;
   verdicts: [string, DropCode | null, FlagCode[], string][];
+  senseTags: [string, number[], number[]][];
 }
 
 /** A workspace's decision on one word of one synset, overriding the rule. */
@@ -400,5 +471,22 @@ export function lemmaRuleFilter(rule: LemmaRule, overrides: LemmaOverrides = new
     if (o === 'drop') return { code: 'manual', reason: MANUAL_DROP_REASON };
     const v = rule.verdict(word, synset.words);
     return v.drop ? { code: v.drop, reason: v.reason! } : null;
+  };
+}
+
+/**
+ * What matching takes from the rule (core/matching/lemma-set.ts options): the word filter, and the resolution of
+ * shared lemmas to a dominant sense (a workspace's 'keep' override on a losing sense leaves that lemma shared, as
+ * LAIONet would).
+ */
+export function lemmaRuleMatching(rule: LemmaRule, overrides: LemmaOverrides = new Map()) {
+  return {
+    filter: lemmaRuleFilter(rule, overrides),
+    resolveShared: (lemma: string, wnids: readonly string[]) => {
+      const r = rule.dominantSense(lemma, wnids);
+      if (!r) return null;
+      const keptByHand = wnids.some((w) => w !== r.winner && overrides.get(w)?.get(lemma) === 'keep');
+      return keptByHand ? null : r;
+    },
   };
 }
