@@ -12,7 +12,7 @@ import { Training } from './screens/Training/Training.tsx';
 import { Rankings } from './screens/Rankings/Rankings.tsx';
 import { ProgressBar, fmtInt } from './components/common.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
-import type { Status } from './api/views.ts';
+import type { Status } from './api/types.ts';
 
 const VIEWS: Record<Screen, () => React.JSX.Element> = { Sources, Synsets, Curation, Dataset, Training, Rankings };
 

@@ -1,5 +1,5 @@
 // The similarity histogram of one class with the threshold line: bars above the threshold are the kept ones.
-import type { Histogram as HistogramData } from '../api/views.ts';
+import type { Histogram as HistogramData } from '../api/types.ts';
 
 const W = 640;
 const H = 170;

@@ -1,6 +1,6 @@
 // Jobs of some kinds with live progress, their last log line or error, and cancel/resume.
 import { api } from '../api/client.ts';
-import type { Job } from '../api/views.ts';
+import type { Job } from '../api/types.ts';
 import { attempt, jobsOfKinds, useApp } from '../store/app.ts';
 import { ProgressBar } from './common.tsx';
 

@@ -2,7 +2,7 @@
 // of items are fetched as they scroll into view, so 100k items scroll as smoothly as 100.
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { CurationItem } from '../api/views.ts';
+import type { CurationItem } from '../api/types.ts';
 import { api } from '../api/client.ts';
 
 const CELL_W = 190;

@@ -2,7 +2,7 @@
 // paged cache of its items for the windowed grid, with keyboard decisions and an undo stack.
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { ClassCount, CurationItem, Decision, EncoderView, Histogram } from '../api/views.ts';
+import type { ClassCount, CurationItem, Decision, EncoderView, Histogram } from '../api/types.ts';
 import { useApp } from './app.ts';
 
 export const PAGE = 120;

@@ -1,7 +1,7 @@
 // Dataset screen: the class ranking of the latest selection.
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { DatasetClass } from '../api/views.ts';
+import type { DatasetClass } from '../api/types.ts';
 
 interface DatasetState {
   selectionId: number | null;

@@ -1,7 +1,7 @@
 // Routes backend events into the slices: job state and progress into the app slice, worker events (training
 // metrics) to whoever listens, and finished jobs to the screens whose data they change.
 import { api } from '../api/client.ts';
-import type { Job } from '../api/views.ts';
+import type { Job } from '../api/types.ts';
 import { useApp, type WorkerEvent } from './app.ts';
 
 type Listener<T> = (value: T) => void;
@@ -29,29 +29,21 @@ export function connectEvents(): () => void {
     statusTimer = setTimeout(() => void useApp.getState().refreshStatus(), 300);
   };
   return api().subscribe(
-    (event, payload) => {
-      switch (event) {
-        case 'job.updated': {
-          const job = payload as Job;
-          const before = useApp.getState().jobs[job.id];
-          app.upsertJob(job);
-          if (FINAL.has(job.state) && before?.state !== job.state) {
-            for (const fn of finishedListeners) fn(job);
-            if (job.state === 'failed') app.notify('error', `${job.kind} job #${job.id} failed: ${job.error ?? 'no reason given'}`);
-          }
-          refreshStatusSoon();
-          break;
+    {
+      'job.updated': (job) => {
+        const before = useApp.getState().jobs[job.id];
+        app.upsertJob(job);
+        if (FINAL.has(job.state) && before?.state !== job.state) {
+          for (const fn of finishedListeners) fn(job);
+          if (job.state === 'failed') app.notify('error', `${job.kind} job #${job.id} failed: ${job.error ?? 'no reason given'}`);
         }
-        case 'job.progress':
-          app.progress(payload as { jobId: number; done: number; total: number | null; message: string | null });
-          break;
-        case 'job.log':
-          app.log(payload as { jobId: number; level: string; message: string });
-          break;
-        case 'job.event':
-          for (const fn of workerListeners) fn(payload as WorkerEvent);
-          break;
-      }
+        refreshStatusSoon();
+      },
+      'job.progress': (p) => app.progress(p),
+      'job.log': (l) => app.log(l),
+      'job.event': (e) => {
+        for (const fn of workerListeners) fn(e);
+      },
     },
     (connected) => {
       app.setConnected(connected);

@@ -1,7 +1,7 @@
 // Synsets screen: a WordNet search, the selected synset with its hypernym path, manual include/exclude.
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { SynsetView } from '../api/views.ts';
+import type { SynsetDetail, SynsetView } from '../api/types.ts';
 
 interface SynsetsState {
   query: string;
@@ -9,7 +9,7 @@ interface SynsetsState {
   results: SynsetView[];
   searching: boolean;
   error: string | null;
-  selected: SynsetView | null;
+  selected: SynsetDetail | null;
   setQuery(q: string): void;
   setEligibleOnly(v: boolean): void;
   search(): Promise<void>;

@@ -2,7 +2,7 @@
 // `run.metric` worker events).
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { ArchView, MetricPoint, RunView } from '../api/views.ts';
+import type { ArchView, MetricPoint, RunView } from '../api/types.ts';
 
 interface TrainingState {
   archs: ArchView[];

@@ -43,7 +43,7 @@ export const sourceChannels = {
     'Start a fetch job: download images for samples with a URL and no image.',
   ),
   'rejections.list': channel(
-    z.object({ offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(10000).optional() }),
+    z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10000).default(100) }),
     z.object({ total: z.number().int(), items: z.array(RejectionSchema) }),
     'Rejected items (source, item = row number or entry name, reason), oldest first.',
   ),

@@ -1,6 +1,5 @@
 // Handlers of the text filter and curation channels (see channels/curation.ts).
 import type { ApiContext, Handlers } from './index.ts';
-import type { RequestOf } from '../contract.ts';
 import type { curationChannels } from '../channels/curation.ts';
 import { ApiError } from '../dispatch.ts';
 import { startJob } from './start-job.ts';
@@ -13,8 +12,6 @@ import { currentImageEncoder } from '../../store/image-similarities.ts';
 import { GLOVE_ENCODER } from '../../core/similarity/thresholds.ts';
 import { defaultThresholdOf, listEncoders } from './encoders.ts';
 
-type Req<C extends keyof typeof curationChannels> = RequestOf<C>;
-
 export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof typeof curationChannels> {
   const settings = () => currentTextFilter(ws.db) ?? { encoder: GLOVE_ENCODER, threshold: defaultThresholdOf(ws, GLOVE_ENCODER) };
   const known = (encoder: string) => {
@@ -23,32 +20,28 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
   };
   return {
     'encoders.list': async () => listEncoders(ws),
-    'filter.start': async ({ encoder, threshold }: Req<'filter.start'>) => startJob(runner, 'filter', { encoder: known(encoder ?? GLOVE_ENCODER), threshold }),
+    'filter.start': async ({ encoder, threshold }) => startJob(runner, 'filter', { encoder: known(encoder), threshold }),
     'curation.settings': async () => settings(),
-    'curation.setThreshold': async ({ threshold, encoder }: Req<'curation.setThreshold'>) => {
+    'curation.setThreshold': async ({ threshold, encoder }) => {
       setTextFilter(ws.db, encoder ? known(encoder) : settings().encoder, threshold);
       return settings();
     },
-    'curation.classes': async ({ threshold, encoder }: Req<'curation.classes'>) =>
+    'curation.classes': async ({ threshold, encoder }) =>
       keptByClass(ws.db, encoder ? known(encoder) : settings().encoder, threshold),
-    'curation.histogram': async ({ wnid, threshold, bins, encoder }: Req<'curation.histogram'>) => ({
-      ...classHistogram(ws.db, encoder ? known(encoder) : settings().encoder, wnid, bins ?? 40),
+    'curation.histogram': async ({ wnid, threshold, bins, encoder }) => ({
+      ...classHistogram(ws.db, encoder ? known(encoder) : settings().encoder, wnid, bins),
       threshold,
     }),
-    'curation.items': async (q: Req<'curation.items'>) => {
+    'curation.items': async (q) => {
       const s = settings();
       return curationItems(ws.db, {
-        wnid: q.wnid,
-        sort: q.sort ?? 'text',
-        order: q.order ?? 'desc',
-        offset: q.offset ?? 0,
-        limit: q.limit ?? 100,
+        ...q,
         textEncoder: s.encoder,
         threshold: s.threshold,
         imageEncoder: currentImageEncoder(ws.db),
       });
     },
-    'curation.decide': async ({ sampleId, wnid, decision }: Req<'curation.decide'>) => {
+    'curation.decide': async ({ sampleId, wnid, decision }) => {
       if (!isCandidate(ws.db, sampleId, wnid)) throw new ApiError(`sample ${sampleId} is not a candidate of ${wnid}`, 404);
       setDecision(ws.db, sampleId, wnid, decision);
       return { sampleId, wnid, decision };

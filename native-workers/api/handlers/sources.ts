@@ -1,12 +1,13 @@
 // Handlers for ingest and fetch: list sources, queue ingest/fetch jobs (run in worker processes), page rejections.
 import { resolve } from 'node:path';
-import type { ApiContext } from './index.ts';
+import type { ApiContext, Handlers } from './index.ts';
+import type { sourceChannels } from '../channels/sources.ts';
 import { startJob } from './start-job.ts';
 import { listSources, sampleCountsBySource } from '../../store/sources.ts';
 import { pageRejections } from '../../store/rejections.ts';
 import { ApiError } from '../dispatch.ts';
 
-export function sourceHandlers({ ws, runner }: ApiContext) {
+export function sourceHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof typeof sourceChannels> {
   const start = (kind: string, params: Record<string, unknown>) => startJob(runner, kind, params);
   return {
     'sources.list': async () => {
@@ -24,9 +25,9 @@ export function sourceHandlers({ ws, runner }: ApiContext) {
         error: s.error,
       }));
     },
-    'sources.ingest': async (req: { paths: string[]; captionCol?: string; urlCol?: string; maxSide?: number; keepOriginal?: boolean }) =>
+    'sources.ingest': async (req) =>
       start('ingest', { ...req, paths: req.paths.map((p) => resolve(p)) }),
-    'sources.fetch': async (req: { concurrency?: number; timeoutS?: number; retries?: number; retryFailed?: boolean }) => start('fetch', req),
-    'rejections.list': async ({ offset, limit }: { offset?: number; limit?: number }) => pageRejections(ws.db, offset ?? 0, limit ?? 100),
+    'sources.fetch': async (req) => start('fetch', req),
+    'rejections.list': async ({ offset, limit }) => pageRejections(ws.db, offset, limit),
   };
 }

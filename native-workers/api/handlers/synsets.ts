@@ -1,14 +1,11 @@
 // Handlers of the synset catalog and matching channels (see channels/synsets.ts).
 import type { ApiContext, Handlers } from './index.ts';
-import type { RequestOf } from '../contract.ts';
 import type { synsetChannels } from '../channels/synsets.ts';
 import { ApiError } from '../dispatch.ts';
 import { publicJob } from '../../store/jobs.ts';
 import { getSynset, searchSynsets, type SynsetRow } from '../../store/synsets.ts';
 import { loadWordNet } from '../../io/wordnet-files.ts';
 import { ensureSynsetCatalog, setManual } from '../../workers/synset-catalog.ts';
-
-type Req<C extends keyof typeof synsetChannels> = RequestOf<C>;
 
 function publicSynset(s: SynsetRow) {
   return {
@@ -34,11 +31,11 @@ export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
     return s;
   };
   return {
-    'synsets.search': async ({ query, limit, eligibleOnly }: Req<'synsets.search'>) => {
+    'synsets.search': async ({ query, limit, eligibleOnly }) => {
       ensureSynsetCatalog(ws);
-      return searchSynsets(ws.db, query, { limit: limit ?? 50, eligibleOnly: !!eligibleOnly }).map(publicSynset);
+      return searchSynsets(ws.db, query, { limit, eligibleOnly }).map(publicSynset);
     },
-    'synsets.show': async ({ wnid }: Req<'synsets.show'>) => {
+    'synsets.show': async ({ wnid }) => {
       const row = known(wnid);
       const wn = loadWordNet();
       const s = wn.get(wnid)!;
@@ -49,12 +46,11 @@ export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
         ambiguous: row.ambiguous,
       };
     },
-    'synsets.setManual': async ({ wnid, manual }: Req<'synsets.setManual'>) => {
+    'synsets.setManual': async ({ wnid, manual }) => {
       known(wnid);
       setManual(ws, wnid, manual);
       return publicSynset(getSynset(ws.db, wnid)!);
     },
-    'match.start': async ({ synsets, ignoreCase }: Req<'match.start'>) =>
-      publicJob(await runner.enqueue('match', { synsets: synsets ?? 'eligible', ignoreCase: !!ignoreCase })),
+    'match.start': async ({ synsets, ignoreCase }) => publicJob(await runner.enqueue('match', { synsets, ignoreCase })),
   };
 }

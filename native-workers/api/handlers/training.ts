@@ -1,5 +1,6 @@
 // Handlers of the training room: architectures, runs, metrics, starting runs, rankings.
-import type { ApiContext } from './index.ts';
+import type { ApiContext, Handlers } from './index.ts';
+import type { trainingChannels } from '../channels/training.ts';
 import { ARCHITECTURES } from '../../core/architectures/recipes.ts';
 import { computeRankings } from '../../core/stats/rankings.ts';
 import { readReference } from '../../io/rankings/tables.ts';
@@ -7,7 +8,7 @@ import { finishedRunsByArch, listRuns, markRunsOfDeadJobs, runMetrics, getRun } 
 import { publicJob } from '../../store/jobs.ts';
 import { ApiError } from '../dispatch.ts';
 
-export function trainingHandlers({ ws, runner }: ApiContext) {
+export function trainingHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof typeof trainingChannels> {
   return {
     'arch.list': async () => {
       let ref = new Map<string, number>();
@@ -34,7 +35,7 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
         params: r.params,
       }));
     },
-    'runs.start': async (req: { archs: string[]; profile: 'local' | 'paper'; epochs?: number; batch?: number; lr?: number; patience?: number; seed?: number }) => {
+    'runs.start': async (req) => {
       const { archs, ...rest } = req;
       const jobs = [];
       for (const arch of archs) {
@@ -46,7 +47,7 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
       }
       return jobs;
     },
-    'runs.metrics': async ({ runId }: { runId: number }) => {
+    'runs.metrics': async ({ runId }) => {
       if (!getRun(ws.db, runId)) throw new ApiError(`no run ${runId}`, 404);
       return runMetrics(ws.db, runId);
     },

@@ -7,7 +7,7 @@ import { useSynsets } from '../../store/synsets.ts';
 import { onJobFinished } from '../../store/events.ts';
 import { EmptyState, ErrorBox, Panel, Stat, fmtInt } from '../../components/common.tsx';
 import { JobList } from '../../components/JobList.tsx';
-import type { SynsetView } from '../../api/views.ts';
+import type { SynsetView } from '../../api/types.ts';
 
 function Eligibility({ s }: { s: SynsetView }) {
   if (s.manual === 'include') return <span className="badge good">included by hand</span>;

@@ -8,7 +8,7 @@ import { useTraining } from '../../store/training.ts';
 import { onJobFinished, onWorkerEvent } from '../../store/events.ts';
 import { EmptyState, ErrorBox, Panel, fmtInt, fmtPct } from '../../components/common.tsx';
 import { JobList } from '../../components/JobList.tsx';
-import type { MetricPoint, RunView, TrainingProfile } from '../../api/views.ts';
+import type { MetricPoint, RunView, TrainingProfile } from '../../api/types.ts';
 
 export const TRAIN_KINDS = ['train'];
 const PROFILES: TrainingProfile[] = ['local', 'paper'];

@@ -1,0 +1,32 @@
+// Names for the contract's shapes the screens use. Each is derived from native-workers/api/contract.ts (a channel's
+// response or request, an event's payload); nothing is declared here, so a schema change reaches every screen.
+import type { EventOf, RequestOf, ResponseOf } from '../../native-workers/api/contract.ts';
+
+export type Job = ResponseOf<'jobs.cancel'>;
+export type Status = ResponseOf<'status.get'>;
+export type JobProgress = EventOf<'job.progress'>;
+export type JobLog = EventOf<'job.log'>;
+export type WorkerEvent = EventOf<'job.event'>;
+
+export type SourceView = ResponseOf<'sources.list'>[number];
+export type RejectionView = ResponseOf<'rejections.list'>['items'][number];
+
+export type SynsetView = ResponseOf<'synsets.search'>[number];
+export type SynsetDetail = ResponseOf<'synsets.show'>;
+
+export type EncoderView = ResponseOf<'encoders.list'>[number];
+export type CurationSettings = ResponseOf<'curation.settings'>;
+export type ClassCount = ResponseOf<'curation.classes'>[number];
+export type Histogram = ResponseOf<'curation.histogram'>;
+export type CurationItem = ResponseOf<'curation.items'>['items'][number];
+export type Decision = RequestOf<'curation.decide'>['decision'];
+export type SortKey = NonNullable<RequestOf<'curation.items'>['sort']>;
+
+export type DatasetClass = ResponseOf<'dataset.classes'>['classes'][number];
+
+export type ArchView = ResponseOf<'arch.list'>[number];
+export type RunView = ResponseOf<'runs.list'>[number];
+export type MetricPoint = ResponseOf<'runs.metrics'>[number];
+/** `local` is scaled to train on a CPU in minutes; `paper` is the torchvision recipe at full size. */
+export type TrainingProfile = NonNullable<RequestOf<'runs.start'>['profile']>;
+export type Rankings = ResponseOf<'rankings.get'>;
