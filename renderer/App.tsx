@@ -33,7 +33,7 @@ function navCount(screen: Screen, s: Status | null): string {
     case 'Synsets':
       return s.matched ? fmtInt(s.matched) : '';
     case 'Curation':
-      return s.above_threshold ? fmtInt(s.above_threshold) : '';
+      return s.kept ? fmtInt(s.kept) : '';
     case 'Dataset':
       return s.classes_selected ? `${fmtInt(s.classes_selected)} cls` : '';
     case 'Training':

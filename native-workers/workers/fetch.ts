@@ -43,6 +43,10 @@ export type FetchParams = z.infer<typeof FetchParams>;
 
 export interface FetchJobResult {
   attempted: number;
+  /** Of those attempted in this run: stored, failed (any error status), opted out (X-Robots-Tag noai). */
+  downloaded: number;
+  failed: number;
+  optedOut: number;
   counts: Record<string, number>;
   interruptedBefore: number;
 }
@@ -151,7 +155,11 @@ export default defineWorker({
     await Promise.allSettled([...inflight]);
     if (failure) throw failure;
     ctx.throwIfCancelled();
-    ctx.progress(done, total, `${done} of ${total} downloaded or failed`);
-    return { attempted: done - done0, counts, interruptedBefore };
+    // This run's outcome in one line: opted-out samples are neither downloaded nor failed (the site asked us not to).
+    const downloaded = counts.ok ?? 0;
+    const optedOut = counts.opted_out ?? 0;
+    const failed = done - done0 - downloaded - optedOut;
+    ctx.progress(done, total, `${downloaded} downloaded, ${failed} failed${optedOut ? `, ${optedOut} opted out` : ''}`);
+    return { attempted: done - done0, downloaded, failed, optedOut, counts, interruptedBefore };
   },
 });

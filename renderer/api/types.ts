@@ -14,15 +14,26 @@ export type RejectionView = ResponseOf<'rejections.list'>['items'][number];
 export type SynsetView = ResponseOf<'synsets.search'>[number];
 export type SynsetDetail = ResponseOf<'synsets.show'>;
 
+export type DirListing = ResponseOf<'files.list'>;
+export type DirEntry = DirListing['entries'][number];
+
 export type EncoderView = ResponseOf<'encoders.list'>[number];
 export type CurationSettings = ResponseOf<'curation.settings'>;
-export type ClassCount = ResponseOf<'curation.classes'>[number];
+export type ClassCount = ResponseOf<'curation.classes'>['classes'][number];
+export type ClassInfo = ResponseOf<'curation.class'>;
+export type ClassFacets = ClassInfo['facets'];
 export type Histogram = ResponseOf<'curation.histogram'>;
 export type CurationItem = ResponseOf<'curation.items'>['items'][number];
+export type CurationItemDetail = ResponseOf<'curation.item'>;
 export type Decision = RequestOf<'curation.decide'>['decision'];
 export type SortKey = NonNullable<RequestOf<'curation.items'>['sort']>;
+export type ItemFilter = NonNullable<RequestOf<'curation.items'>['filter']>;
 
 export type DatasetClass = ResponseOf<'dataset.classes'>['classes'][number];
+export type SelectionInfo = NonNullable<ResponseOf<'dataset.classes'>['selection']>;
+export type SelectionPreview = ResponseOf<'dataset.preview'>;
+export type SelectionSuggestion = ResponseOf<'dataset.suggest'>;
+export type ExportInfo = ResponseOf<'dataset.exports'>[number];
 
 export type ArchView = ResponseOf<'arch.list'>[number];
 export type RunView = ResponseOf<'runs.list'>[number];

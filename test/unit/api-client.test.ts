@@ -27,9 +27,10 @@ function scripted(answer: (channel: string, payload: unknown) => unknown) {
 }
 
 test('call: a valid request goes out, a response that breaks its schema is refused naming channel and field', async () => {
-  const t = scripted((channel) => (channel === 'curation.settings' ? { encoder: 'glove', threshold: 0.74 } : { encoder: 'glove', threshold: 'high' }));
+  const settings = { encoder: 'glove', threshold: 0.74, kept: 10, range: [0.2, 0.9], imageEncoder: null };
+  const t = scripted((channel) => (channel === 'curation.settings' ? settings : { ...settings, threshold: 'high' }));
   const client = createClient(t.transport);
-  assert.deepEqual(await client.call('curation.settings', {}), { encoder: 'glove', threshold: 0.74 });
+  assert.deepEqual(await client.call('curation.settings', {}), settings);
   await assert.rejects(client.call('curation.setThreshold', { threshold: 0.5 }), /unexpected response from curation\.setThreshold: threshold/);
   await assert.rejects(client.call('curation.setThreshold', { threshold: 3 }), /invalid request for curation\.setThreshold: threshold/);
   assert.equal(t.sent.length, 2, 'the invalid request never left');
@@ -56,10 +57,10 @@ test('dispatch hands the handler the parsed request: schema defaults are filled 
   const handlers = {
     'curation.items': async (req: unknown) => {
       seen = req;
-      return { total: 0, items: [] };
+      return { total: 0, classTotal: 0, items: [] };
     },
   } as unknown as Handlers;
   await dispatch(handlers, 'curation.items', { wnid: 'n02121808' });
-  assert.deepEqual(seen, { wnid: 'n02121808', sort: 'text', order: 'desc', offset: 0, limit: 100 });
+  assert.deepEqual(seen, { wnid: 'n02121808', sort: 'text', order: 'desc', offset: 0, limit: 100, filter: 'all', band: 0.02 });
   await assert.rejects(dispatch(handlers, 'curation.items', { wnid: 'cat' }), /invalid request for curation\.items: wnid/);
 });
