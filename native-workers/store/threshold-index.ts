@@ -47,23 +47,27 @@ export function inputsVersion(db: Db): string {
   return `${textSimilaritiesVersion(db)}/${flagsVersion(db)}/${sampleImagesVersion(db)}`;
 }
 
-function finish(db: Db, base: Omit<IndexEntry, 'names' | 'order' | 'range'>): IndexEntry {
-  const { index, stats } = base;
+function synsetNames(db: Db, wnids: readonly string[]): Map<string, string> {
   const names = new Map<string, string>();
-  const rows = db.prepare(`SELECT wnid, name FROM synsets WHERE wnid IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(index.wnids)) as [string, string][];
+  const rows = db.prepare(`SELECT wnid, name FROM synsets WHERE wnid IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(wnids)) as [string, string][];
   for (const [wnid, name] of rows) names.set(wnid, name);
+  return names;
+}
+
+function finish(base: Omit<IndexEntry, 'order' | 'range'>): IndexEntry {
+  const { index, stats } = base;
   const wnids = index.wnids;
   const order = Int32Array.from(wnids.keys()).sort(
     (a, b) => stats[b * STATS_PER_CLASS + STAT.candidates] - stats[a * STATS_PER_CLASS + STAT.candidates] || (wnids[a] < wnids[b] ? -1 : 1),
   );
-  return { ...base, names, order, range: index.range() };
+  return { ...base, order, range: index.range() };
 }
 
 function build(db: Db, encoder: string, version: string): IndexEntry {
   const t0 = performance.now();
   const cols = keptColumns(db, encoder);
   const index = new ClassSimilarityIndex(cols.wnids, cols.classOf, cols.similarity);
-  return finish(db, { version, builtAt: nowIso(), buildMs: performance.now() - t0, index, stats: cols.stats });
+  return finish({ version, builtAt: nowIso(), buildMs: performance.now() - t0, index, stats: cols.stats, names: synsetNames(db, cols.wnids) });
 }
 
 /** Typed-array view of a BLOB (copied when SQLite's buffer is not aligned for the element size). */
@@ -77,20 +81,25 @@ const bytes = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffs
 
 function loadPersisted(db: Db, encoder: string): IndexEntry | undefined {
   const r = db.prepare(`SELECT * FROM threshold_indexes WHERE encoder = ?`).get(encoder) as
-    | { version: string; built_at: string; build_ms: number; wnids: string; stats: Buffer; sizes: Buffer; similarities: Buffer }
+    | { version: string; built_at: string; build_ms: number; wnids: string; names: string; stats: Buffer; sizes: Buffer; similarities: Buffer }
     | undefined;
   if (!r) return undefined;
-  const index = new ClassSimilarityIndex({ wnids: JSON.parse(r.wnids), sizes: view(r.sizes, Int32Array), similarities: view(r.similarities, Float64Array) });
-  return finish(db, { version: r.version, builtAt: r.built_at, buildMs: r.build_ms, index, stats: view(r.stats, Int32Array) });
+  const wnids = JSON.parse(r.wnids) as string[];
+  const names = JSON.parse(r.names) as string[];
+  const index = new ClassSimilarityIndex({ wnids, sizes: view(r.sizes, Int32Array), similarities: view(r.similarities, Float64Array) });
+  return finish({ version: r.version, builtAt: r.built_at, buildMs: r.build_ms, index, stats: view(r.stats, Int32Array), names: new Map(wnids.map((w, i) => [w, names[i]])) });
 }
 
 function persist(db: Db, encoder: string, e: IndexEntry): void {
   const flat = e.index.toFlat();
   db.prepare(
-    `INSERT INTO threshold_indexes (encoder, version, built_at, build_ms, wnids, stats, sizes, similarities) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO threshold_indexes (encoder, version, built_at, build_ms, wnids, names, stats, sizes, similarities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(encoder) DO UPDATE SET version = excluded.version, built_at = excluded.built_at, build_ms = excluded.build_ms,
-       wnids = excluded.wnids, stats = excluded.stats, sizes = excluded.sizes, similarities = excluded.similarities`,
-  ).run(encoder, e.version, e.builtAt, e.buildMs, JSON.stringify(flat.wnids), bytes(e.stats), bytes(flat.sizes), bytes(flat.similarities));
+       wnids = excluded.wnids, names = excluded.names, stats = excluded.stats, sizes = excluded.sizes, similarities = excluded.similarities`,
+  ).run(
+    encoder, e.version, e.builtAt, e.buildMs, JSON.stringify(flat.wnids), JSON.stringify(flat.wnids.map((w) => e.names.get(w) ?? w)),
+    bytes(e.stats), bytes(flat.sizes), bytes(flat.similarities),
+  );
 }
 
 function remember(db: Db, encoder: string, e: IndexEntry): IndexEntry {
@@ -178,6 +187,26 @@ export function keptCountsInOrder(db: Db, encoder: string, threshold: number): {
     return kept[k];
   });
   return { version: e.version, current: e.current, kept: out, total };
+}
+
+/**
+ * After a job changed the index's inputs (fetched images, new flags): rebuild and store the workspace encoder's index
+ * there, in the worker, so the app's next query loads it instead of rebuilding it while the user waits.
+ */
+export function refreshWorkspaceIndex(db: Db): void {
+  const filter = currentTextFilter(db);
+  if (!filter) return;
+  const stored = db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = ?`).pluck().get(filter.encoder) as string | undefined;
+  if (stored !== inputsVersion(db)) refreshThresholdIndex(db, filter.encoder);
+}
+
+/**
+ * Load (or build) the workspace encoder's index and its decision adjustments now, so the first slider move answers
+ * from memory. Called once a server or window opens the workspace; a failure here only means the first query pays.
+ */
+export function warmThresholdIndex(db: Db): void {
+  const filter = currentTextFilter(db);
+  if (filter) keptCountsInOrder(db, filter.encoder, filter.threshold);
 }
 
 /** Total kept at the workspace's own encoder and threshold (the status figure); null before the text filter ran. */

@@ -9,6 +9,7 @@ import { defineWorker } from '../jobs/worker-context.ts';
 import { DEFAULT_FETCH_OPTIONS, fetchUrl, HostSlots, type FetchOptions } from '../io/http-fetch.ts';
 import { DEFAULT_IMAGE_OPTIONS, ImageRejected, type ImageOptions } from '../io/images.ts';
 import { insertImage, type ImageRow } from '../store/images.ts';
+import { refreshWorkspaceIndex } from '../store/threshold-index.ts';
 import {
   countToFetch,
   markInterruptedFetches,
@@ -155,6 +156,8 @@ export default defineWorker({
     await Promise.allSettled([...inflight]);
     if (failure) throw failure;
     ctx.throwIfCancelled();
+    // Fetched images change what can be kept: the curation screen's stored index is rebuilt here, not in the app.
+    if (counts.ok) refreshWorkspaceIndex(db);
     // This run's outcome in one line: opted-out samples are neither downloaded nor failed (the site asked us not to).
     const downloaded = counts.ok ?? 0;
     const optedOut = counts.opted_out ?? 0;

@@ -6,13 +6,13 @@ import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
 import type { ClassCount, ClassInfo, CurationItem, CurationItemDetail, CurationSettings, Decision, EncoderView, Histogram, ItemFilter, SortKey } from '../api/types.ts';
 import { useApp } from './app.ts';
+import { orderClasses, type ClassOrder } from './class-order.ts';
 
 export const PAGE = 120;
 /** Half-width of the "near the threshold" filter. */
 export const NEAR_BAND = 0.02;
 export type { SortKey };
-/** How the class list is ordered; orders by counts are taken when chosen and stay put while the slider moves. */
-export type ClassOrder = 'candidates' | 'kept' | 'share' | 'name' | 'unreviewed';
+export type { ClassOrder };
 
 interface UndoEntry {
   /** The batch number, once the write has answered (null when it failed). */
@@ -38,6 +38,8 @@ interface CurationState {
   current: boolean;
   classesError: string | null;
   counting: boolean;
+  /** The threshold the shown kept counts were computed at (behind `threshold` while a recount is on its way). */
+  countedAt: number | null;
   classOrder: ClassOrder;
   /** Class wnids in display order (recomputed only when the order is chosen or the class list reloads). */
   orderedWnids: string[];
@@ -78,22 +80,6 @@ interface CurationState {
   decideMany(decision: Decision, target: 'marked' | 'filter'): Promise<void>;
   undoLast(): Promise<void>;
   expand(i: number | null): Promise<void>;
-}
-
-/** Class wnids in an order; orders by counts use the counts at the moment they are taken. */
-export function orderClasses(classes: readonly ClassCount[], order: ClassOrder): string[] {
-  const list = [...classes];
-  const share = (c: ClassCount) => (c.candidates ? c.kept / c.candidates : 0);
-  const by: Record<ClassOrder, (a: ClassCount, b: ClassCount) => number> = {
-    candidates: () => 0,
-    kept: (a, b) => b.kept - a.kept,
-    share: (a, b) => share(b) - share(a),
-    name: (a, b) => a.name.localeCompare(b.name),
-    unreviewed: (a, b) => b.candidates - b.decided - (a.candidates - a.decided),
-  };
-  // The backend's order (most candidates, then wnid) breaks ties, so the result never depends on the previous order.
-  const rank = new Map(classes.map((c, i) => [c.wnid, i]));
-  return list.sort((a, b) => by[order](a, b) || rank.get(a.wnid)! - rank.get(b.wnid)!).map((c) => c.wnid);
 }
 
 let histSeq = 0;
@@ -179,7 +165,7 @@ export const useCuration = create<CurationState>((set, get) => {
         if (res.version !== get().version) {
           await get().loadClasses();
         } else {
-          set((s) => ({ classes: s.classes.map((c, i) => (c.kept === res.kept[i] ? c : { ...c, kept: res.kept[i] })), current: res.current, classesError: null }));
+          set((s) => ({ classes: s.classes.map((c, i) => (c.kept === res.kept[i] ? c : { ...c, kept: res.kept[i] })), current: res.current, classesError: null, countedAt: threshold }));
         }
         if (countsPending == null || countsPending === threshold) break;
         countsPending = null;
@@ -243,6 +229,7 @@ export const useCuration = create<CurationState>((set, get) => {
     current: true,
     classesError: null,
     counting: false,
+    countedAt: null,
     classOrder: 'candidates',
     orderedWnids: [],
     selected: null,
@@ -275,6 +262,8 @@ export const useCuration = create<CurationState>((set, get) => {
         return;
       }
       await get().loadClasses();
+      // The same recount a slider move makes, once: the first real move then runs on warm paths end to end.
+      void recount();
       const { selected, classes, orderedWnids } = get();
       const first = selected && classes.some((c) => c.wnid === selected) ? selected : orderedWnids[0];
       if (first) get().selectClass(first);
@@ -328,6 +317,7 @@ export const useCuration = create<CurationState>((set, get) => {
           current: res.current,
           classesError: null,
           counting: false,
+          countedAt: threshold,
           orderedWnids: sameList && get().orderedWnids.length ? get().orderedWnids : orderClasses(res.classes, get().classOrder),
         });
       } catch (err) {

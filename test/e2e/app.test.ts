@@ -136,7 +136,7 @@ test('Curation: moving the threshold recounts every class live', async () => {
   assert.ok(lowered > before, `kept ${before} -> ${lowered}`);
   // The per-class numbers agree with the API at the new threshold.
   const shown = await page.$$eval('.class-item', (els) => els.map((e) => Number((e as HTMLElement).dataset.kept)));
-  const classes = await api<{ kept: number }[]>('curation.classes', { threshold: Number((settings.threshold - 0.25).toFixed(3)) });
+  const { classes } = await api<{ classes: { kept: number }[] }>('curation.classes', { threshold: Number((settings.threshold - 0.25).toFixed(3)) });
   assert.equal(shown.reduce((a, b) => a + b, 0), classes.reduce((a, c) => a + c.kept, 0));
   // The numeric field moves it too, and the histogram's threshold line follows.
   await page.fill('input[aria-label="threshold value"]', '0.5');
@@ -145,20 +145,27 @@ test('Curation: moving the threshold recounts every class live', async () => {
     const t = document.querySelector('[data-testid="kept-total"]')?.textContent ?? '';
     return Number(t.split(' of ')[0].replace(/,/g, '')) !== n;
   }, lowered);
-  await page.waitForTimeout(800); // the threshold is saved once the control rests
+  // Exploring saves nothing; Apply makes it the workspace threshold.
+  await page.waitForTimeout(800);
+  assert.equal((await api<{ threshold: number }>('curation.settings')).threshold, settings.threshold);
+  await page.click('button:has-text("Apply to workspace")');
+  await page.waitForFunction(() => /= workspace threshold/.test(document.querySelector('[data-testid="workspace-threshold"]')?.textContent ?? ''));
   assert.equal((await api<{ threshold: number }>('curation.settings')).threshold, 0.5);
   await screenshot(page, 'e2e-curation-threshold');
 });
 
 test('Curation: A/R/U on the keyboard decide, undo, and persist after a reload', async () => {
   // The class with the most candidates that have photos (COCO) or captions only (LAION).
-  const classes = await api<{ wnid: string; candidates: number }[]>('curation.classes', { threshold: 0.5 });
+  const { classes } = await api<{ classes: { wnid: string; candidates: number }[] }>('curation.classes', { threshold: 0.5 });
   const big = [...classes].sort((a, b) => b.candidates - a.candidates)[0];
   assert.ok(big.candidates >= 3, 'a class with at least 3 candidates');
   await page.click(`.class-item[data-wnid="${big.wnid}"]`);
   await page.waitForSelector('.cell[data-index="2"]');
   const ids = await page.$$eval('.cell[data-index]', (els) => els.slice(0, 3).map((e) => Number((e as HTMLElement).dataset.sampleId)));
-  await page.click('.cell[data-index="0"]');
+  await page.click('.cell[data-index="0"]'); // opens the candidate; Escape goes back to the grid with the cursor on it
+  await page.waitForSelector('[data-testid="expanded"]');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
   await page.keyboard.press('a'); // accept #0, cursor moves to #1
   await page.keyboard.press('r'); // reject #1, cursor moves to #2
   await page.keyboard.press('a'); // accept #2

@@ -76,7 +76,7 @@ export const datasetChannels = {
       /** Where the numbers come from, in words. */
       basis: z.string(),
     }),
-    "Selection parameters the workspace can supply: the current selection's, the paper's when classes have enough kept images, else per-class counts half the classes reach.",
+    "Selection parameters the workspace can supply: the current selection's, the paper's when classes have enough kept images, else the per-class count that keeps most classes with a usable split.",
   ),
   'dataset.classes': channel(
     z.object({}),

@@ -5,7 +5,7 @@ import { ApiError } from '../dispatch.ts';
 import { startJob } from './start-job.ts';
 import { currentTextFilter } from '../../store/meta.ts';
 import { setTextFilter } from '../../store/text-similarities.ts';
-import { classFacets, classHistogram, classIndex, keptByClass, keptCountsInOrder, keptTotal, similarityRange } from '../../store/threshold-index.ts';
+import { classFacets, classHistogram, classIndex, keptByClass, keptCountsInOrder, keptTotal, similarityRange, warmThresholdIndex } from '../../store/threshold-index.ts';
 import { curationItemDetail, curationItems, filteredIds, isCandidate } from '../../store/curation.ts';
 import { applyDecisions, setDecision, undoBatch } from '../../store/decisions.ts';
 import { currentImageEncoder } from '../../store/image-similarities.ts';
@@ -33,6 +33,14 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
   const candidate = (sampleId: number, wnid: string) => {
     if (!isCandidate(ws.db, sampleId, wnid)) throw new ApiError(`sample ${sampleId} is not a candidate of ${wnid}`, 404);
   };
+  // The threshold index is loaded as soon as the API is up, not on the first slider move.
+  setTimeout(() => {
+    try {
+      warmThresholdIndex(ws.db);
+    } catch {
+      // A closed or busy database: the first query loads it instead.
+    }
+  }, 0).unref?.();
   const itemQuery = (wnid: string, threshold: number | undefined) => {
     const f = filter();
     return { wnid, textEncoder: f.encoder, imageEncoder: currentImageEncoder(ws.db), threshold: threshold ?? f.threshold };

@@ -69,17 +69,25 @@ export function datasetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyo
       const paper = kept.filter((k) => k >= PAPER.train + PAPER.test).length;
       if (paper > 0) return { ...base, basis: `the paper's: ${paper} classes have ${PAPER.train + PAPER.test} kept images at ${filter.threshold}` };
       if (!kept.length) return { ...base, basis: `the paper's, though no class has a kept image at ${filter.threshold} yet` };
-      // Per-class images half of the classes with kept images reach, split like the paper (10 train : 1 test).
-      const perClass = kept[Math.floor((kept.length - 1) / 2)];
-      if (perClass < 2) return { ...base, basis: `the paper's, though half the classes have fewer than 2 kept images at ${filter.threshold}` };
+      // A model-ranking study needs classes more than images per class: take the per-class count that maximises
+      // classes² x images per class (ties: more classes), with at least 2 images (one train, one test) per class,
+      // split 10 : 1 like the paper.
+      let best = -1;
+      const weight = (i: number) => (i + 1) ** 2 * kept[i];
+      for (let i = 0; i < Math.min(kept.length, PAPER.classes); i++) {
+        if (kept[i] < 2) break;
+        if (best < 0 || weight(i) >= weight(best)) best = i;
+      }
+      if (best < 0) return { ...base, basis: `the paper's, though no class has 2 kept images at ${filter.threshold}` };
+      const perClass = kept[best];
       const test = Math.max(1, Math.round(perClass / 11));
-      const half = kept.filter((k) => k >= perClass).length;
+      const classes = kept.filter((k) => k >= perClass).length;
       return {
         ...base,
-        classes: half,
+        classes,
         train: perClass - test,
         test,
-        basis: `${half} of ${kept.length} classes have at least ${perClass} kept images at ${filter.threshold} (split 10 : 1 like the paper)`,
+        basis: `${classes} of ${kept.length} classes have at least ${perClass} kept images at ${filter.threshold}, the count that keeps most classes with a usable split (10 : 1 like the paper)`,
       };
     },
     'dataset.classes': async () => {

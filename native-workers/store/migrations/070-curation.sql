@@ -7,6 +7,7 @@ CREATE TABLE threshold_indexes (
   built_at     TEXT NOT NULL,
   build_ms     REAL NOT NULL,
   wnids        TEXT NOT NULL,   -- JSON array: the class order of every column below
+  names        TEXT NOT NULL,   -- JSON array: each class's synset name
   stats        BLOB NOT NULL,   -- Int32 x 4 per class: candidates, without an image, flagged, eligible without a similarity
   sizes        BLOB NOT NULL,   -- Int32 per class: eligible candidates with a similarity
   similarities BLOB NOT NULL    -- Float64: each class's eligible similarities ascending, classes in order

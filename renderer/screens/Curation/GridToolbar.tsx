@@ -84,7 +84,7 @@ export function GridToolbar() {
       </div>
       {pending && (
         <Confirm
-          title={`${VERB[pending.decision ?? 'clear']} ${fmtInt(n(pending.target))} candidates?`}
+          title={`${VERB[pending.decision ?? 'clear']} ${fmtInt(n(pending.target))} candidate${n(pending.target) === 1 ? '' : 's'}?`}
           confirm={`${VERB[pending.decision ?? 'clear']} ${fmtInt(n(pending.target))}`}
           danger={pending.decision === 'reject'}
           onCancel={() => setPending(null)}

@@ -67,7 +67,7 @@ export function ThresholdBar({ onTools }: { onTools(): void }) {
         />
       </div>
       <div className="kept-summary" title={KEPT_RULE}>
-        <span className={c.counting ? 'pulse' : ''} data-testid="kept-total">
+        <span className={c.countedAt !== c.threshold ? 'pulse' : ''} data-testid="kept-total" data-counted={c.countedAt ?? ''}>
           <b>{fmtInt(totalKept)}</b> of {fmtInt(totalCandidates)} kept at {c.threshold.toFixed(3)}
         </span>
         <span className="muted small-text" data-testid="workspace-threshold">
