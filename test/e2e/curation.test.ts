@@ -11,8 +11,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { runCli, sharedDir, tempDir } from '../helpers/workspace.ts';
-import { launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
+import { cliOk, sharedDir, tempDir } from '../helpers/workspace.ts';
+import { callApi, launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
 
 let dir: ReturnType<typeof tempDir>;
 let wsDir: string;
@@ -22,22 +22,8 @@ let closeBrowser: () => Promise<void>;
 let page: Page;
 const pageErrors: string[] = [];
 
-function cli(args: string[]): string {
-  const r = runCli(args, { timeoutMs: 300000 });
-  assert.equal(r.code, 0, `imagenot ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
-  return r.stdout;
-}
-
-async function api<T>(channel: string, payload: unknown = {}): Promise<T> {
-  const res = await fetch(`${served.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(payload),
-  });
-  const body = await res.json();
-  assert.equal(res.status, 200, `${channel}: ${JSON.stringify(body)}`);
-  return body as T;
-}
+const cli = (args: string[]) => cliOk(args);
+const api = <T>(channel: string, payload: unknown = {}) => callApi<T>(served, channel, payload);
 
 interface ClassRow {
   wnid: string;

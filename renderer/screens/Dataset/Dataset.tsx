@@ -167,7 +167,7 @@ export function Dataset() {
               Export
             </button>
           </div>
-          <JobList kinds={EXPORT_KINDS} limit={1} unfinished />
+          <JobList kinds={EXPORT_KINDS} limit={1} />
           {latestExport && (
             <div className="export-item" data-testid="latest-export">
               <CopyPath path={latestExport.out} label="latest:" />
