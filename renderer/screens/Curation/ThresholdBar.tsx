@@ -29,7 +29,9 @@ export function ThresholdBar({ onTools }: { onTools(): void }) {
           {c.encoders.length === 0 && <option value="">none</option>}
           {c.encoders.map((e) => (
             <option key={e.name} value={e.name}>
-              {e.name} ({e.kind}){e.computed ? '' : ' – not computed'}
+              {e.name}
+              {e.kind !== e.name ? ` (${e.kind})` : ''}
+              {e.computed ? '' : ' – not computed'}
             </option>
           ))}
         </select>
