@@ -195,9 +195,13 @@ export function keptCountsInOrder(db: Db, encoder: string, threshold: number): {
  */
 export function refreshWorkspaceIndex(db: Db): void {
   const filter = currentTextFilter(db);
-  if (!filter) return;
-  const stored = db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = ?`).pluck().get(filter.encoder) as string | undefined;
-  if (stored !== inputsVersion(db)) refreshThresholdIndex(db, filter.encoder);
+  if (filter) storeIndexIfStale(db, filter.encoder);
+}
+
+/** Build and store an encoder's index unless the stored one was built from the current inputs. */
+export function storeIndexIfStale(db: Db, encoder: string): void {
+  const stored = db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = ?`).pluck().get(encoder) as string | undefined;
+  if (stored !== inputsVersion(db)) refreshThresholdIndex(db, encoder);
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   setTextFilter,
   writeTextSimilarities,
 } from '../store/text-similarities.ts';
-import { keptCountsInOrder, refreshThresholdIndex } from '../store/threshold-index.ts';
+import { keptCountsInOrder, storeIndexIfStale } from '../store/threshold-index.ts';
 
 const Params = z.object({
   encoder: z.string().min(1).default('glove'),
@@ -78,10 +78,10 @@ export default defineWorker({
     const current = currentTextFilter(db);
     const threshold = p.threshold ?? (current && current.encoder === spec.name ? current.threshold : defaultThreshold(spec.kind));
     setTextFilter(db, spec.name, threshold);
-    // The curation screen's per-class index, built here and stored, so the first slider move after this job answers
-    // from it instead of rebuilding it (store/threshold-index.ts).
+    // The curation screen's per-class index, built here and stored (unless the stored one is current), so the first
+    // slider move after this job answers from it instead of rebuilding it (store/threshold-index.ts).
     ctx.progress(computed, total, 'indexing similarities per class');
-    refreshThresholdIndex(db, spec.name);
+    storeIndexIfStale(db, spec.name);
     // aboveThreshold = the filter stage's own figure (status's above_threshold); kept = after flags, images and
     // decisions (core/selection/kept.ts), the figure every screen shows.
     const aboveThreshold = countAboveThreshold(db, spec.name, threshold);

@@ -16,6 +16,7 @@ import { JobRunner } from '../../native-workers/jobs/runner.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { classImageScores } from '../../native-workers/store/image-similarities.ts';
+import { inputsVersion } from '../../native-workers/store/threshold-index.ts';
 import { synsetText } from '../../native-workers/core/similarity/synset-text.ts';
 import { DEFAULT_THRESHOLDS } from '../../native-workers/core/similarity/thresholds.ts';
 
@@ -246,6 +247,9 @@ test('GloVe default filter and the curation API', async () => {
   const job = JSON.parse(r.stdout);
   assert.equal(job.result.encoder, 'glove');
   assert.equal(job.result.threshold, DEFAULT_THRESHOLDS.glove);
+  // The job stored the curation screen's per-class index, built from the inputs as they are now.
+  const stored = ws.db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = 'glove'`).pluck().get();
+  assert.equal(stored, inputsVersion(ws.db), 'the filter job stores a current threshold index');
   const sims = new Map(
     (ws.db.prepare(`SELECT sample_id, similarity FROM text_similarities WHERE encoder = 'glove'`).all() as { sample_id: number; similarity: number }[]).map((x) => [x.sample_id, x.similarity]),
   );
