@@ -55,7 +55,7 @@ export async function run(): Promise<BenchLine[]> {
     return [
       { name: `threshold: kept count of all ${classes} classes, 1M candidates`, value: countsMs, unit: 'ms', reference: 'SQL GROUP BY', referenceValue: sqlMs, ratio: sqlMs / countsMs, goal: '<= 16 ms' },
       { name: 'threshold: one class histogram (40 bins)', value: histMs, unit: 'ms', goal: '<= 16 ms' },
-      { name: 'threshold: first query of a fresh process (stored index loaded)', value: loadMs, unit: 'ms', reference: 'building the index', referenceValue: buildMs, ratio: buildMs / loadMs, goal: '<= 16 ms' },
+      { name: 'threshold: first query of a fresh process (stored index loaded)', value: loadMs, unit: 'ms', reference: 'building the index', referenceValue: buildMs, ratio: buildMs / loadMs, goal: 'once, when the API starts (before the first slider move)' },
       { name: 'threshold: index build (the filter job, once per input change)', value: buildMs, unit: 'ms' },
     ];
   } finally {
