@@ -2,16 +2,17 @@
 // decision and whether (and why) they are kept, optionally narrowed to one of the grid's filters. A class can hold
 // 100k candidates and the grid pages through all of them, so the sorted order of a class's sample ids and what the
 // kept rule needs about each (similarity, image, excluding flag) is read once (one lean query + a typed-array sort)
-// and cached until similarities, flags, images or the class change; decisions are read per request (one indexed
-// query), and a page then reads only its own rows by id. `kept` is the one rule of core/selection/kept.ts, the same
-// the class counts (store/threshold-index.ts) and `imagenot select` use; `flags` lists the NSFW metadata flag derived
-// from the sample (store/flags.ts) whether or not a job has run.
+// and cached until similarities, flags, images, the matches or the class change; decisions are read per request (one
+// indexed query), and a page then reads only its own rows by id. `kept` is the one rule of core/selection/kept.ts, the
+// same the class counts (store/threshold-index.ts) and `imagenot select` use; `flags` lists the NSFW metadata flag
+// derived from the sample (store/flags.ts) whether or not a job has run.
 import { isKept, keptReason, type CandidateFacts, type KeptReason } from '../core/selection/kept.ts';
 import { classDecisions, decisionHistory, type Decision, type DecisionEvent } from './decisions.ts';
 import { excludedSql, exclusionParams, flagsOf, flagsVersion, nsfwMetaFlagSql, type FlagRow } from './flags.ts';
 import { imageSimilaritiesVersion } from './image-similarities.ts';
 import { sampleImagesVersion } from './samples.ts';
 import { textSimilaritiesVersion } from './text-similarities.ts';
+import { matchesVersion } from './synsets.ts';
 import type { Db } from './workspace.ts';
 
 export const ITEM_FILTERS = ['all', 'kept', 'dropped', 'near', 'flagged', 'accepted', 'rejected', 'undecided'] as const;
@@ -61,7 +62,7 @@ const orderCache = new WeakMap<Db, Map<string, ClassRows>>();
 function classRows(db: Db, q: Omit<CurationQuery, 'offset' | 'limit'>, total: number): ClassRows {
   const key = [
     q.wnid, q.sort, q.order, q.textEncoder, q.imageEncoder, total,
-    textSimilaritiesVersion(db), imageSimilaritiesVersion(db), flagsVersion(db), sampleImagesVersion(db),
+    textSimilaritiesVersion(db), imageSimilaritiesVersion(db), flagsVersion(db), sampleImagesVersion(db), matchesVersion(db),
   ].join('\u0000');
   let perDb = orderCache.get(db);
   if (!perDb) orderCache.set(db, (perDb = new Map()));

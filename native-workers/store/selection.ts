@@ -7,6 +7,7 @@ import { excludedSql, exclusionParams, flagsVersion, type FlagKind } from './fla
 import { currentTextFilter } from './meta.ts';
 import { textSimilaritiesVersion } from './text-similarities.ts';
 import { sampleImagesVersion } from './samples.ts';
+import { matchesVersion } from './synsets.ts';
 import { decisionsSince, lastDecisionId } from './decisions.ts';
 // Re-exported for callers that look for it next to the selection (the CLIP model that ranks classes).
 export { currentImageEncoder } from './image-similarities.ts';
@@ -147,17 +148,20 @@ export interface SelectionInputs {
   similarities: string;
   flags: string;
   images: string;
+  /** The matches version (absent in selections recorded before it was kept). */
+  matches?: string;
   /** The newest decision_log id when it was made. */
   decisions: number;
 }
 
 export function selectionInputs(db: Db): SelectionInputs {
-  return { similarities: textSimilaritiesVersion(db), flags: flagsVersion(db), images: sampleImagesVersion(db), decisions: lastDecisionId(db) };
+  return { similarities: textSimilaritiesVersion(db), flags: flagsVersion(db), images: sampleImagesVersion(db), matches: matchesVersion(db), decisions: lastDecisionId(db) };
 }
 
 /**
  * Why a selection no longer matches the workspace, in words (empty = it does): another encoder or threshold, and
- * (for selections that recorded their inputs) similarities recomputed, flags changed, images fetched, decisions made.
+ * (for selections that recorded their inputs) captions matched again, similarities recomputed, flags changed, images
+ * fetched, decisions made.
  */
 export function selectionStaleness(db: Db, s: SelectionRecord): string[] {
   const out: string[] = [];
@@ -166,6 +170,7 @@ export function selectionStaleness(db: Db, s: SelectionRecord): string[] {
   else if (filter && filter.threshold !== s.threshold) out.push(`the threshold is now ${filter.threshold} (selected at ${s.threshold})`);
   const inputs = s.params.inputs as SelectionInputs | undefined;
   if (inputs) {
+    if (inputs.matches !== undefined && inputs.matches !== matchesVersion(db)) out.push('captions were matched again since');
     if (inputs.similarities !== textSimilaritiesVersion(db)) out.push('text similarities were recomputed since');
     if (inputs.flags !== flagsVersion(db)) out.push('NSFW/OCR flags changed since');
     if (inputs.images !== sampleImagesVersion(db)) out.push('images were fetched since');

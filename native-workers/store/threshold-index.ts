@@ -4,9 +4,11 @@
 // index holds only eligible candidates (an image, no excluding flag — store/kept.ts), so without decisions kept =
 // eligible similarities strictly above the threshold (a binary search); manual decisions are applied on top through
 // the same rule (core/similarity/decision-adjustments.ts).
-// The index is built from the inputs' versions (similarities, flags or the NSFW metadata rule, fetched images; each
-// bumps its own meta version in the writing transaction, in any process) and persisted in `threshold_indexes`, so a
-// fresh server loads it instead of rebuilding: the filter job builds it as its last step (refreshThresholdIndex).
+// The index is built from the inputs' versions (similarities, flags or the NSFW metadata rule, fetched images, the
+// last match run's matches; each bumps its own meta version in the writing transaction, in any process) and persisted
+// in `threshold_indexes`, so a fresh server loads it instead of rebuilding: the filter job builds it as its last step,
+// and the fetch, flag and match jobs rebuild it where they changed its inputs (refreshWorkspaceIndex). A stored index
+// built from other versions (say, before a re-match) is stale: it is rebuilt, not served as current.
 // While a data job is running and changing those inputs (a fetch bumps the images version per download), a stale
 // index is served for a while (`current: false`) rather than rebuilt on every call.
 import { ClassSimilarityIndex, type Histogram } from '../core/similarity/threshold-index.ts';
@@ -17,6 +19,7 @@ import { decisionFacts, keptColumns, STAT, STATS_PER_CLASS } from './kept.ts';
 import { decisionsVersion } from './decisions.ts';
 import { currentTextFilter } from './meta.ts';
 import { sampleImagesVersion } from './samples.ts';
+import { matchesVersion } from './synsets.ts';
 import { textSimilaritiesVersion } from './text-similarities.ts';
 import { nowIso, type Db } from './workspace.ts';
 
@@ -44,7 +47,7 @@ export interface IndexLookup extends IndexEntry {
 const memory = new WeakMap<Db, Map<string, IndexEntry>>();
 
 export function inputsVersion(db: Db): string {
-  return `${textSimilaritiesVersion(db)}/${flagsVersion(db)}/${sampleImagesVersion(db)}`;
+  return `${textSimilaritiesVersion(db)}/${flagsVersion(db)}/${sampleImagesVersion(db)}/${matchesVersion(db)}`;
 }
 
 function synsetNames(db: Db, wnids: readonly string[]): Map<string, string> {

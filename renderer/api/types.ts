@@ -13,6 +13,10 @@ export type RejectionView = ResponseOf<'rejections.list'>['items'][number];
 
 export type SynsetView = ResponseOf<'synsets.search'>[number];
 export type SynsetDetail = ResponseOf<'synsets.show'>;
+export type LemmaState = SynsetView['lemmaStates'][number];
+export type LemmaReview = ResponseOf<'synsets.lemmaReview'>;
+export type ReviewKind = NonNullable<RequestOf<'synsets.lemmaReview'>['kind']>;
+export type MatchPreview = ResponseOf<'match.preview'>;
 
 export type DirListing = ResponseOf<'files.list'>;
 export type DirEntry = DirListing['entries'][number];
@@ -38,6 +42,13 @@ export type ExportInfo = ResponseOf<'dataset.exports'>[number];
 export type ArchView = ResponseOf<'arch.list'>[number];
 export type RunView = ResponseOf<'runs.list'>[number];
 export type MetricPoint = ResponseOf<'runs.metrics'>[number];
+export type RunOptions = ResponseOf<'runs.options'>;
+export type RunDefaults = RunOptions['defaults'][number];
+export type RunStartRequest = RequestOf<'runs.start'>;
 /** `local` is scaled to train on a CPU in minutes; `paper` is the torchvision recipe at full size. */
-export type TrainingProfile = NonNullable<RequestOf<'runs.start'>['profile']>;
-export type Rankings = ResponseOf<'rankings.get'>;
+export type TrainingProfile = NonNullable<RunStartRequest['profile']>;
+/** The rankings object with every run per architecture and the stored run choice (`imagenot rankings WS --json`). */
+export type WorkspaceRankings = ResponseOf<'rankings.get'>;
+export type Rankings = NonNullable<WorkspaceRankings['rankings']>;
+export type RankedModel = Rankings['models'][number];
+export type RankingsChoice = RequestOf<'rankings.choose'>;

@@ -264,9 +264,11 @@ export const useCuration = create<CurationState>((set, get) => {
       await get().loadClasses();
       // The same recount a slider move makes, once: the first real move then runs on warm paths end to end.
       void recount();
+      // After a new match run the selected class may be gone: then the first class is shown (or none).
       const { selected, classes, orderedWnids } = get();
       const first = selected && classes.some((c) => c.wnid === selected) ? selected : orderedWnids[0];
       if (first) get().selectClass(first);
+      else set({ selected: null, classInfo: null, histogram: null, items: {}, total: 0, classTotal: 0, itemsLoaded: false, marked: new Set(), expanded: null });
     },
 
     setEncoder(name) {

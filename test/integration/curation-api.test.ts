@@ -1,7 +1,7 @@
 // The curation and dataset API on a small workspace of real COCO photos, through dispatch (schemas checked both ways)
 // and real worker processes: the grid's filters agree with the class's filter counts at any threshold; bulk
 // decisions are one undoable batch with a history; the threshold index is stored and a fresh process loads it; a
-// selection records what it was made with and turns stale when that changes, an empty one is refused, previews and
+// selection records what it was made with (matches included) and turns stale when that changes, an empty one is refused, previews and
 // suggested parameters come from the kept counts; exports list their path and provenance; the server-side folder
 // listing stays inside its roots; the candidates table and encoder import run as jobs.
 import { test, before, after } from 'node:test';
@@ -15,7 +15,7 @@ import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { classIndex, refreshThresholdIndex } from '../../native-workers/store/threshold-index.ts';
 import { writeFlags } from '../../native-workers/store/flags.ts';
 import { tempDir } from '../helpers/workspace.ts';
-import { upsertCatalog } from '../../native-workers/store/synsets.ts';
+import { recordMatchCounts, upsertCatalog } from '../../native-workers/store/synsets.ts';
 import { addSamples, addSource, cocoPhotos, storeImage, useFilter, TEXT_ENCODER, type FixtureSample } from '../helpers/dataset-fixture.ts';
 
 const A = 'n00000021';
@@ -168,11 +168,14 @@ test('a selection records its encoder, threshold and seed, turns stale when they
   assert.deepEqual([listed.selectionId, listed.encoder, listed.threshold, listed.seed, listed.present, listed.stale], [s.id, TEXT_ENCODER, THRESHOLD, 3, true, []]);
   assert.ok(existsSync(join(listed.out, 'dataset.json')));
 
-  // A new workspace threshold and a decision make both stale, saying why.
+  // A new workspace threshold, a new match run (here recording the same counts again) and a decision make both
+  // stale, saying why.
   await call('curation.setThreshold', { threshold: 0.55 });
+  const counts = ws.db.prepare(`SELECT wnid, candidates, ambiguous FROM synsets WHERE wnid IN (?, ?)`).all(A, B) as { wnid: string; candidates: number; ambiguous: number }[];
+  recordMatchCounts(ws.db, [A, B], new Map(counts.map((c) => [c.wnid, c])));
   await call('curation.decide', { sampleId: ids[0], wnid: A, decision: 'reject' });
   res = await call('dataset.classes', {});
-  assert.deepEqual(res.selection.stale, ['the threshold is now 0.55 (selected at 0.6)', '1 curation decision made since']);
+  assert.deepEqual(res.selection.stale, ['the threshold is now 0.55 (selected at 0.6)', 'captions were matched again since', '1 curation decision made since']);
   const [stale] = await call('dataset.exports', {});
   assert.deepEqual(stale.stale, res.selection.stale);
 

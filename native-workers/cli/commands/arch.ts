@@ -1,8 +1,10 @@
-// `imagenot arch list` (the nine architectures, their recipes and local profiles) and `imagenot arch params`
-// (parameter counts as torchvision defines them, from the real tfjs models built with zero-initialized weights).
+// `imagenot arch list` (the nine architectures, their recipes and local profiles), `imagenot arch params`
+// (parameter counts as torchvision defines them, from the real tfjs models built with zero-initialized weights) and
+// `imagenot arch recipe` (the resolved recipe a run would use, as JSON: what `train` stores and another engine reads).
 import type { Command } from 'commander';
 import { ARCHITECTURES, paramCount, type Profile } from '../../core/architectures/index.ts';
-import { parseIntOption, printJson, UsageError } from '../context.ts';
+import { resolveHyperparams } from '../../core/training/hyperparams.ts';
+import { parseFloatOption, parseIntOption, printJson, UsageError } from '../context.ts';
 
 function parseProfile(value: string): Profile {
   if (value !== 'paper' && value !== 'local') throw new UsageError(`--profile must be paper or local, got '${value}'`);
@@ -33,6 +35,31 @@ export function register(program: Command): void {
             ` | ${recipeSummary(a.recipe)}\n${''.padEnd(19)} local ${a.local.inputSize}px ${local.toLocaleString('en-US')} params (10 classes): ${a.local.description}\n`,
         );
       }
+    });
+
+  arch
+    .command('recipe')
+    .description(
+      'the recipe a run of ARCH uses (torchvision\'s reference recipe for --profile paper, the scaled one for local), every field ' +
+        'explicit, with each difference from torchvision\'s recipe and why: the same object `train` stores with the run',
+    )
+    .argument('<arch>', 'architecture')
+    .option('--profile <profile>', 'paper | local', parseProfile, 'local' as Profile)
+    .option('--epochs <n>', 'override the recipe\'s epochs', parseIntOption('--epochs'))
+    .option('--batch <n>', 'override the recipe\'s batch size', parseIntOption('--batch'))
+    .option('--lr <x>', 'override the recipe\'s learning rate', parseFloatOption('--lr'))
+    .option('--input-size <n>', 'override the crop sizes', parseIntOption('--input-size'))
+    .option('--json', 'print JSON')
+    .action((name: string, o: { profile: Profile; epochs?: number; batch?: number; lr?: number; inputSize?: number; json?: boolean }) => {
+      let hp;
+      try {
+        hp = resolveHyperparams(name, o.profile, { epochs: o.epochs, batch: o.batch, lr: o.lr, inputSize: o.inputSize });
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      if (o.json) return printJson(hp);
+      process.stdout.write(`${hp.arch} (${hp.profile}): ${JSON.stringify(hp.recipe)}\n`);
+      for (const d of hp.differences) process.stdout.write(`  ${d.field}: ${JSON.stringify(d.run)} (torchvision ${JSON.stringify(d.paper)}): ${d.why}\n`);
     });
 
   arch
