@@ -14,6 +14,8 @@ export const workerModules: Record<string, Loader> = {
   ocr: () => import('./ocr.ts'),
   select: () => import('./select.ts'),
   export: () => import('./export.ts'),
+  candidates: () => import('./candidates.ts'),
+  'model-import': () => import('./model-import.ts'),
   demo: () => import('./demo.ts'),
   train: () => import('./train.ts'),
 };

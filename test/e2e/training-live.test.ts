@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { runCli, tempDir } from '../helpers/workspace.ts';
-import { launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
+import { callApi, launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
 import { writeFashionMnistExport } from '../helpers/fashion-mnist.ts';
 import { cocoPhotos } from '../helpers/dataset-fixture.ts';
 
@@ -25,16 +25,7 @@ let closeBrowser: () => Promise<void>;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function api<T>(channel: string, payload: unknown = {}): Promise<T> {
-  const res = await fetch(`${served.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(payload),
-  });
-  const body = await res.json();
-  assert.equal(res.status, 200, `${channel}: ${JSON.stringify(body)}`);
-  return body as T;
-}
+const api = <T>(channel: string, payload: unknown = {}) => callApi<T>(served, channel, payload);
 
 async function go(screen: string): Promise<void> {
   await page.click(`[data-nav="${screen}"]`);

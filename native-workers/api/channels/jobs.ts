@@ -40,6 +40,8 @@ export const StatusSchema = z.object({
   text_encoder: z.string().nullable(),
   threshold: z.number().nullable(),
   above_threshold: z.number().int(),
+  /** Kept at the workspace threshold by the one rule (channels/curation.ts KEPT_RULE); null before the text filter. */
+  kept: z.number().int().nullable(),
   classes_selected: z.number().int(),
   train_images: z.number().int(),
   test_images: z.number().int(),

@@ -204,7 +204,8 @@ export function register(program: Command): void {
             const r = job.result as FetchJobResult;
             const all = fetchStatusCounts(ws.db);
             process.stdout.write(
-              `fetched ${r.attempted} URL(s) now: ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to do'}\n` +
+              `${r.downloaded} downloaded, ${r.failed} failed${r.optedOut ? `, ${r.optedOut} opted out` : ''} ` +
+                `(${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to do'})\n` +
                 `workspace totals: ${Object.entries(all).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}\n`,
             );
           }

@@ -1,6 +1,7 @@
 // `imagenot models add WS DIR --kind clip|sentence [--name N]` (or `--download MODEL_ID`) and `imagenot models list WS`.
 import type { Command } from 'commander';
-import { importModel, listEncoders } from '../../api/handlers/encoders.ts';
+import { listEncoders } from '../../api/handlers/encoders.ts';
+import { importModel } from '../../workers/model-import.ts';
 import { listModels } from '../../store/models.ts';
 import { CommandFailed, printJson, UsageError, withWorkspace } from '../context.ts';
 

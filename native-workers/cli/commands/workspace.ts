@@ -32,7 +32,7 @@ export function register(program: Command): void {
           `fetch            ${Object.entries(s.fetch).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}`,
           `eligible synsets ${s.synsets_eligible}`,
           `matched          ${s.matched} (ambiguous ${s.ambiguous})`,
-          `text filter      ${s.text_encoder ? `${s.text_encoder} > ${s.threshold}: ${s.above_threshold} kept` : 'not run'}`,
+          `text filter      ${s.text_encoder ? `${s.text_encoder} > ${s.threshold}: ${s.above_threshold} above the threshold, ${s.kept} kept (flags, images, decisions applied)` : 'not run'}`,
           `selection        ${s.classes_selected} classes, ${s.train_images} train / ${s.test_images} test`,
           `runs             ${s.runs.map((r) => `${r.arch}:${r.status}${r.top1 != null ? ` ${r.top1.toFixed(2)}%` : ''}`).join(', ') || '-'}`,
           `jobs             ${s.jobs.slice(0, 5).map((j) => `#${j.id} ${j.kind} ${j.state}`).join(', ') || '-'}`,

@@ -3,8 +3,9 @@
 // listed before anything is queued. Train stays disabled (and says why) without an export or with an invalid field.
 import { useEffect, useMemo, useState } from 'react';
 import { attempt, useApp } from '../../store/app.ts';
-import { useTraining, type Profile } from '../../store/training.ts';
-import { call } from '../../store/call.ts';
+import { api } from '../../api/client.ts';
+import type { TrainingProfile } from '../../api/types.ts';
+import { useTraining } from '../../store/training.ts';
 import { fmtInt, fmtPct } from '../../components/common.tsx';
 import { FIELDS, LABELS, formErrors, placeholder, resolved, startRequest, type FormValues } from './form.ts';
 
@@ -22,7 +23,7 @@ export function LaunchForm() {
   const upsertJob = useApp((s) => s.upsertJob);
   const setScreen = useApp((s) => s.setScreen);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [profile, setProfile] = useState<Profile>('local');
+  const [profile, setProfile] = useState<TrainingProfile>('local');
   const [engine, setEngine] = useState<Engine>('tfjs');
   const [dataset, setDataset] = useState<string | null>(null);
   const [values, setValues] = useState<FormValues>({ epochs: '', batch: '', lr: '', patience: '', seed: '' });
@@ -47,7 +48,7 @@ export function LaunchForm() {
     attempt('start training', async () => {
       setSending(true);
       try {
-        const jobs = await call('runs.start', startRequest(chosen, profile, engine, exportPath, values));
+        const jobs = await api().call('runs.start', startRequest(chosen, profile, engine, exportPath, values));
         jobs.forEach(upsertJob);
         useApp.getState().notify('info', `queued ${jobs.length} training job${jobs.length === 1 ? '' : 's'}`);
         setTimeout(() => void loadRuns(), 800);
@@ -107,7 +108,7 @@ export function LaunchForm() {
         </label>
         <label>
           Profile
-          <select value={profile} onChange={(e) => setProfile(e.target.value as Profile)} title="local: scaled to train on a CPU in minutes; paper: torchvision's recipe at full size">
+          <select value={profile} onChange={(e) => setProfile(e.target.value as TrainingProfile)} title="local: scaled to train on a CPU in minutes; paper: torchvision's recipe at full size">
             <option value="local">local</option>
             <option value="paper">paper</option>
           </select>
