@@ -2,6 +2,8 @@
 import type { ApiContext } from './index.ts';
 import { getJob, listJobs, publicJob } from '../../store/jobs.ts';
 import { workspaceStatus } from '../../store/status.ts';
+import { readJobLog, readJobLogTail } from '../../store/job-logs.ts';
+import type { ParsedRequestOf, ResponseOf } from '../contract.ts';
 import { ApiError } from '../dispatch.ts';
 import { startJob } from './start-job.ts';
 
@@ -25,6 +27,14 @@ export function jobHandlers({ ws, runner }: ApiContext) {
       } catch (err) {
         throw new ApiError((err as Error).message, 409);
       }
+    },
+    'jobs.log': async ({ id, after, tail, limit }: ParsedRequestOf<'jobs.log'>): Promise<ResponseOf<'jobs.log'>> => {
+      const job = existing(id);
+      // The state is read before the log: the runner writes a job's last line before its row says it ended.
+      const ended = job.state !== 'queued' && job.state !== 'running';
+      const fromTail = tail != null && !after;
+      const read = fromTail ? readJobLogTail(ws.paths.logs, id, Math.min(tail, limit)) : readJobLog(ws.paths.logs, id, { from: after, limit });
+      return { id, lines: read.lines, next: read.next, more: !fromTail && read.lines.length === limit, dropped: read.dropped, ended };
     },
     'jobs.start': async ({ kind, params }: { kind: string; params: Record<string, unknown> }) => startJob(runner, kind, params),
   };

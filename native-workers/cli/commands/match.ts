@@ -107,7 +107,7 @@ export function register(program: Command): void {
     .argument('[ws]', 'workspace folder (omit with --captions)')
     .option('--captions <file>', 'parquet, csv, tsv or jsonl (optionally .gz) with a caption column')
     .option('--column <name>', 'caption column', 'TEXT')
-    .option('--synsets <eligible|file>', "wnid file (one wnid per line, first token); in a workspace also 'eligible' (default)")
+    .option('--synsets <eligible|file>', "wnid file (one wnid per line, first token); in a workspace also 'eligible' (default: eligible)")
     .option('--out <file>', 'output CSV (with --captions)')
     .option('--ignore-case', 'compare caption and lemmas lowercased (LAIONet is case-sensitive)')
     .option('--batch <n>', 'captions per committed batch (workspace job)')
