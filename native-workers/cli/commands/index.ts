@@ -24,11 +24,11 @@ export const HELP_LAYOUT: [group: string, commands: Record<string, string>][] = 
   ['Workspace:', {
     init: 'create a workspace folder (or check an existing one)',
     status: 'summarise a workspace',
-    jobs: "list, follow, cancel and resume a workspace's jobs; read their logs",
-    demo: 'build a demo workspace from packaged data and run every stage',
+    jobs: "list a workspace's jobs; cancel, resume, read logs",
+    demo: 'build a demo workspace and run every stage on it',
   }],
   ['Ingest and fetch:', {
-    ingest: 'add samples: metadata tables, img2dataset output, tars, image folders',
+    ingest: 'add samples: tables, img2dataset output, tars, folders',
     fetch: 'download the images of samples that have a URL',
     sources: 'list the ingested sources and what each gave',
   }],
@@ -42,7 +42,7 @@ export const HELP_LAYOUT: [group: string, commands: Record<string, string>][] = 
     clipscore: 'image-caption similarity under a CLIP model',
     nsfw: 'flag NSFW candidates (metadata rule and classifier)',
     ocr: "flag images whose own text spells the class name",
-    candidates: 'write every candidate with its scores, flags and decision',
+    candidates: 'write every candidate with its scores and flags',
   }],
   ['Selection and export:', {
     select: 'choose the classes and the seeded train/test split',
@@ -61,6 +61,22 @@ export const HELP_LAYOUT: [group: string, commands: Record<string, string>][] = 
   }],
 ];
 
+/** One-line summaries of subcommands, by `parent name`, for the parent's help. */
+export const SUBCOMMAND_SUMMARIES: Record<string, string> = {
+  'jobs cancel': 'cancel a queued or running job',
+  'jobs resume': 'run stopped jobs again from where they stopped',
+  'jobs log': "print a job's log, or follow it",
+  'models add': 'check and import a model folder, or download one',
+  'models list': "list a workspace's encoders",
+  'wordnet eligible': 'list the synsets eligible as classes',
+  'wordnet rules': "set a workspace's eligibility rules",
+  'wordnet show': 'one synset and its eligibility',
+  'wordnet manual': 'include or exclude a synset by hand',
+  'arch list': 'the architectures, recipes and local profiles',
+  'arch params': 'parameter counts as torchvision counts them',
+  'bench train': 'training images/s of one architecture',
+};
+
 function arrangeHelp(program: Command): void {
   const place = new Map<string, { group: string; summary: string; order: number }>();
   for (const [group, commands] of HELP_LAYOUT) {
@@ -70,6 +86,12 @@ function arrangeHelp(program: Command): void {
     const p = place.get(cmd.name());
     if (!p) throw new Error(`command '${cmd.name()}' has no place in HELP_LAYOUT (native-workers/cli/commands/index.ts)`);
     cmd.helpGroup(p.group).summary(p.summary);
+  }
+  for (const parent of program.commands) {
+    for (const sub of parent.commands) {
+      const summary = SUBCOMMAND_SUMMARIES[`${parent.name()} ${sub.name()}`];
+      if (summary) sub.summary(summary);
+    }
   }
   (program.commands as Command[]).sort((a, b) => place.get(a.name())!.order - place.get(b.name())!.order);
   program.commandsGroup('Utilities:').helpCommand(true);
