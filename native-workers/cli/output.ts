@@ -21,11 +21,6 @@ export function note(line: string): void {
   if (current !== 'quiet') process.stderr.write(`${line}\n`);
 }
 
-/** A line only --verbose shows. */
-export function detail(line: string): void {
-  if (current === 'verbose') process.stderr.write(`${line}\n`);
-}
-
 /** A command stopped because of this signal: the process exits 128 + its number (SIGINT 130, SIGTERM 143). */
 export function recordSignal(signal: NodeJS.Signals): void {
   signalled ??= signal;

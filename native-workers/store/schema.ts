@@ -31,7 +31,7 @@ function migrationsDir(): string {
   throw new WorkspaceError(`migrations folder not found (looked in ${candidates.join(', ')})`);
 }
 
-export function migrationChecksum(sql: string): string {
+function migrationChecksum(sql: string): string {
   return createHash('sha256').update(sql.replace(/\r\n/g, '\n')).digest('hex');
 }
 

@@ -13,10 +13,10 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { downloadFile, modelInfo, pathsInfo, type PathInfo } from '@huggingface/hub';
 
-export const DEFAULT_HUB = 'https://huggingface.co';
+const DEFAULT_HUB = 'https://huggingface.co';
 
 /** The Hub's address: IMAGENOT_HF_HUB, else HF_ENDPOINT (huggingface_hub's variable, for mirrors), else the Hub. */
-export function hubUrl(): string {
+function hubUrl(): string {
   return (process.env.IMAGENOT_HF_HUB ?? process.env.HF_ENDPOINT ?? DEFAULT_HUB).replace(/\/+$/, '');
 }
 
@@ -55,7 +55,7 @@ export interface HubDownloadOptions {
   log?: (msg: string) => void;
 }
 
-export class HubDownloadError extends Error {
+class HubDownloadError extends Error {
   override name = 'HubDownloadError';
 }
 
