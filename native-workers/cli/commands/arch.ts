@@ -4,12 +4,7 @@
 import type { Command } from 'commander';
 import { ARCHITECTURES, paramCount, type Profile } from '../../core/architectures/index.ts';
 import { resolveHyperparams } from '../../core/training/hyperparams.ts';
-import { parseFloatOption, parseIntOption, printJson, UsageError } from '../context.ts';
-
-function parseProfile(value: string): Profile {
-  if (value !== 'paper' && value !== 'local') throw new UsageError(`--profile must be paper or local, got '${value}'`);
-  return value;
-}
+import { choiceOption, parseFloatOption, parseIntOption, printJson, UsageError } from '../context.ts';
 
 function recipeSummary(r: (typeof ARCHITECTURES)[number]['recipe']): string {
   const schedule = r.schedule.kind === 'step' ? `step ${r.schedule.stepSize}x${r.schedule.gamma}` : 'cosine';
@@ -44,7 +39,7 @@ export function register(program: Command): void {
         'explicit, with each difference from torchvision\'s recipe and why: the same object `train` stores with the run',
     )
     .argument('<arch>', 'architecture')
-    .option('--profile <profile>', 'paper | local', parseProfile, 'local' as Profile)
+    .addOption(choiceOption('--profile <profile>', 'size profile', ['paper', 'local'], 'local'))
     .option('--epochs <n>', 'override the recipe\'s epochs', parseIntOption('--epochs'))
     .option('--batch <n>', 'override the recipe\'s batch size', parseIntOption('--batch'))
     .option('--lr <x>', 'override the recipe\'s learning rate', parseFloatOption('--lr'))
@@ -69,7 +64,7 @@ export function register(program: Command): void {
         'real models; default full size, 1000 classes. Inception V3 includes its auxiliary classifier in the paper profile, ' +
         'like torchvision\'s published count; inception_v3_without_aux is listed too',
     )
-    .option('--profile <profile>', 'paper | local', parseProfile, 'paper' as Profile)
+    .addOption(choiceOption('--profile <profile>', 'size profile', ['paper', 'local'], 'paper'))
     .option('--classes <n>', 'number of classes', parseIntOption('classes'), 1000)
     .option('--input <px>', 'input side in pixels (matters for ViT position embeddings)', parseIntOption('input'))
     .option('--json', 'print {"alexnet": 61100840, ...}')

@@ -3,21 +3,20 @@
 import type { Command } from 'commander';
 import { ARCH_NAMES } from '../../core/architectures/types.ts';
 import { benchTrain } from '../../io/tf-engine/train-bench.ts';
-import { parseIntOption, printJson, UsageError } from '../context.ts';
+import { choiceOption, parseIntOption, printJson, UsageError } from '../context.ts';
 
 export function register(program: Command): void {
   const bench = program.command('bench').description('speed measurements of this installation');
   bench
     .command('train')
     .description('training images/s: full-size architecture, random data, SGD with momentum, after 2 warm-up steps')
-    .requiredOption('--arch <name>', `architecture: ${ARCH_NAMES.join(', ')}`)
+    .addOption(choiceOption('--arch <name>', 'architecture', ARCH_NAMES).makeOptionMandatory())
     .option('--input <n>', 'input side in pixels', parseIntOption('--input'), 96)
     .option('--batch <n>', 'batch size', parseIntOption('--batch'), 8)
     .option('--steps <n>', 'timed steps', parseIntOption('--steps'), 5)
     .option('--classes <n>', 'output classes', parseIntOption('--classes'), 1000)
     .option('--json', 'print JSON')
     .action(async (o: { arch: string; input: number; batch: number; steps: number; classes: number; json?: boolean }) => {
-      if (!(ARCH_NAMES as readonly string[]).includes(o.arch)) throw new UsageError(`unknown --arch '${o.arch}' (one of ${ARCH_NAMES.join(', ')})`);
       if (o.steps < 1 || o.batch < 1 || o.input < 16) throw new UsageError('--steps and --batch must be >= 1 and --input >= 16');
       const r = await benchTrain(o);
       const line = { arch: r.arch, input: r.input, batch: r.batch, images_per_s: r.images_per_s, backend: r.backend };

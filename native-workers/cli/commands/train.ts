@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { DB_FILE } from '../../store/workspace.ts';
 import { ARCH_NAMES } from '../../core/architectures/types.ts';
 import { runOfJob } from '../../store/runs.ts';
-import { EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+import { choiceOption, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
 
 interface TrainOptions {
   arch: string;
@@ -31,22 +31,20 @@ export function register(program: Command): void {
     .command('train')
     .description("train an architecture on a dataset export (a workspace's latest export, or an export folder)")
     .argument('<target>', 'workspace folder, or a dataset export folder (ImageFolder or WebDataset)')
-    .requiredOption('--arch <name>', `architecture: ${ARCH_NAMES.join(', ')}`)
-    .option('--profile <p>', 'local (scaled to train on a CPU in minutes) or paper (full size, torchvision recipe)', 'local')
+    .addOption(choiceOption('--arch <name>', 'architecture', ARCH_NAMES).makeOptionMandatory())
+    .addOption(choiceOption('--profile <p>', 'local: scaled to train on a CPU in minutes; paper: full size, torchvision recipe', ['local', 'paper'], 'local'))
     .option('--epochs <n>', 'epochs (default: the recipe)', parseIntOption('--epochs'))
     .option('--batch <n>', 'batch size (default: the recipe)', parseIntOption('--batch'))
     .option('--lr <x>', 'peak learning rate (default: the recipe)', parseFloatOption('--lr'))
-    .option('--patience <n>', 'early stopping: epochs without validation improvement (default 5)', parseIntOption('--patience'))
+    .option('--patience <n>', 'early stopping: epochs without validation improvement (default: 5)', parseIntOption('--patience'))
     .option('--seed <n>', 'seed of weights, data order, augmentation and validation split', parseIntOption('--seed'), 0)
     .option('--input-size <n>', 'input side in pixels (default: the profile)', parseIntOption('--input-size'))
-    .option('--val-fraction <x>', 'part of train held out for early stopping (default 0.1)', parseFloatOption('--val-fraction'))
+    .option('--val-fraction <x>', 'part of train held out for early stopping (default: 0.1)', parseFloatOption('--val-fraction'))
     .option('--max-train-images <n>', 'use at most this many training images', parseIntOption('--max-train-images'))
     .option('--recipe <json>', 'recipe fields instead of the profile\'s, e.g. \'{"mixupAlpha":0.2,"autoAugment":"ta_wide"}\' (see `imagenot arch recipe`)')
-    .option('--workspace <dir>', 'workspace for runs when the target is a dataset folder (default TARGET/.imagenot-workspace)')
+    .option('--workspace <dir>', 'workspace for runs when the target is a dataset folder (default: TARGET/.imagenot-workspace)')
     .option('--json', 'print the finished run as JSON')
     .action(async (target: string, o: TrainOptions) => {
-      if (!(ARCH_NAMES as readonly string[]).includes(o.arch)) throw new UsageError(`unknown --arch '${o.arch}' (one of ${ARCH_NAMES.join(', ')})`);
-      if (o.profile !== 'local' && o.profile !== 'paper') throw new UsageError(`--profile must be local or paper, got '${o.profile}'`);
       const abs = resolve(target);
       if (!existsSync(abs)) throw new UsageError(`${target} does not exist`);
       const isWorkspace = existsSync(join(abs, DB_FILE));

@@ -1,6 +1,8 @@
 // `imagenot init WS` and `imagenot status WS [--json]`.
 import type { Command } from 'commander';
-import { openWorkspace } from '../../store/workspace.ts';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DB_FILE, openWorkspace } from '../../store/workspace.ts';
 import { workspaceStatus } from '../../store/status.ts';
 import { printJson, withWorkspace } from '../context.ts';
 
@@ -9,10 +11,16 @@ export function register(program: Command): void {
     .command('init')
     .description('create a workspace folder (or open an existing one; refuses a non-empty folder that is not a workspace)')
     .argument('<ws>', 'workspace folder')
-    .action((dir: string) => {
+    .option('--json', 'print {"workspace", "created", "schema_version"}')
+    .action((dir: string, o: { json?: boolean }) => {
+      const created = !existsSync(join(resolve(dir), DB_FILE));
       const ws = openWorkspace(dir, { create: true });
-      process.stdout.write(`workspace ready: ${ws.paths.root}\n`);
-      ws.close();
+      try {
+        if (o.json) printJson({ workspace: ws.paths.root, created, schema_version: ws.db.pragma('user_version', { simple: true }) as number });
+        else process.stdout.write(`workspace ready: ${ws.paths.root}\n`);
+      } finally {
+        ws.close();
+      }
     });
 
   program
