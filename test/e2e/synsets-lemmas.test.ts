@@ -92,6 +92,9 @@ test('re-matching shows what changes and asks; the run replaces the candidates a
   await go('Curation');
   await page.waitForSelector('.class-item');
   assert.ok(await page.$('.class-item[data-wnid="n06831177"]'), 'before: the letter A is a Curation class');
+  type ClassCount = { wnid: string; candidates: number };
+  const inchBefore = (await api<{ classes: ClassCount[] }>('curation.classes', { threshold: 0.5 })).classes.find((c) => c.wnid === 'n13649791')?.candidates ?? 0;
+  assert.ok(inchBefore > 100, `before: inch collects the captions with "in" (${inchBefore})`);
   await go('Synsets');
   await page.click('button:has-text("Re-match captions")');
   await page.waitForSelector('[data-dialog="rematch"]', { timeout: 180000 });
@@ -117,8 +120,11 @@ test('re-matching shows what changes and asks; the run replaces the candidates a
   await go('Curation');
   await page.waitForSelector('.class-item');
   await page.waitForFunction(() => !document.querySelector('.class-item[data-wnid="n06831177"]'));
-  const { classes } = await api<{ classes: { wnid: string }[] }>('curation.classes', { threshold: 0.5 });
-  assert.ok(!classes.some((c) => c.wnid === 'n06831177' || c.wnid === 'n13649791'));
+  const { classes } = await api<{ classes: ClassCount[] }>('curation.classes', { threshold: 0.5 });
+  assert.ok(!classes.some((c) => c.wnid === 'n06831177'), 'the letter A is gone');
+  // inch keeps only the captions that say "inch" (its own word, now its dominant sense), not those with "in".
+  const inchAfter = classes.find((c) => c.wnid === 'n13649791')?.candidates ?? 0;
+  assert.ok(inchAfter * 5 < inchBefore, `inch ${inchBefore} -> ${inchAfter}`);
   await screenshot(page, 'e2e-curation-after-rematch');
   assert.deepEqual(pageErrors, []);
 });
