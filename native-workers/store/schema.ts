@@ -136,20 +136,24 @@ export function migrate(db: Db, dbPath: string, opts: { readonly?: boolean } = {
     db
       .prepare(`INSERT INTO schema_migrations (version, name, sha256, applied_at, recorded_at) VALUES (?, ?, ?, ?, ?)`)
       .run(m.version, m.name, m.sha256, appliedAt, now);
+  // Each step runs in an IMMEDIATE transaction and re-reads the schema version under its write lock: several processes
+  // (the CLI, serve, workers, a second window) may open one workspace at once, and only the first applies a migration.
+  const versionNow = () => db.pragma('user_version', { simple: true }) as number;
   if (!hasChecksums && current > 0) {
     // A workspace from before checksums were kept: what it applied is taken to be this version's files.
     db.transaction(() => {
+      if (tableExists(db, 'schema_migrations')) return;
       db.exec(CREATE_CHECKSUMS);
-      for (const m of migrations) if (m.version <= current) record(m, null);
-    })();
+      const applied = versionNow();
+      for (const m of migrations) if (m.version <= applied) record(m, null);
+    }).immediate();
   }
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(CREATE_CHECKSUMS);
-      db.exec(m.sql);
-      record(m, now);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
+  const apply = db.transaction((m: Migration) => {
+    if (versionNow() >= m.version) return;
+    db.exec(CREATE_CHECKSUMS);
+    db.exec(m.sql);
+    record(m, now);
+    db.pragma(`user_version = ${m.version}`);
+  });
+  for (const m of migrations) if (m.version > current) apply.immediate(m);
 }

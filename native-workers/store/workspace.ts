@@ -48,6 +48,25 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
+/**
+ * Switch to WAL. The switch needs an exclusive lock, and SQLite answers SQLITE_BUSY at once (without the busy handler)
+ * when another process holds a lock on a database still in rollback mode, as when several processes open a new
+ * workspace together; so it is retried for up to the busy timeout. A database already in WAL mode returns at once.
+ */
+function enableWal(db: Db, timeoutMs = 10_000): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
 export function openWorkspace(dir: string, opts: OpenOptions = {}): Workspace {
   const root = resolve(dir);
   if (!isWorkspaceFolder(root)) {
@@ -82,7 +101,7 @@ export function openWorkspace(dir: string, opts: OpenOptions = {}): Workspace {
   try {
     db.pragma('busy_timeout = 10000');
     if (!opts.readonly) {
-      db.pragma('journal_mode = WAL');
+      enableWal(db);
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');

@@ -138,3 +138,41 @@ test('a migration numbered below the applied version, or one missing, is refused
     dir.cleanup();
   }
 });
+
+test('several processes opening one new workspace at once migrate it once, without errors', async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = tempDir('imagenot-migrate-race-');
+  try {
+    // An empty database file: every process sees schema version 0 and races to apply every migration.
+    writeFileSync(join(dir.path, 'workspace.db'), '');
+    const workspaceModule = new URL('../../native-workers/store/workspace.ts', import.meta.url).href;
+    // Each child loads the code first, then waits for one shared start time, so the opens overlap.
+    const script = `const { openWorkspace } = await import(${JSON.stringify(workspaceModule)});
+      while (Date.now() < Number(process.argv[2]));
+      openWorkspace(process.argv[1]).close();`;
+    const startAt = String(Date.now() + 4000);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        new Promise<{ code: number | null; stderr: string }>((resolveRun) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir.path, startAt], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let stderr = '';
+          child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+          child.on('close', (code) => resolveRun({ code, stderr }));
+        }),
+      ),
+    );
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const db = new Database(join(dir.path, 'workspace.db'), { readonly: true });
+    try {
+      assert.equal(db.pragma('user_version', { simple: true }), latestSchemaVersion());
+      const applied = db.prepare(`SELECT version FROM schema_migrations ORDER BY version`).all() as { version: number }[];
+      assert.deepEqual(applied.map((r) => r.version), loadMigrations().map((m) => m.version));
+    } finally {
+      db.close();
+    }
+  } finally {
+    dir.cleanup();
+  }
+});

@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--reference <csv>', 'reference table: columns arch and top1 or imagenet_top1 (default: bundled torchvision ImageNet-1k)')
     .option('--run <id>', 'use this run for its architecture (repeatable; overrides the stored pick)', collect, [] as number[])
     .option('--dataset <export>', 'compare the runs on this export (e.g. exports/selection-1-imagefolder-224)')
-    .option('--final-only', 'leave out runs still training (by default they stand in with their latest validation accuracy, marked provisional)')
+    .option('--final-only', 'leave out runs still training; without it they stand in with their latest validation accuracy, marked provisional')
     .option('--resamples <n>', 'bootstrap resamples', parseIntOption('--resamples'), 2000)
     .option('--seed <n>', 'bootstrap seed', parseIntOption('--seed'), 0)
     .option('--json', 'print JSON')
