@@ -24,7 +24,7 @@ let dir: { path: string; cleanup(): void };
 let wsDir: string;
 /** Sample ids by role, for the assertions. */
 const ids: Record<string, number> = {};
-let shaOfSample = new Map<number, string>();
+const shaOfSample = new Map<number, string>();
 
 before(async () => {
   dir = tempDir('imagenot-dataset-');

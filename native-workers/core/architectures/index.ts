@@ -1,5 +1,5 @@
 // The architecture room's entry point: the catalogue, buildModel (tfjs LayersModel, NHWC input) and paramCount.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
 import { Init } from './layers.ts';
 import { architectureInfo } from './recipes.ts';
