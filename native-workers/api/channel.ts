@@ -5,7 +5,7 @@ import type { z } from 'zod';
 export interface ChannelDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   request: Req;
   response: Res;
-  /** One line for the API reference (`imagenot api --list`). */
+  /** One line for the API reference (docs/api.md, `npm run docs:api`). */
   doc: string;
 }
 

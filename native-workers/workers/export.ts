@@ -1,4 +1,4 @@
-// Job `export`: write a selection as a dataset folder that training code (ours in D1, or torchvision) reads directly.
+// Job `export`: write a selection as a dataset folder that training code (the `train` job, or torchvision) reads directly.
 //
 // Layout of OUT (imagefolder, the default):
 //   dataset.json                     seed, threshold, encoders, rules, counts, versions, and `classes`: the class list

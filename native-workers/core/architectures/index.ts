@@ -1,4 +1,4 @@
-// The architecture room's entry point: the catalogue, buildModel (tfjs LayersModel, NHWC input) and paramCount.
+// The architectures' entry point: the catalogue, buildModel (tfjs LayersModel, NHWC input) and paramCount.
 import type * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
 import { Init } from './layers.ts';
