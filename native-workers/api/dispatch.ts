@@ -1,5 +1,4 @@
-// Validates and routes one API call. Used by every transport; a payload that fails its schema never reaches a handler.
-import type { z } from 'zod';
+
 import { issuesText } from './channel.ts';
 import { channels, type ChannelName, type ResponseOf } from './contract.ts';
 import type { Handlers } from './handlers/index.ts';

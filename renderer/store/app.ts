@@ -2,7 +2,7 @@
 // the event connection, and notices (errors with their cause, confirmations).
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { Job, JobLog, JobProgress, Status, WorkerEvent } from '../api/types.ts';
+import type { Job, JobLog, JobProgress, Status, } from '../api/types.ts';
 
 
 export const SCREENS = ['Sources', 'Synsets', 'Curation', 'Dataset', 'Training', 'Rankings'] as const;

@@ -125,13 +125,11 @@ export function gloveWords(text: string): string[] {
 
 export function gloveEmbed(g: GloveVectors, text: string): Float32Array {
   const v = new Float32Array(g.dim);
-  let n = 0;
   for (const w of gloveWords(text)) {
     const i = g.index.get(w);
     if (i == null) continue;
     const base = i * g.dim;
     for (let j = 0; j < g.dim; j++) v[j] += g.vectors[base + j];
-    n++;
   }
   return l2Normalize(v);
 }
