@@ -51,7 +51,7 @@ let sentDir: string;
 const imageSamples: number[] = [];
 
 function cli(args: string[], cwd?: string) {
-  return runCli(args, { env: { IMAGENOT_TEST: '1' }, cwd });
+  return runCli(args, { cwd });
 }
 
 before(() => {

@@ -11,13 +11,14 @@ import { BindRefused, resolveBindAddress } from '../../server/host-checks.ts';
 import { ensureRenderer, type RendererPlaces } from '../../server/renderer-build.ts';
 import { parseIntOption, UsageError } from '../context.ts';
 import { note, recordSignal } from '../output.ts';
+import { config } from '../../config/settings.ts';
 
 /**
  * Where the built renderer is: IMAGENOT_RENDERER_DIR when set (only there), else next to the bundled CLI
  * (dist/renderer) or, from source, the repo's dist/renderer. A missing one is built there from a source checkout.
  */
 function rendererPlaces(): RendererPlaces {
-  const fromEnv = process.env.IMAGENOT_RENDERER_DIR;
+  const fromEnv = config.rendererDir;
   const repoDist = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
   const buildScript = fileURLToPath(new URL('../../../scripts/build.mjs', import.meta.url));
   const candidates = fromEnv ? [fromEnv] : [fileURLToPath(new URL('./renderer', import.meta.url)), repoDist];
