@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openWorkspace, isInside, type Workspace } from '../native-workers/store/workspace.ts';
 import { JobRunner } from '../native-workers/jobs/runner.ts';
+import { loadWorker } from '../native-workers/workers/registry.ts';
 import { createHandlers, type Handlers } from '../native-workers/api/handlers/index.ts';
 import { MediaRefused, mediaType, resolveMediaFile } from '../native-workers/server/media.ts';
 import { relayRunnerEvents } from '../native-workers/server/events.ts';
@@ -59,7 +60,7 @@ function rememberWorkspace(dir: string): void {
 async function openSession(dir: string, create: boolean): Promise<void> {
   const ws = openWorkspace(dir, { create });
   // Worker processes are forked from this binary; they must run as plain Node.
-  const runner = new JobRunner(ws, { env: { ELECTRON_RUN_AS_NODE: '1' } }).start();
+  const runner = new JobRunner(ws, { workers: loadWorker, env: { ELECTRON_RUN_AS_NODE: '1' } }).start();
   const stopRelay = relayRunnerEvents(runner, (name, payload) => win?.webContents.send(EVENT, name, payload));
   if (current) await closeSession();
   current = { ws, runner, handlers: createHandlers({ ws, runner }), stopRelay };

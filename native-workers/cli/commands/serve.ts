@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openWorkspace } from '../../store/workspace.ts';
 import { JobRunner } from '../../jobs/runner.ts';
+import { loadWorker } from '../../workers/registry.ts';
 import { startServer } from '../../server/server.ts';
 import { BindRefused, resolveBindAddress } from '../../server/host-checks.ts';
 import { ensureRenderer, type RendererPlaces } from '../../server/renderer-build.ts';
@@ -54,7 +55,7 @@ export function register(program: Command): void {
       }
       const renderer = await ensureRenderer(rendererPlaces(), note);
       const ws = openWorkspace(dir, { create: true });
-      const runner = new JobRunner(ws).start();
+      const runner = new JobRunner(ws, { workers: loadWorker }).start();
       const server = await startServer({
         ws,
         runner,
