@@ -44,8 +44,8 @@ const optionalPath = (raw: string | undefined) => raw || undefined;
 const flag = (raw: string | undefined) => raw === '1';
 
 export const TF_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export const NATIVE_LOOP_BUILDS = ['avx512', 'avx2', 'baseline'] as const;
-export const DEFAULT_HF_HUB = 'https://huggingface.co';
+const NATIVE_LOOP_BUILDS = ['avx512', 'avx2', 'baseline'] as const;
+const DEFAULT_HF_HUB = 'https://huggingface.co';
 
 export const SETTINGS = {
   cacheDir: declare({
@@ -238,7 +238,7 @@ export type SettingValue<K extends SettingKey> = ReturnType<(typeof SETTINGS)[K]
 const warned = new Set<string>();
 
 /** The raw value of a setting in `env`: its name, else (with a one-time deprecation warning) an older name. */
-export function rawSetting(setting: Setting<unknown>, env: Source = process.env): string | undefined {
+function rawSetting(setting: Setting<unknown>, env: Source = process.env): string | undefined {
   if (env[setting.name] !== undefined) return env[setting.name];
   for (const old of setting.deprecatedNames ?? []) {
     if (env[old] === undefined) continue;
