@@ -41,7 +41,6 @@ function external(s: Setting<never> & { readBy: string }) {
 }
 
 const optionalPath = (raw: string | undefined) => raw || undefined;
-const flag = (raw: string | undefined) => raw === '1';
 
 export const TF_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const NATIVE_LOOP_BUILDS = ['avx512', 'avx2', 'baseline'] as const;
@@ -226,7 +225,7 @@ export const SETTINGS = {
     name: 'IMAGENOT_BENCH_TRAIN_TIMEOUT_S',
     type: 'seconds',
     default: '`600`',
-    doc: "Time limit of each side of the training benchmark.",
+    doc: 'Time limit of each side of the training benchmark.',
     audience: 'test',
     parse: (raw) => Number(raw ?? 600),
   }),
