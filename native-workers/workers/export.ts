@@ -90,6 +90,8 @@ interface ExportCursor {
   out: string;
   /** Samples whose image could not be read (recorded as rejections, left out of the files and the manifest). */
   skipped: number[];
+  /** 'wnid': `next` counts in sorted-wnid class order. A cursor without it (ranked order) restarts from the first image. */
+  classOrder?: 'wnid';
 }
 
 interface ExportEntry extends SplitItem {
@@ -147,8 +149,8 @@ export default defineWorker({
 
     const entries = planEntries(selectionItems(db, selection.id, { textEncoder: selection.encoder, imageEncoder }), classes, p, selection.seed);
     const total = entries.length;
-    let next = resumed?.next ?? 0;
-    const skipped = new Set(resumed?.skipped ?? []);
+    let next = resumed?.classOrder === 'wnid' ? resumed.next : 0;
+    const skipped = new Set(resumed?.classOrder === 'wnid' ? resumed.skipped : []);
     const step = p.format === 'webdataset' ? p.shardSize : p.batch;
     ctx.progress(next, total, `exporting to ${out}`);
     while (next < total) {
@@ -182,7 +184,7 @@ export default defineWorker({
         await writeShard(out, chunk[0].path.split('#')[0], samples);
       }
       next = end;
-      ctx.commit({ next, selectionId: selection.id, out, skipped: [...skipped] } satisfies ExportCursor);
+      ctx.commit({ next, selectionId: selection.id, out, skipped: [...skipped], classOrder: 'wnid' } satisfies ExportCursor);
       ctx.progress(next, total, `${next} of ${total} images`);
     }
 
