@@ -109,7 +109,7 @@ export function Curves() {
         </div>
       }
     >
-      <div className="run-legend" aria-label="runs drawn">
+      <div className="run-legend" role="group" aria-label="runs drawn">
         {shown.length === 0 && <span className="muted small-text">Tick runs in the table below to draw their curves.</span>}
         {shown.map((r) => (
           <span key={r.id} className="legend-item" data-legend-run={r.id}>
