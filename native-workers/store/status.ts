@@ -26,7 +26,7 @@ export interface Status {
   classes_selected: number;
   train_images: number;
   test_images: number;
-  runs: { id: number; arch: string; status: string; top1: number | null }[];
+  runs: { id: number; arch: string; engine: string; status: string; top1: number | null }[];
   jobs: PublicJob[];
 }
 
@@ -62,7 +62,7 @@ export function workspaceStatus(ws: Workspace): Status {
     classes_selected: selection ? count(ws, `SELECT COUNT(*) n FROM selection_classes WHERE selection_id = ?`, selection.id) : 0,
     train_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'train'`, selection.id) : 0,
     test_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'test'`, selection.id) : 0,
-    runs: db.prepare(`SELECT id, arch, status, top1 FROM runs ORDER BY id`).all() as Status['runs'],
+    runs: db.prepare(`SELECT id, arch, engine, status, top1 FROM runs ORDER BY id`).all() as Status['runs'],
     jobs: listJobs(db, { limit: 50 }).map(publicJob),
   };
 }

@@ -16,6 +16,7 @@ export const workerModules: Record<string, Loader> = {
   export: () => import('./export.ts'),
   demo: () => import('./demo.ts'),
   train: () => import('./train.ts'),
+  'train-torch': () => import('./train-torch.ts'),
 };
 
 export async function loadWorker(kind: string): Promise<WorkerDefinition<any>> {

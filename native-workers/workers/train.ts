@@ -9,46 +9,26 @@
 // Metrics (table `metrics`, and live `run.metric` events): per step loss, accuracy, lr, images_per_s; per epoch
 // train_loss, train_accuracy, val_loss, val_accuracy, epoch_images_per_s; at the end test_top1, test_top5. Accuracies
 // are in percent.
-import { z } from 'zod';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { defineWorker, type WorkerContext } from '../jobs/worker-context.ts';
 import { initEngine, describeEngine, tf } from '../io/tf-engine/backend.ts';
 import { loadBestWeights, loadCheckpoint, readCheckpointState, saveBestWeights, saveCheckpoint } from '../io/tf-engine/checkpoint.ts';
-import { latestExport, readDatasetExport, type LabelledImage } from '../io/train-data/export-dataset.ts';
+import { readDatasetExport, type LabelledImage } from '../io/train-data/export-dataset.ts';
 import { DecodePool, batches } from '../io/train-data/loader.ts';
 import { buildModel } from '../core/architectures/index.ts';
-import { ARCH_NAMES } from '../core/architectures/types.ts';
 import { resolveHyperparams, type Hyperparams } from '../core/training/hyperparams.ts';
 import { learningRateAt } from '../core/training/schedule.ts';
 import { epochPermutation, hashInts } from '../core/training/random.ts';
 import { validationSplit } from '../core/training/split.ts';
 import { initialEarlyStopping, observeValidation, type EarlyStoppingState } from '../core/training/early-stopping.ts';
 import { evaluateBatch, makeOptimizer, trainStep } from '../core/training/step.ts';
-import { createRun, deleteMetricsAfter, getRun, insertMetrics, updateRun, type MetricPoint } from '../store/runs.ts';
+import { deleteMetricsAfter, insertMetrics, updateRun, type MetricPoint } from '../store/runs.ts';
+import { openRun, resolveDataset, spread, TrainParams, type TrainCursor } from './training-run.ts';
 
-export const TrainParams = z.object({
-  arch: z.enum(ARCH_NAMES),
-  profile: z.enum(['local', 'paper']).default('local'),
-  /** An export folder (absolute, or relative to the workspace); default: the workspace's latest export. */
-  dataset: z.string().min(1).optional(),
-  epochs: z.number().int().min(1).optional(),
-  batch: z.number().int().min(1).optional(),
-  lr: z.number().positive().optional(),
-  patience: z.number().int().min(1).optional(),
-  seed: z.number().int().min(0).default(0),
-  inputSize: z.number().int().min(8).optional(),
-  valFraction: z.number().min(0).max(0.5).optional(),
-  /** Use at most this many training images (before the validation split); for quick runs and tests. */
-  maxTrainImages: z.number().int().min(1).optional(),
-  decodeWorkers: z.number().int().min(1).max(16).optional(),
-});
-export type TrainParams = z.infer<typeof TrainParams>;
+export { TrainParams };
 
-interface Cursor {
-  runId: number;
-  epoch: number;
-}
+type Cursor = TrainCursor;
 
 interface LoopState {
   epoch: number;
@@ -58,26 +38,12 @@ interface LoopState {
   stopped: boolean;
 }
 
-/** A subset of at most n images, evenly spread over the list (so every class keeps its share). */
-function spread<T>(list: readonly T[], n: number | undefined): T[] {
-  if (!n || n >= list.length) return [...list];
-  return Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]);
-}
-
-function resolveDataset(ctx: WorkerContext, dataset: string | undefined): string {
-  if (dataset) return dataset.startsWith('/') ? dataset : ctx.ws.resolveInside(dataset);
-  const latest = latestExport(ctx.ws.paths.exports);
-  if (!latest) throw new Error(`no dataset export in ${ctx.ws.paths.exports} (run \`imagenot export\` first, or pass a dataset folder)`);
-  return latest;
-}
-
 export default defineWorker({
   kind: 'train',
   lane: 'train',
   params: TrainParams,
   async run(ctx, p) {
     const engine = await initEngine();
-    const cursor = ctx.cursor as Cursor | null;
     const datasetDir = resolveDataset(ctx, p.dataset);
     const data = readDatasetExport(datasetDir);
     if (!data.train.length) throw new Error(`${datasetDir}: no training images`);
@@ -95,16 +61,7 @@ export default defineWorker({
       job: p,
     };
 
-    let runId: number;
-    if (cursor?.runId && getRun(ctx.ws.db, cursor.runId)) {
-      runId = cursor.runId;
-      updateRun(ctx.ws.db, runId, { status: 'running', backend: engine.backend, error: null });
-    } else {
-      const datasetLabel = data.root.startsWith(ctx.ws.paths.root) ? ctx.ws.relativePath(data.root) : data.root;
-      runId = createRun(ctx.ws.db, { jobId: ctx.jobId, arch: hp.arch, profile: hp.profile, dataset: datasetLabel, params: recordParams });
-      updateRun(ctx.ws.db, runId, { backend: engine.backend });
-      ctx.commit({ runId, epoch: 0 } satisfies Cursor);
-    }
+    const { runId } = openRun(ctx, { arch: hp.arch, profile: hp.profile, datasetRoot: data.root, params: recordParams, engine: 'tfjs', backend: engine.backend });
     const runDir = join(ctx.ws.paths.runs, String(runId));
     ctx.log(`run ${runId}: ${hp.arch} (${hp.profile}, ${hp.inputSize} px) on ${data.root}: ${trainSet.length} train / ${valSet.length} val / ${data.test.length} test images, ${data.classes.length} classes; engine ${describeEngine(engine)}`);
 

@@ -46,7 +46,10 @@ test('training handlers answer from the workspace and match their schemas', asyn
     assert.equal(ok.models.find((m) => m.arch === 'resnet152')!.top1, 45);
     assert.equal(ok.spearman_rho, 1);
 
-    await assert.rejects(h['runs.start']({ archs: ['lenet'], profile: 'local' }), /invalid parameters for train/);
+    await assert.rejects(h['runs.start']({ archs: ['lenet'], profile: 'local', engine: 'tfjs' }), /invalid parameters for train:/);
+    await assert.rejects(h['runs.start']({ archs: ['lenet'], profile: 'local', engine: 'torch' }), /invalid parameters for train-torch:/);
+    await assert.rejects(h['runs.start']({ archs: ['alexnet'], profile: 'local', engine: 'tfjs', nproc: 2 }), /options of the torch engine/);
+    assert.deepEqual(channels['runs.start'].request.parse({ archs: ['alexnet'] }), { archs: ['alexnet'], profile: 'local', engine: 'tfjs' });
   } finally {
     ws.cleanup();
   }

@@ -37,7 +37,7 @@ export const StatusSchema = z.object({
   classes_selected: z.number().int(),
   train_images: z.number().int(),
   test_images: z.number().int(),
-  runs: z.array(z.object({ id: z.number().int(), arch: z.string(), status: z.string(), top1: z.number().nullable() })),
+  runs: z.array(z.object({ id: z.number().int(), arch: z.string(), engine: z.string(), status: z.string(), top1: z.number().nullable() })),
   jobs: z.array(JobSchema),
 });
 export type Status = z.infer<typeof StatusSchema>;

@@ -3,8 +3,10 @@
 import { z } from 'zod';
 import { channel } from '../channel.ts';
 import { JobSchema } from './jobs.ts';
+import { MetricPointSchema } from '../../io/torch-engine/events.ts';
 
-export const RunMetricSchema = z.object({ step: z.number().int(), epoch: z.number(), name: z.string(), value: z.number() });
+/** A metric point: what both engines record (the PyTorch trainer's events are validated with this same schema). */
+export const RunMetricSchema = MetricPointSchema;
 /** The payload of `job.event` {name: 'run.metric'}. */
 export const RunMetricEventSchema = RunMetricSchema.extend({ runId: z.number().int() });
 
@@ -12,6 +14,8 @@ export const RunSchema = z.object({
   id: z.number().int(),
   arch: z.string(),
   profile: z.string(),
+  /** The training engine: 'tfjs' (TensorFlow.js) or 'torch' (PyTorch). */
+  engine: z.string(),
   /** running | succeeded | failed | cancelled | interrupted (its job died; resume the job to continue). */
   status: z.string(),
   /** Epochs completed (checkpointed). */
@@ -42,6 +46,9 @@ export const RankingsSchema = z.object({
       reference_top1: z.number(),
       relative_improvement: z.number(),
       reference_relative_improvement: z.number(),
+      /** The run the model's top-1 comes from, and its engine (absent for a results table). */
+      runId: z.number().int().optional(),
+      engine: z.string().optional(),
     }),
   ),
   ci: z.object({
@@ -71,9 +78,15 @@ export const trainingChannels = {
       lr: z.number().positive().optional(),
       patience: z.number().int().min(1).optional(),
       seed: z.number().int().min(0).optional(),
+      /** tfjs: job `train`; torch: job `train-torch` (the PyTorch trainer with the user's Python). */
+      engine: z.enum(['tfjs', 'torch']).default('tfjs'),
+      /** torch only: the Python interpreter (default IMAGENOT_PYTHON, else python3 on PATH). */
+      python: z.string().min(1).optional(),
+      /** torch only: ranks on this machine (DistributedDataParallel). */
+      nproc: z.number().int().min(1).optional(),
     }),
     z.array(JobSchema),
-    "Queue one `train` job per architecture on the workspace's latest export (lane 'train': they run one after another).",
+    "Queue one training job per architecture on the workspace's latest export (lane 'train': they run one after another): `train` (tfjs) or `train-torch` (torch).",
   ),
   'runs.metrics': channel(z.object({ runId: z.number().int().positive() }), z.array(RunMetricSchema), 'Every recorded metric point of a run.'),
   'rankings.get': channel(

@@ -1,9 +1,25 @@
 // Handlers of the training room: architectures, runs, metrics, starting runs, rankings.
 import type { ApiContext } from './index.ts';
 import { ARCHITECTURES } from '../../core/architectures/recipes.ts';
-import { computeRankings } from '../../core/stats/rankings.ts';
+import { computeRankings, type ModelAccuracy, type Rankings } from '../../core/stats/rankings.ts';
 import { readReference } from '../../io/rankings/tables.ts';
-import { finishedRunsByArch, listRuns, markRunsOfDeadJobs, runMetrics, getRun } from '../../store/runs.ts';
+import { finishedRunsByArch, listRuns, markRunsOfDeadJobs, runMetrics, getRun, type Engine } from '../../store/runs.ts';
+import type { Db } from '../../store/workspace.ts';
+
+/**
+ * Rankings of the workspace's finished runs (the latest per architecture, of one engine if given), each model with
+ * the run and engine it comes from (`imagenot rankings WS --json`, `rankings.get`).
+ */
+export function rankWorkspaceRuns(
+  db: Db,
+  reference: readonly ModelAccuracy[],
+  opts: { engine?: Engine; resamples?: number; seed?: number } = {},
+): Rankings & { models: (Rankings['models'][number] & { runId: number; engine: string })[] } {
+  const runs = finishedRunsByArch(db, opts.engine);
+  const out = computeRankings(runs.map((r) => ({ arch: r.arch, top1: r.top1! })), reference, opts);
+  const byArch = new Map(runs.map((r) => [r.arch, r]));
+  return { ...out, models: out.models.map((m) => ({ ...m, runId: byArch.get(m.arch)!.id, engine: byArch.get(m.arch)!.engine })) };
+}
 import { publicJob } from '../../store/jobs.ts';
 import { ApiError } from '../dispatch.ts';
 
@@ -24,6 +40,7 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
         id: r.id,
         arch: r.arch,
         profile: r.profile,
+        engine: r.engine,
         status: r.status,
         epoch: r.epoch,
         top1: r.top1,
@@ -34,12 +51,26 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
         params: r.params,
       }));
     },
-    'runs.start': async (req: { archs: string[]; profile: 'local' | 'paper'; epochs?: number; batch?: number; lr?: number; patience?: number; seed?: number }) => {
-      const { archs, ...rest } = req;
+    'runs.start': async (req: {
+      archs: string[];
+      profile: 'local' | 'paper';
+      epochs?: number;
+      batch?: number;
+      lr?: number;
+      patience?: number;
+      seed?: number;
+      engine?: 'tfjs' | 'torch';
+      python?: string;
+      nproc?: number;
+    }) => {
+      const { archs, engine = 'tfjs', python, nproc, ...rest } = req;
+      if (engine === 'tfjs' && (python !== undefined || nproc !== undefined)) throw new ApiError('python and nproc are options of the torch engine');
+      const kind = engine === 'torch' ? 'train-torch' : 'train';
+      const own = engine === 'torch' ? { python, nproc } : {};
       const jobs = [];
       for (const arch of archs) {
         try {
-          jobs.push(publicJob(await runner.enqueue('train', { arch, ...rest })));
+          jobs.push(publicJob(await runner.enqueue(kind, { arch, ...rest, ...own })));
         } catch (err) {
           throw new ApiError((err as Error).message);
         }
@@ -52,8 +83,7 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
     },
     'rankings.get': async () => {
       try {
-        const results = finishedRunsByArch(ws.db).map((r) => ({ arch: r.arch, top1: r.top1! }));
-        return computeRankings(results, readReference());
+        return rankWorkspaceRuns(ws.db, readReference());
       } catch (err) {
         return { error: (err as Error).message };
       }

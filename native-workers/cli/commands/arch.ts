@@ -1,8 +1,14 @@
-// `imagenot arch list` (the nine architectures, their recipes and local profiles) and `imagenot arch params`
-// (parameter counts as torchvision defines them, from the real tfjs models built with zero-initialized weights).
+// `imagenot arch list` (the nine architectures, their recipes and local profiles), `imagenot arch params`
+// (parameter counts as torchvision defines them, from the real tfjs models built with zero-initialized weights, or
+// with --engine torch from torchvision's own models in the user's Python) and `imagenot arch recipe` (a run's
+// resolved hyperparameters as JSON: the recipe file the PyTorch trainer takes, e.g. on a GPU machine without Node).
 import type { Command } from 'commander';
 import { ARCHITECTURES, paramCount, type Profile } from '../../core/architectures/index.ts';
-import { parseIntOption, printJson, UsageError } from '../context.ts';
+import { ARCH_NAMES } from '../../core/architectures/types.ts';
+import { resolveHyperparams } from '../../core/training/hyperparams.ts';
+import { torchHyperparams } from '../../core/training/torch-engine.ts';
+import { pythonCommand, runTrainerCommand } from '../../io/torch-engine/trainer-process.ts';
+import { CommandFailed, parseFloatOption, parseIntOption, printJson, UsageError } from '../context.ts';
 
 function parseProfile(value: string): Profile {
   if (value !== 'paper' && value !== 'local') throw new UsageError(`--profile must be paper or local, got '${value}'`);
@@ -45,14 +51,51 @@ export function register(program: Command): void {
     .option('--profile <profile>', 'paper | local', parseProfile, 'paper' as Profile)
     .option('--classes <n>', 'number of classes', parseIntOption('classes'), 1000)
     .option('--input <px>', 'input side in pixels (matters for ViT position embeddings)', parseIntOption('input'))
+    .option('--engine <e>', "tfjs (our TensorFlow.js models) or torch (torchvision's own, counted in your Python; paper profile only)", 'tfjs')
+    .option('--python <path>', 'torch: the Python with torch and torchvision (default: IMAGENOT_PYTHON, else python3)')
     .option('--json', 'print {"alexnet": 61100840, ...}')
-    .action((o: { profile: Profile; classes: number; input?: number; json?: boolean }) => {
+    .action(async (o: { profile: Profile; classes: number; input?: number; json?: boolean; engine: string; python?: string }) => {
       if (o.classes < 1) throw new UsageError(`--classes must be at least 1, got ${o.classes}`);
-      const opts = { profile: o.profile, numClasses: o.classes, inputSize: o.input };
-      const counts: Record<string, number> = {};
-      for (const a of ARCHITECTURES) counts[a.arch] = paramCount(a.arch, { ...opts, auxLogits: a.arch === 'inception_v3' && o.profile === 'paper' });
-      if (o.profile === 'paper') counts.inception_v3_without_aux = paramCount('inception_v3', opts);
+      if (o.engine !== 'tfjs' && o.engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, got '${o.engine}'`);
+      let counts: Record<string, number> = {};
+      if (o.engine === 'torch') {
+        // The torch engine trains torchvision's definitions at full structure: there is no scaled local model.
+        if (o.profile !== 'paper') throw new UsageError('--engine torch counts torchvision\'s models, which have no local profile (leave out --profile)');
+        const args = ['params', '--classes', String(o.classes), ...(o.input ? ['--input', String(o.input)] : [])];
+        try {
+          counts = (await runTrainerCommand(pythonCommand(o.python), args, 'params')).counts;
+        } catch (err) {
+          throw new CommandFailed((err as Error).message);
+        }
+      } else {
+        const opts = { profile: o.profile, numClasses: o.classes, inputSize: o.input };
+        for (const a of ARCHITECTURES) counts[a.arch] = paramCount(a.arch, { ...opts, auxLogits: a.arch === 'inception_v3' && o.profile === 'paper' });
+        if (o.profile === 'paper') counts.inception_v3_without_aux = paramCount('inception_v3', opts);
+      }
       if (o.json) return printJson(counts);
       for (const [name, n] of Object.entries(counts)) process.stdout.write(`${name.padEnd(25)} ${n.toLocaleString('en-US').padStart(12)}\n`);
+    });
+
+  arch
+    .command('recipe')
+    .description(
+      "a run's hyperparameters as JSON (the catalogue's recipe for the profile with the overrides given): the recipe " +
+        'file of the PyTorch trainer (`python3 native-workers/trainers/torch/train.py train --recipe FILE ...`)',
+    )
+    .argument('<arch>', `architecture: ${ARCH_NAMES.join(', ')}`)
+    .option('--profile <profile>', 'paper | local', parseProfile, 'paper' as Profile)
+    .option('--engine <e>', 'torch (default: its local profile runs AlexNet at 63 px and Inception V3 at 75 px) or tfjs', 'torch')
+    .option('--epochs <n>', 'epochs (default: the recipe)', parseIntOption('--epochs'))
+    .option('--batch <n>', 'global batch size, over all ranks (default: the recipe)', parseIntOption('--batch'))
+    .option('--lr <x>', 'peak learning rate (default: the recipe)', parseFloatOption('--lr'))
+    .option('--patience <n>', 'early stopping patience in epochs (default 5)', parseIntOption('--patience'))
+    .option('--seed <n>', 'seed of weights, data order, augmentation and validation split', parseIntOption('--seed'))
+    .option('--input-size <n>', 'input side in pixels (default: the profile)', parseIntOption('--input-size'))
+    .option('--val-fraction <x>', 'part of train held out for early stopping (default 0.1)', parseFloatOption('--val-fraction'))
+    .action((name: string, o: { profile: Profile; engine: string; epochs?: number; batch?: number; lr?: number; patience?: number; seed?: number; inputSize?: number; valFraction?: number }) => {
+      if (!(ARCH_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown architecture '${name}' (one of ${ARCH_NAMES.join(', ')})`);
+      if (o.engine !== 'tfjs' && o.engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, got '${o.engine}'`);
+      const { profile, engine, ...overrides } = o;
+      printJson((engine === 'torch' ? torchHyperparams : resolveHyperparams)(name, profile, overrides));
     });
 }

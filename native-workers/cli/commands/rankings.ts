@@ -3,16 +3,17 @@
 import type { Command } from 'commander';
 import { computeRankings, RankingsError, type Rankings } from '../../core/stats/rankings.ts';
 import { readAccuracyCsv, readReference } from '../../io/rankings/tables.ts';
-import { finishedRunsByArch } from '../../store/runs.ts';
+import { ENGINES, type Engine } from '../../store/runs.ts';
+import { rankWorkspaceRuns } from '../../api/handlers/training.ts';
 import { CommandFailed, parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
 
 function printText(r: Rankings): void {
   const f = (v: number | null, d = 3) => (v == null ? 'n/a' : v.toFixed(d));
   const out = process.stdout;
   out.write(`${'arch'.padEnd(20)} ${'top1'.padStart(7)} ${'ref top1'.padStart(9)} ${'rel.impr'.padStart(9)} ${'ref rel.impr'.padStart(13)}\n`);
-  for (const m of [...r.models].sort((a, b) => b.top1 - a.top1)) {
+  for (const m of [...r.models].sort((a, b) => b.top1 - a.top1) as (Rankings['models'][number] & { engine?: string })[]) {
     out.write(
-      `${m.arch.padEnd(20)} ${m.top1.toFixed(2).padStart(7)} ${m.reference_top1.toFixed(2).padStart(9)} ${m.relative_improvement.toFixed(3).padStart(9)} ${m.reference_relative_improvement.toFixed(3).padStart(13)}\n`,
+      `${(m.engine && m.engine !== 'tfjs' ? `${m.arch} [${m.engine}]` : m.arch).padEnd(20)} ${m.top1.toFixed(2).padStart(7)} ${m.reference_top1.toFixed(2).padStart(9)} ${m.relative_improvement.toFixed(3).padStart(9)} ${m.reference_relative_improvement.toFixed(3).padStart(13)}\n`,
     );
   }
   const ci = (k: keyof Rankings['ci']) => {
@@ -32,26 +33,23 @@ export function register(program: Command): void {
     .option('--reference <csv>', 'reference table: columns arch and top1 or imagenet_top1 (default: bundled torchvision ImageNet-1k)')
     .option('--resamples <n>', 'bootstrap resamples', parseIntOption('--resamples'), 2000)
     .option('--seed <n>', 'bootstrap seed', parseIntOption('--seed'), 0)
-    .option('--json', 'print JSON')
-    .action(async (dir: string | undefined, o: { results?: string; reference?: string; resamples: number; seed: number; json?: boolean }) => {
+    .option('--engine <e>', "only this engine's runs (tfjs or torch); default: the latest run of each architecture, either engine")
+    .option('--json', 'print JSON (each model with its runId and engine when from a workspace)')
+    .action(async (dir: string | undefined, o: { results?: string; reference?: string; resamples: number; seed: number; engine?: string; json?: boolean }) => {
       if (!!dir === !!o.results) throw new UsageError('give either a workspace or --results FILE.csv');
-      let reference;
-      let results;
-      try {
-        reference = readReference(o.reference);
-        results = o.results
-          ? readAccuracyCsv(o.results)
-          : await withWorkspace(dir!, (ws) => finishedRunsByArch(ws.db).map((r) => ({ arch: r.arch, top1: r.top1! })));
-      } catch (err) {
-        if (err instanceof UsageError) throw err;
-        throw new CommandFailed((err as Error).message);
-      }
+      if (o.engine !== undefined && !(ENGINES as readonly string[]).includes(o.engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got '${o.engine}'`);
+      if (o.engine !== undefined && o.results) throw new UsageError('--engine selects runs of a workspace, not rows of --results');
+      const opts = { resamples: o.resamples, seed: o.seed, engine: o.engine as Engine | undefined };
       let out: Rankings;
       try {
-        out = computeRankings(results, reference, { resamples: o.resamples, seed: o.seed });
+        const reference = readReference(o.reference);
+        out = o.results
+          ? computeRankings(readAccuracyCsv(o.results), reference, opts)
+          : await withWorkspace(dir!, (ws) => rankWorkspaceRuns(ws.db, reference, opts));
       } catch (err) {
+        if (err instanceof UsageError) throw err;
         if (err instanceof RankingsError) throw new CommandFailed(err.message);
-        throw err;
+        throw new CommandFailed((err as Error).message);
       }
       if (o.json) printJson(out);
       else printText(out);

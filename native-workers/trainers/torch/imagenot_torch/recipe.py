@@ -1,0 +1,179 @@
+"""A run's hyperparameters as the Node side resolves them (core/training/hyperparams.ts: the catalogue's recipe in
+core/architectures/recipes.ts with the user's overrides), read from JSON and turned into torch objects the way
+torchvision's references/classification/train.py builds them: optimizer (SGD / RMSprop / AdamW, with the
+normalization layers' own weight decay), StepLR or CosineAnnealingLR after a LinearLR/ConstantLR warm-up, stepped
+once per epoch, label smoothing, mixup/cutmix on the collated batch, weight EMA, gradient clipping.
+
+Nothing of the catalogue is declared here. A field this trainer does not know is refused unless its value is
+neutral (null, 0, false, empty), so a recipe field added to the catalogue can never be silently ignored.
+"""
+import json
+import math
+
+import torch
+import torchvision
+from torch import nn
+
+HYPERPARAM_FIELDS = {
+    "arch", "profile", "inputSize", "evalResize", "epochs", "batch", "lr", "patience", "seed", "valFraction",
+    "cropScaleMin", "recipe",
+}
+RECIPE_FIELDS = {
+    "optimizer", "lr", "momentum", "weightDecay", "normWeightDecay", "rmspropEps", "rmspropAlpha", "batchSize",
+    "epochs", "schedule", "warmupEpochs", "warmupMethod", "warmupDecay", "labelSmoothing", "mixupAlpha",
+    "cutmixAlpha", "autoAugment", "randomErase", "ema", "clipGradNorm", "trainCropSize", "valResizeSize",
+    "valCropSize", "source", "amp",
+}
+REQUIRED = ["arch", "profile", "inputSize", "evalResize", "epochs", "batch", "lr", "patience", "seed", "valFraction",
+            "cropScaleMin", "recipe"]
+
+
+class RecipeError(Exception):
+    pass
+
+
+def _neutral(value) -> bool:
+    return value is None or value is False or value == 0 or value == "" or value == [] or value == {}
+
+
+def _unknown(obj: dict, known: set, where: str):
+    for key, value in obj.items():
+        if key not in known and not _neutral(value):
+            raise RecipeError(
+                f"{where}: field '{key}' (value {json.dumps(value)}) is not implemented by the torch trainer; "
+                "refusing to train without it")
+
+
+def load_hyperparams(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            hp = json.load(f)
+    except (OSError, ValueError) as err:
+        raise RecipeError(f"{path}: cannot read the recipe file ({err})")
+    if not isinstance(hp, dict):
+        raise RecipeError(f"{path}: not a JSON object")
+    missing = [k for k in REQUIRED if k not in hp]
+    if missing:
+        raise RecipeError(f"{path}: missing {', '.join(missing)} (write it with `imagenot arch recipe`)")
+    _unknown(hp, HYPERPARAM_FIELDS, path)
+    _unknown(hp["recipe"], RECIPE_FIELDS, f"{path}: recipe")
+    r = hp["recipe"]
+    if r["optimizer"] not in ("sgd", "rmsprop", "adamw"):
+        raise RecipeError(f"{path}: recipe.optimizer '{r['optimizer']}' is not sgd, rmsprop or adamw")
+    if r["schedule"]["kind"] not in ("step", "cosine"):
+        raise RecipeError(f"{path}: recipe.schedule.kind '{r['schedule']['kind']}' is not step or cosine")
+    if r.get("autoAugment") not in (None, "imagenet", "ta_wide", "ra"):
+        raise RecipeError(f"{path}: recipe.autoAugment '{r['autoAugment']}' is not imagenet, ta_wide or ra")
+    for key in ("epochs", "batch", "inputSize", "evalResize", "patience"):
+        if not isinstance(hp[key], int) or hp[key] < 1:
+            raise RecipeError(f"{path}: {key} must be a positive whole number, got {hp[key]!r}")
+    return hp
+
+
+def make_optimizer(model: nn.Module, hp: dict) -> torch.optim.Optimizer:
+    r = hp["recipe"]
+    wd = r["weightDecay"]
+    if r.get("normWeightDecay") is None:
+        params = model.parameters()
+    else:
+        norm, other = torchvision.ops._utils.split_normalization_params(model)
+        params = [{"params": p, "weight_decay": w} for p, w in ((norm, r["normWeightDecay"]), (other, wd)) if p]
+    lr = hp["lr"]
+    if r["optimizer"] == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=r["momentum"], weight_decay=wd)
+    if r["optimizer"] == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, momentum=r["momentum"], weight_decay=wd,
+                                   eps=r.get("rmspropEps", 0.0316), alpha=r.get("rmspropAlpha", 0.9))
+    return torch.optim.AdamW(params, lr=lr, weight_decay=wd)
+
+
+def make_scheduler(optimizer: torch.optim.Optimizer, hp: dict):
+    """train.py's scheduler, stepped after each epoch. Warm-up longer than the run is cut to the run."""
+    r = hp["recipe"]
+    epochs = hp["epochs"]
+    warm = min(r.get("warmupEpochs", 0), epochs)
+    if r["schedule"]["kind"] == "step":
+        main = torch.optim.lr_scheduler.StepLR(optimizer, step_size=r["schedule"]["stepSize"], gamma=r["schedule"]["gamma"])
+    else:
+        main = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, epochs - warm))
+    if warm <= 0:
+        return main
+    decay = r.get("warmupDecay") or 0.01
+    if r.get("warmupMethod", "linear") == "constant":
+        warmup = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=decay, total_iters=warm)
+    else:
+        warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=decay, total_iters=warm)
+    return torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers=[warmup, main], milestones=[warm])
+
+
+def make_criterion(hp: dict) -> nn.Module:
+    return nn.CrossEntropyLoss(label_smoothing=hp["recipe"].get("labelSmoothing", 0) or 0)
+
+
+class ExponentialMovingAverage(torch.optim.swa_utils.AveragedModel):
+    """references/classification/utils.py's EMA: avg = decay * avg + (1 - decay) * weights, buffers included."""
+
+    def __init__(self, model: nn.Module, decay: float, device):
+        def ema_avg(avg, param, _count):
+            return decay * avg + (1.0 - decay) * param
+
+        super().__init__(model, device, ema_avg, use_buffers=True)
+
+
+def make_ema(model: nn.Module, hp: dict, world_size: int, batch_per_rank: int, device):
+    """train.py's decay adjustment: alpha = (1 - decay) * world * batch * steps / epochs, capped at 1."""
+    ema = hp["recipe"].get("ema")
+    if not ema:
+        return None
+    adjust = world_size * batch_per_rank * ema["steps"] / hp["epochs"]
+    alpha = min(1.0, (1.0 - ema["decay"]) * adjust)
+    return ExponentialMovingAverage(model, 1.0 - alpha, device)
+
+
+class Mixup:
+    """Mixup (Zhang et al.) on a collated batch, as references/classification/transforms.py's RandomMixup with
+    p=1: the batch is paired with itself rolled by one, lambda ~ Beta(alpha, alpha), one-hot targets mixed alike."""
+
+    def __init__(self, num_classes: int, alpha: float):
+        self.num_classes, self.alpha = num_classes, alpha
+
+    def __call__(self, images: torch.Tensor, target: torch.Tensor):
+        target = nn.functional.one_hot(target, self.num_classes).to(images.dtype)
+        lam = float(torch._sample_dirichlet(torch.tensor([self.alpha, self.alpha]))[0])
+        images = images * lam + images.roll(1, 0) * (1.0 - lam)
+        return images, target * lam + target.roll(1, 0) * (1.0 - lam)
+
+
+class Cutmix:
+    """CutMix (Yun et al.) as RandomCutmix with p=1: a box of area ~(1 - lambda) centred uniformly, clipped to the
+    image, pasted from the rolled batch; targets mixed by the box's actual area."""
+
+    def __init__(self, num_classes: int, alpha: float):
+        self.num_classes, self.alpha = num_classes, alpha
+
+    def __call__(self, images: torch.Tensor, target: torch.Tensor):
+        target = nn.functional.one_hot(target, self.num_classes).to(images.dtype)
+        lam = float(torch._sample_dirichlet(torch.tensor([self.alpha, self.alpha]))[0])
+        h, w = images.shape[-2:]
+        cx, cy = int(torch.randint(w, (1,))), int(torch.randint(h, (1,)))
+        r = 0.5 * math.sqrt(1.0 - lam)
+        half_w, half_h = int(r * w), int(r * h)
+        x1, y1 = max(cx - half_w, 0), max(cy - half_h, 0)
+        x2, y2 = min(cx + half_w, w), min(cy + half_h, h)
+        images = images.clone()
+        images[:, :, y1:y2, x1:x2] = images.roll(1, 0)[:, :, y1:y2, x1:x2]
+        lam = 1.0 - (x2 - x1) * (y2 - y1) / (w * h)
+        return images, target * lam + target.roll(1, 0) * (1.0 - lam)
+
+
+def make_batch_mix(hp: dict, num_classes: int):
+    """train.py: RandomChoice over the configured mixup/cutmix, applied to every training batch; None when neither."""
+    r = hp["recipe"]
+    mixes = []
+    if (r.get("mixupAlpha") or 0) > 0:
+        mixes.append(Mixup(num_classes, r["mixupAlpha"]))
+    if (r.get("cutmixAlpha") or 0) > 0:
+        mixes.append(Cutmix(num_classes, r["cutmixAlpha"]))
+    if not mixes:
+        return None
+    return torchvision.transforms.RandomChoice(mixes)

@@ -1,0 +1,64 @@
+// What the training workers of both engines share (train.ts: TensorFlow.js; train-torch.ts: PyTorch): their common
+// parameters, which export a run trains on, and the run row a job creates on its first start and continues on resume.
+import { z } from 'zod';
+import type { WorkerContext } from '../jobs/worker-context.ts';
+import { latestExport } from '../io/train-data/export-dataset.ts';
+import { ARCH_NAMES } from '../core/architectures/types.ts';
+import { createRun, getRun, updateRun, type Engine } from '../store/runs.ts';
+
+export const TrainParams = z.object({
+  arch: z.enum(ARCH_NAMES),
+  profile: z.enum(['local', 'paper']).default('local'),
+  /** An export folder (absolute, or relative to the workspace); default: the workspace's latest export. */
+  dataset: z.string().min(1).optional(),
+  epochs: z.number().int().min(1).optional(),
+  batch: z.number().int().min(1).optional(),
+  lr: z.number().positive().optional(),
+  patience: z.number().int().min(1).optional(),
+  seed: z.number().int().min(0).default(0),
+  inputSize: z.number().int().min(8).optional(),
+  valFraction: z.number().min(0).max(0.5).optional(),
+  /** Use at most this many training images (before the validation split); for quick runs and tests. */
+  maxTrainImages: z.number().int().min(1).optional(),
+  decodeWorkers: z.number().int().min(1).max(16).optional(),
+});
+export type TrainParams = z.infer<typeof TrainParams>;
+
+/** The job cursor of a training job: its run, and the last epoch whose checkpoint is on disk. */
+export interface TrainCursor {
+  runId: number;
+  epoch: number;
+}
+
+/** A subset of at most n images, evenly spread over the list (so every class keeps its share). */
+export function spread<T>(list: readonly T[], n: number | undefined): T[] {
+  if (!n || n >= list.length) return [...list];
+  return Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]);
+}
+
+export function resolveDataset(ctx: WorkerContext, dataset: string | undefined): string {
+  if (dataset) return dataset.startsWith('/') ? dataset : ctx.ws.resolveInside(dataset);
+  const latest = latestExport(ctx.ws.paths.exports);
+  if (!latest) throw new Error(`no dataset export in ${ctx.ws.paths.exports} (run \`imagenot export\` first, or pass a dataset folder)`);
+  return latest;
+}
+
+/**
+ * The job's run: the one its cursor names (a resumed job: marked running again), or a new row whose id is committed
+ * as the cursor at once, so a kill before the first checkpoint still resumes this run.
+ */
+export function openRun(
+  ctx: WorkerContext,
+  run: { arch: string; profile: string; datasetRoot: string; params: unknown; engine: Engine; backend: string },
+): { runId: number; resumed: boolean } {
+  const cursor = ctx.cursor as TrainCursor | null;
+  if (cursor?.runId && getRun(ctx.ws.db, cursor.runId)) {
+    updateRun(ctx.ws.db, cursor.runId, { status: 'running', backend: run.backend, error: null });
+    return { runId: cursor.runId, resumed: true };
+  }
+  const dataset = run.datasetRoot.startsWith(ctx.ws.paths.root) ? ctx.ws.relativePath(run.datasetRoot) : run.datasetRoot;
+  const runId = createRun(ctx.ws.db, { jobId: ctx.jobId, arch: run.arch, profile: run.profile, dataset, params: run.params, engine: run.engine });
+  updateRun(ctx.ws.db, runId, { backend: run.backend });
+  ctx.commit({ runId, epoch: 0 } satisfies TrainCursor);
+  return { runId, resumed: false };
+}
