@@ -123,7 +123,6 @@ export default defineWorker({
         throw new TrainerError(trainerError ?? `the PyTorch trainer ${how} before finishing: ${exit.stderrTail.slice(-5).join(' | ')}`);
       }
       updateRun(ctx.ws.db, runId, { status: 'succeeded', top1: test.top1, top5: test.top5, ended: true });
-      ctx.log(`run ${runId}: test top-1 ${test.top1.toFixed(2)}%, top-5 ${test.top5.toFixed(2)}% (best epoch ${test.bestEpoch})`);
       return { runId, arch: hp.arch, engine: 'torch', top1: test.top1, top5: test.top5, epochs: test.epochs };
     } catch (err) {
       trainer.kill();

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseTrainerLine, type TrainerEvent, type TrainerEventOf } from './events.ts';
 
-export const INSTALL_HINT =
-  'install PyTorch and torchvision for it (pip install torch torchvision; on Debian: apt-get install python3-torch ' +
-  'python3-torchvision), or choose another interpreter with --python or IMAGENOT_PYTHON';
+const INSTALL =
+  'Python 3 with PyTorch and torchvision (pip install torch torchvision; on Debian: apt-get install python3-torch ' +
+  'python3-torchvision), or name an interpreter that has them with --python or IMAGENOT_PYTHON';
 
 /** The interpreter to run: explicit, else IMAGENOT_PYTHON, else python3 on PATH. */
 export function pythonCommand(explicit?: string): string {
@@ -36,7 +36,7 @@ export class TrainerError extends Error {
 
 function startError(python: string, err: NodeJS.ErrnoException): TrainerError {
   if (err.code === 'ENOENT') {
-    return new TrainerError(`no Python interpreter '${python}' (not found${python.includes('/') ? '' : ' on PATH'}): install Python 3 and ${INSTALL_HINT}`);
+    return new TrainerError(`no Python interpreter '${python}' (not found${python.includes('/') ? '' : ' on PATH'}): install ${INSTALL}`);
   }
   return new TrainerError(`could not start ${python}: ${err.message}`);
 }

@@ -123,11 +123,14 @@ def die_with_parent() -> None:
 
 
 def watch_parent_stdin(on_eof) -> None:
-    """When the process that started us goes away, our stdin (its pipe) ends: stop at once."""
+    """When the process that started us goes away, our stdin (its pipe) ends: stop at once.
+
+    Reads the descriptor itself, not sys.stdin: a thread blocked in sys.stdin holds its lock, and a DataLoader worker
+    forked meanwhile deadlocks when multiprocessing closes sys.stdin at its start."""
 
     def watch():
         try:
-            while sys.stdin.buffer.read(65536):
+            while os.read(0, 65536):
                 pass
         except OSError:
             pass
