@@ -80,7 +80,10 @@ export const TrainerEventSchema = z.discriminatedUnion('event', [
     environment: TrainerEnvironmentSchema,
   }),
   z.object({ event: z.literal('params'), counts: z.record(z.string(), z.number().int()), torchvision: z.string() }),
-  z.object({ event: z.literal('input'), arch: z.string(), size: z.number().int(), ok: z.boolean(), error: z.string().nullable() }),
+  z.object({
+    event: z.literal('input'),
+    results: z.array(z.object({ arch: z.string(), size: z.number().int(), ok: z.boolean(), error: z.string().nullable() })),
+  }),
   z.object({
     event: z.literal('split'),
     root: z.string(),

@@ -4,7 +4,7 @@
         [--channels-last auto|off] [--workers N] [--max-train-images N] [--check-replicas] [--parent-watch]
   bench --arch A [--input S] [--batch B] [--steps N] [--classes C] [--device ...] [--amp ...] [--channels-last ...]
   params [--classes C] [--input S]
-  check-input ARCH SIZE
+  check-input ARCH:SIZE [ARCH:SIZE ...]
   split --export DIR [--val-fraction F] [--seed S] [--max-train-images N]
 """
 import argparse
@@ -56,9 +56,8 @@ def parser() -> argparse.ArgumentParser:
     pc = sub.add_parser("params", help="parameter counts of the nine models, as torchvision counts them")
     pc.add_argument("--classes", type=int, default=1000)
     pc.add_argument("--input", type=int, default=224)
-    ci = sub.add_parser("check-input", help="does ARCH run a forward pass at SIZE x SIZE?")
-    ci.add_argument("arch", choices=models.ARCHS)
-    ci.add_argument("size", type=int)
+    ci = sub.add_parser("check-input", help="does ARCH run a forward pass at SIZE x SIZE? (for each pair)")
+    ci.add_argument("pairs", nargs="+", metavar="ARCH:SIZE")
     s = sub.add_parser("split", help="the run's train / val / test images (what train would use)")
     s.add_argument("--export", required=True)
     s.add_argument("--val-fraction", type=float, default=0.1)
@@ -133,8 +132,12 @@ def command_params(args) -> int:
 
 
 def command_check_input(args) -> int:
-    error = models.check_input(args.arch, args.size)
-    protocol.emit("input", arch=args.arch, size=args.size, ok=error is None, error=error)
+    results = []
+    for pair in args.pairs:
+        arch, _, size = pair.partition(":")
+        error = models.check_input(arch, int(size))
+        results.append({"arch": arch, "size": int(size), "ok": error is None, "error": error})
+    protocol.emit("input", results=results)
     return 0
 
 

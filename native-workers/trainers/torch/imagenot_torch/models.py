@@ -40,11 +40,11 @@ def param_counts(num_classes: int = 1000, input_size: int = 224) -> dict:
 
 
 def check_input(arch: str, size: int) -> str:
-    """None when the model runs a forward pass at size x size, else the error."""
-    model = build(arch, 10, size).eval()
+    """None when the model builds and runs a forward pass at size x size, else the error."""
     try:
+        model = build(arch, 10, size).eval()
         with torch.no_grad():
             model(torch.zeros(1, 3, size, size))
         return None
-    except RuntimeError as err:
-        return str(err).split("\n")[0]
+    except (RuntimeError, ValueError, AssertionError) as err:
+        return str(err).split("\n")[0] or type(err).__name__
