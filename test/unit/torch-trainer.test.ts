@@ -22,7 +22,7 @@ const skip = torchSkipReason();
 const trainerDir = join(repoRoot, 'native-workers', 'trainers', 'torch');
 
 test("the trainer's own tests pass (recipe objects against torchvision's references)", { skip }, () => {
-  const r = spawnSync(torchPython, ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], { cwd: trainerDir, encoding: 'utf8' });
+  const r = spawnSync(torchPython, ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], { cwd: trainerDir, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /Ran \d+ tests/);
 });

@@ -233,6 +233,7 @@ export const ARCHITECTURES: readonly ArchitectureInfo[] = [
       autoAugment: 'ra',
       ema: { steps: 32, decay: 0.99998 },
       clipGradNorm: 1,
+      amp: true,
       source:
         `${REFERENCE}: "ViT_B_16": --epochs 300 --batch-size 512 (x8 GPUs) --opt adamw --lr 0.003 --wd 0.3 ` +
         '--lr-scheduler cosineannealinglr --lr-warmup-method linear --lr-warmup-epochs 30 --lr-warmup-decay 0.033 --amp ' +

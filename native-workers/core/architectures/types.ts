@@ -76,6 +76,11 @@ export interface TrainingRecipe {
   /** Exponential moving average of the weights (`--model-ema`, with its steps/decay). */
   ema?: { steps: number; decay: number } | null;
   clipGradNorm?: number | null;
+  /**
+   * The reference command trains in mixed precision (`--amp`). The torch engine follows it on CUDA (`--amp recipe`);
+   * tfjs trains in float32.
+   */
+  amp?: boolean;
   trainCropSize: number;
   valResizeSize: number;
   valCropSize: number;

@@ -1,0 +1,212 @@
+// The PyTorch engine end to end with real worker processes and Debian's CPU PyTorch, on Fashion-MNIST exports
+// (ImageFolder and WebDataset): a torchvision model learns clearly above chance with its metrics in SQLite as tfjs
+// runs have them; two gloo ranks (`--nproc 2`) keep identical weights after every step; cancel stops the trainer's
+// whole process tree at once; SIGKILL of the CLI takes the trainer with it, and `jobs resume` continues the run from
+// its last checkpoint.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { openWorkspace } from '../../native-workers/store/workspace.ts';
+import { createRun, getRun, listRuns, runMetrics, updateRun } from '../../native-workers/store/runs.ts';
+import { listJobs } from '../../native-workers/store/jobs.ts';
+import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { torchHyperparams } from '../../native-workers/core/training/torch-engine.ts';
+import { learningRateAt } from '../../native-workers/core/training/schedule.ts';
+import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
+import { writeFashionMnistExport } from '../helpers/fashion-mnist.ts';
+import { binomialUpperTail, processesMentioning, torchPython, torchSkipReason, waitUntil, writeWebDatasetCopy } from '../helpers/torch.ts';
+
+const skip = torchSkipReason();
+const env = { IMAGENOT_PYTHON: torchPython };
+process.env.IMAGENOT_PYTHON = torchPython; // for the in-process job runner's workers
+
+/** Steps are numbered once: 1..n, nothing doubled or missing. */
+function assertContiguousSteps(steps: number[]): void {
+  assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => i + 1));
+}
+
+test('a torchvision DenseNet-161 learns Fashion-MNIST clearly above chance on the torch engine, recorded like a tfjs run', { skip }, async () => {
+  const dir = tempDir();
+  try {
+    const data = join(dir.path, 'fmnist');
+    await writeFashionMnistExport(data, { trainPerClass: 60, testPerClass: 20, classes: 5 });
+    const wsDir = join(dir.path, 'ws');
+    const args = ['--arch', 'densenet161', '--engine', 'torch', '--epochs', '4', '--batch', '32', '--lr', '0.01'];
+    const r = runCli(['train', data, '--workspace', wsDir, ...args, '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.status, 'succeeded', out.error);
+    assert.equal(out.engine, 'torch');
+    assert.equal(out.backend, 'cpu');
+    // 5 classes, 100 test images: is the number right a plausible draw at chance (20%)?
+    const correct = Math.round(out.top1);
+    const p = binomialUpperTail(correct, 100, 0.2);
+    assert.ok(p < 1e-4, `test top-1 ${out.top1}% on 100 images: P(>= ${correct} right at chance) = ${p.toExponential(2)}`);
+    assert.ok(out.top5 >= out.top1);
+
+    const ws = openWorkspace(wsDir);
+    try {
+      const run = getRun(ws.db, out.runId)!;
+      assert.equal(run.engine, 'torch');
+      assert.equal(run.epoch, 4);
+      assert.equal(run.profile, 'local');
+      const params = run.params as { lr: number; dataset: { train: number; val: number; format: string }; engine: { backend: string; torch: string; worldSize: number } };
+      assert.equal(params.lr, 0.01);
+      assert.equal(params.dataset.train + params.dataset.val, 300);
+      assert.equal(params.dataset.format, 'imagefolder');
+      assert.equal(params.engine.backend, 'cpu');
+      assert.equal(params.engine.worldSize, 1);
+      const names = new Set(runMetrics(ws.db, run.id).map((m) => m.name));
+      for (const n of ['loss', 'accuracy', 'lr', 'images_per_s', 'train_loss', 'train_accuracy', 'epoch_images_per_s', 'val_loss', 'val_accuracy', 'test_top1', 'test_top5']) {
+        assert.ok(names.has(n), `metric ${n}`);
+      }
+      assert.equal(runMetrics(ws.db, run.id, 'val_accuracy').length, 4, 'one validation point per epoch');
+      assert.equal(runMetrics(ws.db, run.id, 'test_top1')[0].value, out.top1);
+      assertContiguousSteps(runMetrics(ws.db, run.id, 'loss').map((m) => m.step));
+      // The recipe came from the catalogue as data, and its schedule ran: torchvision steps the lr once per epoch.
+      const hp = torchHyperparams('densenet161', 'local', { epochs: 4, batch: 32, lr: 0.01 });
+      const runDir = join(wsDir, 'runs', String(run.id));
+      assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8')), hp);
+      for (const m of runMetrics(ws.db, run.id, 'lr')) {
+        const epoch = Math.ceil(m.epoch) - 1;
+        assert.ok(Math.abs(m.value - learningRateAt({ ...hp.recipe, lr: hp.lr, epochs: hp.epochs }, epoch)) < 1e-12, `lr at step ${m.step}`);
+      }
+      assert.ok(existsSync(join(runDir, 'checkpoint.pt')) && existsSync(join(runDir, 'best.pt')));
+
+      // The engine shows per run in `status --json` and `rankings --json` (beside a tfjs AlexNet baseline).
+      const alex = createRun(ws.db, { jobId: null, arch: 'alexnet', profile: 'local', dataset: 'x', params: {} });
+      updateRun(ws.db, alex, { status: 'succeeded', top1: 30, top5: 90, ended: true });
+    } finally {
+      ws.close();
+    }
+    const status = JSON.parse(runCli(['status', wsDir, '--json']).stdout);
+    assert.deepEqual(status.runs.map((x: { arch: string; engine: string }) => [x.arch, x.engine]), [['densenet161', 'torch'], ['alexnet', 'tfjs']]);
+    const rankings = runCli(['rankings', wsDir, '--json']);
+    assert.equal(rankings.code, 0, rankings.stderr);
+    const models = JSON.parse(rankings.stdout).models as { arch: string; engine: string; runId: number }[];
+    assert.deepEqual(models.map((m) => [m.arch, m.engine]).sort(), [['alexnet', 'tfjs'], ['densenet161', 'torch']]);
+    assert.equal(models.find((m) => m.arch === 'densenet161')!.runId, out.runId);
+    const torchOnly = runCli(['rankings', wsDir, '--engine', 'torch', '--json']);
+    assert.equal(torchOnly.code, 1, 'no torch AlexNet baseline');
+    assert.match(torchOnly.stderr, /alexnet/i);
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('--nproc 2 (two gloo ranks, WebDataset export): the ranks hold identical weights after every step', { skip }, async () => {
+  const dir = tempDir();
+  try {
+    const folder = join(dir.path, 'fmnist');
+    await writeFashionMnistExport(folder, { trainPerClass: 20, testPerClass: 4, classes: 5, format: 'jpg' });
+    const shards = join(dir.path, 'shards');
+    await writeWebDatasetCopy(folder, shards, { shardSize: 30, seed: 1 });
+    const wsDir = join(dir.path, 'ws');
+    const r = runCli(
+      ['train', shards, '--workspace', wsDir, '--arch', 'mobilenet_v3_large', '--engine', 'torch', '--nproc', '2', '--check-replicas', '--epochs', '1', '--batch', '16', '--val-fraction', '0.2', '--json'],
+      { env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.status, 'succeeded', out.error);
+    const ws = openWorkspace(wsDir);
+    try {
+      const run = getRun(ws.db, out.runId)!;
+      const params = run.params as { dataset: { format: string; train: number }; engine: { worldSize: number } };
+      assert.equal(params.dataset.format, 'webdataset');
+      assert.equal(params.engine.worldSize, 2);
+      const losses = runMetrics(ws.db, run.id, 'loss');
+      const diffs = runMetrics(ws.db, run.id, 'replica_max_abs_diff');
+      // 80 training images over 2 ranks, 8 per rank and step: 5 steps.
+      assert.equal(params.dataset.train, 80);
+      assert.equal(losses.length, 5);
+      assert.deepEqual(diffs.map((d) => d.step), losses.map((l) => l.step), 'checked after every step');
+      for (const d of diffs) assert.equal(d.value, 0, `step ${d.step}: ranks differ by ${d.value}`);
+    } finally {
+      ws.close();
+    }
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test("cancel stops the trainer's whole process tree at once", { skip }, async () => {
+  const dir = tempDir();
+  const ws = openWorkspace(join(dir.path, 'ws'), { create: true });
+  try {
+    const data = join(dir.path, 'fmnist');
+    await writeFashionMnistExport(data, { trainPerClass: 30, testPerClass: 2, classes: 4 });
+    const runner = new JobRunner(ws).start();
+    const job = await runner.enqueue('train-torch', { arch: 'mobilenet_v3_large', dataset: data, epochs: 50, batch: 8, decodeWorkers: 1 });
+    await new Promise<void>((resolve) => runner.on('event', (e) => e.jobId === job.id && e.name === 'run.metric' && resolve()));
+    const runDir = join(ws.paths.runs, String(listRuns(ws.db)[0].id));
+    assert.ok(processesMentioning(runDir).length >= 2, 'the trainer and its data worker are running');
+    runner.cancel(job.id);
+    const end = await runner.waitFor(job.id);
+    assert.equal(end.state, 'cancelled');
+    assert.equal(listRuns(ws.db)[0].status, 'cancelled');
+    assert.ok(await waitUntil(() => processesMentioning(runDir).length === 0, 3000), `still running: ${processesMentioning(runDir).join(', ')}`);
+    await runner.stop();
+  } finally {
+    ws.close();
+    dir.cleanup();
+  }
+});
+
+test('SIGKILL of the CLI takes the trainer with it; `jobs resume` continues from the checkpoint and finishes', { skip }, async () => {
+  const dir = tempDir();
+  try {
+    const data = join(dir.path, 'fmnist');
+    await writeFashionMnistExport(data, { trainPerClass: 20, testPerClass: 4, classes: 4 });
+    const wsDir = join(dir.path, 'ws');
+    const epochs = 3;
+    const child = spawn(
+      process.execPath,
+      [cliPath, 'train', data, '--workspace', wsDir, '--arch', 'mobilenet_v3_large', '--engine', 'torch', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2'],
+      { cwd: repoRoot, detached: true, stdio: 'ignore', env: { ...process.env, ...env } },
+    );
+    let killedAfter = 0;
+    const reached = await waitUntil(() => {
+      if (!existsSync(join(wsDir, 'workspace.db'))) return false;
+      const probe = openWorkspace(wsDir);
+      try {
+        const run = listRuns(probe.db)[0];
+        killedAfter = run?.epoch ?? 0;
+        return killedAfter >= 1;
+      } finally {
+        probe.close();
+      }
+    }, 240000, 250);
+    assert.ok(reached, 'training reached its first checkpoint');
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    assert.ok(killedAfter >= 1 && killedAfter < epochs, `killed after epoch ${killedAfter}`);
+    // The trainer is in its own process group: it notices its parent is gone and stops by itself.
+    assert.ok(await waitUntil(() => processesMentioning(wsDir).length === 0, 10000), `orphaned: ${processesMentioning(wsDir).join(', ')}`);
+
+    const r = runCli(['jobs', 'resume', wsDir], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const resumed = /resuming after epoch (\d+)/.exec(r.stderr);
+    assert.ok(resumed, `the resumed job says where it continues from:\n${r.stderr}`);
+    assert.ok(Number(resumed[1]) >= killedAfter && Number(resumed[1]) < epochs, `resumed after epoch ${resumed[1]}`);
+    const ws = openWorkspace(wsDir);
+    try {
+      const job = listJobs(ws.db)[0];
+      assert.equal(job.state, 'succeeded');
+      assert.equal(job.attempts, 2, 'the same job ran twice');
+      const runs = listRuns(ws.db);
+      assert.equal(runs.length, 1, 'resume continues the run, it does not start another');
+      assert.equal(runs[0].status, 'succeeded');
+      assert.equal(runs[0].epoch, epochs);
+      assertContiguousSteps(runMetrics(ws.db, runs[0].id, 'loss').map((m) => m.step));
+      assert.equal(runMetrics(ws.db, runs[0].id, 'train_loss').length, epochs);
+      assert.equal(runMetrics(ws.db, runs[0].id, 'test_top1').length, 1);
+    } finally {
+      ws.close();
+    }
+  } finally {
+    dir.cleanup();
+  }
+});
