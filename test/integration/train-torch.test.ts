@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { createRun, getRun, listRuns, runMetrics, updateRun } from '../../native-workers/store/runs.ts';
-import { listJobs } from '../../native-workers/store/jobs.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
 import { torchHyperparams } from '../../native-workers/core/training/torch-engine.ts';
 import { learningRateAt } from '../../native-workers/core/training/schedule.ts';
 import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
 import { writeFashionMnistExport } from '../helpers/fashion-mnist.ts';
+import { resumeKilledTraining } from '../helpers/resumed-run.ts';
 import { binomialUpperTail, processesMentioning, torchPython, torchSkipReason, waitUntil, writeWebDatasetCopy } from '../helpers/torch.ts';
 
 const skip = torchSkipReason();
@@ -186,23 +186,11 @@ test('SIGKILL of the CLI takes the trainer with it; `jobs resume` continues from
     // The trainer is in its own process group: it notices its parent is gone and stops by itself.
     assert.ok(await waitUntil(() => processesMentioning(wsDir).length === 0, 10000), `orphaned: ${processesMentioning(wsDir).join(', ')}`);
 
-    const r = runCli(['jobs', 'resume', wsDir], { env });
-    assert.equal(r.code, 0, r.stderr);
-    const resumed = /resuming after epoch (\d+)/.exec(r.stderr);
-    assert.ok(resumed, `the resumed job says where it continues from:\n${r.stderr}`);
-    assert.ok(Number(resumed[1]) >= killedAfter && Number(resumed[1]) < epochs, `resumed after epoch ${resumed[1]}`);
+    const run = resumeKilledTraining(wsDir, { epochs, killedAfter, env });
     const ws = openWorkspace(wsDir);
     try {
-      const job = listJobs(ws.db)[0];
-      assert.equal(job.state, 'succeeded');
-      assert.equal(job.attempts, 2, 'the same job ran twice');
-      const runs = listRuns(ws.db);
-      assert.equal(runs.length, 1, 'resume continues the run, it does not start another');
-      assert.equal(runs[0].status, 'succeeded');
-      assert.equal(runs[0].epoch, epochs);
-      assertContiguousSteps(runMetrics(ws.db, runs[0].id, 'loss').map((m) => m.step));
-      assert.equal(runMetrics(ws.db, runs[0].id, 'train_loss').length, epochs);
-      assert.equal(runMetrics(ws.db, runs[0].id, 'test_top1').length, 1);
+      assert.equal(run.engine, 'torch');
+      assert.equal(runMetrics(ws.db, run.id, 'test_top1').length, 1);
     } finally {
       ws.close();
     }

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { getRun, listRuns, runMetrics } from '../../native-workers/store/runs.ts';
-import { listJobs } from '../../native-workers/store/jobs.ts';
 import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
 import { writeFashionMnistExport } from '../helpers/fashion-mnist.ts';
+import { resumeKilledTraining } from '../helpers/resumed-run.ts';
 
 test('a local-profile model trains on Fashion-MNIST clearly above chance, with checkpoints and metrics', async () => {
   const dir = tempDir();
@@ -83,32 +83,7 @@ test('SIGKILL mid-run, then `jobs resume`: continues from the checkpoint epoch a
     await new Promise((r) => child.once('exit', r));
     assert.ok(killedAfter >= 1 && killedAfter < epochs, `killed after epoch ${killedAfter}`);
 
-    const r = runCli(['jobs', 'resume', wsDir]);
-    assert.equal(r.code, 0, r.stderr);
-    const resumed = /resuming after epoch (\d+)/.exec(r.stderr);
-    assert.ok(resumed, `the resumed job says where it continues from:\n${r.stderr}`);
-    assert.ok(Number(resumed[1]) >= killedAfter && Number(resumed[1]) < epochs, `resumed after epoch ${resumed[1]}`);
-    const ws = openWorkspace(wsDir);
-    try {
-      const job = listJobs(ws.db)[0];
-      assert.equal(job.state, 'succeeded');
-      assert.equal(job.attempts, 2, 'the same job ran twice');
-      const runs = listRuns(ws.db);
-      assert.equal(runs.length, 1, 'resume continues the run, it does not start another');
-      const run = runs[0];
-      assert.equal(run.status, 'succeeded');
-      assert.equal(run.epoch, epochs);
-      assert.ok(run.top1 != null);
-      // Steps are numbered once: nothing duplicated, nothing missing.
-      const steps = runMetrics(ws.db, run.id, 'loss').map((m) => m.step);
-      assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => i + 1));
-      const perEpoch = runMetrics(ws.db, run.id, 'train_loss');
-      assert.equal(perEpoch.length, epochs);
-      const log = (job.result as { epochs: number }).epochs;
-      assert.equal(log, epochs);
-    } finally {
-      ws.close();
-    }
+    resumeKilledTraining(wsDir, { epochs, killedAfter });
   } finally {
     dir.cleanup();
   }

@@ -9,6 +9,7 @@ neutral (null, 0, false, empty), so a recipe field added to the catalogue can ne
 """
 import json
 import math
+import warnings
 
 import torch
 import torchvision
@@ -103,6 +104,8 @@ def make_scheduler(optimizer: torch.optim.Optimizer, hp: dict):
         warmup = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=decay, total_iters=warm)
     else:
         warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=decay, total_iters=warm)
+    # torch 1.13's SequentialLR steps its schedulers with an epoch argument at the milestone and warns about it.
+    warnings.filterwarnings("ignore", message="The epoch parameter in `scheduler.step\\(\\)` was not necessary")
     return torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers=[warmup, main], milestones=[warm])
 
 
@@ -135,7 +138,7 @@ class Mixup:
     p=1: the batch is paired with itself rolled by one, lambda ~ Beta(alpha, alpha), one-hot targets mixed alike."""
 
     def __init__(self, num_classes: int, alpha: float):
-        self.num_classes, self.alpha = num_classes, alpha
+        self.num_classes, self.alpha = num_classes, float(alpha)  # JSON gives 1.0 as the integer 1
 
     def __call__(self, images: torch.Tensor, target: torch.Tensor):
         target = nn.functional.one_hot(target, self.num_classes).to(images.dtype)
@@ -149,7 +152,7 @@ class Cutmix:
     image, pasted from the rolled batch; targets mixed by the box's actual area."""
 
     def __init__(self, num_classes: int, alpha: float):
-        self.num_classes, self.alpha = num_classes, alpha
+        self.num_classes, self.alpha = num_classes, float(alpha)
 
     def __call__(self, images: torch.Tensor, target: torch.Tensor):
         target = nn.functional.one_hot(target, self.num_classes).to(images.dtype)

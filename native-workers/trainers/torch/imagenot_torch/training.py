@@ -8,6 +8,7 @@ batches as the run it continues.
 
 Events (rank 0; see protocol.py): start, metrics (per step), epoch (after its checkpoint is on disk), test, reject.
 """
+import math
 import os
 import random
 import time
@@ -240,7 +241,7 @@ class Trainer:
                 torch.cuda.synchronize()
             secs = time.perf_counter() - t0
             mean_loss = step_loss / step_count
-            if mean_loss != mean_loss or mean_loss in (float("inf"), float("-inf")):
+            if not math.isfinite(mean_loss):
                 raise RunError(f"loss became {mean_loss} at epoch {epoch + 1}, step {state['step'] + 1} (lower --lr?)")
             state["step"] += 1
             loss_sum += step_loss
@@ -256,6 +257,8 @@ class Trainer:
         self.scheduler.step()
         epoch_secs = time.perf_counter() - epoch_start
         val = self.evaluate(self.val_items) if self.val_items else None
+        if val is not None and not math.isfinite(val["loss"]):
+            raise RunError(f"validation loss became {val['loss']} after epoch {epoch + 1}: the weights diverged (lower --lr?)")
         state["epoch"] = epoch + 1
         train_accuracy = 100.0 * correct / max(1.0, seen)
         values = {"train_loss": loss_sum / max(1.0, seen), "train_accuracy": train_accuracy,

@@ -139,7 +139,7 @@ class BatchMix(unittest.TestCase):
         torch.testing.assert_close(targets.sum(1), torch.ones(6))
 
     def test_cutmix_pastes_one_box_and_weighs_targets_by_its_area(self):
-        images, targets = recipe.Cutmix(5, 1.0)(self.images, self.labels)
+        images, targets = recipe.Cutmix(5, 1)(self.images, self.labels)  # 1, as JSON gives 1.0
         rolled = self.images.roll(1, 0)
         pasted = (images == rolled).all(0).all(0) & (images != self.images).any(0).any(0)
         kept = (images == self.images).all(0).all(0)
