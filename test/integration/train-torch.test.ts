@@ -11,6 +11,8 @@ import { spawn } from 'node:child_process';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { createRun, getRun, listRuns, runMetrics, updateRun } from '../../native-workers/store/runs.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { listRejections } from '../../native-workers/store/rejections.ts';
+import { shardName, writeShard } from '../../native-workers/io/dataset/webdataset.ts';
 import { torchHyperparams } from '../../native-workers/core/training/torch-engine.ts';
 import { learningRateAt } from '../../native-workers/core/training/schedule.ts';
 import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
@@ -96,31 +98,37 @@ test('a torchvision DenseNet-161 learns Fashion-MNIST clearly above chance on th
   }
 });
 
-test('--nproc 2 (two gloo ranks, WebDataset export): the ranks hold identical weights after every step', { skip }, async () => {
+test('--nproc 2 (two gloo ranks, WebDataset export with an unreadable image): identical weights after every step', { skip }, async () => {
   const dir = tempDir();
   try {
     const folder = join(dir.path, 'fmnist');
     await writeFashionMnistExport(folder, { trainPerClass: 20, testPerClass: 4, classes: 5, format: 'jpg' });
     const shards = join(dir.path, 'shards');
     await writeWebDatasetCopy(folder, shards, { shardSize: 30, seed: 1 });
+    // One more training sample whose "JPEG" is not an image: it is reported and left out; the run goes on.
+    await writeShard(shards, shardName('train', 99), [{ key: 'broken', jpeg: Buffer.from('not a jpeg at all'), classIndex: 0, json: {} }]);
     const wsDir = join(dir.path, 'ws');
     const r = runCli(
       ['train', shards, '--workspace', wsDir, '--arch', 'mobilenet_v3_large', '--engine', 'torch', '--nproc', '2', '--check-replicas', '--epochs', '1', '--batch', '16', '--val-fraction', '0.2', '--json'],
       { env },
     );
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, `a rejected image makes the command exit 1:\n${r.stderr}`);
     const out = JSON.parse(r.stdout);
     assert.equal(out.status, 'succeeded', out.error);
     const ws = openWorkspace(wsDir);
     try {
+      const rejected = listRejections(ws.db);
+      assert.equal(rejected.length, 1, JSON.stringify(rejected));
+      assert.equal(rejected[0].item, `${join(shards, shardName('train', 99))}#broken`);
+      assert.match(rejected[0].reason, /cannot identify image/);
       const run = getRun(ws.db, out.runId)!;
-      const params = run.params as { dataset: { format: string; train: number }; engine: { worldSize: number } };
+      const params = run.params as { dataset: { format: string; train: number; val: number }; engine: { worldSize: number } };
       assert.equal(params.dataset.format, 'webdataset');
+      assert.equal(params.dataset.train + params.dataset.val, 101);
       assert.equal(params.engine.worldSize, 2);
       const losses = runMetrics(ws.db, run.id, 'loss');
       const diffs = runMetrics(ws.db, run.id, 'replica_max_abs_diff');
-      // 80 training images over 2 ranks, 8 per rank and step: 5 steps.
-      assert.equal(params.dataset.train, 80);
+      // About 81 training images over 2 ranks, 8 per rank and step: 5 steps (a last batch of one is skipped).
       assert.equal(losses.length, 5);
       assert.deepEqual(diffs.map((d) => d.step), losses.map((l) => l.step), 'checked after every step');
       for (const d of diffs) assert.equal(d.value, 0, `step ${d.step}: ranks differ by ${d.value}`);

@@ -26,7 +26,8 @@ def save(path: str, obj) -> None:
 
 
 def load(path: str):
-    return torch.load(path, map_location="cpu")
+    # Our own files: full unpickling (torch >= 2.6 defaults to weights_only=True, which refuses optimizer state).
+    return torch.load(path, map_location="cpu", weights_only=False)
 
 
 def read_checkpoint(out_dir: str, hp: dict):

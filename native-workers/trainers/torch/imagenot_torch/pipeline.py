@@ -8,6 +8,7 @@ RandomErasing(p=randomErase); mixup/cutmix on the collated batch. Evaluation: Re
 An image that cannot be decoded is left out of its batch and reported (the run goes on), as the tfjs loader does.
 """
 import io
+import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
@@ -65,7 +66,9 @@ class ImageList(torch.utils.data.Dataset):
                 image = im.convert("RGB")
             return self.transform(image), label, i, None
         except Exception as err:  # a bad image costs only itself
-            return None, label, i, f"{type(err).__name__}: {err}"
+            # Stable words (no object addresses), so the same image is reported once however often it is read.
+            reason = re.sub(r"\s*<[^>]* at 0x[0-9a-f]+>", "", f"{type(err).__name__}: {err}")
+            return None, label, i, reason
 
 
 @dataclass
