@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { createRun, getRun, listRuns, runMetrics, updateRun } from '../../native-workers/store/runs.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
@@ -15,9 +14,9 @@ import { listRejections } from '../../native-workers/store/rejections.ts';
 import { shardName, writeShard } from '../../native-workers/io/dataset/webdataset.ts';
 import { torchHyperparams } from '../../native-workers/core/training/torch-engine.ts';
 import { learningRateAt } from '../../native-workers/core/training/schedule.ts';
-import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
+import { runCli, tempDir } from '../helpers/workspace.ts';
 import { writeFashionMnistExport } from '../helpers/fashion-mnist.ts';
-import { resumeKilledTraining } from '../helpers/resumed-run.ts';
+import { killTrainingAfterCheckpoint, resumeKilledTraining } from '../helpers/resumed-run.ts';
 import { binomialUpperTail, processesMentioning, torchPython, torchSkipReason, waitUntil, writeWebDatasetCopy } from '../helpers/torch.ts';
 
 const skip = torchSkipReason();
@@ -170,26 +169,9 @@ test('SIGKILL of the CLI takes the trainer with it; `jobs resume` continues from
     await writeFashionMnistExport(data, { trainPerClass: 20, testPerClass: 4, classes: 4 });
     const wsDir = join(dir.path, 'ws');
     const epochs = 3;
-    const child = spawn(
-      process.execPath,
-      [cliPath, 'train', data, '--workspace', wsDir, '--arch', 'mobilenet_v3_large', '--engine', 'torch', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2'],
-      { cwd: repoRoot, detached: true, stdio: 'ignore', env: { ...process.env, ...env } },
-    );
-    let killedAfter = 0;
-    const reached = await waitUntil(() => {
-      if (!existsSync(join(wsDir, 'workspace.db'))) return false;
-      const probe = openWorkspace(wsDir);
-      try {
-        const run = listRuns(probe.db)[0];
-        killedAfter = run?.epoch ?? 0;
-        return killedAfter >= 1;
-      } finally {
-        probe.close();
-      }
-    }, 240000, 250);
-    assert.ok(reached, 'training reached its first checkpoint');
-    process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    const killedAfter = await killTrainingAfterCheckpoint(wsDir, [
+      data, '--arch', 'mobilenet_v3_large', '--engine', 'torch', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2',
+    ]);
     assert.ok(killedAfter >= 1 && killedAfter < epochs, `killed after epoch ${killedAfter}`);
     // The trainer is in its own process group: it notices its parent is gone and stops by itself.
     assert.ok(await waitUntil(() => processesMentioning(wsDir).length === 0, 10000), `orphaned: ${processesMentioning(wsDir).join(', ')}`);

@@ -5,12 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
-import { getRun, listRuns, runMetrics } from '../../native-workers/store/runs.ts';
-import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
+import { getRun, runMetrics } from '../../native-workers/store/runs.ts';
+import { runCli, tempDir } from '../helpers/workspace.ts';
 import { writeFashionMnistExport } from '../helpers/fashion-mnist.ts';
-import { resumeKilledTraining } from '../helpers/resumed-run.ts';
+import { killTrainingAfterCheckpoint, resumeKilledTraining } from '../helpers/resumed-run.ts';
 
 test('a local-profile model trains on Fashion-MNIST clearly above chance, with checkpoints and metrics', async () => {
   const dir = tempDir();
@@ -56,31 +55,7 @@ test('SIGKILL mid-run, then `jobs resume`: continues from the checkpoint epoch a
     await writeFashionMnistExport(data, { trainPerClass: 20, testPerClass: 5, classes: 5 });
     const wsDir = join(dir.path, 'ws');
     const epochs = 4;
-    // Its own process group, so one SIGKILL takes the CLI and its worker at once.
-    const child = spawn(process.execPath, [cliPath, 'train', data, '--workspace', wsDir, '--arch', 'alexnet', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2'], {
-      cwd: repoRoot,
-      detached: true,
-      stdio: 'ignore',
-    });
-    let killedAfter = 0;
-    const deadline = Date.now() + 240000;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 250));
-      if (!existsSync(join(wsDir, 'workspace.db'))) continue;
-      const probe = openWorkspace(wsDir);
-      try {
-        const run = listRuns(probe.db)[0];
-        if (run && run.epoch >= 1) {
-          killedAfter = run.epoch;
-          process.kill(-child.pid!, 'SIGKILL');
-          break;
-        }
-      } finally {
-        probe.close();
-      }
-      if (Date.now() > deadline) throw new Error('training did not reach its first checkpoint');
-    }
-    await new Promise((r) => child.once('exit', r));
+    const killedAfter = await killTrainingAfterCheckpoint(wsDir, [data, '--arch', 'alexnet', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2']);
     assert.ok(killedAfter >= 1 && killedAfter < epochs, `killed after epoch ${killedAfter}`);
 
     resumeKilledTraining(wsDir, { epochs, killedAfter });
