@@ -2,7 +2,9 @@
 // WordNet, automaton, parquet reading, matching, CSV writing) on the 10k LAION sample replicated to 1M and 2M
 // captions, with the ImageNet-1k synsets and with the eligible synsets, against the plain per-lemma substring loop
 // (the definition) measured in this process on a subset of the same captions and extrapolated per caption; and the
-// automaton alone against the same loop. Rates are per CPU-second (process.cpuUsage) because the machine is shared:
+// automaton alone against the same loop; and the eligible set with the lemma-quality rule against the same set without
+// it (the rule is applied when the automaton is built: it must cost nothing per caption). Rates are per CPU-second
+// (process.cpuUsage) because the machine is shared:
 // wall-clock rates are printed too. Peak RSS at 1M vs 2M shows memory does not grow with the input.
 // The child runs bundled by esbuild (as the shipped CLI is, dist/cli.mjs), not through tsx: the dev-mode TypeScript
 // loader alone costs ~0.3 s of CPU per process. The bundle goes to dist/bench/ (git-ignored build output) so that
@@ -15,9 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { build } from 'esbuild';
 import { openTable } from '../native-workers/io/tables.ts';
-import { loadImagenet1kWnids, loadWordNet } from '../native-workers/io/wordnet-files.ts';
+import { loadImagenet1kWnids, loadLemmaRule, loadWordNet } from '../native-workers/io/wordnet-files.ts';
 import { computeEligibility } from '../native-workers/core/wordnet/eligibility.ts';
-import { lemmaSetForWnids } from '../native-workers/core/matching/lemma-set.ts';
+import { lemmaSetForWnids, type LemmaSetOptions } from '../native-workers/core/matching/lemma-set.ts';
+import { lemmaRuleMatching } from '../native-workers/core/wordnet/lemma-rule.ts';
 import { matchCaption, matchCaptionPlainLoop } from '../native-workers/core/matching/result.ts';
 import { CaptionMatcher } from '../native-workers/core/matching/automaton.ts';
 import { runStandalone, type BenchLine } from './types.ts';
@@ -56,9 +59,10 @@ interface ChildReport {
   maxRssMB: number;
 }
 
-const childBundle = join(root, 'dist', 'bench', 'matching-process.mjs');
+export const childBundle = join(root, 'dist', 'bench', 'matching-process.mjs');
 
-async function bundleChild(): Promise<void> {
+/** Bundles bench/matching-process.ts to `childBundle` (also used by tables.bench.ts). */
+export async function bundleChild(): Promise<void> {
   await build({
     entryPoints: [join(root, 'bench', 'matching-process.ts')],
     bundle: true,
@@ -72,10 +76,10 @@ async function bundleChild(): Promise<void> {
 }
 
 /** Runs the child; wall time measured here, from spawn to exit. */
-function wholeProcess(file: string, wnids: string): ChildReport & { wallMs: number } {
+function wholeProcess(file: string, wnids: string, lemmaRule: 'default' | 'none' = 'none'): ChildReport & { wallMs: number } {
   const out = join(work, 'out.csv');
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [childBundle, file, wnids, out], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [childBundle, file, wnids, out, lemmaRule], { cwd: root, encoding: 'utf8' });
   const wallMs = performance.now() - t0;
   if (r.status !== 0) throw new Error(`matching-process failed: ${r.stderr}`);
   return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildReport), wallMs };
@@ -96,8 +100,8 @@ function plainLoop(captions: string[], wnids: string[], n: number): number {
 }
 
 /** The automaton alone, in this process: captions per CPU-second over the sample captions, `rounds` times. */
-function automatonAlone(captions: string[], wnids: string[], rounds: number): number {
-  const { lemmaSet } = lemmaSetForWnids(loadWordNet(), wnids);
+function automatonAlone(captions: string[], wnids: string[], rounds: number, options: LemmaSetOptions = {}): number {
+  const { lemmaSet } = lemmaSetForWnids(loadWordNet(), wnids, options);
   const matcher = new CaptionMatcher(lemmaSet);
   for (const c of captions) matchCaption(matcher, c); // warm-up
   const u0 = process.cpuUsage();
@@ -159,6 +163,33 @@ export async function run(): Promise<BenchLine[]> {
       goal: 'flat (~1x)',
     });
   }
+  // The lemma rule: the eligible set with it against the same set without it, in the same run.
+  const eligibleFile = join(work, 'eligible.txt');
+  const rule = lemmaRuleMatching(loadLemmaRule());
+  const without = automatonAlone(captions, eligible, 20);
+  const withRule = automatonAlone(captions, eligible, 20, rule);
+  lines.push({
+    name: 'match eligible with the lemma rule, automaton alone (in process, no I/O)',
+    value: withRule,
+    unit: 'captions/s',
+    reference: 'the same set without the rule',
+    referenceValue: without,
+    ratio: withRule / without,
+    goal: '>= 1x (the rule costs nothing per caption)',
+  });
+  const plainProcess = wholeProcess(file1, eligibleFile, 'none');
+  const ruleProcess = wholeProcess(file1, eligibleFile, 'default');
+  const perCpu = (r: ChildReport) => r.captions / (r.cpuMs / 1000);
+  lines.push({
+    name: 'match eligible with the lemma rule 1M captions, whole process, per CPU-second',
+    value: perCpu(ruleProcess),
+    unit: 'captions/s',
+    reference: 'the same set without the rule',
+    referenceValue: perCpu(plainProcess),
+    ratio: perCpu(ruleProcess) / perCpu(plainProcess),
+    goal: '>= 1x',
+  });
+  lines.push({ name: 'match eligible with the lemma rule: setup in the child (WordNet words, lemma rule, lemma set), wall clock', value: ruleProcess.setupMs, unit: 'ms', reference: 'without the rule', referenceValue: plainProcess.setupMs, ratio: ruleProcess.setupMs / plainProcess.setupMs });
   return lines;
 }
 

@@ -10,6 +10,8 @@ import { createHandlers, type Handlers } from '../native-workers/api/handlers/in
 import { MediaRefused, mediaType, resolveMediaFile } from '../native-workers/server/media.ts';
 import { relayRunnerEvents } from '../native-workers/server/events.ts';
 import { EVENT, registerApi, type DesktopHandlers } from './ipc.ts';
+import { ELECTRON_SQLITE_ENV } from '../native-workers/store/sqlite-binding.ts';
+import { unpackedPath } from './native-paths.ts';
 
 const APP_SCHEME = 'imagenot-app';
 const MEDIA_SCHEME = 'imagenot-media';
@@ -18,6 +20,9 @@ const APP_ORIGIN = `${APP_SCHEME}://app`;
 const distDir = resolve(__dirname, '..');
 const rendererDir = join(distDir, 'renderer');
 process.env.IMAGENOT_MIGRATIONS_DIR ??= join(distDir, 'migrations');
+// better-sqlite3 built for Electron's ABI (scripts/electron-native.ts), loaded here and, through the inherited
+// environment, by the worker processes; node_modules' own build stays system Node's (store/sqlite-binding.ts).
+process.env[ELECTRON_SQLITE_ENV] ??= unpackedPath(join(distDir, 'electron-native', 'better_sqlite3.node'));
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +

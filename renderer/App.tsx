@@ -12,6 +12,7 @@ import { Training } from './screens/Training/Training.tsx';
 import { Rankings } from './screens/Rankings/Rankings.tsx';
 import { ProgressBar, fmtInt } from './components/common.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
+import { cancelJob, jobTone } from './components/JobList.tsx';
 import type { Status } from './api/views.ts';
 
 const VIEWS: Record<Screen, () => React.JSX.Element> = { Sources, Synsets, Curation, Dataset, Training, Rankings };
@@ -52,13 +53,31 @@ function shortPath(p: string | undefined): string {
 function Activity() {
   const jobs = useApp((s) => s.jobs);
   const active = Object.values(jobs).filter((j) => j.state === 'running' || j.state === 'queued').sort((a, b) => a.id - b.id);
-  if (!active.length) return <div className="activity idle muted">No jobs running</div>;
+  if (!active.length) {
+    // The newest job that ended with something to look at stays visible (amber or red) until another one runs.
+    const last = Object.values(jobs).sort((a, b) => b.id - a.id)[0];
+    const tone = last && jobTone(last);
+    if (last && (last.attention || last.state === 'failed')) {
+      return (
+        <div className="activity idle" data-activity-last={last.id}>
+          <span className={`badge ${tone.cls}`}>{tone.label}</span>
+          <span className="muted" title={last.attention ?? last.error ?? ''}>
+            {last.kind} #{last.id}: {last.attention ?? last.error}
+          </span>
+        </div>
+      );
+    }
+    return <div className="activity idle muted">No jobs running</div>;
+  }
   return (
     <div className="activity">
       {active.slice(0, 3).map((j) => (
-        <div key={j.id} className="activity-job" title={j.message ?? ''}>
-          <span>
+        <div key={j.id} className="activity-job" title={j.message ?? ''} data-activity-job={j.id}>
+          <span className="activity-line">
             {j.kind} #{j.id} <span className="muted">{j.state === 'queued' ? 'queued' : j.total ? `${Math.floor((100 * j.done) / j.total)}%` : fmtInt(j.done)}</span>
+            <button className="btn tiny ghost" aria-label={`cancel job ${j.id}`} title={`cancel ${j.kind} #${j.id}`} onClick={() => void cancelJob(j)}>
+              Cancel
+            </button>
           </span>
           <ProgressBar done={j.done} total={j.state === 'queued' ? 1 : j.total} state={j.state} />
         </div>
@@ -85,7 +104,14 @@ function Notices() {
 
 export function App() {
   const startupError = clientStartupError();
-  const { screen, setScreen, status, statusError, connected, refreshStatus, refreshJobs } = useApp();
+  // One selector per field: job progress (several times a second while training) must not re-render the screen.
+  const screen = useApp((s) => s.screen);
+  const setScreen = useApp((s) => s.setScreen);
+  const status = useApp((s) => s.status);
+  const statusError = useApp((s) => s.statusError);
+  const connected = useApp((s) => s.connected);
+  const refreshStatus = useApp((s) => s.refreshStatus);
+  const refreshJobs = useApp((s) => s.refreshJobs);
 
   useEffect(() => {
     if (startupError) return;

@@ -7,14 +7,18 @@
 //   node scripts/build.mjs             everything
 // (dist/decode-worker.mjs is the training input pipeline's worker_thread.)
 //   node scripts/build.mjs --renderer  only the renderer (what browser mode and the e2e tests need)
+//   node scripts/build.mjs --renderer --out DIR   the renderer into DIR instead of dist/renderer (`imagenot serve`
+//                                      builds a missing renderer this way)
 import { build as esbuild } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const onlyRenderer = process.argv.includes('--renderer');
+const outFlag = process.argv.indexOf('--out');
+const rendererOut = outFlag >= 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(dist, 'renderer');
 
 async function buildRenderer() {
   const { build } = await import('vite');
@@ -24,7 +28,7 @@ async function buildRenderer() {
     base: './', // relative asset URLs: the same build loads from http://, file:// and the app protocol
     logLevel: 'warn',
     plugins: [react()],
-    build: { outDir: join(dist, 'renderer'), emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 2000 },
+    build: { outDir: rendererOut, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 2000 },
   });
 }
 
@@ -112,7 +116,8 @@ const started = Date.now();
 try {
   await buildRenderer();
   if (!onlyRenderer) await buildNode();
-  console.log(`built ${onlyRenderer ? 'renderer' : 'renderer, electron, cli, worker-host, migrations, torch trainer'} into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const what = onlyRenderer ? `renderer into ${rendererOut}` : 'renderer, electron, cli, worker-host, migrations, torch trainer into dist/';
+  console.log(`built ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {
   console.error(`build failed: ${err?.message ?? err}`);
   process.exit(1);

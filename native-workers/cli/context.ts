@@ -3,6 +3,7 @@ import { openWorkspace, type Workspace } from '../store/workspace.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { countRejections, listRejections } from '../store/rejections.ts';
 import { publicJob, type JobRow } from '../store/jobs.ts';
+import { printable } from '../io/text.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -57,7 +58,7 @@ export class ProgressPrinter {
     if (this.quiet) return;
     const now = Date.now();
     const pct = total ? Math.min(100, (100 * done) / total) : null;
-    const text = `[${job.kind} #${job.id}] ${total ? `${done}/${total} (${pct!.toFixed(1)}%)` : `${done}`}${message ? ` ${message}` : ''}`;
+    const text = `[${job.kind} #${job.id}] ${total ? `${done}/${total} (${pct!.toFixed(1)}%)` : `${done}`}${message ? ` ${printable(message)}` : ''}`;
     if (this.tty) {
       const width = 24;
       const filled = pct == null ? 0 : Math.round((pct / 100) * width);
@@ -72,7 +73,8 @@ export class ProgressPrinter {
   line(text: string): void {
     if (this.quiet) return;
     if (this.tty) process.stderr.write('\r\x1b[K');
-    process.stderr.write(text + '\n');
+    // Job logs and rejections name files: their control characters must not reach the terminal.
+    process.stderr.write(printable(text) + '\n');
   }
 }
 
@@ -84,7 +86,8 @@ export interface JobOutcome {
 
 /**
  * Queue jobs (or resume existing ones) in this workspace and run them to the end in worker processes, showing
- * progress. ok = every job succeeded and none recorded rejections.
+ * progress. A job another process (a running `serve`) claims first is followed to its end through the workspace, so
+ * the command still reports and exits with how each job ended. ok = every job succeeded and none recorded rejections.
  */
 export async function runJobsToEnd(
   ws: Workspace,
@@ -109,6 +112,8 @@ export async function runJobsToEnd(
   }
   const stopOnSignal = () => {
     printer.line('stopping: cancelling the running job (resume it with `imagenot jobs resume`)');
+    // Ours, wherever they run: a job another process (a `serve`) picked up is cancelled through its row.
+    for (const id of ids) runner.cancel(id);
     void runner.stop();
   };
   process.once('SIGINT', stopOnSignal);

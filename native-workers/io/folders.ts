@@ -1,10 +1,13 @@
 // Walking input folders: plain image folders with same-name `.txt` captions, img2dataset output (webdataset `*.tar`
 // shards or the "files" layout `00000/000000000.jpg|.txt|.json`, each with a per-shard `.parquet` status file) and
-// COCO caption files (`captions_*.json`). Symbolic links to folders are not followed (no cycles, no escapes).
-import { readdirSync, statSync, readFileSync, createReadStream } from 'node:fs';
+// COCO caption files (`captions_*.json`). Symbolic links to folders are not followed (no cycles, no escapes); a
+// symbolic link to a file outside the folder is refused by name (it would read e.g. /etc/hostname as a caption), as
+// tar ingest refuses links; a subfolder that cannot be read is reported and the rest of the folder is used.
+import { readdirSync, statSync, readFileSync, createReadStream, realpathSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { isImageName } from './images.ts';
+import { describeFsError } from './tables/source.ts';
 
 export interface FolderFile {
   /** Path relative to the folder, with '/' separators. */
@@ -13,11 +16,42 @@ export interface FolderFile {
   size: number;
 }
 
-/** Every regular file below `root`, sorted by relative path (a stable order for row numbers). */
-export function listFiles(root: string): FolderFile[] {
-  const out: FolderFile[] = [];
+/** An entry of a folder that is not used, and why (a link leaving the folder, a subfolder that cannot be read). */
+export interface RefusedEntry {
+  rel: string;
+  abs: string;
+  reason: string;
+}
+
+function byRel<T extends { rel: string }>(a: T, b: T): number {
+  return a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0;
+}
+
+/** True when `target` is `root` or below it (both real paths). */
+function inside(root: string, target: string): boolean {
+  const r = relative(root, target);
+  return !(r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r));
+}
+
+/**
+ * Every regular file below `root`, sorted by relative path (a stable order for row numbers). Symbolic links to files
+ * inside the folder are used; those leading out of it, and subfolders that cannot be read, are listed in `refused`.
+ */
+export function listFolder(root: string): { files: FolderFile[]; refused: RefusedEntry[] } {
+  const files: FolderFile[] = [];
+  const refused: RefusedEntry[] = [];
+  const realRoot = realpathSync(root);
+  const relOf = (abs: string) => relative(root, abs).split(sep).join('/');
   const walk = (dir: string) => {
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      if (dir === root) throw e;
+      refused.push({ rel: relOf(dir), abs: dir, reason: `cannot read this folder: ${describeFsError(e)}` });
+      return;
+    }
+    for (const d of entries) {
       const abs = join(dir, d.name);
       if (d.isDirectory()) walk(abs);
       else if (d.isFile() || d.isSymbolicLink()) {
@@ -28,13 +62,21 @@ export function listFiles(root: string): FolderFile[] {
           continue; // dangling link
         }
         if (!st.isFile()) continue;
-        out.push({ rel: relative(root, abs).split(sep).join('/'), abs, size: st.size });
+        if (d.isSymbolicLink()) {
+          const target = realpathSync(abs);
+          if (!inside(realRoot, target)) {
+            refused.push({ rel: relOf(abs), abs, reason: `symbolic link to ${target}, outside the folder (refused, never read)` });
+            continue;
+          }
+        }
+        files.push({ rel: relOf(abs), abs, size: st.size });
       }
     }
   };
   walk(root);
-  out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return out;
+  files.sort(byRel);
+  refused.sort(byRel);
+  return { files, refused };
 }
 
 /** A sample in a folder: one image and its optional same-name caption and img2dataset `.json` sidecar. */
@@ -79,12 +121,14 @@ export interface FolderPlan {
   cocoCaptions: FolderFile[];
   /** Metadata tables (a folder of LAION parquet parts): every .parquet/.csv/.tsv/.jsonl[.gz] that is not a status file. */
   tables: FolderFile[];
+  /** Entries refused: links out of the folder, subfolders that cannot be read. */
+  refused: RefusedEntry[];
 }
 
 const TABLE_NAME = /\.(parquet|csv|tsv|jsonl|ndjson)(\.gz)?$/i;
 
 export function planFolder(root: string): FolderPlan {
-  const files = listFiles(root);
+  const { files, refused } = listFolder(root);
   const rels = new Set(files.map((f) => f.rel));
   const dirs = new Set(files.map((f) => f.rel.split('/').slice(0, -1).join('/')).filter(Boolean));
   const shards: FolderPlan['shards'] = [];
@@ -102,7 +146,7 @@ export function planFolder(root: string): FolderPlan {
   }
   const cocoCaptions = files.filter((f) => /^captions_.*\.json$/i.test(basename(f.rel)));
   const sidecarFree = files.filter((f) => !cocoCaptions.includes(f));
-  return { shards, statusFiles, samples: folderSamples(sidecarFree), cocoCaptions, tables };
+  return { shards, statusFiles, samples: folderSamples(sidecarFree), cocoCaptions, tables, refused };
 }
 
 /** Identity of a folder's image set: a hash of its sorted (relative path, size) listing. */

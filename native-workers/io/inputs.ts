@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { planFolder, type FolderFile, type FolderSample } from './folders.ts';
 import { IMAGE_EXTENSIONS, isImageName } from './images.ts';
 import { tableFormatOf } from './tables.ts';
+import { describeFsError } from './tables/source.ts';
 
 export type IngestInput =
   | { kind: 'table'; path: string }
@@ -15,7 +16,8 @@ export type IngestInput =
   /** A text file listing image URLs, one per line (img2dataset's `txt` input format). */
   | { kind: 'urls'; path: string }
   | { kind: 'folder'; path: string; samples: FolderSample[]; cocoCaptions: FolderFile[] }
-  | { kind: 'unusable'; path: string; reason: string };
+  /** Something that cannot be used. `source`/`item`: an entry of a folder given to ingest (folder path, entry name). */
+  | { kind: 'unusable'; path: string; reason: string; source?: string; item?: string };
 
 function isTableName(path: string): boolean {
   try {
@@ -43,13 +45,22 @@ function hasSiblingImage(txtPath: string): boolean {
   return [...IMAGE_EXTENSIONS].some((ext) => existsSync(`${stem}.${ext}`) || existsSync(`${stem}.${ext.toUpperCase()}`));
 }
 
+/** What a path is; a path that cannot even be looked at is unusable with the reason (permission denied, ...). */
 export function classifyInput(given: string): IngestInput[] {
   const path = resolve(given);
+  try {
+    return classifyPath(path);
+  } catch (e) {
+    return [{ kind: 'unusable', path, reason: `cannot read: ${describeFsError(e)}` }];
+  }
+}
+
+function classifyPath(path: string): IngestInput[] {
   if (!existsSync(path)) return [{ kind: 'unusable', path, reason: 'no such file or folder' }];
   const st = statSync(path);
   if (st.isDirectory()) {
     const plan = planFolder(path);
-    const out: IngestInput[] = [];
+    const out: IngestInput[] = plan.refused.map((r) => ({ kind: 'unusable', path: r.abs, reason: r.reason, source: path, item: r.rel }));
     for (const s of plan.shards) {
       out.push({ kind: 'tar', path: s.tar.abs, label: 'webdataset' });
       if (s.status) out.push({ kind: 'status', path: s.status.abs });
@@ -57,7 +68,7 @@ export function classifyInput(given: string): IngestInput[] {
     for (const f of plan.statusFiles) out.push({ kind: 'status', path: f.abs });
     for (const f of plan.tables) out.push({ kind: 'table', path: f.abs });
     if (plan.samples.length) out.push({ kind: 'folder', path, samples: plan.samples, cocoCaptions: plan.cocoCaptions });
-    if (!out.length) out.push({ kind: 'unusable', path, reason: 'folder holds no images, metadata tables, tar shards or img2dataset output' });
+    if (out.length === plan.refused.length) out.push({ kind: 'unusable', path, reason: 'folder holds no images, metadata tables, tar shards or img2dataset output' });
     return out;
   }
   if (!st.isFile()) return [{ kind: 'unusable', path, reason: 'not a regular file or folder' }];

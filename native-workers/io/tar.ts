@@ -1,6 +1,8 @@
 // Reading tar archives (img2dataset webdataset shards, plain tars of images) as a stream, in memory only: entries are
 // never written anywhere. Unsafe entries (absolute paths, `..` components, hard/symbolic links, devices) are reported
-// and skipped. Webdataset samples are consecutive entries sharing a key (`dir/000123` of `dir/000123.jpg`, `.txt`, ...).
+// and skipped, and so is an entry whose name came before in the archive (extracting it would overwrite the first).
+// Webdataset samples are consecutive entries sharing a key (`dir/000123` of `dir/000123.jpg`, `.txt`, ...); a second
+// file of the same extension in a sample, or a key that comes back after other samples, is reported, not merged.
 import { createReadStream } from 'node:fs';
 import { extract } from 'tar-stream';
 
@@ -23,6 +25,11 @@ export function unsafeEntryReason(name: string, type: string | null | undefined)
   return null;
 }
 
+/** The name an entry would be extracted to: `./a//b.jpg` and `a/b.jpg` are the same file. */
+function extractedName(name: string): string {
+  return name.split(/\/+/).filter((p) => p !== '.' && p !== '').join('/');
+}
+
 async function drain(stream: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of stream) {
     // discard
@@ -38,6 +45,7 @@ export async function* readTarEntries(path: string, opts: { maxEntryBytes: numbe
   const input = createReadStream(path, { highWaterMark: 1 << 20 });
   input.on('error', (err) => ex.destroy(err));
   input.pipe(ex);
+  const seen = new Set<string>();
   try {
     for await (const entry of ex) {
       const { name, type, size } = entry.header;
@@ -51,6 +59,13 @@ export async function* readTarEntries(path: string, opts: { maxEntryBytes: numbe
         yield { type: 'rejected', name, reason: problem };
         continue;
       }
+      const extracted = extractedName(name);
+      if (seen.has(extracted)) {
+        await drain(entry);
+        yield { type: 'rejected', name, reason: 'duplicate entry: an earlier entry has this name (the first one is kept)' };
+        continue;
+      }
+      seen.add(extracted);
       if (size != null && size > opts.maxEntryBytes) {
         await drain(entry);
         yield { type: 'rejected', name, reason: `entry of ${size} bytes exceeds the ${opts.maxEntryBytes}-byte limit` };
@@ -81,9 +96,13 @@ export interface WebdatasetGroup {
 
 export type GroupedItem = { type: 'group'; group: WebdatasetGroup } | { type: 'rejected'; name: string; reason: string };
 
-/** Group consecutive entries with the same key into samples (webdataset convention). */
+/**
+ * Group consecutive entries with the same key into samples (webdataset convention). A second file with the same
+ * extension in a sample, or an entry whose key belongs to an earlier, finished sample, is rejected.
+ */
 export async function* groupWebdataset(items: AsyncIterable<TarItem>): AsyncGenerator<GroupedItem> {
   let current: WebdatasetGroup | undefined;
+  const finished = new Set<string>();
   try {
     for await (const item of items) {
       if (item.type === 'rejected') {
@@ -92,10 +111,20 @@ export async function* groupWebdataset(items: AsyncIterable<TarItem>): AsyncGene
       }
       const { key, ext } = webdatasetKey(item.name);
       if (current && current.key !== key) {
+        finished.add(current.key);
         yield { type: 'group', group: current };
         current = undefined;
       }
+      if (finished.has(key)) {
+        yield { type: 'rejected', name: item.name, reason: `sample '${key}' came earlier in the archive: its entries must be consecutive (this one is not used)` };
+        continue;
+      }
       current ??= { key, files: new Map() };
+      const other = current.files.get(ext);
+      if (other) {
+        yield { type: 'rejected', name: item.name, reason: `sample '${key}' already has a .${ext} file (${other.name}, which is kept)` };
+        continue;
+      }
       current.files.set(ext, { name: item.name, data: item.data });
     }
   } catch (err) {

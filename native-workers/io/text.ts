@@ -20,3 +20,17 @@ export function wellFormed(s: string): { text: string; replaced: number } {
   const text = s.replace(LONE_SURROGATE_ALL, () => (replaced++, '\ufffd'));
   return { text, replaced };
 }
+
+/** Terminal control characters (C0, DEL, C1) and bidirectional overrides: a name holding them could rewrite the screen. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text safe to print on a terminal: control characters shown as escapes (`\n`, `\x1b`, `\u202e`), nothing else changed. */
+export function printable(s: string): string {
+  return s.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

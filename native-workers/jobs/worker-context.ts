@@ -1,6 +1,8 @@
 // What a job kind's worker gets. A worker is `defineWorker({ kind, params, run })`; `run` reads through io/store,
 // computes with core, writes with store, and reports progress. Resumable stages write each batch together with their
 // cursor through `ctx.commit`, so a SIGKILL between batches loses nothing and repeats nothing.
+import { readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Workspace } from '../store/workspace.ts';
 import type { Lane } from '../store/jobs.ts';
@@ -41,6 +43,31 @@ export interface WorkerDefinition<P = unknown> {
 
 export function defineWorker<P>(def: WorkerDefinition<P>): WorkerDefinition<P> {
   return def;
+}
+
+/** A job's temporary folder inside the workspace (`.tmp/job-ID`); the runner removes it once the job's worker exits. */
+export function jobTempDir(workspaceRoot: string, jobId: number): string {
+  return join(workspaceRoot, '.tmp', `job-${jobId}`);
+}
+
+/** Remove the temporary folders of the given jobs (all but `keep`: jobs still running), and `.tmp` when empty. */
+export function removeJobTempDirs(workspaceRoot: string, keep: (jobId: number) => boolean = () => false): void {
+  const tmp = join(workspaceRoot, '.tmp');
+  let names: string[];
+  try {
+    names = readdirSync(tmp);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^job-(\d+)$/.exec(name);
+    if (m && !keep(Number(m[1]))) rmSync(join(tmp, name), { recursive: true, force: true });
+  }
+  try {
+    rmdirSync(tmp); // only when empty
+  } catch {
+    // still in use
+  }
 }
 
 export interface ContextHooks {

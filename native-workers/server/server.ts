@@ -1,11 +1,14 @@
 // Browser mode: one HTTP server for the built renderer, the typed API (`POST /api/<channel>`, `GET /api/status`),
 // a WebSocket for job events (`/api/events`) and workspace media (`/media/<workspace-relative path>`).
-// Every /api/* route, the socket and media need the session token; without it: 401.
+// Every /api/* route, the socket and media need the session token; without it: 401. Every request must name this
+// server in its Host header and a browser's Origin must be this server's own (a page on another site whose name was
+// rebound to 127.0.0.1 sends its own name): 403 otherwise. Bodies over 4 MiB get 413.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { hostname as machineName } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Workspace } from '../store/workspace.ts';
 import type { JobRunner } from '../jobs/runner.ts';
@@ -14,6 +17,8 @@ import { ApiError, dispatch } from '../api/dispatch.ts';
 import { isInside } from '../store/workspace.ts';
 import { MediaRefused, mediaType, resolveMediaFile } from './media.ts';
 import { relayRunnerEvents } from './events.ts';
+import { bareAddress } from '../io/net-addresses.ts';
+import { hostAllowed, originAllowed, resolveBindAddress, type ResolveHost } from './host-checks.ts';
 
 export interface ServerOptions {
   ws: Workspace;
@@ -24,8 +29,12 @@ export interface ServerOptions {
   host?: string;
   /** Required to bind to anything but a loopback address. */
   allowRemote?: boolean;
+  /** Host names (besides IP literals, localhost and this machine's name) browsers may use to reach a remote server. */
+  allowedHosts?: string[];
   /** Fixed token (tests); default: 32 random bytes. */
   token?: string;
+  /** How `host` is resolved (default: the system resolver); tests substitute their own. */
+  resolveHost?: ResolveHost;
 }
 
 export interface RunningServer {
@@ -36,12 +45,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 4 * 1024 * 1024;
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith('127.');
-}
+export const MAX_BODY = 4 * 1024 * 1024;
 
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -59,28 +63,57 @@ const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; " +
   "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
   res.end(text);
 }
 
+const tooLarge = (what: string) => new ApiError(`request body ${what} is larger than the ${MAX_BODY}-byte limit`, 413);
+
+/** The declared body size is over the limit (the body need not be read to say no). */
+function declaredTooLarge(req: IncomingMessage): boolean {
+  const declared = Number(req.headers['content-length']);
+  return Number.isFinite(declared) && declared > MAX_BODY;
+}
+
+/**
+ * The request body as text, at most MAX_BODY bytes. Past the limit it rejects with 413 and discards the rest as it
+ * arrives (the connection is not reset, so the client reads the 413), up to a bound after which it is closed.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
+  if (declaredTooLarge(req)) {
+    discardBody(req);
+    return Promise.reject(tooLarge(`of ${req.headers['content-length']} bytes`));
+  }
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new ApiError(`request body larger than ${MAX_BODY} bytes`, 413));
-        req.destroy();
+        req.off('data', onData);
+        chunks.length = 0;
+        discardBody(req);
+        reject(tooLarge('sent'));
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Read and drop what is left of a refused body; a client that keeps sending past 16x the limit is disconnected. */
+function discardBody(req: IncomingMessage): void {
+  let dropped = 0;
+  req.on('data', (c: Buffer) => {
+    dropped += c.length;
+    if (dropped > 16 * MAX_BODY) req.socket.destroy();
+  });
+  req.resume();
 }
 
 /** True when a raw request target has a `.` or `..` path segment, plain or percent-encoded (or cannot be decoded). */
@@ -99,9 +132,11 @@ export function hasDotSegments(target: string): boolean {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !opts.allowRemote) {
-    throw new Error(`refusing to listen on ${host}: only loopback addresses are allowed without --allow-remote`);
-  }
+  const bind = await resolveBindAddress(host, !!opts.allowRemote, opts.resolveHost);
+  const hostNames = {
+    loopback: bind.loopback,
+    names: [machineName(), ...(isIP(bareAddress(host)) ? [] : [host]), ...(opts.allowedHosts ?? [])].map((n) => n.toLowerCase()),
+  };
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const tokenBytes = Buffer.from(token);
   const handlers = createHandlers({ ws: opts.ws, runner: opts.runner });
@@ -158,7 +193,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   function handleStatic(res: ServerResponse, url: URL): void {
     if (!opts.rendererDir) {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('The renderer is not built. Run `node scripts/build.mjs --renderer` (or `npm run serve`) and reload.\n');
+      res.end('The renderer is not built and `imagenot serve` could not build it (its output says why). Run `node scripts/build.mjs --renderer` and restart.\n');
       return;
     }
     const dir = resolve(opts.rendererDir);
@@ -176,7 +211,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.end(readFileSync(file));
   }
 
-  const server = createServer((req, res) => {
+  /** Why a request is refused before routing (Host, Origin, declared size), or null. */
+  function refusal(req: IncomingMessage): { status: number; error: string } | null {
+    if (!hostAllowed(req.headers.host, hostNames)) {
+      return { status: 403, error: `Host ${JSON.stringify(req.headers.host ?? '')} is not this server (DNS rebinding protection): open the URL printed by \`imagenot serve\`` };
+    }
+    if (!originAllowed(req.headers.origin, req.headers.host)) {
+      return { status: 403, error: `requests from the page at ${JSON.stringify(req.headers.origin)} are refused: only this server's own page may call it` };
+    }
+    return null;
+  }
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const refused = refusal(req);
+    if (refused) {
+      discardBody(req);
+      return send(res, refused.status, { error: refused.error });
+    }
     // URL parsing would quietly resolve `..` (and `%2e%2e`) segments; a request that has any is refused outright.
     if (hasDotSegments(req.url ?? '/')) {
       req.resume();
@@ -194,14 +245,28 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (err instanceof ApiError) return send(res, err.status, { error: err.message });
       send(res, 500, { error: (err as Error)?.message ?? String(err) });
     });
+  };
+  const server = createServer(handle);
+  // `Expect: 100-continue` (curl does this for large uploads): say no before the body is sent when it is refused or
+  // declared too large; otherwise let it come.
+  server.on('checkContinue', (req, res) => {
+    const refused = refusal(req) ?? (declaredTooLarge(req) ? { status: 413, error: tooLarge(`of ${req.headers['content-length']} bytes`).message } : null);
+    if (!refused) {
+      res.writeContinue();
+      return handle(req, res);
+    }
+    // The body never comes (no 100 Continue was sent): the connection cannot carry another request.
+    send(res, refused.status, { error: refused.error }, { connection: 'close' });
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/api/events' || !authorised(req, url)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
+    // Cross-site WebSocket hijacking: a socket opened by another site's page carries that site's Origin.
+    const refused = refusal(req);
+    const status = refused ? '403 Forbidden' : url.pathname !== '/api/events' || !authorised(req, url) ? '401 Unauthorized' : null;
+    if (status) {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     sockets.handleUpgrade(req, socket, head, (client) => sockets.emit('connection', client, req));
@@ -219,14 +284,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(opts.port ?? 0, host, () => ok());
+    server.listen(opts.port ?? 0, bind.address, () => ok());
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const shownHost = bind.address.includes(':') ? `[${bind.address}]` : bind.address;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
     port,
-    host,
+    host: bind.address,
     token,
     async close() {
       stopRelay();

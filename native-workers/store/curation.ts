@@ -9,6 +9,7 @@ import type { Decision } from './decisions.ts';
 import { excludedSql, exclusionParams, nsfwMetaFlagSql } from './flags.ts';
 import { imageSimilaritiesVersion } from './image-similarities.ts';
 import { textSimilaritiesVersion } from './text-similarities.ts';
+import { matchesVersion } from './synsets.ts';
 import type { Db } from './workspace.ts';
 
 export interface CurationItem {
@@ -39,7 +40,7 @@ const orderCache = new WeakMap<Db, Map<string, Float64Array>>();
 
 /** Sample ids of a class in display order: by the sort value (missing values last), then by id, in `order`. */
 function orderedIds(db: Db, q: CurationQuery, total: number): Float64Array {
-  const key = [q.wnid, q.sort, q.order, q.textEncoder, q.imageEncoder, total, textSimilaritiesVersion(db), imageSimilaritiesVersion(db)].join('\u0000');
+  const key = [q.wnid, q.sort, q.order, q.textEncoder, q.imageEncoder, total, textSimilaritiesVersion(db), imageSimilaritiesVersion(db), matchesVersion(db)].join('\u0000');
   let perDb = orderCache.get(db);
   if (!perDb) orderCache.set(db, (perDb = new Map()));
   const hit = perDb.get(key);

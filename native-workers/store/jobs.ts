@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { Db } from './workspace.ts';
 import { nowIso } from './workspace.ts';
+import { countRejections } from './rejections.ts';
+import { jobAttention } from '../core/jobs/outcome.ts';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -25,6 +27,8 @@ export interface JobRow {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** Why a succeeded job still needs a look (rejected inputs, nothing produced); null when it ran clean. */
+  attention: string | null;
 }
 
 interface RawJob {
@@ -45,6 +49,7 @@ interface RawJob {
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
+  attention: string | null;
 }
 
 function parseJson(text: string | null): unknown {
@@ -70,6 +75,7 @@ function toJob(r: RawJob): JobRow {
     createdAt: r.created_at,
     startedAt: r.started_at,
     endedAt: r.ended_at,
+    attention: r.attention ?? null,
   };
 }
 
@@ -127,10 +133,12 @@ export function finishJob(
   state: Exclude<JobState, 'queued' | 'running'>,
   fields: { error?: string | null; result?: unknown; message?: string | null } = {},
 ): void {
+  const job = getJob(db, id);
+  const attention = state === 'succeeded' && job ? jobAttention(job.kind, fields.result ?? job.result, countRejections(db, id)) : null;
   db.prepare(
     `UPDATE jobs SET state = ?, error = ?, result = COALESCE(?, result), message = COALESCE(?, message), ended_at = ?,
-     pid = NULL WHERE id = ?`,
-  ).run(state, fields.error ?? null, fields.result === undefined ? null : JSON.stringify(fields.result), fields.message ?? null, nowIso(), id);
+     pid = NULL, attention = ? WHERE id = ?`,
+  ).run(state, fields.error ?? null, fields.result === undefined ? null : JSON.stringify(fields.result), fields.message ?? null, nowIso(), attention, id);
 }
 
 export function requestCancel(db: Db, id: number): JobRow | undefined {
@@ -189,6 +197,15 @@ export function markDeadJobsInterrupted(db: Db): number {
   return n;
 }
 
+/**
+ * Whether resuming can get further: an interrupted or cancelled job always; a failed one only if it had committed
+ * work (a cursor). A job that failed before its first batch (no export to train on, a missing model) would fail the
+ * same way again: start a new one once the cause is fixed.
+ */
+export function isResumable(j: Pick<JobRow, 'state' | 'cursor'>): boolean {
+  return j.state === 'interrupted' || j.state === 'cancelled' || (j.state === 'failed' && j.cursor != null);
+}
+
 /** A job as shown to users and the API: without the runner's internals (pid, cursor, attempts). */
 export function publicJob(j: JobRow) {
   return {
@@ -205,6 +222,8 @@ export function publicJob(j: JobRow) {
     createdAt: j.createdAt,
     startedAt: j.startedAt,
     endedAt: j.endedAt,
+    attention: j.attention,
+    resumable: isResumable(j),
   };
 }
 export type PublicJob = ReturnType<typeof publicJob>;

@@ -1,7 +1,11 @@
-// Training runs and their metrics (tables `runs`, `metrics` of 001). A run belongs to the job that trains it; its
+// Training runs and their metrics (tables `runs`, `metrics` of 001, 065). A run belongs to the job that trains it; its
 // checkpoint folder is runs/<id>/ in the workspace. Accuracies (top1, top5, best_val) are stored in percent.
-import type { Db } from './workspace.ts';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db, Workspace } from './workspace.ts';
 import { nowIso } from './workspace.ts';
+import { getMetaJson, setMetaJson } from './meta.ts';
+import { DEFAULT_RUN_CHOICE, type RunCandidate, type RunChoice } from '../core/stats/run-choice.ts';
 
 export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATES)[number];
@@ -28,6 +32,8 @@ export interface RunRow {
   error: string | null;
   startedAt: string | null;
   endedAt: string | null;
+  /** Left out of the rankings by hand. */
+  excluded: boolean;
 }
 
 interface RawRun {
@@ -48,6 +54,7 @@ interface RawRun {
   error: string | null;
   started_at: string | null;
   ended_at: string | null;
+  excluded: number;
 }
 
 function toRun(r: RawRun): RunRow {
@@ -69,6 +76,7 @@ function toRun(r: RawRun): RunRow {
     error: r.error,
     startedAt: r.started_at,
     endedAt: r.ended_at,
+    excluded: r.excluded === 1,
   };
 }
 
@@ -148,9 +156,15 @@ export interface MetricPoint {
   value: number;
 }
 
+/** Stored with the time it was recorded (seconds since 1970; null for points recorded before 065). */
+export interface StoredMetricPoint extends MetricPoint {
+  time: number | null;
+}
+
 export function insertMetrics(db: Db, runId: number, points: readonly MetricPoint[]): void {
-  const stmt = db.prepare(`INSERT OR REPLACE INTO metrics (run_id, step, epoch, name, value) VALUES (?, ?, ?, ?, ?)`);
-  for (const p of points) stmt.run(runId, p.step, p.epoch, p.name, p.value);
+  const stmt = db.prepare(`INSERT OR REPLACE INTO metrics (run_id, step, epoch, name, value, time) VALUES (?, ?, ?, ?, ?, ?)`);
+  const time = Date.now() / 1000;
+  for (const p of points) stmt.run(runId, p.step, p.epoch, p.name, p.value, time);
 }
 
 /** On resume: forget what was recorded after the checkpoint the run continues from. */
@@ -163,6 +177,100 @@ export function runMetrics(db: Db, runId: number, name?: string): MetricPoint[] 
   return db
     .prepare(`SELECT step, epoch, name, value FROM metrics WHERE run_id = ? ${where} ORDER BY step, name`)
     .all(...(name ? [runId, name] : [runId])) as MetricPoint[];
+}
+
+/** A run's points of some metrics (all when `names` is empty), with their time, in step order. */
+export function runMetricSeries(db: Db, runId: number, names: readonly string[] = []): StoredMetricPoint[] {
+  const where = names.length ? `AND name IN (${names.map(() => '?').join(',')})` : '';
+  return db
+    .prepare(`SELECT step, epoch, name, value, time FROM metrics WHERE run_id = ? ${where} ORDER BY step, name`)
+    .all(runId, ...names) as StoredMetricPoint[];
+}
+
+/** The latest value of one metric per run (e.g. each run's last validation accuracy). */
+export function latestMetric(db: Db, name: string): Map<number, number> {
+  const rows = db
+    .prepare(
+      `SELECT m.run_id AS runId, m.value AS value FROM metrics m
+       JOIN (SELECT run_id, MAX(step) AS step FROM metrics WHERE name = ? GROUP BY run_id) last
+         ON last.run_id = m.run_id AND last.step = m.step
+       WHERE m.name = ?`,
+    )
+    .all(name, name) as { runId: number; value: number }[];
+  return new Map(rows.map((r) => [r.runId, r.value]));
+}
+
+export function setRunExcluded(db: Db, id: number, excluded: boolean): void {
+  db.prepare(`UPDATE runs SET excluded = ? WHERE id = ?`).run(excluded ? 1 : 0, id);
+}
+
+/** Delete a run, its metrics and its folder runs/<id>/ (checkpoints, best weights). */
+export function deleteRun(ws: Workspace, id: number): void {
+  ws.db.transaction(() => {
+    ws.db.prepare(`DELETE FROM metrics WHERE run_id = ?`).run(id);
+    ws.db.prepare(`DELETE FROM runs WHERE id = ?`).run(id);
+  })();
+  rmSync(join(ws.paths.runs, String(id)), { recursive: true, force: true });
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The settings a run trained with, read from its stored params (the resolved hyperparameters and the job's own). */
+export function runConfig(params: Record<string, unknown>) {
+  const dataset = obj(params.dataset);
+  return {
+    epochs: numOrNull(params.epochs),
+    batch: numOrNull(params.batch),
+    lr: numOrNull(params.lr),
+    seed: numOrNull(params.seed),
+    patience: numOrNull(params.patience),
+    inputSize: numOrNull(params.inputSize),
+    trainImages: numOrNull(dataset.train),
+    valImages: numOrNull(dataset.val),
+    testImages: numOrNull(dataset.test),
+    classes: numOrNull(dataset.classes),
+  };
+}
+
+/** Every run as the rankings' run choice sees it. */
+export function rankingCandidates(db: Db): RunCandidate[] {
+  const latestVal = latestMetric(db, 'val_accuracy');
+  return listRuns(db).map((r) => {
+    const c = runConfig(r.params);
+    return {
+      id: r.id,
+      arch: r.arch,
+      status: r.status,
+      dataset: r.dataset,
+      profile: r.profile,
+      engine: r.engine,
+      epoch: r.epoch,
+      epochs: c.epochs,
+      top1: r.top1,
+      testImages: c.testImages,
+      latestVal: latestVal.get(r.id) ?? null,
+      valImages: c.valImages,
+      excluded: r.excluded,
+    };
+  });
+}
+
+const CHOICE_KEY = 'rankings_choice';
+
+/** The run choice of the rankings (picked runs, export, provisional), shared by the Rankings screen and the CLI. */
+export function getRankingChoice(db: Db): RunChoice {
+  const stored = getMetaJson<Partial<RunChoice>>(db, CHOICE_KEY) ?? {};
+  return {
+    dataset: typeof stored.dataset === 'string' ? stored.dataset : DEFAULT_RUN_CHOICE.dataset,
+    picks: Object.fromEntries(Object.entries(obj(stored.picks)).filter((e): e is [string, number] => typeof e[1] === 'number')),
+    provisional: typeof stored.provisional === 'boolean' ? stored.provisional : DEFAULT_RUN_CHOICE.provisional,
+  };
+}
+
+export function setRankingChoice(db: Db, choice: RunChoice): void {
+  setMetaJson(db, CHOICE_KEY, choice);
 }
 
 /** Runs whose job died mid-run are 'interrupted' like their job (called when the job is found dead). */

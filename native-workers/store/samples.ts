@@ -112,7 +112,7 @@ export function countSamples(db: Db, sourceId?: number): number {
 // --- fetch -------------------------------------------------------------------------------------------------------
 
 /** Fetch statuses a sample ends with; 'fetching' marks a claimed download in flight, 'interrupted' one lost to a kill. */
-export const FETCH_STATUSES = ['ok', 'http_error', 'timeout', 'not_image', 'too_large', 'opted_out', 'interrupted'] as const;
+export const FETCH_STATUSES = ['ok', 'http_error', 'timeout', 'not_image', 'too_large', 'opted_out', 'refused_address', 'interrupted'] as const;
 export type FetchStatus = (typeof FETCH_STATUSES)[number];
 /** Statuses `fetch --retry-failed` requests again (a permanent answer such as opted_out or not_image is respected). */
 export const RETRYABLE_FETCH_STATUSES: FetchStatus[] = ['http_error', 'timeout', 'interrupted'];

@@ -15,11 +15,17 @@ export interface SourceRow {
   nextRow: number;
   replacedUtf8: number;
   rejected: number;
+  /** Rows/entries refused for their size (also counted in `rejected`). */
+  overLimit: number;
+  /** Samples kept without a caption (empty, null or absent). */
+  noCaption: number;
+  /** Bytes after gunzip of a gzipped source, else null. */
+  unpackedBytes: number | null;
   error: string | null;
 }
 
 const COLUMNS = `id, path, kind, content_hash contentHash, rows, state, ingested_at ingestedAt, next_row nextRow,
-  replaced_utf8 replacedUtf8, rejected, error`;
+  replaced_utf8 replacedUtf8, rejected, over_limit overLimit, no_caption noCaption, unpacked_bytes unpackedBytes, error`;
 
 export function findSourceByHash(db: Db, contentHash: string): SourceRow | undefined {
   return db.prepare(`SELECT ${COLUMNS} FROM sources WHERE content_hash = ?`).get(contentHash) as SourceRow | undefined;
@@ -40,23 +46,36 @@ export function openSource(db: Db, s: { path: string; kind: string; contentHash:
   return findSourceByHash(db, s.contentHash)!;
 }
 
+/** Counters a batch adds to its source. */
+export interface SourceCounts {
+  replacedUtf8?: number;
+  rejected?: number;
+  overLimit?: number;
+  noCaption?: number;
+}
+
 /** Record how far the source got (call inside the batch's transaction). Counters are added, not set. */
-export function advanceSource(db: Db, id: number, nextRow: number, add: { replacedUtf8?: number; rejected?: number } = {}): void {
-  db.prepare(`UPDATE sources SET next_row = ?, replaced_utf8 = replaced_utf8 + ?, rejected = rejected + ? WHERE id = ?`).run(
-    nextRow,
-    add.replacedUtf8 ?? 0,
-    add.rejected ?? 0,
+export function advanceSource(db: Db, id: number, nextRow: number, add: SourceCounts = {}): void {
+  db.prepare(
+    `UPDATE sources SET next_row = ?, replaced_utf8 = replaced_utf8 + ?, rejected = rejected + ?, over_limit = over_limit + ?, no_caption = no_caption + ? WHERE id = ?`,
+  ).run(nextRow, add.replacedUtf8 ?? 0, add.rejected ?? 0, add.overLimit ?? 0, add.noCaption ?? 0, id);
+}
+
+/** Count rejections of a source found outside a row batch (e.g. an unsafe tar entry); `overLimit` of them for their size. */
+export function countSourceRejections(db: Db, id: number, n: number, overLimit = 0): void {
+  db.prepare(`UPDATE sources SET rejected = rejected + ?, over_limit = over_limit + ? WHERE id = ?`).run(n, overLimit, id);
+}
+
+/** The source is read to its end (or to the damage named by `error`); `unpackedBytes` for a gzipped one. */
+export function finishSource(db: Db, id: number, rows: number, error: string | null = null, unpackedBytes: number | null = null): void {
+  db.prepare(`UPDATE sources SET state = 'done', rows = ?, next_row = ?, error = ?, unpacked_bytes = ?, ingested_at = ? WHERE id = ?`).run(
+    rows,
+    rows,
+    error,
+    unpackedBytes,
+    nowIso(),
     id,
   );
-}
-
-/** Count rejections of a source found outside a row batch (e.g. an unsafe tar entry). */
-export function countSourceRejections(db: Db, id: number, n: number): void {
-  db.prepare(`UPDATE sources SET rejected = rejected + ? WHERE id = ?`).run(n, id);
-}
-
-export function finishSource(db: Db, id: number, rows: number, error: string | null = null): void {
-  db.prepare(`UPDATE sources SET state = 'done', rows = ?, next_row = ?, error = ?, ingested_at = ? WHERE id = ?`).run(rows, rows, error, nowIso(), id);
 }
 
 export function listSources(db: Db): SourceRow[] {

@@ -1,5 +1,9 @@
-// The synset catalog (table synsets) and the match results (table matches): the workspace side of room A.
+// The synset catalog (table synsets), the workspace's lemma overrides (table lemma_overrides) and the match results
+// (table matches). Every change of the matches bumps meta 'matches_version', of eligibility 'eligibility_version', of
+// the overrides 'lemma_overrides_version', so per-process caches built from them (the curation screen's class index
+// and item order, the synsets API's lemma states) know to rebuild.
 import type { Db } from './workspace.ts';
+import { getMeta, setMeta } from './meta.ts';
 
 export type ManualDecision = 'include' | 'exclude';
 
@@ -42,6 +46,34 @@ export function countSynsets(db: Db): number {
   return (db.prepare(`SELECT COUNT(*) n FROM synsets`).get() as { n: number }).n;
 }
 
+/** A counter in meta, bumped by every write of what it versions. */
+function versionOf(db: Db, key: string): string {
+  return getMeta(db, key) ?? '0';
+}
+
+function bump(db: Db, key: string): void {
+  setMeta(db, key, String(Number(versionOf(db, key)) + 1));
+}
+
+const ELIGIBILITY_VERSION = 'eligibility_version';
+const OVERRIDES_VERSION = 'lemma_overrides_version';
+const MATCHES_VERSION = 'matches_version';
+
+/** Changes whenever the catalog's eligibility changes. */
+export function eligibilityVersion(db: Db): string {
+  return versionOf(db, ELIGIBILITY_VERSION);
+}
+
+/** Changes whenever a lemma override is set or cleared. */
+export function lemmaOverridesVersion(db: Db): string {
+  return versionOf(db, OVERRIDES_VERSION);
+}
+
+/** Changes whenever the matches change (a new run starts, a run records its counts). */
+export function matchesVersion(db: Db): string {
+  return versionOf(db, MATCHES_VERSION);
+}
+
 /** Insert or update catalog entries (manual decisions and match counts are kept). Call inside a transaction. */
 export function upsertCatalog(db: Db, entries: CatalogEntry[]): void {
   const st = db.prepare(
@@ -52,6 +84,7 @@ export function upsertCatalog(db: Db, entries: CatalogEntry[]): void {
        eligible = excluded.eligible, reason = excluded.reason`,
   );
   for (const e of entries) st.run(e.wnid, e.name, e.lemmas.join('|'), e.definition, e.lexname, e.depth, e.inImagenet1k ? 1 : 0, e.eligible ? 1 : 0, e.reason);
+  bump(db, ELIGIBILITY_VERSION);
 }
 
 /** Update eligibility of the rows whose value changed. Call inside a transaction. */
@@ -59,6 +92,7 @@ export function updateEligibility(db: Db, rows: { wnid: string; eligible: boolea
   const st = db.prepare(`UPDATE synsets SET eligible = ?, reason = ? WHERE wnid = ? AND (eligible <> ? OR reason IS NOT ?)`);
   let n = 0;
   for (const r of rows) n += st.run(r.eligible ? 1 : 0, r.reason, r.wnid, r.eligible ? 1 : 0, r.reason).changes;
+  if (n) bump(db, ELIGIBILITY_VERSION);
   return n;
 }
 
@@ -96,7 +130,54 @@ export function searchSynsets(db: Db, query: string, opts: { limit: number; elig
   return rows.map(toRow);
 }
 
+/** Synsets with candidates or ambiguous matches in the last run, and those counts. */
+export function candidateCounts(db: Db): { wnid: string; name: string; candidates: number; ambiguous: number }[] {
+  return db.prepare(`SELECT wnid, name, candidates, ambiguous FROM synsets WHERE candidates > 0 OR ambiguous > 0`).all() as {
+    wnid: string;
+    name: string;
+    candidates: number;
+    ambiguous: number;
+  }[];
+}
+
+// ---- lemma overrides ----
+
+export type LemmaOverrideDecision = 'keep' | 'drop';
+
+/** The workspace's overrides: wnid -> lemma (matched form) -> decision. */
+export function lemmaOverrides(db: Db): Map<string, Map<string, LemmaOverrideDecision>> {
+  const out = new Map<string, Map<string, LemmaOverrideDecision>>();
+  for (const r of db.prepare(`SELECT wnid, lemma, decision FROM lemma_overrides`).all() as { wnid: string; lemma: string; decision: LemmaOverrideDecision }[]) {
+    let m = out.get(r.wnid);
+    if (!m) out.set(r.wnid, (m = new Map()));
+    m.set(r.lemma, r.decision);
+  }
+  return out;
+}
+
+/** Set (or, with null, clear) the override of one lemma of one synset. */
+export function setLemmaOverride(db: Db, wnid: string, lemma: string, decision: LemmaOverrideDecision | null): void {
+  if (decision === null) db.prepare(`DELETE FROM lemma_overrides WHERE wnid = ? AND lemma = ?`).run(wnid, lemma);
+  else {
+    db.prepare(
+      `INSERT INTO lemma_overrides (wnid, lemma, decision) VALUES (?, ?, ?)
+       ON CONFLICT(wnid, lemma) DO UPDATE SET decision = excluded.decision, decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+    ).run(wnid, lemma, decision);
+  }
+  bump(db, OVERRIDES_VERSION);
+}
+
 // ---- matches ----
+
+/** The last finished run's totals (matched and ambiguous samples). */
+export function matchTotals(db: Db): { matched: number; ambiguous: number } {
+  const r = db.prepare(`SELECT COALESCE(SUM(status = 'matched'), 0) matched, COALESCE(SUM(status = 'ambiguous'), 0) ambiguous FROM matches`).get() as {
+    matched: number;
+    ambiguous: number;
+  };
+  return r;
+}
+
 
 export interface MatchRow {
   sampleId: number;
@@ -118,6 +199,7 @@ export function countSamplesAfter(db: Db, afterId: number): number {
 export function clearMatches(db: Db): void {
   db.prepare(`DELETE FROM matches`).run();
   db.prepare(`UPDATE synsets SET chosen = 0, candidates = 0, ambiguous = 0 WHERE chosen <> 0 OR candidates <> 0 OR ambiguous <> 0`).run();
+  bump(db, MATCHES_VERSION);
 }
 
 export function insertMatches(db: Db, rows: MatchRow[]): void {
@@ -131,6 +213,7 @@ export function recordMatchCounts(db: Db, chosen: string[], perSynset: Map<strin
   for (const w of chosen) mark.run(w);
   const st = db.prepare(`UPDATE synsets SET candidates = ?, ambiguous = ? WHERE wnid = ?`);
   for (const [w, c] of perSynset) st.run(c.candidates, c.ambiguous, w);
+  bump(db, MATCHES_VERSION);
 }
 
 /** Matches in sample order with the sample's source row (for comparing with `imagenot match --out`). */

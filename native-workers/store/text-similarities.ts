@@ -30,6 +30,11 @@ export function candidateSynsets(db: Db): CandidateSynset[] {
     .all() as CandidateSynset[];
 }
 
+/** The encoders that have similarities. */
+export function textSimilarityEncoders(db: Db): string[] {
+  return (db.prepare(`SELECT DISTINCT encoder FROM text_similarities`).all() as { encoder: string }[]).map((r) => r.encoder);
+}
+
 /** Remove similarities whose sample is no longer a candidate of that class (matching was re-run). */
 export function deleteStaleTextSimilarities(db: Db, encoder: string): number {
   const n = db

@@ -3,7 +3,8 @@
 // "Kept" is the one rule of core/selection/kept.ts, the same `imagenot select` and `imagenot candidates` apply: the
 // index holds only eligible candidates (an image, no excluding flag — store/kept.ts), so without decisions kept =
 // eligible similarities strictly above the threshold (a binary search); manual decisions are applied on top through
-// the same rule. The cache is rebuilt when similarities, flags (or the NSFW metadata rule) or fetched images change:
+// the same rule. The cache is rebuilt when similarities, flags (or the NSFW metadata rule), fetched images or the
+// matches (a new match run) change:
 // each bumps its own meta version in the writing transaction, in any process.
 // Histograms count eligible candidates only, so the bars above the threshold line add up to the automatic kept count.
 import { ClassSimilarityIndex, type Histogram } from '../core/similarity/threshold-index.ts';
@@ -11,6 +12,7 @@ import { isKept } from '../core/selection/kept.ts';
 import { flagsVersion } from './flags.ts';
 import { decisionFacts, keptColumns } from './kept.ts';
 import { sampleImagesVersion } from './samples.ts';
+import { matchesVersion } from './synsets.ts';
 import { textSimilaritiesVersion } from './text-similarities.ts';
 import type { Db } from './workspace.ts';
 
@@ -25,7 +27,7 @@ interface Cached {
 const cache = new WeakMap<Db, Map<string, Cached>>();
 
 function inputsVersion(db: Db): string {
-  return `${textSimilaritiesVersion(db)}/${flagsVersion(db)}/${sampleImagesVersion(db)}`;
+  return `${textSimilaritiesVersion(db)}/${flagsVersion(db)}/${sampleImagesVersion(db)}/${matchesVersion(db)}`;
 }
 
 export function classIndex(db: Db, encoder: string): Cached {

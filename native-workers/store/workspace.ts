@@ -1,6 +1,7 @@
 // The workspace: a folder holding workspace.db (SQLite), media/, models/, exports/, runs/.
 // This module is the only one that knows that layout and the only one that opens the database.
 import Database from 'better-sqlite3';
+import { sqliteNativeBinding } from './sqlite-binding.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,7 +135,7 @@ export function openWorkspace(dir: string, opts: OpenOptions = {}): Workspace {
     exports: join(root, 'exports'),
     runs: join(root, 'runs'),
   };
-  const db = new Database(paths.db, { readonly: opts.readonly ?? false });
+  const db = new Database(paths.db, { readonly: opts.readonly ?? false, nativeBinding: sqliteNativeBinding() });
   try {
     db.pragma('busy_timeout = 10000');
     if (!opts.readonly) {

@@ -176,7 +176,7 @@ async function train(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
   if (!dataset) throw new Error('demo: the export stage recorded no output folder');
   const work = size.archs.map((arch) => ({
     kind: 'train',
-    params: { arch, profile: 'local', dataset, epochs: size.epochs, batch: size.batch, seed: p.seed },
+    params: { arch, profile: 'local', dataset, epochs: size.epochs, batch: size.batch, patience: size.patience, seed: p.seed },
   }));
   const ids = await queueStages(ctx, p, work, null);
   return { queued: ids, archs: size.archs };

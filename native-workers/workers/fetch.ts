@@ -1,4 +1,5 @@
-// The `fetch` job: download images for samples that have a URL and no image. Each sample is marked 'fetching'
+// The `fetch` job: download images for samples that have a URL and no image. URLs that lead (directly, through DNS
+// or through a redirect) to an address that is not public end 'refused_address' unless allowPrivateAddresses. Each sample is marked 'fetching'
 // (committed) just before its request goes out and gets its final status (ok, http_error, timeout, not_image,
 // too_large, opted_out) in the transaction that stores its image. A sample found 'fetching' when a fetch starts was
 // in flight when a process died: it becomes 'interrupted' and is not requested again unless asked (--retry-failed),
@@ -34,8 +35,10 @@ export const FetchParams = z.object({
   thumbSide: z.number().int().min(16).max(2048).default(DEFAULT_IMAGE_OPTIONS.thumbSide),
   keepOriginal: z.boolean().default(false),
   maxPixels: z.number().int().min(1).default(DEFAULT_IMAGE_OPTIONS.maxPixels),
-  /** Request again samples that ended http_error, timeout or interrupted. */
+  /** Request again samples that ended http_error, timeout or interrupted (and refused_address when now allowed). */
   retryFailed: z.boolean().default(false),
+  /** Fetch from loopback, private, link-local and other non-public addresses too (SSRF protection off). */
+  allowPrivateAddresses: z.boolean().default(false),
   /** Stop after this many downloads (tests, trial runs). */
   limit: z.number().int().min(1).optional(),
 });
@@ -70,7 +73,9 @@ export default defineWorker({
     const interruptedBefore = db.transaction(() => {
       const n = markInterruptedFetches(db);
       // --retry-failed applies once, when the job first starts (not again on resume).
-      if (p.retryFailed && ctx.cursor == null) resetFetches(db, RETRYABLE_FETCH_STATUSES);
+      if (p.retryFailed && ctx.cursor == null) {
+        resetFetches(db, p.allowPrivateAddresses ? [...RETRYABLE_FETCH_STATUSES, 'refused_address'] : RETRYABLE_FETCH_STATUSES);
+      }
       return n;
     })();
     if (interruptedBefore) ctx.log(`${interruptedBefore} download(s) in flight when a previous fetch stopped are marked 'interrupted' (not requested again; use --retry-failed)`, 'warn');
@@ -83,6 +88,7 @@ export default defineWorker({
       backoffMs: p.backoffMs,
       maxRedirects: p.maxRedirects,
       maxBytes: p.maxBytes,
+      allowPrivateAddresses: p.allowPrivateAddresses,
       signal: ctx.signal,
     };
     const imageOpts: ImageOptions = { ...DEFAULT_IMAGE_OPTIONS, maxSide: p.maxSide, thumbSide: p.thumbSide, keepOriginal: p.keepOriginal, maxPixels: p.maxPixels };

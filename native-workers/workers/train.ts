@@ -6,20 +6,29 @@
 // and is committed with the run's epoch after each checkpoint, so a resumed job continues from the last complete
 // epoch; metrics recorded after that checkpoint are dropped and recomputed (the data order and augmentation are
 // functions of (seed, epoch, position), so the recomputed epoch sees the same batches).
+// The recipe (core/training/hyperparams.ts, stored whole in runs.params with every difference from torchvision's):
+// RandomResizedCrop + flip, the auto-augmentation policy and RandomErasing per image (io/train-data/decode.ts);
+// Mixup/CutMix per batch; the repeated-augmentation sampler; label smoothing, clipping, weight decay groups and the
+// optimizer per step (core/training/step.ts); the lr schedule per epoch or step; the weight EMA, whose weights are then
+// the ones validated, kept as best and tested (as torchvision's EMA recipes publish the EMA weights).
 // Metrics (table `metrics`, and live `run.metric` events): per step loss, accuracy, lr, images_per_s; per epoch
-// train_loss, train_accuracy, val_loss, val_accuracy, epoch_images_per_s; at the end test_top1, test_top5. Accuracies
-// are in percent.
+// train_loss, train_accuracy, val_loss, val_accuracy (with EMA: of the averaged weights, and val_accuracy_model of the
+// trained ones), epoch_images_per_s; at the end test_top1, test_top5. Accuracies are in percent.
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { defineWorker, type WorkerContext } from '../jobs/worker-context.ts';
 import { initEngine, describeEngine, tf } from '../io/tf-engine/backend.ts';
-import { loadBestWeights, loadCheckpoint, readCheckpointState, saveBestWeights, saveCheckpoint } from '../io/tf-engine/checkpoint.ts';
+import { loadBestWeights, loadCheckpoint, loadCheckpointExtra, readCheckpointState, saveBestWeights, saveCheckpoint } from '../io/tf-engine/checkpoint.ts';
 import { readDatasetExport, type LabelledImage } from '../io/train-data/export-dataset.ts';
 import { DecodePool, batches } from '../io/train-data/loader.ts';
 import { buildModel } from '../core/architectures/index.ts';
 import { resolveHyperparams, type Hyperparams } from '../core/training/hyperparams.ts';
 import { learningRateAt } from '../core/training/schedule.ts';
-import { epochPermutation, hashInts } from '../core/training/random.ts';
+import { epochPermutation, hashInts, rngFor } from '../core/training/random.ts';
+import { repeatedAugmentationOrder } from '../core/training/sampler.ts';
+import { applyMix, chooseMix } from '../core/training/mix.ts';
+import { WeightEma } from '../core/training/ema.ts';
+import type { DecodeSpec } from '../io/train-data/decode.ts';
 import { validationSplit } from '../core/training/split.ts';
 import { initialEarlyStopping, observeValidation, type EarlyStoppingState } from '../core/training/early-stopping.ts';
 import { evaluateBatch, makeOptimizer, trainStep } from '../core/training/step.ts';
@@ -36,6 +45,14 @@ interface LoopState {
   seed: number;
   early: EarlyStoppingState;
   stopped: boolean;
+  /** The weight EMA's update count (torch's n_averaged); its averages are the checkpoint's extra tensors. */
+  emaUpdates?: number;
+}
+
+/** The training order of an epoch: a seeded permutation, repeated per image by the RA sampler when the recipe has one. */
+function epochOrder(hp: Hyperparams, n: number, epoch: number): number[] {
+  const permutation = epochPermutation(n, hp.seed, epoch);
+  return hp.recipe.raReps > 0 ? repeatedAugmentationOrder(permutation, hp.recipe.raReps) : permutation;
 }
 
 export default defineWorker({
@@ -53,7 +70,13 @@ export default defineWorker({
     const split = validationSplit(pool.map((x) => x.label), hp.valFraction, hp.seed);
     const trainSet = split.train.map((i) => pool[i]);
     const valSet = split.val.map((i) => pool[i]);
-    const stepsPerEpoch = Math.ceil(trainSet.length / hp.batch);
+    if (hp.recipe.raReps > 0 && trainSet.length < 256) {
+      throw new Error(
+        `${hp.arch} (${hp.profile}): the recipe's repeated-augmentation sampler (--ra-reps ${hp.recipe.raReps}) trains on floor(n / 256) * 256 images per epoch, ` +
+          `and this run has ${trainSet.length} training images: use a larger dataset or the local profile`,
+      );
+    }
+    const stepsPerEpoch = Math.ceil(epochOrder(hp, trainSet.length, 0).length / hp.batch);
     const recordParams = {
       ...hp,
       dataset: { root: data.root, format: data.format, classes: data.classes.length, train: trainSet.length, val: valSet.length, test: data.test.length },
@@ -64,15 +87,35 @@ export default defineWorker({
     const { runId } = openRun(ctx, { arch: hp.arch, profile: hp.profile, datasetRoot: data.root, params: recordParams, engine: 'tfjs', backend: engine.backend });
     const runDir = join(ctx.ws.paths.runs, String(runId));
     ctx.log(`run ${runId}: ${hp.arch} (${hp.profile}, ${hp.inputSize} px) on ${data.root}: ${trainSet.length} train / ${valSet.length} val / ${data.test.length} test images, ${data.classes.length} classes; engine ${describeEngine(engine)}`);
+    ctx.log(`run ${runId}: recipe ${describeRecipe(hp)}`);
+    for (const d of hp.differences) ctx.log(`run ${runId}: ${d.field} ${JSON.stringify(d.run)} (torchvision: ${JSON.stringify(d.paper)}): ${d.why}`);
 
     const decoders = new DecodePool(p.decodeWorkers ?? Math.max(1, Math.min(2, availableParallelism() - 1)));
     const model = buildModel(hp.arch, { profile: hp.profile, numClasses: data.classes.length, inputSize: hp.inputSize, seed: hp.seed });
+    // A recipe that evaluates at another size than it trains (ConvNeXt 176/224, EfficientNetV2 300/384) evaluates a
+    // second build of the model at that size, with the trained weights copied in.
+    const evalModel =
+      hp.evalSize === hp.inputSize ? model : buildModel(hp.arch, { profile: hp.profile, numClasses: data.classes.length, inputSize: hp.evalSize, seed: hp.seed });
     const opt = makeOptimizer(hp.recipe, hp.lr);
+    const ema = hp.ema ? new WeightEma(model.weights, hp.ema.decayPerUpdate, hp.ema.steps, hp.recipe.warmupEpochs) : null;
+    /** Evaluate with the weights a run is judged by: the EMA's when the recipe keeps one. */
+    const judged = async <T>(fn: (m: tf.LayersModel) => Promise<T>): Promise<T> => {
+      const run = async () => {
+        if (evalModel !== model) evalModel.setWeights(model.getWeights());
+        return fn(evalModel);
+      };
+      return ema ? ema.withAverages(run) : run();
+    };
     try {
-      let state: LoopState = { epoch: 0, step: 0, seed: hp.seed, early: initialEarlyStopping(), stopped: false };
+      let state: LoopState = { epoch: 0, step: 0, seed: hp.seed, early: initialEarlyStopping(), stopped: false, emaUpdates: 0 };
       const saved = readCheckpointState(runDir) ? await loadCheckpoint(runDir, model, opt.optimizer) : undefined;
       if (saved) {
         state = saved as unknown as LoopState;
+        if (ema) {
+          const averages = loadCheckpointExtra(runDir);
+          ema.restore(averages, state.emaUpdates ?? 0);
+          for (const t of averages) t.dispose();
+        }
         ctx.log(`run ${runId}: resuming after epoch ${state.epoch} (step ${state.step}) from ${runDir}/checkpoint`);
       }
       deleteMetricsAfter(ctx.ws.db, runId, state.step);
@@ -82,12 +125,23 @@ export default defineWorker({
         for (const m of points) ctx.emit('run.metric', { runId, ...m });
       };
       const totalSteps = hp.epochs * stepsPerEpoch;
-      const sched = { ...hp.recipe, lr: hp.lr, epochs: hp.epochs };
+      const r = hp.recipe;
+      const classes = data.classes.length;
 
       while (state.epoch < hp.epochs && !state.stopped) {
         const epoch = state.epoch;
-        const order = epochPermutation(trainSet.length, hp.seed, epoch);
-        const spec = (pos: number) => ({ train: true, seed: hashInts(hp.seed, epoch, pos), scaleMin: hp.cropScaleMin, size: hp.inputSize, evalResize: hp.evalResize });
+        const order = epochOrder(hp, trainSet.length, epoch);
+        const spec = (pos: number): DecodeSpec => ({
+          train: true,
+          seed: hashInts(hp.seed, epoch, pos),
+          scaleMin: hp.cropScaleMin,
+          size: hp.inputSize,
+          evalResize: hp.evalResize,
+          autoAugment: r.autoAugment,
+          raMagnitude: r.raMagnitude,
+          taTranslatePixels: r.taTranslatePixels,
+          randomErase: r.randomErase,
+        });
         let lossSum = 0;
         let correct = 0;
         let seen = 0;
@@ -95,33 +149,44 @@ export default defineWorker({
         let b = 0;
         for await (const batch of batches(decoders, trainSet, order, hp.batch, hp.inputSize, spec)) {
           for (const f of batch.failed) ctx.reject(data.root, f.item, f.reason);
-          const lr = learningRateAt(sched, epoch + b / stepsPerEpoch);
+          const lr = learningRateAt(r, epoch + b / stepsPerEpoch);
           opt.setLearningRate(lr);
-          b++;
+          const batchIndex = b++;
           if (!batch.count) continue;
           const t0 = performance.now();
-          const x = tf.tensor4d(batch.data, [batch.count, hp.inputSize, hp.inputSize, 3]);
-          const y = tf.tensor1d(batch.labels, 'int32');
-          const r = trainStep(model, opt, hp.recipe, x, y);
+          const shape = { n: batch.count, height: hp.inputSize, width: hp.inputSize, channels: 3 };
+          // Mixup/CutMix on the collated batch (the references' collate_fn), drawn per (seed, epoch, batch).
+          const mix = chooseMix(r.mixupAlpha, r.cutmixAlpha, hp.inputSize, hp.inputSize, rngFor(hp.seed, epoch, batchIndex, 0x313));
+          const mixed = mix ? applyMix(batch.data, batch.labels, classes, shape, mix) : null;
+          const x = tf.tensor4d(mixed?.data ?? batch.data, [batch.count, hp.inputSize, hp.inputSize, 3]);
+          const y = mixed ? tf.tensor2d(mixed.targets, [batch.count, classes]) : tf.tensor1d(batch.labels, 'int32');
+          const step = trainStep(model, opt, r, x, y);
           x.dispose();
           y.dispose();
+          ema?.afterStep(batchIndex, epoch);
           const secs = (performance.now() - t0) / 1000;
-          if (!Number.isFinite(r.loss)) throw new Error(`run ${runId}: loss became ${r.loss} at epoch ${epoch + 1}, step ${state.step + 1} (lower --lr?)`);
+          if (!Number.isFinite(step.loss)) throw new Error(`run ${runId}: loss became ${step.loss} at epoch ${epoch + 1}, step ${state.step + 1} (lower --lr?)`);
           state.step++;
-          lossSum += r.loss * batch.count;
-          correct += r.correct;
+          lossSum += step.loss * batch.count;
+          correct += step.correct;
           seen += batch.count;
           const ep = epoch + b / stepsPerEpoch;
           emitAll([
-            { step: state.step, epoch: ep, name: 'loss', value: r.loss },
-            { step: state.step, epoch: ep, name: 'accuracy', value: (100 * r.correct) / batch.count },
+            { step: state.step, epoch: ep, name: 'loss', value: step.loss },
+            { step: state.step, epoch: ep, name: 'accuracy', value: (100 * step.correct) / batch.count },
             { step: state.step, epoch: ep, name: 'lr', value: lr },
             { step: state.step, epoch: ep, name: 'images_per_s', value: batch.count / secs },
           ]);
-          ctx.progress(state.step, totalSteps, `epoch ${epoch + 1}/${hp.epochs} step ${b}/${stepsPerEpoch} loss ${r.loss.toFixed(4)}`);
+          ctx.progress(state.step, totalSteps, `epoch ${epoch + 1}/${hp.epochs} step ${b}/${stepsPerEpoch} loss ${step.loss.toFixed(4)}`);
         }
         const epochSecs = (performance.now() - epochStart) / 1000;
-        const val = valSet.length ? await evaluate(decoders, model, valSet, hp, ctx) : undefined;
+        const val = valSet.length ? await judged((m) => evaluate(decoders, m, valSet, hp, ctx)) : undefined;
+        // With an EMA, the trained (not averaged) weights' validation accuracy too, as train.py reports both.
+        let valModel: Awaited<ReturnType<typeof evaluate>> | undefined;
+        if (val && ema) {
+          if (evalModel !== model) evalModel.setWeights(model.getWeights());
+          valModel = await evaluate(decoders, evalModel, valSet, hp, ctx);
+        }
         state.epoch = epoch + 1;
         const points: MetricPoint[] = [
           { step: state.step, epoch: state.epoch, name: 'train_loss', value: lossSum / Math.max(1, seen) },
@@ -134,12 +199,14 @@ export default defineWorker({
           points.push({ step: state.step, epoch: state.epoch, name: 'val_loss', value: val.loss });
           points.push({ step: state.step, epoch: state.epoch, name: 'val_accuracy', value: val.top1 });
         }
+        if (valModel) points.push({ step: state.step, epoch: state.epoch, name: 'val_accuracy_model', value: valModel.top1 });
         const seen2 = observeValidation(state.early, state.epoch, monitored, hp.patience);
         state.early = seen2.state;
         state.stopped = seen2.stop;
-        if (seen2.improved) await saveBestWeights(runDir, model, { epoch: state.epoch, val: monitored });
+        if (seen2.improved) await judged(() => saveBestWeights(runDir, model, { epoch: state.epoch, val: monitored, ema: ema != null }));
         emitAll(points);
-        const ckpt = await saveCheckpoint(runDir, model, opt.optimizer, { ...state });
+        state.emaUpdates = ema?.updates ?? 0;
+        const ckpt = await saveCheckpoint(runDir, model, opt.optimizer, { ...state }, ema?.named() ?? []);
         ctx.commit({ runId, epoch: state.epoch } satisfies Cursor, () =>
           updateRun(ctx.ws.db, runId, { epoch: state.epoch, bestVal: state.early.best, checkpoint: ctx.ws.relativePath(ckpt) }),
         );
@@ -150,8 +217,10 @@ export default defineWorker({
         );
       }
 
+      // The best weights are the judged ones (the EMA's, with an EMA): evaluate them as they are.
       loadBestWeights(runDir, model);
-      const test = await evaluate(decoders, model, data.test, hp, ctx);
+      if (evalModel !== model) evalModel.setWeights(model.getWeights());
+      const test = await evaluate(decoders, evalModel, data.test, hp, ctx);
       emitAll([
         { step: state.step, epoch: state.epoch, name: 'test_top1', value: test.top1 },
         { step: state.step, epoch: state.epoch, name: 'test_top5', value: test.top5 },
@@ -165,6 +234,8 @@ export default defineWorker({
       throw err;
     } finally {
       model.dispose();
+      if (evalModel !== model) evalModel.dispose();
+      ema?.dispose();
       opt.optimizer.dispose();
       await decoders.close();
     }
@@ -179,16 +250,16 @@ async function evaluate(
   ctx: WorkerContext,
 ): Promise<{ loss: number; top1: number; top5: number }> {
   const order = images.map((_, i) => i);
-  const spec = () => ({ train: false, seed: 0, size: hp.inputSize, evalResize: hp.evalResize });
+  const spec = () => ({ train: false, seed: 0, size: hp.evalSize, evalResize: hp.evalResize });
   let loss = 0;
   let top1 = 0;
   let top5 = 0;
   let count = 0;
   const evalBatch = Math.max(hp.batch, 32);
-  for await (const batch of batches(decoders, images, order, evalBatch, hp.inputSize, spec)) {
+  for await (const batch of batches(decoders, images, order, evalBatch, hp.evalSize, spec)) {
     for (const f of batch.failed) ctx.reject('evaluation', f.item, f.reason);
     if (!batch.count) continue;
-    const x = tf.tensor4d(batch.data, [batch.count, hp.inputSize, hp.inputSize, 3]);
+    const x = tf.tensor4d(batch.data, [batch.count, hp.evalSize, hp.evalSize, 3]);
     const y = tf.tensor1d(batch.labels, 'int32');
     const r = evaluateBatch(model, x, y);
     x.dispose();
@@ -200,4 +271,23 @@ async function evaluate(
     ctx.throwIfCancelled();
   }
   return { loss: loss / Math.max(1, count), top1: (100 * top1) / Math.max(1, count), top5: (100 * top5) / Math.max(1, count) };
+}
+
+/** The recipe in one line, for the job log. */
+function describeRecipe(hp: Hyperparams): string {
+  const r = hp.recipe;
+  const parts = [
+    `${r.optimizer} lr ${r.lr} wd ${r.weightDecay}${r.normWeightDecay != null ? ` (norm ${r.normWeightDecay})` : ''}`,
+    `batch ${r.batchSize}, ${r.epochs} epochs, ${r.schedule.kind === 'step' ? `StepLR(${r.schedule.stepSize}, ${r.schedule.gamma})` : 'cosine'}` +
+      `${r.warmupEpochs ? ` after ${r.warmupEpochs} ${r.warmupMethod} warm-up epochs` : ''}, lr per ${r.lrUpdate}`,
+    `crop ${r.trainCropSize} (scale ${r.cropScale[0]}-${r.cropScale[1]}), eval ${r.valResizeSize}/${r.valCropSize}`,
+  ];
+  if (r.labelSmoothing) parts.push(`label smoothing ${r.labelSmoothing}`);
+  if (r.autoAugment) parts.push(`auto-augment ${r.autoAugment}`);
+  if (r.randomErase) parts.push(`random erasing ${r.randomErase}`);
+  if (r.mixupAlpha || r.cutmixAlpha) parts.push(`mixup ${r.mixupAlpha} / cutmix ${r.cutmixAlpha}`);
+  if (r.raReps) parts.push(`RA sampler x${r.raReps}`);
+  if (hp.ema) parts.push(`EMA every ${hp.ema.steps} steps, decay ${hp.ema.decayPerUpdate.toPrecision(6)}`);
+  if (r.clipGradNorm) parts.push(`clip grad norm ${r.clipGradNorm}`);
+  return parts.join('; ');
 }

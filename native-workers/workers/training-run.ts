@@ -1,10 +1,48 @@
 // What the training workers of both engines share (train.ts: TensorFlow.js; train-torch.ts: PyTorch): their common
-// parameters, which export a run trains on, and the run row a job creates on its first start and continues on resume.
+// parameters (with the recipe fields a run may set), which export a run trains on, and the run row a job creates on
+// its first start and continues on resume.
 import { z } from 'zod';
 import type { WorkerContext } from '../jobs/worker-context.ts';
 import { latestExport } from '../io/train-data/export-dataset.ts';
 import { ARCH_NAMES } from '../core/architectures/types.ts';
 import { createRun, getRun, updateRun, type Engine } from '../store/runs.ts';
+
+/** Recipe fields a run may set instead of its profile's (validated at the job boundary, for both engines). */
+export const RecipeOverrides = z
+  .object({
+    optimizer: z.enum(['sgd', 'rmsprop', 'adamw']),
+    lr: z.number().positive(),
+    momentum: z.number().min(0).max(1),
+    weightDecay: z.number().min(0),
+    normWeightDecay: z.number().min(0).nullable(),
+    rmspropEps: z.number().positive(),
+    rmspropAlpha: z.number().min(0).max(1),
+    batchSize: z.number().int().min(1),
+    epochs: z.number().int().min(1),
+    schedule: z.union([z.object({ kind: z.literal('step'), stepSize: z.number().int().min(1), gamma: z.number().positive() }), z.object({ kind: z.literal('cosine') })]),
+    warmupEpochs: z.number().int().min(0),
+    warmupMethod: z.enum(['linear', 'constant']),
+    warmupDecay: z.number().positive().max(1),
+    lrUpdate: z.enum(['epoch', 'step']),
+    labelSmoothing: z.number().min(0).max(1),
+    mixupAlpha: z.number().min(0),
+    cutmixAlpha: z.number().min(0),
+    autoAugment: z.enum(['imagenet', 'ta_wide', 'ra']).nullable(),
+    raMagnitude: z.number().int().min(0).max(30),
+    taTranslatePixels: z.number().min(0),
+    randomErase: z.number().min(0).max(1),
+    ema: z.object({ steps: z.number().int().min(1), decay: z.number().min(0).max(1) }).nullable(),
+    raReps: z.number().int().min(0),
+    clipGradNorm: z.number().positive().nullable(),
+    cropScale: z.tuple([z.number().positive().max(1), z.number().positive().max(1)]),
+    interpolation: z.literal('bilinear'),
+    amp: z.boolean(),
+    trainCropSize: z.number().int().min(8),
+    valResizeSize: z.number().int().min(8),
+    valCropSize: z.number().int().min(8),
+  })
+  .partial()
+  .strict();
 
 export const TrainParams = z.object({
   arch: z.enum(ARCH_NAMES),
@@ -18,6 +56,8 @@ export const TrainParams = z.object({
   seed: z.number().int().min(0).default(0),
   inputSize: z.number().int().min(8).optional(),
   valFraction: z.number().min(0).max(0.5).optional(),
+  /** Recipe fields instead of the profile's (each recorded as a difference from torchvision's recipe). */
+  recipe: RecipeOverrides.optional(),
   /** Use at most this many training images (before the validation split); for quick runs and tests. */
   maxTrainImages: z.number().int().min(1).optional(),
   decodeWorkers: z.number().int().min(1).max(16).optional(),

@@ -163,8 +163,11 @@ export const useCuration = create<CurationState>((set, get) => {
         return;
       }
       await get().loadClasses();
-      const first = get().selected ?? get().classes[0]?.wnid;
+      // After a new match run the selected class may be gone: then the first class is shown (or none).
+      const { selected, classes } = get();
+      const first = selected && classes.some((c) => c.wnid === selected) ? selected : classes[0]?.wnid;
       if (first) get().selectClass(first);
+      else set({ selected: null, histogram: null, items: {}, total: 0, itemsLoaded: false });
     },
 
     setEncoder(name) {

@@ -1,12 +1,18 @@
-// Routes backend events into the slices: job state and progress into the app slice, worker events (training
-// metrics) to whoever listens, and finished jobs to the screens whose data they change.
+// Routes backend events into the slices: job state into the app slice, worker events (training metrics) to whoever
+// listens, and finished jobs to the screens whose data they change. Progress and log lines come with every training
+// step; they are coalesced per job and applied at most every PROGRESS_FLUSH_MS, so the job list and the activity
+// strip re-render a few times a second however fast a worker reports.
+import type { EventOf } from '../../native-workers/api/contract.ts';
 import { api } from '../api/client.ts';
-import type { Job } from '../api/views.ts';
-import { useApp, type WorkerEvent } from './app.ts';
+import { useApp } from './app.ts';
 
+type Job = EventOf<'job.updated'>;
+type WorkerEvent = EventOf<'job.event'>;
 type Listener<T> = (value: T) => void;
 const workerListeners = new Set<Listener<WorkerEvent>>();
 const finishedListeners = new Set<Listener<Job>>();
+
+export const PROGRESS_FLUSH_MS = 250;
 
 export function onWorkerEvent(fn: Listener<WorkerEvent>): () => void {
   workerListeners.add(fn);
@@ -28,11 +34,26 @@ export function connectEvents(): () => void {
     clearTimeout(statusTimer);
     statusTimer = setTimeout(() => void useApp.getState().refreshStatus(), 300);
   };
-  return api().subscribe(
+  const progress = new Map<number, EventOf<'job.progress'>>();
+  const logs = new Map<number, EventOf<'job.log'>>();
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    flushTimer = undefined;
+    for (const p of progress.values()) app.progress(p);
+    for (const l of logs.values()) app.log(l);
+    progress.clear();
+    logs.clear();
+  };
+  const flushSoon = () => {
+    flushTimer ??= setTimeout(flush, PROGRESS_FLUSH_MS);
+  };
+  const off = api().subscribe(
     (event, payload) => {
       switch (event) {
         case 'job.updated': {
           const job = payload as Job;
+          // A state change outranks progress still waiting to be applied (it would show a stale count).
+          progress.delete(job.id);
           const before = useApp.getState().jobs[job.id];
           app.upsertJob(job);
           if (FINAL.has(job.state) && before?.state !== job.state) {
@@ -42,12 +63,20 @@ export function connectEvents(): () => void {
           refreshStatusSoon();
           break;
         }
-        case 'job.progress':
-          app.progress(payload as { jobId: number; done: number; total: number | null; message: string | null });
+        case 'job.progress': {
+          const p = payload as EventOf<'job.progress'>;
+          progress.set(p.jobId, p);
+          flushSoon();
           break;
-        case 'job.log':
-          app.log(payload as { jobId: number; level: string; message: string });
+        }
+        case 'job.log': {
+          const l = payload as EventOf<'job.log'>;
+          // Warnings and errors are worth more than the info line after them.
+          const prev = logs.get(l.jobId);
+          if (!prev || prev.level === 'info' || l.level !== 'info') logs.set(l.jobId, l);
+          flushSoon();
           break;
+        }
         case 'job.event':
           for (const fn of workerListeners) fn(payload as WorkerEvent);
           break;
@@ -59,4 +88,9 @@ export function connectEvents(): () => void {
       if (connected) void useApp.getState().refreshJobs();
     },
   );
+  return () => {
+    off();
+    clearTimeout(flushTimer);
+    clearTimeout(statusTimer);
+  };
 }

@@ -1,84 +1,167 @@
-// Training screen: architectures, runs, and each watched run's metric series (loaded once, then extended live from
-// `run.metric` worker events).
+// Training screen: architectures, the launch form's options (exports, resolved defaults), runs, and which runs' curves
+// are drawn. Metric points live in `metrics` (metric-series.ts), appended as `run.metric` events stream in; the slice
+// only carries `metricsVersion`, moved at most once a second (every two seconds while drawing takes longer than
+// SLOW_CHART_MS), so a fast run redraws its charts that often instead of four times per step.
 import { create } from 'zustand';
-import { api, errorText } from '../api/client.ts';
-import type { ArchView, MetricPoint, RunView } from '../api/views.ts';
+import type { EventOf, ResponseOf } from '../../native-workers/api/contract.ts';
+import { errorText } from '../api/client.ts';
+import { call } from './call.ts';
+import { RunMetricStore } from './metric-series.ts';
+
+export type Run = ResponseOf<'runs.list'>[number];
+export type Arch = ResponseOf<'arch.list'>[number];
+export type RunOptions = ResponseOf<'runs.options'>;
+export type Profile = 'local' | 'paper';
+type MetricEvent = EventOf<'job.event'> & { name: 'run.metric' };
+
+/** The metrics the curves draw: per-step training loss, per-epoch training accuracy and validation. */
+export const CHART_METRICS = ['loss', 'val_loss', 'train_accuracy', 'val_accuracy'];
+export const METRICS_FLUSH_MS = 1000;
+export const SLOW_METRICS_FLUSH_MS = 2000;
+export const SLOW_CHART_MS = 50;
+
+/** Recent cost of drawing the curves (ms, smoothed), reported by the chart after each redraw. */
+let chartMs = 0;
+export function noteChartRender(ms: number): void {
+  chartMs = 0.7 * chartMs + 0.3 * ms;
+}
+/** Runs whose curves are drawn by default: the newest few. */
+const DEFAULT_WATCHED = 3;
+
+export const metrics = new RunMetricStore();
 
 interface TrainingState {
-  archs: ArchView[];
-  runs: RunView[];
+  archs: Arch[];
+  runs: Run[];
+  options: RunOptions | null;
   error: string | null;
   loaded: boolean;
-  /** Runs whose curves are drawn (the comparison). */
+  /** Runs whose curves are drawn, and runs the user unticked (never ticked again by themselves). */
   watched: number[];
-  metrics: Record<number, MetricPoint[]>;
+  unticked: number[];
+  /** Moves when new metric points are in `metrics`. */
+  metricsVersion: number;
   load(): Promise<void>;
   loadRuns(): Promise<void>;
-  toggleWatch(runId: number): void;
-  addMetric(runId: number, point: MetricPoint): void;
+  loadOptions(profile: Profile): Promise<void>;
+  setWatched(runId: number, on: boolean): void;
+  addMetric(e: { runId: number; step: number; epoch: number; name: string; value: number }): void;
+  setExcluded(runId: number, excluded: boolean): Promise<void>;
+  deleteRun(runId: number): Promise<void>;
 }
 
-async function fetchMetrics(runId: number): Promise<MetricPoint[]> {
-  return api().call('runs.metrics', { runId });
+export function isMetricEvent(e: EventOf<'job.event'>): e is MetricEvent {
+  const p = e.payload as Record<string, unknown> | null;
+  return (
+    e.name === 'run.metric' &&
+    !!p &&
+    typeof p.runId === 'number' &&
+    typeof p.step === 'number' &&
+    typeof p.epoch === 'number' &&
+    typeof p.name === 'string' &&
+    typeof p.value === 'number'
+  );
 }
 
-export const useTraining = create<TrainingState>((set, get) => ({
-  archs: [],
-  runs: [],
-  error: null,
-  loaded: false,
-  watched: [],
-  metrics: {},
-  async load() {
+const fetching = new Set<number>();
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+let runsReload: Promise<void> | undefined;
+
+export const useTraining = create<TrainingState>((set, get) => {
+  const fetchMetrics = async (runId: number) => {
+    if (fetching.has(runId)) return;
+    fetching.add(runId);
     try {
-      set({ archs: await api().call('arch.list', {}) });
+      metrics.load(runId, await call('runs.metrics', { runId, names: CHART_METRICS }));
+      set((s) => ({ metricsVersion: s.metricsVersion + 1 }));
     } catch (err) {
-      set({ error: errorText(err) });
+      set({ error: `metrics of run ${runId}: ${errorText(err)}` });
+    } finally {
+      fetching.delete(runId);
     }
-    await get().loadRuns();
-  },
-  async loadRuns() {
-    try {
-      const runs = await api().call('runs.list', {});
-      set({ runs, error: null, loaded: true });
-      // Watch the newest runs by default so a launched run's curve shows up without a click.
-      if (get().watched.length === 0 && runs.length) {
-        const newest = [...runs].sort((a, b) => b.id - a.id).slice(0, 3).map((r) => r.id);
-        for (const id of newest) get().toggleWatch(id);
+  };
+  const scheduleFlush = () => {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      set((s) => ({ metricsVersion: s.metricsVersion + 1 }));
+    }, chartMs > SLOW_CHART_MS ? SLOW_METRICS_FLUSH_MS : METRICS_FLUSH_MS);
+  };
+  return {
+    archs: [],
+    runs: [],
+    options: null,
+    error: null,
+    loaded: false,
+    watched: [],
+    unticked: [],
+    metricsVersion: 0,
+    async load() {
+      try {
+        set({ archs: await call('arch.list', {}) });
+      } catch (err) {
+        set({ error: errorText(err) });
       }
-      for (const id of get().watched) {
-        const run = runs.find((r) => r.id === id);
-        if (run && !['running', 'queued'].includes(run.status)) {
-          const points = await fetchMetrics(id);
-          set((s) => ({ metrics: { ...s.metrics, [id]: points } }));
+      await get().loadRuns();
+      // Coming back to the screen: catch up on points streamed meanwhile.
+      for (const id of get().watched) void fetchMetrics(id);
+    },
+    loadRuns() {
+      // One request at a time: a burst of events from an unknown run asks once.
+      runsReload ??= (async () => {
+        try {
+          const runs = await call('runs.list', {});
+          const { watched, unticked } = get();
+          const known = new Set(runs.map((r) => r.id));
+          const fresh = runs
+            .slice(0, DEFAULT_WATCHED)
+            .map((r) => r.id)
+            .filter((id) => !watched.includes(id) && !unticked.includes(id));
+          const kept = watched.filter((id) => known.has(id));
+          set({ runs, error: null, loaded: true, watched: [...kept, ...fresh] });
+          for (const id of fresh) if (!metrics.has(id)) void fetchMetrics(id);
+        } catch (err) {
+          set({ error: errorText(err), loaded: true });
+        } finally {
+          runsReload = undefined;
         }
+      })();
+      return runsReload;
+    },
+    async loadOptions(profile) {
+      try {
+        set({ options: await call('runs.options', { profile }) });
+      } catch (err) {
+        set({ error: errorText(err) });
       }
-    } catch (err) {
-      set({ error: errorText(err), loaded: true });
-    }
-  },
-  toggleWatch(runId) {
-    const watched = get().watched;
-    if (watched.includes(runId)) {
-      set({ watched: watched.filter((id) => id !== runId) });
-      return;
-    }
-    set({ watched: [...watched, runId] });
-    void fetchMetrics(runId).then(
-      (points) => set((s) => ({ metrics: { ...s.metrics, [runId]: mergePoints(points, s.metrics[runId] ?? []) } })),
-      (err) => set({ error: `metrics of run ${runId}: ${errorText(err)}` }),
-    );
-  },
-  addMetric(runId, point) {
-    if (!get().runs.some((r) => r.id === runId)) void get().loadRuns();
-    if (!get().watched.includes(runId)) set((s) => ({ watched: [...s.watched, runId] }));
-    set((s) => ({ metrics: { ...s.metrics, [runId]: mergePoints(s.metrics[runId] ?? [], [point]) } }));
-  },
-}));
-
-/** Union of two series, one point per (name, step), in step order. */
-function mergePoints(a: MetricPoint[], b: MetricPoint[]): MetricPoint[] {
-  const byKey = new Map<string, MetricPoint>();
-  for (const p of [...a, ...b]) byKey.set(`${p.name}\u0000${p.step}`, p);
-  return [...byKey.values()].sort((x, y) => x.step - y.step);
-}
+    },
+    setWatched(runId, on) {
+      const { watched, unticked } = get();
+      if (on) {
+        set({ watched: watched.includes(runId) ? watched : [...watched, runId], unticked: unticked.filter((id) => id !== runId) });
+        void fetchMetrics(runId);
+      } else {
+        set({ watched: watched.filter((id) => id !== runId), unticked: unticked.includes(runId) ? unticked : [...unticked, runId] });
+      }
+    },
+    addMetric(e) {
+      metrics.add(e.runId, e.name, { step: e.step, epoch: e.epoch, time: Date.now() / 1000, value: e.value });
+      const { runs, watched, unticked } = get();
+      if (!runs.some((r) => r.id === e.runId)) void get().loadRuns();
+      // A run that starts streaming is drawn, unless the user unticked it.
+      else if (!watched.includes(e.runId) && !unticked.includes(e.runId)) {
+        set({ watched: [...watched, e.runId] });
+        void fetchMetrics(e.runId); // its points from before this page saw it
+      }
+      if (get().watched.includes(e.runId)) scheduleFlush();
+    },
+    async setExcluded(runId, excluded) {
+      const run = await call('runs.setExcluded', { runId, excluded });
+      set((s) => ({ runs: s.runs.map((r) => (r.id === runId ? run : r)) }));
+    },
+    async deleteRun(runId) {
+      await call('runs.delete', { runId });
+      metrics.drop(runId);
+      set((s) => ({ runs: s.runs.filter((r) => r.id !== runId), watched: s.watched.filter((id) => id !== runId) }));
+    },
+  };
+});

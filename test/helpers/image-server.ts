@@ -1,5 +1,6 @@
 // A local HTTP server on 127.0.0.1 for the fetch tests: real COCO photos, error codes, slow responses, redirects,
-// the X-Robots-Tag opt-out, wrong content types, oversized bodies, a PNG bomb, a flaky route. Counts every request.
+// the X-Robots-Tag opt-out, wrong content types, oversized bodies, a PNG bomb, a flaky route, a redirect to any URL.
+// Counts every request.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cocoPhotos, pngBomb } from './ingest-fixtures.ts';
@@ -8,6 +9,8 @@ export interface ImageServer {
   base: string;
   /** Requests per path (query string included). */
   requests: Map<string, number>;
+  /** The Host header of every request, in order. */
+  hostHeaders: string[];
   /** Photo names served under /photo/<name>. */
   photos: string[];
   close(): Promise<void>;
@@ -17,6 +20,7 @@ export async function startImageServer(opts: { photos?: number; delayMs?: number
   const photos = new Map(cocoPhotos(opts.photos ?? 40).map((p) => [p.name, p.data]));
   const bomb = pngBomb();
   const requests = new Map<string, number>();
+  const hostHeaders: string[] = [];
   const flakySeen = new Set<string>();
   const sockets = new Set<import('node:net').Socket>();
 
@@ -32,6 +36,7 @@ export async function startImageServer(opts: { photos?: number; delayMs?: number
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     requests.set(url, (requests.get(url) ?? 0) + 1);
+    hostHeaders.push(req.headers.host ?? '');
     const parts = url.split('?')[0].split('/').filter(Boolean);
     const handle = () => {
       switch (parts[0]) {
@@ -46,6 +51,9 @@ export async function startImageServer(opts: { photos?: number; delayMs?: number
           const next = n <= 1 ? `/photo/${parts[2]}` : `/redirect/${n - 1}/${parts[2]}`;
           return res.writeHead(302, { location: next }).end();
         }
+        case 'redirect-to':
+          // /redirect-to/<percent-encoded absolute URL>: one redirect anywhere (the SSRF tests' way to a refused address).
+          return res.writeHead(302, { location: decodeURIComponent(parts[1]) }).end();
         case 'loop':
           return res.writeHead(301, { location: '/loop' }).end();
         case 'noai':
@@ -99,6 +107,7 @@ export async function startImageServer(opts: { photos?: number; delayMs?: number
   return {
     base: `http://127.0.0.1:${port}`,
     requests,
+    hostHeaders,
     photos: [...photos.keys()],
     close: () =>
       new Promise<void>((resolve) => {

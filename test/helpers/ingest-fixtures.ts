@@ -234,3 +234,103 @@ export function writeInvalidUtf8Csv(path: string): void {
   const ok = Buffer.from('http://example.invalid/u3.jpg,caf\u00e9 ok \ufffd real\n', 'utf8');
   writeFileSync(path, Buffer.concat([head, bad, bad2, ok]));
 }
+
+// --- tables at real size -----------------------------------------------------------------------------------------
+
+/** One row of a generated metadata table. `caption` null: no caption (an empty cell in csv/tsv, null elsewhere). */
+export interface CaptionRow {
+  url: string;
+  caption: string | null;
+}
+
+/**
+ * `n` rows with the real LAION sample's captions (`base`, cycled) made hard for a reader, as real alt-text is:
+ * commas, quotes (also leading ones), tabs, LF and CRLF line breaks inside captions, non-ASCII, and empty captions.
+ */
+export function hardCaptionRows(base: string[], n: number): CaptionRow[] {
+  const rows: CaptionRow[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    let c = base[i % base.length] ?? '';
+    switch (i % 10) {
+      case 1:
+        c = `${c}, with a comma`;
+        break;
+      case 2:
+        c = `"${c}" — she said "dog", twice`;
+        break;
+      case 3:
+        c = `${c}\nsecond line of the caption`;
+        break;
+      case 4:
+        c = `first line\r\n${c}\r\nthird, "quoted" line`;
+        break;
+      case 5:
+        c = `${c}\tafter a tab`;
+        break;
+      case 6:
+        c = `café ${c} 猫 🐕`;
+        break;
+      case 7:
+        c = `ends with a quote "${c}"`;
+        break;
+    }
+    rows[i] = { url: `http://example.invalid/${i % 97}/${i}.jpg?a=1,b="2"`, caption: i % 1000 === 999 ? null : c };
+  }
+  return rows;
+}
+
+/** A field as pandas writes it (QUOTE_MINIMAL): quoted when it holds the delimiter, a quote or a line break. */
+function quoted(v: string, sep: string): string {
+  return v.includes(sep) || /["\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** csv/tsv text with CRLF record ends; `header` false writes `caption<TAB>url` like CC3M (no header row). */
+export function delimitedText(rows: CaptionRow[], sep: ',' | '\t', header = true): string {
+  const out: string[] = [];
+  if (header) out.push(['URL', 'TEXT', 'WIDTH'].join(sep));
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    out.push(header ? `${quoted(r.url, sep)}${sep}${quoted(r.caption ?? '', sep)}${sep}${i % 500}` : `${quoted(r.caption ?? '', sep)}${sep}${quoted(r.url, sep)}`);
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
+export function jsonlText(rows: CaptionRow[]): string {
+  return rows.map((r, i) => JSON.stringify({ URL: r.url, TEXT: r.caption, WIDTH: i % 500 })).join('\n') + '\n';
+}
+
+export function captionParquet(rows: CaptionRow[]): Buffer {
+  return Buffer.from(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'URL', data: rows.map((r) => r.url), type: 'STRING' },
+        { name: 'TEXT', data: rows.map((r) => r.caption), type: 'STRING' },
+        { name: 'WIDTH', data: rows.map((_, i) => i % 500), type: 'INT32' },
+      ],
+      rowGroupSize: 25_000,
+    }),
+  );
+}
+
+/**
+ * The same rows in every table format, plain and gzipped: csv, tsv, jsonl, parquet (with a header: URL, TEXT, WIDTH)
+ * and header-less tsv (`caption<TAB>url`). Returns name -> path; names ending in `-noheader` need --no-header.
+ */
+export function writeEveryFormat(dir: string, rows: CaptionRow[]): Record<string, string> {
+  mkdirSync(dir, { recursive: true });
+  const contents: Record<string, string | Buffer> = {
+    'rows.csv': delimitedText(rows, ','),
+    'rows.tsv': delimitedText(rows, '\t'),
+    'rows.jsonl': jsonlText(rows),
+    'rows.parquet': captionParquet(rows),
+    'rows-noheader.tsv': delimitedText(rows, '\t', false),
+  };
+  const paths: Record<string, string> = {};
+  for (const [name, body] of Object.entries(contents)) {
+    paths[name] = join(dir, name);
+    writeFileSync(paths[name], body);
+    paths[`${name}.gz`] = join(dir, `${name}.gz`);
+    writeFileSync(paths[`${name}.gz`], gzipSync(body));
+  }
+  return paths;
+}

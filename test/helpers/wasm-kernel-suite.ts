@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../native-workers/io/tf-engine/backend.ts';
 import { conv2dBackpropFilterFromOps } from '../../native-workers/io/tf-engine/wasm-gradients.ts';
+import { architectureKernelGeometries, reducedKernelCases, type KernelGeometry } from './architecture-kernel-grid.ts';
 
 let seed = 1;
 export function rand(shape: number[]): Float32Array {
@@ -67,6 +68,9 @@ export function takeTaps(data: Float32Array, bigShape: number[], k: number, d: n
 }
 
 
+/** Runs of each hand-picked case (fresh and reused output buffers alternating). */
+const CASE_REPEATS = 20;
+
 export const convCases: { x: number[]; k: number; cout: number; s: number; pad: 'same' | 'valid'; d?: number }[] = [
   { x: [2, 9, 9, 3], k: 3, cout: 4, s: 1, pad: 'same' },
   { x: [2, 9, 9, 3], k: 3, cout: 4, s: 2, pad: 'same' },
@@ -74,11 +78,67 @@ export const convCases: { x: number[]; k: number; cout: number; s: number; pad: 
   { x: [2, 10, 9, 3], k: 3, cout: 5, s: 2, pad: 'valid' },
   { x: [3, 8, 8, 4], k: 1, cout: 6, s: 1, pad: 'same' },
   { x: [3, 8, 8, 4], k: 1, cout: 6, s: 2, pad: 'valid' },
+  // Strided 1x1 with fewer input channels than oneDNN's SIMD block, large enough that its jit_1x1 backward-weights
+  // overran its scratch memory on AVX-512 too (uxlfoundation/oneDNN#6035).
+  { x: [8, 64, 64, 4], k: 1, cout: 16, s: 2, pad: 'valid' },
+  { x: [4, 33, 33, 12], k: 1, cout: 8, s: 2, pad: 'valid' },
   { x: [1, 13, 13, 2], k: 7, cout: 3, s: 2, pad: 'same' },
   { x: [2, 11, 11, 3], k: 5, cout: 2, s: 1, pad: 'same' },
   { x: [2, 11, 11, 3], k: 3, cout: 2, s: 1, pad: 'same', d: 2 },
   { x: [2, 12, 11, 3], k: 3, cout: 2, s: 1, pad: 'valid', d: 2 },
 ];
+
+/**
+ * Runs a kernel on wasm `repeats` times on the same inputs and checks every result against the cpu backend's: odd runs
+ * keep their output alive until the end (each writes a fresh buffer), even runs free it first (the next run reuses
+ * that memory), so a kernel that reads stale or unsynchronised data cannot pass by luck.
+ */
+export async function agreesRepeatedly(kernel: string, inputs: Record<string, { shape: number[]; data: Float32Array }>, attrs: object, what: string, repeats: number) {
+  const want = await runOn('cpu', kernel, inputs, attrs);
+  await tf.setBackend('wasm');
+  const ins: Record<string, tf.Tensor> = {};
+  for (const [k, v] of Object.entries(inputs)) ins[k] = tf.tensor(v.data, v.shape);
+  const kept: tf.Tensor[] = [];
+  try {
+    for (let run = 1; run <= repeats; run++) {
+      const out = tf.engine().runKernel(kernel, ins as never, attrs as never) as tf.Tensor;
+      assert.deepEqual(out.shape, want.shape, `${what}: shape`);
+      assertClose(out.dataSync() as Float32Array, want.data, `${what} (run ${run} of ${repeats}, ${run % 2 ? 'fresh' : 'reused'} output buffer)`);
+      if (run % 2) kept.push(out);
+      else out.dispose();
+    }
+  } finally {
+    tf.dispose([...kept, ...Object.values(ins)]);
+  }
+}
+
+/** One geometry's kernels (forward and both gradients; the max pool's gradient) against the cpu backend. */
+async function checkGeometry(g: KernelGeometry, repeats: number) {
+  const x = [2, ...g.input];
+  const what = `${g.kind} ${JSON.stringify({ kernel: g.kernel, stride: g.stride, pad: g.pad, input: g.input, out: g.outChannels })} (from ${g.seenIn})`;
+  if (g.kind === 'maxpool') {
+    const info = tf.backend_util.computePool2DInfo(x as never, g.kernel, g.stride, 1, g.pad);
+    const attrs = { filterSize: g.kernel, strides: g.stride, pad: g.pad };
+    const input = { shape: x, data: rand(x).map((v) => Math.round(v * 8) / 8) }; // ties, as after a ReLU
+    const output = await runOn('cpu', 'MaxPool', { x: input }, attrs);
+    const inputs = { input, dy: { shape: info.outShape, data: rand(info.outShape) }, output: { shape: output.shape, data: output.data } };
+    await agreesRepeatedly('MaxPoolGrad', inputs, attrs, `MaxPoolGrad ${what}`, repeats);
+    return;
+  }
+  const depthwise = g.kind === 'depthwise';
+  const filterShape = [g.kernel[0], g.kernel[1], g.input[2], depthwise ? 1 : g.outChannels] as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(x as never, filterShape, g.stride, 1, g.pad, undefined, depthwise);
+  const attrs = { strides: g.stride, pad: g.pad, dataFormat: 'NHWC', dilations: 1 };
+  const xs = { shape: x, data: rand(x) };
+  const filter = { shape: filterShape, data: rand(filterShape) };
+  const dy = { shape: info.outShape, data: rand(info.outShape) };
+  const [fwd, dInput, dFilter] = depthwise
+    ? ['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter']
+    : ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
+  await agreesRepeatedly(fwd, { x: xs, filter }, attrs, `${fwd} ${what}`, repeats);
+  await agreesRepeatedly(dInput, { dy, filter }, { ...attrs, inputShape: x }, `${dInput} ${what}`, repeats);
+  await agreesRepeatedly(dFilter, { x: xs, dy }, { ...attrs, filterShape }, `${dFilter} ${what}`, repeats);
+}
 
 export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
   before(async () => {
@@ -174,12 +234,8 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
       const inputs = { x, filter: { shape: filterShape, data: rand(filterShape) } };
       const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: d };
       const label = JSON.stringify(c);
-      const check = async (kernel: string, ins: typeof inputs & { bias?: { shape: number[]; data: Float32Array } }, at: object, what: string) => {
-        const want = await runOn('cpu', kernel, ins, at);
-        const got = await runOn('wasm', kernel, ins, at);
-        assert.deepEqual(got.shape, want.shape, `${what} shape`);
-        assertClose(got.data, want.data, what);
-      };
+      const check = (kernel: string, ins: typeof inputs & { bias?: { shape: number[]; data: Float32Array } }, at: object, what: string) =>
+        agreesRepeatedly(kernel, ins, at, what, CASE_REPEATS);
       await check('Conv2D', inputs, attrs, `conv2d ${label}`);
       const bias = { shape: [c.cout], data: rand([c.cout]) };
       // sigmoid is not fused natively: the kernel falls back to the one it replaced.
@@ -217,10 +273,7 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
         continue;
       }
       const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape };
-      const want = await runOn('cpu', 'Conv2DBackpropFilter', inputs, attrs);
-      const got = await runOn('wasm', 'Conv2DBackpropFilter', inputs, attrs);
-      assert.deepEqual(got.shape, filterShape);
-      assertClose(got.data, want.data, `conv2d dW ${JSON.stringify(c)}`);
+      await agreesRepeatedly('Conv2DBackpropFilter', inputs, attrs, `conv2d dW ${JSON.stringify(c)}`, CASE_REPEATS);
     }
   });
 
@@ -232,10 +285,7 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
       const dyShape = [c.x[0], info.outHeight, info.outWidth, c.cout];
       const inputs = { dy: { shape: dyShape, data: rand(dyShape) }, filter: { shape: filterShape, data: rand(filterShape) } };
       const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
-      const want = await runOn('cpu', 'Conv2DBackpropInput', inputs, attrs);
-      const got = await runOn('wasm', 'Conv2DBackpropInput', inputs, attrs);
-      assert.deepEqual(got.shape, c.x);
-      assertClose(got.data, want.data, `conv2d dx ${JSON.stringify(c)}`);
+      await agreesRepeatedly('Conv2DBackpropInput', inputs, attrs, `conv2d dx ${JSON.stringify(c)}`, CASE_REPEATS);
     }
   });
 
@@ -365,4 +415,12 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     const got = await grads('wasm');
     want.forEach((w, i) => assertClose(got[i], w, `gradient ${i}`));
   });
+
+  test(`${mode}: every convolution and max-pool geometry of the nine architectures (32/96/224 px and local, reduced; odd channel counts) equals the cpu backend, run after run`, async () => {
+    const repeats = mode === 'native' ? 10 : 2;
+    const cases = reducedKernelCases(architectureKernelGeometries());
+    assert.ok(cases.length > 100, `only ${cases.length} cases: the grid lost its architectures`);
+    for (const g of cases) await checkGeometry(g, repeats);
+  });
+
 }

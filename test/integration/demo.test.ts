@@ -12,10 +12,11 @@ import { getSynset } from '../../native-workers/store/synsets.ts';
 import { workspaceStatus } from '../../native-workers/store/status.ts';
 import { FASHION_CLASSES } from '../../native-workers/core/demo/fashion-classes.ts';
 
-// As many images as --quick (fewer architectures): with ~25 training images per class AlexNet's local recipe stayed
-// at chance in some runs; at 400 per class (51 train) it reached 22.9-30.2% in the runs we made.
+// As many images as --quick, each architecture for its local recipe's epochs, as the demo runs it. AlexNet is the
+// baseline every relative improvement is measured against, VGG-19 the other plain net (both used to end at chance in
+// some runs), ResNet-152 a batch-norm net; docs/demo.md has all nine over five seeds.
 const IMAGES_PER_CLASS = 400;
-const ARCHS = ['alexnet', 'resnet152'];
+const ARCHS = ['alexnet', 'vgg19', 'resnet152'];
 
 /** P(X >= k) for X ~ Binomial(n, p): how likely chance alone gets k or more of n right. */
 function binomialTail(n: number, k: number, p: number): number {
@@ -49,7 +50,7 @@ describe('imagenot demo (reduced form)', { timeout: 20 * 60 * 1000 }, () => {
   let db: Workspace;
 
   before(() => {
-    const r = runCli(['demo', ws, '--images-per-class', String(IMAGES_PER_CLASS), '--epochs', '8', '--archs', ARCHS.join(','), '--json']);
+    const r = runCli(['demo', ws, '--images-per-class', String(IMAGES_PER_CLASS), '--archs', ARCHS.join(','), '--json']);
     summary = r.stdout.trim() ? JSON.parse(r.stdout) : null;
     assert.ok(summary, `demo printed no summary (exit ${r.code}):\n${r.stderr.slice(-4000)}`);
     db = openWorkspace(ws);
@@ -111,25 +112,24 @@ describe('imagenot demo (reduced form)', { timeout: 20 * 60 * 1000 }, () => {
     assert.equal(count('test'), summary.testImages);
   });
 
-  test('training: every architecture ran to the end; ResNet-152 beats chance significantly (binomial p < 0.01)', (t) => {
+  test('training: every architecture ran to the end and learned: at least twice chance, binomial p < 0.001', (t) => {
     assert.deepEqual(summary.runs.map((r: { arch: string }) => r.arch).sort(), [...ARCHS].sort());
     const jobs = workspaceStatus(db).jobs;
     assert.equal(jobs.filter((j) => j.state !== 'succeeded').length, 0, 'every job succeeded');
     const all = summary.runs.map((r: { arch: string; top1: number }) => `${r.arch} ${r.top1}%`).join(', ');
+    // The test split is small (12 images per class), so "above chance" is also a binomial question: chance alone
+    // reaches 25% (24 of 96) with p = 6e-4.
+    const n = summary.testImages;
+    const report: string[] = [];
     for (const run of summary.runs) {
       assert.equal(run.status, 'succeeded', `${run.arch} ${run.status}`);
-      assert.ok(run.top1 >= 0 && run.top1 <= 100, `${run.arch} top-1 ${run.top1}`);
+      const correct = Math.round((run.top1 / 100) * n);
+      const p = binomialTail(n, correct, summary.chance / 100);
+      report.push(`${run.arch} ${correct}/${n} (p = ${p.toPrecision(2)})`);
+      assert.ok(run.top1 >= 2 * summary.chance, `${run.arch} top-1 ${run.top1}% is not twice chance (${summary.chance}%) (runs: ${all})`);
+      assert.ok(p < 0.001, `${run.arch} top-1 ${run.top1}% (${correct}/${n}) vs chance ${summary.chance}%: p = ${p.toFixed(5)} (runs: ${all})`);
     }
-    // The test split is small (6-12 images per class), so "above chance" is a binomial question. AlexNet (no batch norm,
-    // two dropouts) is not asserted: at this size its runs ranged from chance (12.5%: one class predicted) to 36.5% in
-    // about a dozen runs with and without the native kernels (its whole-model gradients equal the cpu backend's; the spread is
-    // dropout's randomness on ~400 training images). ResNet-152 learns reliably here.
-    const n = summary.testImages;
-    const resnet = summary.runs.find((r: { arch: string }) => r.arch === 'resnet152');
-    const correct = Math.round((resnet.top1 / 100) * n);
-    const p = binomialTail(n, correct, summary.chance / 100);
-    t.diagnostic(`top-1: ${all}; resnet152 ${correct}/${n}, binomial p = ${p.toPrecision(2)}`);
-    assert.ok(p < 0.01, `resnet152 top-1 ${resnet.top1}% (${correct}/${n}) vs chance ${summary.chance}%: p = ${p.toFixed(4)} (runs: ${all})`);
+    t.diagnostic(`top-1: ${report.join(', ')}`);
   });
 
   test('rankings: computed over the runs against ImageNet', () => {

@@ -1,12 +1,13 @@
-// The job system with real worker processes: success, crash, cancel, SIGKILL and resume.
+// The job system with real worker processes: success, crash, cancel, SIGKILL and resume, and a CLI following the
+// jobs a `serve` in the same workspace picked up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
-import { getJob, listJobs } from '../../native-workers/store/jobs.ts';
+import { createJob, finishJob, getJob, listJobs } from '../../native-workers/store/jobs.ts';
 import { selftestRows } from '../../native-workers/store/selftest.ts';
-import { runCli, tempDir } from '../helpers/workspace.ts';
+import { runCli, spawnCli, tempDir } from '../helpers/workspace.ts';
 import { runCliUntil } from '../helpers/kill-cli.ts';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -97,6 +98,56 @@ test('CLI: init, status --json shape, usage errors exit 2', () => {
     assert.equal(runCli(['jobs', 'cancel', ws, 'x']).code, 2);
     assert.equal(runCli(['status', join(dir.path, 'nowhere')]).code, 1);
   } finally {
+    dir.cleanup();
+  }
+});
+
+test('`jobs resume` while a serve runs in the same workspace: the CLI follows the job the serve took and exits with its outcome', async () => {
+  const dir = tempDir();
+  const wsDir = join(dir.path, 'ws');
+  assert.equal(runCli(['init', wsDir]).code, 0);
+  let serve: ReturnType<typeof spawnCli> | undefined;
+  try {
+    // Two interrupted jobs: a short one, and a longer one that fails on purpose.
+    const ws = openWorkspace(wsDir);
+    const short = createJob(ws.db, 'selftest', { rows: 200, batch: 20, delayMs: 100 });
+    const failing = createJob(ws.db, 'selftest', { rows: 800, batch: 20, delayMs: 100, crashAt: 600 });
+    for (const id of [short, failing]) finishJob(ws.db, id, 'interrupted', { error: 'the process running it stopped' });
+    ws.close();
+    // The serve leaves interrupted jobs alone; it runs what gets queued.
+    serve = spawnCli(['serve', wsDir, '--port', '0']);
+    let served = '';
+    serve.stdout.on('data', (d) => (served += d));
+    serve.stderr.on('data', (d) => (served += d));
+    const deadline = Date.now() + 120000;
+    while (!/token=/.test(served)) {
+      if (Date.now() > deadline || serve.exitCode != null) throw new Error(`serve did not start:\n${served}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    // The CLI starts one job itself; the serve (polling its queue) takes the other while the first runs.
+    const r = runCli(['jobs', 'resume', wsDir], { timeoutMs: 300000 });
+    assert.equal(r.code, 1, `exit code: ${r.code}\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, /\[job #\d+\] running in another process \(pid \d+\): following it here/);
+    assert.match(r.stdout, new RegExp(`job ${short} \\(selftest\\): succeeded`));
+    assert.match(r.stdout, new RegExp(`job ${failing} \\(selftest\\): failed`));
+    assert.match(r.stderr, /failed: selftest crashed on purpose at row 600/);
+
+    const after = openWorkspace(wsDir);
+    try {
+      assert.deepEqual(selftestRows(after.db, short), range(200));
+      assert.deepEqual(selftestRows(after.db, failing), range(600));
+      assert.equal(getJob(after.db, short)!.state, 'succeeded');
+      assert.equal(getJob(after.db, failing)!.state, 'failed');
+    } finally {
+      after.close();
+    }
+  } finally {
+    if (serve && serve.exitCode == null) {
+      const exited = new Promise((r) => serve!.once('exit', r));
+      serve.kill('SIGTERM');
+      await exited;
+    }
     dir.cleanup();
   }
 });

@@ -1,16 +1,19 @@
 // Security of the transports: browser mode's token on every /api route and the event socket, the media route's
 // refusal of anything outside the workspace's media/ folder, zod rejection of bad payloads (HTTP and the Electron
-// IPC adapter), and `serve` refusing non-loopback addresses without --allow-remote.
+// IPC adapter), the Host header and Origin checks against DNS rebinding, 413 for oversized bodies, and `serve`
+// refusing addresses that are not loopback (after resolving names) without --allow-remote.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import WebSocket from 'ws';
 import { openWorkspace, type Workspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
-import { startServer, type RunningServer } from '../../native-workers/server/server.ts';
+import { MAX_BODY, startServer, type RunningServer } from '../../native-workers/server/server.ts';
+import { resolveBindAddress } from '../../native-workers/server/host-checks.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { invokeChannel, registerApi, INVOKE, type DesktopHandlers } from '../../electron/ipc.ts';
 import { StatusSchema } from '../../native-workers/api/channels/jobs.ts';
@@ -23,9 +26,13 @@ let server: RunningServer;
 let thumbRel: string;
 
 /** A GET/POST with the path sent byte for byte (fetch would normalise `..` away before it left). */
-function raw(method: string, path: string, opts: { token?: string; body?: string } = {}): Promise<{ status: number; type: string; body: Buffer }> {
+function raw(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.body != null) headers['content-type'] = 'application/json';
     const req = request({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
@@ -224,4 +231,121 @@ test('serve refuses a non-loopback address without --allow-remote, and warns wit
   await exited;
   assert.match(out, /warning: listening on 0\.0\.0\.0/);
   assert.match(out, /http:\/\/0\.0\.0\.0:\d+\/\?token=[\w-]{20,}/);
+});
+
+test('Host header: only names of this server (DNS rebinding protection), 403 otherwise, on every route', async () => {
+  const port = server.port;
+  const t = `?token=${server.token}`;
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost:8000', `LOCALHOST:${port}`, `[::1]:${port}`, `127.0.0.2:${port}`, `app.localhost:${port}`]) {
+    assert.equal((await raw('GET', `/api/status${t}`, { headers: { host } })).status, 200, host);
+  }
+  for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.nip.io:${port}`, `10.0.0.1:${port}`, `[::ffff:a00:1]:${port}`, `0.0.0.0:${port}`]) {
+    for (const path of ['/', `/api/status${t}`, `/media/${thumbRel}${t}`, '/api/jobs.list']) {
+      const r = await raw(path === '/api/jobs.list' ? 'POST' : 'GET', path, { headers: { host }, token: server.token, body: path === '/api/jobs.list' ? '{}' : undefined });
+      assert.equal(r.status, 403, `${host} ${path}`);
+      assert.match(json(r).error, /is not this server \(DNS rebinding protection\)/);
+    }
+  }
+  // HTTP/1.0 without a Host header.
+  const noHost = await new Promise<string>((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1', () => sock.write(`GET /api/status${t} HTTP/1.0\r\n\r\n`));
+    let text = '';
+    sock.on('data', (d) => (text += d));
+    sock.on('end', () => resolve(text));
+    sock.on('error', reject);
+  });
+  assert.match(noHost, /^HTTP\/1\.1 403/);
+});
+
+test('Origin: a page of another site can neither call the API nor open the event socket, even with the token', async () => {
+  const own = `http://127.0.0.1:${server.port}`;
+  const post = (origin: string) => raw('POST', '/api/jobs.list', { token: server.token, body: '{}', headers: { origin } });
+  assert.equal((await post(own)).status, 200);
+  for (const origin of ['http://evil.example', `http://evil.example:${server.port}`, 'null', `http://localhost:${server.port}`, 'file://']) {
+    assert.equal((await post(origin)).status, 403, origin);
+  }
+  const open = (origin?: string, host?: string) =>
+    new Promise<string>((resolve) => {
+      const sock = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?token=${server.token}`, { origin, headers: host ? { host } : {} });
+      sock.on('open', () => {
+        sock.close();
+        resolve('opened');
+      });
+      sock.on('error', (err) => resolve(err.message));
+    });
+  assert.equal(await open(own), 'opened');
+  assert.equal(await open(undefined), 'opened', 'a non-browser client sends no Origin: the token protects it');
+  assert.match(await open('http://evil.example'), /403/);
+  assert.match(await open('null'), /403/);
+  assert.match(await open(`http://evil.example:${server.port}`, `evil.example:${server.port}`), /403/);
+});
+
+/** POST a body of `size` bytes to /api/jobs.list (with content-length, chunked, or announced with Expect: 100-continue). */
+function bigPost(size: number, mode: 'length' | 'chunked' | 'expect'): Promise<{ status: number; body: string; continued: boolean }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+    if (mode !== 'chunked') headers['content-length'] = size;
+    if (mode === 'expect') headers.expect = '100-continue';
+    let continued = false;
+    const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/jobs.list', headers }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body, continued }));
+    });
+    req.on('error', reject);
+    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    const write = () => {
+      for (let sent = 0; sent < size; sent += chunk.length) req.write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
+      req.end();
+    };
+    if (mode === 'expect') {
+      req.on('continue', () => {
+        continued = true;
+        write();
+      });
+      req.flushHeaders();
+    } else write();
+  });
+}
+
+test('an oversized body gets 413 with a JSON error, not a reset connection; the server goes on', async () => {
+  for (const mode of ['length', 'chunked', 'expect'] as const) {
+    const r = await bigPost(MAX_BODY + 1024 * 1024, mode);
+    assert.equal(r.status, 413, `${mode}: ${r.body.slice(0, 200)}`);
+    assert.match(JSON.parse(r.body).error, /larger than the 4194304-byte limit/, mode);
+    if (mode === 'expect') assert.equal(r.continued, false, 'refused before the body was sent');
+  }
+  // A body just under the limit is read (and then judged as JSON).
+  const fits = await bigPost(MAX_BODY - 16, 'length');
+  assert.equal(fits.status, 200, fits.body.slice(0, 200));
+  assert.equal((await raw('GET', `/api/status?token=${server.token}`)).status, 200);
+});
+
+test('the bind address is resolved and checked, never matched by prefix', async () => {
+  const fake = (answers: Record<string, string[]>) => async (host: string) => {
+    if (!answers[host]) throw new Error(`getaddrinfo ENOTFOUND ${host}`);
+    return answers[host];
+  };
+  const names = fake({ '127.attacker.example': ['203.0.113.5'], 'mixed.example': ['127.0.0.1', '10.0.0.5'], 'lo.example': ['127.0.0.1', '::1'] });
+  await assert.rejects(resolveBindAddress('127.attacker.example', false, names), /refusing to listen on 127\.attacker\.example \(203\.0\.113\.5\): not a loopback address/);
+  await assert.rejects(resolveBindAddress('mixed.example', false, names), /\(127\.0\.0\.1, 10\.0\.0\.5\): not a loopback address/);
+  await assert.rejects(resolveBindAddress('nowhere.invalid', false, names), /cannot listen on nowhere\.invalid: it does not resolve/);
+  for (const literal of ['0.0.0.0', '::', '10.0.0.1', '::ffff:10.0.0.1']) {
+    await assert.rejects(resolveBindAddress(literal, false), /not a loopback address/, literal);
+  }
+  assert.deepEqual(await resolveBindAddress('lo.example', false, names), { address: '127.0.0.1', loopback: true });
+  assert.deepEqual(await resolveBindAddress('127.0.0.2', false), { address: '127.0.0.2', loopback: true });
+  assert.deepEqual(await resolveBindAddress('[::1]', false), { address: '::1', loopback: true });
+  assert.deepEqual(await resolveBindAddress('127.attacker.example', true, names), { address: '203.0.113.5', loopback: false });
+  const local = await resolveBindAddress('localhost', false); // the system resolver (/etc/hosts)
+  assert.equal(local.loopback, true);
+  // startServer refuses the same way, before listening.
+  await assert.rejects(
+    startServer({ ws, runner, rendererDir: null, port: 0, host: '127.attacker.example', resolveHost: names }),
+    /refusing to listen on 127\.attacker\.example/,
+  );
+  // The CLI: a usage error (exit 2) naming the problem, where a string-prefix check used to let it through.
+  const cli = runCli(['serve', join(dir.path, 'ws-bind'), '--host', '127.attacker.invalid', '--port', '0'], { timeoutMs: 60000 });
+  assert.equal(cli.code, 2, cli.stderr);
+  assert.match(cli.stderr, /cannot listen on 127\.attacker\.invalid: it does not resolve/);
 });

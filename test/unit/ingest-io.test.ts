@@ -1,16 +1,20 @@
 // The small decisions of ingest and fetch: which tar entries are unsafe, which X-Robots-Tag values opt out, how
-// webdataset keys group, how invalid UTF-8 is counted, how bad image bytes are refused, what each input path is.
+// webdataset keys group, how invalid UTF-8 is counted, how bad image bytes are refused, what each input path is,
+// duplicate tar entries, links out of folders, names printed without control characters, which jobs resume.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unsafeEntryReason, webdatasetKey } from '../../native-workers/io/tar.ts';
+import { groupWebdataset, readTarEntries, unsafeEntryReason, webdatasetKey } from '../../native-workers/io/tar.ts';
+import { listFolder } from '../../native-workers/io/folders.ts';
+import { jobsToResume } from '../../native-workers/cli/commands/jobs.ts';
+import type { JobRow } from '../../native-workers/store/jobs.ts';
 import { HostSlots, optsOutOfAi, retryAfterMs } from '../../native-workers/io/http-fetch.ts';
-import { decodeCaption, wellFormed } from '../../native-workers/io/text.ts';
+import { decodeCaption, printable, wellFormed } from '../../native-workers/io/text.ts';
 import { DEFAULT_IMAGE_OPTIONS, ImageRejected, inspectImage, sniffImageFormat } from '../../native-workers/io/images.ts';
 import { classifyInputs } from '../../native-workers/io/inputs.ts';
 import { fetchStatusOfImg2datasetError } from '../../native-workers/workers/ingest/tables.ts';
-import { cocoPhotos, pngBomb } from '../helpers/ingest-fixtures.ts';
+import { cocoPhotos, pngBomb, writeTar } from '../helpers/ingest-fixtures.ts';
 import { tempDir } from '../helpers/workspace.ts';
 
 test('tar entries: absolute paths, .. components, links and devices are refused; directories skipped', () => {
@@ -143,4 +147,75 @@ test('input paths: tables, shards with status files, files layout, image folders
   } finally {
     d.cleanup();
   }
+});
+
+test('tar entries: a name seen before (also as ./name) is reported, not overwritten; a sample key coming back and a second file of one extension too', async () => {
+  const d = tempDir();
+  try {
+    const tar = join(d.path, 'dups.tar');
+    await writeTar(tar, [
+      { name: 'a/000.jpg', data: 'jpeg 0' },
+      { name: 'a/000.txt', data: 'first' },
+      { name: './a//000.txt', data: 'same file again' },
+      { name: 'a/000.TXT', data: 'same extension' },
+      { name: 'a/001.jpg', data: 'jpeg 1' },
+      { name: 'a/000.json', data: '{}' },
+    ]);
+    const out: string[] = [];
+    for await (const g of groupWebdataset(readTarEntries(tar, { maxEntryBytes: 1 << 20 }))) {
+      out.push(g.type === 'group' ? `group ${g.group.key}: ${[...g.group.files.values()].map((f) => `${f.name}=${f.data}`).join(' ')}` : `rejected ${g.name}: ${g.reason}`);
+    }
+    assert.deepEqual(out, [
+      'rejected ./a//000.txt: duplicate entry: an earlier entry has this name (the first one is kept)',
+      "rejected a/000.TXT: sample 'a/000' already has a .txt file (a/000.txt, which is kept)",
+      'group a/000: a/000.jpg=jpeg 0 a/000.txt=first',
+      'group a/001: a/001.jpg=jpeg 1',
+      "rejected a/000.json: sample 'a/000' came earlier in the archive: its entries must be consecutive (this one is not used)",
+    ]);
+  } finally {
+    d.cleanup();
+  }
+});
+
+test('folders: file links inside the folder are used, links leaving it refused with their target; printed names lose their control characters', () => {
+  const d = tempDir();
+  try {
+    const root = join(d.path, 'photos');
+    mkdirSync(join(root, 'sub'), { recursive: true });
+    writeFileSync(join(root, 'a.jpg'), 'a');
+    writeFileSync(join(d.path, 'outside.txt'), 'secret');
+    symlinkSync(join(d.path, 'outside.txt'), join(root, 'a.txt'));
+    symlinkSync('../a.jpg', join(root, 'sub', 'b.jpg'));
+    symlinkSync(d.path, join(root, 'dir-link')); // links to folders are not followed at all
+    const { files, refused } = listFolder(root);
+    assert.deepEqual(files.map((f) => f.rel), ['a.jpg', 'sub/b.jpg']);
+    assert.deepEqual(refused, [{ rel: 'a.txt', abs: join(root, 'a.txt'), reason: `symbolic link to ${join(d.path, 'outside.txt')}, outside the folder (refused, never read)` }]);
+    const inputs = classifyInputs([root]);
+    assert.deepEqual(
+      inputs.map((i) => [i.kind, i.path]),
+      [
+        ['unusable', join(root, 'a.txt')],
+        ['folder', root],
+      ],
+    );
+  } finally {
+    d.cleanup();
+  }
+  assert.equal(printable('evil\x1b[2J\x1b[31mred\u202e\r\n\t\x7f\x9b.jpg'), 'evil\\x1b[2J\\x1b[31mred\\u202e\\r\\n\\t\\x7f\\x9b.jpg');
+  assert.equal(printable('café 猫 🐕 ok'), 'café 猫 🐕 ok');
+});
+
+test('jobs resume without an id: interrupted and failed, oldest first; not cancelled; not one a later identical job completed', () => {
+  const job = (id: number, state: JobRow['state'], params: unknown, kind = 'ingest') => ({ id, kind, state, params }) as JobRow;
+  const jobs = [
+    job(6, 'succeeded', { paths: ['/b'] }),
+    job(5, 'interrupted', { paths: ['/c'] }),
+    job(4, 'failed', { paths: ['/b'] }),
+    job(3, 'cancelled', { paths: ['/x'] }),
+    job(2, 'failed', { paths: ['/a'] }),
+    job(1, 'failed', { rows: 5 }, 'selftest'),
+  ];
+  const { resume, superseded } = jobsToResume(jobs);
+  assert.deepEqual(resume.map((j) => j.id), [1, 2, 5]);
+  assert.deepEqual(superseded.map((s) => [s.job.id, s.by.id]), [[4, 6]]);
 });

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { nativeKernelsUnavailable } from '../../native-workers/io/tf-engine/native-kernels.ts';
+import { nativeKernelInfo, nativeKernelsUnavailable } from '../../native-workers/io/tf-engine/native-kernels.ts';
 import { assertClose, defineWasmKernelSuite, rand } from '../helpers/wasm-kernel-suite.ts';
 
 const unavailable = nativeKernelsUnavailable();
@@ -13,6 +13,15 @@ if (unavailable && process.env.CI !== 'true') {
   test('native oneDNN kernels', { skip: `addon unavailable: ${unavailable}` }, () => {});
 } else {
   defineWasmKernelSuite('native');
+
+  // The ISA matrix (native-isa-matrix.test.ts) runs this file under oneDNN caps and forced loop builds: prove they
+  // took effect, or the matrix would test the same code three times.
+  test('native: oneDNN and the element loops run the instruction sets asked for (ONEDNN_MAX_CPU_ISA, IMAGENOT_NATIVE_LOOPS)', () => {
+    const info = nativeKernelInfo()!;
+    assert.ok(info.runnableLoops.includes(info.loops), `loops ${info.loops} among ${info.runnableLoops}`);
+    assert.equal(info.loops, process.env.IMAGENOT_NATIVE_LOOPS || info.runnableLoops[0]);
+    if (process.env.ONEDNN_MAX_CPU_ISA) assert.equal(info.isa, process.env.ONEDNN_MAX_CPU_ISA);
+  });
 
   /** Per-channel mean and 1/sqrt(biased variance + eps) of a [rows, C] array, in double precision. */
   const moments = (x: Float32Array, c: number, eps: number) => {

@@ -1,48 +1,92 @@
-// The renderer's data readers on real backend output: the Rankings screen reads the object core/stats/rankings.ts
-// computes (with the bundled torchvision reference), and chart CSV export quotes what needs quoting.
+// The renderer's pure data pieces: metric series that append streamed points (and drop what a resumed run
+// recomputes), chart points (smoothing, log axis, time, LTTB downsampling), the Rankings plots' axes and
+// non-overlapping labels, the launch form's field checks, and chart CSV export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeRankings } from '../../native-workers/core/stats/rankings.ts';
-import { readReference } from '../../native-workers/io/rankings/tables.ts';
-import { readRankings, type RankingPoint } from '../../renderer/store/rankings.ts';
+import { MetricSeries, RunMetricStore } from '../../renderer/store/metric-series.ts';
+import { chartPoints, downsample, smooth } from '../../renderer/components/series.ts';
+import { labelsOverlap, niceAxis, placeLabels } from '../../renderer/screens/Rankings/layout.ts';
+import { fieldError, placeholder, resolved, startRequest } from '../../renderer/screens/Training/form.ts';
 import { toCsv } from '../../renderer/components/exportChart.ts';
+import { readReference } from '../../native-workers/io/rankings/tables.ts';
 
-test('readRankings maps every model and statistic of computeRankings', () => {
-  const reference = readReference();
-  const results = [
-    { arch: 'alexnet', top1: 20 },
-    { arch: 'resnet152', top1: 31 },
-    { arch: 'vgg19', top1: 25 },
-    { arch: 'mobilenet_v3_large', top1: 27.5 },
-    { arch: 'convnext_tiny', top1: 33 },
-  ];
-  const raw = computeRankings(results, reference, { resamples: 200, seed: 1 });
-  const read = readRankings(JSON.parse(JSON.stringify(raw)));
-  if ('error' in read) throw new Error(read.error);
-  const view = read;
-  assert.equal(view.points.length, 5);
-  for (const m of raw.models) {
-    const p: RankingPoint = view.points.find((x) => x.arch === m.arch)!;
-    assert.equal(p.top1, m.top1);
-    assert.equal(p.imagenetTop1, m.reference_top1);
-    assert.equal(p.rel, m.relative_improvement);
-    assert.equal(p.imagenetRel, m.reference_relative_improvement);
-  }
-  const alex = view.points.find((p) => p.arch === 'alexnet')!;
-  assert.equal(alex.rel, 0, 'AlexNet improves on itself by nothing');
-  assert.equal(view.pearson, raw.pearson_r);
-  assert.equal(view.slope, raw.slope);
-  assert.equal(view.intercept, raw.intercept);
-  assert.equal(view.spearman, raw.spearman_rho);
-  assert.equal(view.kendall, raw.kendall_tau);
-  assert.equal(view.sameRanking, raw.same_ranking);
-  assert.ok(view.ci.pearson && view.ci.pearson[0] <= view.ci.pearson[1]);
+test('metric series: append in step order, replace a repeated step, drop what a resumed run recomputes', () => {
+  const s = new MetricSeries();
+  for (let step = 1; step <= 5; step++) s.add({ step, epoch: step / 5, time: 100 + step, value: 10 - step });
+  s.add({ step: 5, epoch: 1, time: 106, value: 4.5 });
+  assert.deepEqual(s.value, [9, 8, 7, 6, 4.5]);
+  // Resumed from the checkpoint at step 3: steps 4.. come again.
+  s.add({ step: 4, epoch: 0.8, time: 200, value: 5.9 });
+  assert.deepEqual(s.step, [1, 2, 3, 4]);
+  assert.deepEqual(s.value, [9, 8, 7, 5.9]);
+  s.add({ step: 6, epoch: 1.2, time: null, value: 3 });
+  assert.ok(Number.isNaN(s.time[4]));
+
+  const store = new RunMetricStore();
+  store.add(7, 'loss', { step: 9, epoch: 1, time: 1, value: 0.5 }); // streamed while the history was being fetched
+  store.add(7, 'loss', { step: 10, epoch: 1, time: 1, value: 0.4 });
+  store.load(7, [
+    { name: 'loss', step: 8, epoch: 1, time: 1, value: 0.6 },
+    { name: 'loss', step: 9, epoch: 1, time: 1, value: 0.5 },
+    { name: 'val_loss', step: 9, epoch: 1, time: 1, value: 0.7 },
+  ]);
+  assert.deepEqual(store.series(7, 'loss')!.step, [8, 9, 10]);
+  assert.equal(store.count(7, ['loss', 'val_loss']), 4);
 });
 
-test('readRankings passes the backend error through and refuses non-objects', () => {
-  assert.deepEqual(readRankings({ error: 'no alexnet among the results' }), { error: 'no alexnet among the results' });
-  assert.ok('error' in readRankings(null));
-  assert.ok('error' in readRankings([1, 2]));
+test('chart points: debiased smoothing, log axis, time in minutes, at most maxPoints by LTTB', () => {
+  assert.deepEqual(smooth([4, 4, 4], 0.9).map((v) => Number(v.toFixed(9))), [4, 4, 4], 'debiased: a constant stays constant');
+  assert.deepEqual(smooth([1, 2], 0), [1, 2]);
+  const sm = smooth([0, 10], 0.5);
+  assert.equal(sm[1], (0.5 * 0.5 * 0 + 0.5 * 10) / (1 - 0.25));
+
+  const s = new MetricSeries();
+  for (let i = 1; i <= 5000; i++) s.add({ step: i, epoch: i / 100, time: 1000 + i * 0.6, value: i === 2500 ? 20000 : 2 / Math.sqrt(i) });
+  const pts = chartPoints(s, { x: 'step', smoothing: 0, logY: false, maxPoints: 400 });
+  assert.equal(pts.length, 400);
+  assert.ok(pts.some((p) => p.y === 20000), 'LTTB keeps the spike a stride would miss');
+  assert.deepEqual([pts[0].x, pts[pts.length - 1].x], [1, 5000], 'the ends are kept');
+  const t = chartPoints(s, { x: 'time', smoothing: 0, logY: false, maxPoints: 10000 });
+  assert.equal(t[0].x, 0);
+  assert.ok(Math.abs(t[t.length - 1].x - (4999 * 0.6) / 60) < 1e-9, 'minutes since the first point');
+  const neg = new MetricSeries();
+  [-1, 0, 2, 3].forEach((value, i) => neg.add({ step: i + 1, epoch: 0, time: null, value }));
+  assert.deepEqual(chartPoints(neg, { x: 'epoch', smoothing: 0, logY: true, maxPoints: 10 }).map((p) => p.y), [2, 3]);
+  assert.equal(downsample([{ x: 0, y: 0 }], 10).length, 1);
+});
+
+test('Rankings plots: each axis its own nice range; labels of clustered models do not overlap', () => {
+  const a = niceAxis([56.5, 72.4, 78.3, 74.0, 84.2]);
+  assert.ok(a.domain[0] <= 56.5 && a.domain[1] >= 84.2 && a.domain[1] - a.domain[0] <= 50, JSON.stringify(a));
+  assert.deepEqual(a.ticks[0], a.domain[0]);
+  const b = niceAxis([0.2, 0.21]);
+  assert.ok(b.domain[1] - b.domain[0] < 0.2, 'a narrow range is not stretched to the other axis');
+  // The nine architectures at their ImageNet top-1 (x) and a cluster of similar accuracies here (y), 600 x 300 px.
+  const ref = readReference();
+  const points = ref.map((r, i) => ({ x: ((r.top1 - 55) / 35) * 600, y: 150 + (i % 3) * 4, text: r.arch }));
+  const placed = placeLabels(points, 600, 300);
+  assert.equal(placed.length, points.length);
+  assert.equal(labelsOverlap(points, placed), false);
+  assert.equal(labelsOverlap(points, points.map(() => ({ dx: 8, dy: 4, anchor: 'start' as const }))), true, 'the naive placement does overlap');
+});
+
+test('launch form: fields checked in words, recipe values shown, request built from valid fields only', () => {
+  assert.equal(fieldError('epochs', ''), null);
+  assert.equal(fieldError('epochs', '2.5'), 'enter a whole number');
+  assert.equal(fieldError('epochs', '0'), 'at least 1');
+  assert.equal(fieldError('lr', '0'), 'must be above 0');
+  assert.equal(fieldError('lr', 'abc'), 'enter a number');
+  assert.equal(fieldError('seed', '0'), null);
+  const defaults = [
+    { arch: 'alexnet', epochs: 8, batch: 32, lr: 0.01, patience: 5, seed: 0, inputSize: 32 },
+    { arch: 'vgg19', epochs: 6, batch: 32, lr: 0.02, patience: 5, seed: 0, inputSize: 32 },
+  ];
+  assert.equal(placeholder(defaults, ['alexnet', 'vgg19'], 'epochs'), 'recipe: 6–8');
+  assert.equal(placeholder(defaults, ['alexnet'], 'lr'), 'recipe: 0.01');
+  const values = { epochs: '3', batch: 'x', lr: '', patience: '', seed: '' };
+  const plan = resolved(defaults, ['vgg19'], values);
+  assert.deepEqual([plan[0].epochs, plan[0].batch, plan[0].overridden], [3, 32, ['epochs']]);
+  assert.deepEqual(startRequest(['vgg19'], 'local', 'tfjs', 'exports/a', values), { archs: ['vgg19'], profile: 'local', engine: 'tfjs', dataset: 'exports/a', epochs: 3 });
 });
 
 test('toCsv quotes commas, quotes and newlines, and leaves empty cells for null', () => {

@@ -1,9 +1,13 @@
-// Rank-preservation statistics against values computed by hand (including ties), and the rankings object.
+// Rank-preservation statistics against values computed by hand (including ties), the rankings object, per-model
+// binomial intervals, and the run choice rule shared by the Rankings screen and `imagenot rankings WS`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { averageRanks, kendallTauB, ols, pearson, spearman } from '../../native-workers/core/stats/correlation.ts';
 import { bootstrapInterval, mulberry32, quantile } from '../../native-workers/core/stats/bootstrap.ts';
 import { computeRankings, RankingsError } from '../../native-workers/core/stats/rankings.ts';
+import { relativeImprovementInterval, wilsonInterval } from '../../native-workers/core/stats/binomial.ts';
+import { chooseRuns, DEFAULT_RUN_CHOICE, type RunCandidate } from '../../native-workers/core/stats/run-choice.ts';
+import { workspaceRankings } from '../../native-workers/core/stats/workspace-rankings.ts';
 
 const close = (a: number | null, b: number, what: string, tol = 1e-9) => assert.ok(a != null && Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
@@ -115,4 +119,135 @@ test('rankings without AlexNet, or with an unknown model, fail with a clear mess
     () => computeRankings([{ arch: 'alexnet', top1: 50 }, { arch: 'lenet', top1: 10 }], REF),
     /no reference top-1 for lenet/,
   );
+});
+
+test('Wilson intervals match the published values; the relative-improvement interval brackets the estimate', () => {
+  // statsmodels proportion_confint(50, 100, method='wilson') = (0.40383, 0.59617); (0, 10) -> (0, 0.27753).
+  const half = wilsonInterval(50, 100);
+  close(half.low, 40.383153, 'low', 1e-5);
+  close(half.high, 59.616847, 'high', 1e-5);
+  const zero = wilsonInterval(0, 10);
+  close(zero.low, 0, 'zero low');
+  close(zero.high, 27.753280, 'zero high', 1e-5);
+  assert.ok(Number.isNaN(wilsonInterval(50, 0).low), 'no items, no interval');
+  // Narrower with more items.
+  const wide = wilsonInterval(60, 50);
+  const narrow = wilsonInterval(60, 5000);
+  assert.ok(narrow.high - narrow.low < (wide.high - wide.low) / 5);
+  // (60 - 50) / 50 = 0.2; se by the delta method: sqrt(.24/1000/.25 + .36 * .25/1000/.0625) = sqrt(0.00096 + 0.00144).
+  const rel = relativeImprovementInterval(60, 1000, 50, 1000);
+  close(rel.low, 0.2 - 1.959963984540054 * Math.sqrt(0.0024), 'rel low');
+  close(rel.high, 0.2 + 1.959963984540054 * Math.sqrt(0.0024), 'rel high');
+});
+
+test('rankings carry n, per-model intervals, provisional marks and the accuracy-on-the-line fit', () => {
+  const r = computeRankings(
+    [
+      { arch: 'alexnet', top1: 50, n: 1000, runId: 1 },
+      { arch: 'vgg19', top1: 55, n: 1000, runId: 2 },
+      { arch: 'resnet152', top1: 60, n: 200, provisional: true, runId: 3 },
+      { arch: 'mobilenet_v3_large', top1: 57 },
+    ],
+    REF,
+    { resamples: 100 },
+  );
+  assert.equal(r.n, 4);
+  assert.equal(r.n_relative, 3);
+  assert.equal(r.n_provisional, 1);
+  const m = Object.fromEntries(r.models.map((x) => [x.arch, x]));
+  assert.deepEqual(m.vgg19.top1_ci, wilsonInterval(55, 1000));
+  assert.equal(m.resnet152.provisional, true);
+  assert.equal(m.resnet152.run_id, 3);
+  assert.deepEqual(m.mobilenet_v3_large.top1_ci, { low: null, high: null }, 'no n, no interval');
+  assert.deepEqual(m.alexnet.relative_improvement_ci, { low: 0, high: 0 });
+  const ri = m.vgg19.relative_improvement_ci;
+  assert.ok(ri.low! < 0.1 && 0.1 < ri.high!, `${ri.low} < 0.1 < ${ri.high}`);
+  const ax = REF.map((x) => x.top1);
+  const ay = [50, 55, 60, 57];
+  const fit = ols(ax, ay);
+  close(r.accuracy_fit.slope, fit.slope, 'accuracy fit slope');
+  close(r.accuracy_fit.intercept, fit.intercept, 'accuracy fit intercept');
+  close(r.accuracy_fit.pearson_r, pearson(ax, ay), 'accuracy fit r');
+});
+
+function candidate(id: number, arch: string, o: Partial<RunCandidate> = {}): RunCandidate {
+  return {
+    id,
+    arch,
+    status: 'succeeded',
+    dataset: 'exports/a',
+    profile: 'local',
+    engine: 'tfjs',
+    epoch: 6,
+    epochs: 6,
+    top1: 40 + id,
+    testImages: 500,
+    latestVal: 38 + id,
+    valImages: 90,
+    excluded: false,
+    ...o,
+  };
+}
+
+test('run choice: newest finished run per architecture on the export most architectures finished on', () => {
+  const runs = [
+    candidate(1, 'alexnet'),
+    candidate(2, 'vgg19'),
+    candidate(3, 'alexnet'), // newer: stands for alexnet
+    candidate(4, 'resnet152', { status: 'failed', top1: null }),
+    candidate(5, 'resnet152', { dataset: 'exports/b' }), // the only run on b: b has 1 arch, a has 2
+    candidate(6, 'vgg19', { excluded: true }), // excluded: never chosen by the rule
+    candidate(7, 'mobilenet_v3_large', { status: 'running', top1: null, latestVal: 33.3 }),
+    candidate(8, 'convnext_tiny', { status: 'running', top1: null, latestVal: null }), // no accuracy yet
+  ];
+  const out = chooseRuns(runs, DEFAULT_RUN_CHOICE);
+  assert.equal(out.dataset, 'exports/a');
+  assert.deepEqual(
+    out.chosen.map((c) => [c.arch, c.runId, c.top1, c.n, c.provisional]),
+    [
+      ['alexnet', 3, 43, 500, false],
+      ['mobilenet_v3_large', 7, 33.3, 90, true],
+      ['vgg19', 2, 42, 500, false],
+    ],
+  );
+  assert.deepEqual(out.exports.find((e) => e.dataset === 'exports/b'), { dataset: 'exports/b', archs: 1, runs: 1 });
+  // Final runs only.
+  assert.deepEqual(chooseRuns(runs, { ...DEFAULT_RUN_CHOICE, provisional: false }).chosen.map((c) => c.arch), ['alexnet', 'vgg19']);
+  // A pick by hand wins, even on another export or when excluded, and says so.
+  const picked = chooseRuns(runs, { ...DEFAULT_RUN_CHOICE, picks: { alexnet: 1, resnet152: 5 } });
+  assert.equal(picked.chosen.find((c) => c.arch === 'alexnet')!.runId, 1);
+  assert.equal(picked.chosen.find((c) => c.arch === 'resnet152')!.pickedByHand, true);
+  assert.ok(picked.notes.some((n) => /resnet152: run #5 .* another export, exports\/b/.test(n)), picked.notes.join('\n'));
+  // A pick that cannot be compared falls back to the rule, with a note.
+  const gone = chooseRuns(runs, { ...DEFAULT_RUN_CHOICE, picks: { vgg19: 99 } });
+  assert.equal(gone.chosen.find((c) => c.arch === 'vgg19')!.runId, 2);
+  assert.ok(gone.notes.some((n) => /vgg19: run #99 .*deleted/.test(n)));
+  // Choosing the other export.
+  const b = chooseRuns(runs, { ...DEFAULT_RUN_CHOICE, dataset: 'exports/b' });
+  assert.deepEqual(b.chosen.map((c) => c.runId), [5]);
+  // Mixed profiles are noted.
+  const mixed = chooseRuns([candidate(1, 'alexnet'), candidate(2, 'vgg19', { profile: 'paper' })], DEFAULT_RUN_CHOICE);
+  assert.ok(mixed.notes.some((n) => /differ in profile: alexnet local, vgg19 paper/.test(n)), mixed.notes.join('\n'));
+  // A tie in architectures goes to the export of the newest finished run.
+  assert.equal(chooseRuns([candidate(1, 'alexnet'), candidate(2, 'alexnet', { dataset: 'exports/b' })], DEFAULT_RUN_CHOICE).dataset, 'exports/b');
+});
+
+test('workspace rankings: neutral reasons while incomplete, statistics once AlexNet is in', () => {
+  const none = workspaceRankings([], REF, DEFAULT_RUN_CHOICE);
+  assert.equal(none.rankings, null);
+  assert.equal(none.unavailable, 'no training runs yet');
+  const noAlex = workspaceRankings([candidate(1, 'vgg19')], REF, DEFAULT_RUN_CHOICE);
+  assert.match(noAlex.unavailable!, /no alexnet/);
+  assert.equal(noAlex.archs[0].run_id, 1);
+  const full = workspaceRankings(
+    [candidate(1, 'alexnet'), candidate(2, 'vgg19'), candidate(3, 'resnet152', { status: 'running', top1: null })],
+    REF,
+    DEFAULT_RUN_CHOICE,
+    { resamples: 50 },
+  );
+  assert.equal(full.unavailable, null);
+  assert.equal(full.rankings!.n, 3);
+  assert.equal(full.rankings!.n_provisional, 1);
+  const resnet = full.archs.find((a) => a.arch === 'resnet152')!;
+  assert.deepEqual([resnet.run_id, resnet.provisional, resnet.runs[0].comparable], [3, true, true]);
 });

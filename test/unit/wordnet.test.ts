@@ -106,8 +106,13 @@ test('eligibility: default rules and options', () => {
   // Every excluded non-ImageNet synset shares a lemma with an ImageNet-1k synset (checked independently here).
   const inetLemmas = new Set(inet.flatMap((w) => wn.get(w)!.words.map((l) => l.toLowerCase())));
   const sharing = wn.synsets.filter((s) => !inet.includes(s.wnid) && s.words.some((l) => inetLemmas.has(l.toLowerCase()))).length;
-  assert.equal(eligible, 82115 - 1000 - sharing);
+  const instances = wn.synsets.filter((s) => !inet.includes(s.wnid) && !s.words.some((l) => inetLemmas.has(l.toLowerCase())) && s.instanceHypernyms.length).length;
+  assert.equal(eligible, 82115 - 1000 - sharing - instances);
   assert.ok(sharing > 500 && sharing < 3000, `synsets sharing a lemma with ImageNet-1k: ${sharing}`);
+  assert.ok(instances > 7000 && instances < 8000, `instances: ${instances}`);
+  // London (the capital) is an instance of a national capital: a particular, not a category.
+  assert.match(by('n08873622').reason!, /^an instance of n\d{8}/);
+  assert.equal(computeEligibility(wn, inet, { excludeInstances: false })[wn.get('n08873622')!.index].eligible, true);
   // dog (n02084071) is a hypernym of ImageNet breeds, shares no lemma: eligible by default.
   assert.deepEqual(by('n02084071'), { wnid: 'n02084071', inImagenet1k: false, eligible: true, reason: null });
   assert.equal(by('n01440764').reason, 'ImageNet-1k synset'); // tench

@@ -11,7 +11,8 @@ export const DemoStatusSchema = z.object({
     .object({
       imagesPerClass: z.number().int(),
       imageSide: z.number().int(),
-      epochs: z.number().int(),
+      /** Epochs of every run; absent: each architecture's local recipe. */
+      epochs: z.number().int().optional(),
       archs: z.array(z.string()),
       seed: z.number().int(),
       classes: z.array(

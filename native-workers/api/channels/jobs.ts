@@ -16,6 +16,10 @@ export const JobSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** Why a job that succeeded still needs a look ("finished with 12 rejected", "selected no classes"); else null. */
+  attention: z.string().nullable(),
+  /** Whether `jobs.resume` can get further (a job that failed before committing any work would only fail again). */
+  resumable: z.boolean(),
 });
 export type Job = z.infer<typeof JobSchema>;
 
@@ -31,13 +35,28 @@ export const StatusSchema = z.object({
   synsets_eligible: z.number().int(),
   matched: z.number().int(),
   ambiguous: z.number().int(),
+  lemma_rule: z.string().nullable(),
+  lemmas_dropped_by_rule: z.number().int(),
   text_encoder: z.string().nullable(),
   threshold: z.number().nullable(),
   above_threshold: z.number().int(),
   classes_selected: z.number().int(),
   train_images: z.number().int(),
   test_images: z.number().int(),
-  runs: z.array(z.object({ id: z.number().int(), arch: z.string(), engine: z.string(), status: z.string(), top1: z.number().nullable() })),
+  runs: z.array(
+    z.object({
+      id: z.number().int(),
+      arch: z.string(),
+      profile: z.string(),
+      engine: z.string(),
+      status: z.string(),
+      top1: z.number().nullable(),
+      /** The resolved training recipe the run used (null for runs recorded without one). */
+      recipe: z.record(z.string(), z.unknown()).nullable(),
+      /** Recipe fields in which the run differs from torchvision's reference recipe (reasons: runs.list params.differences). */
+      recipe_differences: z.array(z.string()),
+    }),
+  ),
   jobs: z.array(JobSchema),
 });
 export type Status = z.infer<typeof StatusSchema>;

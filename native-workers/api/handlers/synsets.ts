@@ -1,17 +1,22 @@
-// Handlers of the synset catalog and matching channels (see channels/synsets.ts).
+// Handlers of the synset catalog, lemma-rule and matching channels (see channels/synsets.ts).
 import type { ApiContext, Handlers } from './index.ts';
 import type { RequestOf } from '../contract.ts';
 import type { synsetChannels } from '../channels/synsets.ts';
+import { MatchPreviewSchema } from '../channels/synsets.ts';
 import { ApiError } from '../dispatch.ts';
-import { publicJob } from '../../store/jobs.ts';
-import { getSynset, searchSynsets, type SynsetRow } from '../../store/synsets.ts';
+import { getJob, publicJob } from '../../store/jobs.ts';
+import { getSynset, searchSynsets, setLemmaOverride, type SynsetRow } from '../../store/synsets.ts';
+import { lemmaOf } from '../../core/matching/normalize.ts';
 import { loadWordNet } from '../../io/wordnet-files.ts';
-import { ensureSynsetCatalog, setManual } from '../../workers/synset-catalog.ts';
+import { ensureSynsetCatalog, lemmaReview, setManual, synsetLemmaStates, workspaceLemmas } from '../../workers/synset-catalog.ts';
+import type { Workspace } from '../../store/workspace.ts';
 
 type Req<C extends keyof typeof synsetChannels> = RequestOf<C>;
 
-function publicSynset(s: SynsetRow) {
-  return {
+function publicSynsets(ws: Workspace, rows: SynsetRow[]) {
+  const wordnet = loadWordNet();
+  const lemmas = workspaceLemmas(ws, wordnet);
+  return rows.map((s) => ({
     wnid: s.wnid,
     name: s.name,
     lemmas: s.lemmas,
@@ -23,7 +28,8 @@ function publicSynset(s: SynsetRow) {
     reason: s.reason,
     manual: s.manual,
     candidates: s.candidates,
-  };
+    lemmaStates: synsetLemmaStates(lemmas, wordnet.get(s.wnid)!),
+  }));
 }
 
 export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof typeof synsetChannels> {
@@ -33,17 +39,18 @@ export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
     if (!s) throw new ApiError(`unknown synset ${wnid} (not a WordNet 3.0 noun)`, 404);
     return s;
   };
+  const one = (wnid: string) => publicSynsets(ws, [getSynset(ws.db, wnid)!])[0];
   return {
     'synsets.search': async ({ query, limit, eligibleOnly }: Req<'synsets.search'>) => {
       ensureSynsetCatalog(ws);
-      return searchSynsets(ws.db, query, { limit: limit ?? 50, eligibleOnly: !!eligibleOnly }).map(publicSynset);
+      return publicSynsets(ws, searchSynsets(ws.db, query, { limit: limit ?? 50, eligibleOnly: !!eligibleOnly }));
     },
     'synsets.show': async ({ wnid }: Req<'synsets.show'>) => {
       const row = known(wnid);
       const wn = loadWordNet();
       const s = wn.get(wnid)!;
       return {
-        ...publicSynset(row),
+        ...one(wnid),
         examples: s.examples,
         hypernymPath: wn.hypernymPath(s).map((p) => ({ wnid: p.wnid, name: p.name })),
         ambiguous: row.ambiguous,
@@ -52,9 +59,27 @@ export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
     'synsets.setManual': async ({ wnid, manual }: Req<'synsets.setManual'>) => {
       known(wnid);
       setManual(ws, wnid, manual);
-      return publicSynset(getSynset(ws.db, wnid)!);
+      return one(wnid);
     },
-    'match.start': async ({ synsets, ignoreCase }: Req<'match.start'>) =>
-      publicJob(await runner.enqueue('match', { synsets: synsets ?? 'eligible', ignoreCase: !!ignoreCase })),
+    'synsets.setLemma': async ({ wnid, lemma, decision }: Req<'synsets.setLemma'>) => {
+      known(wnid);
+      const words = loadWordNet().get(wnid)!.words.map(lemmaOf);
+      if (!words.includes(lemma)) throw new ApiError(`'${lemma}' is not a lemma of ${wnid} (its lemmas: ${words.join(', ')})`, 404);
+      setLemmaOverride(ws.db, wnid, lemma, decision);
+      return one(wnid);
+    },
+    'synsets.lemmaReview': async ({ kind, offset, limit }: Req<'synsets.lemmaReview'>) => lemmaReview(ws, kind ?? 'flagged', offset ?? 0, limit ?? 100),
+    'match.start': async ({ synsets, ignoreCase, lemmaRule, preview }: Req<'match.start'>) =>
+      publicJob(
+        await runner.enqueue('match', { synsets: synsets ?? 'eligible', ignoreCase: !!ignoreCase, ...(lemmaRule ? { lemmaRule } : {}), preview: !!preview }),
+      ),
+    'match.preview': async ({ jobId }: Req<'match.preview'>) => {
+      const job = getJob(ws.db, jobId);
+      if (!job || job.kind !== 'match') throw new ApiError(`no match job ${jobId}`, 404);
+      if (job.state !== 'succeeded') throw new ApiError(`match job ${jobId} is ${job.state}, not a finished preview`, 409);
+      const preview = MatchPreviewSchema.safeParse(job.result);
+      if (!preview.success || !(job.result as { preview?: boolean }).preview) throw new ApiError(`match job ${jobId} is a run, not a preview`, 409);
+      return preview.data;
+    },
   };
 }

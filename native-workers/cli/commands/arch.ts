@@ -1,13 +1,16 @@
 // `imagenot arch list` (the nine architectures, their recipes and local profiles), `imagenot arch params`
+// `imagenot arch list` (the nine architectures, their recipes and local profiles), `imagenot arch params`
 // (parameter counts as torchvision defines them, from the real tfjs models built with zero-initialized weights, or
-// with --engine torch from torchvision's own models in the user's Python) and `imagenot arch recipe` (a run's
-// resolved hyperparameters as JSON: the recipe file the PyTorch trainer takes, e.g. on a GPU machine without Node).
+// with --engine torch from torchvision's own models in the user's Python) and `imagenot arch recipe` (the resolved
+// recipe a run would use, with each difference from torchvision's: what `train` stores with the run and, as JSON, the
+// recipe file the PyTorch trainer takes, e.g. on a GPU machine without Node).
 import type { Command } from 'commander';
 import { ARCHITECTURES, paramCount, type Profile } from '../../core/architectures/index.ts';
 import { ARCH_NAMES } from '../../core/architectures/types.ts';
 import { resolveHyperparams } from '../../core/training/hyperparams.ts';
 import { torchHyperparams } from '../../core/training/torch-engine.ts';
 import { pythonCommand, runTrainerCommand } from '../../io/torch-engine/trainer-process.ts';
+import { RecipeOverrides } from '../../workers/training-run.ts';
 import { CommandFailed, parseFloatOption, parseIntOption, printJson, UsageError } from '../context.ts';
 
 function parseProfile(value: string): Profile {
@@ -79,23 +82,47 @@ export function register(program: Command): void {
   arch
     .command('recipe')
     .description(
-      "a run's hyperparameters as JSON (the catalogue's recipe for the profile with the overrides given): the recipe " +
-        'file of the PyTorch trainer (`python3 native-workers/trainers/torch/train.py train --recipe FILE ...`)',
+      "the recipe a run of ARCH uses (torchvision's reference recipe for --profile paper, the scaled one for local) with " +
+        "the overrides given, every field explicit, with each difference from torchvision's recipe and why: the same " +
+        'object `train` stores with the run; --json writes the recipe file of the PyTorch trainer ' +
+        '(`python3 native-workers/trainers/torch/train.py train --recipe FILE ...`)',
     )
     .argument('<arch>', `architecture: ${ARCH_NAMES.join(', ')}`)
-    .option('--profile <profile>', 'paper | local', parseProfile, 'paper' as Profile)
-    .option('--engine <e>', 'torch (default: its local profile runs AlexNet at 63 px and Inception V3 at 75 px) or tfjs', 'torch')
+    .option('--profile <profile>', 'paper | local', parseProfile, 'local' as Profile)
+    .option('--engine <e>', 'tfjs (default) or torch (whose local profile runs AlexNet at 63 px and Inception V3 at 75 px)', 'tfjs')
     .option('--epochs <n>', 'epochs (default: the recipe)', parseIntOption('--epochs'))
     .option('--batch <n>', 'global batch size, over all ranks (default: the recipe)', parseIntOption('--batch'))
     .option('--lr <x>', 'peak learning rate (default: the recipe)', parseFloatOption('--lr'))
     .option('--patience <n>', 'early stopping patience in epochs (default 5)', parseIntOption('--patience'))
     .option('--seed <n>', 'seed of weights, data order, augmentation and validation split', parseIntOption('--seed'))
-    .option('--input-size <n>', 'input side in pixels (default: the profile)', parseIntOption('--input-size'))
+    .option('--input-size <n>', 'training crop side (the evaluation sizes follow; default: the profile)', parseIntOption('--input-size'))
     .option('--val-fraction <x>', 'part of train held out for early stopping (default 0.1)', parseFloatOption('--val-fraction'))
-    .action((name: string, o: { profile: Profile; engine: string; epochs?: number; batch?: number; lr?: number; patience?: number; seed?: number; inputSize?: number; valFraction?: number }) => {
-      if (!(ARCH_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown architecture '${name}' (one of ${ARCH_NAMES.join(', ')})`);
-      if (o.engine !== 'tfjs' && o.engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, got '${o.engine}'`);
-      const { profile, engine, ...overrides } = o;
-      printJson((engine === 'torch' ? torchHyperparams : resolveHyperparams)(name, profile, overrides));
-    });
+    .option('--recipe <json>', 'recipe fields instead of the profile\'s, as `train --recipe` takes them')
+    .option('--json', 'print JSON')
+    .action(
+      (
+        name: string,
+        o: { profile: Profile; engine: string; epochs?: number; batch?: number; lr?: number; patience?: number; seed?: number; inputSize?: number; valFraction?: number; recipe?: string; json?: boolean },
+      ) => {
+        if (!(ARCH_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown architecture '${name}' (one of ${ARCH_NAMES.join(', ')})`);
+        if (o.engine !== 'tfjs' && o.engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, got '${o.engine}'`);
+        const { profile, engine, json, recipe: recipeJson, ...overrides } = o;
+        let recipe;
+        if (recipeJson != null) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(recipeJson);
+          } catch (err) {
+            throw new UsageError(`--recipe is not JSON: ${(err as Error).message}`);
+          }
+          const checked = RecipeOverrides.safeParse(parsed);
+          if (!checked.success) throw new UsageError(`--recipe: ${checked.error.issues.map((i) => `${i.path.join('.') || 'recipe'}: ${i.message}`).join('; ')}`);
+          recipe = checked.data;
+        }
+        const hp = (engine === 'torch' ? torchHyperparams : resolveHyperparams)(name, profile, { ...overrides, recipe });
+        if (json) return printJson(hp);
+        process.stdout.write(`${hp.arch} (${hp.profile}): ${JSON.stringify(hp.recipe)}\n`);
+        for (const d of hp.differences) process.stdout.write(`  ${d.field}: ${JSON.stringify(d.run)} (torchvision ${JSON.stringify(d.paper)}): ${d.why}\n`);
+      },
+    );
 }

@@ -1,7 +1,26 @@
 // `imagenot jobs WS`, `jobs cancel WS ID`, `jobs resume WS [ID]`, `jobs selftest WS`.
 import type { Command } from 'commander';
-import { getJob, listJobs, publicJob, requestCancel } from '../../store/jobs.ts';
+import { getJob, listJobs, publicJob, requestCancel, type JobRow } from '../../store/jobs.ts';
 import { CommandFailed, EXIT_FAILED, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+
+/**
+ * What `jobs resume WS` without an id runs again: every interrupted or failed job, oldest first, except a failed or
+ * interrupted job that a later job of the same kind with the same parameters has since done (re-running the same
+ * command is how most people retry). Cancelled jobs were stopped on purpose: they are resumed only by id.
+ */
+export function jobsToResume(jobs: JobRow[]): { resume: JobRow[]; superseded: { job: JobRow; by: JobRow }[] } {
+  const oldestFirst = [...jobs].sort((a, b) => a.id - b.id);
+  const resume: JobRow[] = [];
+  const superseded: { job: JobRow; by: JobRow }[] = [];
+  for (const job of oldestFirst) {
+    if (job.state !== 'interrupted' && job.state !== 'failed') continue;
+    const params = JSON.stringify(job.params);
+    const by = oldestFirst.find((j) => j.id > job.id && j.state === 'succeeded' && j.kind === job.kind && JSON.stringify(j.params) === params);
+    if (by) superseded.push({ job, by });
+    else resume.push(job);
+  }
+  return { resume, superseded };
+}
 
 export function register(program: Command): void {
   const jobs = program
@@ -38,7 +57,11 @@ export function register(program: Command): void {
 
   jobs
     .command('resume')
-    .description('run interrupted, failed or cancelled jobs again from where they stopped (all such jobs if no id)')
+    .description(
+      'run a job again from where it stopped: with an id, that interrupted, failed or cancelled job; without one, every ' +
+        'interrupted or failed job, oldest first (not cancelled ones, and not one that a later run of the same command ' +
+        'has since completed)',
+    )
     .argument('<ws>', 'workspace folder')
     .argument('[id]', 'job id', parseIntOption('id'))
     .option('--json', 'print the final jobs as JSON')
@@ -49,8 +72,12 @@ export function register(program: Command): void {
           if (!getJob(ws.db, id)) throw new UsageError(`no job ${id} in ${ws.paths.root}`);
           ids = [id];
         } else {
-          ids = listJobs(ws.db, { states: ['interrupted'] }).map((j) => j.id).reverse();
-          if (!ids.length) return void process.stdout.write('nothing to resume\n');
+          const { resume, superseded } = jobsToResume(listJobs(ws.db));
+          if (!opts.json) {
+            for (const { job, by } of superseded) process.stdout.write(`job ${job.id} (${job.kind}): ${job.state}, since done by job ${by.id}; not resumed\n`);
+          }
+          ids = resume.map((j) => j.id);
+          if (!ids.length) return void (opts.json ? printJson([]) : process.stdout.write('nothing to resume\n'));
         }
         const out = await runJobsToEnd(ws, { resume: ids }, { quiet: opts.json });
         if (opts.json) printJson(out.jobs.map(publicJob));

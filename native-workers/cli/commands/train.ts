@@ -24,6 +24,7 @@ interface TrainOptions {
   inputSize?: number;
   valFraction?: number;
   maxTrainImages?: number;
+  recipe?: string;
   workspace?: string;
   json?: boolean;
   engine: string;
@@ -75,6 +76,7 @@ export function register(program: Command): void {
     .option('--input-size <n>', 'input side in pixels (default: the profile)', parseIntOption('--input-size'))
     .option('--val-fraction <x>', 'part of train held out for early stopping (default 0.1)', parseFloatOption('--val-fraction'))
     .option('--max-train-images <n>', 'use at most this many training images', parseIntOption('--max-train-images'))
+    .option('--recipe <json>', 'recipe fields instead of the profile\'s, e.g. \'{"mixupAlpha":0.2,"autoAugment":"ta_wide"}\' (see `imagenot arch recipe`)')
     .option('--workspace <dir>', 'workspace for runs when the target is a dataset folder (default TARGET/.imagenot-workspace)')
     .option('--engine <e>', 'tfjs (TensorFlow.js, built in) or torch (PyTorch + torchvision with your Python: GPUs, several ranks)', 'tfjs')
     .option('--python <path>', 'torch: the Python with torch and torchvision (default: IMAGENOT_PYTHON, else python3 on PATH)')
@@ -92,6 +94,14 @@ export function register(program: Command): void {
       const engineRun = engineJob(o);
       if (engineRun.kind === 'train' && tfjsGpuBackendSelected()) process.stderr.write(`${TFJS_GPU_NOTICE}\n`);
       const isWorkspace = existsSync(join(abs, DB_FILE));
+      let recipe: unknown;
+      if (o.recipe != null) {
+        try {
+          recipe = JSON.parse(o.recipe);
+        } catch (err) {
+          throw new UsageError(`--recipe is not JSON: ${(err as Error).message}`);
+        }
+      }
       const wsDir = isWorkspace ? abs : resolve(o.workspace ?? join(abs, '.imagenot-workspace'));
       const params = {
         arch: o.arch,
@@ -105,6 +115,7 @@ export function register(program: Command): void {
         inputSize: o.inputSize,
         valFraction: o.valFraction,
         maxTrainImages: o.maxTrainImages,
+        recipe,
         ...engineRun.params,
       };
       await withWorkspace(

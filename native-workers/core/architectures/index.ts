@@ -80,11 +80,19 @@ export function countTrainableParams(model: tf.LayersModel): number {
 }
 
 /**
+ * The same model with every weight zero: for reading its layers' shapes and counting its parameters without paying for
+ * random initialisation (seconds for VGG-19 at full size). Not for training.
+ */
+export function buildZeroModel(arch: ArchName | string, opts: BuildOptions = {}): tf.LayersModel {
+  return build(context(arch, opts, true));
+}
+
+/**
  * torchvision-definition parameter count of the real model, built with zero-initialized weights (cheap) and disposed.
  * Default: paper profile, 1000 classes; Inception V3 counts its auxiliary head only with `auxLogits: true`.
  */
 export function paramCount(arch: ArchName | string, opts: BuildOptions = {}): number {
-  const model = build(context(arch, opts, true));
+  const model = buildZeroModel(arch, opts);
   try {
     return countTrainableParams(model);
   } finally {

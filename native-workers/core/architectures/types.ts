@@ -52,14 +52,14 @@ export interface TrainingRecipe {
   momentum: number;
   weightDecay: number;
   /** Weight decay of normalization-layer parameters when it differs (`--norm-weight-decay`). */
-  normWeightDecay?: number;
+  normWeightDecay?: number | null;
   /**
    * RMSprop: train.py uses eps=0.0316, alpha=0.9. torch adds eps OUTSIDE the square root (g / (sqrt(v) + eps));
    * tfjs/TF add it INSIDE (g / sqrt(v + eps)) — torchvision picked 0.0316 = sqrt(1e-3) to mimic TF's 1e-3, so a
    * tfjs optimizer should get epsilon = rmspropEps ** 2.
    */
-  rmspropEps?: number;
-  rmspropAlpha?: number;
+  rmspropEps?: number | null;
+  rmspropAlpha?: number | null;
   /** Global batch size (per-GPU batch x GPUs in the reference command). */
   batchSize: number;
   epochs: number;
@@ -68,17 +68,43 @@ export interface TrainingRecipe {
   warmupMethod?: 'linear' | 'constant';
   /** Starting factor of the warm-up (`--lr-warmup-decay`, train.py default 0.01). */
   warmupDecay?: number;
+  /**
+   * When the schedule moves (default 'epoch'): torchvision's train.py calls lr_scheduler.step() once per epoch, so the
+   * lr is constant within an epoch; 'step' evaluates the same schedule at the fractional epoch of every step.
+   */
+  lrUpdate?: 'epoch' | 'step';
+  /** CrossEntropyLoss(label_smoothing) (`--label-smoothing`). */
   labelSmoothing: number;
+  /** RandomMixup alpha (`--mixup-alpha`; 0 = off). With cutmix, one of the two is chosen per batch. */
   mixupAlpha: number;
+  /** RandomCutmix alpha (`--cutmix-alpha`; 0 = off). */
   cutmixAlpha: number;
+  /** `--auto-augment`: AutoAugment ImageNet policy, TrivialAugmentWide, RandAugment; null = none. */
   autoAugment?: 'imagenet' | 'ta_wide' | 'ra' | null;
+  /** RandAugment's magnitude bin of 31 (`--ra-magnitude`, default 9; 2 ops per image). */
+  raMagnitude?: number;
+  /**
+   * TrivialAugmentWide's largest translation in pixels: torchvision's space has an absolute 32 px (made for
+   * ImageNet-size crops); the default is 32.
+   */
+  taTranslatePixels?: number;
+  /** RandomErasing probability (`--random-erase`; scale (0.02, 0.33), ratio (0.3, 3.3), value 0). */
   randomErase: number;
   /** Exponential moving average of the weights (`--model-ema`, with its steps/decay). */
   ema?: { steps: number; decay: number } | null;
+  /** Repeated-augmentation sampler (`--ra-sampler --ra-reps N`); 0 or absent = the ordinary shuffled sampler. */
+  raReps?: number;
   clipGradNorm?: number | null;
+  /** RandomResizedCrop's area scale range (torchvision: (0.08, 1)). */
+  cropScale?: [number, number];
+  /**
+   * Resampling of the crops and of the geometric augmentations (`--interpolation`, train.py's default bilinear; the
+   * nine reference commands keep it, and it is what the tfjs engine implements).
+   */
+  interpolation?: 'bilinear';
   /**
    * The reference command trains in mixed precision (`--amp`). The torch engine follows it on CUDA (`--amp recipe`);
-   * tfjs trains in float32.
+   * tfjs, and torch on CPU, train in float32.
    */
   amp?: boolean;
   trainCropSize: number;
@@ -93,6 +119,8 @@ export interface LocalSettings {
   recipe: TrainingRecipe;
   /** What was scaled, in words (widths, depths, stem, resolution). */
   description: string;
+  /** Why each recipe field that differs from the paper recipe differs (every difference has a reason; tested). */
+  why: Partial<Record<keyof TrainingRecipe, string>>;
 }
 
 export interface ArchitectureInfo {

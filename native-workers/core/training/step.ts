@@ -1,10 +1,15 @@
-// One optimisation step and one evaluation batch, in tfjs, following a torchvision recipe: cross-entropy with label
-// smoothing, L2 weight decay added to the gradient for SGD/RMSprop (torch's `weight_decay`), decoupled weight decay
-// for AdamW, optional gradient-norm clipping, and the recipe's `normWeightDecay` for normalisation/bias parameters.
-// Everything runs inside tf.tidy: no tensor outlives a step except the weights and the optimizer's slots.
+// One optimisation step and one evaluation batch, in tfjs, as torchvision's train.py does them: cross-entropy with
+// label smoothing on integer labels or on mixed (soft) targets, gradient-norm clipping over all parameters, then the
+// optimizer: SGD with momentum and RMSprop with torch's coupled weight decay (added to the gradient), AdamW with
+// decoupled decay (p *= 1 - lr * wd before the Adam update); `normWeightDecay` for the parameters of normalization
+// layers (torchvision's set_weight_decay: BatchNorm, LayerNorm, GroupNorm, InstanceNorm, LocalResponseNorm modules;
+// biases and layer-scale / embedding parameters keep the ordinary decay). Checked against torch.optim on fixed tensors
+// (test/unit/training-torch.test.ts). Everything runs inside tf.tidy: no tensor outlives a step except the weights and
+// the optimizer's slots.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingRecipe } from '../architectures/types.ts';
 import { FusedMomentumOptimizer } from './fused-momentum.ts';
+import { TorchRmsPropOptimizer } from './torch-rmsprop.ts';
 
 export interface StepOptimizer {
   optimizer: tf.Optimizer;
@@ -21,11 +26,7 @@ export function makeOptimizer(recipe: TrainingRecipe, lr: number): StepOptimizer
       optimizer = new FusedMomentumOptimizer(lr, recipe.momentum);
       break;
     case 'rmsprop':
-      // torch RMSprop(alpha, eps, momentum) ~ tfjs rmsprop(decay = alpha, momentum, epsilon), except where epsilon
-      // goes: torch divides by sqrt(v) + eps, tfjs by sqrt(v + eps). torchvision's eps 0.0316 is sqrt(0.001), chosen
-      // to copy TensorFlow's 0.001 inside the root, so tfjs gets eps squared (0.0316 left MobileNetV3 at chance).
-      const torchEps = recipe.rmspropEps ?? 1e-8;
-      optimizer = tf.train.rmsprop(lr, recipe.rmspropAlpha ?? 0.99, recipe.momentum, torchEps * torchEps);
+      optimizer = new TorchRmsPropOptimizer(lr, recipe.rmspropAlpha ?? 0.99, recipe.momentum, recipe.rmspropEps ?? 1e-8);
       break;
     case 'adamw':
       optimizer = tf.train.adam(lr, 0.9, 0.999, 1e-8);
@@ -36,6 +37,7 @@ export function makeOptimizer(recipe: TrainingRecipe, lr: number): StepOptimizer
     kind: recipe.optimizer,
     setLearningRate(next: number) {
       current = next;
+      // tfjs's SGD family keeps -lr as a tensor too (setLearningRate); the others read the field.
       const o = optimizer as unknown as { setLearningRate?: (v: number) => void; learningRate: number };
       if (typeof o.setLearningRate === 'function') o.setLearningRate(next);
       else o.learningRate = next;
@@ -44,9 +46,19 @@ export function makeOptimizer(recipe: TrainingRecipe, lr: number): StepOptimizer
   };
 }
 
-/** Normalisation scales/shifts and biases: torchvision's `norm_weight_decay` applies to them. */
-export function isNormOrBias(name: string, shape: readonly number[]): boolean {
-  return shape.length === 1 || /(^|[/._])(bn|norm|ln|gamma|beta|bias)/i.test(name);
+/** Layer classes whose parameters torchvision counts as normalization parameters (set_weight_decay's norm_classes). */
+const NORM_LAYER_CLASSES = new Set(['TorchBatchNorm', 'BatchNormalization', 'LayerNormalization']);
+
+const normNamesOf = new WeakMap<tf.LayersModel, Set<string>>();
+
+/** Names of the trainable variables that belong to normalization layers. */
+export function normWeightNames(model: tf.LayersModel): Set<string> {
+  let names = normNamesOf.get(model);
+  if (!names) {
+    names = new Set(model.layers.filter((l) => NORM_LAYER_CLASSES.has(l.getClassName())).flatMap((l) => l.trainableWeights.map((w) => (w.read() as tf.Variable).name)));
+    normNamesOf.set(model, names);
+  }
+  return names;
 }
 
 export interface StepResult {
@@ -54,9 +66,10 @@ export interface StepResult {
   correct: number;
 }
 
-function softmaxLoss(labels: tf.Tensor1D, logits: tf.Tensor2D, smoothing: number): tf.Scalar {
-  const oneHot = tf.oneHot(labels, logits.shape[1]);
-  return tf.losses.softmaxCrossEntropy(oneHot, logits, undefined, smoothing) as tf.Scalar;
+/** torch's CrossEntropyLoss(label_smoothing): integer labels [n] or class probabilities [n, classes]; mean over the batch. */
+export function crossEntropyLoss(targets: tf.Tensor, logits: tf.Tensor2D, smoothing: number): tf.Scalar {
+  const probs = targets.rank === 1 ? tf.oneHot(targets as tf.Tensor1D, logits.shape[1]) : targets;
+  return tf.losses.softmaxCrossEntropy(probs, logits, undefined, smoothing) as tf.Scalar;
 }
 
 /** Logits of a model that may have an auxiliary output (Inception V3 with aux logits): the first is the main one. */
@@ -64,26 +77,12 @@ function mainOutput(out: tf.Tensor | tf.Tensor[]): tf.Tensor2D {
   return (Array.isArray(out) ? out[0] : out) as tf.Tensor2D;
 }
 
-export function trainStep(
-  model: tf.LayersModel,
-  opt: StepOptimizer,
-  recipe: TrainingRecipe,
-  x: tf.Tensor4D,
-  labels: tf.Tensor1D,
-): StepResult {
-  const weights = model.trainableWeights;
-  const vars = weights.map((w) => w.read() as tf.Variable);
-  let correctT: tf.Tensor | undefined;
-  const lossT = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const out = model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
-      const logits = mainOutput(out);
-      // Tensors made inside the gradient function are freed with it, unless kept.
-      correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
-      let loss = softmaxLoss(labels, logits, recipe.labelSmoothing);
-      if (Array.isArray(out) && out[1]) loss = tf.add(loss, tf.mul(0.4, softmaxLoss(labels, out[1] as tf.Tensor2D, recipe.labelSmoothing)));
-      return loss as tf.Scalar;
-    }, vars);
+/**
+ * The update of one step once the gradients are known: clipping, weight decay and the optimizer, in torch's order.
+ * `grads` maps variable names to gradients; `normNames` are the variables that get `normWeightDecay`.
+ */
+export function applyUpdate(opt: StepOptimizer, recipe: TrainingRecipe, vars: readonly tf.Variable[], grads: tf.NamedTensorMap, normNames: ReadonlySet<string>): void {
+  tf.tidy(() => {
     const names = Object.keys(grads);
     if (recipe.clipGradNorm) {
       const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
@@ -91,22 +90,42 @@ export function trainStep(
       for (const n of names) grads[n] = tf.mul(grads[n], scale);
     }
     const byName = new Map(vars.map((v) => [v.name, v]));
-    if (opt.kind !== 'adamw') {
+    const decayOf = (n: string) => (normNames.has(n) && recipe.normWeightDecay != null ? recipe.normWeightDecay : recipe.weightDecay);
+    if (opt.kind === 'adamw') {
       for (const n of names) {
+        const wd = decayOf(n);
         const v = byName.get(n)!;
-        const wd = isNormOrBias(n, v.shape) && recipe.normWeightDecay != null ? recipe.normWeightDecay : recipe.weightDecay;
-        if (wd) grads[n] = tf.add(grads[n], tf.mul(wd, v));
+        if (wd) v.assign(tf.mul(v, 1 - opt.learningRate() * wd));
+      }
+    } else {
+      for (const n of names) {
+        const wd = decayOf(n);
+        if (wd) grads[n] = tf.add(grads[n], tf.mul(wd, byName.get(n)!));
       }
     }
     opt.optimizer.applyGradients(grads);
-    if (opt.kind === 'adamw') {
-      // Decoupled weight decay (AdamW): p <- p - lr * wd * p, after the Adam update.
-      for (const n of names) {
-        const v = byName.get(n)!;
-        const wd = isNormOrBias(n, v.shape) && recipe.normWeightDecay != null ? recipe.normWeightDecay : recipe.weightDecay;
-        if (wd) v.assign(tf.mul(v, 1 - opt.learningRate() * wd));
-      }
-    }
+  });
+}
+
+/**
+ * One step on a batch. `targets`: integer labels [n], or mixed one-hot targets [n, classes] (Mixup/CutMix); the
+ * accuracy of a mixed batch counts the class with the largest target weight (torchvision's utils.accuracy).
+ */
+export function trainStep(model: tf.LayersModel, opt: StepOptimizer, recipe: TrainingRecipe, x: tf.Tensor4D, targets: tf.Tensor1D | tf.Tensor2D): StepResult {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  let correctT: tf.Tensor | undefined;
+  const lossT = tf.tidy(() => {
+    const labels = targets.rank === 1 ? targets : tf.argMax(targets, 1);
+    const { value, grads } = tf.variableGrads(() => {
+      const out = model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
+      const logits = mainOutput(out);
+      // Tensors made inside the gradient function are freed with it, unless kept.
+      correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
+      let loss = crossEntropyLoss(targets, logits, recipe.labelSmoothing);
+      if (Array.isArray(out) && out[1]) loss = tf.add(loss, tf.mul(0.4, crossEntropyLoss(targets, out[1] as tf.Tensor2D, recipe.labelSmoothing)));
+      return loss as tf.Scalar;
+    }, vars);
+    applyUpdate(opt, recipe, vars, grads, normWeightNames(model));
     return value;
   });
   const [loss, correct] = [lossT.dataSync()[0], correctT!.dataSync()[0]];
@@ -125,7 +144,7 @@ export interface EvalResult {
 export function evaluateBatch(model: tf.LayersModel, x: tf.Tensor4D, labels: tf.Tensor1D): EvalResult {
   const out = tf.tidy(() => {
     const logits = mainOutput(model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[]);
-    const loss = tf.mul(softmaxLoss(labels, logits, 0), labels.shape[0]);
+    const loss = tf.mul(crossEntropyLoss(labels, logits, 0), labels.shape[0]);
     const k = Math.min(5, logits.shape[1]);
     const { indices } = tf.topk(logits, k);
     const hits = tf.cast(tf.equal(indices, tf.expandDims(labels, 1)), 'float32');

@@ -1,12 +1,19 @@
 // Which WordNet noun synsets may become ImageNot classes. Default (ImageNot's rules): every noun synset except the
-// 1000 ImageNet-1k synsets and any synset sharing a lemma (case-insensitive) with one of them; ImageNet-1k hypernyms
-// and hyponyms stay eligible (ImageNot's published classes contain some). Options tighten this; manual decisions
+// 1000 ImageNet-1k synsets, any synset sharing a lemma (case-insensitive) with one of them, and instances (particular
+// people, places, works, events); ImageNet-1k hypernyms and hyponyms stay eligible (ImageNot's published classes
+// contain some). Options tighten this; manual decisions
 // override the rules, except that an ImageNet-1k synset is never eligible.
 import type { Synset, WordNet } from './wordnet.ts';
 
 export interface EligibilityRules {
   /** Exclude synsets sharing a lemma (case-insensitive) with an ImageNet-1k synset. Default true. */
   excludeSharedLemmas: boolean;
+  /**
+   * Exclude instances (synsets with an instance hypernym: a particular person, place, work or event such as `London`,
+   * `Michael` the archangel, `Nike` the goddess), which name individuals, not categories of objects. Default true:
+   * in web alt-text their names are mostly brands, places and people that no image class should be built on.
+   */
+  excludeInstances: boolean;
   /** Exclude every (transitive) hypernym of an ImageNet-1k synset. Default false. */
   excludeImagenetHypernyms: boolean;
   /** Exclude every (transitive) hyponym of an ImageNet-1k synset. Default false. */
@@ -21,6 +28,7 @@ export interface EligibilityRules {
 
 export const DEFAULT_ELIGIBILITY_RULES: EligibilityRules = {
   excludeSharedLemmas: true,
+  excludeInstances: true,
   excludeImagenetHypernyms: false,
   excludeImagenetHyponyms: false,
   subtrees: [],
@@ -80,6 +88,7 @@ export function computeEligibility(
         if (owner) return `shares lemma '${w}' with ImageNet-1k ${owner}`;
       }
     }
+    if (r.excludeInstances && s.instanceHypernyms.length) return `an instance of ${wordnet.synsets[s.instanceHypernyms[0]].wnid} (a particular, not a category)`;
     if (hypernyms?.has(s.index)) return 'hypernym of an ImageNet-1k synset';
     if (hyponyms?.has(s.index)) return 'hyponym of an ImageNet-1k synset';
     if (inSubtrees && !inSubtrees.has(s.index)) return `outside subtrees ${r.subtrees.join(', ')}`;

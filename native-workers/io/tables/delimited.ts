@@ -1,98 +1,118 @@
-// CSV and TSV reader: csv-parse in streaming mode over the (optionally gunzipped) bytes, decoded with invalid UTF-8
-// replaced and counted. The first record is the header; empty lines are skipped and take no row index; a record
-// whose field count differs from the header's is a bad row naming its row and line.
-import { parse, type Parser } from 'csv-parse';
+// CSV and TSV reader: the (optionally gunzipped) bytes decoded with invalid UTF-8 replaced and counted, then parsed
+// by DelimitedParser (./delimited-parser.ts: pandas-style quoting, CRLF, quoted line breaks, over-long fields skipped
+// without being held). The first record is the header, or with `header: false` the columns are named by position
+// ('1', '2', ...). Empty lines are skipped and take no row index; a record whose field count differs from the
+// header's is a bad row naming its row and line. A file that breaks (truncated gzip, unreadable) ends with a
+// TableError after every row read before the damage.
 import { CountingUtf8StreamDecoder } from './utf8.ts';
-import { openByteStream } from './source.ts';
-import { TableError, type ColumnBatch, type TableRowError, type TableSource, type TableStats } from './types.ts';
+import { byteChunks, type ByteReadOptions } from './source.ts';
+import { DelimitedParser, type ParsedRecord } from './delimited-parser.ts';
+import { textColumnBatches } from './text-batches.ts';
+import { TableError, type ColumnBatch, type ColumnKind, type TableSource, type TableStats } from './types.ts';
 
-interface RecordWithInfo {
-  record: string[];
-  info: { lines: number };
+interface DelimitedOptions {
+  header: boolean;
+  maxRecordChars: number;
+  bytes: ByteReadOptions;
 }
 
-/** Parsed records of the whole file, in order, with the line each ended on. Parse errors name the file and line. */
-async function* records(path: string, gzip: boolean, delimiter: string, decoderOut: { decoder?: CountingUtf8StreamDecoder }): AsyncGenerator<RecordWithInfo> {
-  const decoder = new CountingUtf8StreamDecoder();
-  decoderOut.decoder = decoder;
-  const parser: Parser = parse({
-    delimiter,
-    bom: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-  });
-  const bytes = openByteStream(path, gzip);
-  const pump = (async () => {
-    try {
-      for await (const chunk of bytes) {
-        const text = decoder.write(chunk as Buffer);
-        if (text && !parser.write(text)) await new Promise<void>((r) => parser.once('drain', () => r()));
-      }
-      const rest = decoder.end();
-      if (rest) parser.write(rest);
-      parser.end();
-    } catch (e) {
-      parser.destroy(e as Error);
+/**
+ * Parsed records of the whole file in order, a chunk's worth at a time, keeping the fields `slots` selects (null: all).
+ * A stream error is thrown after the records completed before it.
+ */
+async function* recordChunks(
+  path: string,
+  gzip: boolean,
+  delimiter: string,
+  slots: Int32Array | null,
+  slotCount: number,
+  opts: DelimitedOptions,
+  decoder: CountingUtf8StreamDecoder,
+  counter: { bytes: number },
+): AsyncGenerator<ParsedRecord[]> {
+  const parser = new DelimitedParser({ delimiter, slots, slotCount, maxFieldChars: opts.maxRecordChars });
+  let out: ParsedRecord[] = [];
+  const emit = (r: ParsedRecord) => void out.push(r);
+  for await (const chunk of byteChunks(path, gzip, { ...opts.bytes, counter })) {
+    parser.write(decoder.write(chunk), emit);
+    if (out.length) {
+      yield out;
+      out = [];
     }
-  })();
-  try {
-    for await (const r of parser as AsyncIterable<RecordWithInfo>) yield r;
-  } catch (e) {
-    const err = e as Error & { code?: string; lines?: number };
-    if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR') throw new TableError(path, `file ${path}: corrupt gzip data (${err.message})`);
-    if (err.code === 'ENOENT') throw new TableError(path, `file ${path}: cannot open (ENOENT)`);
-    throw new TableError(path, `file ${path}${err.lines ? `, line ${err.lines}` : ''}: ${err.message}`, undefined, err.lines);
-  } finally {
-    bytes.destroy();
-    await pump.catch(() => {});
   }
+  parser.write(decoder.end(), emit);
+  parser.end(emit);
+  if (out.length) yield out;
 }
 
-export async function openDelimited(path: string, gzip: boolean, format: 'csv' | 'tsv', hiddenColumn: (name: string) => boolean): Promise<TableSource> {
+export async function openDelimited(
+  path: string,
+  gzip: boolean,
+  format: 'csv' | 'tsv',
+  hiddenColumn: (name: string) => boolean,
+  opts: DelimitedOptions,
+): Promise<TableSource> {
   const delimiter = format === 'tsv' ? '\t' : ',';
-  const stats: TableStats = { invalidUtf8: 0 };
-  // Header: read the first record, then stop.
-  const headerHolder: { decoder?: CountingUtf8StreamDecoder } = {};
-  const headerIt = records(path, gzip, delimiter, headerHolder);
-  const first = await headerIt.next();
-  await headerIt.return(undefined);
-  if (first.done) throw new TableError(path, `file ${path}: empty ${format} file (no header row)`);
-  const header = first.value.record;
-  const columns = header.filter((c) => !hiddenColumn(c));
+  const stats: TableStats = { invalidUtf8: 0, unpackedBytes: 0 };
+  // The first record: the header, or (header-less) what says how many columns there are. Leaving the loop closes the file.
+  let first: ParsedRecord | undefined;
+  for await (const records of recordChunks(path, gzip, delimiter, null, 0, opts, new CountingUtf8StreamDecoder(), { bytes: 0 })) {
+    first = records[0];
+    break;
+  }
+  if (!first) throw new TableError(path, `file ${path}: empty ${format} file (no ${opts.header ? 'header row' : 'rows'})`);
+  if (opts.header && first.problem) {
+    const what = first.problem.kind === 'too-long' ? `a name longer than ${opts.maxRecordChars} characters` : 'a quoted name that is never closed';
+    throw new TableError(path, `file ${path}: the header (line ${first.line}) has ${what}`, undefined, first.line);
+  }
+  const width = first.fields;
+  // (A name given twice in the header: the first such column is the one read.)
+  const names = opts.header ? (first.values as string[]) : Array.from({ length: width }, (_, i) => String(i + 1));
+  const columns = names.filter((c) => !hiddenColumn(c));
+  const columnKinds: Record<string, ColumnKind> = Object.fromEntries(columns.map((c) => [c, 'text']));
 
-  async function* columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
-    const index = wanted.map((c) => header.indexOf(c));
-    const holder: { decoder?: CountingUtf8StreamDecoder } = {};
-    let row = -1;
-    let batch: ColumnBatch | null = null;
-    const fresh = (start: number): ColumnBatch => ({ startRow: start, length: 0, columns: Object.fromEntries(wanted.map((c) => [c, []])), errors: [] });
-    for await (const { record, info } of records(path, gzip, delimiter, holder)) {
-      if (row === -1) {
-        row = 0; // the header
-        continue;
-      }
-      const r = row++;
-      if (r < startRow) continue;
-      batch ??= fresh(r);
-      let error: TableRowError | null = null;
-      if (record.length !== header.length) {
-        error = { file: path, row: r, line: info.lines, message: `file ${path}: row ${r} (line ${info.lines}) has ${record.length} fields, expected ${header.length}` };
-        if (badRows === 'throw') throw new TableError(path, error.message, r, info.lines);
-        batch.errors.push(error);
-      }
-      for (let k = 0; k < wanted.length; k++) batch.columns[wanted[k]].push(error ? undefined : record[index[k]]);
-      batch.length++;
-      if (batch.length >= batchSize) {
-        stats.invalidUtf8 = holder.decoder?.replaced ?? 0;
-        yield batch;
-        batch = null;
-      }
+  /** What is wrong with a record, or null. */
+  function describeProblem(rec: ParsedRecord): string | null {
+    if (rec.problem?.kind === 'too-long') {
+      const f = rec.problem.field;
+      return `field ${f + 1}${f < names.length && opts.header ? ` ('${names[f]}')` : ''} is longer than ${opts.maxRecordChars} characters (not read)`;
     }
-    stats.invalidUtf8 = holder.decoder?.replaced ?? 0;
-    if (batch && batch.length) yield batch;
+    if (rec.problem?.kind === 'unclosed-quote') return 'has a quoted field that is never closed';
+    if (rec.fields !== width) return `has ${rec.fields} fields, expected ${width}`;
+    return null;
   }
 
-  return { format, columns, stats, columnBatches, close: async () => {} };
+  /** Records after the header (the header, when there is one, is the first record). */
+  async function* rowRecords(chunks: AsyncIterable<ParsedRecord[]>): AsyncGenerator<ParsedRecord[]> {
+    let header = opts.header;
+    for await (const records of chunks) {
+      if (header && records.length) {
+        header = false;
+        yield records.slice(1);
+      } else yield records;
+    }
+  }
+
+  function columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
+    const slots = new Int32Array(width).fill(-1);
+    wanted.forEach((c, k) => (slots[names.indexOf(c)] = k));
+    const decoder = new CountingUtf8StreamDecoder();
+    const counter = { bytes: 0 };
+    const onChunk = () => {
+      stats.invalidUtf8 = decoder.replaced;
+      stats.unpackedBytes = counter.bytes;
+    };
+    const records = rowRecords(recordChunks(path, gzip, delimiter, slots, wanted.length, opts, decoder, counter));
+    return textColumnBatches(records, { path, wanted, startRow, batchSize, badRows, onChunk }, (rec, r, values) => {
+      const problem = describeProblem(rec);
+      if (problem !== null) {
+        const where = rec.line === rec.endLine ? `line ${rec.line}` : `lines ${rec.line}-${rec.endLine}`;
+        return { file: path, row: r, line: rec.line, message: `file ${path}: row ${r} (${where}) ${problem}`, reason: `${where}: ${problem}`, tooLong: rec.problem?.kind === 'too-long' };
+      }
+      for (let k = 0; k < wanted.length; k++) values[k] = rec.values[k];
+      return null;
+    });
+  }
+
+  return { format, columns, columnKinds, stats, columnBatches, close: async () => {} };
 }

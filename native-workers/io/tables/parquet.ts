@@ -1,9 +1,9 @@
 // Parquet reader: hyparquet's lazy column scan, one row group at a time and only the requested columns, so memory is
 // bounded by one row group of those columns. Strings are decoded with invalid UTF-8 replaced and counted.
 import { asyncBufferFromFile, parquetMetadataAsync, parquetScan, parquetSchema } from 'hyparquet';
-import type { FileMetaData } from 'hyparquet';
+import type { FileMetaData, SchemaTree } from 'hyparquet';
 import { decodeUtf8Counting } from './utf8.ts';
-import { TableError, type ColumnBatch, type TableSource, type TableStats } from './types.ts';
+import { TableError, type ColumnBatch, type ColumnKind, type TableSource, type TableStats } from './types.ts';
 
 type DecodedArray = ArrayLike<unknown>;
 
@@ -23,8 +23,29 @@ function toPlainArray(data: DecodedArray): unknown[] {
   return out;
 }
 
+/** What a top-level column holds, from its physical and converted type. */
+function columnKind(node: SchemaTree): ColumnKind {
+  const e = node.element;
+  if (node.children.length || e.repetition_type === 'REPEATED') return 'other';
+  switch (e.type) {
+    case 'BYTE_ARRAY':
+      return e.converted_type === 'JSON' || e.converted_type === 'BSON' ? 'other' : 'text';
+    case 'INT32':
+    case 'INT64':
+    case 'INT96':
+      return 'integer';
+    case 'FLOAT':
+    case 'DOUBLE':
+      return 'float';
+    case 'BOOLEAN':
+      return 'boolean';
+    default:
+      return 'other';
+  }
+}
+
 export async function openParquet(path: string, hiddenColumn: (name: string) => boolean): Promise<TableSource> {
-  const stats: TableStats = { invalidUtf8: 0 };
+  const stats: TableStats = { invalidUtf8: 0, unpackedBytes: 0 };
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const counter = { replaced: 0 };
   const parsers = { stringFromBytes: (bytes: Uint8Array) => bytes && decodeUtf8Counting(bytes, decoder, counter) };
@@ -37,8 +58,9 @@ export async function openParquet(path: string, hiddenColumn: (name: string) => 
   } catch (e) {
     throw new TableError(path, `file ${path}: not a readable parquet file (${describe(e)})`);
   }
-  const allColumns = parquetSchema(metadata).children.map((c) => c.element.name);
-  const columns = allColumns.filter((c) => !hiddenColumn(c));
+  const schema = parquetSchema(metadata).children;
+  const columns = schema.map((c) => c.element.name).filter((c) => !hiddenColumn(c));
+  const columnKinds: Record<string, ColumnKind> = Object.fromEntries(schema.map((c) => [c.element.name, columnKind(c)]));
   const groups: { start: number; end: number }[] = [];
   let at = 0;
   for (const g of metadata.row_groups) {
@@ -81,6 +103,7 @@ export async function openParquet(path: string, hiddenColumn: (name: string) => 
   return {
     format: 'parquet',
     columns,
+    columnKinds,
     rowCount: at,
     stats,
     columnBatches: (wanted, startRow, batchSize) => columnBatches(wanted, startRow, batchSize),

@@ -7,7 +7,12 @@ export interface TableRowError {
   file: string;
   row: number;
   line?: number;
+  /** The whole message: file, row, line and what is wrong. */
   message: string;
+  /** What is wrong, with the line but without the file and row: "line 3: has 3 fields, expected 2". */
+  reason: string;
+  /** The row was refused for its size (a field or line over the limit), not for its form. */
+  tooLong?: boolean;
 }
 
 /** A failure reading a table; the message always names the file (and the row when one row is at fault). */
@@ -56,12 +61,40 @@ export interface RowBatch {
 export interface TableStats {
   /** Invalid UTF-8 sequences replaced by U+FFFD so far (in the values read). */
   invalidUtf8: number;
+  /** Bytes read so far, after gunzip for gzipped files (csv/tsv/jsonl; a gzipped parquet: its unpacked copy). */
+  unpackedBytes: number;
 }
+
+/** What a column holds, where the format says (parquet); text formats hold text, JSON Lines any JSON value. */
+export type ColumnKind = 'text' | 'integer' | 'float' | 'boolean' | 'other';
+
+/** How to open a table. */
+export interface OpenOptions {
+  format?: TableFormat;
+  /**
+   * csv/tsv: whether the first record names the columns (default true). Without a header the columns are named by
+   * their 1-based position ('1', '2', ...) and the first record is row 0.
+   */
+  header?: boolean;
+  /**
+   * Longest field (csv/tsv) or line (jsonl) held, in characters (default 1 Mi). A longer one is a bad row: it is
+   * skipped without being held and reading goes on after it.
+   */
+  maxRecordChars?: number;
+  /** Most bytes a gzipped file may unpack to (default: 100x its size, at least 64 MiB). */
+  maxUnpackedBytes?: number;
+  /** Where a gzipped parquet file is unpacked (parquet needs random access); default os.tmpdir(). */
+  tempDir?: string;
+}
+
+export const DEFAULT_MAX_RECORD_CHARS = 1 << 20;
 
 /** A format reader's half of a Table: columns, optional row count, and column batches. */
 export interface TableSource {
   format: TableFormat;
   columns: string[];
+  /** Known kinds of columns (parquet: from the schema; csv/tsv: all text; jsonl: none known). */
+  columnKinds: Record<string, ColumnKind>;
   rowCount?: number;
   stats: TableStats;
   columnBatches(columns: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch>;

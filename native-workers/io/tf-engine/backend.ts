@@ -27,7 +27,7 @@ export interface EngineInfo {
   /** The kernels we supplied (wasm). */
   suppliedKernels: string[];
   /** The wasm kernels computed natively by oneDNN (native-kernels.ts), with its version; absent when not built. */
-  native?: { onednn: string; threads: number; kernels: string[] };
+  native?: { onednn: string; isa: string; loops: string; threads: number; kernels: string[] };
   /** Why better backends were not used, in words. */
   notes: string[];
 }
@@ -40,7 +40,7 @@ export function describeEngine(e: EngineInfo): string {
   const extra = [`${e.threads} thread${e.threads === 1 ? '' : 's'}`];
   if (e.simd) extra.push('SIMD');
   if (e.suppliedKernels.length) extra.push(`+${e.suppliedKernels.length} backward kernels`);
-  if (e.native) extra.push(`oneDNN ${e.native.onednn} on ${e.native.threads} threads for ${e.native.kernels.length} kernels`);
+  if (e.native) extra.push(`oneDNN ${e.native.onednn} (${e.native.isa}, loops ${e.native.loops}) on ${e.native.threads} threads for ${e.native.kernels.length} kernels`);
   return `${e.backend} (${extra.join(', ')})`;
 }
 
@@ -83,14 +83,17 @@ async function tryWasm(notes: string[], threaded: boolean): Promise<EngineInfo |
     const nativeKernels = registerNativeKernels((await import('node:os')).availableParallelism());
     const nativeInfo = nativeKernelInfo();
     if (!nativeKernels.length) notes.push(`native oneDNN kernels: ${nativeKernelsUnavailable()}`);
-    else notes.push(`native kernels' idle threads: ${threadWaitPolicy}`);
+    else {
+      notes.push(`native kernels: oneDNN ${nativeInfo?.onednn} dispatching to ${nativeInfo?.isa}; element loops built for ${nativeInfo?.loops}`);
+      notes.push(`native kernels' idle threads: ${threadWaitPolicy}`);
+    }
     return {
       backend: 'wasm',
       tfBackend: 'wasm',
       threads,
       simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
       suppliedKernels: supplied,
-      native: nativeKernels.length && nativeInfo ? { onednn: nativeInfo.onednn, threads: nativeInfo.threads, kernels: nativeKernels } : undefined,
+      native: nativeKernels.length && nativeInfo ? { onednn: nativeInfo.onednn, isa: nativeInfo.isa, loops: nativeInfo.loops, threads: nativeInfo.threads, kernels: nativeKernels } : undefined,
       notes,
     };
   } catch (err) {

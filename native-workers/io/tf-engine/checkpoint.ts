@@ -58,16 +58,28 @@ export interface CheckpointState {
 
 const DIR = 'checkpoint';
 
-export async function saveCheckpoint(runDir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<string> {
+/**
+ * `extra`: more named tensors that belong to the run's state (the weight EMA's averages), read back with
+ * loadCheckpointExtra.
+ */
+export async function saveCheckpoint(
+  runDir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  state: CheckpointState,
+  extra: { name: string; tensor: tf.Tensor }[] = [],
+): Promise<string> {
   mkdirSync(runDir, { recursive: true });
   const tmp = join(runDir, `${DIR}.tmp`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   const w = await pack(modelNamed(model));
   const o = await pack(await optimizer.getWeights());
+  const e = await pack(extra);
   writeFileSync(join(tmp, 'weights.bin'), w.bytes);
   writeFileSync(join(tmp, 'optimizer.bin'), o.bytes);
-  writeFileSync(join(tmp, 'checkpoint.json'), JSON.stringify({ state, weights: w.entries, optimizer: o.entries }, null, 1));
+  writeFileSync(join(tmp, 'extra.bin'), e.bytes);
+  writeFileSync(join(tmp, 'checkpoint.json'), JSON.stringify({ state, weights: w.entries, optimizer: o.entries, extra: e.entries }, null, 1));
   const final = join(runDir, DIR);
   const old = join(runDir, `${DIR}.old`);
   rmSync(old, { recursive: true, force: true });
@@ -96,6 +108,15 @@ export async function loadCheckpoint(runDir: string, model: tf.LayersModel, opti
   const opt = unpack(meta.optimizer, readFileSync(join(dir, 'optimizer.bin')));
   await optimizer.setWeights(opt);
   return meta.state;
+}
+
+/** The extra tensors saved with the last checkpoint (none for a checkpoint written without them). */
+export function loadCheckpointExtra(runDir: string): tf.Tensor[] {
+  const dir = checkpointDir(runDir);
+  if (!dir) return [];
+  const meta = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { extra?: TensorEntry[] };
+  if (!meta.extra?.length) return [];
+  return unpack(meta.extra, readFileSync(join(dir, 'extra.bin'))).map((t) => t.tensor);
 }
 
 export async function saveBestWeights(runDir: string, model: tf.LayersModel, info: Record<string, unknown>): Promise<void> {

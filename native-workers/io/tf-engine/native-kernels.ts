@@ -32,7 +32,21 @@ interface NativeKernels {
   hardSwish(x: Float32Array, y: Float32Array): void;
   hardSwishGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   setThreads(n: number): void;
-  info(): { onednn: string; threads: number; implementations: string[] };
+  /**
+   * oneDNN's version and the instruction set it dispatches to (`AVX512_CORE`, `AVX2`, ...: ONEDNN_MAX_CPU_ISA caps it),
+   * its threads, the build of our element loops in use (`avx512` | `avx2` | `baseline`: IMAGENOT_NATIVE_LOOPS picks
+   * one) and the builds this CPU runs, and the implementation oneDNN chose for each shape seen so far.
+   */
+  info(): NativeKernelInfo;
+}
+
+export interface NativeKernelInfo {
+  onednn: string;
+  isa: string;
+  threads: number;
+  loops: string;
+  runnableLoops: string[];
+  implementations: string[];
 }
 
 interface WasmLike extends tf.KernelBackend {
@@ -401,7 +415,7 @@ export function registerNativeKernels(threads: number): string[] {
   return kernels.map((x) => x.kernelName);
 }
 
-/** oneDNN's version, its thread count and the implementation it chose for each convolution shape seen so far. */
-export function nativeKernelInfo(): ReturnType<NativeKernels['info']> | undefined {
+/** What the addon runs on: see NativeKernels.info. */
+export function nativeKernelInfo(): NativeKernelInfo | undefined {
   return loadNativeKernels()?.info();
 }

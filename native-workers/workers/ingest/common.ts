@@ -5,11 +5,22 @@ import { reassignRejection, reassignSourceRejections } from '../../store/rejecti
 import { findSourceByHash } from '../../store/sources.ts';
 import { getImage, insertImage, type ImageRow } from '../../store/images.ts';
 import { storeImage, sha256Hex, type ImageDirs, type ImageOptions } from '../../io/images.ts';
+import { describeFsError } from '../../io/tables/source.ts';
 import type { Workspace } from '../../store/workspace.ts';
 
 export interface IngestOptions {
   captionCol: string;
   urlCol: string;
+  /** csv/tsv files have a header row (false: columns are named '1', '2', ... by position). */
+  header: boolean;
+  /** A longer caption is refused (the row is rejected, counted as over the limit). */
+  maxCaptionChars: number;
+  /** Longest csv/tsv field or jsonl/URL-list line held while reading. */
+  maxRecordChars: number;
+  /** Most bytes a gzipped input may unpack to (undefined: 100x its size, at least 64 MiB). */
+  maxUnpackedBytes?: number;
+  /** This job's temporary folder (inside the workspace). */
+  tempDir: string;
   image: ImageOptions;
 }
 
@@ -24,6 +35,12 @@ export interface InputReport {
   rows: number;
   rejected: number;
   replacedUtf8: number;
+  /** Rows/entries refused for their size (also in `rejected`). */
+  overLimit: number;
+  /** Samples kept without a caption. */
+  noCaption: number;
+  /** Bytes after gunzip, for a gzipped input. */
+  unpackedBytes?: number;
   error?: string;
 }
 
@@ -35,7 +52,24 @@ export function rejectItem(ctx: WorkerContext, source: string, item: string, rea
 }
 
 export function emptyReport(path: string, kind: string): InputReport {
-  return { path, kind, sourceId: null, outcome: 'added', samples: 0, rows: 0, rejected: 0, replacedUtf8: 0 };
+  return { path, kind, sourceId: null, outcome: 'added', samples: 0, rows: 0, rejected: 0, replacedUtf8: 0, overLimit: 0, noCaption: 0 };
+}
+
+/**
+ * An input that could not be read at all, reported by name: recorded as item 'file' of the input, or as `entry.item`
+ * of `entry.source` for an entry of a folder (a link out of it).
+ */
+export function rejectedInput(ctx: WorkerContext, path: string, kind: string, reason: string, entry?: { source: string; item: string }): InputReport {
+  rejectItem(ctx, entry?.source ?? path, entry?.item ?? 'file', reason);
+  return { ...emptyReport(path, kind), outcome: 'rejected', rejected: 1, error: reason };
+}
+
+/** Why reading an input failed, in words: file-system errors by their code, a stack overflow as nesting. */
+export function describeFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'a value is nested too deeply to process';
+  if (e?.code && e.syscall) return `cannot read: ${describeFsError(e)}`;
+  return e?.message ?? String(err);
 }
 
 /**

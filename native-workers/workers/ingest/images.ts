@@ -2,6 +2,7 @@
 // image is one sample (row = its index in the shard or the sorted folder listing), with the caption from its `.txt`
 // sidecar, a COCO captions file or its img2dataset `.json`. Images are checked, stored content-addressed with a
 // thumbnail; bad ones are rejected by entry/file name and the rest go on.
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { WorkerContext } from '../../jobs/worker-context.ts';
@@ -9,6 +10,7 @@ import { groupWebdataset, readTarEntries, type WebdatasetGroup } from '../../io/
 import { fileSha256, folderListingHash, readCocoCaptions, type FolderFile, type FolderSample } from '../../io/folders.ts';
 import { ImageRejected, IMAGE_EXTENSIONS } from '../../io/images.ts';
 import { decodeCaption, wellFormed } from '../../io/text.ts';
+import { describeFsError } from '../../io/tables/source.ts';
 import type { ImageRow } from '../../store/images.ts';
 import { advanceSource, countSourceRejections, finishSource, openSource, type SourceRow } from '../../store/sources.ts';
 import { insertSamples, type NewSample } from '../../store/samples.ts';
@@ -19,6 +21,7 @@ import {
   insertImages,
   KNOWN_FIELDS,
   orderedMap,
+  rejectedInput,
   rejectItem,
   storeWorkspaceImage,
   toFloat,
@@ -122,7 +125,7 @@ async function storeAll(ctx: WorkerContext, source: SourceRow, input: string, pe
     try {
       data = await p.data();
     } catch (err) {
-      throw new ImageRejected('corrupt', `cannot read: ${(err as Error).message}`);
+      throw new ImageRejected('corrupt', `cannot read: ${describeFsError(err)}`);
     }
     // Anything else thrown here (a full disk, a broken workspace) fails the job rather than rejecting good inputs.
     return storeWorkspaceImage(ctx.ws, data, opts.image);
@@ -166,6 +169,7 @@ function imageOf(group: WebdatasetGroup): { name: string; data: Buffer } | undef
 
 export async function ingestTar(ctx: WorkerContext, path: string, label: string, opts: IngestOptions, onRows: (n: number) => void): Promise<InputReport> {
   const report = emptyReport(path, label);
+  if (statSync(path).size === 0) return rejectedInput(ctx, path, label, 'empty file (0 bytes), not a tar archive');
   const hash = await fileSha256(path);
   const done = alreadyIngested(ctx, path, label, hash);
   if (done) return done;
@@ -220,6 +224,7 @@ export async function ingestTar(ctx: WorkerContext, path: string, label: string,
     report.error = error;
   }
   const rows = Math.max(groupIndex, source.nextRow);
+  if (rows === 0 && !error) ctx.log(`${path}: the archive holds no images`, 'warn');
   finishSource(ctx.ws.db, source.id, rows, error);
   report.rows = rows;
   return report;
@@ -261,15 +266,28 @@ export async function ingestFolder(
   const coco = cocoCaptionIndex(ctx, path, cocoFiles, report);
   if (coco.size) ctx.log(`${path}: COCO captions for ${coco.size} image(s) from ${cocoFiles.map((f) => f.rel).join(', ')}`);
 
+  /** A `.txt`/`.json` sidecar's bytes; one that cannot be read is rejected by name and the image kept without it. */
+  async function readSidecar(f: FolderFile): Promise<Buffer | null> {
+    try {
+      return await readFile(f.abs);
+    } catch (err) {
+      if (rejectItem(ctx, path, f.rel, `cannot read: ${describeFsError(err)}; the image is kept without it`)) countSourceRejections(ctx.ws.db, source.id, 1);
+      report.rejected++;
+      return null;
+    }
+  }
+
   async function* pendingImages(): AsyncGenerator<PendingImage> {
     for (let row = source.nextRow; row < list.length; row++) {
       const s = list[row];
       let caption = '';
       let replaced = 0;
       const extra: Record<string, unknown> = { file: s.image.rel };
-      const meta = s.json ? sidecarMeta(ctx, path, s.json.rel, await readFile(s.json.abs, 'utf8'), report) : null;
+      const json = s.json && (await readSidecar(s.json));
+      const meta = s.json && json ? sidecarMeta(ctx, path, s.json.rel, json.toString('utf8'), report) : null;
       const cocoCaptions = coco.get(basename(s.image.rel));
-      if (s.caption) ({ text: caption, replaced } = decodeCaption(await readFile(s.caption.abs)));
+      const txt = s.caption && (await readSidecar(s.caption));
+      if (txt) ({ text: caption, replaced } = decodeCaption(txt));
       else if (cocoCaptions?.length) {
         caption = cocoCaptions[0];
         extra.captions = cocoCaptions;

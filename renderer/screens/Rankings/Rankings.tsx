@@ -1,123 +1,216 @@
-// Rankings: does the ranking of architectures on ImageNet carry over to this dataset? A scatter of relative
-// improvement over AlexNet (ImageNet on x, this dataset on y) with the least-squares line and y = x, Pearson r and
-// slope; both rankings side by side with Spearman and Kendall. Refreshes as training runs finish. Exports PNG/SVG/CSV.
-import { useEffect, useRef } from 'react';
-import { CartesianGrid, LabelList, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { useRankings, type RankingPoint } from '../../store/rankings.ts';
-import { onJobFinished } from '../../store/events.ts';
-import { attempt } from '../../store/app.ts';
-import { EmptyState, ErrorBox, Panel, Stat, fmt, fmtPct } from '../../components/common.tsx';
-import { exportCsv, exportPng, exportSvg } from '../../components/exportChart.ts';
+// Rankings: does the ranking of architectures on ImageNet carry over to this dataset? The statistics with their 95%
+// intervals and n; the paper's two figures side by side — accuracy on the line (top-1 here against ImageNet top-1)
+// and relative improvement over AlexNet — with a binomial error bar per model; which run stands for each
+// architecture (picker); both rankings. Runs still training appear provisionally at their latest validation accuracy,
+// so the correlations move as they train. Exports PNG/SVG per figure and CSV.
+import { useEffect, type ReactNode } from 'react';
+import { useRankings, type RankedModel, type Rankings as RankingsObject } from '../../store/rankings.ts';
+import { onJobFinished, onWorkerEvent } from '../../store/events.ts';
+import { EmptyState, ErrorBox, Panel, Stat, fmt, fmtInt, fmtPct } from '../../components/common.tsx';
+import { exportCsv } from '../../components/exportChart.ts';
+import { ModelScatter, type ModelPoint } from './ModelScatter.tsx';
+import { RunPicker } from './RunPicker.tsx';
 
-/** 1, 2 or 5 times a power of ten, at least `raw`. */
-function niceStep(raw: number): number {
-  const p = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw) ?? 10 * p;
+type Interval = { low: number | null; high: number | null };
+const ciText = (ci: Interval, d = 3) => (ci.low == null || ci.high == null ? 'no interval' : `[${ci.low.toFixed(d)}, ${ci.high.toFixed(d)}]`);
+
+function StatWithCi({ label, value, ci, n, hint }: { label: string; value: number | null; ci: Interval; n: number; hint: string }) {
+  return (
+    <Stat
+      label={label}
+      hint={`${hint}; 95% bootstrap interval over models`}
+      value={
+        <span className="stat-ci" data-stat={label}>
+          {fmt(value)}
+          <span className="ci">
+            {ciText(ci)} · n {n}
+          </span>
+        </span>
+      }
+    />
+  );
 }
 
-const ciText = (ci: [number, number] | null | undefined) => (ci ? `; 95% bootstrap CI [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]` : '');
+function details(m: RankedModel): string[] {
+  const ci = m.top1_ci.low == null ? '' : ` [${m.top1_ci.low.toFixed(1)}, ${m.top1_ci.high!.toFixed(1)}]`;
+  return [
+    `${m.run_id != null ? `run #${m.run_id} · ` : ''}${m.provisional ? 'latest validation accuracy' : 'test top-1'} ${fmtPct(m.top1, 2)}${ci}${m.n != null ? ` on ${fmtInt(m.n)} images` : ''}`,
+    `ImageNet top-1 ${fmtPct(m.reference_top1, 2)}`,
+    `relative improvement over AlexNet: ${m.relative_improvement.toFixed(3)} here, ${m.reference_relative_improvement.toFixed(3)} on ImageNet`,
+  ];
+}
 
-type Plotted = RankingPoint & { imagenetRel: number; rel: number };
+function accuracyPoints(r: RankingsObject): ModelPoint[] {
+  return r.models.map((m) => ({ arch: m.arch, x: m.reference_top1, y: m.top1, yLow: m.top1_ci.low, yHigh: m.top1_ci.high, provisional: m.provisional, details: details(m) }));
+}
 
-function rankOrder(points: RankingPoint[], key: 'imagenetTop1' | 'top1'): RankingPoint[] {
-  return points.filter((p) => p[key] != null).sort((a, b) => (b[key] as number) - (a[key] as number));
+function relativePoints(r: RankingsObject): ModelPoint[] {
+  return r.models.map((m) => ({
+    arch: m.arch,
+    x: m.reference_relative_improvement,
+    y: m.relative_improvement,
+    yLow: m.relative_improvement_ci.low,
+    yHigh: m.relative_improvement_ci.high,
+    provisional: m.provisional,
+    details: details(m),
+  }));
+}
+
+/** "Test set: 96 images per model" (or a range), and the validation sets of provisional models. */
+function sampleSizeText(r: RankingsObject): string {
+  const sizes = (provisional: boolean) => [...new Set(r.models.filter((m) => m.provisional === provisional && m.n != null).map((m) => m.n!))].sort((a, b) => a - b);
+  const range = (ns: number[]) => (ns.length === 1 ? fmtInt(ns[0]) : `${fmtInt(ns[0])}–${fmtInt(ns[ns.length - 1])}`);
+  const test = sizes(false);
+  const val = sizes(true);
+  const parts = [];
+  if (test.length) parts.push(`Test set: ${range(test)} images per model`);
+  if (val.length) parts.push(`provisional points: validation set of ${range(val)} images`);
+  return parts.length ? parts.join('; ') : 'Sample sizes not recorded';
+}
+
+function rankOrder(models: RankedModel[], key: 'reference_top1' | 'top1'): RankedModel[] {
+  return [...models].sort((a, b) => b[key] - a[key]);
+}
+
+function exportRankingsCsv(r: RankingsObject) {
+  exportCsv(
+    [
+      'arch',
+      'imagenet_top1',
+      'dataset_top1',
+      'imagenet_rel_over_alexnet',
+      'dataset_rel_over_alexnet',
+      'dataset_top1_low',
+      'dataset_top1_high',
+      'dataset_rel_low',
+      'dataset_rel_high',
+      'n',
+      'run_id',
+      'provisional',
+    ],
+    r.models.map((m) => [
+      m.arch,
+      m.reference_top1,
+      m.top1,
+      m.reference_relative_improvement,
+      m.relative_improvement,
+      m.top1_ci.low,
+      m.top1_ci.high,
+      m.relative_improvement_ci.low,
+      m.relative_improvement_ci.high,
+      m.n,
+      m.run_id,
+      m.provisional,
+    ]),
+    'imagenot-rankings.csv',
+  );
+}
+
+function Figures({ r, footer }: { r: RankingsObject; footer: ReactNode }) {
+  const fitLabel = `fit: slope ${fmt(r.accuracy_fit.slope, 2)}, r ${fmt(r.accuracy_fit.pearson_r, 2)} (n ${r.accuracy_fit.n})`;
+  return (
+    <div className="two-col even figures">
+      <ModelScatter
+        title="Accuracy on the line"
+        points={accuracyPoints(r)}
+        xLabel="ImageNet top-1 (%)"
+        yLabel="top-1 here (%)"
+        format={(v) => String(Number(v.toFixed(1)))}
+        fit={{ slope: r.accuracy_fit.slope, intercept: r.accuracy_fit.intercept, label: fitLabel }}
+        exportName="imagenot-accuracy-on-the-line"
+        footer={footer}
+      />
+      <ModelScatter
+        title="Relative improvement over AlexNet"
+        points={relativePoints(r)}
+        xLabel="ImageNet: relative improvement"
+        yLabel="here: relative improvement"
+        format={(v) => v.toFixed(2)}
+        fit={{ slope: r.slope, intercept: r.intercept, label: `fit: slope ${fmt(r.slope, 2)}, r ${fmt(r.pearson_r, 2)} (n ${r.n_relative})` }}
+        identity
+        exportName="imagenot-rankings"
+        footer={footer}
+      />
+    </div>
+  );
 }
 
 export function Rankings() {
-  const { view, error, loaded, updatedAt, load } = useRankings();
-  const chartRef = useRef<HTMLDivElement>(null);
+  const { data, error, loaded, updatedAt, load, reloadSoon } = useRankings();
 
   useEffect(() => {
     void load();
-    return onJobFinished((job) => {
-      if (job.kind === 'train' || job.kind === 'evaluate') void load();
+    const offJobs = onJobFinished((job) => {
+      if (job.kind === 'train') void load();
     });
-  }, [load]);
+    // A new validation accuracy moves a provisional position.
+    const offEvents = onWorkerEvent((e) => {
+      if (e.name === 'run.metric' && (e.payload as { name?: string } | null)?.name === 'val_accuracy') reloadSoon();
+    });
+    return () => {
+      offJobs();
+      offEvents();
+    };
+  }, [load, reloadSoon]);
 
-  const plotted = (view?.points ?? []).filter((p): p is Plotted => p.imagenetRel != null && p.rel != null);
-  const xs = plotted.map((p) => p.imagenetRel);
-  const ys = plotted.map((p) => p.rel);
-  // One square domain for both axes (so y = x is the diagonal), padded and rounded to a tick step.
-  const lo = Math.min(0, ...xs, ...ys);
-  const hi = Math.max(0.1, ...xs, ...ys);
-  const step = niceStep((hi - lo) / 5);
-  const domain: [number, number] = [Math.floor((lo - (hi - lo) * 0.05) / step) * step, Math.ceil((hi + (hi - lo) * 0.05) / step) * step];
-  const ticks = Array.from({ length: Math.round((domain[1] - domain[0]) / step) + 1 }, (_, i) => Number((domain[0] + i * step).toFixed(6)));
-  const meanX = xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
-  const meanY = ys.reduce((a, b) => a + b, 0) / (ys.length || 1);
-  const slope = view?.slope ?? null;
-  const intercept = slope == null ? null : (view?.intercept ?? meanY - slope * meanX);
-  const fitSegment: [{ x: number; y: number }, { x: number; y: number }] | null =
-    slope != null && intercept != null && xs.length >= 2
-      ? [
-          { x: Math.min(...xs), y: slope * Math.min(...xs) + intercept },
-          { x: Math.max(...xs), y: slope * Math.max(...xs) + intercept },
-        ]
-      : null;
-  const svg = () => chartRef.current?.querySelector('svg.recharts-surface') as SVGSVGElement | null;
-  const csv = () =>
-    exportCsv(
-      ['arch', 'imagenet_top1', 'dataset_top1', 'imagenet_rel_over_alexnet', 'dataset_rel_over_alexnet'],
-      (view?.points ?? []).map((p) => [p.arch, p.imagenetTop1, p.top1, p.imagenetRel, p.rel]),
-      'imagenot-rankings.csv',
-    );
-  const imagenetOrder = rankOrder(view?.points ?? [], 'imagenetTop1');
-  const datasetOrder = rankOrder(view?.points ?? [], 'top1');
+  const r = data?.rankings ?? null;
+  const footer = r && (
+    <div className="muted small-text plot-foot">
+      Error bars: 95% binomial (Wilson) intervals of each top-1; relative improvements by the delta method. {sampleSizeText(r)}.
+      {r.n_provisional > 0 && ' * provisional: still training, latest validation accuracy.'}
+    </div>
+  );
 
   return (
     <div className="screen" data-screen="Rankings">
       <div className="stats-row">
-        <Stat label="models compared" value={plotted.length} />
-        <Stat label="Pearson r" value={fmt(view?.pearson)} hint={`correlation of relative improvements over AlexNet${ciText(view?.ci.pearson)}`} />
-        <Stat label="slope" value={fmt(view?.slope)} hint={`least-squares slope, dataset vs ImageNet${ciText(view?.ci.slope)}`} />
-        <Stat label="Spearman ρ" value={fmt(view?.spearman)} hint={`rank correlation${ciText(view?.ci.spearman)}`} />
-        <Stat label="Kendall τ" value={fmt(view?.kendall)} hint={`pairwise rank agreement${ciText(view?.ci.kendall)}`} />
-        <Stat label="same ranking" value={view?.sameRanking == null ? '–' : view.sameRanking ? 'yes' : 'no'} />
+        <Stat label="models compared" value={r ? `${r.n}${r.n_provisional ? ` (${r.n_provisional} provisional)` : ''}` : '–'} />
+        {r ? (
+          <>
+            <StatWithCi label="Pearson r" value={r.pearson_r} ci={r.ci.pearson_r} n={r.n_relative} hint="correlation of relative improvements over AlexNet (models other than AlexNet)" />
+            <StatWithCi label="slope" value={r.slope} ci={r.ci.slope} n={r.n_relative} hint="least-squares slope of relative improvement here on ImageNet's" />
+            <StatWithCi label="Spearman ρ" value={r.spearman_rho} ci={r.ci.spearman_rho} n={r.n} hint="rank correlation of top-1" />
+            <StatWithCi label="Kendall τ" value={r.kendall_tau} ci={r.ci.kendall_tau} n={r.n} hint="pairwise rank agreement (tau-b)" />
+          </>
+        ) : (
+          ['Pearson r', 'slope', 'Spearman ρ', 'Kendall τ'].map((l) => <Stat key={l} label={l} value="–" />)
+        )}
+        <Stat label="same ranking" value={r && r.n >= 2 ? (r.same_ranking ? 'yes' : 'no') : '–'} />
       </div>
-      <ErrorBox error={error} what="Rankings are not available" />
-      {view?.note && <div className="hint warn">{view.note}</div>}
-      {view && plotted.length > 0 && plotted.length < 3 && (
-        <div className="hint warn">
-          {plotted.length} model{plotted.length === 1 ? '' : 's'} so far: the correlations need at least three (AlexNet and two others). Train more architectures on the Training screen.
+      <ErrorBox error={error} what="Could not load the rankings" />
+      {data && r && r.n_provisional > 0 && (
+        <div className="hint" data-testid="provisional-note">
+          {r.n_provisional} of {r.n} model{r.n === 1 ? ' is' : 's are'} still training: each stands in with its latest validation accuracy (hollow, marked *), and the statistics include them. They update as epochs finish.
         </div>
+      )}
+      {data?.notes.map((n) => (
+        <div key={n} className="hint warn">{n}</div>
+      ))}
+      {r && r.n < 3 && <div className="hint warn">{r.n} model{r.n === 1 ? '' : 's'} so far: the correlations need at least three (AlexNet and two others).</div>}
+      {loaded && data && !r ? (
+        <Panel title="Rankings">
+          <EmptyState title="Nothing to compare yet">
+            {data.unavailable ? `${data.unavailable[0].toUpperCase()}${data.unavailable.slice(1)}. ` : ''}
+            Train AlexNet and at least two other architectures on the Training screen: each finished run (and each run still training, provisionally) adds a point.
+          </EmptyState>
+        </Panel>
+      ) : (
+        r && <Figures r={r} footer={footer} />
       )}
       <div className="two-col wide-left">
         <Panel
-          title="Relative improvement over AlexNet"
+          title="Runs compared"
           actions={
             <>
               <span className="muted small-text">{updatedAt ? `updated ${updatedAt}` : ''}</span>
-              <button className="btn small" disabled={!plotted.length} onClick={() => { const s = svg(); if (s) exportSvg(s, 'imagenot-rankings.svg'); }}>SVG</button>
-              <button className="btn small" disabled={!plotted.length} onClick={() => attempt('export PNG', async () => { const s = svg(); if (s) await exportPng(s, 'imagenot-rankings.png'); })}>PNG</button>
-              <button className="btn small" disabled={!view?.points.length} onClick={csv}>CSV</button>
+              <button className="btn small" disabled={!r} onClick={() => r && exportRankingsCsv(r)}>CSV</button>
             </>
           }
         >
-          {loaded && plotted.length === 0 ? (
-            <EmptyState title="Nothing to compare yet">
-              Train AlexNet and at least one other architecture on the Training screen. Each finished run adds a point:
-              its gain over AlexNet here (y) against the same gain on ImageNet (x).
-            </EmptyState>
-          ) : (
-            <div ref={chartRef} className="scatter" data-points={plotted.length}>
-              <ResponsiveContainer width="100%" height={420}>
-                <ScatterChart margin={{ top: 16, right: 24, bottom: 28, left: 8 }}>
-                  <CartesianGrid stroke="#e5e7eb" />
-                  <XAxis type="number" dataKey="imagenetRel" name="ImageNet" domain={domain} ticks={ticks} tickFormatter={(v: number) => v.toFixed(2)} fontSize={11} label={{ value: 'ImageNet: relative improvement over AlexNet', position: 'insideBottom', offset: -16, fontSize: 12 }} />
-                  <YAxis type="number" dataKey="rel" name="this dataset" domain={domain} ticks={ticks} tickFormatter={(v: number) => v.toFixed(2)} fontSize={11} label={{ value: 'this dataset', angle: -90, position: 'insideLeft', fontSize: 12 }} />
-                  <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
-                  <ReferenceLine segment={[{ x: domain[0], y: domain[0] }, { x: domain[1], y: domain[1] }]} stroke="#9ca3af" strokeDasharray="4 4" label={{ value: 'y = x', position: 'insideTopLeft', fontSize: 11, fill: '#6b7280' }} />
-                  {fitSegment && <ReferenceLine segment={fitSegment} stroke="#dc2626" strokeWidth={2} label={{ value: `fit: slope ${fmt(slope, 2)}, r ${fmt(view?.pearson, 2)}`, position: 'insideBottomRight', fontSize: 11, fill: '#dc2626' }} />}
-                  <Scatter data={plotted} fill="#2563eb" isAnimationActive={false}>
-                    <LabelList dataKey="arch" position="top" fontSize={11} />
-                  </Scatter>
-                </ScatterChart>
-              </ResponsiveContainer>
-            </div>
-          )}
+          {data && data.archs.length ? <RunPicker data={data} /> : <div className="muted">No runs yet.</div>}
         </Panel>
         <Panel title="Both rankings">
-          {imagenetOrder.length === 0 ? (
+          {!r ? (
             <div className="muted">Rankings appear as runs finish.</div>
           ) : (
             <table className="table compact rank-table">
@@ -125,16 +218,19 @@ export function Rankings() {
                 <tr><th className="num">#</th><th>ImageNet</th><th className="num">top-1</th><th>this dataset</th><th className="num">top-1</th></tr>
               </thead>
               <tbody>
-                {Array.from({ length: Math.max(imagenetOrder.length, datasetOrder.length) }, (_, i) => {
-                  const a = imagenetOrder[i];
-                  const b = datasetOrder[i];
+                {rankOrder(r.models, 'reference_top1').map((a, i) => {
+                  const b = rankOrder(r.models, 'top1')[i];
+                  const same = a.arch === b.arch ? 'same-rank' : '';
                   return (
-                    <tr key={i}>
+                    <tr key={a.arch}>
                       <td className="num">{i + 1}</td>
-                      <td className={a && b && a.arch === b.arch ? 'same-rank' : ''}>{a?.arch ?? ''}</td>
-                      <td className="num">{fmtPct(a?.imagenetTop1)}</td>
-                      <td className={a && b && a.arch === b.arch ? 'same-rank' : ''}>{b?.arch ?? ''}</td>
-                      <td className="num">{fmtPct(b?.top1)}</td>
+                      <td className={same}>{a.arch}</td>
+                      <td className="num">{fmtPct(a.reference_top1)}</td>
+                      <td className={same}>
+                        {b.arch}
+                        {b.provisional ? '*' : ''}
+                      </td>
+                      <td className="num" title={b.top1_ci.low == null ? undefined : `95% interval ${ciText(b.top1_ci, 1)}`}>{fmtPct(b.top1)}</td>
                     </tr>
                   );
                 })}

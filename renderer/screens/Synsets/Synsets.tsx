@@ -1,13 +1,15 @@
-// Synsets: search WordNet, see why a synset is (not) eligible, include or exclude it by hand, candidate counts;
-// start caption matching.
+// Synsets: search WordNet, see why a synset is (not) eligible, include or exclude it by hand, candidate counts; each
+// lemma under the lemma rule (kept, dropped with its reason, flagged), restored or dropped by hand; the rule's review
+// list; caption matching, previewed and confirmed before it replaces the candidates.
 import { useEffect } from 'react';
-import { api } from '../../api/client.ts';
-import { attempt, useApp } from '../../store/app.ts';
-import { useSynsets } from '../../store/synsets.ts';
+import { useApp } from '../../store/app.ts';
+import { useSynsets, type SynsetView } from '../../store/synsets.ts';
 import { onJobFinished } from '../../store/events.ts';
 import { EmptyState, ErrorBox, Panel, Stat, fmtInt } from '../../components/common.tsx';
 import { JobList } from '../../components/JobList.tsx';
-import type { SynsetView } from '../../api/views.ts';
+import { LemmaChips, LemmaTable } from './Lemmas.tsx';
+import { LemmaReviewPanel } from './LemmaReview.tsx';
+import { RematchDialog } from './RematchDialog.tsx';
 
 function Eligibility({ s }: { s: SynsetView }) {
   if (s.manual === 'include') return <span className="badge good">included by hand</span>;
@@ -17,16 +19,20 @@ function Eligibility({ s }: { s: SynsetView }) {
 }
 
 export function Synsets() {
-  const { query, eligibleOnly, results, searching, error, selected, setQuery, setEligibleOnly, search, select, setManual } = useSynsets();
+  const { query, eligibleOnly, results, searching, error, selected, setQuery, setEligibleOnly, search, select, setManual, setLemma, rematch, startMatch, cancelMatch, loadReview } =
+    useSynsets();
   const status = useApp((s) => s.status);
-  const upsertJob = useApp((s) => s.upsertJob);
+  const hasCandidates = (status?.matched ?? 0) + (status?.ambiguous ?? 0) > 0;
 
   useEffect(() => {
     void search();
     return onJobFinished((job) => {
-      if (job.kind === 'match') void search();
+      if (job.kind === 'match') {
+        void search();
+        void loadReview();
+      }
     });
-  }, [search]);
+  }, [search, loadReview]);
   useEffect(() => {
     const t = setTimeout(() => void search(), 200);
     return () => clearTimeout(t);
@@ -38,21 +44,33 @@ export function Synsets() {
         <Stat label="eligible synsets" value={fmtInt(status?.synsets_eligible)} />
         <Stat label="captions matched" value={fmtInt(status?.matched)} />
         <Stat label="ambiguous (dropped)" value={fmtInt(status?.ambiguous)} />
+        <Stat
+          label="lemmas left out by the rule"
+          value={status?.lemma_rule === 'none' ? 'rule off' : fmtInt(status?.lemma_rule ? status.lemmas_dropped_by_rule : null)}
+          hint="in the last match run"
+        />
       </div>
       <Panel
         title="Caption matching"
         actions={
-          <button className="btn primary" onClick={() => attempt('start matching', async () => upsertJob(await api().call('match.start', { synsets: 'eligible' })))}>
-            Match captions to eligible synsets
-          </button>
+          rematch.step === 'previewing' ? (
+            <button className="btn" onClick={cancelMatch}>Previewing… (dismiss)</button>
+          ) : (
+            <button className="btn primary" onClick={() => void startMatch(hasCandidates)}>
+              {hasCandidates ? 'Re-match captions…' : 'Match captions to eligible synsets'}
+            </button>
+          )
         }
       >
         <p className="hint">
           A caption matches a synset when one of its lemmas occurs as a whole word (punctuation counts as a space). Captions
-          matching two synsets are ambiguous and dropped. ImageNet-1k classes are never eligible.
+          matching two synsets are ambiguous and dropped. ImageNet-1k classes are never eligible. Lemmas unfit to name a class
+          (function words, single letters, numerals, words mostly used as verbs or adjectives) are left out; see the lemma rule below.
+          {hasCandidates && ' Re-matching first shows what would change and asks before it replaces the candidates.'}
         </p>
         <JobList kinds={['match', 'wordnet', 'synsets']} empty="Not run yet." limit={3} />
       </Panel>
+      {rematch.step === 'confirm' && <RematchDialog preview={rematch.preview} />}
       <div className="two-col wide-left">
         <Panel
           title="WordNet nouns"
@@ -79,7 +97,7 @@ export function Synsets() {
                     <tr key={s.wnid} className={selected?.wnid === s.wnid ? 'active' : ''} onClick={() => select(s.wnid)}>
                       <td className="mono">{s.wnid}</td>
                       <td className="nowrap">{s.name}</td>
-                      <td className="muted ellipsis">{s.lemmas.join(', ')}</td>
+                      <td className="ellipsis"><LemmaChips states={s.lemmaStates} /></td>
                       <td><Eligibility s={s} /></td>
                       <td className="num">{fmtInt(s.candidates)}</td>
                     </tr>
@@ -99,13 +117,13 @@ export function Synsets() {
               </h3>
               <p>{selected.definition}</p>
               <dl className="kv">
-                <dt>lemmas</dt><dd>{selected.lemmas.join(', ')}</dd>
                 <dt>lexical file</dt><dd>{selected.lexname}</dd>
                 <dt>depth</dt><dd>{selected.depth}</dd>
                 <dt>status</dt><dd><Eligibility s={selected} /></dd>
                 {selected.reason && (<><dt>reason</dt><dd>{selected.reason}</dd></>)}
                 <dt>candidates</dt><dd>{fmtInt(selected.candidates)}</dd>
               </dl>
+              <LemmaTable states={selected.lemmaStates} onDecide={(lemma, decision) => void setLemma(selected.wnid, lemma, decision)} />
               {selected.hypernymPath && selected.hypernymPath.length > 0 && (
                 <div className="hypernyms">
                   {selected.hypernymPath.map((h, i) => (
@@ -125,6 +143,7 @@ export function Synsets() {
           )}
         </Panel>
       </div>
+      <LemmaReviewPanel />
     </div>
   );
 }

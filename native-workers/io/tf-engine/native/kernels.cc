@@ -117,6 +117,56 @@ napi_value guarded(napi_env env, F body) {
 // ------------------------------------------------------------------------------------------------------------------
 // Convolution (plain and depthwise), forward, backward data, backward weights
 
+/**
+ * oneDNN's scratch memory, held here (scratchpad_mode::user) for every convolution and matrix product, with 64 KiB of
+ * slack after it whose first 4 KiB each call fills and checks. Some of oneDNN's implementations have written past
+ * their scratch memory (uxlfoundation/oneDNN#6035: 1x1 strided backward-weights with fewer input channels than its
+ * SIMD block; overruns of up to 16 KiB measured here), which corrupts the heap and the result: the slack absorbs such
+ * writes and the check turns them into an error instead of a wrong gradient. Filling and checking 4 KiB per call
+ * costs about a microsecond.
+ */
+class Scratchpad {
+ public:
+  memory bind(const memory::desc& d) {
+    used_ = d.get_size();
+    const size_t need = used_ + kSlack + kAlign;
+    if (bytes_.size() < need) bytes_.assign(need, kFill);
+    std::memset(base() + used_, kFill, kChecked);
+    return memory(d, cpu(), base());
+  }
+  /** Throws when the call just made wrote past its scratch memory. */
+  void check(const std::string& impl, const std::string& shape) const {
+    const unsigned char* after = base() + used_;
+    size_t touched = 0;
+    for (size_t i = 0; i < kChecked; i++) touched += after[i] != kFill;
+    if (touched) {
+      throw std::runtime_error("oneDNN's " + impl + " wrote past its scratch memory (" + std::to_string(touched) +
+                               " bytes after it changed) for " + shape + "; its result cannot be trusted");
+    }
+  }
+
+ private:
+  static constexpr size_t kSlack = 64 << 10, kChecked = 4 << 10, kAlign = 64;
+  static constexpr unsigned char kFill = 0xA5;
+  unsigned char* base() const {
+    auto p = reinterpret_cast<uintptr_t>(bytes_.data());
+    return reinterpret_cast<unsigned char*>((p + kAlign - 1) & ~uintptr_t(kAlign - 1));
+  }
+  std::vector<unsigned char> bytes_;
+  size_t used_ = 0;
+};
+
+Scratchpad& scratchpad() {
+  static Scratchpad s;
+  return s;
+}
+
+/** Attributes every primitive here is created with: the caller's post-ops, scratch memory held by Scratchpad. */
+primitive_attr withUserScratchpad(primitive_attr attr = primitive_attr()) {
+  attr.set_scratchpad_mode(scratchpad_mode::user);
+  return attr;
+}
+
 /** The Int32Array every convolution entry point takes, in this order. Dilations are tfjs's (1 = none). */
 struct ConvShape {
   int64_t n, h, w, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, groups, activation, hasBias;
@@ -172,7 +222,7 @@ struct ConvShape {
                                                   dilations(), padL(), padR())
                       : convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, srcAny(),
                                                   anyWeights(), dstAny(), strides(), dilations(), padL(), padR());
-    return convolution_forward::primitive_desc(d, attr, cpu());
+    return convolution_forward::primitive_desc(d, withUserScratchpad(attr), cpu());
   }
 };
 
@@ -210,18 +260,21 @@ struct Bridge {
 
 struct ConvForward {
   convolution_forward prim;
+  memory::desc scratch;
   Bridge src, weights, dst;
-  std::string impl;
+  std::string impl, shape;
 };
 struct ConvBackwardData {
   convolution_backward_data prim;
+  memory::desc scratch;
   Bridge diffDst, weights, diffSrc;
-  std::string impl;
+  std::string impl, shape;
 };
 struct ConvBackwardWeights {
   convolution_backward_weights prim;
+  memory::desc scratch;
   Bridge src, diffDst, diffWeights;
-  std::string impl;
+  std::string impl, shape;
 };
 
 std::unordered_map<std::string, std::unique_ptr<ConvForward>> forwardCache;
@@ -249,7 +302,9 @@ ConvForward& forwardFor(const ConvShape& s) {
   entry->src.init(s.src(), pd.src_desc(), true);
   entry->weights.init(s.userWeights(), pd.weights_desc(), true);
   entry->dst.init(s.dst(), pd.dst_desc(), false);
+  entry->scratch = pd.scratchpad_desc();
   entry->impl = pd.impl_info_str();
+  entry->shape = key;
   return *(forwardCache[key] = std::move(entry));
 }
 
@@ -260,14 +315,34 @@ ConvBackwardData& backwardDataFor(const ConvShape& s) {
   auto hint = s.forwardDesc(false);
   auto d = convolution_backward_data::desc(algorithm::convolution_direct, s.srcAny(), s.anyWeights(), s.dstAny(), s.strides(),
                                            s.dilations(), s.padL(), s.padR());
-  auto pd = convolution_backward_data::primitive_desc(d, cpu(), hint);
+  auto pd = convolution_backward_data::primitive_desc(d, withUserScratchpad(), cpu(), hint);
   auto entry = std::make_unique<ConvBackwardData>();
   entry->prim = convolution_backward_data(pd);
   entry->diffDst.init(s.dst(), pd.diff_dst_desc(), true);
   entry->weights.init(s.userWeights(), pd.weights_desc(), true);
   entry->diffSrc.init(s.src(), pd.diff_src_desc(), false);
+  entry->scratch = pd.scratchpad_desc();
   entry->impl = pd.impl_info_str();
+  entry->shape = key;
   return *(backwardDataCache[key] = std::move(entry));
+}
+
+/**
+ * oneDNN 2.x's jit_1x1 backward-weights for a strided 1x1 convolution gathers the strided input into a buffer sized
+ * for the real input channels but writes whole SIMD blocks (8 channels with AVX2, 16 with AVX-512), so with fewer
+ * channels than a block it writes past that buffer: wrong filter gradients and heap corruption, intermittently with
+ * two threads (uxlfoundation/oneDNN#6035, open). Measured here over 16,218 convolutions of every direction (kernels 1
+ * and 3, strides 1-3, 1-40 channels, 3-64 px): only this case failed, under the AVX2 and AVX-512 caps. Such
+ * convolutions take the next implementation oneDNN offers (gemm-based; they are the small ones, so speed is moot);
+ * channel counts that are not a multiple of 16 are routed too, as margin.
+ */
+void skipUnsafeImplementations(convolution_backward_weights::primitive_desc& pd, const ConvShape& s) {
+  const bool strided1x1 = s.kh == 1 && s.kw == 1 && (s.sh > 1 || s.sw > 1) && s.groups == 1;
+  if (!strided1x1 || s.ic % 16 == 0) return;
+  auto unsafe = [&] { return std::string(pd.impl_info_str()).rfind("jit_1x1", 0) == 0; };
+  while (unsafe() && pd.next_impl()) {
+  }
+  if (unsafe()) throw std::runtime_error("no implementation of " + s.key("bwd_weights") + " other than oneDNN's jit_1x1");
 }
 
 ConvBackwardWeights& backwardWeightsFor(const ConvShape& s) {
@@ -277,13 +352,16 @@ ConvBackwardWeights& backwardWeightsFor(const ConvShape& s) {
   auto hint = s.forwardDesc(false);
   auto d = convolution_backward_weights::desc(algorithm::convolution_direct, s.srcAny(), s.anyWeights(), s.dstAny(), s.strides(),
                                               s.dilations(), s.padL(), s.padR());
-  auto pd = convolution_backward_weights::primitive_desc(d, cpu(), hint);
+  auto pd = convolution_backward_weights::primitive_desc(d, withUserScratchpad(), cpu(), hint);
+  skipUnsafeImplementations(pd, s);
   auto entry = std::make_unique<ConvBackwardWeights>();
   entry->prim = convolution_backward_weights(pd);
   entry->src.init(s.src(), pd.src_desc(), true);
   entry->diffDst.init(s.dst(), pd.diff_dst_desc(), true);
   entry->diffWeights.init(s.userWeights(), pd.diff_weights_desc(), false);
+  entry->scratch = pd.scratchpad_desc();
   entry->impl = pd.impl_info_str();
+  entry->shape = key;
   return *(backwardWeightsCache[key] = std::move(entry));
 }
 
@@ -301,9 +379,12 @@ napi_value ConvForwardEntry(napi_env env, napi_callback_info info) {
     auto& c = forwardFor(s);
     std::unordered_map<int, memory> m{{DNNL_ARG_SRC, c.src.in(x.data)},
                                       {DNNL_ARG_WEIGHTS, c.weights.in(w.data)},
-                                      {DNNL_ARG_DST, c.dst.target(y.data)}};
+                                      {DNNL_ARG_DST, c.dst.target(y.data)},
+                                      {DNNL_ARG_SCRATCHPAD, scratchpad().bind(c.scratch)}};
     if (s.hasBias) m.emplace(DNNL_ARG_BIAS, memory(memory::desc({s.oc}, dt::f32, tag::x), cpu(), b.data));
     c.prim.execute(cpuStream(), m);
+    cpuStream().wait();
+    scratchpad().check(c.impl, c.shape);
     c.dst.out(y.data);
     cpuStream().wait();
     return nullptr;
@@ -322,7 +403,10 @@ napi_value ConvBackwardDataEntry(napi_env env, napi_callback_info info) {
     auto& c = backwardDataFor(s);
     c.prim.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, c.diffDst.in(dy.data)},
                                  {DNNL_ARG_WEIGHTS, c.weights.in(w.data)},
-                                 {DNNL_ARG_DIFF_SRC, c.diffSrc.target(dx.data)}});
+                                 {DNNL_ARG_DIFF_SRC, c.diffSrc.target(dx.data)},
+                                 {DNNL_ARG_SCRATCHPAD, scratchpad().bind(c.scratch)}});
+    cpuStream().wait();
+    scratchpad().check(c.impl, c.shape);
     c.diffSrc.out(dx.data);
     cpuStream().wait();
     return nullptr;
@@ -341,7 +425,10 @@ napi_value ConvBackwardWeightsEntry(napi_env env, napi_callback_info info) {
     auto& c = backwardWeightsFor(s);
     c.prim.execute(cpuStream(), {{DNNL_ARG_SRC, c.src.in(x.data)},
                                  {DNNL_ARG_DIFF_DST, c.diffDst.in(dy.data)},
-                                 {DNNL_ARG_DIFF_WEIGHTS, c.diffWeights.target(dw.data)}});
+                                 {DNNL_ARG_DIFF_WEIGHTS, c.diffWeights.target(dw.data)},
+                                 {DNNL_ARG_SCRATCHPAD, scratchpad().bind(c.scratch)}});
+    cpuStream().wait();
+    scratchpad().check(c.impl, c.shape);
     c.diffWeights.out(dw.data);
     cpuStream().wait();
     return nullptr;
@@ -377,7 +464,12 @@ struct MatMulShape {
   memory::desc bias() const { return memory::desc({1, 1, n}, dt::f32, tag::abc); }
 };
 
-std::unordered_map<std::string, std::unique_ptr<matmul>> matmulCache;
+struct CachedMatMul {
+  matmul prim;
+  memory::desc scratch;
+  std::string impl;
+};
+std::unordered_map<std::string, std::unique_ptr<CachedMatMul>> matmulCache;
 
 /** matMul(a, b, bias | null, out, shape). */
 napi_value MatMulEntry(napi_env env, napi_callback_info info) {
@@ -394,15 +486,17 @@ napi_value MatMulEntry(napi_env env, napi_callback_info info) {
     auto it = matmulCache.find(key);
     if (it == matmulCache.end()) {
       auto d = s.hasBias ? matmul::desc(s.a(), s.b(), s.bias(), s.out()) : matmul::desc(s.a(), s.b(), s.out());
-      auto pd = matmul::primitive_desc(d, activationAttr(s.activation), cpu());
-      it = matmulCache.emplace(key, std::make_unique<matmul>(pd)).first;
+      auto pd = matmul::primitive_desc(d, withUserScratchpad(activationAttr(s.activation)), cpu());
+      it = matmulCache.emplace(key, std::make_unique<CachedMatMul>(CachedMatMul{matmul(pd), pd.scratchpad_desc(), pd.impl_info_str()})).first;
     }
     std::unordered_map<int, memory> m{{DNNL_ARG_SRC, memory(s.a(), cpu(), x.data)},
                                       {DNNL_ARG_WEIGHTS, memory(s.b(), cpu(), w.data)},
-                                      {DNNL_ARG_DST, memory(s.out(), cpu(), y.data)}};
+                                      {DNNL_ARG_DST, memory(s.out(), cpu(), y.data)},
+                                      {DNNL_ARG_SCRATCHPAD, scratchpad().bind(it->second->scratch)}};
     if (s.hasBias) m.emplace(DNNL_ARG_BIAS, memory(s.bias(), cpu(), bias.data));
-    it->second->execute(cpuStream(), m);
+    it->second->prim.execute(cpuStream(), m);
     cpuStream().wait();
+    scratchpad().check(it->second->impl, key);
     return nullptr;
   });
 }
@@ -414,91 +508,80 @@ napi_value MatMulEntry(napi_env env, napi_callback_info info) {
 // two busy cores took 1-10 ms per call instead of 0.1 (measured in a MobileNetV3 step); these loops use OpenMP's own
 // (passive) barriers and are memory-bound like any batch norm.
 
-// The element loops below are compiled for AVX-512, AVX2 and baseline x86-64, chosen at load time (GCC's
-// target_clones): the addon may be packaged on one machine and run on another.
+// The element loops (element-loops.inc) are compiled once per instruction set: AVX-512 (x86-64-v4), AVX2 (x86-64-v3)
+// and baseline x86-64 (or the target's baseline elsewhere). The best the CPU supports is chosen at load time, or the one
+// IMAGENOT_NATIVE_LOOPS names (avx512 | avx2 | baseline), so that a machine with AVX-512 also tests the other paths:
+// the addon may be built on one machine and run on another.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define VECTOR_CLONES
+#define IMAGENOT_X86_LOOPS 1
+#pragma GCC push_options
+#pragma GCC target("arch=x86-64-v4")
+namespace loops_avx512 {
+#include "element-loops.inc"
+}
+#pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("arch=x86-64-v3")
+namespace loops_avx2 {
+#include "element-loops.inc"
+}
+#pragma GCC pop_options
 #endif
-
-constexpr int64_t kRowBlock = 64;  // rows summed in float before adding to the double totals
-
-/** Adds, per channel, sum(x - shift) to s and sum((x - shift)^2) to ss over rows [r0, r1) of an [rows, C] array. */
-VECTOR_CLONES void accumulateMoments(const float* x, const float* shift, int64_t r0, int64_t r1, int64_t C, double* s,
-                                     double* ss, float* bs, float* bss) {
-  for (int64_t b = r0; b < r1; b += kRowBlock) {
-    const int64_t e = std::min(r1, b + kRowBlock);
-    for (int64_t c = 0; c < C; c++) bs[c] = bss[c] = 0.f;
-    for (int64_t r = b; r < e; r++) {
-      const float* row = x + r * C;
-      for (int64_t c = 0; c < C; c++) {
-        const float d = row[c] - shift[c];
-        bs[c] += d;
-        bss[c] += d * d;
-      }
-    }
-    for (int64_t c = 0; c < C; c++) {
-      s[c] += bs[c];
-      ss[c] += bss[c];
-    }
-  }
+namespace loops_baseline {
+#include "element-loops.inc"
 }
 
-/**
- * Adds, per channel, sum(dy) to s and sum(dy * (x - mean)) to sx over rows [r0, r1); with a mask (the output of a
- * BN fused with ReLU), dy counts only where the mask is positive.
- */
-VECTOR_CLONES void accumulateGradSums(const float* dy, const float* x, const float* mean, const float* mask, int64_t r0,
-                                      int64_t r1, int64_t C, double* s, double* sx, float* bs, float* bsx) {
-  for (int64_t b = r0; b < r1; b += kRowBlock) {
-    const int64_t e = std::min(r1, b + kRowBlock);
-    for (int64_t c = 0; c < C; c++) bs[c] = bsx[c] = 0.f;
-    for (int64_t r = b; r < e; r++) {
-      const float* gr = dy + r * C;
-      const float* xr = x + r * C;
-      const float* mr = mask ? mask + r * C : nullptr;
-      for (int64_t c = 0; c < C; c++) {
-        const float g = mr && !(mr[c] > 0.f) ? 0.f : gr[c];
-        bs[c] += g;
-        bsx[c] += g * (xr[c] - mean[c]);
-      }
-    }
-    for (int64_t c = 0; c < C; c++) {
-      s[c] += bs[c];
-      sx[c] += bsx[c];
-    }
+/** One instruction set's build of every element loop. */
+struct ElementLoops {
+  std::string isa;
+  decltype(&loops_baseline::accumulateMoments) accumulateMoments;
+  decltype(&loops_baseline::accumulateGradSums) accumulateGradSums;
+  decltype(&loops_baseline::affineRows) affineRows;
+  decltype(&loops_baseline::batchNormGradRows) batchNormGradRows;
+  decltype(&loops_baseline::momentumRange) momentumRange;
+  decltype(&loops_baseline::reluGradRange) reluGradRange;
+  decltype(&loops_baseline::hardSwishRange) hardSwishRange;
+  decltype(&loops_baseline::hardSwishGradRange) hardSwishGradRange;
+};
+#define ELEMENT_LOOPS(ns, name)                                                                                         \
+  ElementLoops {                                                                                                       \
+    name, ns::accumulateMoments, ns::accumulateGradSums, ns::affineRows, ns::batchNormGradRows, ns::momentumRange,     \
+        ns::reluGradRange, ns::hardSwishRange, ns::hardSwishGradRange                                                  \
   }
+
+/** The builds this CPU can run, best first. */
+std::vector<ElementLoops> runnableLoops() {
+  std::vector<ElementLoops> out;
+#ifdef IMAGENOT_X86_LOOPS
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("x86-64-v4")) out.push_back(ELEMENT_LOOPS(loops_avx512, "avx512"));
+  if (__builtin_cpu_supports("x86-64-v3")) out.push_back(ELEMENT_LOOPS(loops_avx2, "avx2"));
+#endif
+  out.push_back(ELEMENT_LOOPS(loops_baseline, "baseline"));
+  return out;
 }
 
-/** out = in * scale + offset per channel (then max(0, .) with relu), rows [r0, r1). */
-VECTOR_CLONES void affineRows(const float* in, float* out, const float* scale, const float* offset, bool relu,
-                              int64_t r0, int64_t r1, int64_t C) {
-  for (int64_t r = r0; r < r1; r++) {
-    const float* i = in + r * C;
-    float* o = out + r * C;
-    if (relu) {
-      for (int64_t c = 0; c < C; c++) o[c] = std::max(i[c] * scale[c] + offset[c], 0.f);
-    } else {
-      for (int64_t c = 0; c < C; c++) o[c] = i[c] * scale[c] + offset[c];
-    }
-  }
-}
+/** The build every entry point uses: chosen once, by Init, from IMAGENOT_NATIVE_LOOPS or the CPU. */
+ElementLoops chosenLoops = ELEMENT_LOOPS(loops_baseline, "baseline");
+const ElementLoops& loops() { return chosenLoops; }
 
-/** dx = p dy + q x + k per channel, rows [r0, r1); with a mask, dy only where the mask is positive. */
-VECTOR_CLONES void batchNormGradRows(const float* dy, const float* x, const float* mask, float* dx, const float* p,
-                                     const float* q, const float* k, int64_t r0, int64_t r1, int64_t C) {
-  for (int64_t r = r0; r < r1; r++) {
-    const float* gr = dy + r * C;
-    const float* xr = x + r * C;
-    float* o = dx + r * C;
-    if (mask) {
-      const float* mr = mask + r * C;
-      for (int64_t c = 0; c < C; c++) o[c] = p[c] * (mr[c] > 0.f ? gr[c] : 0.f) + q[c] * xr[c] + k[c];
-    } else {
-      for (int64_t c = 0; c < C; c++) o[c] = p[c] * gr[c] + q[c] * xr[c] + k[c];
-    }
+/** Chooses the build; a requested instruction set the CPU lacks (or an unknown name) is an error, not a quiet fallback. */
+void chooseLoops() {
+  auto runnable = runnableLoops();
+  const char* want = std::getenv("IMAGENOT_NATIVE_LOOPS");
+  if (!want || !*want) {
+    chosenLoops = runnable.front();
+    return;
   }
+  std::string names;
+  for (auto& l : runnable) {
+    if (l.isa == want) {
+      chosenLoops = l;
+      return;
+    }
+    names += (names.empty() ? "" : ", ") + l.isa;
+  }
+  throw std::invalid_argument(std::string("IMAGENOT_NATIVE_LOOPS=") + want + ": this CPU runs " + names);
 }
 
 /** The rows [r0, r1) of the static share of `rows` that OpenMP thread t of n takes. */
@@ -544,6 +627,13 @@ void forRowShares(int64_t rows, F f) {
   }
 }
 
+/** Runs f(i0, i1) over n elements: on this thread when n is small (waking the team costs more), else shared out. */
+template <typename F>
+void overElements(int64_t n, F f) {
+  if (n < 65536) f(0, n);
+  else forRowShares(n, f);
+}
+
 /** batchNormTrain(x, gamma, beta, y, mean, invStd, rows, channels, eps, relu). */
 napi_value BatchNormTrainEntry(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -564,7 +654,7 @@ napi_value BatchNormTrainEntry(napi_env env, napi_callback_info info) {
     // Sums of x - x[0] (shifted: no cancellation when the mean is large against the spread).
     const float* shift = xs;
     ChannelSums sums = sumRows(rows, C, [&](int64_t r0, int64_t r1, double* s, double* ss, float* bs, float* bss) {
-      accumulateMoments(xs, shift, r0, r1, C, s, ss, bs, bss);
+      loops().accumulateMoments(xs, shift, r0, r1, C, s, ss, bs, bss);
     });
     std::vector<float> scale(static_cast<size_t>(C)), offset(static_cast<size_t>(C));
     for (int64_t c = 0; c < C; c++) {
@@ -577,7 +667,7 @@ napi_value BatchNormTrainEntry(napi_env env, napi_callback_info info) {
       scale[size_t(c)] = float(double(gamma.data[c]) * inv);
       offset[size_t(c)] = float(double(beta.data[c]) - mu * double(gamma.data[c]) * inv);
     }
-    forRowShares(rows, [&](int64_t r0, int64_t r1) { affineRows(xs, y.data, scale.data(), offset.data(), relu, r0, r1, C); });
+    forRowShares(rows, [&](int64_t r0, int64_t r1) { loops().affineRows(xs, y.data, scale.data(), offset.data(), relu, r0, r1, C); });
     return nullptr;
   });
 }
@@ -605,7 +695,7 @@ napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
     const float *g = dy.data, *xs = x.data, *mu = mean.data, *mk = mask.data;
     // a: sum dy, b: sum dy * (x - mean)
     ChannelSums sums = sumRows(rows, C, [&](int64_t r0, int64_t r1, double* s, double* sx, float* bs, float* bsx) {
-      accumulateGradSums(g, xs, mu, mk, r0, r1, C, s, sx, bs, bsx);
+      loops().accumulateGradSums(g, xs, mu, mk, r0, r1, C, s, sx, bs, bsx);
     });
     std::vector<float> p(static_cast<size_t>(C)), q(static_cast<size_t>(C)), r0(static_cast<size_t>(C));
     const double n = double(rows);
@@ -619,7 +709,7 @@ napi_value BatchNormTrainGradEntry(napi_env env, napi_callback_info info) {
       q[size_t(c)] = float(qc);
       r0[size_t(c)] = float(-pc * db / n - qc * double(mu[c]));
     }
-    forRowShares(rows, [&](int64_t a0, int64_t a1) { batchNormGradRows(g, xs, mk, dx.data, p.data(), q.data(), r0.data(), a0, a1, C); });
+    forRowShares(rows, [&](int64_t a0, int64_t a1) { loops().batchNormGradRows(g, xs, mk, dx.data, p.data(), q.data(), r0.data(), a0, a1, C); });
     return nullptr;
   });
 }
@@ -707,19 +797,6 @@ napi_value MaxPoolGradEntry(napi_env env, napi_callback_info info) {
 // SGD with momentum, one pass (core/training/fused-momentum.ts): acc' = m acc + g; value' = value - lr acc'
 // (nesterov: value - lr (g + m acc')).
 
-VECTOR_CLONES void momentumRange(const float* vs, const float* as, const float* gs, float* vo, float* ao, float lr, float m,
-                                 bool nesterov, int64_t i0, int64_t i1) {
-  for (int64_t i = i0; i < i1; i++) {
-    const float next = m * as[i] + gs[i];
-    ao[i] = next;
-    vo[i] = vs[i] - lr * (nesterov ? gs[i] + m * next : next);
-  }
-}
-
-VECTOR_CLONES void reluGradRange(const float* dy, const float* x, float* dx, int64_t i0, int64_t i1) {
-  for (int64_t i = i0; i < i1; i++) dx[i] = x[i] > 0.f ? dy[i] : 0.f;
-}
-
 /** reluGrad(dy, x, dx): dx = x > 0 ? dy : 0. */
 napi_value ReluGradEntry(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -728,8 +805,7 @@ napi_value ReluGradEntry(napi_env env, napi_callback_info info) {
     expectLength(x, dy.length, "x");
     expectLength(dx, dy.length, "dx");
     const int64_t n = int64_t(dy.length);
-    if (n < 65536) reluGradRange(dy.data, x.data, dx.data, 0, n);
-    else forRowShares(n, [&](int64_t i0, int64_t i1) { reluGradRange(dy.data, x.data, dx.data, i0, i1); });
+    overElements(n, [&](int64_t i0, int64_t i1) { loops().reluGradRange(dy.data, x.data, dx.data, i0, i1); });
     return nullptr;
   });
 }
@@ -749,8 +825,7 @@ napi_value MomentumUpdateEntry(napi_env env, napi_callback_info info) {
     const float *vs = v.data, *as = acc.data, *gs = g.data;
     float *vo = nv.data, *ao = nacc.data;
     const int64_t n = int64_t(v.length);
-    if (n < 65536) momentumRange(vs, as, gs, vo, ao, lr, m, nesterov, 0, n);
-    else forRowShares(n, [&](int64_t i0, int64_t i1) { momentumRange(vs, as, gs, vo, ao, lr, m, nesterov, i0, i1); });
+    overElements(n, [&](int64_t i0, int64_t i1) { loops().momentumRange(vs, as, gs, vo, ao, lr, m, nesterov, i0, i1); });
     return nullptr;
   });
 }
@@ -763,14 +838,7 @@ napi_value HardSwishEntry(napi_env env, napi_callback_info info) {
     auto a = args<2>(env, info);
     View x = floatView(env, a[0], "x"), y = floatView(env, a[1], "y");
     expectLength(y, x.length, "y");
-    const float* xs = x.data;
-    float* ys = y.data;
-    const int64_t n = int64_t(x.length);
-#pragma omp parallel for simd schedule(static) if (n > 65536)
-    for (int64_t i = 0; i < n; i++) {
-      float v = xs[i];
-      ys[i] = v * std::min(std::max(v + 3.f, 0.f), 6.f) * (1.f / 6.f);
-    }
+    overElements(int64_t(x.length), [&](int64_t i0, int64_t i1) { loops().hardSwishRange(x.data, y.data, i0, i1); });
     return nullptr;
   });
 }
@@ -782,14 +850,7 @@ napi_value HardSwishGradEntry(napi_env env, napi_callback_info info) {
     View dy = floatView(env, a[0], "dy"), x = floatView(env, a[1], "x"), dx = floatView(env, a[2], "dx");
     expectLength(x, dy.length, "x");
     expectLength(dx, dy.length, "dx");
-    const float *g = dy.data, *xs = x.data;
-    float* out = dx.data;
-    const int64_t n = int64_t(dy.length);
-#pragma omp parallel for simd schedule(static) if (n > 65536)
-    for (int64_t i = 0; i < n; i++) {
-      float v = xs[i];
-      out[i] = v < -3.f ? 0.f : (v <= 3.f ? g[i] * (2.f * v + 3.f) * (1.f / 6.f) : g[i]);
-    }
+    overElements(int64_t(dy.length), [&](int64_t i0, int64_t i1) { loops().hardSwishGradRange(dy.data, x.data, dx.data, i0, i1); });
     return nullptr;
   });
 }
@@ -805,6 +866,24 @@ napi_value SetThreadsEntry(napi_env env, napi_callback_info info) {
   });
 }
 
+/** The instruction set oneDNN dispatches to (its ONEDNN_MAX_CPU_ISA cap applied), in ONEDNN_MAX_CPU_ISA's spelling. */
+std::string isaName(cpu_isa isa) {
+  switch (isa) {
+    case cpu_isa::sse41: return "SSE41";
+    case cpu_isa::avx: return "AVX";
+    case cpu_isa::avx2: return "AVX2";
+    case cpu_isa::avx2_vnni: return "AVX2_VNNI";
+    case cpu_isa::avx512_mic: return "AVX512_MIC";
+    case cpu_isa::avx512_mic_4ops: return "AVX512_MIC_4OPS";
+    case cpu_isa::avx512_core: return "AVX512_CORE";
+    case cpu_isa::avx512_core_vnni: return "AVX512_CORE_VNNI";
+    case cpu_isa::avx512_core_bf16: return "AVX512_CORE_BF16";
+    case cpu_isa::avx512_core_amx: return "AVX512_CORE_AMX";
+    case cpu_isa::all: return "ALL";
+    default: return "isa " + std::to_string(int(isa));
+  }
+}
+
 napi_value InfoEntry(napi_env env, napi_callback_info) {
   return guarded(env, [&]() -> napi_value {
     napi_value out, v;
@@ -815,6 +894,22 @@ napi_value InfoEntry(napi_env env, napi_callback_info) {
     check(napi_set_named_property(env, out, "onednn", v), "set");
     check(napi_create_int32(env, omp_get_max_threads(), &v), "int");
     check(napi_set_named_property(env, out, "threads", v), "set");
+    auto setString = [&](const char* name, const std::string& value) {
+      napi_value s;
+      check(napi_create_string_utf8(env, value.c_str(), NAPI_AUTO_LENGTH, &s), "string");
+      check(napi_set_named_property(env, out, name, s), "set");
+    };
+    setString("isa", isaName(get_effective_cpu_isa()));
+    setString("loops", loops().isa);
+    napi_value runnable;
+    check(napi_create_array(env, &runnable), "array");
+    uint32_t r = 0;
+    for (auto& l : runnableLoops()) {
+      napi_value s;
+      check(napi_create_string_utf8(env, l.isa.c_str(), NAPI_AUTO_LENGTH, &s), "string");
+      check(napi_set_element(env, runnable, r++, s), "element");
+    }
+    check(napi_set_named_property(env, out, "runnableLoops", runnable), "set");
     napi_value impls;
     check(napi_create_array(env, &impls), "array");
     uint32_t i = 0;
@@ -827,12 +922,19 @@ napi_value InfoEntry(napi_env env, napi_callback_info) {
     for (auto& [k, e] : forwardCache) push(k, e->impl);
     for (auto& [k, e] : backwardDataCache) push(k, e->impl);
     for (auto& [k, e] : backwardWeightsCache) push(k, e->impl);
+    for (auto& [k, e] : matmulCache) push(k, e->impl);
     check(napi_set_named_property(env, out, "implementations", impls), "set");
     return out;
   });
 }
 
 napi_value Init(napi_env env, napi_value exports) {
+  try {
+    chooseLoops();
+  } catch (const std::exception& e) {
+    napi_throw_error(env, "ERR_NATIVE_KERNEL", e.what());
+    return nullptr;
+  }
   napi_property_descriptor props[] = {
       {"convForward", nullptr, ConvForwardEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackwardData", nullptr, ConvBackwardDataEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
