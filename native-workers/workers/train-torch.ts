@@ -15,7 +15,7 @@ import { torchHyperparams } from '../core/training/torch-engine.ts';
 import { pythonCommand, startTrainer, TrainerError } from '../io/torch-engine/trainer-process.ts';
 import type { TrainerEvent } from '../io/torch-engine/events.ts';
 import { deleteMetricsAfter, insertMetrics, updateRun, type MetricPoint } from '../store/runs.ts';
-import { openRun, resolveDataset, TrainParams, type TrainCursor } from './training-run.ts';
+import { logRecipe, openRun, resolveDataset, TrainParams, type TrainCursor } from './training-run.ts';
 
 export const TorchTrainParams = TrainParams.extend({
   /** The Python interpreter with torch and torchvision (default: IMAGENOT_PYTHON, else python3 on PATH). */
@@ -57,6 +57,8 @@ export default defineWorker({
     if (!existsSync(recipeFile)) writeFileSync(recipeFile, JSON.stringify(hp, null, 1));
     const recorded = JSON.parse(readFileSync(recipeFile, 'utf8')) as typeof hp;
     ctx.log(`run ${runId}: ${hp.arch} (${hp.profile}, ${recorded.inputSize} px) on the PyTorch engine (${python}, ${p.nproc} rank(s)) from ${datasetDir}`);
+    // (A recipe file written before runs recorded their differences has no resolved recipe to describe.)
+    if (recorded.differences) logRecipe(ctx, runId, recorded);
 
     let epoch = (ctx.cursor as TrainCursor | null)?.epoch ?? 0;
     let trainerError: string | undefined;

@@ -33,7 +33,7 @@ import { validationSplit } from '../core/training/split.ts';
 import { initialEarlyStopping, observeValidation, type EarlyStoppingState } from '../core/training/early-stopping.ts';
 import { evaluateBatch, makeOptimizer, trainStep } from '../core/training/step.ts';
 import { deleteMetricsAfter, insertMetrics, updateRun, type MetricPoint } from '../store/runs.ts';
-import { openRun, resolveDataset, spread, TrainParams, type TrainCursor } from './training-run.ts';
+import { logRecipe, openRun, resolveDataset, spread, TrainParams, type TrainCursor } from './training-run.ts';
 
 export { TrainParams };
 
@@ -87,8 +87,7 @@ export default defineWorker({
     const { runId } = openRun(ctx, { arch: hp.arch, profile: hp.profile, datasetRoot: data.root, params: recordParams, engine: 'tfjs', backend: engine.backend });
     const runDir = join(ctx.ws.paths.runs, String(runId));
     ctx.log(`run ${runId}: ${hp.arch} (${hp.profile}, ${hp.inputSize} px) on ${data.root}: ${trainSet.length} train / ${valSet.length} val / ${data.test.length} test images, ${data.classes.length} classes; engine ${describeEngine(engine)}`);
-    ctx.log(`run ${runId}: recipe ${describeRecipe(hp)}`);
-    for (const d of hp.differences) ctx.log(`run ${runId}: ${d.field} ${JSON.stringify(d.run)} (torchvision: ${JSON.stringify(d.paper)}): ${d.why}`);
+    logRecipe(ctx, runId, hp);
 
     const decoders = new DecodePool(p.decodeWorkers ?? Math.max(1, Math.min(2, availableParallelism() - 1)));
     const model = buildModel(hp.arch, { profile: hp.profile, numClasses: data.classes.length, inputSize: hp.inputSize, seed: hp.seed });
@@ -271,23 +270,4 @@ async function evaluate(
     ctx.throwIfCancelled();
   }
   return { loss: loss / Math.max(1, count), top1: (100 * top1) / Math.max(1, count), top5: (100 * top5) / Math.max(1, count) };
-}
-
-/** The recipe in one line, for the job log. */
-function describeRecipe(hp: Hyperparams): string {
-  const r = hp.recipe;
-  const parts = [
-    `${r.optimizer} lr ${r.lr} wd ${r.weightDecay}${r.normWeightDecay != null ? ` (norm ${r.normWeightDecay})` : ''}`,
-    `batch ${r.batchSize}, ${r.epochs} epochs, ${r.schedule.kind === 'step' ? `StepLR(${r.schedule.stepSize}, ${r.schedule.gamma})` : 'cosine'}` +
-      `${r.warmupEpochs ? ` after ${r.warmupEpochs} ${r.warmupMethod} warm-up epochs` : ''}, lr per ${r.lrUpdate}`,
-    `crop ${r.trainCropSize} (scale ${r.cropScale[0]}-${r.cropScale[1]}), eval ${r.valResizeSize}/${r.valCropSize}`,
-  ];
-  if (r.labelSmoothing) parts.push(`label smoothing ${r.labelSmoothing}`);
-  if (r.autoAugment) parts.push(`auto-augment ${r.autoAugment}`);
-  if (r.randomErase) parts.push(`random erasing ${r.randomErase}`);
-  if (r.mixupAlpha || r.cutmixAlpha) parts.push(`mixup ${r.mixupAlpha} / cutmix ${r.cutmixAlpha}`);
-  if (r.raReps) parts.push(`RA sampler x${r.raReps}`);
-  if (hp.ema) parts.push(`EMA every ${hp.ema.steps} steps, decay ${hp.ema.decayPerUpdate.toPrecision(6)}`);
-  if (r.clipGradNorm) parts.push(`clip grad norm ${r.clipGradNorm}`);
-  return parts.join('; ');
 }

@@ -1,10 +1,11 @@
 // What the training workers of both engines share (train.ts: TensorFlow.js; train-torch.ts: PyTorch): their common
 // parameters (with the recipe fields a run may set), which export a run trains on, and the run row a job creates on
-// its first start and continues on resume.
+// its first start and continues on resume, and the recipe as both write it to the job log.
 import { z } from 'zod';
 import type { WorkerContext } from '../jobs/worker-context.ts';
 import { latestExport } from '../io/train-data/export-dataset.ts';
 import { ARCH_NAMES } from '../core/architectures/types.ts';
+import type { Hyperparams } from '../core/training/hyperparams.ts';
 import { createRun, getRun, updateRun, type Engine } from '../store/runs.ts';
 
 /** Recipe fields a run may set instead of its profile's (validated at the job boundary, for both engines). */
@@ -101,4 +102,29 @@ export function openRun(
   updateRun(ctx.ws.db, runId, { backend: run.backend });
   ctx.commit({ runId, epoch: 0 } satisfies TrainCursor);
   return { runId, resumed: false };
+}
+
+/** The recipe in one line, for the job log. */
+export function describeRecipe(hp: Hyperparams): string {
+  const r = hp.recipe;
+  const parts = [
+    `${r.optimizer} lr ${r.lr} wd ${r.weightDecay}${r.normWeightDecay != null ? ` (norm ${r.normWeightDecay})` : ''}`,
+    `batch ${r.batchSize}, ${r.epochs} epochs, ${r.schedule.kind === 'step' ? `StepLR(${r.schedule.stepSize}, ${r.schedule.gamma})` : 'cosine'}` +
+      `${r.warmupEpochs ? ` after ${r.warmupEpochs} ${r.warmupMethod} warm-up epochs` : ''}, lr per ${r.lrUpdate}`,
+    `crop ${r.trainCropSize} (scale ${r.cropScale[0]}-${r.cropScale[1]}), eval ${r.valResizeSize}/${r.valCropSize}`,
+  ];
+  if (r.labelSmoothing) parts.push(`label smoothing ${r.labelSmoothing}`);
+  if (r.autoAugment) parts.push(`auto-augment ${r.autoAugment}`);
+  if (r.randomErase) parts.push(`random erasing ${r.randomErase}`);
+  if (r.mixupAlpha || r.cutmixAlpha) parts.push(`mixup ${r.mixupAlpha} / cutmix ${r.cutmixAlpha}`);
+  if (r.raReps) parts.push(`RA sampler x${r.raReps}`);
+  if (hp.ema) parts.push(`EMA every ${hp.ema.steps} steps, decay ${hp.ema.decayPerUpdate.toPrecision(6)}`);
+  if (r.clipGradNorm) parts.push(`clip grad norm ${r.clipGradNorm}`);
+  return parts.join('; ');
+}
+
+/** The run's recipe, and each way it differs from torchvision's with the reason, in the job log. */
+export function logRecipe(ctx: WorkerContext, runId: number, hp: Hyperparams): void {
+  ctx.log(`run ${runId}: recipe ${describeRecipe(hp)}`);
+  for (const d of hp.differences) ctx.log(`run ${runId}: ${d.field} ${JSON.stringify(d.run)} (torchvision: ${JSON.stringify(d.paper)}): ${d.why}`);
 }

@@ -3,7 +3,7 @@
 // only carries `metricsVersion`, moved at most once a second (every two seconds while drawing takes longer than
 // SLOW_CHART_MS), so a fast run redraws its charts that often instead of four times per step.
 import { create } from 'zustand';
-import type { EventOf, ResponseOf } from '../../native-workers/api/contract.ts';
+import type { EventOf, RequestOf, ResponseOf } from '../../native-workers/api/contract.ts';
 import { errorText } from '../api/client.ts';
 import { call } from './call.ts';
 import { RunMetricStore } from './metric-series.ts';
@@ -12,6 +12,9 @@ export type Run = ResponseOf<'runs.list'>[number];
 export type Arch = ResponseOf<'arch.list'>[number];
 export type RunOptions = ResponseOf<'runs.options'>;
 export type Profile = 'local' | 'paper';
+export type Engine = NonNullable<RequestOf<'runs.start'>['engine']>;
+/** The job kinds that train a run: `train` (tfjs) and `train-torch` (PyTorch). */
+export const TRAIN_KINDS = ['train', 'train-torch'];
 type MetricEvent = EventOf<'job.event'> & { name: 'run.metric' };
 
 /** The metrics the curves draw: per-step training loss, per-epoch training accuracy and validation. */
@@ -43,7 +46,7 @@ interface TrainingState {
   metricsVersion: number;
   load(): Promise<void>;
   loadRuns(): Promise<void>;
-  loadOptions(profile: Profile): Promise<void>;
+  loadOptions(profile: Profile, engine?: Engine): Promise<void>;
   setWatched(runId: number, on: boolean): void;
   addMetric(e: { runId: number; step: number; epoch: number; name: string; value: number }): void;
   setExcluded(runId: number, excluded: boolean): Promise<void>;
@@ -127,9 +130,9 @@ export const useTraining = create<TrainingState>((set, get) => {
       })();
       return runsReload;
     },
-    async loadOptions(profile) {
+    async loadOptions(profile, engine) {
       try {
-        set({ options: await call('runs.options', { profile }) });
+        set({ options: await call('runs.options', { profile, engine }) });
       } catch (err) {
         set({ error: errorText(err) });
       }

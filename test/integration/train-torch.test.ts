@@ -28,7 +28,7 @@ function assertContiguousSteps(steps: number[]): void {
   assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => i + 1));
 }
 
-test('a torchvision DenseNet-161 learns Fashion-MNIST clearly above chance on the torch engine, recorded like a tfjs run', { skip }, async () => {
+test('a torchvision DenseNet-161 learns Fashion-MNIST clearly above chance on the torch engine, recorded like a tfjs run', { skip }, async (t) => {
   const dir = tempDir();
   try {
     const data = join(dir.path, 'fmnist');
@@ -45,6 +45,7 @@ test('a torchvision DenseNet-161 learns Fashion-MNIST clearly above chance on th
     const correct = Math.round(out.top1);
     const p = binomialUpperTail(correct, 100, 0.2);
     assert.ok(p < 1e-4, `test top-1 ${out.top1}% on 100 images: P(>= ${correct} right at chance) = ${p.toExponential(2)}`);
+    t.diagnostic(`test top-1 ${out.top1}% / top-5 ${out.top5}% on 100 images, chance 20%: P(>= ${correct} right at chance) = ${p.toExponential(2)}`);
     assert.ok(out.top5 >= out.top1);
 
     const ws = openWorkspace(wsDir);
@@ -66,38 +67,93 @@ test('a torchvision DenseNet-161 learns Fashion-MNIST clearly above chance on th
       assert.equal(runMetrics(ws.db, run.id, 'val_accuracy').length, 4, 'one validation point per epoch');
       assert.equal(runMetrics(ws.db, run.id, 'test_top1')[0].value, out.top1);
       assertContiguousSteps(runMetrics(ws.db, run.id, 'loss').map((m) => m.step));
-      // The recipe came from the catalogue as data, and its schedule ran: torchvision steps the lr once per epoch.
+      // The recipe came from the catalogue as data, and its schedule ran as the tfjs engine runs it: the local recipe
+      // moves the lr every step (lrUpdate 'step'), step b of epoch e at learningRateAt(e + b / steps per epoch).
       const hp = torchHyperparams('densenet161', 'local', { epochs: 4, batch: 32, lr: 0.01 });
+      assert.equal(hp.recipe.lrUpdate, 'step');
       const runDir = join(wsDir, 'runs', String(run.id));
       assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8')), hp);
-      for (const m of runMetrics(ws.db, run.id, 'lr')) {
-        const epoch = Math.ceil(m.epoch) - 1;
-        assert.ok(Math.abs(m.value - learningRateAt({ ...hp.recipe, lr: hp.lr, epochs: hp.epochs }, epoch)) < 1e-12, `lr at step ${m.step}`);
+      const lrs = runMetrics(ws.db, run.id, 'lr');
+      const stepsPerEpoch = lrs.length / 4;
+      assert.equal(stepsPerEpoch, Math.ceil(params.dataset.train / 32));
+      for (const m of lrs) {
+        const at = m.epoch - 1 / stepsPerEpoch;
+        assert.ok(Math.abs(m.value - learningRateAt(hp.recipe, at)) < 1e-9, `lr at step ${m.step}: ${m.value} vs ${learningRateAt(hp.recipe, at)}`);
       }
+      assert.ok(new Set(lrs.slice(0, stepsPerEpoch).map((m) => m.value)).size > 1, 'the lr moves within an epoch');
       assert.ok(existsSync(join(runDir, 'checkpoint.pt')) && existsSync(join(runDir, 'best.pt')));
 
       // The engine shows per run in `status --json` and `rankings --json` (beside a tfjs AlexNet baseline).
-      const alex = createRun(ws.db, { jobId: null, arch: 'alexnet', profile: 'local', dataset: 'x', params: {} });
+      // (on the same export: the rankings compare the runs of one export)
+      const alex = createRun(ws.db, { jobId: null, arch: 'alexnet', profile: 'local', dataset: run.dataset, params: {} });
       updateRun(ws.db, alex, { status: 'succeeded', top1: 30, top5: 90, ended: true });
     } finally {
       ws.close();
     }
+    // status --json: each run's engine, and the torch run's resolved recipe with its differences, as for a tfjs run.
     const status = JSON.parse(runCli(['status', wsDir, '--json']).stdout);
     assert.deepEqual(status.runs.map((x: { arch: string; engine: string }) => [x.arch, x.engine]), [['densenet161', 'torch'], ['alexnet', 'tfjs']]);
+    const torchStatus = status.runs[0] as { recipe: { lrUpdate: string; lr: number }; recipe_differences: string[] };
+    assert.deepEqual([torchStatus.recipe.lrUpdate, torchStatus.recipe.lr], ['step', 0.01]);
+    for (const f of ['lr', 'epochs', 'batchSize', 'lrUpdate', 'trainCropSize']) assert.ok(torchStatus.recipe_differences.includes(f), `difference ${f}`);
     const rankings = runCli(['rankings', wsDir, '--json']);
     assert.equal(rankings.code, 0, rankings.stderr);
-    const models = JSON.parse(rankings.stdout).models as { arch: string; engine: string; runId: number }[];
-    assert.deepEqual(models.map((m) => [m.arch, m.engine]).sort(), [['alexnet', 'tfjs'], ['densenet161', 'torch']]);
-    assert.equal(models.find((m) => m.arch === 'densenet161')!.runId, out.runId);
+    const ranked = JSON.parse(rankings.stdout) as { rankings: { models: { arch: string; run_id: number }[] }; archs: { arch: string; runs: { id: number; engine: string }[] }[] };
+    const engineOf = (id: number) => ranked.archs.flatMap((a) => a.runs).find((x) => x.id === id)!.engine;
+    assert.deepEqual(ranked.rankings.models.map((m) => [m.arch, engineOf(m.run_id)]).sort(), [['alexnet', 'tfjs'], ['densenet161', 'torch']]);
+    assert.equal(ranked.rankings.models.find((m) => m.arch === 'densenet161')!.run_id, out.runId);
+    assert.match(runCli(['rankings', wsDir]).stdout, new RegExp(`run #${out.runId} \\(torch\\)`));
     const torchOnly = runCli(['rankings', wsDir, '--engine', 'torch', '--json']);
     assert.equal(torchOnly.code, 1, 'no torch AlexNet baseline');
-    assert.match(torchOnly.stderr, /alexnet/i);
+    assert.match(JSON.parse(torchOnly.stdout).unavailable, /alexnet/i);
+    const pickOther = runCli(['rankings', wsDir, '--engine', 'torch', '--run', '2']);
+    assert.equal(pickOther.code, 2);
+    assert.match(pickOther.stderr, /--run 2 is a tfjs run, not torch/);
   } finally {
     dir.cleanup();
   }
 });
 
-test('--nproc 2 (two gloo ranks, WebDataset export with an unreadable image): identical weights after every step', { skip }, async () => {
+test("--profile paper runs a paper recipe's regularisation on the torch engine (ConvNeXt: RA sampler, TrivialAugmentWide, Mixup/CutMix, erasing, EMA, AdamW with norm groups)", { skip }, async () => {
+  const dir = tempDir();
+  try {
+    const data = join(dir.path, 'fmnist');
+    await writeFashionMnistExport(data, { trainPerClass: 60, testPerClass: 4, classes: 5 });
+    const wsDir = join(dir.path, 'ws');
+    // 64 px instead of 176 and two epochs, so a CPU runs it; 270 training images give the RA sampler 256 per epoch.
+    const overrides = { epochs: 2, batch: 32, inputSize: 64 };
+    const args = ['--arch', 'convnext_tiny', '--profile', 'paper', '--engine', 'torch', '--epochs', '2', '--batch', '32', '--input-size', '64'];
+    const r = runCli(['train', data, '--workspace', wsDir, ...args, '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.status, 'succeeded', out.error);
+    const hp = torchHyperparams('convnext_tiny', 'paper', overrides);
+    const rec = hp.recipe;
+    assert.deepEqual([rec.raReps, rec.autoAugment, rec.mixupAlpha, rec.cutmixAlpha, rec.randomErase, rec.normWeightDecay, rec.lrUpdate], [4, 'ta_wide', 0.2, 1, 0.1, 0, 'epoch']);
+    assert.ok(hp.ema);
+    const ws = openWorkspace(wsDir);
+    try {
+      const run = getRun(ws.db, out.runId)!;
+      const params = run.params as { recipe: typeof rec; differences: { field: string }[]; dataset: { train: number } };
+      assert.deepEqual(params.recipe, rec, 'the run records the recipe that ran');
+      assert.deepEqual(params.differences.map((d) => d.field).sort(), ['batchSize', 'epochs', 'trainCropSize', 'valCropSize', 'valResizeSize']);
+      assert.equal(params.dataset.train, 270);
+      // The RA sampler: floor(270 / 256) * 256 = 256 samples per epoch, 8 steps of 32; the lr moves once per epoch.
+      const lrs = runMetrics(ws.db, run.id, 'lr');
+      assert.equal(lrs.length, 16);
+      for (const m of lrs) assert.ok(Math.abs(m.value - learningRateAt(rec, Math.ceil(m.epoch) - 1)) < 1e-12, `lr at step ${m.step}`);
+      // The EMA is what is validated; the trained weights' accuracy is recorded beside it, as train.py reports both.
+      assert.equal(runMetrics(ws.db, run.id, 'val_accuracy').length, 2);
+      assert.equal(runMetrics(ws.db, run.id, 'val_accuracy_model').length, 2);
+    } finally {
+      ws.close();
+    }
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('--nproc 2 (two gloo ranks, WebDataset export with an unreadable image): identical weights after every step', { skip }, async (t) => {
   const dir = tempDir();
   try {
     const folder = join(dir.path, 'fmnist');
@@ -131,6 +187,7 @@ test('--nproc 2 (two gloo ranks, WebDataset export with an unreadable image): id
       assert.equal(losses.length, 5);
       assert.deepEqual(diffs.map((d) => d.step), losses.map((l) => l.step), 'checked after every step');
       for (const d of diffs) assert.equal(d.value, 0, `step ${d.step}: ranks differ by ${d.value}`);
+      t.diagnostic(`2 gloo ranks, ${diffs.length} steps: largest weight difference between the ranks ${Math.max(...diffs.map((d) => d.value))}`);
     } finally {
       ws.close();
     }

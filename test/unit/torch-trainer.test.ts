@@ -112,11 +112,82 @@ test('without a working PyTorch the error names what to install', { skip }, () =
 });
 
 test('`arch recipe` writes the catalogue as the trainer reads it', { skip }, () => {
-  const r = runCli(['arch', 'recipe', 'vit_b_16', '--epochs', '3', '--batch', '64']);
+  const r = runCli(['arch', 'recipe', 'vit_b_16', '--profile', 'paper', '--engine', 'torch', '--epochs', '3', '--batch', '64', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const hp = JSON.parse(r.stdout);
   assert.deepEqual(hp, torchHyperparams('vit_b_16', 'paper', { epochs: 3, batch: 64 }));
   assert.equal(hp.recipe.source, ARCHITECTURES.find((a) => a.arch === 'vit_b_16')!.recipe.source);
-  const local = JSON.parse(runCli(['arch', 'recipe', 'inception_v3', '--profile', 'local']).stdout);
-  assert.equal(local.inputSize, 75);
+  assert.deepEqual(hp.differences.map((d: { field: string }) => d.field), ['batchSize', 'epochs']);
+  const local = JSON.parse(runCli(['arch', 'recipe', 'inception_v3', '--profile', 'local', '--engine', 'torch', '--json']).stdout);
+  assert.deepEqual([local.inputSize, local.evalSize], [75, 75]);
+  assert.match(local.differences.find((d: { field: string }) => d.field === 'trainCropSize').why, /torchvision's full-size inception_v3, which needs at least 75 px/);
+  assert.equal(JSON.parse(runCli(['arch', 'recipe', 'inception_v3', '--json']).stdout).inputSize, 32, 'tfjs by default');
+  // --recipe sets fields as `train --recipe` does, each recorded with its reason; a field no recipe has is refused.
+  const ta = JSON.parse(runCli(['arch', 'recipe', 'convnext_tiny', '--recipe', '{"autoAugment":"ta_wide","taTranslatePixels":4}', '--json']).stdout);
+  assert.deepEqual([ta.recipe.autoAugment, ta.recipe.taTranslatePixels], ['ta_wide', 4]);
+  assert.match(ta.differences.find((d: { field: string }) => d.field === 'taTranslatePixels').why, /set for this run/);
+  const bad = runCli(['arch', 'recipe', 'convnext_tiny', '--recipe', '{"augmix":1}']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--recipe: .*augmix/);
+  const text = runCli(['arch', 'recipe', 'alexnet']);
+  assert.match(text.stdout, /^alexnet \(local\): \{/);
+  assert.match(text.stdout, /\n {2}lrUpdate: "step" \(torchvision "epoch"\): /);
+});
+
+test('the trainer accepts every recipe of the catalogue (nine architectures, both profiles) and builds each of its pieces', { skip }, () => {
+  const dir = tempDir();
+  try {
+    const files: string[] = [];
+    for (const profile of ['paper', 'local'] as const) {
+      for (const arch of ARCH_NAMES) {
+        const file = join(dir.path, `${arch}-${profile}.json`);
+        writeFileSync(file, JSON.stringify(torchHyperparams(arch, profile, {})));
+        files.push(file);
+      }
+    }
+    // Each piece as the trainer builds it: the transforms (run on an image), optimizer, scheduler, sampler, batch mix, EMA.
+    const script = [
+      'import json, sys, torch',
+      'from PIL import Image',
+      'from imagenot_torch import pipeline, recipe',
+      'out = []',
+      'for path in sys.argv[1:]:',
+      '    hp = recipe.load_hyperparams(path)',
+      '    image = Image.new("RGB", (hp["evalResize"] + 9, hp["evalResize"] + 5), (120, 60, 30))',
+      '    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4))',
+      '    opt = recipe.make_optimizer(model, hp)',
+      '    sched = recipe.make_scheduler(opt, hp, 10)',
+      '    sampler = recipe.make_sampler(hp, 1024, 1, 0)',
+      '    policy = pipeline.auto_augment(hp)',
+      '    out.append({"arch": hp["arch"], "profile": hp["profile"], "train": list(pipeline.train_transform(hp)(image).shape),',
+      '                "eval": list(pipeline.eval_transform(hp)(image).shape), "optimizer": type(opt).__name__,',
+      '                "groups": len(opt.param_groups), "sampler": type(sampler).__name__, "samples": len(sampler),',
+      '                "policy": type(policy).__name__ if policy else None, "mix": recipe.make_batch_mix(hp, 10) is not None,',
+      '                "ema": recipe.make_ema(model, hp, 1, hp["batch"], "cpu") is not None, "perStep": recipe.updates_per_epoch(hp, 10) > 1})',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const r = spawnSync(torchPython, ['-c', script, ...files], { cwd: trainerDir, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    const built = JSON.parse(r.stdout) as { arch: string; profile: string; train: number[]; eval: number[]; optimizer: string; groups: number; sampler: string; samples: number; policy: string | null; mix: boolean; ema: boolean; perStep: boolean }[];
+    assert.equal(built.length, 18);
+    const policies: Record<string, string> = { imagenet: 'AutoAugment', ra: 'RandAugment', ta_wide: 'TrivialAugmentWide' };
+    for (const b of built) {
+      const hp = torchHyperparams(b.arch, b.profile as 'paper' | 'local', {});
+      const r = hp.recipe;
+      const what = `${b.arch} (${b.profile})`;
+      assert.deepEqual(b.train, [3, hp.inputSize, hp.inputSize], `${what}: training crop`);
+      assert.deepEqual(b.eval, [3, hp.evalSize, hp.evalSize], `${what}: evaluation crop`);
+      assert.equal(b.optimizer, { sgd: 'SGD', rmsprop: 'RMSprop', adamw: 'AdamW' }[r.optimizer], what);
+      assert.equal(b.groups, r.normWeightDecay == null ? 1 : 2, `${what}: weight decay groups`);
+      assert.deepEqual([b.sampler, b.samples], r.raReps > 0 ? ['RASampler', 1024] : ['DistributedSampler', 1024], `${what}: sampler`);
+      assert.equal(b.policy, r.autoAugment ? policies[r.autoAugment] : null, `${what}: auto-augment`);
+      assert.equal(b.mix, r.mixupAlpha > 0 || r.cutmixAlpha > 0, `${what}: mixup/cutmix`);
+      assert.equal(b.ema, r.ema != null, `${what}: EMA`);
+      assert.equal(b.perStep, r.lrUpdate === 'step', `${what}: lr updates`);
+    }
+    // The paper recipes exercise what the local ones leave out.
+    assert.ok(built.some((b) => b.profile === 'paper' && b.sampler === 'RASampler' && b.mix && b.ema));
+  } finally {
+    dir.cleanup();
+  }
 });

@@ -45,16 +45,20 @@ test('training handlers answer from the workspace and match their schemas', asyn
     assert.deepEqual([noRuns.rankings, noRuns.unavailable], [null, 'no training runs yet']);
 
     // Without an export the form has nothing to train on and the API refuses.
-    const empty = await h['runs.options']({ profile: 'local' });
+    const empty = await h['runs.options']({ profile: 'local', engine: 'tfjs' });
     assert.deepEqual([empty.exports, empty.latest], [[], null]);
     assert.equal(empty.defaults.length, 9);
     assert.ok(empty.defaults.every((d) => d.epochs >= 1 && d.batch >= 1 && d.lr > 0 && d.inputSize === 32), JSON.stringify(empty.defaults[0]));
     await assert.rejects(h['runs.start']({ archs: ['alexnet'], profile: 'local', engine: 'tfjs' }), /no dataset export in this workspace yet/);
-    const paper = await h['runs.options']({ profile: 'paper' });
+    const paper = await h['runs.options']({ profile: 'paper', engine: 'tfjs' });
     assert.equal(paper.defaults.find((d) => d.arch === 'inception_v3')!.inputSize, 299);
+    // The torch engine trains torchvision's full-size models: its local AlexNet and Inception V3 inputs are their smallest.
+    const torchLocal = await h['runs.options']({ profile: 'local', engine: 'torch' });
+    assert.deepEqual([torchLocal.defaults.find((d) => d.arch === 'alexnet')!.inputSize, torchLocal.defaults.find((d) => d.arch === 'inception_v3')!.inputSize], [63, 75]);
+    assert.equal(channels['runs.options'].request.parse({}).engine, 'tfjs');
 
     writeExport(ws, 'selection-1-imagefolder-64');
-    const options = await h['runs.options']({ profile: 'local' });
+    const options = await h['runs.options']({ profile: 'local', engine: 'tfjs' });
     channels['runs.options'].response.parse(options);
     assert.equal(options.latest, 'exports/selection-1-imagefolder-64');
     assert.deepEqual([options.exports[0].classes, options.exports[0].train, options.exports[0].test, options.exports[0].threshold], [10, 600, 200, 0.74]);

@@ -166,9 +166,9 @@ export const trainingChannels = {
     'The nine architectures: torchvision parameter count (full size, 1000 classes) and ImageNet-1k top-1 (percent).',
   ),
   'runs.options': channel(
-    z.object({ profile: z.enum(['local', 'paper']).default('local') }),
+    z.object({ profile: z.enum(['local', 'paper']).default('local'), engine: z.enum(['tfjs', 'torch']).default('tfjs') }),
     z.object({ exports: z.array(ExportSchema), latest: z.string().nullable(), defaults: z.array(ResolvedHyperparamsSchema) }),
-    "What the launch form offers: the workspace's exports (newest first; `latest` is the default) and each architecture's resolved hyperparameters for a profile.",
+    "What the launch form offers: the workspace's exports (newest first; `latest` is the default) and each architecture's resolved hyperparameters for a profile and engine (torch's local inputs are torchvision's smallest).",
   ),
   'runs.list': channel(z.object({}), z.array(RunSchema), 'Training runs, newest first.'),
   'runs.start': channel(

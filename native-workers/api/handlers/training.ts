@@ -4,6 +4,7 @@ import type { ApiContext } from './index.ts';
 import type { ParsedRequestOf } from '../contract.ts';
 import { ARCHITECTURES } from '../../core/architectures/recipes.ts';
 import { resolveHyperparams } from '../../core/training/hyperparams.ts';
+import { torchHyperparams } from '../../core/training/torch-engine.ts';
 import { workspaceRankings } from '../../core/stats/workspace-rankings.ts';
 import { readReference } from '../../io/rankings/tables.ts';
 import { listExports } from '../../io/train-data/export-list.ts';
@@ -74,13 +75,14 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
       }
       return ARCHITECTURES.map((a) => ({ arch: a.arch, params: a.torchvisionParams, imagenetTop1: ref.get(a.arch) ?? null }));
     },
-    'runs.options': async ({ profile }: ParsedRequestOf<'runs.options'>) => {
+    'runs.options': async ({ profile, engine }: ParsedRequestOf<'runs.options'>) => {
+      const resolve = engine === 'torch' ? torchHyperparams : resolveHyperparams;
       const list = exports();
       return {
         exports: list.map(({ path, format, classes, train, test, createdAt, threshold, seed }) => ({ path, format, classes, train, test, createdAt, threshold, seed })),
         latest: list[0]?.path ?? null,
         defaults: ARCHITECTURES.map((a) => {
-          const hp = resolveHyperparams(a.arch, profile, {});
+          const hp = resolve(a.arch, profile, {});
           return { arch: a.arch, epochs: hp.epochs, batch: hp.batch, lr: hp.lr, patience: hp.patience, seed: hp.seed, inputSize: hp.inputSize };
         }),
       };

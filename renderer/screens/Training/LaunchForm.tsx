@@ -3,16 +3,15 @@
 // listed before anything is queued. Train stays disabled (and says why) without an export or with an invalid field.
 import { useEffect, useMemo, useState } from 'react';
 import { attempt, useApp } from '../../store/app.ts';
-import { useTraining, type Profile } from '../../store/training.ts';
+import { useTraining, type Engine, type Profile } from '../../store/training.ts';
 import { call } from '../../store/call.ts';
 import { fmtInt, fmtPct } from '../../components/common.tsx';
 import { FIELDS, LABELS, formErrors, placeholder, resolved, startRequest, type FormValues } from './form.ts';
 
-const ENGINES = [
+const ENGINES: { value: Engine; label: string }[] = [
   { value: 'tfjs', label: 'TensorFlow.js (in this app)' },
   { value: 'torch', label: 'PyTorch (torchvision)' },
-] as const;
-type Engine = (typeof ENGINES)[number]['value'];
+];
 
 export function LaunchForm() {
   const archs = useTraining((s) => s.archs);
@@ -28,7 +27,7 @@ export function LaunchForm() {
   const [values, setValues] = useState<FormValues>({ epochs: '', batch: '', lr: '', patience: '', seed: '' });
   const [sending, setSending] = useState(false);
 
-  useEffect(() => void loadOptions(profile), [profile, loadOptions]);
+  useEffect(() => void loadOptions(profile, engine), [profile, engine, loadOptions]);
   const exportPath = dataset ?? options?.latest ?? null;
   const errors = formErrors(values);
   const defaults = options?.defaults ?? [];

@@ -1,9 +1,11 @@
 """The input pipeline: torchvision's reference presets (references/classification/presets.py) on the export's
-images, decoded with PIL in DataLoader worker processes.
+images, decoded with PIL in DataLoader worker processes, the sizes as the tfjs engine uses them (hyperparams.ts).
 
-Training: RandomResizedCrop(inputSize, scale=(cropScaleMin, 1)) + horizontal flip + the recipe's auto-augment
-policy (AutoAugment 'imagenet', TrivialAugmentWide 'ta_wide', RandAugment 'ra'), ImageNet mean/std, then
-RandomErasing(p=randomErase); mixup/cutmix on the collated batch. Evaluation: Resize(evalResize) + CenterCrop.
+Training: RandomResizedCrop(inputSize, scale=recipe.cropScale) + horizontal flip + the recipe's auto-augment policy
+(AutoAugment 'imagenet', TrivialAugmentWide 'ta_wide' with its largest translation recipe.taTranslatePixels,
+RandAugment 'ra' at magnitude recipe.raMagnitude), ImageNet mean/std, then RandomErasing(p=randomErase); mixup/cutmix
+on the collated batch. Evaluation: Resize(evalResize) + CenterCrop(evalSize). Every resampling uses
+recipe.interpolation (train.py's --interpolation).
 
 An image that cannot be decoded is left out of its batch and reported (the run goes on), as the tfjs loader does.
 """
@@ -17,23 +19,57 @@ from PIL import Image
 from torchvision import transforms as T
 from torchvision.transforms import InterpolationMode, autoaugment
 
+from . import recipe as recipes
+
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
+TA_TRANSLATE_PIXELS = 32.0
+
+
+class TrivialAugmentWideTranslate(autoaugment.TrivialAugmentWide):
+    """TrivialAugmentWide whose translations reach `translate` pixels instead of torchvision's fixed 32 (the rest of
+    its augmentation space, and its draws, unchanged)."""
+
+    def __init__(self, translate: float, interpolation: InterpolationMode):
+        super().__init__(interpolation=interpolation)
+        self.translate = float(translate)
+
+    def _augmentation_space(self, num_bins: int):
+        space = super()._augmentation_space(num_bins)
+        for op in ("TranslateX", "TranslateY"):
+            space[op] = (torch.linspace(0.0, self.translate, num_bins), space[op][1])
+        return space
+
+
+def interpolation(hp: dict) -> InterpolationMode:
+    return InterpolationMode(hp["recipe"].get("interpolation") or "bilinear")
+
+
+def auto_augment(hp: dict):
+    """presets.py's policy for recipe.autoAugment, or None."""
+    r = hp["recipe"]
+    policy, mode = r.get("autoAugment"), interpolation(hp)
+    if policy == "ra":
+        return autoaugment.RandAugment(interpolation=mode, magnitude=r.get("raMagnitude", 9))
+    if policy == "ta_wide":
+        translate = r.get("taTranslatePixels", TA_TRANSLATE_PIXELS)
+        if translate == TA_TRANSLATE_PIXELS:
+            return autoaugment.TrivialAugmentWide(interpolation=mode)
+        return TrivialAugmentWideTranslate(translate, mode)
+    if policy == "imagenet":
+        return autoaugment.AutoAugment(autoaugment.AutoAugmentPolicy.IMAGENET, interpolation=mode)
+    return None
 
 
 def train_transform(hp: dict):
     r = hp["recipe"]
     steps = [
-        T.RandomResizedCrop(hp["inputSize"], scale=(hp["cropScaleMin"], 1.0), interpolation=InterpolationMode.BILINEAR),
+        T.RandomResizedCrop(hp["inputSize"], scale=recipes.crop_scale(hp), interpolation=interpolation(hp)),
         T.RandomHorizontalFlip(0.5),
     ]
-    policy = r.get("autoAugment")
-    if policy == "ra":
-        steps.append(autoaugment.RandAugment(interpolation=InterpolationMode.BILINEAR))
-    elif policy == "ta_wide":
-        steps.append(autoaugment.TrivialAugmentWide(interpolation=InterpolationMode.BILINEAR))
-    elif policy == "imagenet":
-        steps.append(autoaugment.AutoAugment(autoaugment.AutoAugmentPolicy.IMAGENET, interpolation=InterpolationMode.BILINEAR))
+    policy = auto_augment(hp)
+    if policy is not None:
+        steps.append(policy)
     steps += [T.PILToTensor(), T.ConvertImageDtype(torch.float), T.Normalize(MEAN, STD)]
     if (r.get("randomErase") or 0) > 0:
         steps.append(T.RandomErasing(p=r["randomErase"]))
@@ -42,8 +78,8 @@ def train_transform(hp: dict):
 
 def eval_transform(hp: dict):
     return T.Compose([
-        T.Resize(hp["evalResize"], interpolation=InterpolationMode.BILINEAR),
-        T.CenterCrop(hp["inputSize"]),
+        T.Resize(hp["evalResize"], interpolation=interpolation(hp)),
+        T.CenterCrop(hp["evalSize"]),
         T.PILToTensor(),
         T.ConvertImageDtype(torch.float),
         T.Normalize(MEAN, STD),

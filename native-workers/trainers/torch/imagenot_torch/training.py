@@ -1,8 +1,10 @@
 """One training run: the tfjs engine's loop (workers/train.ts) on torch, with torchvision's training step.
 
-Per epoch: a seeded shuffle of the run's training images (DistributedSampler, the same code for one rank or many),
-one optimizer step per global batch, the scheduler stepped once, validation on the held-out part of train, early
-stopping on its top-1, best weights kept, a checkpoint. At the end the best weights are tested (top-1, top-5).
+Per epoch: a seeded shuffle of the run's training images (DistributedSampler, the same code for one rank or many;
+the references' RASampler when the recipe repeats augmentations), one optimizer step per global batch, the scheduler
+stepped once (or after every step, `lrUpdate: 'step'`), validation on the held-out part of train (of the EMA's
+weights when the recipe keeps one, and then of the trained weights too, as val_accuracy_model), early stopping on
+its top-1, best weights kept, a checkpoint. At the end the best weights are tested (top-1, top-5).
 Every random choice is a function of (seed, epoch, rank), so a run resumed from an epoch checkpoint sees the same
 batches as the run it continues.
 
@@ -141,8 +143,17 @@ class Trainer:
         if self.settings.channels_last:
             model = model.to(memory_format=torch.channels_last)
         self.model = model
+        self.train_set = pipeline.ImageList(self.train_items, pipeline.train_transform(hp))
+        self.sampler = recipe.make_sampler(hp, len(self.train_set), ranks.world, ranks.rank)
+        if len(self.sampler) == 0:
+            raise RunError(
+                f"{hp['arch']} ({hp['profile']}): the recipe's repeated-augmentation sampler (--ra-reps {hp['recipe']['raReps']}) "
+                f"trains on floor(n / 256) * 256 images per epoch, and this run has {len(self.train_items)} training images: "
+                "use a larger dataset or the local profile")
+        self.steps_per_epoch = -(-len(self.sampler) // self.batch)
+        self.per_step_lr = recipe.updates_per_epoch(hp, self.steps_per_epoch) > 1
         self.optimizer = recipe.make_optimizer(model, hp)
-        self.scheduler = recipe.make_scheduler(self.optimizer, hp)
+        self.scheduler = recipe.make_scheduler(self.optimizer, hp, self.steps_per_epoch)
         self.scaler = torch.cuda.amp.GradScaler(enabled=self.settings.amp)
         self.ema = recipe.make_ema(model, hp, ranks.world, self.batch, self.device)
         self.criterion = recipe.make_criterion(hp)
@@ -167,11 +178,7 @@ class Trainer:
         self.trained = nn.parallel.DistributedDataParallel(
             self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None,
         ) if ranks.distributed else self.model
-        self.train_set = pipeline.ImageList(self.train_items, pipeline.train_transform(hp))
-        self.sampler = torch.utils.data.distributed.DistributedSampler(
-            self.train_set, num_replicas=ranks.world, rank=ranks.rank, shuffle=True, seed=hp["seed"], drop_last=False)
         self.collate = pipeline.Collate(recipe.make_batch_mix(hp, self.num_classes))
-        self.steps_per_epoch = -(-len(self.sampler) // self.batch)
 
     # --- events ------------------------------------------------------------------------------------------------
     def emit(self, event: str, **fields):
@@ -185,6 +192,7 @@ class Trainer:
 
     # --- the run -----------------------------------------------------------------------------------------------
     def evaluated_model(self) -> nn.Module:
+        """The weights a run is judged by: the EMA's when the recipe keeps one (torchvision publishes those)."""
         return self.ema.module if self.ema is not None else self.model
 
     def run(self) -> dict:
@@ -206,6 +214,46 @@ class Trainer:
         self.test()
         return state
 
+    def train_batch(self, epoch: int, b: int, batch, total_steps: int):
+        """One optimizer step on batch b of the epoch (every rank together), its metrics emitted; returns the summed
+        (loss, correct, images) over all ranks, or None when the batch was skipped."""
+        hp, state, ranks = self.hp, self.state, self.ranks
+        self.reject(self.train_items, batch.failed)
+        # Batch norm needs two images per channel; every rank skips together (the sampler gives each rank as many
+        # images, so this is only ever a last batch of one, or a batch of unreadable images).
+        if distributed.all_min(ranks, batch.count, self.device) < 2:
+            return None
+        lr = self.optimizer.param_groups[0]["lr"]
+        t0 = time.perf_counter()
+        images = self.settings.to_device(batch.images)
+        targets = batch.targets.to(self.device, non_blocking=True)
+        loss, logits = train_step(self.trained, self.criterion, self.optimizer, self.scaler, images, targets,
+                                  self.settings.amp, self.clip)
+        if self.ema is not None and b % hp["recipe"]["ema"]["steps"] == 0:
+            self.ema.update_parameters(self.model)
+            if epoch < hp["recipe"].get("warmupEpochs", 0):
+                self.ema.n_averaged.fill_(0)  # train.py: keep copying the weights during warm-up
+        # With mixup/cutmix the reference class is the mixture's larger part, as train.py counts it.
+        reference = targets.argmax(1) if targets.ndim == 2 else targets
+        hits = (logits.argmax(1) == reference).sum()
+        step_loss, step_correct, step_count = distributed.all_sum(
+            ranks, [float(loss) * batch.count, float(hits), batch.count], self.device)
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
+        secs = time.perf_counter() - t0
+        mean_loss = step_loss / step_count
+        if not math.isfinite(mean_loss):
+            raise RunError(f"loss became {mean_loss} at epoch {epoch + 1}, step {state['step'] + 1} (lower --lr?)")
+        state["step"] += 1
+        values = {"loss": mean_loss, "accuracy": 100.0 * step_correct / step_count, "lr": lr,
+                  "images_per_s": step_count / secs}
+        if self.args.check_replicas and ranks.distributed:
+            values["replica_max_abs_diff"] = distributed.replica_divergence(ranks, self.model)
+        self.emit("metrics", metrics=protocol.metric_points(state["step"], epoch + (b + 1) / self.steps_per_epoch, values),
+                  progress={"done": state["step"], "total": total_steps,
+                            "message": f"epoch {epoch + 1}/{hp['epochs']} step {b + 1}/{self.steps_per_epoch} loss {mean_loss:.4f}"})
+        return step_loss, step_correct, step_count
+
     def train_epoch(self, total_steps: int):
         hp, state, ranks = self.hp, self.state, self.ranks
         epoch = state["epoch"]
@@ -216,55 +264,29 @@ class Trainer:
         self.trained.train()
         loss_sum = correct = seen = 0.0
         epoch_start = time.perf_counter()
-        lr = self.optimizer.param_groups[0]["lr"]
         for b, batch in enumerate(loader):
-            self.reject(self.train_items, batch.failed)
-            # Batch norm needs two images per channel; every rank skips together (DistributedSampler gives each
-            # rank as many images, so this is only ever a last batch of one, or a batch of unreadable images).
-            if distributed.all_min(ranks, batch.count, self.device) < 2:
-                continue
-            t0 = time.perf_counter()
-            images = self.settings.to_device(batch.images)
-            targets = batch.targets.to(self.device, non_blocking=True)
-            loss, logits = train_step(self.trained, self.criterion, self.optimizer, self.scaler, images, targets,
-                                      self.settings.amp, self.clip)
-            if self.ema is not None and b % hp["recipe"]["ema"]["steps"] == 0:
-                self.ema.update_parameters(self.model)
-                if epoch < hp["recipe"].get("warmupEpochs", 0):
-                    self.ema.n_averaged.fill_(0)  # train.py: keep copying the weights during warm-up
-            # With mixup/cutmix the reference class is the mixture's larger part, as train.py counts it.
-            reference = targets.argmax(1) if targets.ndim == 2 else targets
-            hits = (logits.argmax(1) == reference).sum()
-            step_loss, step_correct, step_count = distributed.all_sum(
-                ranks, [float(loss) * batch.count, float(hits), batch.count], self.device)
-            if self.device.type == "cuda":
-                torch.cuda.synchronize()
-            secs = time.perf_counter() - t0
-            mean_loss = step_loss / step_count
-            if not math.isfinite(mean_loss):
-                raise RunError(f"loss became {mean_loss} at epoch {epoch + 1}, step {state['step'] + 1} (lower --lr?)")
-            state["step"] += 1
-            loss_sum += step_loss
-            correct += step_correct
-            seen += step_count
-            values = {"loss": mean_loss, "accuracy": 100.0 * step_correct / step_count, "lr": lr,
-                      "images_per_s": step_count / secs}
-            if self.args.check_replicas and ranks.distributed:
-                values["replica_max_abs_diff"] = distributed.replica_divergence(ranks, self.model)
-            self.emit("metrics", metrics=protocol.metric_points(state["step"], epoch + (b + 1) / self.steps_per_epoch, values),
-                      progress={"done": state["step"], "total": total_steps,
-                                "message": f"epoch {epoch + 1}/{hp['epochs']} step {b + 1}/{self.steps_per_epoch} loss {mean_loss:.4f}"})
-        self.scheduler.step()
+            sums = self.train_batch(epoch, b, batch, total_steps)
+            if sums is not None:
+                loss_sum, correct, seen = loss_sum + sums[0], correct + sums[1], seen + sums[2]
+            # 'step': the lr moves after every batch, a skipped one too, so batch b always has the lr of e + b / steps.
+            if self.per_step_lr:
+                self.scheduler.step()
+        if not self.per_step_lr:
+            self.scheduler.step()
         epoch_secs = time.perf_counter() - epoch_start
         val = self.evaluate(self.val_items) if self.val_items else None
         if val is not None and not math.isfinite(val["loss"]):
             raise RunError(f"validation loss became {val['loss']} after epoch {epoch + 1}: the weights diverged (lower --lr?)")
+        # With an EMA, the trained (not averaged) weights' validation accuracy too, as train.py reports both.
+        val_model = self.evaluate(self.val_items, self.model) if val is not None and self.ema is not None else None
         state["epoch"] = epoch + 1
         train_accuracy = 100.0 * correct / max(1.0, seen)
         values = {"train_loss": loss_sum / max(1.0, seen), "train_accuracy": train_accuracy,
                   "epoch_images_per_s": seen / epoch_secs}
         if val is not None:
             values["val_loss"], values["val_accuracy"] = val["loss"], val["top1"]
+        if val_model is not None:
+            values["val_accuracy_model"] = val_model["top1"]
         # Without a validation part (valFraction 0) the training accuracy stands in for it, as in the tfjs engine.
         monitored = val["top1"] if val is not None else train_accuracy
         early = state["early"]
@@ -294,10 +316,11 @@ class Trainer:
             protocol.log(f"epoch {state['epoch']}/{hp['epochs']} train loss {values['train_loss']:.4f} acc {train_accuracy:.1f}%"
                          + (f", val acc {val['top1']:.1f}%" if val else "") + f", {values['epoch_images_per_s']:.1f} img/s{note}")
 
-    def evaluate(self, items) -> dict:
-        """Loss, top-1, top-5 (percent) of the evaluated model, each rank taking every world-th image."""
+    def evaluate(self, items, model: nn.Module = None) -> dict:
+        """Loss, top-1, top-5 (percent) of the evaluated model (or the one given), each rank taking every world-th
+        image, at the recipe's evaluation sizes."""
         ranks = self.ranks
-        model = self.evaluated_model()
+        model = model if model is not None else self.evaluated_model()
         model.eval()
         if ranks.distributed:
             # Each rank's batch-norm statistics moved with its own last batch: evaluate with rank 0's, as DDP would.
