@@ -13,7 +13,7 @@ import { Rankings } from './screens/Rankings/Rankings.tsx';
 import { ProgressBar, fmtInt } from './components/common.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { cancelJob, jobTone } from './components/JobList.tsx';
-import type { Status } from './api/views.ts';
+import type { Status } from './api/types.ts';
 
 const VIEWS: Record<Screen, () => React.JSX.Element> = { Sources, Synsets, Curation, Dataset, Training, Rankings };
 
@@ -34,7 +34,7 @@ function navCount(screen: Screen, s: Status | null): string {
     case 'Synsets':
       return s.matched ? fmtInt(s.matched) : '';
     case 'Curation':
-      return s.above_threshold ? fmtInt(s.above_threshold) : '';
+      return s.kept ? fmtInt(s.kept) : '';
     case 'Dataset':
       return s.classes_selected ? `${fmtInt(s.classes_selected)} cls` : '';
     case 'Training':

@@ -1,9 +1,12 @@
 // Shared plumbing for commands: exit codes, output, opening a workspace, running jobs with progress.
+import { Option } from 'commander';
 import { openWorkspace, type Workspace } from '../store/workspace.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { countRejections, listRejections } from '../store/rejections.ts';
 import { publicJob, type JobRow } from '../store/jobs.ts';
 import { printable } from '../io/text.ts';
+import { jobLogPath } from '../store/job-logs.ts';
+import { recordSignal, verbosity } from './output.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -48,11 +51,23 @@ export function parseFloatOption(name: string) {
   };
 }
 
-/** Progress display: a redrawn bar on a terminal, one line a second otherwise (logs, CI). */
+/** An option taking one of a fixed set of values: commander checks it (a usage error) and lists the choices in help. */
+export function choiceOption(flags: string, description: string, choices: readonly string[], defaultValue?: string): Option {
+  const option = new Option(flags, description).choices(choices);
+  return defaultValue === undefined ? option : option.default(defaultValue);
+}
+
+/**
+ * Progress display on stderr: a redrawn bar on a terminal, one line a second otherwise (logs, CI). Silent with
+ * `quiet` (a command's --json) or --quiet, except for error lines.
+ */
 export class ProgressPrinter {
   private lastLine = 0;
   private readonly tty = process.stderr.isTTY === true;
-  constructor(private readonly quiet: boolean) {}
+  private readonly quiet: boolean;
+  constructor(quiet: boolean) {
+    this.quiet = quiet || verbosity() === 'quiet';
+  }
 
   update(job: { id: number; kind: string }, done: number, total: number | null, message: string | null): void {
     if (this.quiet) return;
@@ -70,8 +85,9 @@ export class ProgressPrinter {
     }
   }
 
-  line(text: string): void {
-    if (this.quiet) return;
+  /** A line of text; `error` lines are shown even when quiet. */
+  line(text: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    if (this.quiet && level !== 'error') return;
     if (this.tty) process.stderr.write('\r\x1b[K');
     // Job logs and rejections name files: their control characters must not reach the terminal.
     process.stderr.write(printable(text) + '\n');
@@ -98,10 +114,15 @@ export async function runJobsToEnd(
   const printer = new ProgressPrinter(!!opts.quiet);
   const kinds = new Map<number, string>();
   runner.on('progress', (p) => printer.update({ id: p.jobId, kind: kinds.get(p.jobId) ?? 'job' }, p.done, p.total, p.message));
-  runner.on('log', (l) => printer.line(`[job #${l.jobId}] ${l.level === 'info' ? '' : l.level + ': '}${l.message}`));
+  const verbose = verbosity() === 'verbose';
+  runner.on('log', (l) => {
+    const stamp = verbose ? `${new Date().toISOString()} ${l.level} ` : l.level === 'info' ? '' : `${l.level}: `;
+    printer.line(`[job #${l.jobId}] ${stamp}${l.message}`, l.level);
+  });
   runner.on('job', (j) => {
     kinds.set(j.id, j.kind);
-    if (j.state === 'failed') printer.line(`[${j.kind} #${j.id}] failed: ${j.error}`);
+    if (j.state === 'running' && verbose) printer.line(`[${j.kind} #${j.id}] running; its log: ${jobLogPath(ws.paths.logs, j.id)}`);
+    if (j.state === 'failed') printer.line(`[${j.kind} #${j.id}] failed: ${j.error}`, 'error');
     else if (j.state === 'cancelled' || j.state === 'interrupted') printer.line(`[${j.kind} #${j.id}] ${j.state}`);
   });
   const ids: number[] = [];
@@ -110,8 +131,9 @@ export async function runJobsToEnd(
   } else {
     for (const w of work) ids.push((await runner.enqueue(w.kind, w.params)).id);
   }
-  const stopOnSignal = () => {
-    printer.line('stopping: cancelling the running job (resume it with `imagenot jobs resume`)');
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    recordSignal(signal);
+    printer.line(`${signal}: cancelling this command's jobs (resume them with \`imagenot jobs resume\`); ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again stops at once`);
     // Ours, wherever they run: a job another process (a `serve`) picked up is cancelled through its row.
     for (const id of ids) runner.cancel(id);
     void runner.stop();
@@ -129,7 +151,7 @@ export async function runJobsToEnd(
   for (const j of jobs) rejected += countRejections(ws.db, j.id);
   if (rejected > 0 && !opts.quiet) {
     const shown = jobs.flatMap((j) => listRejections(ws.db, { jobId: j.id, limit: 50 }));
-    printer.line(`${rejected} item(s) rejected:`);
+    printer.line(`${rejected} item(s) rejected:`, 'error');
     for (const r of shown) printer.line(`  ${r.source}: ${r.item}: ${r.reason}`);
     if (rejected > shown.length) printer.line(`  ... and ${rejected - shown.length} more (imagenot status WS --json)`);
   }

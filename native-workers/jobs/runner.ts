@@ -22,6 +22,7 @@ import {
   type JobState,
   type Lane,
 } from '../store/jobs.ts';
+import { JobLogWriter, type LogLevel } from '../store/job-logs.ts';
 import { WorkerToParent } from './protocol.ts';
 import { removeJobTempDirs } from './worker-context.ts';
 import { loadWorker } from '../workers/registry.ts';
@@ -39,6 +40,8 @@ export interface RunnerEvents {
 const CANCEL_GRACE_MS = 5000;
 /** How often rows of jobs waited for but run by another process are read. */
 const FOLLOW_MS = 500;
+/** How often a running job's progress is written to its log (the row always has the latest). */
+const LOG_PROGRESS_MS = 60_000;
 
 const isFinal = (state: JobState) => state !== 'queued' && state !== 'running';
 
@@ -61,7 +64,7 @@ export interface RunnerOptions {
 }
 
 export class JobRunner extends EventEmitter<RunnerEvents> {
-  private readonly active = new Map<Lane, { job: JobRow; child: ChildProcess }>();
+  private readonly active = new Map<Lane, { job: JobRow; child: ChildProcess; log: JobLogWriter }>();
   private stopped = false;
   private onlyIds: number[] | undefined;
   private readonly waiters = new Map<number, ((job: JobRow) => void)[]>();
@@ -197,43 +200,68 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     }
   }
 
-  private relayOutput(jobId: number, stream: NodeJS.ReadableStream | null, level: 'info' | 'warn'): void {
+  /** A line of a job run here: into its log file, and to listeners. */
+  private logLine(log: JobLogWriter, jobId: number, level: LogLevel, message: string): void {
+    log.write(level, message);
+    this.emit('log', { jobId, level, message });
+  }
+
+  private relayOutput(log: JobLogWriter, jobId: number, stream: NodeJS.ReadableStream | null, level: 'info' | 'warn'): void {
     if (!stream) return;
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-      if (line.trim()) this.emit('log', { jobId, level, message: line });
+      if (line.trim()) this.logLine(log, jobId, level, line);
     });
   }
 
   private launch(lane: Lane, job: JobRow): void {
-    const entry = workerEntry();
-    const child = fork(entry.file, [], {
-      execArgv: entry.execArgv,
-      env: { ...process.env, ...this.opts.env },
-      // A library's console output inside a worker must not land in the CLI's stdout (it would break --json):
-      // it becomes the job's log instead.
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'advanced',
-    });
-    this.relayOutput(job.id, child.stdout, 'info');
-    this.relayOutput(job.id, child.stderr, 'warn');
-    this.active.set(lane, { job, child });
+    const log = new JobLogWriter(this.ws.paths.logs, job.id);
+    let child: ChildProcess;
+    try {
+      const entry = workerEntry();
+      child = fork(entry.file, [], {
+        execArgv: entry.execArgv,
+        env: { ...process.env, ...this.opts.env },
+        // A library's console output inside a worker must not land in the CLI's stdout (it would break --json):
+        // it becomes the job's log instead.
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        serialization: 'advanced',
+      });
+    } catch (err) {
+      log.write('error', `could not start a worker process: ${(err as Error).message}`);
+      log.close();
+      throw err;
+    }
+    const params = JSON.stringify(job.params);
+    log.write(
+      'info',
+      `${job.kind} job ${job.id} started, attempt ${job.attempts}${job.attempts > 1 ? ' (continues from its last committed batch)' : ''}, ` +
+        `worker pid ${child.pid ?? '?'}, params ${params.length > 4000 ? `${params.slice(0, 4000)}...` : params}`,
+    );
+    this.relayOutput(log, job.id, child.stdout, 'info');
+    this.relayOutput(log, job.id, child.stderr, 'warn');
+    this.active.set(lane, { job, child, log });
     setJobPid(this.ws.db, job.id, child.pid ?? null);
     this.emit('job', getJob(this.ws.db, job.id)!);
+    let progressLogged = Date.now();
 
     let outcome: WorkerToParent | undefined;
     child.on('message', (raw) => {
       const parsed = WorkerToParent.safeParse(raw);
       if (!parsed.success) {
-        this.emit('log', { jobId: job.id, level: 'error', message: `malformed worker message: ${parsed.error.message}` });
+        this.logLine(log, job.id, 'error', `malformed worker message: ${parsed.error.message}`);
         return;
       }
       const msg = parsed.data;
       switch (msg.type) {
         case 'progress':
           this.emit('progress', { jobId: job.id, done: msg.done, total: msg.total, message: msg.message });
+          if (Date.now() - progressLogged >= LOG_PROGRESS_MS) {
+            progressLogged = Date.now();
+            log.write('info', `progress ${msg.done}${msg.total != null ? `/${msg.total}` : ''}${msg.message ? `: ${msg.message}` : ''}`);
+          }
           break;
         case 'log':
-          this.emit('log', { jobId: job.id, level: msg.level, message: msg.message });
+          this.logLine(log, job.id, msg.level, msg.message);
           break;
         case 'event':
           this.emit('event', { jobId: job.id, name: msg.name, payload: msg.payload });
@@ -250,18 +278,36 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       removeJobTempDirs(this.ws.paths.root, (id) => id !== job.id);
       const current = getJob(this.ws.db, job.id);
       if (current?.state === 'running') {
-        if (outcome?.type === 'done') finishJob(this.ws.db, job.id, 'succeeded', { result: outcome.result });
-        else if (outcome?.type === 'cancelled' || current.cancelRequested) {
-          finishJob(this.ws.db, job.id, 'cancelled', { message: 'cancelled' });
-        } else if (outcome?.type === 'failed') finishJob(this.ws.db, job.id, 'failed', { error: outcome.error });
-        else {
-          const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-          finishJob(this.ws.db, job.id, 'failed', { error: `worker process ${how} before finishing` });
-        }
+        const end = endOf(outcome, current.cancelRequested, code, signal);
+        // The log's last line is written before the row says the job ended: a reader following the log until the
+        // job ends (`jobs log --follow`) reads it.
+        log.write(end.level, end.line);
+        finishJob(this.ws.db, job.id, end.state, end.fields);
       }
+      log.close();
       this.settle(getJob(this.ws.db, job.id)!);
       this.pump();
     });
     child.send({ type: 'start', jobId: job.id, workspace: this.ws.paths.root, kind: job.kind });
   }
+}
+
+/** How an attempt ended, from what the worker said (if anything) and how its process exited; and the log's last line. */
+function endOf(
+  outcome: WorkerToParent | undefined,
+  cancelRequested: boolean,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): { state: 'succeeded' | 'cancelled' | 'failed'; fields: { result?: unknown; message?: string; error?: string }; level: LogLevel; line: string } {
+  const exit = signal ? `worker killed by ${signal}` : `worker exit code ${code}`;
+  if (outcome?.type === 'done') {
+    const result = JSON.stringify(outcome.result) ?? 'null';
+    const shown = result.length > 4000 ? `${result.slice(0, 4000)}...` : result;
+    return { state: 'succeeded', fields: { result: outcome.result }, level: 'info', line: `succeeded (${exit}), result ${shown}` };
+  }
+  if (outcome?.type === 'cancelled' || cancelRequested) {
+    return { state: 'cancelled', fields: { message: 'cancelled' }, level: 'warn', line: `cancelled (${exit})` };
+  }
+  const error = outcome?.type === 'failed' ? outcome.error : `worker process ${signal ? `was killed by ${signal}` : `exited with code ${code}`} before finishing`;
+  return { state: 'failed', fields: { error }, level: 'error', line: `failed (${exit}): ${error}` };
 }

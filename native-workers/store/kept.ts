@@ -8,48 +8,64 @@ import type { CandidateFacts, Decision } from '../core/selection/kept.ts';
 import { excludedSql, exclusionParams, type FlagKind } from './flags.ts';
 import type { Db } from './workspace.ts';
 
+/** Per-class counts kept next to the index (4 per class, in `wnids` order). */
+export const STAT = { candidates: 0, noImage: 1, flagged: 2, noSimilarity: 3 } as const;
+export const STATS_PER_CLASS = 4;
+
 export interface KeptColumns {
   /** Classes with at least one similarity under the encoder. */
   wnids: string[];
-  /** Matched candidates per class (all of them, in `wnids` order). */
-  candidates: Int32Array;
+  /**
+   * Per class (STATS_PER_CLASS each, in `wnids` order): matched candidates, those without an image, those with an
+   * excluding flag, and eligible ones (image, no flag) the encoder has not scored.
+   */
+  stats: Int32Array;
   /** Eligible candidates with a similarity: their class (index into `wnids`) and similarity. */
   classOf: Int32Array;
   similarity: Float64Array;
 }
 
-/** Per-class columns of one encoder's candidates for core/similarity/threshold-index.ts. */
+/**
+ * Per-class columns of one encoder's candidates for core/similarity/threshold-index.ts. The scan walks `matches` in
+ * sample-id order (NOT INDEXED: SQLite would otherwise walk the class index and look samples and similarities up in
+ * random order, several times slower on a million candidates once the database outgrows the page cache).
+ */
 export function keptColumns(db: Db, encoder: string, excludeFlags?: readonly FlagKind[]): KeptColumns {
   const rows = db
     .prepare(
-      `SELECT m.wnids, t.similarity,
-              CASE WHEN s.image_sha256 IS NULL THEN 0 WHEN ${excludedSql('s')} THEN 0 ELSE 1 END
-       FROM matches m JOIN samples s ON s.id = m.sample_id
+      `SELECT m.wnids, t.similarity, s.image_sha256 IS NOT NULL, ${excludedSql('s')}
+       FROM matches m NOT INDEXED JOIN samples s ON s.id = m.sample_id
        LEFT JOIN text_similarities t ON t.sample_id = m.sample_id AND t.encoder = @encoder AND t.wnid = m.wnids
        WHERE m.status = 'matched'`,
     )
     .raw()
-    .iterate({ encoder, ...exclusionParams(db, excludeFlags) }) as Iterable<[string, number | null, number]>;
+    .iterate({ encoder, ...exclusionParams(db, excludeFlags) }) as Iterable<[string, number | null, number, number]>;
   const ids = new Map<string, number>();
   const allWnids: string[] = [];
-  const total: number[] = [];
+  const stats: number[] = [];
   const withSimilarity: boolean[] = [];
   let classOf = new Int32Array(1024);
   let similarity = new Float64Array(1024);
   let n = 0;
-  for (const [wnid, sim, eligible] of rows) {
+  for (const [wnid, sim, hasImage, excluded] of rows) {
     let k = ids.get(wnid);
     if (k == null) {
       k = allWnids.length;
       ids.set(wnid, k);
       allWnids.push(wnid);
-      total.push(0);
+      stats.push(0, 0, 0, 0);
       withSimilarity.push(false);
     }
-    total[k]++;
-    if (sim == null) continue;
-    withSimilarity[k] = true;
-    if (!eligible) continue;
+    const at = k * STATS_PER_CLASS;
+    stats[at + STAT.candidates]++;
+    if (!hasImage) stats[at + STAT.noImage]++;
+    if (excluded) stats[at + STAT.flagged]++;
+    if (sim != null) withSimilarity[k] = true;
+    if (!hasImage || excluded) continue;
+    if (sim == null) {
+      stats[at + STAT.noSimilarity]++;
+      continue;
+    }
     if (n === classOf.length) {
       classOf = grow(classOf, new Int32Array(n * 2));
       similarity = grow(similarity, new Float64Array(n * 2));
@@ -60,16 +76,16 @@ export function keptColumns(db: Db, encoder: string, excludeFlags?: readonly Fla
   // Drop classes the encoder never scored (the filter has not reached them): renumber the kept ones.
   const renumber = new Int32Array(allWnids.length).fill(-1);
   const wnids: string[] = [];
-  const candidates: number[] = [];
+  const kept: number[] = [];
   allWnids.forEach((w, k) => {
     if (!withSimilarity[k]) return;
     renumber[k] = wnids.length;
     wnids.push(w);
-    candidates.push(total[k]);
+    kept.push(...stats.slice(k * STATS_PER_CLASS, (k + 1) * STATS_PER_CLASS));
   });
   const cls = classOf.subarray(0, n);
   for (let i = 0; i < n; i++) cls[i] = renumber[cls[i]];
-  return { wnids, candidates: Int32Array.from(candidates), classOf: cls, similarity: similarity.subarray(0, n) };
+  return { wnids, stats: Int32Array.from(kept), classOf: cls, similarity: similarity.subarray(0, n) };
 }
 
 function grow<T extends Int32Array | Float64Array>(from: T, to: T): T {

@@ -1,8 +1,14 @@
 // Selections: the candidates the selection reads (one query joining matches, similarities, flags, decisions), and the
 // chosen classes and train/test split it writes (selections, selection_classes, splits).
+import { existsSync } from 'node:fs';
 import type { Db } from './workspace.ts';
 import { nowIso } from './workspace.ts';
-import { excludedSql, exclusionParams, type FlagKind } from './flags.ts';
+import { excludedSql, exclusionParams, flagsVersion, type FlagKind } from './flags.ts';
+import { currentTextFilter } from './meta.ts';
+import { textSimilaritiesVersion } from './text-similarities.ts';
+import { sampleImagesVersion } from './samples.ts';
+import { matchesVersion } from './synsets.ts';
+import { decisionsSince, lastDecisionId } from './decisions.ts';
 // Re-exported for callers that look for it next to the selection (the CLIP model that ranks classes).
 export { currentImageEncoder } from './image-similarities.ts';
 import type { SelectionCandidate, SelectionResult } from '../core/selection/select.ts';
@@ -135,4 +141,92 @@ export function selectionItems(db: Db, selectionId: number, opts: { textEncoder:
        ORDER BY CASE p.split WHEN 'train' THEN 0 ELSE 1 END, c.rank, p.sample_id`,
     )
     .all({ id: selectionId, textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder }) as SplitItem[];
+}
+
+/** The versions of what a selection reads, recorded with it so a later change marks it stale. */
+export interface SelectionInputs {
+  similarities: string;
+  flags: string;
+  images: string;
+  /** The matches version (absent in selections recorded before it was kept). */
+  matches?: string;
+  /** The newest decision_log id when it was made. */
+  decisions: number;
+}
+
+export function selectionInputs(db: Db): SelectionInputs {
+  return { similarities: textSimilaritiesVersion(db), flags: flagsVersion(db), images: sampleImagesVersion(db), matches: matchesVersion(db), decisions: lastDecisionId(db) };
+}
+
+/**
+ * Why a selection no longer matches the workspace, in words (empty = it does): another encoder or threshold, and
+ * (for selections that recorded their inputs) captions matched again, similarities recomputed, flags changed, images
+ * fetched, decisions made.
+ */
+export function selectionStaleness(db: Db, s: SelectionRecord): string[] {
+  const out: string[] = [];
+  const filter = currentTextFilter(db);
+  if (filter && filter.encoder !== s.encoder) out.push(`the text encoder is now ${filter.encoder} (selected with ${s.encoder})`);
+  else if (filter && filter.threshold !== s.threshold) out.push(`the threshold is now ${filter.threshold} (selected at ${s.threshold})`);
+  const inputs = s.params.inputs as SelectionInputs | undefined;
+  if (inputs) {
+    if (inputs.matches !== undefined && inputs.matches !== matchesVersion(db)) out.push('captions were matched again since');
+    if (inputs.similarities !== textSimilaritiesVersion(db)) out.push('text similarities were recomputed since');
+    if (inputs.flags !== flagsVersion(db)) out.push('NSFW/OCR flags changed since');
+    if (inputs.images !== sampleImagesVersion(db)) out.push('images were fetched since');
+    const n = decisionsSince(db, inputs.decisions);
+    if (n) out.push(`${n} curation decision${n === 1 ? '' : 's'} made since`);
+  }
+  return out;
+}
+
+export interface ExportRecord {
+  jobId: number;
+  out: string;
+  selectionId: number;
+  format: string;
+  size: number;
+  classes: number;
+  train: number;
+  test: number;
+  skipped: number;
+  finishedAt: string | null;
+  /** The folder is still there. */
+  present: boolean;
+}
+
+/** Finished exports, newest first (each export job's result), and whether their folder still exists. */
+export function listExports(db: Db): ExportRecord[] {
+  const rows = db.prepare(`SELECT id, result, ended_at FROM jobs WHERE kind = 'export' AND state = 'succeeded' AND result IS NOT NULL ORDER BY id DESC`).all() as {
+    id: number;
+    result: string;
+    ended_at: string | null;
+  }[];
+  return rows.map((r) => {
+    const res = JSON.parse(r.result) as Omit<ExportRecord, 'jobId' | 'finishedAt' | 'present'>;
+    return {
+      jobId: r.id,
+      out: res.out,
+      selectionId: res.selectionId,
+      format: res.format,
+      size: res.size,
+      classes: res.classes,
+      train: res.train,
+      test: res.test,
+      skipped: res.skipped ?? 0,
+      finishedAt: r.ended_at,
+      present: existsSync(res.out),
+    };
+  });
+}
+
+/** Classes and images of a selection. */
+export function selectionTotals(db: Db, id: number): { classes: number; train: number; test: number } {
+  return db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM selection_classes WHERE selection_id = @id) classes,
+              (SELECT COUNT(*) FROM splits WHERE selection_id = @id AND split = 'train') train,
+              (SELECT COUNT(*) FROM splits WHERE selection_id = @id AND split = 'test') test`,
+    )
+    .get({ id }) as { classes: number; train: number; test: number };
 }

@@ -3,12 +3,14 @@ import type { Workspace } from './workspace.ts';
 import { listJobs, publicJob, type PublicJob } from './jobs.ts';
 import { listRejections, type Rejection } from './rejections.ts';
 import { currentTextFilter, getMetaJson } from './meta.ts';
+import { keptTotal } from './threshold-index.ts';
 
 /**
  * Later stages fill their fields; until then they are 0 or []. The API's StatusSchema mirrors this.
  * above_threshold is the text filter's own figure: candidates whose similarity under the current encoder is strictly
  * above the threshold, BEFORE flags, missing images and manual decisions — those decide "kept" (core/selection/kept.ts,
  * shown per class by curation.classes and counted by `imagenot select`). Its meaning stays the filter stage's count.
+ * kept is that final figure at the workspace threshold (what every screen calls "kept").
  */
 export interface Status {
   workspace: string;
@@ -26,6 +28,7 @@ export interface Status {
   text_encoder: string | null;
   threshold: number | null;
   above_threshold: number;
+  kept: number | null;
   classes_selected: number;
   train_images: number;
   test_images: number;
@@ -84,6 +87,7 @@ export function workspaceStatus(ws: Workspace): Status {
     above_threshold: filter
       ? count(ws, `SELECT COUNT(*) n FROM text_similarities WHERE encoder = ? AND similarity > ?`, filter.encoder, filter.threshold)
       : 0,
+    kept: filter ? keptTotal(db) : null,
     classes_selected: selection ? count(ws, `SELECT COUNT(*) n FROM selection_classes WHERE selection_id = ?`, selection.id) : 0,
     train_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'train'`, selection.id) : 0,
     test_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'test'`, selection.id) : 0,

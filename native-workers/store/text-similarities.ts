@@ -20,6 +20,11 @@ export interface CandidateSynset {
   definition: string | null;
 }
 
+/** Whether the encoder has at least one stored similarity (an index lookup). */
+export function hasTextSimilarities(db: Db, encoder: string): boolean {
+  return !!db.prepare(`SELECT 1 FROM text_similarities WHERE encoder = ? LIMIT 1`).get(encoder);
+}
+
 /** Every class that has matched candidates, with its synset row if there is one. */
 export function candidateSynsets(db: Db): CandidateSynset[] {
   return db

@@ -1,16 +1,20 @@
-// The workspace: a folder holding workspace.db (SQLite), media/, models/, exports/, runs/.
+// The workspace: a folder holding workspace.db (SQLite), media/, models/, exports/, runs/, logs/.
 // This module is the only one that knows that layout and the only one that opens the database.
 import Database from 'better-sqlite3';
 import { sqliteNativeBinding } from './sqlite-binding.ts';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { markDeadJobsInterrupted } from './jobs.ts';
+import { migrate } from './schema.ts';
+import { WorkspaceError } from './workspace-error.ts';
+
+export { WorkspaceError } from './workspace-error.ts';
+export { latestSchemaVersion, loadMigrations } from './schema.ts';
 
 export type Db = Database.Database;
 
 export const DB_FILE = 'workspace.db';
-const FOLDERS = ['media', 'media/thumbs', 'models', 'exports', 'runs'] as const;
+const FOLDERS = ['media', 'media/thumbs', 'models', 'exports', 'runs', 'logs'] as const;
 
 export interface WorkspacePaths {
   root: string;
@@ -20,6 +24,8 @@ export interface WorkspacePaths {
   models: string;
   exports: string;
   runs: string;
+  /** One log per job (job-logs.ts). */
+  logs: string;
 }
 
 export interface Workspace {
@@ -32,78 +38,33 @@ export interface Workspace {
   close(): void;
 }
 
-export class WorkspaceError extends Error {
-  override name = 'WorkspaceError';
-}
-
-interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-/** Migrations live next to this file (or next to the bundle in a packaged build). */
-function migrationsDir(): string {
-  const candidates = [
-    process.env.IMAGENOT_MIGRATIONS_DIR,
-    fileURLToPath(new URL('./migrations', import.meta.url)),
-  ].filter((p): p is string => !!p);
-  for (const dir of candidates) if (existsSync(dir)) return dir;
-  throw new WorkspaceError(`migrations folder not found (looked in ${candidates.join(', ')})`);
-}
-
-let cachedMigrations: Migration[] | undefined;
-export function loadMigrations(): Migration[] {
-  if (cachedMigrations) return cachedMigrations;
-  const dir = migrationsDir();
-  const list: Migration[] = [];
-  for (const file of readdirSync(dir).sort()) {
-    const m = /^(\d{3})-([\w-]+)\.sql$/.exec(file);
-    if (!m) continue;
-    list.push({ version: Number(m[1]), name: m[2], sql: readFileSync(join(dir, file), 'utf8') });
-  }
-  list.sort((a, b) => a.version - b.version);
-  for (let i = 1; i < list.length; i++) {
-    if (list[i].version === list[i - 1].version) {
-      throw new WorkspaceError(`two migrations share number ${list[i].version}: ${list[i - 1].name}, ${list[i].name}`);
-    }
-  }
-  cachedMigrations = list;
-  return list;
-}
-
-export function latestSchemaVersion(): number {
-  const list = loadMigrations();
-  return list.length ? list[list.length - 1].version : 0;
-}
-
 function isWorkspaceFolder(dir: string): boolean {
   return existsSync(join(dir, DB_FILE));
-}
-
-/** Apply pending migrations in order, each in its own transaction. */
-function migrate(db: Db, dbPath: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = latestSchemaVersion();
-  if (current > latest) {
-    throw new WorkspaceError(
-      `${dbPath} was written by a newer ImageNot Studio (schema version ${current}; this version understands up to ` +
-        `${latest}). Update ImageNot Studio to open it; the workspace was not changed.`,
-    );
-  }
-  for (const m of loadMigrations()) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
 }
 
 export interface OpenOptions {
   /** Create the workspace if the folder is missing or empty. */
   create?: boolean;
   readonly?: boolean;
+}
+
+/**
+ * Switch to WAL. The switch needs an exclusive lock, and SQLite answers SQLITE_BUSY at once (without the busy handler)
+ * when another process holds a lock on a database still in rollback mode, as when several processes open a new
+ * workspace together; so it is retried for up to the busy timeout. A database already in WAL mode returns at once.
+ */
+function enableWal(db: Db, timeoutMs = 10_000): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
 }
 
 export function openWorkspace(dir: string, opts: OpenOptions = {}): Workspace {
@@ -134,21 +95,19 @@ export function openWorkspace(dir: string, opts: OpenOptions = {}): Workspace {
     models: join(root, 'models'),
     exports: join(root, 'exports'),
     runs: join(root, 'runs'),
+    logs: join(root, 'logs'),
   };
   const db = new Database(paths.db, { readonly: opts.readonly ?? false, nativeBinding: sqliteNativeBinding() });
   try {
     db.pragma('busy_timeout = 10000');
     if (!opts.readonly) {
-      db.pragma('journal_mode = WAL');
+      enableWal(db);
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
-    if (!opts.readonly) {
-      migrate(db, paths.db);
-      // Jobs left `running` by a process that died become `interrupted`, ready to resume.
-      markDeadJobsInterrupted(db);
-    }
-    else if ((db.pragma('user_version', { simple: true }) as number) > latestSchemaVersion()) migrate(db, paths.db);
+    migrate(db, paths.db, { readonly: opts.readonly });
+    // Jobs left `running` by a process that died become `interrupted`, ready to resume.
+    if (!opts.readonly) markDeadJobsInterrupted(db);
   } catch (err) {
     db.close();
     throw err;

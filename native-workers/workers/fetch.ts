@@ -10,6 +10,7 @@ import { defineWorker } from '../jobs/worker-context.ts';
 import { DEFAULT_FETCH_OPTIONS, fetchUrl, HostSlots, type FetchOptions } from '../io/http-fetch.ts';
 import { DEFAULT_IMAGE_OPTIONS, ImageRejected, type ImageOptions } from '../io/images.ts';
 import { insertImage, type ImageRow } from '../store/images.ts';
+import { refreshWorkspaceIndex } from '../store/threshold-index.ts';
 import {
   countToFetch,
   markInterruptedFetches,
@@ -46,6 +47,10 @@ export type FetchParams = z.infer<typeof FetchParams>;
 
 export interface FetchJobResult {
   attempted: number;
+  /** Of those attempted in this run: stored, failed (any error status), opted out (X-Robots-Tag noai). */
+  downloaded: number;
+  failed: number;
+  optedOut: number;
   counts: Record<string, number>;
   interruptedBefore: number;
 }
@@ -157,7 +162,13 @@ export default defineWorker({
     await Promise.allSettled([...inflight]);
     if (failure) throw failure;
     ctx.throwIfCancelled();
-    ctx.progress(done, total, `${done} of ${total} downloaded or failed`);
-    return { attempted: done - done0, counts, interruptedBefore };
+    // Fetched images change what can be kept: the curation screen's stored index is rebuilt here, not in the app.
+    if (counts.ok) refreshWorkspaceIndex(db);
+    // This run's outcome in one line: opted-out samples are neither downloaded nor failed (the site asked us not to).
+    const downloaded = counts.ok ?? 0;
+    const optedOut = counts.opted_out ?? 0;
+    const failed = done - done0 - downloaded - optedOut;
+    ctx.progress(done, total, `${downloaded} downloaded, ${failed} failed${optedOut ? `, ${optedOut} opted out` : ''}`);
+    return { attempted: done - done0, downloaded, failed, optedOut, counts, interruptedBefore };
   },
 });

@@ -19,6 +19,7 @@ import {
   setTextFilter,
   writeTextSimilarities,
 } from '../store/text-similarities.ts';
+import { keptCountsInOrder, storeIndexIfStale } from '../store/threshold-index.ts';
 
 const Params = z.object({
   encoder: z.string().min(1).default('glove'),
@@ -77,9 +78,15 @@ export default defineWorker({
     const current = currentTextFilter(db);
     const threshold = p.threshold ?? (current && current.encoder === spec.name ? current.threshold : defaultThreshold(spec.kind));
     setTextFilter(db, spec.name, threshold);
-    // `kept` here = above the threshold (the filter stage's figure, like status's above_threshold); flags, images and
-    // decisions then decide what is finally kept (core/selection/kept.ts).
-    const kept = countAboveThreshold(db, spec.name, threshold);
-    return { encoder: spec.name, kind: spec.kind, computed, threshold, kept };
+    // The curation screen's per-class index, built here and stored (unless the stored one is current), so the first
+    // slider move after this job answers from it instead of rebuilding it (store/threshold-index.ts).
+    ctx.progress(computed, total, 'indexing similarities per class');
+    storeIndexIfStale(db, spec.name);
+    // aboveThreshold = the filter stage's own figure (status's above_threshold); kept = after flags, images and
+    // decisions (core/selection/kept.ts), the figure every screen shows.
+    const aboveThreshold = countAboveThreshold(db, spec.name, threshold);
+    const kept = keptCountsInOrder(db, spec.name, threshold).total;
+    ctx.progress(computed, total, `${computed} captions embedded; ${kept} kept at ${threshold}`);
+    return { encoder: spec.name, kind: spec.kind, computed, threshold, aboveThreshold, kept };
   },
 });

@@ -3,7 +3,8 @@
 // the default for 'eligible', off for a file) and the workspace's lemma overrides, words unfit to name a class are
 // left out before LAIONet's rules run. Resumable: each batch of matches is committed with the last sample id. A
 // fresh run replaces the previous run's matches; per-synset counts are recorded at the end, and text similarities of
-// samples that are no longer candidates of their class are deleted, so no later stage lists a stale class.
+// samples that are no longer candidates of their class are deleted, so no later stage lists a stale class, and the
+// curation screen's stored threshold index (store/threshold-index.ts) is rebuilt from the new candidates.
 // `preview: true` matches the same way but writes nothing: its result says what a run would change (classes gained
 // and lost, candidates per class), for the user to confirm before the candidates are replaced.
 import { createHash } from 'node:crypto';
@@ -24,6 +25,7 @@ import {
   type MatchRow,
 } from '../store/synsets.ts';
 import { deleteStaleTextSimilarities, textSimilarityEncoders } from '../store/text-similarities.ts';
+import { refreshWorkspaceIndex } from '../store/threshold-index.ts';
 import { CaptionMatcher } from '../core/matching/automaton.ts';
 import { filteredByCode, lemmaSetForWnids, type LemmaSet } from '../core/matching/lemma-set.ts';
 import { JoinedOutcomes } from '../core/matching/result.ts';
@@ -194,6 +196,8 @@ export default defineWorker({
       for (const encoder of textSimilarityEncoders(ctx.ws.db)) staleSimilarities += deleteStaleTextSimilarities(ctx.ws.db, encoder);
     })();
     if (staleSimilarities) ctx.log(`${staleSimilarities} text similarities of samples no longer candidates of their class deleted`);
+    // New matches change every class's candidates: the curation screen's stored index is rebuilt here, not in the app.
+    refreshWorkspaceIndex(ctx.ws.db);
     return {
       captions: done,
       synsets: lemmaSet.wnids.length,

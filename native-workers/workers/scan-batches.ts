@@ -4,6 +4,7 @@
 import type { WorkerContext } from '../jobs/worker-context.ts';
 import { countScanItems, deleteFlags, nextScanBatch, writeFlags, type FlagKind, type FlagRow, type ScanItem } from '../store/flags.ts';
 import { currentTextFilter } from '../store/meta.ts';
+import { refreshWorkspaceIndex } from '../store/threshold-index.ts';
 
 export type ScanScope = 'candidates' | 'kept';
 
@@ -43,5 +44,7 @@ export async function scanCandidates(
     cur = next;
     ctx.progress(cur.done, total, `${opts.label}: ${cur.done} of ${total}, ${cur.flagged} flagged`);
   }
+  // New flags change what is kept: the curation screen's stored index is rebuilt here, not in the app.
+  if (cur.flagged) refreshWorkspaceIndex(ctx.ws.db);
   return { ...cur, scope: opts.scope };
 }

@@ -8,18 +8,18 @@ import { z } from 'zod';
 import { defineWorker } from '../jobs/worker-context.ts';
 import { currentTextFilter } from '../store/meta.ts';
 import { FLAG_KINDS, nsfwMetaAllowed, refreshNsfwMetaFlags } from '../store/flags.ts';
-import { flagKindsPresent, loadSelectionCandidates, saveSelection } from '../store/selection.ts';
+import { flagKindsPresent, getSelection, loadSelectionCandidates, saveSelection, selectionInputs } from '../store/selection.ts';
 import { currentImageEncoder } from '../store/image-similarities.ts';
-import { selectDataset } from '../core/selection/select.ts';
+import { PAPER_SELECTION, selectDataset } from '../core/selection/select.ts';
 
 export const SelectParams = z.object({
   threshold: z.number().optional(),
   encoder: z.string().min(1).optional(),
   imageEncoder: z.string().min(1).optional(),
-  classes: z.number().int().min(1).default(1000),
-  train: z.number().int().min(1).default(1000),
-  test: z.number().int().min(1).default(100),
-  seed: z.number().int().default(0),
+  classes: z.number().int().min(1).default(PAPER_SELECTION.classes),
+  train: z.number().int().min(1).default(PAPER_SELECTION.train),
+  test: z.number().int().min(1).default(PAPER_SELECTION.test),
+  seed: z.number().int().default(PAPER_SELECTION.seed),
   score: z.enum(['auto', 'image', 'text', 'count']).default('auto'),
   excludeFlags: z.array(z.enum(FLAG_KINDS)).default([...FLAG_KINDS]),
 });
@@ -44,9 +44,20 @@ export default defineWorker({
     const imageEncoder = p.imageEncoder ?? currentImageEncoder(db);
     const ran = flagKindsPresent(db);
     ctx.progress(1, 3, 'reading candidates');
+    const inputs = selectionInputs(db);
     const candidates = loadSelectionCandidates(db, { textEncoder: encoder, imageEncoder, excludeFlags: p.excludeFlags });
     ctx.progress(2, 3, `selecting from ${candidates.length} candidates`);
     const result = selectDataset(candidates, { threshold, classes: p.classes, train: p.train, test: p.test, seed: p.seed, score: p.score });
+    if (!result.classes.length) {
+      // An empty selection would replace a useful one and export nothing: refuse, keep the current one.
+      const current = getSelection(db);
+      throw new Error(
+        `no class has ${p.train + p.test} kept images (${p.train} train + ${p.test} test) at threshold ${threshold}: ` +
+          `${result.classesWithKept} classes have any kept image. Nothing was saved` +
+          (current ? `; selection #${current.id} stays.` : '.') +
+          ' Lower --train/--test or the threshold.',
+      );
+    }
     const params = {
       ...p,
       encoder,
@@ -60,6 +71,7 @@ export default defineWorker({
       classesWithKept: result.classesWithKept,
       classesEligible: result.classesEligible,
       classesSkippedForDuplicates: result.classesSkippedForDuplicates,
+      inputs,
     };
     const summary = {
       classes: result.classes.length,

@@ -1,54 +1,64 @@
-// The typed API client the screens use: `api.call('curation.classes', {threshold})`. Requests are checked against the
-// contract's request schema before they leave, responses and events against theirs when they arrive, so a shape
-// mismatch shows up as an error naming the channel and field instead of a broken screen.
+// The typed API client the screens use: `api.call('curation.classes', {threshold})`. Every type comes from the one
+// contract (native-workers/api/contract.ts, plus the desktop-only map): a request is what the channel's schema
+// accepts (z.input), a response what it produces (z.output). Requests are checked against the schema before they
+// leave, responses and events when they arrive, so a shape mismatch shows up as an error naming the channel and
+// field instead of a broken screen.
 import type { z } from 'zod';
-import { channels, events } from '../../native-workers/api/contract.ts';
+import { channels, events, type Channels, type EventName, type EventOf } from '../../native-workers/api/contract.ts';
 import { desktopChannels } from '../../electron/desktop-channels.ts';
 import { ApiCallError, pickTransport, type Transport } from './transport.ts';
-import type { UiChannel, UiRequest, UiResponse } from './views.ts';
 
 export { ApiCallError };
 
-const sharedChannels = channels as Record<string, { request: z.ZodType; response: z.ZodType } | undefined>;
+type ClientChannels = Channels & typeof desktopChannels;
+export type ClientChannel = keyof ClientChannels;
+/** What a screen sends on a channel (defaults may be left out). */
+export type ClientRequest<C extends ClientChannel> = z.input<ClientChannels[C]['request']>;
+/** What a channel answers, after validation. */
+export type ClientResponse<C extends ClientChannel> = z.output<ClientChannels[C]['response']>;
+/** One handler per event, each given its payload already validated against the event's schema. */
+export type EventHandlers = { [E in EventName]?: (payload: EventOf<E>) => void };
+
+type SchemaPair = { request: z.ZodType; response: z.ZodType };
+const sharedChannels = channels as Record<string, SchemaPair | undefined>;
 const eventMap = events as Record<string, z.ZodType | undefined>;
 
 function issues(err: z.ZodError): string {
   return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
-export type EventListener = (event: string, payload: unknown) => void;
-
 export interface ApiClient {
   readonly kind: Transport['kind'];
-  call<C extends UiChannel>(channel: C, request: UiRequest<C>): Promise<UiResponse<C>>;
-  /** Whether the backend knows a channel (rooms land their channels independently). */
+  call<C extends ClientChannel>(channel: C, request: ClientRequest<C>): Promise<ClientResponse<C>>;
+  /** Whether this transport knows a channel (browser mode has no desktop-only channels). */
   has(channel: string): boolean;
-  subscribe(listener: EventListener, onState?: (connected: boolean) => void): () => void;
+  subscribe(handlers: EventHandlers, onState?: (connected: boolean) => void): () => void;
   mediaUrl(relPath: string): string;
 }
 
 export function createClient(transport: Transport): ApiClient {
-  const channelMap: Record<string, { request: z.ZodType; response: z.ZodType } | undefined> =
+  const channelMap: Record<string, SchemaPair | undefined> =
     transport.kind === 'desktop' ? { ...sharedChannels, ...desktopChannels } : sharedChannels;
   return {
     kind: transport.kind,
     has: (channel) => !!channelMap[channel],
     async call(channel, request) {
       const def = channelMap[channel];
-      if (!def) throw new ApiCallError(channel, `this build has no API channel '${channel}' yet`);
+      if (!def) throw new ApiCallError(channel, `this build has no API channel '${channel}'`);
       const req = def.request.safeParse(request ?? {});
       if (!req.success) throw new ApiCallError(channel, `invalid request for ${channel}: ${issues(req.error)}`);
       const raw = await transport.invoke(channel, request ?? {});
       const res = def.response.safeParse(raw);
       if (!res.success) throw new ApiCallError(channel, `unexpected response from ${channel}: ${issues(res.error)}`);
-      return res.data as UiResponse<typeof channel>;
+      return res.data as ClientResponse<typeof channel>;
     },
-    subscribe(listener, onState) {
+    subscribe(handlers, onState) {
       return transport.subscribe((event, payload) => {
         const schema = eventMap[event];
-        if (!schema) return;
+        const handler = handlers[event as EventName] as ((p: unknown) => void) | undefined;
+        if (!schema || !handler) return;
         const parsed = schema.safeParse(payload);
-        if (parsed.success) listener(event, parsed.data);
+        if (parsed.success) handler(parsed.data);
       }, onState);
     },
     mediaUrl: (rel) => transport.mediaUrl(rel),

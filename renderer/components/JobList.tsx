@@ -2,7 +2,7 @@
 // rejected inputs or produced nothing shows amber with why (`attention`); Resume is offered only where resuming can
 // get further (`resumable`: a job that failed before committing any work would fail the same way again).
 import { api } from '../api/client.ts';
-import type { Job } from '../../native-workers/api/channels/jobs.ts';
+import type { Job } from '../api/types.ts';
 import { attempt, jobsOfKinds, useApp } from '../store/app.ts';
 import { ProgressBar } from './common.tsx';
 

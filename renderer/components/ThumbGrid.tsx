@@ -1,24 +1,33 @@
 // A windowed grid of thumbnails: only the rows on screen exist in the DOM (via @tanstack/react-virtual), and pages
-// of items are fetched as they scroll into view, so 100k items scroll as smoothly as 100.
-import { useEffect, useRef, useState } from 'react';
+// of items are fetched as they scroll into view, so 100k items scroll as smoothly as 100. Each cell has a fixed
+// layout — the image fitted inside its box, then three caption lines with the matched lemma highlighted, then the
+// scores — so nothing overlaps the caption whatever the image's size.
+import { memo, useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { CurationItem } from '../api/views.ts';
+import type { CurationItem } from '../api/types.ts';
 import { api } from '../api/client.ts';
+import { Caption } from './Caption.tsx';
 
-const CELL_W = 190;
-const CELL_H = 258;
+const CELL_W = 200;
+/** Thumbnail 150 + caption 3 x 16 + margins + score line + borders, and the row gap. */
+const CELL_H = 240;
+const ROW_GAP = 10;
 
 export interface ThumbGridProps {
   total: number;
   items: Record<number, CurationItem>;
   version: number;
   cursor: number;
-  onCursor(i: number): void;
+  marked: ReadonlySet<number>;
+  /** Click (or Enter on the cursor): open the expanded view. */
+  onOpen(i: number): void;
+  /** Shift/Ctrl/Cmd-click: mark for a bulk action. */
+  onMark(i: number): void;
   onNeed(start: number, end: number): void;
   onColumns?(n: number): void;
 }
 
-export function ThumbGrid({ total, items, version, cursor, onCursor, onNeed, onColumns }: ThumbGridProps) {
+export function ThumbGrid({ total, items, version, cursor, marked, onOpen, onMark, onNeed, onColumns }: ThumbGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   useEffect(() => {
@@ -36,7 +45,7 @@ export function ThumbGrid({ total, items, version, cursor, onCursor, onNeed, onC
     onColumns?.(columns);
   }, [columns, onColumns]);
   const rows = Math.ceil(total / columns);
-  const virtual = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => CELL_H, overscan: 3 });
+  const virtual = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => CELL_H + ROW_GAP, overscan: 3 });
   const visible = virtual.getVirtualItems();
   const first = visible[0]?.index ?? 0;
   const last = visible.at(-1)?.index ?? 0;
@@ -60,7 +69,19 @@ export function ThumbGrid({ total, items, version, cursor, onCursor, onNeed, onC
             {Array.from({ length: columns }, (_, c) => {
               const index = row.index * columns + c;
               if (index >= total) return null;
-              return <Cell key={index} index={index} width={cellWidth} item={items[index]} selected={index === cursor} onClick={() => onCursor(index)} />;
+              const item = items[index];
+              return (
+                <Cell
+                  key={index}
+                  index={index}
+                  width={cellWidth}
+                  item={item}
+                  selected={index === cursor}
+                  marked={!!item && marked.has(item.sampleId)}
+                  onOpen={onOpen}
+                  onMark={onMark}
+                />
+              );
             })}
           </div>
         ))}
@@ -77,21 +98,57 @@ function hostOf(url: string): string {
   }
 }
 
-function Cell({ index, width, item, selected, onClick }: { index: number; width: number; item: CurationItem | undefined; selected: boolean; onClick(): void }) {
-  if (!item) return <div className="cell loading" style={{ width }} />;
-  const cls = ['cell', selected ? 'selected' : '', item.decision ? `decision-${item.decision}` : '', item.kept ? 'kept' : 'dropped'].join(' ');
+const REASON: Record<CurationItem['keptReason'], string> = {
+  kept: 'kept: above the threshold',
+  accepted: 'kept: accepted by hand',
+  rejected: 'dropped: rejected by hand',
+  'no-image': 'dropped: no image',
+  flagged: 'dropped: NSFW/OCR flag',
+  'below-threshold': 'dropped: not above the threshold',
+  'no-similarity': 'dropped: no text similarity yet',
+};
+
+export function keptReasonText(r: CurationItem['keptReason']): string {
+  return REASON[r];
+}
+
+interface CellProps {
+  index: number;
+  width: number;
+  item: CurationItem | undefined;
+  selected: boolean;
+  marked: boolean;
+  onOpen(i: number): void;
+  onMark(i: number): void;
+}
+
+const Cell = memo(function Cell({ index, width, item, selected, marked, onOpen, onMark }: CellProps) {
+  if (!item) return <div className="cell loading" style={{ width, height: CELL_H }} />;
+  const cls = ['cell', selected ? 'selected' : '', marked ? 'marked' : '', item.decision ? `decision-${item.decision}` : '', item.kept ? 'kept' : 'dropped'].join(' ');
   return (
-    <div className={cls} style={{ width }} onClick={onClick} data-index={index} data-sample-id={item.sampleId} data-decision={item.decision ?? ''}>
+    <div
+      className={cls}
+      style={{ width, height: CELL_H }}
+      onClick={(e) => (e.shiftKey || e.ctrlKey || e.metaKey ? onMark(index) : onOpen(index))}
+      data-index={index}
+      data-sample-id={item.sampleId}
+      data-decision={item.decision ?? ''}
+      data-kept={item.kept ? '1' : '0'}
+      title={keptReasonText(item.keptReason)}
+    >
       <div className="thumb">
-        {item.thumb ? <img src={api().mediaUrl(item.thumb)} alt="" loading="lazy" draggable={false} /> : <div className="no-thumb">{item.url ? <>not fetched yet<br />{hostOf(item.url)}</> : 'no image'}</div>}
+        {item.thumb ? (
+          <img src={api().mediaUrl(item.thumb)} alt="" loading="lazy" draggable={false} />
+        ) : (
+          <div className="no-thumb">{item.url ? <>not fetched yet<br />{hostOf(item.url)}</> : 'no image'}</div>
+        )}
         {item.decision && <span className={`decision-tag ${item.decision}`}>{item.decision === 'accept' ? 'accepted' : 'rejected'}</span>}
+        {marked && <span className="mark-tag">✓</span>}
       </div>
-      <div className="caption" title={item.caption}>
-        {item.caption}
-      </div>
+      <Caption className="caption" text={item.caption} lemmas={item.lemmas} />
       <div className="cell-meta">
         <span title="caption ↔ class text similarity">txt {item.textSimilarity == null ? '–' : item.textSimilarity.toFixed(3)}</span>
-        <span title="image ↔ caption similarity">img {item.imageSimilarity == null ? '–' : item.imageSimilarity.toFixed(3)}</span>
+        <span title="image ↔ caption similarity (CLIP)">img {item.imageSimilarity == null ? '–' : item.imageSimilarity.toFixed(3)}</span>
         {item.flags.map((f) => (
           <span key={f} className="flag">
             {f}
@@ -100,4 +157,4 @@ function Cell({ index, width, item, selected, onClick }: { index: number; width:
       </div>
     </div>
   );
-}
+});

@@ -2,7 +2,9 @@
 // the event connection, and notices (errors with their cause, confirmations).
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { Job, Status } from '../api/views.ts';
+import type { Job, JobLog, JobProgress, Status, WorkerEvent } from '../api/types.ts';
+
+export type { WorkerEvent };
 
 export const SCREENS = ['Sources', 'Synsets', 'Curation', 'Dataset', 'Training', 'Rankings'] as const;
 export type Screen = (typeof SCREENS)[number];
@@ -12,8 +14,6 @@ export interface Notice {
   kind: 'error' | 'info';
   text: string;
 }
-
-export type WorkerEvent = { jobId: number; name: string; payload: unknown };
 
 interface AppState {
   screen: Screen;
@@ -27,8 +27,8 @@ interface AppState {
   refreshStatus(): Promise<void>;
   refreshJobs(): Promise<void>;
   upsertJob(job: Job): void;
-  progress(p: { jobId: number; done: number; total: number | null; message: string | null }): void;
-  log(l: { jobId: number; level: string; message: string }): void;
+  progress(p: JobProgress): void;
+  log(l: JobLog): void;
   setConnected(c: boolean): void;
   notify(kind: Notice['kind'], text: string): void;
   dismiss(id: number): void;

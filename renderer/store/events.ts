@@ -2,12 +2,10 @@
 // listens, and finished jobs to the screens whose data they change. Progress and log lines come with every training
 // step; they are coalesced per job and applied at most every PROGRESS_FLUSH_MS, so the job list and the activity
 // strip re-render a few times a second however fast a worker reports.
-import type { EventOf } from '../../native-workers/api/contract.ts';
 import { api } from '../api/client.ts';
+import type { Job, JobLog, JobProgress, WorkerEvent } from '../api/types.ts';
 import { useApp } from './app.ts';
 
-type Job = EventOf<'job.updated'>;
-type WorkerEvent = EventOf<'job.event'>;
 type Listener<T> = (value: T) => void;
 const workerListeners = new Set<Listener<WorkerEvent>>();
 const finishedListeners = new Set<Listener<Job>>();
@@ -34,8 +32,8 @@ export function connectEvents(): () => void {
     clearTimeout(statusTimer);
     statusTimer = setTimeout(() => void useApp.getState().refreshStatus(), 300);
   };
-  const progress = new Map<number, EventOf<'job.progress'>>();
-  const logs = new Map<number, EventOf<'job.log'>>();
+  const progress = new Map<number, JobProgress>();
+  const logs = new Map<number, JobLog>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
     flushTimer = undefined;
@@ -48,39 +46,31 @@ export function connectEvents(): () => void {
     flushTimer ??= setTimeout(flush, PROGRESS_FLUSH_MS);
   };
   const off = api().subscribe(
-    (event, payload) => {
-      switch (event) {
-        case 'job.updated': {
-          const job = payload as Job;
-          // A state change outranks progress still waiting to be applied (it would show a stale count).
-          progress.delete(job.id);
-          const before = useApp.getState().jobs[job.id];
-          app.upsertJob(job);
-          if (FINAL.has(job.state) && before?.state !== job.state) {
-            for (const fn of finishedListeners) fn(job);
-            if (job.state === 'failed') app.notify('error', `${job.kind} job #${job.id} failed: ${job.error ?? 'no reason given'}`);
-          }
-          refreshStatusSoon();
-          break;
+    {
+      'job.updated': (job) => {
+        // A state change outranks progress still waiting to be applied (it would show a stale count).
+        progress.delete(job.id);
+        const before = useApp.getState().jobs[job.id];
+        app.upsertJob(job);
+        if (FINAL.has(job.state) && before?.state !== job.state) {
+          for (const fn of finishedListeners) fn(job);
+          if (job.state === 'failed') app.notify('error', `${job.kind} job #${job.id} failed: ${job.error ?? 'no reason given'}`);
         }
-        case 'job.progress': {
-          const p = payload as EventOf<'job.progress'>;
-          progress.set(p.jobId, p);
-          flushSoon();
-          break;
-        }
-        case 'job.log': {
-          const l = payload as EventOf<'job.log'>;
-          // Warnings and errors are worth more than the info line after them.
-          const prev = logs.get(l.jobId);
-          if (!prev || prev.level === 'info' || l.level !== 'info') logs.set(l.jobId, l);
-          flushSoon();
-          break;
-        }
-        case 'job.event':
-          for (const fn of workerListeners) fn(payload as WorkerEvent);
-          break;
-      }
+        refreshStatusSoon();
+      },
+      'job.progress': (p) => {
+        progress.set(p.jobId, p);
+        flushSoon();
+      },
+      'job.log': (l) => {
+        // Warnings and errors are worth more than the info line after them.
+        const prev = logs.get(l.jobId);
+        if (!prev || prev.level === 'info' || l.level !== 'info') logs.set(l.jobId, l);
+        flushSoon();
+      },
+      'job.event': (e) => {
+        for (const fn of workerListeners) fn(e);
+      },
     },
     (connected) => {
       app.setConnected(connected);

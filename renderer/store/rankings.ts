@@ -3,13 +3,8 @@
 // the CLI follows). While runs train, new validation accuracies move their provisional positions: `reloadSoon`
 // refreshes at most every RELOAD_MS.
 import { create } from 'zustand';
-import type { RequestOf, ResponseOf } from '../../native-workers/api/contract.ts';
-import { errorText } from '../api/client.ts';
-import { call } from './call.ts';
-
-export type WorkspaceRankings = ResponseOf<'rankings.get'>;
-export type Rankings = NonNullable<WorkspaceRankings['rankings']>;
-export type RankedModel = Rankings['models'][number];
+import { api, errorText } from '../api/client.ts';
+import type { RankingsChoice, WorkspaceRankings } from '../api/types.ts';
 
 export const RELOAD_MS = 2000;
 
@@ -21,7 +16,7 @@ interface RankingsState {
   load(): Promise<void>;
   /** Load again within RELOAD_MS (many events, one request). */
   reloadSoon(): void;
-  choose(req: RequestOf<'rankings.choose'>): Promise<void>;
+  choose(req: RankingsChoice): Promise<void>;
 }
 
 let reloadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +28,7 @@ export const useRankings = create<RankingsState>((set, get) => ({
   updatedAt: null,
   async load() {
     try {
-      set({ data: await call('rankings.get', {}), error: null, loaded: true, updatedAt: new Date().toLocaleTimeString() });
+      set({ data: await api().call('rankings.get', {}), error: null, loaded: true, updatedAt: new Date().toLocaleTimeString() });
     } catch (err) {
       set({ error: errorText(err), loaded: true });
     }
@@ -46,7 +41,7 @@ export const useRankings = create<RankingsState>((set, get) => ({
   },
   async choose(req) {
     try {
-      set({ data: await call('rankings.choose', req), error: null, updatedAt: new Date().toLocaleTimeString() });
+      set({ data: await api().call('rankings.choose', req), error: null, updatedAt: new Date().toLocaleTimeString() });
     } catch (err) {
       set({ error: errorText(err) });
     }

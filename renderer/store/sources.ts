@@ -1,7 +1,7 @@
 // Sources screen: ingested inputs and the rejected items with their reasons (paged).
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { RejectionView, SourceView } from '../api/views.ts';
+import type { RejectionView, SourceView } from '../api/types.ts';
 
 interface SourcesState {
   sources: SourceView[];

@@ -3,22 +3,9 @@
 // two steps: a preview job says what a run would change, the user confirms, then the run replaces the candidates.
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { ChannelName, RequestOf, ResponseOf } from '../../native-workers/api/contract.ts';
+import type { Job, LemmaReview, LemmaState, MatchPreview, ReviewKind, SynsetDetail, SynsetView } from '../api/types.ts';
 import { useApp } from './app.ts';
 import { onJobFinished } from './events.ts';
-
-export type SynsetView = ResponseOf<'synsets.search'>[number];
-export type SynsetDetail = ResponseOf<'synsets.show'>;
-export type LemmaState = SynsetView['lemmaStates'][number];
-export type LemmaReview = ResponseOf<'synsets.lemmaReview'>;
-export type ReviewKind = NonNullable<RequestOf<'synsets.lemmaReview'>['kind']>;
-export type MatchPreview = ResponseOf<'match.preview'>;
-type Job = ResponseOf<'match.start'>;
-
-/** A channel call typed by the contract. */
-function call<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  return (api().call as unknown as (c: C, r: RequestOf<C>) => Promise<ResponseOf<C>>)(channel, request);
-}
 
 /** Where a re-match stands: idle, its preview running, the preview waiting for the user, the run queued. */
 export type RematchStep = { step: 'idle' } | { step: 'previewing'; jobId: number } | { step: 'confirm'; jobId: number; preview: MatchPreview };
@@ -68,7 +55,7 @@ export const useSynsets = create<SynsetsState>((set, get) => {
       set({ rematch: { step: 'idle' } });
       return;
     }
-    call('match.preview', { jobId: job.id }).then(
+    api().call('match.preview', { jobId: job.id }).then(
       (preview) => set({ rematch: { step: 'confirm', jobId: job.id, preview } }),
       (err) => {
         set({ rematch: { step: 'idle' } });
@@ -99,7 +86,7 @@ export const useSynsets = create<SynsetsState>((set, get) => {
       const seq = ++searchSeq;
       set({ searching: true });
       try {
-        const results = await call('synsets.search', { query: get().query, limit: 200, eligibleOnly: get().eligibleOnly });
+        const results = await api().call('synsets.search', { query: get().query, limit: 200, eligibleOnly: get().eligibleOnly });
         if (seq === searchSeq) set({ results, error: null, searching: false });
       } catch (err) {
         if (seq === searchSeq) set({ error: errorText(err), searching: false });
@@ -107,21 +94,21 @@ export const useSynsets = create<SynsetsState>((set, get) => {
     },
     async select(wnid) {
       try {
-        set({ selected: await call('synsets.show', { wnid }), error: null });
+        set({ selected: await api().call('synsets.show', { wnid }), error: null });
       } catch (err) {
         set({ error: errorText(err) });
       }
     },
     async setManual(wnid, manual) {
       try {
-        updated(await call('synsets.setManual', { wnid, manual }));
+        updated(await api().call('synsets.setManual', { wnid, manual }));
       } catch (err) {
         set({ error: errorText(err) });
       }
     },
     async setLemma(wnid, lemma, decision) {
       try {
-        updated(await call('synsets.setLemma', { wnid, lemma, decision }));
+        updated(await api().call('synsets.setLemma', { wnid, lemma, decision }));
       } catch (err) {
         set({ error: errorText(err) });
       }
@@ -130,7 +117,7 @@ export const useSynsets = create<SynsetsState>((set, get) => {
       const reviewKind = kind ?? get().reviewKind;
       set({ reviewKind });
       try {
-        const review = await call('synsets.lemmaReview', { kind: reviewKind, limit: 100 });
+        const review = await api().call('synsets.lemmaReview', { kind: reviewKind, limit: 100 });
         if (get().reviewKind === reviewKind) set({ review, reviewError: null });
       } catch (err) {
         set({ reviewError: errorText(err) });
@@ -139,7 +126,7 @@ export const useSynsets = create<SynsetsState>((set, get) => {
     async startMatch(hasCandidates) {
       const app = useApp.getState();
       try {
-        const job: Job = await call('match.start', { synsets: 'eligible', preview: hasCandidates });
+        const job: Job = await api().call('match.start', { synsets: 'eligible', preview: hasCandidates });
         app.upsertJob(job);
         if (hasCandidates) set({ rematch: { step: 'previewing', jobId: job.id } });
       } catch (err) {
@@ -150,8 +137,8 @@ export const useSynsets = create<SynsetsState>((set, get) => {
       const app = useApp.getState();
       set({ rematch: { step: 'idle' } });
       try {
-        app.upsertJob(await call('match.start', { synsets: 'eligible' }));
-        if (thenFilter) app.upsertJob(await call('filter.start', { encoder: thenFilter.encoder }));
+        app.upsertJob(await api().call('match.start', { synsets: 'eligible' }));
+        if (thenFilter) app.upsertJob(await api().call('filter.start', { encoder: thenFilter.encoder }));
       } catch (err) {
         app.notify('error', `start matching: ${errorText(err)}`);
       }
@@ -159,7 +146,7 @@ export const useSynsets = create<SynsetsState>((set, get) => {
     cancelMatch() {
       const r = get().rematch;
       set({ rematch: { step: 'idle' } });
-      if (r.step === 'previewing') void call('jobs.cancel', { id: r.jobId }).catch(() => undefined);
+      if (r.step === 'previewing') void api().call('jobs.cancel', { id: r.jobId }).catch(() => undefined);
     },
   };
 });

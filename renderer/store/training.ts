@@ -3,19 +3,13 @@
 // only carries `metricsVersion`, moved at most once a second (every two seconds while drawing takes longer than
 // SLOW_CHART_MS), so a fast run redraws its charts that often instead of four times per step.
 import { create } from 'zustand';
-import type { EventOf, RequestOf, ResponseOf } from '../../native-workers/api/contract.ts';
-import { errorText } from '../api/client.ts';
-import { call } from './call.ts';
+import { api, errorText } from '../api/client.ts';
+import type { ArchView, RunOptions, RunView, TrainingEngine, TrainingProfile, WorkerEvent } from '../api/types.ts';
 import { RunMetricStore } from './metric-series.ts';
 
-export type Run = ResponseOf<'runs.list'>[number];
-export type Arch = ResponseOf<'arch.list'>[number];
-export type RunOptions = ResponseOf<'runs.options'>;
-export type Profile = 'local' | 'paper';
-export type Engine = NonNullable<RequestOf<'runs.start'>['engine']>;
 /** The job kinds that train a run: `train` (tfjs) and `train-torch` (PyTorch). */
 export const TRAIN_KINDS = ['train', 'train-torch'];
-type MetricEvent = EventOf<'job.event'> & { name: 'run.metric' };
+type MetricEvent = WorkerEvent & { name: 'run.metric' };
 
 /** The metrics the curves draw: per-step training loss, per-epoch training accuracy and validation. */
 export const CHART_METRICS = ['loss', 'val_loss', 'train_accuracy', 'val_accuracy'];
@@ -34,8 +28,8 @@ const DEFAULT_WATCHED = 3;
 export const metrics = new RunMetricStore();
 
 interface TrainingState {
-  archs: Arch[];
-  runs: Run[];
+  archs: ArchView[];
+  runs: RunView[];
   options: RunOptions | null;
   error: string | null;
   loaded: boolean;
@@ -46,14 +40,14 @@ interface TrainingState {
   metricsVersion: number;
   load(): Promise<void>;
   loadRuns(): Promise<void>;
-  loadOptions(profile: Profile, engine?: Engine): Promise<void>;
+  loadOptions(profile: TrainingProfile, engine?: TrainingEngine): Promise<void>;
   setWatched(runId: number, on: boolean): void;
   addMetric(e: { runId: number; step: number; epoch: number; name: string; value: number }): void;
   setExcluded(runId: number, excluded: boolean): Promise<void>;
   deleteRun(runId: number): Promise<void>;
 }
 
-export function isMetricEvent(e: EventOf<'job.event'>): e is MetricEvent {
+export function isMetricEvent(e: WorkerEvent): e is MetricEvent {
   const p = e.payload as Record<string, unknown> | null;
   return (
     e.name === 'run.metric' &&
@@ -75,7 +69,7 @@ export const useTraining = create<TrainingState>((set, get) => {
     if (fetching.has(runId)) return;
     fetching.add(runId);
     try {
-      metrics.load(runId, await call('runs.metrics', { runId, names: CHART_METRICS }));
+      metrics.load(runId, await api().call('runs.metrics', { runId, names: CHART_METRICS }));
       set((s) => ({ metricsVersion: s.metricsVersion + 1 }));
     } catch (err) {
       set({ error: `metrics of run ${runId}: ${errorText(err)}` });
@@ -100,7 +94,7 @@ export const useTraining = create<TrainingState>((set, get) => {
     metricsVersion: 0,
     async load() {
       try {
-        set({ archs: await call('arch.list', {}) });
+        set({ archs: await api().call('arch.list', {}) });
       } catch (err) {
         set({ error: errorText(err) });
       }
@@ -112,7 +106,7 @@ export const useTraining = create<TrainingState>((set, get) => {
       // One request at a time: a burst of events from an unknown run asks once.
       runsReload ??= (async () => {
         try {
-          const runs = await call('runs.list', {});
+          const runs = await api().call('runs.list', {});
           const { watched, unticked } = get();
           const known = new Set(runs.map((r) => r.id));
           const fresh = runs
@@ -132,7 +126,7 @@ export const useTraining = create<TrainingState>((set, get) => {
     },
     async loadOptions(profile, engine) {
       try {
-        set({ options: await call('runs.options', { profile, engine }) });
+        set({ options: await api().call('runs.options', { profile, engine }) });
       } catch (err) {
         set({ error: errorText(err) });
       }
@@ -158,11 +152,11 @@ export const useTraining = create<TrainingState>((set, get) => {
       if (get().watched.includes(e.runId)) scheduleFlush();
     },
     async setExcluded(runId, excluded) {
-      const run = await call('runs.setExcluded', { runId, excluded });
+      const run = await api().call('runs.setExcluded', { runId, excluded });
       set((s) => ({ runs: s.runs.map((r) => (r.id === runId ? run : r)) }));
     },
     async deleteRun(runId) {
-      await call('runs.delete', { runId });
+      await api().call('runs.delete', { runId });
       metrics.drop(runId);
       set((s) => ({ runs: s.runs.filter((r) => r.id !== runId), watched: s.watched.filter((id) => id !== runId) }));
     },

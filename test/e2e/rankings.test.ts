@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { runCli, tempDir } from '../helpers/workspace.ts';
-import { launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
+import { callApi, launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { createRun, insertMetrics, updateRun } from '../../native-workers/store/runs.ts';
 
@@ -34,16 +34,7 @@ const FINISHED: [string, number][] = [
   ['convnext_tiny', 48.0],
 ];
 
-async function api<T>(channel: string, payload: unknown = {}): Promise<T> {
-  const res = await fetch(`${served.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(payload),
-  });
-  const body = await res.json();
-  assert.equal(res.status, 200, `${channel}: ${JSON.stringify(body)}`);
-  return body as T;
-}
+const api = <T>(channel: string, payload: unknown = {}) => callApi<T>(served, channel, payload);
 
 function insertRuns(): { longResnet: number } {
   const ws = openWorkspace(wsDir);

@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { runCli, sharedDir, tempDir } from '../helpers/workspace.ts';
-import { launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
+import { cliOk, sharedDir, tempDir } from '../helpers/workspace.ts';
+import { callApi, launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
 
 let dir: ReturnType<typeof tempDir>;
 let wsDir: string;
@@ -17,22 +17,9 @@ let closeBrowser: () => Promise<void>;
 let page: Page;
 const pageErrors: string[] = [];
 
-function cli(args: string[]): string {
-  const r = runCli(args, { timeoutMs: 300000 });
-  assert.equal(r.code, 0, `imagenot ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
-  return r.stdout;
-}
+const cli = (args: string[]) => cliOk(args);
 
-async function api<T>(channel: string, payload: unknown = {}): Promise<T> {
-  const res = await fetch(`${served.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(payload),
-  });
-  const body = await res.json();
-  assert.equal(res.status, 200, `${channel}: ${JSON.stringify(body)}`);
-  return body as T;
-}
+const api = <T>(channel: string, payload: unknown = {}) => callApi<T>(served, channel, payload);
 
 async function go(screen: string): Promise<void> {
   await page.click(`[data-nav="${screen}"]`);
@@ -105,6 +92,9 @@ test('re-matching shows what changes and asks; the run replaces the candidates a
   await go('Curation');
   await page.waitForSelector('.class-item');
   assert.ok(await page.$('.class-item[data-wnid="n06831177"]'), 'before: the letter A is a Curation class');
+  type ClassCount = { wnid: string; candidates: number };
+  const inchBefore = (await api<{ classes: ClassCount[] }>('curation.classes', { threshold: 0.5 })).classes.find((c) => c.wnid === 'n13649791')?.candidates ?? 0;
+  assert.ok(inchBefore > 100, `before: inch collects the captions with "in" (${inchBefore})`);
   await go('Synsets');
   await page.click('button:has-text("Re-match captions")');
   await page.waitForSelector('[data-dialog="rematch"]', { timeout: 180000 });
@@ -130,8 +120,11 @@ test('re-matching shows what changes and asks; the run replaces the candidates a
   await go('Curation');
   await page.waitForSelector('.class-item');
   await page.waitForFunction(() => !document.querySelector('.class-item[data-wnid="n06831177"]'));
-  const classes = await api<{ wnid: string }[]>('curation.classes', { threshold: 0.5 });
-  assert.ok(!classes.some((c) => c.wnid === 'n06831177' || c.wnid === 'n13649791'));
+  const { classes } = await api<{ classes: ClassCount[] }>('curation.classes', { threshold: 0.5 });
+  assert.ok(!classes.some((c) => c.wnid === 'n06831177'), 'the letter A is gone');
+  // inch keeps only the captions that say "inch" (its own word, now its dominant sense), not those with "in".
+  const inchAfter = classes.find((c) => c.wnid === 'n13649791')?.candidates ?? 0;
+  assert.ok(inchAfter * 5 < inchBefore, `inch ${inchBefore} -> ${inchAfter}`);
   await screenshot(page, 'e2e-curation-after-rematch');
   assert.deepEqual(pageErrors, []);
 });

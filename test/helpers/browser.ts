@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cliPath, repoRoot } from './workspace.ts';
 
@@ -90,4 +91,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(artifactsDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
   return file;
+}
+
+/** One API call over HTTP with the session token; fails the test unless it answers 200. */
+export async function callApi<T>(served: Served, channel: string, payload: unknown = {}): Promise<T> {
+  const res = await fetch(`${served.origin}/api/${channel}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, `${channel}: ${JSON.stringify(body)}`);
+  return body as T;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { openWorkspace, type Workspace } from '../../native-workers/store/workspace.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,4 +49,11 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 /** Start `imagenot ...args` in the background (for kill-and-resume tests). */
 export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) {
   return spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Run `imagenot ...args` and return its stdout; fails the test (with stderr) unless it exits 0. */
+export function cliOk(args: string[], timeoutMs = 300000): string {
+  const r = runCli(args, { timeoutMs });
+  assert.equal(r.code, 0, `imagenot ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
+  return r.stdout;
 }

@@ -368,11 +368,11 @@ test('an unreadable image is recorded as a rejection and left out; the export go
   assert.ok(!rows.some((x) => Number(x.sample_id) === broken.sampleId));
 });
 
-test('a selection with no class (too few images) cannot be exported, and says why', () => {
-  const sel = runCli(['select', wsDir, '--train', '50', '--test', '5', '--json']);
-  assert.equal(sel.code, 0, sel.stderr);
-  assert.equal(JSON.parse(sel.stdout).selection.classes, 0);
-  const r = runCli(['export', wsDir, join(dir.path, 'empty-export')]);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /has no classes/);
+test('a selection with no class (too few images) is refused and the latest selection stays', () => {
+  const before = JSON.parse(runCli(['status', wsDir, '--json']).stdout).classes_selected;
+  const sel = runCli(['select', wsDir, '--train', '50', '--test', '5']);
+  assert.equal(sel.code, 1);
+  assert.match(sel.stderr, /no class has 55 kept images \(50 train \+ 5 test\).*Nothing was saved; selection #\d+ stays/);
+  assert.equal(JSON.parse(runCli(['status', wsDir, '--json']).stdout).classes_selected, before);
+  assert.ok(before > 0);
 });

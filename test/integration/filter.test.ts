@@ -16,6 +16,7 @@ import { JobRunner } from '../../native-workers/jobs/runner.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { classImageScores } from '../../native-workers/store/image-similarities.ts';
+import { inputsVersion } from '../../native-workers/store/threshold-index.ts';
 import { synsetText } from '../../native-workers/core/similarity/synset-text.ts';
 import { DEFAULT_THRESHOLDS } from '../../native-workers/core/similarity/thresholds.ts';
 
@@ -194,7 +195,7 @@ test('a CLIP model imported with `models add`: filter similarities equal the mod
   // A new threshold recomputes nothing.
   const again = JSON.parse(cli(['filter', wsDir, '--encoder', 'tinyclip', '--threshold', '0.1', '--json']).stdout);
   assert.equal(again.result.computed, 0);
-  assert.equal(again.result.kept, rows.filter((x) => x.similarity > 0.1).length);
+  assert.equal(again.result.aboveThreshold, rows.filter((x) => x.similarity > 0.1).length);
 });
 
 test('a sentence model: mean pooling over the attention mask, equal to the model\'s own output', async () => {
@@ -246,6 +247,9 @@ test('GloVe default filter and the curation API', async () => {
   const job = JSON.parse(r.stdout);
   assert.equal(job.result.encoder, 'glove');
   assert.equal(job.result.threshold, DEFAULT_THRESHOLDS.glove);
+  // The job stored the curation screen's per-class index, built from the inputs as they are now.
+  const stored = ws.db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = 'glove'`).pluck().get();
+  assert.equal(stored, inputsVersion(ws.db), 'the filter job stores a current threshold index');
   const sims = new Map(
     (ws.db.prepare(`SELECT sample_id, similarity FROM text_similarities WHERE encoder = 'glove'`).all() as { sample_id: number; similarity: number }[]).map((x) => [x.sample_id, x.similarity]),
   );
@@ -255,8 +259,13 @@ test('GloVe default filter and the curation API', async () => {
   const runner = new JobRunner(ws, { onlyIds: [] });
   const api = createHandlers({ ws, runner });
   const call = (name: string, payload: unknown) => dispatch(api, name, payload) as Promise<any>;
-  assert.deepEqual((await call('encoders.list', {})).map((e: { name: string }) => e.name), ['glove', 'tinyclip', 'tinysent']);
-  assert.deepEqual(await call('curation.settings', {}), { encoder: 'glove', threshold: DEFAULT_THRESHOLDS.glove });
+  assert.deepEqual(
+    (await call('encoders.list', {})).map((e: { name: string; computed: boolean }) => [e.name, e.computed]),
+    [['glove', true], ['tinyclip', true], ['tinysent', true]],
+  );
+  const initial = await call('curation.settings', {});
+  assert.deepEqual([initial.encoder, initial.threshold, initial.imageEncoder], ['glove', DEFAULT_THRESHOLDS.glove, 'tinyclip']);
+  assert.ok(initial.range[0] <= Math.min(...sims.values()) && initial.range[1] >= Math.max(...sims.values()), 'the range covers every similarity');
 
   const brute = (t: number, enc = 'glove') =>
     Object.fromEntries(
@@ -265,12 +274,17 @@ test('GloVe default filter and the curation API', async () => {
         (x) => [x.wnid, [x.n, x.kept]],
       ),
     );
+  const listed = await call('curation.classes', { threshold: 0.5 });
   for (const t of [-1, 0.3, 0.5, 0.7, 1]) {
-    const classes = await call('curation.classes', { threshold: t });
+    const { classes, version } = await call('curation.classes', { threshold: t });
     assert.deepEqual(Object.fromEntries(classes.map((c: any) => [c.wnid, [c.candidates, c.kept]])), brute(t), `threshold ${t}`);
     assert.equal(classes.find((c: any) => c.wnid === DOG).name, 'dog');
+    assert.deepEqual(classes.map((c: any) => c.wnid), listed.classes.map((c: any) => c.wnid), 'the class order does not move with the threshold');
+    const counts = await call('curation.counts', { threshold: t });
+    assert.equal(counts.version, version);
+    assert.deepEqual(counts.kept, classes.map((c: any) => c.kept), 'the slider counts line up with the class list');
   }
-  const clipClasses = await call('curation.classes', { threshold: 0.5, encoder: 'tinyclip' });
+  const clipClasses = (await call('curation.classes', { threshold: 0.5, encoder: 'tinyclip' })).classes;
   assert.deepEqual(Object.fromEntries(clipClasses.map((c: any) => [c.wnid, [c.candidates, c.kept]])), brute(0.5, 'tinyclip'));
 
   const hist = await call('curation.histogram', { wnid: DOG, threshold: 0.5, bins: 5 });
@@ -282,7 +296,8 @@ test('GloVe default filter and the curation API', async () => {
   // Items: sorted by text similarity, kept at the current threshold; decisions override and are counted.
   const t = [1, 2, 3, 4].map((id) => sims.get(id)!).sort((a, b) => a - b)[1];
   const settings = await call('curation.setThreshold', { threshold: t });
-  assert.deepEqual(settings, { encoder: 'glove', threshold: t });
+  assert.deepEqual([settings.encoder, settings.threshold], ['glove', t]);
+  assert.equal(settings.kept, (await call('status.get', {})).kept, 'one kept figure: settings and status agree');
   const items = await call('curation.items', { wnid: DOG, sort: 'text', order: 'desc', offset: 0, limit: 10 });
   assert.equal(items.total, 4);
   const order = [1, 2, 3, 4].sort((a, b) => sims.get(b)! - sims.get(a)!);
@@ -297,16 +312,17 @@ test('GloVe default filter and the curation API', async () => {
   // Decisions only matter for candidates with an image (nothing to export otherwise).
   const notKept = items.items.find((i: any) => !i.kept && imageSamples.includes(i.sampleId));
   const kept = items.items.find((i: any) => i.kept);
-  assert.deepEqual(await call('curation.decide', { sampleId: notKept.sampleId, wnid: DOG, decision: 'accept' }), { sampleId: notKept.sampleId, wnid: DOG, decision: 'accept' });
+  const accepted = await call('curation.decide', { sampleId: notKept.sampleId, wnid: DOG, decision: 'accept' });
+  assert.deepEqual({ ...accepted, batch: undefined }, { sampleId: notKept.sampleId, wnid: DOG, decision: 'accept', batch: undefined });
   await call('curation.decide', { sampleId: kept.sampleId, wnid: DOG, decision: 'reject' });
   const decided = new Map([[notKept.sampleId, 'accept'], [kept.sampleId, 'reject']]);
   const keptWith = (id: number) => imageSamples.includes(id) && (decided.has(id) ? decided.get(id) === 'accept' : sims.get(id)! > t);
   const expectedKept = [1, 2, 3, 4].filter(keptWith).length;
-  assert.equal((await call('curation.classes', { threshold: t })).find((c: any) => c.wnid === DOG).kept, expectedKept);
+  assert.equal((await call('curation.classes', { threshold: t })).classes.find((c: any) => c.wnid === DOG).kept, expectedKept);
   await call('curation.decide', { sampleId: kept.sampleId, wnid: DOG, decision: null });
   decided.delete(kept.sampleId);
   const expectedKept2 = [1, 2, 3, 4].filter(keptWith).length;
-  assert.equal((await call('curation.classes', { threshold: t })).find((c: any) => c.wnid === DOG).kept, expectedKept2);
+  assert.equal((await call('curation.classes', { threshold: t })).classes.find((c: any) => c.wnid === DOG).kept, expectedKept2);
   await call('curation.decide', { sampleId: kept.sampleId, wnid: DOG, decision: 'reject' });
   const after = await call('curation.items', { wnid: DOG, sort: 'id', order: 'asc', offset: 0, limit: 10 });
   assert.equal(after.items.find((i: any) => i.sampleId === kept.sampleId).kept, false);

@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
 import { createJob, finishJob, getJob, listJobs } from '../../native-workers/store/jobs.ts';
-import { selftestRows } from '../../native-workers/store/selftest.ts';
+import { selftestRows, useSelftestWorker } from '../helpers/selftest-worker.ts';
 import { runCli, spawnCli, tempDir } from '../helpers/workspace.ts';
 import { runCliUntil } from '../helpers/kill-cli.ts';
+
+useSelftestWorker();
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -61,7 +63,12 @@ test('SIGKILL mid-job, then `jobs resume`: every row exactly once', async () => 
   const wsDir = join(dir.path, 'ws');
   try {
     assert.equal(runCli(['init', wsDir]).code, 0);
-    await runCliUntil(wsDir, ['jobs', 'selftest', wsDir, '--rows', '3000', '--batch', '25', '--delay-ms', '10'], (db) => (listJobs(db)[0]?.done ?? 0) >= 300, {
+    // A job that never ran, handed to a CLI process (`jobs resume` runs it from its start).
+    const fresh = openWorkspace(wsDir);
+    const id = createJob(fresh.db, 'selftest', { rows: 3000, batch: 25, delayMs: 10 });
+    finishJob(fresh.db, id, 'interrupted');
+    fresh.close();
+    await runCliUntil(wsDir, ['jobs', 'resume', wsDir, String(id)], (db) => (listJobs(db)[0]?.done ?? 0) >= 300, {
       what: 'selftest',
       pollMs: 100,
     });

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { openWorkspace, type Db } from '../../native-workers/store/workspace.ts';
 import { listJobs } from '../../native-workers/store/jobs.ts';
 import { matchesWithRows } from '../../native-workers/store/synsets.ts';
+import { inputsVersion } from '../../native-workers/store/threshold-index.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
@@ -37,6 +38,11 @@ function workspaceLines(): string[] {
   } finally {
     ws.close();
   }
+}
+
+/** The version of the inputs the stored curation index of the workspace encoder was built from. */
+function storedIndexVersion(db: Db): string | undefined {
+  return db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = 'glove'`).pluck().get() as string | undefined;
 }
 
 function perFile(synsets: string, name: string, extra: string[] = []) {
@@ -310,9 +316,11 @@ test('re-match: the preview writes nothing and says what changes; the run replac
   assert.equal(filter.code, 0, filter.stderr);
   const ws = openWorkspace(wsDir);
   try {
+    assert.equal(storedIndexVersion(ws.db), inputsVersion(ws.db), 'the filter job stored a current threshold index');
     const handlers = createHandlers({ ws, runner: new JobRunner(ws) });
     type ClassCount = { wnid: string; candidates: number; kept: number };
-    const classesBefore = (await dispatch(handlers, 'curation.classes', { threshold: -1 })) as ClassCount[];
+    const classesOf = async () => ((await dispatch(handlers, 'curation.classes', { threshold: -1 })) as { classes: ClassCount[] }).classes;
+    const classesBefore = await classesOf();
     assert.ok(classesBefore.some((c) => c.wnid === 'n06831177'), 'without the rule the letter A is a class');
     const linesBefore = workspaceLines();
 
@@ -337,13 +345,18 @@ test('re-match: the preview writes nothing and says what changes; the run replac
     const aRun = listJobs(ws.db).find((j) => j.kind === 'match' && !(j.params as { preview?: boolean }).preview)!;
     await assert.rejects(dispatch(handlers, 'match.preview', { jobId: aRun.id }), /not a preview/);
 
+    const versionBefore = storedIndexVersion(ws.db);
     const run = runCli(['match', wsDir]);
     assert.equal(run.code, 0, run.stderr);
+    // The stored index was built from the old matches: the new ones make it stale, and the match job stores a
+    // current one, so the app's next query loads it instead of rebuilding it while the user waits.
+    assert.notEqual(inputsVersion(ws.db), versionBefore, 'new matches change the index inputs');
+    assert.equal(storedIndexVersion(ws.db), inputsVersion(ws.db), 'the match job stored a current threshold index');
     // The same API process (its class index was built before the run) now lists only current classes, each with
     // its current candidates.
     const current = new Map<string, number>();
     for (const l of workspaceLines()) if (l.endsWith(',matched')) current.set(l.split(',')[1], (current.get(l.split(',')[1]) ?? 0) + 1);
-    const classesAfter = (await dispatch(handlers, 'curation.classes', { threshold: -1 })) as ClassCount[];
+    const classesAfter = await classesOf();
     assert.ok(!classesAfter.some((c) => c.wnid === 'n06831177'), 'the letter A is gone');
     for (const c of classesAfter) assert.equal(c.candidates, current.get(c.wnid), `class ${c.wnid}`);
     const stale = ws.db

@@ -18,6 +18,9 @@ import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { invokeChannel, registerApi, INVOKE, type DesktopHandlers } from '../../electron/ipc.ts';
 import { StatusSchema } from '../../native-workers/api/channels/jobs.ts';
 import { runCli, spawnCli, tempDir } from '../helpers/workspace.ts';
+import { useSelftestWorker } from '../helpers/selftest-worker.ts';
+
+useSelftestWorker();
 
 let dir: ReturnType<typeof tempDir>;
 let ws: Workspace;

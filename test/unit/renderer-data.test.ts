@@ -1,6 +1,7 @@
 // The renderer's pure data pieces: metric series that append streamed points (and drop what a resumed run
 // recomputes), chart points (smoothing, log axis, time, LTTB downsampling), the Rankings plots' axes and
-// non-overlapping labels, the launch form's field checks, and chart CSV export.
+// non-overlapping labels, the launch form's field checks, chart CSV export, captions highlighting the lemmas they
+// matched, and the class list's stable orders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MetricSeries, RunMetricStore } from '../../renderer/store/metric-series.ts';
@@ -8,6 +9,8 @@ import { chartPoints, downsample, smooth } from '../../renderer/components/serie
 import { labelsOverlap, niceAxis, placeLabels } from '../../renderer/screens/Rankings/layout.ts';
 import { fieldError, placeholder, resolved, startRequest } from '../../renderer/screens/Training/form.ts';
 import { toCsv } from '../../renderer/components/exportChart.ts';
+import { captionParts, lemmaRanges } from '../../renderer/components/highlight.ts';
+import { orderClasses } from '../../renderer/store/class-order.ts';
 import { readReference } from '../../native-workers/io/rankings/tables.ts';
 
 test('metric series: append in step order, replace a repeated step, drop what a resumed run recomputes', () => {
@@ -95,4 +98,31 @@ test('toCsv quotes commas, quotes and newlines, and leaves empty cells for null'
     ['vit_b_16', 'two\nlines', null],
   ]);
   assert.equal(csv, 'arch,note,top1\nalexnet,"baseline, from ""torchvision""",56.522\nvit_b_16,"two\nlines",\n');
+});
+
+test('lemma highlight finds what the matcher matched: punctuation as spaces, whole words, case as stored', () => {
+  const parts = (caption: string, lemmas: string[]) => captionParts(caption, lemmas).filter((p) => p.match).map((p) => p.text);
+  assert.deepEqual(parts('A tabby cat, sleeping (tabby) on a mat.', ['tabby cat']), ['tabby cat']);
+  assert.deepEqual(parts('tabby-cat and tabbycat', ['tabby cat']), ['tabby-cat'], 'the hyphen is punctuation, "tabbycat" is another word');
+  assert.deepEqual(parts('My Kayak on the lake', ['Kayak']), ['Kayak']);
+  assert.deepEqual(parts('MY KAYAK', ['kayak']), ['KAYAK'], 'a lemma stored lowercased (ignoreCase matching) is found without case');
+  assert.deepEqual(parts('a cathedral', ['cat']), [], 'never inside a word');
+  // Overlapping lemmas merge into one highlighted span; the parts always rebuild the caption.
+  const caption = 'the golden retriever dog';
+  assert.deepEqual(parts(caption, ['golden retriever', 'retriever', 'dog']), ['golden retriever', 'dog']);
+  assert.equal(captionParts(caption, ['golden retriever', 'dog']).map((p) => p.text).join(''), caption);
+  assert.deepEqual(lemmaRanges('', ['x']), []);
+});
+
+test('class orders are stable: ties keep the backend order, and counts are read once when the order is taken', () => {
+  const c = (wnid: string, candidates: number, kept: number, decided = 0, name = wnid) => ({ wnid, name, candidates, kept, decided });
+  const classes = [c('n1', 30, 5), c('n2', 20, 15), c('n3', 20, 5, 20), c('n4', 10, 10, 0, 'aardvark')];
+  assert.deepEqual(orderClasses(classes, 'candidates'), ['n1', 'n2', 'n3', 'n4']);
+  assert.deepEqual(orderClasses(classes, 'kept'), ['n2', 'n4', 'n1', 'n3']);
+  assert.deepEqual(orderClasses(classes, 'share'), ['n4', 'n2', 'n3', 'n1']);
+  assert.deepEqual(orderClasses(classes, 'unreviewed'), ['n1', 'n2', 'n4', 'n3']);
+  assert.deepEqual(orderClasses(classes, 'name'), ['n4', 'n1', 'n2', 'n3']);
+  // The same input in another order gives the same result when the backend order is the same.
+  const moved = classes.map((x) => ({ ...x, kept: x.kept + 1 }));
+  assert.deepEqual(orderClasses(moved, 'candidates'), orderClasses(classes, 'candidates'));
 });

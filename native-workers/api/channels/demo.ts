@@ -24,7 +24,7 @@ export const DemoStatusSchema = z.object({
 
 export const demoChannels = {
   'demo.start': channel(
-    z.object({ quick: z.boolean().default(true), seed: z.number().int().optional() }),
+    z.object({ quick: z.boolean().default(true), seed: z.number().int().default(0) }),
     JobSchema,
     'Build the demo in this (empty) workspace: returns the first `demo` job; each demo phase queues the next stages ' +
       '(ingest, match, filter, nsfw, select, export, nine train runs) and lists their ids in its result `queued`.',

@@ -40,6 +40,8 @@ export const StatusSchema = z.object({
   text_encoder: z.string().nullable(),
   threshold: z.number().nullable(),
   above_threshold: z.number().int(),
+  /** Kept at the workspace threshold by the one rule (channels/curation.ts KEPT_RULE); null before the text filter. */
+  kept: z.number().int().nullable(),
   classes_selected: z.number().int(),
   train_images: z.number().int(),
   test_images: z.number().int(),
@@ -63,11 +65,51 @@ export type Status = z.infer<typeof StatusSchema>;
 
 const JobId = z.object({ id: z.number().int().positive() });
 
+export const LogLineSchema = z.object({
+  /** ISO time; empty on the line that says how many lines were dropped from a long log. */
+  time: z.string(),
+  level: z.enum(['info', 'warn', 'error']),
+  message: z.string(),
+});
+export type LogLine = z.infer<typeof LogLineSchema>;
+
+/** A position in a job's log: the file segment (0 = the first) and a byte offset in it. */
+export const LogCursorSchema = z.object({ segment: z.number().int().min(0), offset: z.number().int().min(0) });
+
+export const JobLogRequest = z.object({
+  id: z.number().int().positive(),
+  /** Continue after this position (the `next` of the previous call); default: from the start. */
+  after: LogCursorSchema.optional(),
+  /** Without `after`: only the last this many lines. */
+  tail: z.number().int().positive().max(100_000).optional(),
+  /** At most this many lines per call. */
+  limit: z.number().int().positive().max(10_000).default(2000),
+});
+
+export const JobLogResponse = z.object({
+  id: z.number().int(),
+  lines: z.array(LogLineSchema),
+  /** Pass as `after` to read what comes next. */
+  next: LogCursorSchema,
+  /** The limit was reached: call again with `after: next` for the rest. */
+  more: z.boolean(),
+  /** Lines dropped from the middle of a long log. */
+  dropped: z.number().int(),
+  /** The job has ended, so the log will not grow (until the job is resumed). */
+  ended: z.boolean(),
+});
+
 export const jobChannels = {
   'status.get': channel(z.object({}), StatusSchema, 'The workspace summary (the same object as `imagenot status --json`).'),
   'jobs.list': channel(z.object({ limit: z.number().int().positive().max(1000).optional() }), z.array(JobSchema), 'Jobs, newest first.'),
   'jobs.cancel': channel(JobId, JobSchema, 'Cancel a queued or running job.'),
   'jobs.resume': channel(JobId, JobSchema, 'Queue an interrupted, failed or cancelled job again; it continues from its cursor.'),
+  'jobs.log': channel(
+    JobLogRequest,
+    JobLogResponse,
+    "A job's log lines (written by whichever process ran it): from the start, the last `tail` lines, or after a cursor; " +
+      'poll with `after: next` while `ended` is false (live lines also arrive as `job.log` events).',
+  ),
   'jobs.start': channel(
     z.object({ kind: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) }),
     JobSchema,

@@ -42,8 +42,29 @@ export const sourceChannels = {
     JobSchema,
     'Start a fetch job: download images for samples with a URL and no image.',
   ),
+  'files.list': channel(
+    z.object({ path: z.string().min(1).optional(), hidden: z.boolean().default(false) }),
+    z.object({
+      path: z.string(),
+      /** The folder above, when it is still inside a root. */
+      parent: z.string().nullable(),
+      /** The folders listing is confined to: the home folder, the workspace's parent folder, the server's folder. */
+      roots: z.array(z.string()),
+      entries: z.array(
+        z.object({
+          name: z.string(),
+          path: z.string(),
+          kind: z.enum(['dir', 'file']),
+          size: z.number().int().nullable(),
+          ingestAs: z.enum(['table', 'tar', 'image', 'urls']).nullable(),
+        }),
+      ),
+      truncated: z.boolean(),
+    }),
+    'List a folder on the machine running the backend (names, kinds, sizes; never contents), inside the allowed roots: the picker for ingest, model and export paths in browser mode.',
+  ),
   'rejections.list': channel(
-    z.object({ offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(10000).optional() }),
+    z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10000).default(100) }),
     z.object({ total: z.number().int(), items: z.array(RejectionSchema) }),
     'Rejected items (source, item = row number or entry name, reason), oldest first.',
   ),

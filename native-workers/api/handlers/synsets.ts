@@ -1,6 +1,5 @@
 // Handlers of the synset catalog, lemma-rule and matching channels (see channels/synsets.ts).
 import type { ApiContext, Handlers } from './index.ts';
-import type { RequestOf } from '../contract.ts';
 import type { synsetChannels } from '../channels/synsets.ts';
 import { MatchPreviewSchema } from '../channels/synsets.ts';
 import { ApiError } from '../dispatch.ts';
@@ -10,8 +9,6 @@ import { lemmaOf } from '../../core/matching/normalize.ts';
 import { loadWordNet } from '../../io/wordnet-files.ts';
 import { ensureSynsetCatalog, lemmaReview, setManual, synsetLemmaStates, workspaceLemmas } from '../../workers/synset-catalog.ts';
 import type { Workspace } from '../../store/workspace.ts';
-
-type Req<C extends keyof typeof synsetChannels> = RequestOf<C>;
 
 function publicSynsets(ws: Workspace, rows: SynsetRow[]) {
   const wordnet = loadWordNet();
@@ -41,11 +38,11 @@ export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
   };
   const one = (wnid: string) => publicSynsets(ws, [getSynset(ws.db, wnid)!])[0];
   return {
-    'synsets.search': async ({ query, limit, eligibleOnly }: Req<'synsets.search'>) => {
+    'synsets.search': async ({ query, limit, eligibleOnly }) => {
       ensureSynsetCatalog(ws);
-      return publicSynsets(ws, searchSynsets(ws.db, query, { limit: limit ?? 50, eligibleOnly: !!eligibleOnly }));
+      return publicSynsets(ws, searchSynsets(ws.db, query, { limit, eligibleOnly }));
     },
-    'synsets.show': async ({ wnid }: Req<'synsets.show'>) => {
+    'synsets.show': async ({ wnid }) => {
       const row = known(wnid);
       const wn = loadWordNet();
       const s = wn.get(wnid)!;
@@ -56,24 +53,22 @@ export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
         ambiguous: row.ambiguous,
       };
     },
-    'synsets.setManual': async ({ wnid, manual }: Req<'synsets.setManual'>) => {
+    'synsets.setManual': async ({ wnid, manual }) => {
       known(wnid);
       setManual(ws, wnid, manual);
       return one(wnid);
     },
-    'synsets.setLemma': async ({ wnid, lemma, decision }: Req<'synsets.setLemma'>) => {
+    'synsets.setLemma': async ({ wnid, lemma, decision }) => {
       known(wnid);
       const words = loadWordNet().get(wnid)!.words.map(lemmaOf);
       if (!words.includes(lemma)) throw new ApiError(`'${lemma}' is not a lemma of ${wnid} (its lemmas: ${words.join(', ')})`, 404);
       setLemmaOverride(ws.db, wnid, lemma, decision);
       return one(wnid);
     },
-    'synsets.lemmaReview': async ({ kind, offset, limit }: Req<'synsets.lemmaReview'>) => lemmaReview(ws, kind ?? 'flagged', offset ?? 0, limit ?? 100),
-    'match.start': async ({ synsets, ignoreCase, lemmaRule, preview }: Req<'match.start'>) =>
-      publicJob(
-        await runner.enqueue('match', { synsets: synsets ?? 'eligible', ignoreCase: !!ignoreCase, ...(lemmaRule ? { lemmaRule } : {}), preview: !!preview }),
-      ),
-    'match.preview': async ({ jobId }: Req<'match.preview'>) => {
+    'synsets.lemmaReview': async ({ kind, offset, limit }) => lemmaReview(ws, kind, offset, limit),
+    'match.start': async ({ synsets, ignoreCase, lemmaRule, preview }) =>
+      publicJob(await runner.enqueue('match', { synsets, ignoreCase, ...(lemmaRule ? { lemmaRule } : {}), preview })),
+    'match.preview': async ({ jobId }) => {
       const job = getJob(ws.db, jobId);
       if (!job || job.kind !== 'match') throw new ApiError(`no match job ${jobId}`, 404);
       if (job.state !== 'succeeded') throw new ApiError(`match job ${jobId} is ${job.state}, not a finished preview`, 409);

@@ -1,7 +1,7 @@
 // Handlers of the training room: architectures, the launch form's options, runs (list, start, exclude, delete),
 // metrics, and the rankings with their stored run choice.
-import type { ApiContext } from './index.ts';
-import type { ParsedRequestOf } from '../contract.ts';
+import type { ApiContext, Handlers } from './index.ts';
+import type { trainingChannels } from '../channels/training.ts';
 import { ARCHITECTURES } from '../../core/architectures/recipes.ts';
 import { resolveHyperparams } from '../../core/training/hyperparams.ts';
 import { torchHyperparams } from '../../core/training/torch-engine.ts';
@@ -58,7 +58,7 @@ export function rankingsOf(ws: Workspace) {
   return workspaceRankings(rankingCandidates(ws.db), readReference(), getRankingChoice(ws.db));
 }
 
-export function trainingHandlers({ ws, runner }: ApiContext) {
+export function trainingHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof typeof trainingChannels> {
   const existingRun = (runId: number) => {
     const run = getRun(ws.db, runId);
     if (!run) throw new ApiError(`no run ${runId}`, 404);
@@ -75,7 +75,7 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
       }
       return ARCHITECTURES.map((a) => ({ arch: a.arch, params: a.torchvisionParams, imagenetTop1: ref.get(a.arch) ?? null }));
     },
-    'runs.options': async ({ profile, engine }: ParsedRequestOf<'runs.options'>) => {
+    'runs.options': async ({ profile, engine }) => {
       const resolve = engine === 'torch' ? torchHyperparams : resolveHyperparams;
       const list = exports();
       return {
@@ -92,7 +92,7 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
       const latestVal = latestMetric(ws.db, 'val_accuracy');
       return listRuns(ws.db).map((r) => runView(r, latestVal));
     },
-    'runs.start': async (req: ParsedRequestOf<'runs.start'>) => {
+    'runs.start': async (req) => {
       const { archs, engine, python, nproc, ...rest } = req;
       if (engine === 'tfjs' && (python !== undefined || nproc !== undefined)) throw new ApiError('python and nproc are options of the torch engine');
       if (!rest.dataset && !exports().length) {
@@ -110,16 +110,16 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
       }
       return jobs;
     },
-    'runs.metrics': async ({ runId, names }: ParsedRequestOf<'runs.metrics'>) => {
+    'runs.metrics': async ({ runId, names }) => {
       existingRun(runId);
-      return runMetricSeries(ws.db, runId, names ?? []);
+      return runMetricSeries(ws.db, runId, names);
     },
-    'runs.setExcluded': async ({ runId, excluded }: ParsedRequestOf<'runs.setExcluded'>) => {
+    'runs.setExcluded': async ({ runId, excluded }) => {
       existingRun(runId);
       setRunExcluded(ws.db, runId, excluded);
       return runView(getRun(ws.db, runId)!, latestMetric(ws.db, 'val_accuracy'));
     },
-    'runs.delete': async ({ runId }: ParsedRequestOf<'runs.delete'>) => {
+    'runs.delete': async ({ runId }) => {
       markRunsOfDeadJobs(ws.db);
       const run = existingRun(runId);
       const job = run.jobId == null ? undefined : getJob(ws.db, run.jobId);
@@ -133,7 +133,7 @@ export function trainingHandlers({ ws, runner }: ApiContext) {
       return { deleted: runId };
     },
     'rankings.get': async () => rankingsOf(ws),
-    'rankings.choose': async ({ arch, runId, dataset, provisional }: ParsedRequestOf<'rankings.choose'>) => {
+    'rankings.choose': async ({ arch, runId, dataset, provisional }) => {
       const choice = getRankingChoice(ws.db);
       const newExport = dataset !== undefined && dataset !== choice.dataset;
       // Picks belong to the export they were made on.

@@ -1,5 +1,4 @@
 // `imagenot arch list` (the nine architectures, their recipes and local profiles), `imagenot arch params`
-// `imagenot arch list` (the nine architectures, their recipes and local profiles), `imagenot arch params`
 // (parameter counts as torchvision defines them, from the real tfjs models built with zero-initialized weights, or
 // with --engine torch from torchvision's own models in the user's Python) and `imagenot arch recipe` (the resolved
 // recipe a run would use, with each difference from torchvision's: what `train` stores with the run and, as JSON, the
@@ -11,12 +10,8 @@ import { resolveHyperparams } from '../../core/training/hyperparams.ts';
 import { torchHyperparams } from '../../core/training/torch-engine.ts';
 import { pythonCommand, runTrainerCommand } from '../../io/torch-engine/trainer-process.ts';
 import { RecipeOverrides } from '../../workers/training-run.ts';
-import { CommandFailed, parseFloatOption, parseIntOption, printJson, UsageError } from '../context.ts';
-
-function parseProfile(value: string): Profile {
-  if (value !== 'paper' && value !== 'local') throw new UsageError(`--profile must be paper or local, got '${value}'`);
-  return value;
-}
+import { ENGINES, type Engine } from '../../store/runs.ts';
+import { choiceOption, CommandFailed, parseFloatOption, parseIntOption, printJson, UsageError } from '../context.ts';
 
 function recipeSummary(r: (typeof ARCHITECTURES)[number]['recipe']): string {
   const schedule = r.schedule.kind === 'step' ? `step ${r.schedule.stepSize}x${r.schedule.gamma}` : 'cosine';
@@ -51,15 +46,14 @@ export function register(program: Command): void {
         'real models; default full size, 1000 classes. Inception V3 includes its auxiliary classifier in the paper profile, ' +
         'like torchvision\'s published count; inception_v3_without_aux is listed too',
     )
-    .option('--profile <profile>', 'paper | local', parseProfile, 'paper' as Profile)
+    .addOption(choiceOption('--profile <profile>', 'size profile', ['paper', 'local'], 'paper'))
     .option('--classes <n>', 'number of classes', parseIntOption('classes'), 1000)
     .option('--input <px>', 'input side in pixels (matters for ViT position embeddings)', parseIntOption('input'))
-    .option('--engine <e>', "tfjs (our TensorFlow.js models) or torch (torchvision's own, counted in your Python; paper profile only)", 'tfjs')
+    .addOption(choiceOption('--engine <e>', "tfjs: our TensorFlow.js models; torch: torchvision's own, counted in your Python (paper profile only)", ENGINES, 'tfjs'))
     .option('--python <path>', 'torch: the Python with torch and torchvision (default: IMAGENOT_PYTHON, else python3)')
     .option('--json', 'print {"alexnet": 61100840, ...}')
-    .action(async (o: { profile: Profile; classes: number; input?: number; json?: boolean; engine: string; python?: string }) => {
+    .action(async (o: { profile: Profile; classes: number; input?: number; json?: boolean; engine: Engine; python?: string }) => {
       if (o.classes < 1) throw new UsageError(`--classes must be at least 1, got ${o.classes}`);
-      if (o.engine !== 'tfjs' && o.engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, got '${o.engine}'`);
       let counts: Record<string, number> = {};
       if (o.engine === 'torch') {
         // The torch engine trains torchvision's definitions at full structure: there is no scaled local model.
@@ -88,24 +82,23 @@ export function register(program: Command): void {
         '(`python3 native-workers/trainers/torch/train.py train --recipe FILE ...`)',
     )
     .argument('<arch>', `architecture: ${ARCH_NAMES.join(', ')}`)
-    .option('--profile <profile>', 'paper | local', parseProfile, 'local' as Profile)
-    .option('--engine <e>', 'tfjs (default) or torch (whose local profile runs AlexNet at 63 px and Inception V3 at 75 px)', 'tfjs')
+    .addOption(choiceOption('--profile <profile>', 'size profile', ['paper', 'local'], 'local'))
+    .addOption(choiceOption('--engine <e>', 'torch: its local profile runs AlexNet at 63 px and Inception V3 at 75 px', ENGINES, 'tfjs'))
     .option('--epochs <n>', 'epochs (default: the recipe)', parseIntOption('--epochs'))
     .option('--batch <n>', 'global batch size, over all ranks (default: the recipe)', parseIntOption('--batch'))
     .option('--lr <x>', 'peak learning rate (default: the recipe)', parseFloatOption('--lr'))
-    .option('--patience <n>', 'early stopping patience in epochs (default 5)', parseIntOption('--patience'))
+    .option('--patience <n>', 'early stopping patience in epochs (default: 5)', parseIntOption('--patience'))
     .option('--seed <n>', 'seed of weights, data order, augmentation and validation split', parseIntOption('--seed'))
-    .option('--input-size <n>', 'training crop side (the evaluation sizes follow; default: the profile)', parseIntOption('--input-size'))
-    .option('--val-fraction <x>', 'part of train held out for early stopping (default 0.1)', parseFloatOption('--val-fraction'))
+    .option('--input-size <n>', 'training crop side; the evaluation sizes follow (default: the profile)', parseIntOption('--input-size'))
+    .option('--val-fraction <x>', 'part of train held out for early stopping (default: 0.1)', parseFloatOption('--val-fraction'))
     .option('--recipe <json>', 'recipe fields instead of the profile\'s, as `train --recipe` takes them')
     .option('--json', 'print JSON')
     .action(
       (
         name: string,
-        o: { profile: Profile; engine: string; epochs?: number; batch?: number; lr?: number; patience?: number; seed?: number; inputSize?: number; valFraction?: number; recipe?: string; json?: boolean },
+        o: { profile: Profile; engine: Engine; epochs?: number; batch?: number; lr?: number; patience?: number; seed?: number; inputSize?: number; valFraction?: number; recipe?: string; json?: boolean },
       ) => {
         if (!(ARCH_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown architecture '${name}' (one of ${ARCH_NAMES.join(', ')})`);
-        if (o.engine !== 'tfjs' && o.engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, got '${o.engine}'`);
         const { profile, engine, json, recipe: recipeJson, ...overrides } = o;
         let recipe;
         if (recipeJson != null) {

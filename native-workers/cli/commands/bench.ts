@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ARCH_NAMES } from '../../core/architectures/types.ts';
 import { benchTrain, type TrainBenchResult } from '../../io/tf-engine/train-bench.ts';
 import { TFJS_GPU_NOTICE, tfjsGpuBackendSelected } from '../../io/tf-engine/gpu-notice.ts';
-import { CommandFailed, parseIntOption, printJson, UsageError } from '../context.ts';
+import { choiceOption, CommandFailed, parseIntOption, printJson, UsageError } from '../context.ts';
 
 type BenchEngine = 'tfjs' | 'torch';
 
@@ -22,19 +22,17 @@ export function register(program: Command): void {
   bench
     .command('train')
     .description('training images/s: full-size architecture, random data, SGD with momentum, after 2 warm-up steps')
-    .requiredOption('--arch <name>', `architecture: ${ARCH_NAMES.join(', ')}`)
+    .addOption(choiceOption('--arch <name>', 'architecture', ARCH_NAMES).makeOptionMandatory())
     .option('--input <n>', 'input side in pixels', parseIntOption('--input'), 96)
     .option('--batch <n>', 'batch size', parseIntOption('--batch'), 8)
     .option('--steps <n>', 'timed steps', parseIntOption('--steps'), 5)
     .option('--classes <n>', 'output classes', parseIntOption('--classes'), 1000)
     .option('--engine <list>', 'tfjs, torch, or both (tfjs,torch): measured in this one run', 'tfjs')
     .option('--python <path>', 'torch: the Python with torch and torchvision (default: IMAGENOT_PYTHON, else python3)')
-    .option('--device <d>', 'torch: auto (CUDA when torch sees a GPU), cpu or cuda', 'auto')
+    .addOption(choiceOption('--device <d>', 'torch: auto is CUDA when torch sees a GPU', ['auto', 'cpu', 'cuda'], 'auto'))
     .option('--json', 'print JSON (one engine: the result; several: {results, ratio_tfjs_over_torch})')
     .action(async (o: { arch: string; input: number; batch: number; steps: number; classes: number; engine: string; python?: string; device: string; json?: boolean }) => {
-      if (!(ARCH_NAMES as readonly string[]).includes(o.arch)) throw new UsageError(`unknown --arch '${o.arch}' (one of ${ARCH_NAMES.join(', ')})`);
       if (o.steps < 1 || o.batch < 1 || o.input < 16) throw new UsageError('--steps and --batch must be >= 1 and --input >= 16');
-      if (!['auto', 'cpu', 'cuda'].includes(o.device)) throw new UsageError(`--device must be auto, cpu or cuda, got '${o.device}'`);
       const engines = parseEngines(o.engine);
       if (engines.includes('tfjs') && tfjsGpuBackendSelected()) process.stderr.write(`${TFJS_GPU_NOTICE}\n`);
       const results: TrainBenchResult[] = [];

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { publicJob } from '../../store/jobs.ts';
 import { selectionClasses } from '../../store/selection.ts';
-import { CommandFailed, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+import { choiceOption, CommandFailed, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
 
 const FLAG_NAMES = ['nsfw_meta', 'nsfw_classifier', 'ocr'];
 
@@ -26,11 +26,10 @@ export function register(program: Command): void {
     .option('--train <n>', 'train images per class', parseIntOption('--train'), 1000)
     .option('--test <m>', 'test images per class', parseIntOption('--test'), 100)
     .option('--seed <s>', 'seed of the split', parseIntOption('--seed'), 0)
-    .option('--score <mode>', 'class ranking: auto|image|text|count', 'auto')
+    .addOption(choiceOption('--score <mode>', 'class ranking (auto: image when a CLIP model scored the images, else count)', ['auto', 'image', 'text', 'count'], 'auto'))
     .option('--exclude-flags <list>', `flags that drop a candidate (comma list of ${FLAG_NAMES.join(', ')}, or none)`, FLAG_NAMES.join(','))
     .option('--json', 'print the job and the selected classes as JSON')
     .action(async (dir: string, o: { threshold?: number; encoder?: string; classes: number; train: number; test: number; seed: number; score: string; excludeFlags: string; json?: boolean }) => {
-      if (!['auto', 'image', 'text', 'count'].includes(o.score)) throw new UsageError(`--score must be auto, image, text or count, got '${o.score}'`);
       for (const [k, v] of [['--classes', o.classes], ['--train', o.train], ['--test', o.test]] as const) if (v < 1) throw new UsageError(`${k} must be at least 1`);
       const params = {
         threshold: o.threshold,
@@ -72,15 +71,13 @@ export function register(program: Command): void {
     )
     .argument('<ws>', 'workspace folder')
     .argument('[out]', 'output folder (default: WS/exports/selection-<id>-<format>-<size>)')
-    .option('--format <f>', 'imagefolder|webdataset', 'imagefolder')
+    .addOption(choiceOption('--format <f>', 'dataset layout', ['imagefolder', 'webdataset'], 'imagefolder'))
     .option('--size <px>', 'image size: short side resized to this, then centre-cropped square', parseIntOption('--size'), 224)
-    .option('--crop <mode>', 'center (square size×size) | none (short side = size, aspect kept)', 'center')
+    .addOption(choiceOption('--crop <mode>', 'center: square size×size; none: short side = size, aspect kept', ['center', 'none'], 'center'))
     .option('--selection <id>', 'export this selection instead of the latest', parseIntOption('--selection'))
     .option('--shard-size <n>', 'samples per webdataset shard', parseIntOption('--shard-size'), 1000)
     .option('--json', 'print the job as JSON')
     .action(async (dir: string, outDir: string | undefined, o: { format: string; size: number; crop: string; selection?: number; shardSize: number; json?: boolean }) => {
-      if (!['imagefolder', 'webdataset'].includes(o.format)) throw new UsageError(`--format must be imagefolder or webdataset, got '${o.format}'`);
-      if (!['center', 'none'].includes(o.crop)) throw new UsageError(`--crop must be center or none, got '${o.crop}'`);
       if (o.size < 16 || o.size > 4096) throw new UsageError(`--size must be between 16 and 4096, got ${o.size}`);
       if (o.shardSize < 1) throw new UsageError('--shard-size must be at least 1');
       const params = { out: outDir, format: o.format, size: o.size, crop: o.crop, selectionId: o.selection, shardSize: o.shardSize };

@@ -13,6 +13,7 @@ import { getMetaJson } from '../../store/meta.ts';
 import { workspaceStatus } from '../../store/status.ts';
 import { openWorkspace, DB_FILE, type Workspace } from '../../store/workspace.ts';
 import { EXIT_FAILED, ProgressPrinter, UsageError, parseIntOption, printJson } from '../context.ts';
+import { recordSignal } from '../output.ts';
 import { demoSize } from '../../core/demo/plan.ts';
 import { demoSummary, formatDemoSummary } from './demo-summary.ts';
 
@@ -128,9 +129,10 @@ export function register(program: Command): void {
       const runner = new JobRunner(ws);
       const kinds = new Map<number, string>();
       runner.on('progress', (p) => printer.update({ id: p.jobId, kind: kinds.get(p.jobId) ?? getJob(ws.db, p.jobId)?.kind ?? 'job' }, p.done, p.total, p.message));
-      runner.on('log', (l) => printer.line(`[${kinds.get(l.jobId) ?? 'job'} #${l.jobId}] ${l.level === 'info' ? '' : l.level + ': '}${l.message}`));
+      runner.on('log', (l) => printer.line(`[${kinds.get(l.jobId) ?? 'job'} #${l.jobId}] ${l.level === 'info' ? '' : l.level + ': '}${l.message}`, l.level));
       runner.on('job', (j) => kinds.set(j.id, j.kind));
-      const stop = () => {
+      const stop = (signal: NodeJS.Signals) => {
+        recordSignal(signal);
         printer.line('stopping: the running stage is cancelled; run the same command again to continue');
         void runner.stop();
       };

@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .action(async (dir: string, o: { encoder: string; threshold?: number; batch?: number; json?: boolean }) => {
       if (o.threshold != null && (o.threshold < -1 || o.threshold > 1)) throw new UsageError('--threshold must be within [-1, 1]');
       await runOneJob(dir, 'filter', { encoder: o.encoder, threshold: o.threshold, batch: o.batch }, o.json, (r) =>
-        `${r.encoder}: ${r.computed} similarities computed; ${r.kept} candidates above ${r.threshold} (before NSFW/OCR flags, missing images and manual decisions)`,
+        `${r.encoder}: ${r.computed} similarities computed; ${r.aboveThreshold} candidates above ${r.threshold}, ${r.kept} kept (flags, images and manual decisions applied)`,
       );
     });
 

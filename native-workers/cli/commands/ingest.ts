@@ -86,8 +86,8 @@ export function register(program: Command): void {
     )
     .argument('<ws>', 'workspace folder')
     .argument('<paths...>', 'files or folders to ingest')
-    .option('--caption-col <name>', "caption column of metadata files (default TEXT; with --no-header a 1-based position, default 1)")
-    .option('--url-col <name>', "URL column of metadata files (default URL; with --no-header a 1-based position, default 2)")
+    .option('--caption-col <name>', "caption column of metadata files; with --no-header a 1-based position (default: TEXT, or 1 with --no-header)")
+    .option('--url-col <name>', "URL column of metadata files; with --no-header a 1-based position (default: URL, or 2 with --no-header)")
     .option('--no-header', 'csv/tsv files have no header row (CC3M/CC12M TSV): name columns by 1-based position, e.g. --caption-col 1 --url-col 2')
     .option('--max-caption-chars <n>', 'refuse rows whose caption is longer (rejected by row, counted per source)', positive('--max-caption-chars'), DEFAULT_MAX_CAPTION_CHARS)
     .option('--max-row-chars <n>', 'longest csv/tsv field or jsonl/URL-list line read; a longer row is rejected without being held', positive('--max-row-chars'), DEFAULT_MAX_RECORD_CHARS)
@@ -204,7 +204,8 @@ export function register(program: Command): void {
             const r = job.result as FetchJobResult;
             const all = fetchStatusCounts(ws.db);
             process.stdout.write(
-              `fetched ${r.attempted} URL(s) now: ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to do'}\n` +
+              `${r.downloaded} downloaded, ${r.failed} failed${r.optedOut ? `, ${r.optedOut} opted out` : ''} ` +
+                `(${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to do'})\n` +
                 `workspace totals: ${Object.entries(all).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}\n`,
             );
           }

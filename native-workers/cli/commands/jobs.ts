@@ -1,5 +1,6 @@
-// `imagenot jobs WS`, `jobs cancel WS ID`, `jobs resume WS [ID]`, `jobs selftest WS`.
+// `imagenot jobs WS`, `jobs cancel WS ID`, `jobs resume WS [ID]`, `jobs log WS ID` (job-log.ts).
 import type { Command } from 'commander';
+import { registerJobLog } from './job-log.ts';
 import { getJob, listJobs, publicJob, requestCancel, type JobRow } from '../../store/jobs.ts';
 import { CommandFailed, EXIT_FAILED, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
 
@@ -25,7 +26,7 @@ export function jobsToResume(jobs: JobRow[]): { resume: JobRow[]; superseded: { 
 export function register(program: Command): void {
   const jobs = program
     .command('jobs')
-    .description('list, cancel and resume the jobs of a workspace')
+    .description("list a workspace's jobs; cancel, resume, or read the log of one")
     // `jobs resume WS --json`: an option after a subcommand belongs to that subcommand, not to `jobs`.
     .enablePositionalOptions()
     .argument('<ws>', 'workspace folder')
@@ -47,10 +48,12 @@ export function register(program: Command): void {
     .description('cancel a queued or running job (the process running it stops at its next progress report)')
     .argument('<ws>', 'workspace folder')
     .argument('<id>', 'job id', parseIntOption('id'))
-    .action(async (dir: string, id: number) => {
+    .option('--json', 'print the job as JSON (a running job is still running, with its cancel requested)')
+    .action(async (dir: string, id: number, o: { json?: boolean }) => {
       await withWorkspace(dir, (ws) => {
         const job = requestCancel(ws.db, id);
         if (!job) throw new CommandFailed(`no job ${id} in ${ws.paths.root}`);
+        if (o.json) return printJson({ ...publicJob(job), cancelRequested: job.state === 'running' });
         process.stdout.write(`job ${id}: ${job.state === 'running' ? 'cancel requested' : job.state}\n`);
       });
     });
@@ -86,23 +89,5 @@ export function register(program: Command): void {
       });
     });
 
-  jobs
-    .command('selftest')
-    .description("check the job system: a job that writes numbered rows in batches (used by the tests)")
-    .argument('<ws>', 'workspace folder')
-    .option('--rows <n>', 'rows to write', parseIntOption('--rows'), 1000)
-    .option('--batch <n>', 'rows per committed batch', parseIntOption('--batch'), 100)
-    .option('--delay-ms <n>', 'pause after each batch', parseIntOption('--delay-ms'), 0)
-    .option('--crash-at <n>', 'fail on purpose when reaching this row', parseIntOption('--crash-at'))
-    .option('--json', 'print the final job as JSON')
-    .action(async (dir: string, o: { rows: number; batch: number; delayMs: number; crashAt?: number; json?: boolean }) => {
-      await withWorkspace(dir, async (ws) => {
-        const out = await runJobsToEnd(ws, [{ kind: 'selftest', params: { rows: o.rows, batch: o.batch, delayMs: o.delayMs, crashAt: o.crashAt } }], {
-          quiet: o.json,
-        });
-        if (o.json) printJson(publicJob(out.jobs[0]));
-        else process.stdout.write(`job ${out.jobs[0].id}: ${out.jobs[0].state}${out.jobs[0].error ? `: ${out.jobs[0].error}` : ''}\n`);
-        if (!out.ok) process.exitCode = EXIT_FAILED;
-      });
-    });
+  registerJobLog(jobs);
 }

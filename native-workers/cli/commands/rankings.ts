@@ -6,7 +6,7 @@ import { computeRankings, RankingsError, type Rankings } from '../../core/stats/
 import { workspaceRankings, type WorkspaceRankings } from '../../core/stats/workspace-rankings.ts';
 import { readAccuracyCsv, readReference } from '../../io/rankings/tables.ts';
 import { ENGINES, getRankingChoice, markRunsOfDeadJobs, rankingCandidates } from '../../store/runs.ts';
-import { CommandFailed, parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
+import { choiceOption, CommandFailed, parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
 
 const f = (v: number | null | undefined, d = 3) => (v == null ? 'n/a' : v.toFixed(d));
 
@@ -52,10 +52,10 @@ export function register(program: Command): void {
     .option('--reference <csv>', 'reference table: columns arch and top1 or imagenet_top1 (default: bundled torchvision ImageNet-1k)')
     .option('--run <id>', 'use this run for its architecture (repeatable; overrides the stored pick)', collect, [] as number[])
     .option('--dataset <export>', 'compare the runs on this export (e.g. exports/selection-1-imagefolder-224)')
-    .option('--final-only', 'leave out runs still training (by default they stand in with their latest validation accuracy, marked provisional)')
+    .option('--final-only', 'leave out runs still training; without it they stand in with their latest validation accuracy, marked provisional')
     .option('--resamples <n>', 'bootstrap resamples', parseIntOption('--resamples'), 2000)
     .option('--seed <n>', 'bootstrap seed', parseIntOption('--seed'), 0)
-    .option('--engine <e>', `only runs of this engine (${ENGINES.join(' or ')}); default: either engine, whichever run the rule chooses`)
+    .addOption(choiceOption('--engine <e>', 'only runs of this engine (default: either, whichever run the rule chooses)', ENGINES))
     .option('--json', 'print JSON')
     .action(
       async (
@@ -64,7 +64,6 @@ export function register(program: Command): void {
       ) => {
         if (!!dir === !!o.results) throw new UsageError('give either a workspace or --results FILE.csv');
         if (o.results && (o.run.length || o.dataset || o.finalOnly || o.engine)) throw new UsageError('--run, --dataset, --final-only and --engine choose runs of a workspace');
-        if (o.engine !== undefined && !(ENGINES as readonly string[]).includes(o.engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got '${o.engine}'`);
         let reference;
         try {
           reference = readReference(o.reference);

@@ -10,6 +10,7 @@ import { startServer } from '../../server/server.ts';
 import { BindRefused, resolveBindAddress } from '../../server/host-checks.ts';
 import { ensureRenderer, type RendererPlaces } from '../../server/renderer-build.ts';
 import { parseIntOption, UsageError } from '../context.ts';
+import { note, recordSignal } from '../output.ts';
 
 /**
  * Where the built renderer is: IMAGENOT_RENDERER_DIR when set (only there), else next to the bundled CLI
@@ -38,7 +39,8 @@ export function register(program: Command): void {
     .option('--allow-remote', 'allow listening on a non-loopback address (anyone with the token can use the workspace)')
     .option('--allowed-host <name>', 'with --allow-remote: a DNS name browsers use to reach this server (repeatable; IP addresses and this machine\'s name are always accepted)', collect, [])
     .option('--token <token>', 'use this session token instead of a random one (at least 16 characters)')
-    .action(async (dir: string, o: { port: number; host: string; allowRemote?: boolean; allowedHost: string[]; token?: string }) => {
+    .option('--json', 'once listening, print one JSON line: {"url", "token", "workspace"}')
+    .action(async (dir: string, o: { port: number; host: string; allowRemote?: boolean; allowedHost: string[]; token?: string; json?: boolean }) => {
       if (o.port < 0 || o.port > 65535) throw new UsageError(`--port must be 0..65535, got ${o.port}`);
       if (o.token != null && o.token.length < 16) throw new UsageError('--token must be at least 16 characters');
       // The name is resolved once, here: the server binds the address that was checked.
@@ -49,7 +51,7 @@ export function register(program: Command): void {
         if (err instanceof BindRefused) throw new UsageError(err.message);
         throw err;
       }
-      const renderer = await ensureRenderer(rendererPlaces(), (line) => process.stderr.write(`${line}\n`));
+      const renderer = await ensureRenderer(rendererPlaces(), note);
       const ws = openWorkspace(dir, { create: true });
       const runner = new JobRunner(ws).start();
       const server = await startServer({
@@ -69,13 +71,15 @@ export function register(program: Command): void {
         );
       }
       if (!renderer) process.stderr.write('warning: the renderer is not built; the page says how to build it\n');
-      process.stdout.write(`ImageNot Studio serving ${ws.paths.root}\n${server.url}\n`);
-      await new Promise<void>((done) => {
-        const stop = () => done();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      if (o.json) process.stdout.write(JSON.stringify({ url: server.url, token: server.token, workspace: ws.paths.root }) + '\n');
+      else process.stdout.write(`ImageNot Studio serving ${ws.paths.root}\n${server.url}\n`);
+      const signal = await new Promise<NodeJS.Signals>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
       });
-      process.stderr.write('stopping: running jobs are cancelled (resume them with `imagenot jobs resume`)\n');
+      // Ctrl-C exits 130; SIGTERM is the normal way to stop a service and exits 0.
+      if (signal === 'SIGINT') recordSignal(signal);
+      note('stopping: running jobs are cancelled (resume them with `imagenot jobs resume`)');
       await server.close();
       await runner.stop();
       ws.close();

@@ -11,7 +11,7 @@ import { DB_FILE } from '../../store/workspace.ts';
 import { ARCH_NAMES } from '../../core/architectures/types.ts';
 import { ENGINES, runOfJob, type Engine } from '../../store/runs.ts';
 import { TFJS_GPU_NOTICE, tfjsGpuBackendSelected } from '../../io/tf-engine/gpu-notice.ts';
-import { EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+import { choiceOption, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
 
 interface TrainOptions {
   arch: string;
@@ -27,7 +27,7 @@ interface TrainOptions {
   recipe?: string;
   workspace?: string;
   json?: boolean;
-  engine: string;
+  engine: Engine;
   python?: string;
   nproc?: number;
   device?: string;
@@ -38,22 +38,13 @@ interface TrainOptions {
 
 const TORCH_ONLY = ['python', 'nproc', 'device', 'amp', 'channelsLast', 'checkReplicas'] as const;
 
-function choice(name: string, value: string | undefined, allowed: readonly string[]): void {
-  if (value !== undefined && !allowed.includes(value)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, got '${value}'`);
-}
-
 /** The job kind and the engine's own parameters; refuses torch-only options on the tfjs engine. */
 function engineJob(o: TrainOptions): { kind: string; params: Record<string, unknown> } {
-  choice('--engine', o.engine, ENGINES);
-  const engine = o.engine as Engine;
-  if (engine === 'tfjs') {
+  if (o.engine === 'tfjs') {
     const given = TORCH_ONLY.filter((k) => o[k] !== undefined);
     if (given.length) throw new UsageError(`${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: only with --engine torch`);
     return { kind: 'train', params: {} };
   }
-  choice('--device', o.device, ['auto', 'cpu', 'cuda']);
-  choice('--amp', o.amp, ['recipe', 'on', 'off']);
-  choice('--channels-last', o.channelsLast, ['auto', 'off']);
   if (o.nproc !== undefined && o.nproc < 1) throw new UsageError(`--nproc must be at least 1, got ${o.nproc}`);
   return {
     kind: 'train-torch',
@@ -66,29 +57,27 @@ export function register(program: Command): void {
     .command('train')
     .description("train an architecture on a dataset export (a workspace's latest export, or an export folder)")
     .argument('<target>', 'workspace folder, or a dataset export folder (ImageFolder or WebDataset)')
-    .requiredOption('--arch <name>', `architecture: ${ARCH_NAMES.join(', ')}`)
-    .option('--profile <p>', 'local (scaled to train on a CPU in minutes) or paper (full size, torchvision recipe)', 'local')
+    .addOption(choiceOption('--arch <name>', 'architecture', ARCH_NAMES).makeOptionMandatory())
+    .addOption(choiceOption('--profile <p>', 'local: scaled to train on a CPU in minutes; paper: full size, torchvision recipe', ['local', 'paper'], 'local'))
     .option('--epochs <n>', 'epochs (default: the recipe)', parseIntOption('--epochs'))
     .option('--batch <n>', 'batch size (default: the recipe)', parseIntOption('--batch'))
     .option('--lr <x>', 'peak learning rate (default: the recipe)', parseFloatOption('--lr'))
-    .option('--patience <n>', 'early stopping: epochs without validation improvement (default 5)', parseIntOption('--patience'))
+    .option('--patience <n>', 'early stopping: epochs without validation improvement (default: 5)', parseIntOption('--patience'))
     .option('--seed <n>', 'seed of weights, data order, augmentation and validation split', parseIntOption('--seed'), 0)
     .option('--input-size <n>', 'input side in pixels (default: the profile)', parseIntOption('--input-size'))
-    .option('--val-fraction <x>', 'part of train held out for early stopping (default 0.1)', parseFloatOption('--val-fraction'))
+    .option('--val-fraction <x>', 'part of train held out for early stopping (default: 0.1)', parseFloatOption('--val-fraction'))
     .option('--max-train-images <n>', 'use at most this many training images', parseIntOption('--max-train-images'))
     .option('--recipe <json>', 'recipe fields instead of the profile\'s, e.g. \'{"mixupAlpha":0.2,"autoAugment":"ta_wide"}\' (see `imagenot arch recipe`)')
-    .option('--workspace <dir>', 'workspace for runs when the target is a dataset folder (default TARGET/.imagenot-workspace)')
-    .option('--engine <e>', 'tfjs (TensorFlow.js, built in) or torch (PyTorch + torchvision with your Python: GPUs, several ranks)', 'tfjs')
+    .option('--workspace <dir>', 'workspace for runs when the target is a dataset folder (default: TARGET/.imagenot-workspace)')
+    .addOption(choiceOption('--engine <e>', 'tfjs: TensorFlow.js, built in; torch: PyTorch + torchvision with your Python (GPUs, several ranks)', ENGINES, 'tfjs'))
     .option('--python <path>', 'torch: the Python with torch and torchvision (default: IMAGENOT_PYTHON, else python3 on PATH)')
-    .option('--nproc <n>', 'torch: ranks on this machine, DistributedDataParallel (NCCL on GPUs, gloo on CPU); default 1', parseIntOption('--nproc'))
-    .option('--device <d>', 'torch: auto (CUDA when torch sees a GPU), cpu or cuda')
-    .option('--amp <when>', "torch on CUDA: mixed precision where the recipe's reference command uses it (recipe, default), on or off")
-    .option('--channels-last <when>', 'torch on CUDA: channels-last layout for convolutional models (auto, default) or off')
+    .option('--nproc <n>', 'torch: ranks on this machine, DistributedDataParallel with NCCL on GPUs, gloo on CPU (default: 1)', parseIntOption('--nproc'))
+    .addOption(choiceOption('--device <d>', 'torch: auto is CUDA when torch sees a GPU (default: auto)', ['auto', 'cpu', 'cuda']))
+    .addOption(choiceOption('--amp <when>', "torch on CUDA: mixed precision; recipe: where the recipe's reference command uses it (default: recipe)", ['recipe', 'on', 'off']))
+    .addOption(choiceOption('--channels-last <when>', 'torch on CUDA: channels-last layout; auto: for convolutional models (default: auto)', ['auto', 'off']))
     .option('--check-replicas', "torch with --nproc: after every step, record how far any rank's weights are from rank 0's (replica_max_abs_diff)")
     .option('--json', 'print the finished run as JSON')
     .action(async (target: string, o: TrainOptions) => {
-      if (!(ARCH_NAMES as readonly string[]).includes(o.arch)) throw new UsageError(`unknown --arch '${o.arch}' (one of ${ARCH_NAMES.join(', ')})`);
-      if (o.profile !== 'local' && o.profile !== 'paper') throw new UsageError(`--profile must be local or paper, got '${o.profile}'`);
       const abs = resolve(target);
       if (!existsSync(abs)) throw new UsageError(`${target} does not exist`);
       const engineRun = engineJob(o);

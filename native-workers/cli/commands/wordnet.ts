@@ -1,7 +1,7 @@
 // `imagenot wordnet eligible [--format wnids|csv] [rules]`, `imagenot wordnet show WNID`, and per workspace: its rules
 // (`imagenot wordnet rules WS [rules]`) and manual include/exclude list (`imagenot wordnet manual WS WNID include|exclude|clear`).
 // The csv format and `show` say, per lemma, whether matching uses it under the lemma-quality rule and why not.
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { computeEligibility, type EligibilityRules } from '../../core/wordnet/eligibility.ts';
 import { lemmaOf } from '../../core/matching/normalize.ts';
 import { buildLemmaSet } from '../../core/matching/lemma-set.ts';
@@ -10,7 +10,7 @@ import { LEMMA_RULE_NAMES, lemmaRuleMatching } from '../../core/wordnet/lemma-ru
 import { loadImagenet1kWnids, loadLemmaRule, loadWordNet } from '../../io/wordnet-files.ts';
 import { eligibleWnids, getSynset } from '../../store/synsets.ts';
 import { ensureSynsetCatalog, setEligibilityRules, setManual } from '../../workers/synset-catalog.ts';
-import { parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
+import { choiceOption, parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
 
 function csvField(s: string | number): string {
   const t = String(s);
@@ -76,17 +76,18 @@ export function register(program: Command): void {
         'the synsets eligible as ImageNot classes: WordNet 3.0 nouns minus the 1000 ImageNet-1k synsets and any synset sharing a ' +
           'lemma (case-insensitive) with one of them (ImageNet-1k hypernyms and hyponyms stay eligible unless excluded below)',
       )
-      .option(
-        '--format <f>',
-        'wnids (one per line) or csv: wnid,name,lemmas,definition,lexname,depth, then kept (the lemmas matching uses), dropped ' +
-          "('lemma: reason' for each lemma it does not: the lemma rule, shared with another eligible synset, punctuation) and " +
-          'flagged (kept lemmas the rule flags for a look), entries joined by |',
-        'wnids',
+      .addOption(
+        choiceOption(
+          '--format <f>',
+          'wnids (one per line) or csv: wnid,name,lemmas,definition,lexname,depth, then kept (the lemmas matching uses), dropped ' +
+            "('lemma: reason' for each lemma it does not: the lemma rule, shared with another eligible synset, punctuation) and " +
+            'flagged (kept lemmas the rule flags for a look), entries joined by |',
+          ['wnids', 'csv'],
+          'wnids',
+        ),
       )
-      .option('--lemma-rule <default|none>', 'for csv: the lemma-quality rule matching applies to the eligible set (none: LAIONet alone)', 'default'),
+      .addOption(choiceOption('--lemma-rule <rule>', 'for csv: the lemma-quality rule matching applies to the eligible set (none: LAIONet alone)', LEMMA_RULE_NAMES, 'default')),
   ).action((o: RuleFlags & { format: string; lemmaRule: string }) => {
-    if (o.format !== 'wnids' && o.format !== 'csv') throw new UsageError(`--format must be wnids or csv, got '${o.format}'`);
-    if (!(LEMMA_RULE_NAMES as readonly string[]).includes(o.lemmaRule)) throw new UsageError(`--lemma-rule must be ${LEMMA_RULE_NAMES.join(' or ')}, got '${o.lemmaRule}'`);
     const wn = loadWordNet();
     const eligibility = computeEligibility(wn, loadImagenet1kWnids(), rulesFrom(o, wn));
     const eligible = wn.synsets.filter((_, i) => eligibility[i].eligible);
@@ -172,10 +173,9 @@ export function register(program: Command): void {
     .description("record a manual decision in a workspace's synset catalog: include or exclude a synset whatever the rules say, or clear it")
     .argument('<ws>', 'workspace folder')
     .argument('<wnid>', 'the synset')
-    .argument('<decision>', 'include, exclude or clear')
+    .addArgument(new Argument('<decision>', 'what to record').choices(['include', 'exclude', 'clear']))
     .option('--json', 'print the synset as JSON')
     .action(async (dir: string, wnid: string, decision: string, o: { json?: boolean }) => {
-      if (!['include', 'exclude', 'clear'].includes(decision)) throw new UsageError(`decision must be include, exclude or clear, got '${decision}'`);
       await withWorkspace(dir, (ws) => {
         if (!loadWordNet().get(wnid)) throw new UsageError(`${wnid} is not a WordNet 3.0 noun synset`);
         setManual(ws, wnid, decision === 'clear' ? null : (decision as 'include' | 'exclude'));

@@ -28,3 +28,14 @@ export function isKept(c: CandidateFacts, threshold: number): boolean {
   const r = keptReason(c, threshold);
   return r === 'kept' || r === 'accepted';
 }
+
+/**
+ * How a manual decision changes "kept" against the same candidate undecided, as a function of the threshold T, read
+ * off the rule itself (which depends on T only through `textSimilarity > T`): `constant + (similarity > T ? step : 0)`.
+ */
+export function decisionEffect(c: CandidateFacts): { constant: number; step: number } {
+  const diff = (t: number) => Number(isKept(c, t)) - Number(isKept({ ...c, decision: null }, t));
+  if (c.textSimilarity == null) return { constant: diff(0), step: 0 };
+  const constant = diff(c.textSimilarity);
+  return { constant, step: diff(-Infinity) - constant };
+}

@@ -5,6 +5,9 @@
 import { isKept, type Decision } from './kept.ts';
 import { seededShuffle, subSeed } from './rng.ts';
 
+/** The paper's selection: 1000 classes of 1000 train + 100 test images (the defaults of `imagenot select`). */
+export const PAPER_SELECTION = { classes: 1000, train: 1000, test: 100, seed: 0 } as const;
+
 export interface SelectionCandidate {
   sampleId: number;
   wnid: string;

@@ -27,6 +27,14 @@ export function lowerBound(a: Float64Array, x: number, lo = 0, hi = a.length): n
   return lo;
 }
 
+/** The index in flat form (what store/threshold-index.ts persists): class sizes and every class's ascending
+ * similarities, classes one after another in `wnids` order. */
+export interface FlatIndex {
+  wnids: readonly string[];
+  sizes: Int32Array;
+  similarities: Float64Array;
+}
+
 export class ClassSimilarityIndex {
   private readonly sorted: Float64Array[];
   private readonly position = new Map<string, number>();
@@ -34,20 +42,61 @@ export class ClassSimilarityIndex {
   private readonly nameRank: Int32Array;
 
   /** rows: class of each candidate (index into `wnids`) and its similarity. */
-  constructor(
-    readonly wnids: readonly string[],
-    classOf: ArrayLike<number>,
-    similarity: ArrayLike<number>,
-  ) {
-    const sizes = new Int32Array(wnids.length);
-    for (let i = 0; i < classOf.length; i++) sizes[classOf[i]]++;
-    this.sorted = Array.from(sizes, (n) => new Float64Array(n));
-    const fill = new Int32Array(wnids.length);
-    for (let i = 0; i < classOf.length; i++) this.sorted[classOf[i]][fill[classOf[i]]++] = similarity[i];
-    for (const a of this.sorted) a.sort();
+  constructor(wnids: readonly string[], classOf: ArrayLike<number>, similarity: ArrayLike<number>);
+  /** Already sorted per class (ClassSimilarityIndex.toFlat's output): no copy, no sort. */
+  constructor(flat: FlatIndex);
+  constructor(wnidsOrFlat: readonly string[] | FlatIndex, classOf?: ArrayLike<number>, similarity?: ArrayLike<number>) {
+    if (!Array.isArray(wnidsOrFlat)) {
+      const flat = wnidsOrFlat as FlatIndex;
+      this.wnids = flat.wnids;
+      let at = 0;
+      this.sorted = Array.from(flat.sizes, (n) => flat.similarities.subarray(at, (at += n)));
+    } else {
+      const wnids = wnidsOrFlat as readonly string[];
+      this.wnids = wnids;
+      const sizes = new Int32Array(wnids.length);
+      for (let i = 0; i < classOf!.length; i++) sizes[classOf![i]]++;
+      this.sorted = Array.from(sizes, (n) => new Float64Array(n));
+      const fill = new Int32Array(wnids.length);
+      for (let i = 0; i < classOf!.length; i++) this.sorted[classOf![i]][fill[classOf![i]]++] = similarity![i];
+      for (const a of this.sorted) a.sort();
+    }
+    const wnids = this.wnids;
     wnids.forEach((w, k) => this.position.set(w, k));
     this.nameRank = new Int32Array(wnids.length);
     [...wnids.keys()].sort((a, b) => (wnids[a] < wnids[b] ? -1 : wnids[a] > wnids[b] ? 1 : 0)).forEach((k, rank) => (this.nameRank[k] = rank));
+  }
+
+  readonly wnids: readonly string[];
+
+  /** The flat form: one contiguous array, so it can be stored and loaded back without sorting. */
+  toFlat(): FlatIndex {
+    const sizes = Int32Array.from(this.sorted, (a) => a.length);
+    const similarities = new Float64Array(this.size);
+    let at = 0;
+    for (const a of this.sorted) {
+      similarities.set(a, at);
+      at += a.length;
+    }
+    return { wnids: this.wnids, sizes, similarities };
+  }
+
+  /** Smallest and largest similarity over all classes (null when empty). */
+  range(): [number, number] | null {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const a of this.sorted) {
+      if (!a.length) continue;
+      lo = Math.min(lo, a[0]);
+      hi = Math.max(hi, a[a.length - 1]);
+    }
+    return lo <= hi ? [lo, hi] : null;
+  }
+
+  /** Candidates of a class (position k) whose similarity lies within [threshold - band, threshold + band]. */
+  nearCount(k: number, threshold: number, band: number): number {
+    const a = this.sorted[k];
+    return upperBound(a, threshold + band) - lowerBound(a, threshold - band);
   }
 
   get size(): number {

@@ -4,7 +4,8 @@
 // architecture (picker); both rankings. Runs still training appear provisionally at their latest validation accuracy,
 // so the correlations move as they train. Exports PNG/SVG per figure and CSV.
 import { useEffect, type ReactNode } from 'react';
-import { useRankings, type RankedModel, type Rankings as RankingsObject } from '../../store/rankings.ts';
+import type { RankedModel, Rankings as RankingsObject } from '../../api/types.ts';
+import { useRankings } from '../../store/rankings.ts';
 import { onJobFinished, onWorkerEvent } from '../../store/events.ts';
 import { TRAIN_KINDS } from '../../store/training.ts';
 import { EmptyState, ErrorBox, Panel, Stat, fmt, fmtInt, fmtPct } from '../../components/common.tsx';

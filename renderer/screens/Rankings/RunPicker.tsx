@@ -1,7 +1,8 @@
 // Which run stands for each architecture: the export compared, whether runs still training take part (at their latest
 // validation accuracy), and per architecture the rule's run or one picked by hand, with its id, epochs, status and
 // export. Changes are stored in the workspace, so `imagenot rankings WS` uses the same runs.
-import { useRankings, type WorkspaceRankings } from '../../store/rankings.ts';
+import type { WorkspaceRankings } from '../../api/types.ts';
+import { useRankings } from '../../store/rankings.ts';
 import { fmtPct } from '../../components/common.tsx';
 
 type ArchRuns = WorkspaceRankings['archs'][number];

@@ -1,12 +1,21 @@
-// Sources: add metadata files, tar shards, image folders and URL lists; ingest and fetch with progress; the items
-// that were rejected and why.
+// Sources: add metadata files, tar shards, image folders and URL lists (native dialogs on the desktop, a listing of
+// the backend's folders in browser mode); ingest and fetch with progress and the last fetch's outcome; the items that
+// were rejected and why.
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client.ts';
-import { attempt, useApp } from '../../store/app.ts';
+import { attempt, jobsOfKinds, useApp } from '../../store/app.ts';
 import { REJECTIONS_PAGE, useSources } from '../../store/sources.ts';
 import { onJobFinished } from '../../store/events.ts';
 import { EmptyState, ErrorBox, Panel, Stat, fmtInt } from '../../components/common.tsx';
 import { JobList } from '../../components/JobList.tsx';
+import { FilePicker } from '../../components/FilePicker.tsx';
+
+/** The last finished fetch in one line: "N downloaded, M failed". */
+function fetchOutcome(result: unknown): string | null {
+  const r = result as { downloaded?: number; failed?: number; optedOut?: number } | null;
+  if (r?.downloaded == null || r.failed == null) return null;
+  return `${fmtInt(r.downloaded)} downloaded, ${fmtInt(r.failed)} failed${r.optedOut ? `, ${fmtInt(r.optedOut)} opted out` : ''}`;
+}
 
 const SOURCE_JOB_KINDS = ['ingest', 'fetch'];
 
@@ -18,6 +27,10 @@ export function Sources() {
   const [paths, setPaths] = useState('');
   const [fetchOpts, setFetchOpts] = useState({ concurrency: 16, timeoutS: 20, retries: 2 });
   const [demoPossible, setDemoPossible] = useState(false);
+  const [browsing, setBrowsing] = useState(false);
+  const jobs = useApp((s) => s.jobs);
+  const lastFetch = jobsOfKinds(jobs, ['fetch']).find((j) => j.state === 'succeeded');
+  const lastOutcome = lastFetch ? fetchOutcome(lastFetch.result) : null;
 
   useEffect(() => {
     if (api().has('demo.status')) void api().call('demo.status', {}).then((d) => setDemoPossible(d.canStart), () => setDemoPossible(false));
@@ -37,11 +50,10 @@ export function Sources() {
       setPaths('');
     });
   const fetchImages = () => attempt('fetch images', async () => upsertJob(await api().call('sources.fetch', fetchOpts)));
-  const pick = (mode: 'files' | 'folder') =>
-    attempt('choose inputs', async () => {
-      const chosen = await api().call('app.pickPaths', { mode });
-      if (chosen.length) setPaths((p) => [...p.split('\n').filter(Boolean), ...chosen].join('\n'));
-    });
+  const addPaths = (chosen: string[]) => {
+    if (chosen.length) setPaths((p) => [...new Set([...p.split('\n').filter(Boolean), ...chosen])].join('\n'));
+  };
+  const pick = (mode: 'files' | 'folder') => attempt('choose inputs', async () => addPaths(await api().call('app.pickPaths', { mode })));
   const fetchCounts = Object.entries(status?.fetch ?? {});
 
   return (
@@ -57,15 +69,17 @@ export function Sources() {
           <p className="hint">
             LAION-style metadata (parquet, csv, tsv, jsonl with URL and TEXT columns), img2dataset output (webdataset
             .tar shards or folders), plain image folders, or text files listing image URLs.
-            {desktop ? ' Choose them below or paste paths.' : ' Paths are on the machine running `imagenot serve`, one per line.'}
+            {desktop ? ' Choose them below or paste paths.' : ' Paths are on the machine running `imagenot serve`: browse its folders or paste paths, one per line.'}
           </p>
           <textarea className="paths" rows={4} value={paths} onChange={(e) => setPaths(e.target.value)} placeholder="/data/laion/part-00000.parquet" aria-label="paths to ingest" />
           <div className="row">
-            {desktop && (
+            {desktop ? (
               <>
                 <button className="btn" onClick={() => pick('files')}>Choose files…</button>
                 <button className="btn" onClick={() => pick('folder')}>Choose folder…</button>
               </>
+            ) : (
+              <button className="btn" onClick={() => setBrowsing(true)}>Browse…</button>
             )}
             <span className="spacer" />
             <button className="btn primary" disabled={!pathList.length} onClick={ingest}>
@@ -90,8 +104,9 @@ export function Sources() {
             </label>
           </div>
           <div className="row">
-            <span className="muted small-text">
-              {fetchCounts.length ? fetchCounts.map(([k, v]) => `${k} ${fmtInt(v)}`).join(' · ') : 'nothing fetched yet'}
+            <span className="muted small-text" data-testid="fetch-outcome">
+              {lastOutcome && <>last fetch: <b>{lastOutcome}</b> · </>}
+              {fetchCounts.length ? `all: ${fetchCounts.map(([k, v]) => `${k} ${fmtInt(v)}`).join(' · ')}` : 'nothing fetched yet'}
             </span>
             <span className="spacer" />
             <button className="btn primary" disabled={!status?.samples} onClick={fetchImages}>Fetch images</button>
@@ -174,6 +189,17 @@ export function Sources() {
           </table>
         )}
       </Panel>
+      {browsing && (
+        <FilePicker
+          title="Add data from the server's folders"
+          mode="paths"
+          onClose={() => setBrowsing(false)}
+          onPick={(chosen) => {
+            addPaths(chosen);
+            setBrowsing(false);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 // The lemma rule's review: lemmas it flags (kept, worth a look), lemmas it drops, lemmas overridden in this
 // workspace; most candidates first, each with its reason and a keep/drop button.
 import { useEffect } from 'react';
-import { useSynsets, type ReviewKind } from '../../store/synsets.ts';
+import type { ReviewKind } from '../../api/types.ts';
+import { useSynsets } from '../../store/synsets.ts';
 import { ErrorBox, Panel, fmtInt } from '../../components/common.tsx';
 
 const KINDS: { kind: ReviewKind; label: string }[] = [

@@ -1,6 +1,6 @@
 // How the lemma rule and the workspace's overrides treat a synset's lemmas: compact chips for the search table, a
 // table with reasons and keep/drop buttons for the selected synset.
-import type { LemmaState } from '../../store/synsets.ts';
+import type { LemmaState } from '../../api/types.ts';
 
 const STATUS_TEXT: Record<LemmaState['status'], string> = {
   kept: 'matched',

@@ -2,7 +2,8 @@
 // gained and lost, candidates per class), and whether to re-run the text filter after it so that Curation scores the
 // new candidates.
 import { useState } from 'react';
-import { useSynsets, type MatchPreview } from '../../store/synsets.ts';
+import type { MatchPreview } from '../../api/types.ts';
+import { useSynsets } from '../../store/synsets.ts';
 import { useApp } from '../../store/app.ts';
 import { fmtInt } from '../../components/common.tsx';
 

@@ -3,10 +3,11 @@
 // list; caption matching, previewed and confirmed before it replaces the candidates.
 import { useEffect } from 'react';
 import { useApp } from '../../store/app.ts';
-import { useSynsets, type SynsetView } from '../../store/synsets.ts';
+import { useSynsets } from '../../store/synsets.ts';
 import { onJobFinished } from '../../store/events.ts';
 import { EmptyState, ErrorBox, Panel, Stat, fmtInt } from '../../components/common.tsx';
 import { JobList } from '../../components/JobList.tsx';
+import type { SynsetView } from '../../api/types.ts';
 import { LemmaChips, LemmaTable } from './Lemmas.tsx';
 import { LemmaReviewPanel } from './LemmaReview.tsx';
 import { RematchDialog } from './RematchDialog.tsx';

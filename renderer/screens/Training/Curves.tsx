@@ -4,7 +4,8 @@ import { useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 're
 import { Panel } from '../../components/common.tsx';
 import { LiveChart, type ChartLine } from '../../components/LiveChart.tsx';
 import { chartPoints, firstTime, type XMode } from '../../components/series.ts';
-import { metrics, noteChartRender, useTraining, type Run } from '../../store/training.ts';
+import type { RunView } from '../../api/types.ts';
+import { metrics, noteChartRender, useTraining } from '../../store/training.ts';
 
 const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#b45309'];
 /** Drawn points per line (about one per two pixels of a chart half the screen wide), and for the faint raw curve. */
@@ -20,7 +21,7 @@ const LOSS = ['loss', 'val_loss'];
 const LOG_AUTO_DECADES = 2;
 
 /** Powers of ten between the smallest and largest positive loss of these runs (0 without points). */
-function lossDecades(runs: Run[]): number {
+function lossDecades(runs: RunView[]): number {
   let lo = Infinity;
   let hi = 0;
   for (const r of runs) {
@@ -38,7 +39,7 @@ function timeOrigin(runId: number): number {
   return times.length ? Math.min(...times) : NaN;
 }
 
-function buildLines(runs: Run[], names: string[], o: { x: XMode; smoothing: number; logY: boolean }) {
+function buildLines(runs: RunView[], names: string[], o: { x: XMode; smoothing: number; logY: boolean }) {
   const lines: ChartLine[] = [];
   let raw = 0;
   for (const run of runs) {
@@ -67,7 +68,7 @@ export function Curves() {
   // null: decided by the data (log once the losses span more than LOG_AUTO_DECADES powers of ten).
   const [logChoice, setLogLoss] = useState<boolean | null>(null);
 
-  const shown = useMemo(() => watched.map((id) => runs.find((r) => r.id === id)).filter((r): r is Run => !!r), [runs, watched]);
+  const shown = useMemo(() => watched.map((id) => runs.find((r) => r.id === id)).filter((r): r is RunView => !!r), [runs, watched]);
   const decades = useMemo(() => lossDecades(shown), [shown, version]);
   const logLoss = logChoice ?? decades > LOG_AUTO_DECADES;
   // New points and settings are drawn in a deferred (interruptible) render: the page keeps answering input and

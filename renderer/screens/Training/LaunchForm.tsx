@@ -3,12 +3,13 @@
 // listed before anything is queued. Train stays disabled (and says why) without an export or with an invalid field.
 import { useEffect, useMemo, useState } from 'react';
 import { attempt, useApp } from '../../store/app.ts';
-import { useTraining, type Engine, type Profile } from '../../store/training.ts';
-import { call } from '../../store/call.ts';
+import { api } from '../../api/client.ts';
+import type { TrainingEngine, TrainingProfile } from '../../api/types.ts';
+import { useTraining } from '../../store/training.ts';
 import { fmtInt, fmtPct } from '../../components/common.tsx';
 import { FIELDS, LABELS, formErrors, placeholder, resolved, startRequest, type FormValues } from './form.ts';
 
-const ENGINES: { value: Engine; label: string }[] = [
+const ENGINES: { value: TrainingEngine; label: string }[] = [
   { value: 'tfjs', label: 'TensorFlow.js (in this app)' },
   { value: 'torch', label: 'PyTorch (torchvision)' },
 ];
@@ -21,8 +22,8 @@ export function LaunchForm() {
   const upsertJob = useApp((s) => s.upsertJob);
   const setScreen = useApp((s) => s.setScreen);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [profile, setProfile] = useState<Profile>('local');
-  const [engine, setEngine] = useState<Engine>('tfjs');
+  const [profile, setProfile] = useState<TrainingProfile>('local');
+  const [engine, setEngine] = useState<TrainingEngine>('tfjs');
   const [dataset, setDataset] = useState<string | null>(null);
   const [values, setValues] = useState<FormValues>({ epochs: '', batch: '', lr: '', patience: '', seed: '' });
   const [sending, setSending] = useState(false);
@@ -46,7 +47,7 @@ export function LaunchForm() {
     attempt('start training', async () => {
       setSending(true);
       try {
-        const jobs = await call('runs.start', startRequest(chosen, profile, engine, exportPath, values));
+        const jobs = await api().call('runs.start', startRequest(chosen, profile, engine, exportPath, values));
         jobs.forEach(upsertJob);
         useApp.getState().notify('info', `queued ${jobs.length} training job${jobs.length === 1 ? '' : 's'}`);
         setTimeout(() => void loadRuns(), 800);
@@ -98,7 +99,7 @@ export function LaunchForm() {
         </label>
         <label>
           Engine
-          <select value={engine} onChange={(e) => setEngine(e.target.value as Engine)}>
+          <select value={engine} onChange={(e) => setEngine(e.target.value as TrainingEngine)}>
             {ENGINES.map((x) => (
               <option key={x.value} value={x.value}>{x.label}</option>
             ))}
@@ -106,7 +107,7 @@ export function LaunchForm() {
         </label>
         <label>
           Profile
-          <select value={profile} onChange={(e) => setProfile(e.target.value as Profile)} title="local: scaled to train on a CPU in minutes; paper: torchvision's recipe at full size">
+          <select value={profile} onChange={(e) => setProfile(e.target.value as TrainingProfile)} title="local: scaled to train on a CPU in minutes; paper: torchvision's recipe at full size">
             <option value="local">local</option>
             <option value="paper">paper</option>
           </select>

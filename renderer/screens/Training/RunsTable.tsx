@@ -3,13 +3,14 @@
 // the rankings, or delete it (two clicks).
 import { useEffect, useMemo, useState } from 'react';
 import { attempt } from '../../store/app.ts';
-import { useTraining, type Run } from '../../store/training.ts';
+import type { RunView } from '../../api/types.ts';
+import { useTraining } from '../../store/training.ts';
 import { fmtPct } from '../../components/common.tsx';
 import { runColor } from './Curves.tsx';
 
 type Key = 'id' | 'arch' | 'engine' | 'profile' | 'status' | 'epoch' | 'batch' | 'lr' | 'seed' | 'dataset' | 'duration' | 'val' | 'top1' | 'top5';
 
-export function durationSeconds(r: Pick<Run, 'startedAt' | 'endedAt' | 'status'>, now = Date.now()): number | null {
+export function durationSeconds(r: Pick<RunView, 'startedAt' | 'endedAt' | 'status'>, now = Date.now()): number | null {
   if (!r.startedAt) return null;
   const end = r.endedAt ? Date.parse(r.endedAt) : r.status === 'running' ? now : null;
   return end == null ? null : Math.max(0, (end - Date.parse(r.startedAt)) / 1000);
@@ -22,7 +23,7 @@ export function fmtDuration(s: number | null): string {
   return `${Math.floor(s / 3600)}h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-const COLUMNS: { key: Key; label: string; num?: boolean; title?: string; value(r: Run): string | number | null }[] = [
+const COLUMNS: { key: Key; label: string; num?: boolean; title?: string; value(r: RunView): string | number | null }[] = [
   { key: 'id', label: '#', num: true, value: (r) => r.id },
   { key: 'arch', label: 'arch', value: (r) => r.arch },
   { key: 'engine', label: 'engine', value: (r) => r.engine },
@@ -46,7 +47,7 @@ function compare(a: string | number | null, b: string | number | null): number {
   return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
 }
 
-function cell(r: Run, key: Key): string {
+function cell(r: RunView, key: Key): string {
   switch (key) {
     case 'epoch':
       return `${r.epoch}${r.config.epochs != null ? ` / ${r.config.epochs}` : ''}`;
@@ -69,7 +70,7 @@ function cell(r: Run, key: Key): string {
   }
 }
 
-function DeleteButton({ run }: { run: Run }) {
+function DeleteButton({ run }: { run: RunView }) {
   const deleteRun = useTraining((s) => s.deleteRun);
   const [armed, setArmed] = useState(false);
   useEffect(() => {

@@ -1,11 +1,10 @@
 // The launch form's fields: what the user typed, checked field by field (the message sits under the field, and Train
 // stays disabled until every field is valid), and the request it becomes. Empty means "the recipe's value".
-import type { RequestOf, ResponseOf } from '../../../native-workers/api/contract.ts';
+import type { RunDefaults, RunStartRequest, TrainingProfile } from '../../api/types.ts';
 
 export const FIELDS = ['epochs', 'batch', 'lr', 'patience', 'seed'] as const;
 export type Field = (typeof FIELDS)[number];
 export type FormValues = Record<Field, string>;
-type Defaults = ResponseOf<'runs.options'>['defaults'][number];
 
 export const LABELS: Record<Field, string> = { epochs: 'epochs', batch: 'batch size', lr: 'learning rate', patience: 'patience', seed: 'seed' };
 
@@ -40,7 +39,7 @@ export function formErrors(values: FormValues): Partial<Record<Field, string>> {
 }
 
 /** The values each chosen architecture will train with: its recipe, with what the user typed on top. */
-export function resolved(defaults: readonly Defaults[], archs: readonly string[], values: FormValues): (Defaults & { overridden: Field[] })[] {
+export function resolved(defaults: readonly RunDefaults[], archs: readonly string[], values: FormValues): (RunDefaults & { overridden: Field[] })[] {
   return defaults
     .filter((d) => archs.includes(d.arch))
     .map((d) => {
@@ -52,7 +51,7 @@ export function resolved(defaults: readonly Defaults[], archs: readonly string[]
 }
 
 /** The placeholder of a field: the recipe's value, or its range over the chosen architectures. */
-export function placeholder(defaults: readonly Defaults[], archs: readonly string[], field: Field): string {
+export function placeholder(defaults: readonly RunDefaults[], archs: readonly string[], field: Field): string {
   const values = [...new Set(defaults.filter((d) => archs.includes(d.arch)).map((d) => d[field]))].sort((a, b) => a - b);
   if (!values.length) return 'recipe';
   if (values.length === 1) return `recipe: ${values[0]}`;
@@ -61,12 +60,12 @@ export function placeholder(defaults: readonly Defaults[], archs: readonly strin
 
 export function startRequest(
   archs: string[],
-  profile: 'local' | 'paper',
-  engine: 'tfjs' | 'torch',
+  profile: TrainingProfile,
+  engine: NonNullable<RunStartRequest['engine']>,
   dataset: string | null,
   values: FormValues,
-): RequestOf<'runs.start'> {
-  const req: RequestOf<'runs.start'> = { archs, profile, engine };
+): RunStartRequest {
+  const req: RunStartRequest = { archs, profile, engine };
   if (dataset) req.dataset = dataset;
   for (const f of FIELDS) if (values[f].trim() !== '' && !fieldError(f, values[f])) req[f] = Number(values[f]);
   return req;

@@ -1,0 +1,140 @@
+// Picking paths on the machine running the backend from the page (browser mode has no native dialog there): a folder
+// listing through `files.list`, confined by the backend to a few roots; open folders, tick files or folders, or take
+// the open folder itself.
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorText } from '../api/client.ts';
+import type { DirEntry, DirListing } from '../api/types.ts';
+import { Modal } from './Modal.tsx';
+import { ErrorBox, fmtInt } from './common.tsx';
+
+function fmtSize(n: number | null): string {
+  if (n == null) return '';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+export interface FilePickerProps {
+  title: string;
+  /** 'paths': tick any files and folders; 'folder': one folder (the open one or a ticked one). */
+  mode: 'paths' | 'folder';
+  start?: string;
+  onPick(paths: string[]): void;
+  onClose(): void;
+}
+
+export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerProps) {
+  const [listing, setListing] = useState<DirListing | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [ticked, setTicked] = useState<string[]>([]);
+  const [hidden, setHidden] = useState(false);
+  const open = useCallback(
+    async (path?: string) => {
+      try {
+        setListing(await api().call('files.list', { ...(path ? { path } : {}), hidden }));
+        setError(null);
+      } catch (err) {
+        setError(errorText(err));
+      }
+    },
+    [hidden],
+  );
+  useEffect(() => {
+    void open(listing?.path ?? start);
+  }, [open]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const tick = (e: DirEntry) => {
+    if (mode === 'folder') setTicked((t) => (t[0] === e.path ? [] : [e.path]));
+    else setTicked((t) => (t.includes(e.path) ? t.filter((p) => p !== e.path) : [...t, e.path]));
+  };
+  const picked = mode === 'folder' ? (ticked.length ? ticked : listing ? [listing.path] : []) : ticked;
+  const crumbs = listing ? crumbsOf(listing.path, listing.roots) : [];
+
+  return (
+    <Modal
+      title={title}
+      onClose={onClose}
+      wide
+      footer={
+        <>
+          <span className="muted small-text picker-summary">
+            {mode === 'folder' ? `folder: ${picked[0] ?? '–'}` : ticked.length ? `${ticked.length} selected` : 'tick files or folders'}
+          </span>
+          <span className="spacer" />
+          <button className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="btn primary" disabled={!picked.length} onClick={() => onPick(picked)}>
+            {mode === 'folder' ? 'Use this folder' : `Add ${ticked.length || ''}`}
+          </button>
+        </>
+      }
+    >
+      <div className="picker-bar">
+        <select value={listing?.roots.find((r) => listing.path.startsWith(r)) ?? ''} onChange={(e) => void open(e.target.value)} aria-label="root folder">
+          {listing?.roots.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+        <button className="btn small" disabled={!listing?.parent} onClick={() => listing?.parent && void open(listing.parent)}>
+          ↑ Up
+        </button>
+        <span className="crumbs mono">
+          {crumbs.map((c, i) => (
+            <span key={c.path}>
+              {i > 0 && ' / '}
+              <a href="#" onClick={(e) => (e.preventDefault(), void open(c.path))}>
+                {c.name}
+              </a>
+            </span>
+          ))}
+        </span>
+        <span className="spacer" />
+        <label className="check small-text">
+          <input type="checkbox" checked={hidden} onChange={(e) => setHidden(e.target.checked)} /> hidden
+        </label>
+      </div>
+      <ErrorBox error={error} what="Cannot list this folder" />
+      <div className="picker-list" role="listbox" aria-label="folder contents">
+        {listing?.entries.length === 0 && <div className="muted small-text">This folder is empty.</div>}
+        {listing?.entries.map((e) => (
+          <div key={e.path} className={`picker-row ${ticked.includes(e.path) ? 'ticked' : ''}`} role="option" aria-selected={ticked.includes(e.path)} data-path={e.path}>
+            <input type="checkbox" checked={ticked.includes(e.path)} onChange={() => tick(e)} aria-label={`select ${e.name}`} disabled={mode === 'folder' && e.kind !== 'dir'} />
+            {e.kind === 'dir' ? (
+              <a href="#" className="picker-name dir" onClick={(ev) => (ev.preventDefault(), void open(e.path))}>
+                {e.name}/
+              </a>
+            ) : (
+              <span className="picker-name" onClick={() => mode === 'paths' && tick(e)}>
+                {e.name}
+              </span>
+            )}
+            <span className="muted small-text">{e.ingestAs ?? ''}</span>
+            <span className="muted small-text num">{fmtSize(e.size)}</span>
+          </div>
+        ))}
+        {listing?.truncated && <div className="muted small-text">Only the first {fmtInt(listing.entries.length)} entries are shown.</div>}
+      </div>
+    </Modal>
+  );
+}
+
+/** The path's folders from the root that contains it down to itself. */
+function crumbsOf(path: string, roots: string[]): { name: string; path: string }[] {
+  const root = roots.filter((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/')).sort((a, b) => b.length - a.length)[0] ?? path;
+  const out = [{ name: root, path: root }];
+  let at = root;
+  for (const part of path.slice(root.length).split('/').filter(Boolean)) {
+    at = `${at.replace(/\/$/, '')}/${part}`;
+    out.push({ name: part, path: at });
+  }
+  return out;
+}

@@ -1,0 +1,276 @@
+// The Curation and Dataset screens end to end in Chromium, on COCO photos with their real captions ingested, matched
+// and filtered through the real CLI: every caption in the grid is on screen and not covered (elementFromPoint) with
+// its matched lemma highlighted, at 1440x900 and 1024x700; the class header shows the WordNet definition; the
+// threshold is explored without saving and applied on request, and every screen then shows one kept figure; the
+// class list keeps its order while the slider moves; the histogram's range stays put; each filter's count is what
+// the grid then shows; a bulk decision asks first and undoes as one step; the expanded view shows the candidate in
+// full; the Dataset form starts from the current state, previews, refuses an empty selection, asks before replacing
+// one, marks a selection stale and shows the export path; Sources browses the server's folders. Screenshots go to
+// test/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { cliOk, sharedDir, tempDir } from '../helpers/workspace.ts';
+import { callApi, launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
+
+let dir: ReturnType<typeof tempDir>;
+let wsDir: string;
+let served: Served;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let page: Page;
+const pageErrors: string[] = [];
+
+const cli = (args: string[]) => cliOk(args);
+const api = <T>(channel: string, payload: unknown = {}) => callApi<T>(served, channel, payload);
+
+interface ClassRow {
+  wnid: string;
+  name: string;
+  candidates: number;
+  kept: number;
+}
+
+/** The class with the most candidates (the list's first), or with the most kept at the workspace threshold. */
+async function biggestClass(by: 'candidates' | 'kept' = 'candidates'): Promise<ClassRow> {
+  const settings = await api<{ threshold: number }>('curation.settings');
+  const { classes } = await api<{ classes: ClassRow[] }>('curation.classes', { threshold: settings.threshold });
+  return by === 'kept' ? [...classes].sort((a, b) => b.kept - a.kept)[0] : classes[0];
+}
+
+async function openCuration(width: number, height: number): Promise<void> {
+  await page.setViewportSize({ width, height });
+  // A fresh page each time (a goto that only changes the hash would keep the screen's state).
+  await page.goto('about:blank');
+  await page.goto(`${served.url}#/Curation`);
+  await page.waitForSelector('.class-item[data-wnid]');
+}
+
+async function selectClass(wnid: string): Promise<void> {
+  await page.click(`.class-item[data-wnid="${wnid}"]`);
+  await page.waitForSelector('.cell[data-index="0"][data-sample-id]');
+  await page.waitForFunction(() => [...document.querySelectorAll('.cell img')].every((i) => (i as HTMLImageElement).complete));
+}
+
+/** The kept count shown by the threshold bar once its counts are for the explored threshold. */
+async function shownKept(): Promise<number> {
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="kept-total"]');
+    const value = (document.querySelector('input[aria-label="threshold slider"]') as HTMLInputElement | null)?.value;
+    return el && value != null && Number(el.getAttribute('data-counted')) === Number(value);
+  });
+  const text = (await page.textContent('[data-testid="kept-total"]')) ?? '';
+  return Number(text.split(' of ')[0].replace(/,/g, ''));
+}
+
+/** Every caption cell inside the grid's visible area, checked at points along its lines with elementFromPoint. */
+const CAPTIONS_UNCOVERED = `(() => {
+  const scroller = document.querySelector('.grid-scroller').getBoundingClientRect();
+  const out = { checked: 0, covered: [], short: [], highlighted: 0 };
+  for (const cap of document.querySelectorAll('.cell .caption')) {
+    const r = cap.getBoundingClientRect();
+    if (r.top < scroller.top || r.bottom > scroller.bottom || r.bottom > innerHeight) continue;
+    out.checked++;
+    if (r.height < 30) out.short.push(r.height);
+    if (cap.querySelector('mark')) out.highlighted++;
+    const lines = Math.max(1, Math.round(r.height / 16));
+    for (let l = 0; l < lines; l++) {
+      for (const fx of [0.1, 0.5, 0.9]) {
+        const x = r.left + r.width * fx;
+        const y = r.top + 8 + l * 16;
+        const hit = document.elementFromPoint(x, y);
+        if (!hit || !cap.contains(hit)) out.covered.push({ text: cap.textContent.slice(0, 40), x, y, hit: hit ? hit.tagName + '.' + hit.className : null });
+      }
+    }
+  }
+  return out;
+})()`;
+
+before(async () => {
+  dir = tempDir('imagenot-e2e-curation-');
+  wsDir = join(dir.path, 'ws');
+  cli(['init', wsDir]);
+  cli(['ingest', wsDir, join(sharedDir, 'data', 'coco-mini')]);
+  cli(['match', wsDir]);
+  cli(['filter', wsDir]);
+  served = await serve(wsDir);
+  ({ browser, cleanup: closeBrowser } = await launchChromium());
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
+  });
+});
+
+after(async () => {
+  await closeBrowser?.();
+  await served?.stop();
+  dir?.cleanup();
+});
+
+for (const [width, height] of [
+  [1440, 900],
+  [1024, 700],
+]) {
+  test(`${width}x${height}: every visible caption is on screen, uncovered, at least two lines, its lemma highlighted`, async () => {
+    await openCuration(width, height);
+    const big = await biggestClass();
+    await selectClass(big.wnid);
+    await page.locator('.grid-scroller').scrollIntoViewIfNeeded();
+    const r = (await page.evaluate(CAPTIONS_UNCOVERED)) as { checked: number; covered: unknown[]; short: number[]; highlighted: number };
+    assert.ok(r.checked >= 2, `captions in view: ${r.checked}`);
+    assert.deepEqual(r.covered, [], 'no point of a caption line is covered by another element (e.g. its thumbnail)');
+    assert.deepEqual(r.short, [], 'each caption box holds at least two lines');
+    assert.ok(r.highlighted >= 1, 'the matched lemma is highlighted');
+    await screenshot(page, `e2e-curation-captions-${width}`);
+  });
+}
+
+test('the class header shows the WordNet definition and the lemmas captions matched on', async () => {
+  await openCuration(1440, 900);
+  const big = await biggestClass();
+  await selectClass(big.wnid);
+  const synset = await api<{ definition: string }>('synsets.show', { wnid: big.wnid });
+  await page.waitForFunction((d) => document.querySelector('[data-testid="class-definition"]')?.textContent === d, synset.definition);
+  const marks = await page.$$eval('.cell .caption mark', (els) => els.map((e) => e.textContent!.toLowerCase()));
+  const lemmas = (await api<{ lemmas: string[] }>('curation.class', { wnid: big.wnid, threshold: 0.5 })).lemmas.map((l) => l.toLowerCase());
+  assert.ok(marks.length && marks.every((m) => lemmas.includes(m)), `highlights ${marks.slice(0, 5)} are lemmas of ${lemmas}`);
+});
+
+test('the slider explores without saving; the class order and the histogram range stay put; Apply sets one kept figure everywhere', async () => {
+  await openCuration(1440, 900);
+  const big = await biggestClass();
+  await selectClass(big.wnid);
+  const settings = await api<{ threshold: number; kept: number }>('curation.settings');
+  const order = () => page.$$eval('.class-item', (els) => els.map((e) => (e as HTMLElement).dataset.wnid));
+  const xTicks = () => page.$$eval('.histogram text.tick', (els) => els.filter((e) => e.getAttribute('text-anchor') === 'middle').map((e) => e.textContent));
+  const before = { order: await order(), ticks: await xTicks(), kept: await shownKept() };
+  assert.equal(before.kept, settings.kept, 'at the workspace threshold the bar shows the workspace kept figure');
+  const explored = Number((settings.threshold - 0.1).toFixed(3));
+  await page.fill('input[aria-label="threshold value"]', String(explored));
+  const kept = await shownKept();
+  assert.ok(kept > before.kept, `more kept at a lower threshold: ${before.kept} -> ${kept}`);
+  assert.deepEqual(await order(), before.order, 'the class list does not re-sort');
+  await page.waitForFunction((t) => document.querySelector('.threshold-label')?.textContent === t.toFixed(3), explored);
+  assert.deepEqual(await xTicks(), before.ticks, 'the histogram keeps its range');
+  assert.match((await page.textContent('[data-testid="workspace-threshold"]'))!, /exploring/);
+  await page.waitForTimeout(700);
+  assert.equal((await api<{ threshold: number }>('curation.settings')).threshold, settings.threshold, 'exploring saved nothing');
+  await screenshot(page, 'e2e-curation-exploring');
+
+  await page.click('button:has-text("Apply to workspace")');
+  await page.waitForFunction(() => /= workspace threshold/.test(document.querySelector('[data-testid="workspace-threshold"]')?.textContent ?? ''));
+  const applied = await api<{ threshold: number; kept: number }>('curation.settings');
+  assert.deepEqual([applied.threshold, applied.kept], [explored, kept]);
+  await page.waitForFunction((k) => document.querySelector('[data-nav="Curation"] .nav-count')?.textContent === k.toLocaleString('en-US'), kept);
+  const status = await api<{ kept: number }>('status.get');
+  assert.equal(status.kept, kept, 'the sidebar, the status and the curation bar give one kept figure');
+  await page.click('[data-nav="Dataset"]');
+  await page.waitForFunction((k) => [...document.querySelectorAll('.stat')].some((s) => /kept at/.test(s.textContent ?? '') && s.querySelector('.stat-value')?.textContent === k.toLocaleString('en-US')), kept);
+});
+
+test('each filter shows as many candidates as its count says; a bulk decision asks first and undoes as one step', async () => {
+  await openCuration(1440, 900);
+  const big = await biggestClass('kept');
+  await selectClass(big.wnid);
+  await page.waitForSelector('[data-filter="kept"] .chip-count:not(:text("…"))');
+  for (const f of ['kept', 'dropped', 'near', 'flagged', 'undecided', 'all']) {
+    const count = Number(((await page.textContent(`[data-filter="${f}"] .chip-count`)) ?? '').replace(/,/g, ''));
+    await page.click(`[data-filter="${f}"]`);
+    await page.waitForSelector(`.grid-scroller[data-total="${count}"]`);
+  }
+  await page.click('[data-filter="kept"]');
+  const keptCount = Number((await page.textContent('[data-filter="kept"] .chip-count'))!.replace(/,/g, ''));
+  assert.ok(keptCount > 0);
+  await page.click('[data-testid="bulk-reject"]');
+  await page.waitForSelector('.modal:has-text("Reject")');
+  await screenshot(page, 'e2e-curation-bulk-confirm');
+  await page.click(`.modal button:has-text("Reject ${keptCount}")`);
+  await page.waitForSelector('[data-filter="rejected"] .chip-count:text("' + keptCount.toLocaleString('en-US') + '")');
+  const facets = (await api<{ facets: { rejected: number; kept: number } }>('curation.class', { wnid: big.wnid, threshold: (await api<{ threshold: number }>('curation.settings')).threshold })).facets;
+  assert.deepEqual([facets.rejected, facets.kept], [keptCount, 0]);
+  await page.click('.grid-actions button:has-text("Undo")');
+  await page.waitForSelector('[data-filter="rejected"] .chip-count:text("0")');
+  await page.waitForSelector(`[data-filter="kept"] .chip-count:text("${keptCount.toLocaleString('en-US')}")`);
+});
+
+test('the expanded view shows the candidate in full; A decides and moves on; the history records it', async () => {
+  await openCuration(1440, 900);
+  const big = await biggestClass();
+  await selectClass(big.wnid);
+  const first = Number(await page.getAttribute('.cell[data-index="0"]', 'data-sample-id'));
+  await page.click('.cell[data-index="0"]');
+  await page.waitForSelector(`[data-testid="expanded"][data-sample-id="${first}"]`);
+  const text = (await page.textContent('[data-testid="expanded"]'))!;
+  const detail = await api<{ caption: string; url: string; source: { path: string; row: number } }>('curation.item', { wnid: big.wnid, sampleId: first });
+  for (const part of [detail.caption, detail.source.path, `row ${detail.source.row}`, 'text sim.', 'image sim.']) assert.ok(text.includes(part), `expanded view shows ${part}`);
+  await page.waitForFunction(() => (document.querySelector('.expanded-image img') as HTMLImageElement | null)?.naturalWidth! > 200);
+  await screenshot(page, 'e2e-curation-expanded');
+  await page.keyboard.press('a');
+  await page.waitForSelector(`[data-testid="expanded"]:not([data-sample-id="${first}"])`);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForSelector(`[data-testid="expanded"][data-sample-id="${first}"] [data-testid="history"]:has-text("accept")`);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
+  await page.waitForSelector(`.cell[data-index="0"][data-decision="accept"]`);
+  await page.keyboard.press('u');
+  await page.waitForSelector(`.cell[data-index="0"][data-decision=""]`);
+});
+
+test('Dataset: the form starts from the workspace, previews, refuses an empty selection, asks before replacing, marks a stale selection, shows the export path', async () => {
+  // A low threshold, so that several classes hold a few kept photos each.
+  await api('curation.setThreshold', { threshold: 0.3 });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('about:blank');
+  await page.goto(`${served.url}#/Dataset`);
+  const suggestion = await api<{ classes: number; train: number; test: number; basis: string }>('dataset.suggest');
+  await page.waitForFunction((s) => (document.querySelector('input[aria-label="Train / class"]') as HTMLInputElement | null)?.value === String(s.train), suggestion);
+  assert.ok(suggestion.train < 1000, `prefilled from what the classes hold, not the paper's 1000: ${suggestion.basis}`);
+  await page.waitForSelector('[data-testid="select-preview"]:has-text("Would select")');
+  // Too many images per class: the preview says so and the button stays off.
+  await page.fill('input[aria-label="Train / class"]', '5000');
+  await page.waitForSelector('[data-testid="select-preview"]:has-text("Nothing to select")');
+  assert.equal(await page.isDisabled('button:has-text("Select classes")'), true);
+  await page.fill('input[aria-label="Train / class"]', String(suggestion.train));
+  await page.waitForSelector('[data-testid="select-preview"]:has-text("Would select")');
+  await page.click('button:has-text("Select classes")');
+  await page.waitForSelector('.job[data-job-kind="select"][data-job-state="succeeded"]', { timeout: 120000 });
+  await page.waitForSelector('[data-testid="selection-summary"]:has-text("matches the workspace")');
+  // A second selection asks first.
+  await page.fill('input[aria-label="Seed"]', '7');
+  await page.waitForSelector('[data-testid="select-preview"]:has-text("Replaces selection #1")');
+  await page.click('button:has-text("Select classes…")');
+  await page.waitForSelector('.modal:has-text("Replace selection #1?")');
+  await screenshot(page, 'e2e-dataset-replace-confirm');
+  await page.click('.modal button:has-text("Cancel")');
+  assert.equal((await api<{ selection: { id: number } }>('dataset.classes')).selection.id, 1);
+  // Export: the path with a copy button.
+  await page.fill('label:has-text("Image size") input', '48');
+  await page.click('[data-screen="Dataset"] .panel button:text-is("Export")');
+  await page.waitForSelector('[data-testid="latest-export"] .path-text', { timeout: 120000 });
+  const [exported] = await api<{ out: string }[]>('dataset.exports');
+  assert.equal(await page.textContent('[data-testid="latest-export"] .path-text'), exported.out);
+  assert.ok(await page.isVisible('[data-testid="latest-export"] button:has-text("Copy")'));
+  // A new workspace threshold makes the selection and the export stale, saying why.
+  const settings = await api<{ threshold: number }>('curation.settings');
+  await api('curation.setThreshold', { threshold: Number((settings.threshold + 0.01).toFixed(3)) });
+  await page.reload();
+  await page.waitForSelector('[data-testid="selection-summary"] [data-testid="stale"]:has-text("the threshold is now")');
+  await page.waitForSelector('[data-testid="latest-export"] [data-testid="stale"]');
+  await screenshot(page, 'e2e-dataset-stale');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await screenshot(page, 'e2e-dataset-stale-1024');
+});
+
+test('Sources in browser mode: browse the server folders and add paths', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${served.url}#/Sources`);
+  await page.click('button:has-text("Browse…")');
+  await page.waitForSelector('.picker-row');
+  await page.check(`.picker-row[data-path="${wsDir}"] input`);
+  await screenshot(page, 'e2e-sources-browse');
+  await page.click('.modal button:has-text("Add")');
+  assert.equal(await page.inputValue('textarea[aria-label="paths to ingest"]'), wsDir);
+  assert.deepEqual(pageErrors, []);
+});
