@@ -8,8 +8,9 @@ import sharp from 'sharp';
 import { readDatasetExport } from '../../native-workers/io/train-data/export-dataset.ts';
 import { shardName, writeShard, type WebDatasetSample } from '../../native-workers/io/dataset/webdataset.ts';
 import { seededShuffle } from '../../native-workers/core/selection/rng.ts';
+import { config } from '../../native-workers/config/settings.ts';
 
-export const torchPython = process.env.IMAGENOT_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+export const torchPython = config.python ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 /**
  * A reason to skip the torch tests (torch missing) outside CI; in CI (.ci/run installs it) never: they must run.

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { createRun, getRun, listRuns, runMetrics, updateRun } from '../../native-workers/store/runs.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { listRejections } from '../../native-workers/store/rejections.ts';
 import { shardName, writeShard } from '../../native-workers/io/dataset/webdataset.ts';
 import { torchHyperparams } from '../../native-workers/core/training/torch-engine.ts';
@@ -202,7 +203,7 @@ test("cancel stops the trainer's whole process tree at once", { skip }, async ()
   try {
     const data = join(dir.path, 'fmnist');
     await writeFashionMnistExport(data, { trainPerClass: 30, testPerClass: 2, classes: 4 });
-    const runner = new JobRunner(ws).start();
+    const runner = new JobRunner(ws, { workers: loadWorker }).start();
     const job = await runner.enqueue('train-torch', { arch: 'mobilenet_v3_large', dataset: data, epochs: 50, batch: 8, decodeWorkers: 1 });
     await new Promise<void>((resolve) => runner.on('event', (e) => e.jobId === job.id && e.name === 'run.metric' && resolve()));
     const runDir = join(ws.paths.runs, String(listRuns(ws.db)[0].id));

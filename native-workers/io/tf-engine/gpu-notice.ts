@@ -1,6 +1,7 @@
 // What the optional tfjs GPU backend (@tensorflow/tfjs-node-gpu) needs, said where it is about to be used
 // (`imagenot train`, `imagenot bench train`): backend.ts picks it first whenever the package is installed.
 import { createRequire } from 'node:module';
+import { config } from '../../config/settings.ts';
 
 export const TFJS_GPU_NOTICE =
   'tfjs GPU backend: @tensorflow/tfjs-node-gpu 4.22 loads libtensorflow 2.9, built for CUDA 11.2 and cuDNN 8.1 ' +
@@ -10,7 +11,7 @@ export const TFJS_GPU_NOTICE =
 
 /** Whether the tfjs engine will try the GPU backend: forced by IMAGENOT_TF_BACKEND, or the package is installed. */
 export function tfjsGpuBackendSelected(): boolean {
-  const forced = process.env.IMAGENOT_TF_BACKEND;
+  const forced = config.tfBackend;
   if (forced) return forced === 'tensorflow-gpu';
   try {
     createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu');

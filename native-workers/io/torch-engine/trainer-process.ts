@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseTrainerLine, type TrainerEvent, type TrainerEventOf } from './events.ts';
+import { config } from '../../config/settings.ts';
 
 const INSTALL =
   'Python 3 with PyTorch and torchvision (pip install torch torchvision; on Debian: apt-get install python3-torch ' +
@@ -15,13 +16,13 @@ const INSTALL =
 
 /** The interpreter to run: explicit, else IMAGENOT_PYTHON, else python3 on PATH. */
 export function pythonCommand(explicit?: string): string {
-  return explicit || process.env.IMAGENOT_PYTHON || 'python3';
+  return explicit || config.python || 'python3';
 }
 
 /** trainers/torch next to the sources, or next to the bundle (dist/trainers/torch); IMAGENOT_TORCH_TRAINER wins. */
 export function trainerScript(): string {
   const candidates = [
-    process.env.IMAGENOT_TORCH_TRAINER,
+    config.torchTrainer,
     fileURLToPath(new URL('../../trainers/torch/train.py', import.meta.url)),
     fileURLToPath(new URL('./trainers/torch/train.py', import.meta.url)),
   ].filter((p): p is string => !!p);
