@@ -4,7 +4,6 @@
 import { z } from 'zod';
 
 export const MetricPointSchema = z.object({ step: z.number().int().min(0), epoch: z.number().min(0), name: z.string().min(1), value: z.number() });
-export type MetricPointEvent = z.infer<typeof MetricPointSchema>;
 
 const Metrics = z.array(MetricPointSchema);
 
@@ -20,7 +19,6 @@ export const TrainerEnvironmentSchema = z.object({
   cuda: z.string().nullable(),
   cudnn: z.number().nullable(),
 });
-export type TrainerEnvironment = z.infer<typeof TrainerEnvironmentSchema>;
 
 export const TrainerEventSchema = z.discriminatedUnion('event', [
   z.object({
