@@ -33,6 +33,8 @@ interface CurationState {
   /** The threshold being explored; differs from settings.threshold until applied. */
   threshold: number;
   classes: ClassCount[];
+  /** Each class's position in `classes`: a recount replaces counts in place, so it changes only with the list. */
+  classPosition: Map<string, number>;
   /** The index version the class list belongs to (kept counts of the same version line up with it). */
   version: string | null;
   current: boolean;
@@ -225,6 +227,7 @@ export const useCuration = create<CurationState>((set, get) => {
     encoder: null,
     threshold: 0.5,
     classes: [],
+    classPosition: new Map(),
     version: null,
     current: true,
     classesError: null,
@@ -315,6 +318,7 @@ export const useCuration = create<CurationState>((set, get) => {
         const sameList = res.classes.length === get().classes.length && res.classes.every((c, i) => c.wnid === get().classes[i]?.wnid);
         set({
           classes: res.classes,
+          classPosition: sameList && get().classPosition.size ? get().classPosition : new Map(res.classes.map((c, i) => [c.wnid, i])),
           version: res.version,
           current: res.current,
           classesError: null,
