@@ -7,6 +7,7 @@ import { api, errorText } from '../api/client.ts';
 import type { ClassCount, ClassInfo, CurationItem, CurationItemDetail, CurationSettings, Decision, EncoderView, Histogram, ItemFilter, SortKey } from '../api/types.ts';
 import { useApp } from './app.ts';
 import { orderClasses, type ClassOrder } from './class-order.ts';
+import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
 
 export const PAGE = 120;
 /** Half-width of the "near the threshold" filter. */
@@ -164,10 +165,12 @@ export const useCuration = create<CurationState>((set, get) => {
       for (;;) {
         const threshold = get().threshold;
         const res = await api().call('curation.counts', { threshold, ...encoderArg() });
-        if (res.version !== get().version) {
+        const kept = unpackCounts(res.kept);
+        if (res.version !== get().version || kept.length !== get().classes.length) {
           await get().loadClasses();
         } else {
-          set((s) => ({ classes: s.classes.map((c, i) => (c.kept === res.kept[i] ? c : { ...c, kept: res.kept[i] })), current: res.current, classesError: null, countedAt: threshold }));
+          // Unchanged classes keep their object, so their rows are not rendered again.
+          set((s) => ({ classes: s.classes.map((c, i) => (c.kept === kept[i] ? c : { ...c, kept: kept[i] })), current: res.current, classesError: null, countedAt: threshold }));
         }
         if (countsPending == null || countsPending === threshold) break;
         countsPending = null;
