@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MOMENTUM_UPDATE_KERNEL } from '../../core/training/fused-momentum.ts';
 import { RELU_GRAD_KERNEL } from './gradient-overrides.ts';
 import { MOVING_STATS_KERNEL } from '../../core/architectures/fused-ops.ts';
+import { config } from '../../config/settings.ts';
 
 interface NativeKernels {
   convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array): void;
@@ -103,7 +104,7 @@ function busyCores(ms: number): number {
 /** The addon, or null (with the reason in nativeKernelsUnavailable()) when it is not built or does not load. */
 export function loadNativeKernels(): NativeKernels | null {
   if (addon !== undefined) return addon;
-  if (process.env.IMAGENOT_NATIVE_KERNELS === '0') {
+  if (!config.nativeKernels) {
     loadError = 'turned off by IMAGENOT_NATIVE_KERNELS=0';
     return (addon = null);
   }
