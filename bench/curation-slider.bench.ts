@@ -13,6 +13,7 @@ import { refreshThresholdIndex } from '../native-workers/store/threshold-index.t
 import { createHandlers } from '../native-workers/api/handlers/index.ts';
 import { dispatch } from '../native-workers/api/dispatch.ts';
 import { JobRunner } from '../native-workers/jobs/runner.ts';
+import { loadWorker } from '../native-workers/workers/registry.ts';
 import { buildClassesWorkspace } from '../test/helpers/curation-workspace.ts';
 import { tempDir, repoRoot } from '../test/helpers/workspace.ts';
 import { launchChromium, serve } from '../test/helpers/browser.ts';
@@ -74,7 +75,7 @@ export async function run(): Promise<BenchLine[]> {
   const ws = openWorkspace(root);
   refreshThresholdIndex(ws.db, 'glove');
   // The handler in-process (what the server does per move), warm as a server's is after it opened the workspace.
-  const handlers = createHandlers({ ws, runner: new JobRunner(ws) });
+  const handlers = createHandlers({ ws, runner: new JobRunner(ws, { workers: loadWorker }) });
   await dispatch(handlers, 'curation.counts', { threshold: 0.6 });
   const handlerMs: number[] = [];
   for (let i = 0; i < 40; i++) {
