@@ -1,11 +1,11 @@
 // The Curation slider end to end at scale: a workspace of 1M generated candidates over 5000 classes (about 4100 get
 // some; test/helpers/curation-workspace.ts buildClassesWorkspace) whose threshold index the filter job has stored,
-// served by a fresh `imagenot serve`, the page open in Debian's Chromium at 1440x900. Measured in the page: from the
-// slider's input event until every class's kept count for that threshold is on screen and painted (the next animation
-// frame), for the first move after the page opened and for 40 moves after it; against one animation frame of the
-// same page (the goal: a move answers within a frame or two, <= 16 ms of work). Where a move's time goes: until its
-// counts are in the DOM (before the wait for the next frame), the `curation.counts` round trip over HTTP from the
-// page alone, and the same call's handler in-process (the index lookups, schema checks and JSON), each a median.
+// served by `imagenot serve`, the page open in Debian's Chromium at 1440x900. Measured in the page: from the slider's
+// input event until every class's kept count for that threshold is in the DOM, and painted (the next animation
+// frame), for the first move after the page opened (a fresh server and page, five times) and for 15 moves after
+// each; against one animation frame of the same page (the goal: a move answers within a frame, <= 16 ms of work).
+// Where a move's time goes: the `curation.counts` round trip over HTTP from the page alone, and the same call's
+// handler in-process (index lookups, schema checks, packing), each a median.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { openWorkspace } from '../native-workers/store/workspace.ts';
@@ -21,6 +21,7 @@ import { runStandalone, type BenchLine } from './types.ts';
 
 const CANDIDATES = 1_000_000;
 const CLASSES = 5000;
+const ROUNDS = 5;
 
 /** One slider move in the page: ms from the input event to that threshold's counts in the DOM, and to them painted. */
 const MOVE = `async (value) => {
@@ -84,38 +85,55 @@ export async function run(): Promise<BenchLine[]> {
     handlerMs.push(performance.now() - t);
   }
   ws.close();
-  const served = await serve(root);
   const { browser, cleanup } = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const t0 = Date.now();
-    await page.goto(`${served.url}#/Curation`);
-    await page.waitForSelector('.class-item[data-wnid]', { timeout: 120000 });
-    const openMs = Date.now() - t0;
-    const move = (v: number) => page.evaluate(`(${MOVE})(${v})`) as Promise<[number, number]>;
-    // The page's own first requests (the selected class's grid, histogram, counts) have answered.
-    await page.waitForLoadState('networkidle');
-    const first = await move(0.655);
+    // Each round: a fresh server (cold process) and a fresh page, its first move, then 15 later moves; on a shared
+    // machine one first move is noise, the median of the rounds' first moves is the figure.
+    const firsts: [number, number][] = [];
     const later: [number, number][] = [];
-    // Thresholds on the slider's 0.001 grid (the input rounds anything else), each one new.
-    for (let i = 0; i < 40; i++) later.push(await move(Number((0.5 + i * 0.007).toFixed(3))));
+    const opens: number[] = [];
+    let frame = 0;
+    let roundTrip = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const served = await serve(root);
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      try {
+        const t0 = Date.now();
+        await page.goto(`${served.url}#/Curation`);
+        await page.waitForSelector('.class-item[data-wnid]', { timeout: 120000 });
+        opens.push(Date.now() - t0);
+        const move = (v: number) => page.evaluate(`(${MOVE})(${v})`) as Promise<[number, number]>;
+        // The page's own first requests (the selected class's grid, histogram, counts) have answered.
+        await page.waitForLoadState('networkidle');
+        firsts.push(await move(0.655 + round * 0.001));
+        // Thresholds on the slider's 0.001 grid (the input rounds anything else), each one new.
+        for (let i = 0; i < 15; i++) later.push(await move(Number((0.5 + i * 0.007 + round * 0.001).toFixed(3))));
+        if (round === ROUNDS - 1) {
+          frame = (await page.evaluate(`(${FRAME})()`)) as number;
+          roundTrip = (await page.evaluate(`(${ROUND_TRIP})(${JSON.stringify(served.token)})`)) as number;
+        }
+      } finally {
+        await page.close();
+        await served.stop();
+      }
+    }
+    const firstPainted = median(firsts.map((m) => m[1]));
+    const firstInDom = median(firsts.map((m) => m[0]));
     const moves = later.map((m) => m[1]);
     const inDom = later.map((m) => m[0]);
-    const frame = (await page.evaluate(`(${FRAME})()`)) as number;
-    const roundTrip = (await page.evaluate(`(${ROUND_TRIP})(${JSON.stringify(served.token)})`)) as number;
     return [
-      { name: 'curation slider, 1M candidates: first move after the page opened and settled, input to painted counts', value: first[1], unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: first[1] / frame, goal: 'within a frame or two' },
-      { name: 'curation slider, 1M candidates: first move, input to counts in the DOM', value: first[0], unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: first[0] / frame, goal: '<= one frame' },
-      { name: 'curation slider, 1M candidates: later moves (median)', value: median(moves), unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: median(moves) / frame, goal: 'within a frame or two' },
+      { name: `curation slider, 1M candidates: first move after the page opened and settled, input to painted counts (median of ${ROUNDS} fresh servers)`, value: firstPainted, unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: firstPainted / frame, goal: 'within a frame or two' },
+      { name: `curation slider, 1M candidates: first move, input to counts in the DOM (median of ${ROUNDS})`, value: firstInDom, unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: firstInDom / frame, goal: '<= one frame' },
+      { name: 'curation slider, 1M candidates: first move, worst of the rounds, input to counts in the DOM', value: Math.max(...firsts.map((m) => m[0])), unit: 'ms' },
+      { name: `curation slider, 1M candidates: later moves (median of ${moves.length})`, value: median(moves), unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: median(moves) / frame, goal: 'within a frame or two' },
       { name: 'curation slider, 1M candidates: later moves, input to counts in the DOM (median)', value: median(inDom), unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: median(inDom) / frame, goal: '<= one frame' },
       { name: 'curation slider, 1M candidates: later moves (95th percentile)', value: p95(moves), unit: 'ms' },
       { name: 'curation.counts from the page over HTTP, round trip (median)', value: roundTrip, unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: roundTrip / frame },
       { name: 'curation.counts handler in-process: index lookups, schemas, no HTTP (median)', value: median(handlerMs), unit: 'ms', reference: 'HTTP round trip', referenceValue: roundTrip, ratio: roundTrip / median(handlerMs) },
-      { name: 'curation screen, 1M candidates: page open to class list (fresh server, stored index)', value: openMs, unit: 'ms' },
+      { name: 'curation screen, 1M candidates: page open to class list (fresh server, stored index; median)', value: median(opens), unit: 'ms' },
     ];
   } finally {
     await cleanup();
-    await served.stop();
     dir.cleanup();
   }
 }
