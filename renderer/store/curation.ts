@@ -12,7 +12,6 @@ import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
 export const PAGE = 120;
 /** Half-width of the "near the threshold" filter. */
 export const NEAR_BAND = 0.02;
-export type { SortKey };
 export type { ClassOrder };
 
 interface UndoEntry {

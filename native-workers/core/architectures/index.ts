@@ -1,5 +1,5 @@
-// The architecture room's entry point: the catalogue, buildModel (tfjs LayersModel, NHWC input) and paramCount.
-import * as tf from '@tensorflow/tfjs';
+// The architectures' entry point: the catalogue, buildModel (tfjs LayersModel, NHWC input) and paramCount.
+import type * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
 import { Init } from './layers.ts';
 import { architectureInfo } from './recipes.ts';
@@ -14,9 +14,9 @@ import { buildEfficientNetV2 } from './efficientnetv2.ts';
 import { buildViT } from './vit.ts';
 import { buildConvNeXt } from './convnext.ts';
 
-export { ARCHITECTURES, architectureInfo, isArchName } from './recipes.ts';
+export { ARCHITECTURES } from './recipes.ts';
 export { ARCH_NAMES } from './types.ts';
-export type { ArchName, ArchitectureInfo, BuildOptions, LocalSettings, Profile, TrainingRecipe, LrSchedule } from './types.ts';
+export type { ArchName, BuildOptions, Profile } from './types.ts';
 
 const BUILDERS: Record<ArchName, (ctx: BuildContext) => tf.LayersModel> = {
   alexnet: buildAlexNet,

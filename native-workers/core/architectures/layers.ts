@@ -3,6 +3,7 @@
 // model saved with model.save() loads again with tf.loadLayersModel()).
 import * as tf from '@tensorflow/tfjs';
 import { batchNormTraining, movingStatsUpdate, hardSigmoid, hardSwish } from './fused-ops.ts';
+import { fmix32 } from '../stats/random.ts';
 
 type Sym = tf.SymbolicTensor;
 type Pair = [number, number];
@@ -29,11 +30,9 @@ export class Init {
   }
   /** The next seed of a deterministic 32-bit integer sequence (a multiply-xorshift step). */
   private seed(): number {
-    let z = (this.next + 0x9e3779b9) >>> 0;
+    const z = (this.next + 0x9e3779b9) >>> 0;
     this.next = z;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
+    return fmix32(z);
   }
   normal(stddev: number): Initializer {
     return this.zeros ? tf.initializers.zeros() : tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seed() });

@@ -1,6 +1,6 @@
 // The catalogue of the nine architectures: names, families, torchvision's parameter counts and, per architecture,
 // the torchvision reference training recipe (`paper`) and the scaled-down settings of the `local` profile.
-import type { ArchitectureInfo, ArchName, LocalSettings, TrainingRecipe } from './types.ts';
+import type { ArchitectureInfo, LocalSettings, TrainingRecipe } from './types.ts';
 
 const REFERENCE = 'pytorch/vision references/classification README + train.py defaults';
 
@@ -382,8 +382,4 @@ export function architectureInfo(arch: string): ArchitectureInfo {
   const info = ARCHITECTURES.find((a) => a.arch === arch);
   if (!info) throw new Error(`unknown architecture '${arch}' (known: ${ARCHITECTURES.map((a) => a.arch).join(', ')})`);
   return info;
-}
-
-export function isArchName(name: string): name is ArchName {
-  return ARCHITECTURES.some((a) => a.arch === name);
 }

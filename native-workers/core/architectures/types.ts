@@ -1,4 +1,4 @@
-// Shared types of the architecture room: names, build options, training recipes and catalogue entries.
+// Shared types of the architectures: names, build options, training recipes and catalogue entries.
 
 /** torchvision builder names of the nine architectures, in the paper's order. */
 export const ARCH_NAMES = [
