@@ -177,7 +177,7 @@ export const curationChannels = {
   'curation.counts': channel(
     z.object({ threshold: Threshold, encoder: z.string().min(1).optional() }),
     z.object({ ...IndexState, kept: PackedCounts, total: z.number().int() }),
-    'Only the kept counts at a threshold, in the order of `curation.classes` with the same version (a slider move), packed (unpackCounts).',
+    'Only the kept counts at a threshold, in the order of `curation.classes` with the same version (a slider move); `kept` is packed: base64 of little-endian int32 counts (unpackCounts in api/channels/curation.ts).',
   ),
   'curation.class': channel(
     z.object({ wnid: Wnid, threshold: Threshold, encoder: z.string().min(1).optional(), band: Band }),
