@@ -6,7 +6,7 @@ import { memo, useMemo, useRef, useState } from 'react';
 import type { ClassCount } from '../../api/types.ts';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCuration, type ClassOrder } from '../../store/curation.ts';
-import { fmtInt } from '../../components/common.tsx';
+import { fmtInt, onActivateKey } from '../../components/common.tsx';
 
 const ROW_H = 46;
 
@@ -59,7 +59,8 @@ export function ClassList() {
   );
 }
 
-/** One class: re-rendered only when its counts, place or selection change (a recount keeps unchanged ClassCounts). */
+/** One class: re-rendered only when its counts, place or selection change (a recount keeps unchanged ClassCounts).
+ * Tab reaches each row on screen; Enter or Space opens the class, as a click does. */
 const ClassRow = memo(function ClassRow({ k, top, active, onSelect }: { k: ClassCount; top: number; active: boolean; onSelect(wnid: string): void }) {
   return (
     <div
@@ -69,7 +70,9 @@ const ClassRow = memo(function ClassRow({ k, top, active, onSelect }: { k: Class
       data-wnid={k.wnid}
       data-kept={k.kept}
       style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H - 2, transform: `translateY(${top}px)` }}
+      tabIndex={0}
       onClick={() => onSelect(k.wnid)}
+      onKeyDown={onActivateKey(() => onSelect(k.wnid))}
       title={`${k.wnid}: ${fmtInt(k.kept)} kept of ${fmtInt(k.candidates)}, ${fmtInt(k.decided)} reviewed`}
     >
       <div className="class-name">
