@@ -6,9 +6,9 @@
 // the grid then shows; a bulk decision asks first and undoes as one step; the expanded view shows the candidate in
 // full; the Dataset form starts from the current state, previews, refuses an empty selection, asks before replacing
 // one, marks a selection stale and shows the export path; Sources browses the server's folders. The keyboard does
-// what the mouse does: Enter or Space opens a class, the focus follows the grid's cursor, Enter opens the cell and
-// Space marks it; in the folder picker, folder names and the path's crumbs open with Enter. Screenshots go to
-// test/artifacts/.
+// what the mouse does: the arrows move along the class list and Enter or Space opens a class, the focus follows the
+// grid's cursor, Enter opens the cell and Space marks it; in the folder picker, folder names and the path's crumbs
+// open with Enter. Screenshots go to test/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -220,7 +220,7 @@ test('the expanded view shows the candidate in full; A decides and moves on; the
   await page.waitForSelector(`.cell[data-index="0"][data-decision=""]`);
 });
 
-test('the keyboard: Enter or Space opens a class; the focus follows the grid cursor, Enter opens the cell, Space marks it', async () => {
+test('the keyboard: arrows move along the class list, Enter or Space opens a class; the focus follows the grid cursor, Enter opens the cell, Space marks it', async () => {
   await openCuration(1440, 900);
   const settings = await api<{ threshold: number }>('curation.settings');
   const { classes } = await api<{ classes: ClassRow[] }>('curation.classes', { threshold: settings.threshold });
@@ -248,7 +248,18 @@ test('the keyboard: Enter or Space opens a class; the focus follows the grid cur
   await page.waitForSelector(`[data-testid="expanded"][data-sample-id="${second}"]`);
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
-  // Space opens a class as Enter does.
+  // The class list is one Tab stop; the arrows move the focus along it (not the grid's cursor), Space opens a class
+  // as Enter does.
+  assert.deepEqual(await page.$$eval('.class-item[tabindex="0"]', (els) => els.map((e) => e.getAttribute('data-wnid'))), [big.wnid]);
+  const order = await page.$$eval('.class-item', (els) => els.map((e) => e.getAttribute('data-wnid')));
+  const cursorBefore = await page.getAttribute('.cell.selected', 'data-index');
+  await page.focus(row(big.wnid));
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction((w) => document.activeElement?.getAttribute('data-wnid') === w, order[order.indexOf(big.wnid) + 1]);
+  assert.equal(await page.getAttribute('.cell.selected', 'data-index'), cursorBefore, 'the grid cursor stays');
+  assert.equal(await page.getAttribute(row(big.wnid), 'aria-selected'), 'true', 'moving the focus does not open a class');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction((w) => document.activeElement?.getAttribute('data-wnid') === w, big.wnid);
   await page.focus(row(next.wnid));
   await page.keyboard.press(' ');
   await page.waitForSelector(`${row(next.wnid)}[aria-selected="true"]`);
