@@ -260,6 +260,17 @@ test('the keyboard: arrows move along the class list, Enter or Space opens a cla
   assert.equal(await page.getAttribute(row(big.wnid), 'aria-selected'), 'true', 'moving the focus does not open a class');
   await page.keyboard.press('ArrowUp');
   await page.waitForFunction((w) => document.activeElement?.getAttribute('data-wnid') === w, big.wnid);
+  // A click opens a class but leaves the focus where it was: the arrows still move the grid's cursor.
+  await page.focus('.cell.selected');
+  await page.click(row(next.wnid));
+  await page.waitForSelector(`${row(next.wnid)}[aria-selected="true"]`);
+  await page.waitForSelector('.cell[data-index="1"][data-sample-id]');
+  assert.equal(await page.evaluate(() => !!document.activeElement?.closest('.class-item')), false, 'the clicked class did not take the focus');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('.cell.selected[data-index="1"]');
+  await page.focus(row(big.wnid));
+  await page.keyboard.press(' ');
+  await page.waitForSelector(`${row(big.wnid)}[aria-selected="true"]`);
   await page.focus(row(next.wnid));
   await page.keyboard.press(' ');
   await page.waitForSelector(`${row(next.wnid)}[aria-selected="true"]`);

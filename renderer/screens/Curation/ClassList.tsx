@@ -115,6 +115,8 @@ const ClassRow = memo(function ClassRow({ k, top, active, tabStop, onSelect, onS
       data-kept={k.kept}
       style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H - 2, transform: `translateY(${top}px)` }}
       tabIndex={tabStop ? 0 : -1}
+      // A click opens the class without taking the focus, so the arrows keep moving the grid's cursor after it.
+      onMouseDown={(e) => e.preventDefault()}
       onClick={() => onSelect(k.wnid)}
       onKeyDown={(e) => {
         open(e);
