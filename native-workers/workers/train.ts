@@ -23,7 +23,7 @@ import { loadBestWeights, loadCheckpoint, loadCheckpointExtra, readCheckpointSta
 import { latestExport, readDatasetExport, type LabelledImage } from '../io/train-data/export-dataset.ts';
 import { DecodePool, batches } from '../io/train-data/loader.ts';
 import { buildModel } from '../core/architectures/index.ts';
-import { ARCH_NAMES } from '../core/architectures/types.ts';
+import { ARCH_NAMES } from '../core/architectures/registry.ts';
 import { resolveHyperparams, type Hyperparams } from '../core/training/hyperparams.ts';
 import { learningRateAt } from '../core/training/schedule.ts';
 import { epochPermutation, hashInts, rngFor } from '../core/training/random.ts';

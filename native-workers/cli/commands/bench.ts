@@ -1,7 +1,7 @@
 // `imagenot bench train --arch A --input S --batch B --steps N [--json]`: training images/s of a full-size
 // architecture on this machine's best backend (see io/tf-engine/train-bench.ts), with the backend printed.
 import type { Command } from 'commander';
-import { ARCH_NAMES } from '../../core/architectures/types.ts';
+import { ARCH_NAMES } from '../../core/architectures/registry.ts';
 import { benchTrain } from '../../io/tf-engine/train-bench.ts';
 import { choiceOption, parseIntOption, printJson, UsageError } from '../context.ts';
 

@@ -3,7 +3,7 @@
 // 2 warm-up steps, then N timed steps; images/s = batch * N / seconds.
 import { buildModel } from '../../core/architectures/index.ts';
 import { makeOptimizer, trainStep } from '../../core/training/step.ts';
-import { architectureInfo } from '../../core/architectures/recipes.ts';
+import { architectureInfo } from '../../core/architectures/registry.ts';
 import { describeEngine, initEngine, tf } from './backend.ts';
 
 export interface TrainBenchResult {
