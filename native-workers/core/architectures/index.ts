@@ -2,7 +2,7 @@
 // paramCount.
 import type * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
-import { Init } from './layers.ts';
+import { Init } from './init.ts';
 import { architectureInfo, registeredArchitecture } from './registry.ts';
 import type { ArchName, BuildOptions } from './types.ts';
 
