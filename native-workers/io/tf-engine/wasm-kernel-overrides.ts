@@ -1,11 +1,18 @@
-// The backward kernels @tensorflow/tfjs-backend-wasm lacks (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
-// DepthwiseConv2dNativeBackpropFilter), built from kernels it has (slice, matmul, depthwise conv, pad, reshape), and
-// registered for the 'wasm' backend. tfjs's own gradient functions (Conv2D_grad, DepthwiseConv2dNative_grad, the fused
-// variants) call these kernels, so training works on wasm unchanged. Proven against the cpu backend in
-// test/unit/wasm-gradients.test.ts.
+// Kernels of ours for the 'wasm' backend, registered over or beside its own:
+// - the backward kernels @tensorflow/tfjs-backend-wasm lacks (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
+//   DepthwiseConv2dNativeBackpropFilter), built from kernels it has (slice, matmul, depthwise conv, pad, reshape).
+//   tfjs's own gradient functions (Conv2D_grad, DepthwiseConv2dNative_grad, the fused variants) call these kernels,
+//   so training works on wasm unchanged;
+// - faster replacements of slow wasm kernels, forward and backward: Conv2DBackpropInput (a forward convolution of the
+//   spread gradient), MaxPoolGrad, Cast and Identity (shared buffers instead of copies), Slice (merged runs), Tile (a
+//   broadcast), and BatchMatMul/_FusedMatMul with transposed operands (an explicit transpose first). The replaced
+//   kernel stays reachable for what ours does not cover.
+// Proven against the cpu backend in test/unit/wasm-kernel-overrides.test.ts. io/tf-engine/native-kernels/ registers
+// native kernels over some of these when the addon is built (these stay as its fallback).
 //
-// Each kernel computes with ordinary tf ops inside tf.tidy (the engine records no gradients below a kernel) and copies
-// the result into a fresh output of the backend, so the engine's reference counting sees a normal kernel output.
+// Each op-built kernel computes with ordinary tf ops inside tf.tidy (the engine records no gradients below a kernel)
+// and copies the result into a fresh output of the backend, so the engine's reference counting sees a normal kernel
+// output.
 import * as tf from '@tensorflow/tfjs';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -275,12 +282,6 @@ function withInputs<T>(backend: tf.KernelBackend, infos: (tf.TensorInfo | undefi
 }
 
 /**
- * tile(x, reps) as a broadcast: zeros [r0, x0, r1, x1, ...] + x reshaped [1, x0, 1, x1, ...], flattened back. Axes
- * of size 1 are dropped and neighbours of the same kind merged, so the broadcast stays within XNNPACK's 6 dimensions
- * (LayerNormalization over [B, H, W, C] tiles with reps [B, H, W, 1]: that is [B*H*W, C]). Undefined when more
- * dimensions would remain.
- */
-/**
  * Copies a slice of a row-major array as runs as long as possible: the trailing dimensions the slice keeps whole are
  * merged into one run with the first one it cuts. wasm's Slice copies one innermost row at a time (for the gradient of
  * a spatial zero-padding, [8, 98, 98, 3] -> [8, 96, 96, 3], 73,728 copies of 3 floats where 768 of 288 do).
@@ -343,6 +344,12 @@ export function maxPoolGradLoops(x: Float32Array, dy: Float32Array, dx: Float32A
   }
 }
 
+/**
+ * tile(x, reps) as a broadcast: zeros [r0, x0, r1, x1, ...] + x reshaped [1, x0, 1, x1, ...], flattened back. Axes
+ * of size 1 are dropped and neighbours of the same kind merged, so the broadcast stays within XNNPACK's 6 dimensions
+ * (LayerNormalization over [B, H, W, C] tiles with reps [B, H, W, 1]: that is [B*H*W, C]). Undefined when more
+ * dimensions would remain.
+ */
 export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined {
   const axes: { rep: boolean; size: number }[] = [];
   x.shape.forEach((dim, i) => {
@@ -364,7 +371,7 @@ export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined
   });
 }
 
-export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
+const WASM_KERNEL_OVERRIDES: tf.KernelConfig[] = [
   {
     kernelName: 'MaxPoolGrad',
     backendName: 'wasm',
@@ -522,9 +529,9 @@ function wrapMatMul(name: 'BatchMatMul' | '_FusedMatMul'): void {
 }
 
 /** Register the kernels above for 'wasm' (idempotent). Returns the names we supply or replace. */
-export function registerWasmGradientKernels(): string[] {
+export function registerWasmKernelOverrides(): string[] {
   const added: string[] = [];
-  for (const k of WASM_GRADIENT_KERNELS) {
+  for (const k of WASM_KERNEL_OVERRIDES) {
     const existing = tf.getKernel(k.kernelName, 'wasm');
     if (existing === k || (existing && (existing as { ours?: boolean }).ours)) continue;
     if (existing) {
