@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
 import { defineArchitecture } from './definition.ts';
-import { LOCAL_LR_WHY, TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS } from './recipes.ts';
+import { TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS, tunedLocalLr } from './recipes.ts';
 import { avgPool, batchNorm, concat, conv2d, globalAvgPool, linear, maxPool, relu, type Init } from './layers.ts';
 
 interface DenseNetConfig {
@@ -65,8 +65,7 @@ export const densenet161 = defineArchitecture({
   local: {
     inputSize: 32,
     description: 'dense blocks (3,3,3,3), growth 12, 24 initial features, bn_size 4, transitions halving channels; stem 3x3 stride-1 conv + the 3x3 stride-2 max pool',
-    recipe: { lr: 0.05 },
-    why: { lr: LOCAL_LR_WHY },
+    ...tunedLocalLr(0.05),
   },
   build: buildDenseNet,
 });

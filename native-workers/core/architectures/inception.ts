@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
 import { defineArchitecture } from './definition.ts';
-import { LOCAL_LR_WHY, TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS } from './recipes.ts';
+import { TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS, tunedLocalLr } from './recipes.ts';
 import { avgPool, batchNorm, concat, conv2d, dropout, flatten, globalAvgPool, linear, maxPool, relu, AdaptiveAvgPool2d, type Init } from './layers.ts';
 
 type Sym = tf.SymbolicTensor;
@@ -195,8 +195,7 @@ export const inceptionV3 = defineArchitecture({
     description:
       'stem: 3x3 stride-1 conv, 3x3 stride-2 max pool (15x15), 1x1 and 3x3 convs; then one module each of InceptionA, B, C, D, E at a ' +
       'quarter of the channels, global average pool, dropout, classifier (no auxiliary head)',
-    recipe: { lr: 0.05 },
-    why: { lr: LOCAL_LR_WHY },
+    ...tunedLocalLr(0.05),
   },
   build: buildInceptionV3,
 });

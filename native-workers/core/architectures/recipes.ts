@@ -105,6 +105,9 @@ export function localSettings(paper: TrainingRecipe, spec: LocalSpec): LocalSett
 /** The local learning rate: tuned for batch 64 and a few hundred steps, not scaled from torchvision's. */
 export const LOCAL_LR_WHY = 'tuned for batch 64 and a few hundred steps (torchvision\'s is for its global batch and hundreds of epochs)';
 
+/** The local profile's own change when it is only a tuned learning rate. */
+export const tunedLocalLr = (lr: number): Pick<LocalSpec, 'recipe' | 'why'> => ({ recipe: { lr }, why: { lr: LOCAL_LR_WHY } });
+
 /** Why the local recipes leave out the paper recipes' heavy regularisation. */
 export const REGULARISE_WHY =
   'the paper recipe\'s Mixup / CutMix / auto-augmentation / random erasing regularise runs of hundreds of epochs; in a run of a ' +

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
 import { defineArchitecture } from './definition.ts';
-import { LOCAL_LR_WHY, TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS } from './recipes.ts';
+import { TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS, tunedLocalLr } from './recipes.ts';
 import { add, batchNorm, conv2d, globalAvgPool, linear, maxPool, relu, type Init } from './layers.ts';
 
 interface ResNetConfig {
@@ -64,8 +64,7 @@ export const resnet152 = defineArchitecture({
   local: {
     inputSize: 32,
     description: 'bottleneck blocks [2,2,2,2] at base width 8 (outputs 32-64-128-256); stem 3x3 stride-1 conv + the 3x3 stride-2 max pool (16x16 maps)',
-    recipe: { lr: 0.05 },
-    why: { lr: LOCAL_LR_WHY },
+    ...tunedLocalLr(0.05),
   },
   build: buildResNet,
 });

@@ -371,6 +371,29 @@ export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined
   });
 }
 
+/**
+ * A convolution gradient built from ops: its two inputs wrapped as tensors, `compute` run on them, the result copied
+ * into a backend output. `nhwcOnly`: refuse NCHW (the depthwise kernels have no data format).
+ */
+function opBuilt(
+  kernelName: string,
+  operands: [string, string],
+  nhwcOnly: boolean,
+  compute: (a: ConvAttrs, p: tf.Tensor4D, q: tf.Tensor4D) => tf.Tensor,
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as ConvAttrs;
+      if (nhwcOnly && a.dataFormat && a.dataFormat !== 'NHWC') throw new Error(`${kernelName} on wasm: only NHWC is supported`);
+      return withInputs(backend as tf.KernelBackend, [inputs[operands[0]], inputs[operands[1]]], (p, q) =>
+        output(backend as WasmLike, compute(a, p as tf.Tensor4D, q as tf.Tensor4D)),
+      );
+    },
+  };
+}
+
 const WASM_KERNEL_OVERRIDES: tf.KernelConfig[] = [
   {
     kernelName: 'MaxPoolGrad',
@@ -440,54 +463,18 @@ const WASM_KERNEL_OVERRIDES: tf.KernelConfig[] = [
       });
     },
   },
-  {
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropInput on wasm: only NHWC is supported');
-      return withInputs(backend as tf.KernelBackend, [inputs.dy, inputs.filter], (dy, filter) =>
-        output(backend as WasmLike, conv2dBackpropInputFromOps(a.inputShape!, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dimRoundingMode)),
-      );
-    },
-  },
-  {
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter on wasm: only NHWC is supported');
-      return withInputs(backend as tf.KernelBackend, [inputs.x, inputs.dy], (x, dy) =>
-        output(backend as WasmLike, conv2dBackpropFilterFromOps(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape!, a.strides, a.pad, a.dimRoundingMode)),
-      );
-    },
-  },
-  {
-    kernelName: 'DepthwiseConv2dNativeBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      return withInputs(backend as tf.KernelBackend, [inputs.x, inputs.dy], (x, dy) =>
-        output(
-          backend as WasmLike,
-          depthwiseBackpropFilterFromOps(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape!, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
-        ),
-      );
-    },
-  },
-  {
-    kernelName: 'DepthwiseConv2dNativeBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      return withInputs(backend as tf.KernelBackend, [inputs.dy, inputs.filter], (dy, filter) =>
-        output(
-          backend as WasmLike,
-          depthwiseBackpropInputFromOps(a.inputShape!, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
-        ),
-      );
-    },
-  },
+  opBuilt('Conv2DBackpropInput', ['dy', 'filter'], true, (a, dy, filter) =>
+    conv2dBackpropInputFromOps(a.inputShape!, dy, filter, a.strides, a.pad, a.dimRoundingMode),
+  ),
+  opBuilt('Conv2DBackpropFilter', ['x', 'dy'], true, (a, x, dy) =>
+    conv2dBackpropFilterFromOps(x, dy, a.filterShape!, a.strides, a.pad, a.dimRoundingMode),
+  ),
+  opBuilt('DepthwiseConv2dNativeBackpropFilter', ['x', 'dy'], false, (a, x, dy) =>
+    depthwiseBackpropFilterFromOps(x, dy, a.filterShape!, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
+  ),
+  opBuilt('DepthwiseConv2dNativeBackpropInput', ['dy', 'filter'], false, (a, dy, filter) =>
+    depthwiseBackpropInputFromOps(a.inputShape!, dy, filter, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
+  ),
 ];
 
 /** Kernels of ours that replace slow ones of the wasm backend (the original stays reachable for the fast cases). */
