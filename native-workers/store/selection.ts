@@ -101,7 +101,7 @@ export interface SelectionClassRow {
   test: number;
 }
 
-/** The chosen classes in rank order (rank 1 = class index 0 of the export), with names from the synsets table. */
+/** The chosen classes in rank order (rank 1 = the highest score), with names from the synsets table. */
 export function selectionClasses(db: Db, selectionId: number): SelectionClassRow[] {
   return db
     .prepare(
@@ -141,6 +141,16 @@ export function selectionItems(db: Db, selectionId: number, opts: { textEncoder:
        ORDER BY CASE p.split WHEN 'train' THEN 0 ELSE 1 END, c.rank, p.sample_id`,
     )
     .all({ id: selectionId, textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder }) as SplitItem[];
+}
+
+/** The metadata files a selection's images came from (path, kind), with how many of its images each gave. */
+export function selectionSources(db: Db, selectionId: number): { path: string; kind: string; images: number }[] {
+  return db
+    .prepare(
+      `SELECT src.path, src.kind, COUNT(*) images FROM splits p JOIN samples s ON s.id = p.sample_id JOIN sources src ON src.id = s.source_id
+       WHERE p.selection_id = ? GROUP BY src.id ORDER BY images DESC, src.path`,
+    )
+    .all(selectionId) as { path: string; kind: string; images: number }[];
 }
 
 /** The versions of what a selection reads, recorded with it so a later change marks it stale. */

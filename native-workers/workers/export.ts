@@ -1,37 +1,46 @@
-// Job `export`: write a selection as a dataset folder that training code (ours in D1, or torchvision) reads directly.
+// Job `export`: write a selection as a dataset folder that training code (ours, torchvision, Hugging Face datasets)
+// reads directly.
 //
+// Class index = position of the wnid in sorted order (torchvision's ImageFolder and ImageNet number classes so); the
+// selection's ranking is kept as each class's `rank` (1 = highest score).
 // Layout of OUT (imagefolder, the default):
+//   README.md                        the dataset card (Hugging Face YAML front matter, then classes, sizes, seed,
+//                                    threshold, encoders, sources, licence note).
 //   dataset.json                     seed, threshold, encoders, rules, counts, versions, and `classes`: the class list
-//                                    in class-index order (index = rank - 1), each {index, wnid, name, lemmas,
-//                                    definition, score, kept, train, test}.
-//   manifest.parquet                 one row per image: sample_id, split, wnid, class_index, path, url, caption,
+//                                    in class-index order, each {index, wnid, name, rank, lemmas, definition, score,
+//                                    kept, train, test}.
+//   classes.tsv                      the same classes as a table: index, wnid, name, rank, score, kept, train, test.
+//   manifest.parquet                 one row per image: sample_id, split, wnid, class_index, rank, path, url, caption,
 //                                    text_similarity, image_similarity, sha256 (rows: train then test, by class index,
 //                                    then sample id).
 //   train/<wnid>/<sampleId>.jpg      test/<wnid>/<sampleId>.jpg
+//   train/metadata.jsonl             test/metadata.jsonl: one line per image of the split, `file_name` relative to the
+//                                    split folder, so `load_dataset("imagefolder", data_dir=OUT)` reads labels,
+//                                    captions, URLs and similarities with the images.
 // With --format webdataset the images go into tar shards instead: train-000000.tar, ... test-000000.tar, each sample
 // <sampleId>.jpg + <sampleId>.cls (class index, decimal) + <sampleId>.json; train samples are in a seeded shuffled
-// order across shards, test in manifest order; `path` in the manifest is `<shard>#<sampleId>`.
+// order across shards, test in manifest order; `path` in the manifest is `<shard>#<sampleId>`; no metadata.jsonl
+// (each sample's .json carries it).
 // Images: EXIF-rotated, sRGB JPEG quality 90; crop 'center' (default) resizes the short side to `size` and
 // centre-crops to size×size; crop 'none' only resizes the short side to `size` (aspect kept).
-// Note: torchvision's ImageFolder numbers classes by sorted folder name; use dataset.json's `classes` order (or the
-// manifest's class_index) instead.
 //
 // Resumable: images are written in a fixed order (whole files via temp+rename) and the position is committed with the
-// job cursor; dataset.json and manifest.parquet are written last. Same selection + options -> identical bytes.
-// An image that cannot be read becomes a rejection and is left out of the files, the manifest and the counts
-// (dataset.json counts.skipped); the command then exits 1.
+// job cursor; the metadata files are written after the images and dataset.json last. Same selection + options ->
+// identical bytes. An image that cannot be read becomes a rejection and is left out of the files, the manifest and the
+// counts (dataset.json counts.skipped); the command then exits 1.
 import { z } from 'zod';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineWorker } from '../jobs/worker-context.ts';
-import { getSelection, selectionClasses, selectionItems, type SplitItem } from '../store/selection.ts';
+import { getSelection, selectionClasses, selectionItems, selectionSources, type SelectionClassRow, type SplitItem } from '../store/selection.ts';
 import { currentImageEncoder } from '../store/image-similarities.ts';
 import { parseLemmaList } from '../store/candidates.ts';
 import { exportJpeg } from '../io/dataset/images.ts';
 import { imageFolderPath, writeImageFolderItem } from '../io/dataset/imagefolder.ts';
 import { shardName, writeShard, type WebDatasetSample } from '../io/dataset/webdataset.ts';
 import { writeParquetFile } from '../io/dataset/parquet.ts';
-import { writeFileAtomic } from '../io/dataset/files.ts';
+import { writeFileAtomic, writeLinesAtomic } from '../io/dataset/files.ts';
+import { datasetCard } from '../io/dataset/card.ts';
 import { toolVersions } from '../io/dataset/versions.ts';
 import { seededShuffle, subSeed } from '../core/selection/rng.ts';
 
@@ -48,6 +57,32 @@ export const ExportParams = z.object({
 export type ExportParams = z.infer<typeof ExportParams>;
 
 const MARKER = '.imagenot-export.json';
+/** Written after the images, dataset.json last. */
+const FINAL_FILES = ['dataset.json', 'manifest.parquet', 'README.md', 'classes.tsv', 'train/metadata.jsonl', 'test/metadata.jsonl'];
+
+/** Classes in class-index order: sorted by wnid (code units, as Python's and JavaScript's default sorts agree on wnids). */
+function byWnid(classes: SelectionClassRow[]): SelectionClassRow[] {
+  return classes.slice().sort((a, b) => (a.wnid < b.wnid ? -1 : a.wnid > b.wnid ? 1 : 0));
+}
+
+/** One metadata.jsonl line: what Hugging Face's imagefolder loader turns into the image and its columns. */
+function metadataLine(e: ExportEntry, names: Map<string, string>): string {
+  return JSON.stringify({
+    file_name: e.path.slice(e.split.length + 1),
+    label: e.classIndex,
+    wnid: e.wnid,
+    class_name: names.get(e.wnid) ?? e.wnid,
+    rank: e.rank,
+    caption: e.caption,
+    url: e.url,
+    text_similarity: e.textSimilarity,
+    image_similarity: e.imageSimilarity,
+    sample_id: e.sampleId,
+    sha256: e.sha256,
+  });
+}
+
+const tsvField = (v: unknown) => (v == null ? '' : String(v).replace(/[\t\r\n]+/g, ' '));
 
 interface ExportCursor {
   next: number;
@@ -55,10 +90,13 @@ interface ExportCursor {
   out: string;
   /** Samples whose image could not be read (recorded as rejections, left out of the files and the manifest). */
   skipped: number[];
+  /** 'wnid': `next` counts in sorted-wnid class order. A cursor without it (ranked order) restarts from the first image. */
+  classOrder?: 'wnid';
 }
 
 interface ExportEntry extends SplitItem {
   classIndex: number;
+  rank: number;
   /** File path in OUT (imagefolder) or `<shard>#<key>` (webdataset). */
   path: string;
 }
@@ -72,12 +110,16 @@ function claimOutputFolder(out: string, identity: Record<string, unknown>): void
   }
   writeFileAtomic(join(out, MARKER), JSON.stringify(identity));
   // dataset.json marks a complete export (training picks the newest folder that has one): a repeat starts without it.
-  for (const f of ['dataset.json', 'manifest.parquet']) rmSync(join(out, f), { force: true });
+  for (const f of FINAL_FILES) rmSync(join(out, f), { force: true });
 }
 
 /** Item order and file names: train before test, class index, sample id; webdataset train shuffled by the seed. */
-function planEntries(items: SplitItem[], classIndex: Map<string, number>, p: ExportParams, seed: number): ExportEntry[] {
-  const withIndex = items.map((it) => ({ ...it, classIndex: classIndex.get(it.wnid)!, path: '' }));
+function planEntries(items: SplitItem[], classes: SelectionClassRow[], p: ExportParams, seed: number): ExportEntry[] {
+  const classIndex = new Map(classes.map((c, i) => [c.wnid, i]));
+  const rank = new Map(classes.map((c) => [c.wnid, c.rank]));
+  const withIndex = items
+    .map((it) => ({ ...it, classIndex: classIndex.get(it.wnid)!, rank: rank.get(it.wnid)!, path: '' }))
+    .sort((a, b) => (a.split !== b.split ? (a.split === 'train' ? -1 : 1) : a.classIndex - b.classIndex || a.sampleId - b.sampleId));
   if (p.format === 'imagefolder') {
     for (const e of withIndex) e.path = imageFolderPath(e.split, e.wnid, e.sampleId);
     return withIndex;
@@ -98,18 +140,17 @@ export default defineWorker({
     if (!selection) throw new Error(p.selectionId ? `no selection ${p.selectionId}` : 'no selection yet: run `imagenot select WS` first');
     const imageEncoder = (selection.params.imageEncoder as string | null | undefined) ?? currentImageEncoder(db);
     const out = resumed?.out ?? (p.out ? resolve(p.out) : join(ctx.ws.paths.exports, `selection-${selection.id}-${p.format}-${p.size}`));
-    const classes = selectionClasses(db, selection.id);
+    const classes = byWnid(selectionClasses(db, selection.id));
     if (!classes.length) {
       throw new Error(`selection ${selection.id} has no classes (no class had enough kept images); select again with a lower threshold or fewer --train/--test images`);
     }
     const identity = { selectionId: selection.id, format: p.format, size: p.size, crop: p.crop, shardSize: p.format === 'webdataset' ? p.shardSize : null };
     if (!resumed) claimOutputFolder(out, identity);
 
-    const classIndex = new Map(classes.map((c) => [c.wnid, c.rank - 1]));
-    const entries = planEntries(selectionItems(db, selection.id, { textEncoder: selection.encoder, imageEncoder }), classIndex, p, selection.seed);
+    const entries = planEntries(selectionItems(db, selection.id, { textEncoder: selection.encoder, imageEncoder }), classes, p, selection.seed);
     const total = entries.length;
-    let next = resumed?.next ?? 0;
-    const skipped = new Set(resumed?.skipped ?? []);
+    let next = resumed?.classOrder === 'wnid' ? resumed.next : 0;
+    const skipped = new Set(resumed?.classOrder === 'wnid' ? resumed.skipped : []);
     const step = p.format === 'webdataset' ? p.shardSize : p.batch;
     ctx.progress(next, total, `exporting to ${out}`);
     while (next < total) {
@@ -137,13 +178,13 @@ export default defineWorker({
           key: String(e.sampleId),
           jpeg: jpegs[i],
           classIndex: e.classIndex,
-          json: { sample_id: e.sampleId, wnid: e.wnid, split: e.split, class_index: e.classIndex, url: e.url, caption: e.caption,
+          json: { sample_id: e.sampleId, wnid: e.wnid, split: e.split, class_index: e.classIndex, rank: e.rank, url: e.url, caption: e.caption,
             text_similarity: e.textSimilarity, image_similarity: e.imageSimilarity, sha256: e.sha256 },
         }));
         await writeShard(out, chunk[0].path.split('#')[0], samples);
       }
       next = end;
-      ctx.commit({ next, selectionId: selection.id, out, skipped: [...skipped] } satisfies ExportCursor);
+      ctx.commit({ next, selectionId: selection.id, out, skipped: [...skipped], classOrder: 'wnid' } satisfies ExportCursor);
       ctx.progress(next, total, `${next} of ${total} images`);
     }
 
@@ -157,6 +198,7 @@ export default defineWorker({
       { name: 'split', type: 'STRING', data: manifestOrder.map((e) => e.split) },
       { name: 'wnid', type: 'STRING', data: manifestOrder.map((e) => e.wnid) },
       { name: 'class_index', type: 'INT32', data: manifestOrder.map((e) => e.classIndex) },
+      { name: 'rank', type: 'INT32', data: manifestOrder.map((e) => e.rank) },
       { name: 'path', type: 'STRING', data: manifestOrder.map((e) => e.path) },
       { name: 'url', type: 'STRING', data: manifestOrder.map((e) => e.url) },
       { name: 'caption', type: 'STRING', data: manifestOrder.map((e) => e.caption) },
@@ -166,11 +208,38 @@ export default defineWorker({
     ]);
     const inSplit = (split: string, wnid?: string) => exported.filter((e) => e.split === split && (wnid == null || e.wnid === wnid));
     const counts = { classes: classes.length, train: inSplit('train').length, test: inSplit('test').length, skipped: skipped.size };
+    const classRows = classes.map((c, index) => ({ index, ...c, train: inSplit('train', c.wnid).length, test: inSplit('test', c.wnid).length }));
+    if (p.format === 'imagefolder') {
+      const names = new Map(classes.map((c) => [c.wnid, c.name]));
+      for (const split of ['train', 'test']) {
+        writeLinesAtomic(join(out, split, 'metadata.jsonl'), manifestOrder.filter((e) => e.split === split).map((e) => metadataLine(e, names)));
+      }
+    }
+    writeLinesAtomic(join(out, 'classes.tsv'), [
+      ['index', 'wnid', 'name', 'rank', 'score', 'kept', 'train', 'test'].join('\t'),
+      ...classRows.map((c) => [c.index, c.wnid, c.name, c.rank, c.score, c.kept, c.train, c.test].map(tsvField).join('\t')),
+    ]);
+    writeFileAtomic(
+      join(out, 'README.md'),
+      datasetCard({
+        layout: p.format,
+        selectionId: selection.id,
+        seed: selection.seed,
+        threshold: selection.threshold,
+        textEncoder: selection.encoder,
+        imageEncoder,
+        scoreMode: (selection.params.scoreMode as string | undefined) ?? null,
+        image: { size: p.size, crop: p.crop },
+        counts,
+        classes: classRows,
+        sources: selectionSources(db, selection.id),
+      }),
+    );
     const shardsOf = (split: string) => [...new Set(inSplit(split).map((e) => e.path.split('#')[0]))];
     const shards = p.format === 'webdataset' ? { train: shardsOf('train'), test: shardsOf('test') } : undefined;
     const dataset = {
       format: 'imagenot-dataset',
-      version: 1,
+      version: 2,
       layout: p.format,
       image: { size: p.size, crop: p.crop, encoding: 'jpeg', quality: 90 },
       selectionId: selection.id,
@@ -192,16 +261,18 @@ export default defineWorker({
       counts,
       versions: { ...toolVersions(), schema: db.pragma('user_version', { simple: true }) as number },
       ...(shards ? { shards } : {}),
-      classes: classes.map((c) => ({
-        index: c.rank - 1,
+      classOrder: 'wnid',
+      classes: classRows.map((c) => ({
+        index: c.index,
         wnid: c.wnid,
         name: c.name,
+        rank: c.rank,
         lemmas: parseLemmaList(c.lemmas),
         definition: c.definition,
         score: c.score,
         kept: c.kept,
-        train: inSplit('train', c.wnid).length,
-        test: inSplit('test', c.wnid).length,
+        train: c.train,
+        test: c.test,
       })),
     };
     writeFileAtomic(join(out, 'dataset.json'), JSON.stringify(dataset, null, 2) + '\n');

@@ -6,6 +6,8 @@ export type Job = ResponseOf<'jobs.cancel'>;
 export type Status = ResponseOf<'status.get'>;
 export type JobProgress = EventOf<'job.progress'>;
 export type JobLog = EventOf<'job.log'>;
+export type JobLogResponse = ResponseOf<'jobs.log'>;
+export type JobLogLine = JobLogResponse['lines'][number];
 export type WorkerEvent = EventOf<'job.event'>;
 
 export type SourceView = ResponseOf<'sources.list'>[number];

@@ -1,10 +1,12 @@
-// Jobs of some kinds with live progress, their last log line or error, and cancel/resume. A job that succeeded but
+// Jobs of some kinds with live progress, their last log line or error, cancel/resume, and their whole log (Log). A job that succeeded but
 // rejected inputs or produced nothing shows amber with why (`attention`); Resume is offered only where resuming can
 // get further (`resumable`: a job that failed before committing any work would fail the same way again).
+import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Job } from '../api/types.ts';
 import { attempt, jobsOfKinds, useApp } from '../store/app.ts';
 import { ProgressBar } from './common.tsx';
+import { JobLogDialog } from './JobLog.tsx';
 
 /** The badge a job shows: its state, or "needs a look" for a success with something to check. */
 export function jobTone(job: Pick<Job, 'state' | 'attention'>): { cls: string; label: string } {
@@ -19,6 +21,7 @@ export function cancelJob(job: Pick<Job, 'id'>) {
 export function JobRow({ job }: { job: Job }) {
   const lastLog = useApp((s) => s.lastLog[job.id]);
   const upsert = useApp((s) => s.upsertJob);
+  const [logOpen, setLogOpen] = useState(false);
   const active = job.state === 'running' || job.state === 'queued';
   const tone = jobTone(job);
   // A queued job's message may be left from an earlier attempt (e.g. "cancelled before it ran").
@@ -36,6 +39,9 @@ export function JobRow({ job }: { job: Job }) {
             Cancel
           </button>
         )}
+        <button className="btn small ghost" data-job-log-open={job.id} title={`the log of ${job.kind} #${job.id}`} onClick={() => setLogOpen(true)}>
+          Log
+        </button>
         {job.resumable && (
           <button className="btn small ghost" onClick={() => attempt(`resume job #${job.id}`, async () => upsert(await api().call('jobs.resume', { id: job.id })))}>
             Resume
@@ -51,6 +57,7 @@ export function JobRow({ job }: { job: Job }) {
       )}
       {detail && <div className={`job-detail ${job.error ? 'error-text' : job.attention ? 'warn-text' : ''}`}>{detail}</div>}
       {job.state === 'failed' && !job.resumable && <div className="job-detail muted">It stopped before doing any work: fix the cause and start it again.</div>}
+      {logOpen && <JobLogDialog job={job} onClose={() => setLogOpen(false)} />}
     </div>
   );
 }

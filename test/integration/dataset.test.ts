@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
 import tarStream from 'tar-stream';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
@@ -15,6 +16,7 @@ import { JobRunner } from '../../native-workers/jobs/runner.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { runCli, tempDir } from '../helpers/workspace.ts';
+import { TORCH_PYTHON } from '../helpers/torchvision.ts';
 import { addSamples, addSource, addSynset, cocoPhotos, storeImage, useFilter, type FixtureSample } from '../helpers/dataset-fixture.ts';
 
 const A = 'n00000001';
@@ -143,7 +145,7 @@ function readParquet(path: string) {
   return asyncBufferFromFile(path).then((file) => parquetReadObjects({ file }));
 }
 
-test('export imagefolder: layout, 224×224 images, identical manifest and dataset.json across exports', async () => {
+test('export imagefolder: layout, 224×224 images, sorted-wnid class index, metadata.jsonl, dataset card, identical files across exports', async () => {
   const sel = runCli(['select', wsDir, '--train', '4', '--test', '2', '--seed', '3', '--json']);
   assert.equal(sel.code, 0, sel.stderr);
   const out1 = join(dir.path, 'export1');
@@ -156,25 +158,66 @@ test('export imagefolder: layout, 224×224 images, identical manifest and datase
   assert.ok(m1.equals(readFileSync(join(out2, 'manifest.parquet'))), 'manifest.parquet byte-identical');
   assert.equal(readFileSync(join(out1, 'dataset.json'), 'utf8'), readFileSync(join(out2, 'dataset.json'), 'utf8'));
   const ds = JSON.parse(readFileSync(join(out1, 'dataset.json'), 'utf8'));
-  assert.deepEqual(ds.classes.map((c: { index: number; wnid: string; name: string }) => [c.index, c.wnid, c.name]), [[0, B, 'kayak'], [1, A, 'tabby']]);
+  // Class index follows sorted wnids (torchvision ImageFolder's order); the ranking (B above A) is kept as `rank`.
+  assert.deepEqual(ds.classes.map((c: { index: number; wnid: string; name: string; rank: number }) => [c.index, c.wnid, c.name, c.rank]), [[0, A, 'tabby', 2], [1, B, 'kayak', 1]]);
   assert.deepEqual(ds.counts, { classes: 2, train: 8, test: 4, skipped: 0 });
   assert.equal(ds.seed, 3);
   assert.equal(ds.threshold, 0.55);
   assert.equal(ds.textEncoder, 'glove');
   assert.equal(ds.imageEncoder, 'tiny-clip');
-  assert.deepEqual(ds.classes[1].lemmas, ['tabby', 'tabby cat']);
+  assert.deepEqual(ds.classes[0].lemmas, ['tabby', 'tabby cat']);
   const rows = await readParquet(join(out1, 'manifest.parquet'));
   assert.equal(rows.length, 12);
   for (const row of rows) {
     const file = join(out1, row.path as string);
     assert.ok(existsSync(file), `${row.path} exists`);
     assert.equal(row.path, `${row.split}/${row.wnid}/${row.sample_id}.jpg`);
-    assert.equal(row.class_index, row.wnid === B ? 0 : 1);
+    assert.equal(row.class_index, row.wnid === A ? 0 : 1);
+    assert.equal(row.rank, row.wnid === B ? 1 : 2);
     assert.equal(row.sha256, shaOfSample.get(Number(row.sample_id)));
     assert.equal(typeof row.text_similarity, 'number');
     assert.equal(typeof row.image_similarity, 'number');
   }
   for (const split of ['train', 'test']) for (const w of [A, B]) assert.equal(readdirSync(join(out1, split, w)).length, split === 'train' ? 4 : 2);
+  // Hugging Face imagefolder: <split>/metadata.jsonl, file_name relative to the split folder, one line per image.
+  for (const split of ['train', 'test']) {
+    const lines = readFileSync(join(out1, split, 'metadata.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, split === 'train' ? 8 : 4);
+    for (const m of lines) {
+      const row = rows.find((r) => Number(r.sample_id) === m.sample_id)!;
+      assert.equal(row.split, split);
+      assert.equal(m.file_name, `${m.wnid}/${m.sample_id}.jpg`);
+      assert.ok(existsSync(join(out1, split, m.file_name)), `${split}/${m.file_name} exists`);
+      assert.deepEqual([m.label, m.wnid, m.class_name, m.rank], m.wnid === A ? [0, A, 'tabby', 2] : [1, B, 'kayak', 1]);
+      assert.deepEqual([m.caption, m.url, m.text_similarity, m.image_similarity, m.sha256], [row.caption, row.url, row.text_similarity, row.image_similarity, row.sha256]);
+    }
+  }
+  assert.equal(readFileSync(join(out1, 'train', 'metadata.jsonl'), 'utf8'), readFileSync(join(out2, 'train', 'metadata.jsonl'), 'utf8'));
+  assert.deepEqual(readFileSync(join(out1, 'classes.tsv'), 'utf8').trimEnd().split('\n').map((l) => l.split('\t').slice(0, 4)), [
+    ['index', 'wnid', 'name', 'rank'],
+    ['0', A, 'tabby', '2'],
+    ['1', B, 'kayak', '1'],
+  ]);
+  // The dataset card: YAML front matter the Hub reads, then the figures of this export.
+  const card = readFileSync(join(out1, 'README.md'), 'utf8');
+  assert.equal(card, readFileSync(join(out2, 'README.md'), 'utf8'));
+  const front = card.split('\n---\n')[0];
+  assert.match(front, /^---\n[^]*\nlicense: other\n/);
+  assert.match(front, /\ntask_categories:\n- image-classification\n/);
+  assert.match(front, /\nsize_categories:\n- n<1K\n/);
+  assert.match(front, /- split: train\n {4}path: "train\/\*\*"\n {2}- split: test\n {4}path: "test\/\*\*"/);
+  assert.match(front, new RegExp(`names:\\n {10}'0': "${A}"\\n {10}'1': "${B}"\\n`));
+  assert.match(front, /- name: train\n {4}num_examples: 8\n {2}- name: test\n {4}num_examples: 4/);
+  for (const line of ['| Classes | 2 |', '| Train images | 8 (4 per class) |', '| Test images | 4 (2 per class) |', '| Seed | 3 |',
+    '| Text-similarity threshold | caption kept when strictly above 0.55 |', '| Text encoder | `glove` |', '| Image encoder | `tiny-clip` |',
+    `| 0 | ${A} | tabby | 2 | 4 | 2 |`, `| 1 | ${B} | kayak | 1 | 4 | 2 |`, '- `laion-part-0.parquet` (parquet): 12 images']) {
+    assert.ok(card.includes(line), `the card says ${line}`);
+  }
+  assert.match(card, /## Licence\n\nThis export grants no licence to the images: each image belongs to its owner/);
+  // torchvision's ImageFolder numbers the class folders exactly as dataset.json does.
+  const tv = spawnSync(TORCH_PYTHON, ['-c', 'import sys, json; from torchvision.datasets import ImageFolder; print(json.dumps(ImageFolder(sys.argv[1]).class_to_idx))', join(out1, 'train')], { encoding: 'utf8' });
+  assert.equal(tv.status, 0, tv.stderr);
+  assert.deepEqual(JSON.parse(tv.stdout), Object.fromEntries(ds.classes.map((c: { wnid: string; index: number }) => [c.wnid, c.index])));
   const meta = await sharp(join(out1, rows[0].path as string)).metadata();
   assert.deepEqual([meta.width, meta.height, meta.format], [224, 224, 'jpeg']);
   // A second export into a folder that holds something else is refused.
@@ -259,6 +302,12 @@ test('export webdataset: shards of .jpg/.cls/.json, byte-identical on repeat', a
   const ds = JSON.parse(readFileSync(join(out1, 'dataset.json'), 'utf8'));
   assert.equal(ds.layout, 'webdataset');
   assert.deepEqual(ds.shards.test, ['test-000000.tar', 'test-000001.tar']);
+  assert.deepEqual(ds.classes.map((c: { wnid: string; rank: number }) => [c.wnid, c.rank]), [[A, 2], [B, 1]]);
+  assert.ok(rows.every((r) => r.class_index === (r.wnid === A ? 0 : 1)), 'shards label by sorted wnid');
+  assert.ok(!existsSync(join(out1, 'train', 'metadata.jsonl')), 'no split folders in a webdataset export');
+  const card = readFileSync(join(out1, 'README.md'), 'utf8');
+  assert.match(card, /- split: train\n {4}path: "train-\*\.tar"\n {2}- split: test\n {4}path: "test-\*\.tar"/);
+  assert.ok(card.includes('load_dataset("webdataset"'));
 });
 
 test('candidates: one row per matched candidate with source, row, flags, decision and kept', async () => {

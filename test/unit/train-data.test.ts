@@ -49,6 +49,8 @@ test('ImageFolder uses dataset.json order; a workspace trains on its newest comp
           writeFileSync(join(exportsDir, name, split, c, `${i}.jpg`), await jpeg(50));
         }
       }
+      // The export's Hugging Face metadata sits beside the class folders: neither a class nor an image.
+      for (const split of ['train', 'test']) writeFileSync(join(exportsDir, name, split, 'metadata.jsonl'), '{"file_name": "x.jpg"}\n');
       if (complete) {
         const f = join(exportsDir, name, 'dataset.json');
         writeFileSync(f, JSON.stringify({ classes: classes.map((wnid) => ({ wnid })) }));
@@ -62,6 +64,9 @@ test('ImageFolder uses dataset.json order; a workspace trains on its newest comp
     const data = readDatasetExport(join(exportsDir, 'old'));
     assert.deepEqual(data.classes, ['b', 'a'], 'class index = dataset.json order, not folder order');
     assert.equal(data.train.find((t) => t.ref.kind === 'file' && t.ref.path.includes('/b/'))!.label, 0);
+    assert.deepEqual([data.train.length, data.test.length], [2, 2], 'metadata.jsonl is not an image');
+    // Without dataset.json (a folder from elsewhere) the classes are the sorted folder names, as in torchvision.
+    assert.deepEqual(readDatasetExport(join(exportsDir, 'partial')).classes, ['q']);
   } finally {
     dir.cleanup();
   }

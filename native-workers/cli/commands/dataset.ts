@@ -67,7 +67,8 @@ export function register(program: Command): void {
     .command('export')
     .description(
       'write the latest selection as a dataset: train/<wnid>/*.jpg and test/<wnid>/*.jpg (or webdataset tar shards), ' +
-        'manifest.parquet and dataset.json (classes in class-index order); resumable with `imagenot jobs resume`',
+        'per-split metadata.jsonl (Hugging Face imagefolder), manifest.parquet, classes.tsv, dataset.json and a dataset card ' +
+        '(README.md); class index = sorted wnid order, as torchvision\'s ImageFolder; resumable with `imagenot jobs resume`',
     )
     .argument('<ws>', 'workspace folder')
     .argument('[out]', 'output folder (default: WS/exports/selection-<id>-<format>-<size>)')

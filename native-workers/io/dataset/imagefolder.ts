@@ -1,5 +1,5 @@
-// The image-folder layout: <out>/<split>/<wnid>/<sampleId>.jpg (torchvision ImageFolder reads it as is; note that
-// ImageFolder sorts class folders by name, while dataset.json lists classes by rank — use dataset.json's order).
+// The image-folder layout: <out>/<split>/<wnid>/<sampleId>.jpg. torchvision's ImageFolder reads it as is: it numbers
+// the class folders in sorted order, which is the export's class index.
 import { join } from 'node:path';
 import { writeFileAtomic } from './files.ts';
 
