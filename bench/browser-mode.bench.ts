@@ -5,6 +5,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { openWorkspace } from '../native-workers/store/workspace.ts';
 import { JobRunner } from '../native-workers/jobs/runner.ts';
+import { loadWorker } from '../native-workers/workers/registry.ts';
 import { createHandlers } from '../native-workers/api/handlers/index.ts';
 import { dispatch } from '../native-workers/api/dispatch.ts';
 import { startServer } from '../native-workers/server/server.ts';
@@ -26,7 +27,7 @@ export async function run(): Promise<BenchLine[]> {
   const root = join(dir.path, 'ws');
   await buildCurationWorkspace(root, N);
   const ws = openWorkspace(root);
-  const runner = new JobRunner(ws);
+  const runner = new JobRunner(ws, { workers: loadWorker });
   const server = await startServer({ ws, runner, rendererDir: null, port: 0 });
   const handlers = createHandlers({ ws, runner });
   // node:http with keep-alive (Node's fetch adds ~5 ms per call on this machine, which a browser does not).

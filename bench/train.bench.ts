@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { runStandalone, type BenchLine } from './types.ts';
+import { config } from '../native-workers/config/settings.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const torchScript = resolve(root, '..', 'shared', 'bench', 'torch_reference.py');
@@ -26,7 +27,7 @@ function ours(arch: string, input: number, batch: number, steps: number): { imag
     encoding: 'utf8',
     maxBuffer: 16 << 20,
     // Without the native kernels ResNet-152 at 96 px batch 8 needs more than wasm32's 4 GB heap (it stalls).
-    timeout: Number(process.env.IMAGENOT_BENCH_TRAIN_TIMEOUT_S ?? 600) * 1000,
+    timeout: config.benchTrainTimeoutS * 1000,
   });
   return JSON.parse(out);
 }
@@ -37,8 +38,8 @@ function torch(arch: string, input: number, batch: number, steps: number): numbe
 }
 
 export async function run(): Promise<BenchLine[]> {
-  const steps = Number(process.env.IMAGENOT_BENCH_TRAIN_STEPS ?? 8);
-  const archs = (process.env.IMAGENOT_BENCH_TRAIN_ARCHS ?? 'resnet152,mobilenet_v3_large').split(',');
+  const steps = config.benchTrainSteps;
+  const archs = config.benchTrainArchs;
   const [input, batch] = [96, 8];
   const skip = torchAvailable();
   if (skip) console.log(`train: PyTorch reference skipped: ${skip}`);

@@ -6,11 +6,12 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openWorkspace, isInside, type Workspace } from '../native-workers/store/workspace.ts';
 import { JobRunner } from '../native-workers/jobs/runner.ts';
+import { loadWorker } from '../native-workers/workers/registry.ts';
 import { createHandlers, type Handlers } from '../native-workers/api/handlers/index.ts';
 import { MediaRefused, mediaType, resolveMediaFile } from '../native-workers/server/media.ts';
 import { relayRunnerEvents } from '../native-workers/server/events.ts';
 import { EVENT, registerApi, type DesktopHandlers } from './ipc.ts';
-import { ELECTRON_SQLITE_ENV } from '../native-workers/store/sqlite-binding.ts';
+import { setSettingDefault } from '../native-workers/config/settings.ts';
 import { unpackedPath } from './native-paths.ts';
 
 const APP_SCHEME = 'imagenot-app';
@@ -19,10 +20,10 @@ const APP_ORIGIN = `${APP_SCHEME}://app`;
 /** dist/electron/main.cjs -> dist/ */
 const distDir = resolve(__dirname, '..');
 const rendererDir = join(distDir, 'renderer');
-process.env.IMAGENOT_MIGRATIONS_DIR ??= join(distDir, 'migrations');
+setSettingDefault('migrationsDir', join(distDir, 'migrations'));
 // better-sqlite3 built for Electron's ABI (scripts/electron-native.ts), loaded here and, through the inherited
 // environment, by the worker processes; node_modules' own build stays system Node's (store/sqlite-binding.ts).
-process.env[ELECTRON_SQLITE_ENV] ??= unpackedPath(join(distDir, 'electron-native', 'better_sqlite3.node'));
+setSettingDefault('electronSqlite', unpackedPath(join(distDir, 'electron-native', 'better_sqlite3.node')));
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
@@ -59,7 +60,7 @@ function rememberWorkspace(dir: string): void {
 async function openSession(dir: string, create: boolean): Promise<void> {
   const ws = openWorkspace(dir, { create });
   // Worker processes are forked from this binary; they must run as plain Node.
-  const runner = new JobRunner(ws, { env: { ELECTRON_RUN_AS_NODE: '1', IMAGENOT_MIGRATIONS_DIR: process.env.IMAGENOT_MIGRATIONS_DIR } }).start();
+  const runner = new JobRunner(ws, { workers: loadWorker, env: { ELECTRON_RUN_AS_NODE: '1' } }).start();
   const stopRelay = relayRunnerEvents(runner, (name, payload) => win?.webContents.send(EVENT, name, payload));
   if (current) await closeSession();
   current = { ws, runner, handlers: createHandlers({ ws, runner }), stopRelay };

@@ -50,7 +50,7 @@ async function buildNode() {
     format: 'esm',
     entryPoints: {
       cli: 'native-workers/cli/main.ts',
-      'worker-host': 'native-workers/jobs/worker-host.ts',
+      'worker-host': 'native-workers/workers/worker-host.ts',
       // io/train-data/loader.ts starts this worker_thread from next to the bundle.
       'decode-worker': 'native-workers/io/train-data/decode-worker.ts',
     },

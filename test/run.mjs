@@ -35,5 +35,5 @@ const args = [
   `--test-timeout=${process.env.IMAGENOT_TEST_TIMEOUT ?? 900000}`,
   ...files.map((f) => relative(root, f)),
 ];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env: { ...process.env, IMAGENOT_TEST: '1' } });
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env: process.env });
 process.exit(r.status ?? 1);

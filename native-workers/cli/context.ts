@@ -2,6 +2,7 @@
 import { Option } from 'commander';
 import { openWorkspace, type Workspace } from '../store/workspace.ts';
 import { JobRunner } from '../jobs/runner.ts';
+import { loadWorker } from '../workers/registry.ts';
 import { countRejections, listRejections } from '../store/rejections.ts';
 import { publicJob, type JobRow } from '../store/jobs.ts';
 import { printable } from '../io/text.ts';
@@ -110,7 +111,7 @@ export async function runJobsToEnd(
   work: { kind: string; params: unknown }[] | { resume: number[] },
   opts: { quiet?: boolean } = {},
 ): Promise<JobOutcome> {
-  const runner = new JobRunner(ws, { onlyIds: [] });
+  const runner = new JobRunner(ws, { workers: loadWorker, onlyIds: [] });
   const printer = new ProgressPrinter(!!opts.quiet);
   const kinds = new Map<number, string>();
   runner.on('progress', (p) => printer.update({ id: p.jobId, kind: kinds.get(p.jobId) ?? 'job' }, p.done, p.total, p.message));

@@ -4,12 +4,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WordNet, type CompactWordNet } from '../core/wordnet/wordnet.ts';
 import { computeEligibility } from '../core/wordnet/eligibility.ts';
 import { buildLemmaEvidence, LEMMA_RULE_VERSION, LemmaRule, type CompactLemmaRule } from '../core/wordnet/lemma-rule.ts';
+import { config } from '../config/settings.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -25,9 +25,9 @@ export function wordnetNounDataPath(): string {
   return wordnetDictPath('data.noun');
 }
 
-/** IMAGENOT_CACHE_DIR, else $XDG_CACHE_HOME/imagenot, else ~/.cache/imagenot. */
+/** IMAGENOT_CACHE_DIR, else $XDG_CACHE_HOME/imagenot, else ~/.cache/imagenot (config/settings.ts). */
 export function imagenotCacheDir(): string {
-  return process.env.IMAGENOT_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'imagenot');
+  return config.cacheDir;
 }
 
 let loaded: { key: string; wordnet: WordNet } | null = null;
@@ -188,7 +188,8 @@ export function loadLemmaRule(opts: { cacheDir?: string; rebuild?: boolean } = {
 /** An asset file, from the source tree (native-workers/io -> assets) or a build (dist -> assets). */
 export function assetPath(name: string): string {
   const candidates = [new URL(`../../assets/${name}`, import.meta.url), new URL(`../assets/${name}`, import.meta.url)].map((u) => fileURLToPath(u));
-  if (process.env.IMAGENOT_ASSETS) candidates.unshift(join(process.env.IMAGENOT_ASSETS, name));
+  const assetsDir = config.assetsDir;
+  if (assetsDir) candidates.unshift(join(assetsDir, name));
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`asset ${name} not found (looked in ${candidates.join(', ')})`);
   return found;

@@ -24,8 +24,7 @@ import {
 } from '../store/jobs.ts';
 import { JobLogWriter, type LogLevel } from '../store/job-logs.ts';
 import { WorkerToParent } from './protocol.ts';
-import { removeJobTempDirs } from './worker-context.ts';
-import { loadWorker } from '../workers/registry.ts';
+import { removeJobTempDirs, type WorkerLoader } from './worker-context.ts';
 
 export interface RunnerEvents {
   /** A job changed state (queued, running, finished). */
@@ -49,7 +48,7 @@ function workerEntry(): { file: string; execArgv: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     // Running from source: the worker is TypeScript too, loaded through tsx.
-    return { file: fileURLToPath(new URL('./worker-host.ts', here)), execArgv: ['--import', import.meta.resolve('tsx')] };
+    return { file: fileURLToPath(new URL('../workers/worker-host.ts', here)), execArgv: ['--import', import.meta.resolve('tsx')] };
   }
   const bundled = fileURLToPath(new URL('./worker-host.mjs', here));
   if (!existsSync(bundled)) throw new Error(`worker entry ${bundled} is missing from this build`);
@@ -57,6 +56,8 @@ function workerEntry(): { file: string; execArgv: string[] } {
 }
 
 export interface RunnerOptions {
+  /** The job kinds (workers/registry.ts's `loadWorker`, given by the process that builds the runner). */
+  workers: WorkerLoader;
   /** Only run these job ids (a CLI command running its own job); default: the whole queue. */
   onlyIds?: number[];
   /** Extra environment for worker processes. */
@@ -75,7 +76,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
 
   constructor(
     private readonly ws: Workspace,
-    private readonly opts: RunnerOptions = {},
+    private readonly opts: RunnerOptions,
   ) {
     super();
     this.onlyIds = opts.onlyIds;
@@ -86,7 +87,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
 
   /** Queue a job of `kind`; its lane comes from the worker definition. Validates params before queueing. */
   async enqueue(kind: string, params: unknown): Promise<JobRow> {
-    const def = await loadWorker(kind);
+    const def = await this.opts.workers(kind);
     const parsed = def.params.safeParse(params);
     if (!parsed.success) throw new Error(`invalid parameters for ${kind}: ${parsed.error.message}`);
     const id = createJob(this.ws.db, kind, parsed.data, def.lane ?? 'data');

@@ -34,6 +34,9 @@ export interface WorkerContext {
   throwIfCancelled(): void;
 }
 
+/** Finds the definition of a job kind (workers/registry.ts's `loadWorker`; the runner is given it, not importing it). */
+export type WorkerLoader = (kind: string) => Promise<WorkerDefinition<any>>;
+
 export interface WorkerDefinition<P = unknown> {
   kind: string;
   lane?: Lane;

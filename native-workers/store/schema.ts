@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { WorkspaceError } from './workspace-error.ts';
+import { config } from '../config/settings.ts';
 
 type Db = Database.Database;
 
@@ -24,7 +25,7 @@ export interface Migration {
 
 /** Migrations live next to this file, or where IMAGENOT_MIGRATIONS_DIR says (a packaged build). */
 function migrationsDir(): string {
-  const candidates = [process.env.IMAGENOT_MIGRATIONS_DIR, fileURLToPath(new URL('./migrations', import.meta.url))].filter(
+  const candidates = [config.migrationsDir, fileURLToPath(new URL('./migrations', import.meta.url))].filter(
     (p): p is string => !!p,
   );
   for (const dir of candidates) if (existsSync(dir)) return dir;

@@ -5,8 +5,9 @@
 // scripts/electron-native.ts, whose path the main process puts in IMAGENOT_ELECTRON_SQLITE. The two builds never
 // replace each other, so the CLI keeps working after `npm start`.
 import { existsSync } from 'node:fs';
+import { readSetting, SETTINGS } from '../config/settings.ts';
 
-export const ELECTRON_SQLITE_ENV = 'IMAGENOT_ELECTRON_SQLITE';
+export const ELECTRON_SQLITE_ENV = SETTINGS.electronSqlite.name;
 
 export interface Runtime {
   versions: Partial<Record<string, string>>;
@@ -17,7 +18,7 @@ export interface Runtime {
 export function sqliteNativeBinding(runtime: Runtime = process): string | undefined {
   const electron = runtime.versions.electron;
   if (!electron) return undefined;
-  const path = runtime.env[ELECTRON_SQLITE_ENV];
+  const path = readSetting('electronSqlite', runtime.env);
   if (!path) {
     throw new Error(
       `running under Electron ${electron} without ${ELECTRON_SQLITE_ENV}: better-sqlite3 must be the build for Electron's ABI ` +

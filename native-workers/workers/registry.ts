@@ -1,7 +1,7 @@
 // Every job kind and the module that runs it. Loaded lazily so a worker process only imports its own stage.
-import { delimiter } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkerDefinition } from '../jobs/worker-context.ts';
+import { config } from '../config/settings.ts';
 
 type Loader = () => Promise<{ default: WorkerDefinition<any> }>;
 
@@ -27,7 +27,7 @@ export const workerModules: Record<string, Loader> = {
  * Unset in normal use, so the product knows only the kinds above.
  */
 async function testWorker(kind: string): Promise<WorkerDefinition<any> | undefined> {
-  for (const file of (process.env.IMAGENOT_TEST_WORKERS ?? '').split(delimiter).filter(Boolean)) {
+  for (const file of config.testWorkers) {
     const def = ((await import(pathToFileURL(file).href)) as { default: WorkerDefinition<any> }).default;
     if (def?.kind === kind) return def;
   }

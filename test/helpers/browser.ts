@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cliPath, repoRoot } from './workspace.ts';
+import { config } from '../../native-workers/config/settings.ts';
 
-export const CHROMIUM = process.env.IMAGENOT_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = config.chromium;
 export const artifactsDir = join(repoRoot, 'test', 'artifacts');
 
 export interface Served {

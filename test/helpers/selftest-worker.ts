@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defineWorker } from '../../native-workers/jobs/worker-context.ts';
 import type { Db } from '../../native-workers/store/workspace.ts';
+import { config, SETTINGS } from '../../native-workers/config/settings.ts';
 
 const Params = z.object({
   rows: z.number().int().min(0).default(1000),
@@ -60,6 +61,6 @@ export function selftestRows(db: Db, jobId: number): number[] {
  */
 export function useSelftestWorker(): void {
   const self = fileURLToPath(import.meta.url);
-  const listed = (process.env.IMAGENOT_TEST_WORKERS ?? '').split(delimiter).filter(Boolean);
-  if (!listed.includes(self)) process.env.IMAGENOT_TEST_WORKERS = [...listed, self].join(delimiter);
+  const listed = config.testWorkers;
+  if (!listed.includes(self)) process.env[SETTINGS.testWorkers.name] = [...listed, self].join(delimiter);
 }

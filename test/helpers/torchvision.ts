@@ -3,10 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../../native-workers/core/stats/bootstrap.ts';
+import { config } from '../../native-workers/config/settings.ts';
 
 const SCRIPT = fileURLToPath(new URL('./torchvision_reference.py', import.meta.url));
 /** Debian's interpreter, where python3-torch installs (a python3 earlier on PATH may lack torch). */
-export const TORCH_PYTHON = process.env.IMAGENOT_TORCH_PYTHON ?? '/usr/bin/python3';
+export const TORCH_PYTHON = config.torchPython;
 
 export function torchvisionReference<T>(command: string, request: unknown): T {
   const r = spawnSync(TORCH_PYTHON, [SCRIPT, command], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 28 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { openWorkspace, type Workspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { classIndex, refreshThresholdIndex } from '../../native-workers/store/threshold-index.ts';
@@ -52,7 +53,7 @@ before(async () => {
   // An OCR flag on a candidate right at the threshold.
   writeFlags(ws.db, [{ sampleId: ids[5], kind: 'ocr', flagged: true, score: null, detail: '{"text":"SALE"}' }]);
   useFilter(ws, THRESHOLD);
-  runner = new JobRunner(ws).start();
+  runner = new JobRunner(ws, { workers: loadWorker }).start();
   const handlers = createHandlers({ ws, runner });
   call = (name, payload) => dispatch(handlers, name, payload) as Promise<any>;
 });

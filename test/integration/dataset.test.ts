@@ -13,6 +13,7 @@ import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { openWorkspace, type Workspace } from '../../native-workers/store/workspace.ts';
 import { setDecision } from '../../native-workers/store/decisions.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { runCli, tempDir } from '../helpers/workspace.ts';
@@ -125,7 +126,7 @@ test('select: a manual accept below the threshold brings a candidate in; --exclu
   const ws = openWorkspace(wsDir);
   try {
     setDecision(ws.db, ids.Abelow, A, 'accept');
-    const runner = new JobRunner(ws).start();
+    const runner = new JobRunner(ws, { workers: loadWorker }).start();
     const job = await runner.waitFor((await runner.enqueue('select', { train: 8, test: 1, classes: 5, seed: 3, excludeFlags: [] })).id);
     await runner.stop();
     assert.equal(job.state, 'succeeded', job.error ?? '');
@@ -230,7 +231,7 @@ test('export resumes after a cancel and writes the same manifest', async () => {
   const ws = openWorkspace(wsDir);
   const out = join(dir.path, 'export-resumed');
   try {
-    const runner = new JobRunner(ws).start();
+    const runner = new JobRunner(ws, { workers: loadWorker }).start();
     // Large images so the job is still running when the cancel lands (the manifest does not depend on the size).
     const job = await runner.enqueue('export', { out, batch: 1, size: 1536 });
     await new Promise<void>((resolve) => runner.on('progress', (p) => p.jobId === job.id && p.done >= 1 && resolve()));
@@ -366,7 +367,7 @@ test('candidates: one row per matched candidate with source, row, flags, decisio
 test('API: dataset.classes returns the latest selection; dataset.select validates its request', async () => {
   const ws = openWorkspace(wsDir);
   try {
-    const runner = new JobRunner(ws);
+    const runner = new JobRunner(ws, { workers: loadWorker });
     const handlers = createHandlers({ ws, runner });
     const res = (await dispatch(handlers, 'dataset.classes', {})) as { selectionId: number; scoreMode: string; classes: { wnid: string; train: number; test: number; rank: number }[] };
     assert.equal(res.scoreMode, 'image');

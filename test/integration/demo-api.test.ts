@@ -5,12 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempWorkspace } from '../helpers/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 
 test('demo.status and demo.start', { timeout: 120000 }, async () => {
   const ws = tempWorkspace();
-  const runner = new JobRunner(ws, { onlyIds: [] });
+  const runner = new JobRunner(ws, { workers: loadWorker, onlyIds: [] });
   const api = createHandlers({ ws, runner });
   try {
     assert.deepEqual(await dispatch(api, 'demo.status', {}), { canStart: true, demo: null });

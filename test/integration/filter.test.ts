@@ -13,6 +13,7 @@ import { runCli, sharedDir, tempDir } from '../helpers/workspace.ts';
 import { writeTinyClip, writeTinySentence } from '../helpers/tiny-onnx.ts';
 import { openWorkspace, type Workspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { classImageScores } from '../../native-workers/store/image-similarities.ts';
@@ -51,7 +52,7 @@ let sentDir: string;
 const imageSamples: number[] = [];
 
 function cli(args: string[], cwd?: string) {
-  return runCli(args, { env: { IMAGENOT_TEST: '1' }, cwd });
+  return runCli(args, { cwd });
 }
 
 before(() => {
@@ -256,7 +257,7 @@ test('GloVe default filter and the curation API', async () => {
   // Caption 9 (a small brown mouse in the grass) is closer to the rodent gloss than caption 8 (a computer mouse).
   assert.ok(sims.get(9)! > sims.get(8)!, `rodent ${sims.get(9)} vs computer ${sims.get(8)}`);
 
-  const runner = new JobRunner(ws, { onlyIds: [] });
+  const runner = new JobRunner(ws, { workers: loadWorker, onlyIds: [] });
   const api = createHandlers({ ws, runner });
   const call = (name: string, payload: unknown) => dispatch(api, name, payload) as Promise<any>;
   assert.deepEqual(

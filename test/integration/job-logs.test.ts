@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createJob, finishJob, getJob, listJobs } from '../../native-workers/store/jobs.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
@@ -39,7 +40,7 @@ test('each attempt of a job is logged in the workspace and read back by the jobs
   const dir = tempDir();
   const ws = openWorkspace(join(dir.path, 'ws'), { create: true });
   try {
-    const runner = new JobRunner(ws).start();
+    const runner = new JobRunner(ws, { workers: loadWorker }).start();
     const job = await runner.enqueue('selftest', { rows: 100000, batch: 20, delayMs: 10, logEvery: 100 });
     await new Promise<void>((resolve) => runner.on('progress', (p) => p.jobId === job.id && p.done >= 300 && resolve()));
     runner.cancel(job.id);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createJob, finishJob, getJob, listJobs } from '../../native-workers/store/jobs.ts';
 import { selftestRows, useSelftestWorker } from '../helpers/selftest-worker.ts';
 import { runCli, spawnCli, tempDir } from '../helpers/workspace.ts';
@@ -18,7 +19,7 @@ test('a crashing worker marks its job failed and the next job still runs', async
   const dir = tempDir();
   const ws = openWorkspace(join(dir.path, 'ws'), { create: true });
   try {
-    const runner = new JobRunner(ws).start();
+    const runner = new JobRunner(ws, { workers: loadWorker }).start();
     const bad = await runner.enqueue('selftest', { rows: 300, batch: 50, crashAt: 120 });
     const good = await runner.enqueue('selftest', { rows: 200, batch: 50 });
     const badEnd = await runner.waitFor(bad.id);
@@ -39,7 +40,7 @@ test('cancel stops a running job and marks it cancelled', async () => {
   const dir = tempDir();
   const ws = openWorkspace(join(dir.path, 'ws'), { create: true });
   try {
-    const runner = new JobRunner(ws).start();
+    const runner = new JobRunner(ws, { workers: loadWorker }).start();
     const job = await runner.enqueue('selftest', { rows: 100000, batch: 10, delayMs: 20 });
     await new Promise<void>((resolve) => {
       runner.on('progress', (p) => {

@@ -12,6 +12,7 @@ import { listJobs } from '../../native-workers/store/jobs.ts';
 import { matchesWithRows } from '../../native-workers/store/synsets.ts';
 import { inputsVersion } from '../../native-workers/store/threshold-index.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { repoRoot, runCli, sharedDir, tempDir } from '../helpers/workspace.ts';
@@ -211,7 +212,7 @@ test('per-file: other formats, bad rows reported with exit 1, missing column, ba
 test('synsets API: search, show, setManual persists and changes eligibility', async () => {
   const ws = openWorkspace(wsDir);
   try {
-    const handlers = createHandlers({ ws, runner: new JobRunner(ws) });
+    const handlers = createHandlers({ ws, runner: new JobRunner(ws, { workers: loadWorker }) });
     const found = (await dispatch(handlers, 'synsets.search', { query: 'domestic dog' })) as { wnid: string; candidates: number; eligible: boolean }[];
     assert.equal(found[0].wnid, 'n02084071');
     // The last run matched the ImageNet-1k set: an empty query lists by candidates.
@@ -244,7 +245,7 @@ test('synsets API: search, show, setManual persists and changes eligibility', as
   assert.ok(r.eligible < all - 5000, `${r.eligible} eligible without noun.person (default ${all})`);
   const ws2 = openWorkspace(wsDir);
   try {
-    const handlers = createHandlers({ ws: ws2, runner: new JobRunner(ws2) });
+    const handlers = createHandlers({ ws: ws2, runner: new JobRunner(ws2, { workers: loadWorker }) });
     const dog = (await dispatch(handlers, 'synsets.show', { wnid: 'n02084071' })) as { eligible: boolean; reason: string };
     assert.deepEqual([dog.eligible, dog.reason], [false, 'manual exclude']);
     const person = (await dispatch(handlers, 'synsets.search', { query: 'physicist', limit: 1 })) as { lexname: string; eligible: boolean; reason: string }[];
@@ -259,7 +260,7 @@ test('lemma rule in the API: states per lemma, restore/drop per workspace, the r
   assert.equal(runCli(['wordnet', 'manual', wsDir, 'n02084071', 'clear']).code, 0);
   const ws = openWorkspace(wsDir);
   try {
-    const handlers = createHandlers({ ws, runner: new JobRunner(ws) });
+    const handlers = createHandlers({ ws, runner: new JobRunner(ws, { workers: loadWorker }) });
     type State = { lemma: string; status: string; code: string | null; ruleDrop: string | null; override: string | null; reason: string | null };
     const inch = (await dispatch(handlers, 'synsets.show', { wnid: 'n13649791' })) as { lemmaStates: State[] };
     assert.deepEqual(
@@ -317,7 +318,7 @@ test('re-match: the preview writes nothing and says what changes; the run replac
   const ws = openWorkspace(wsDir);
   try {
     assert.equal(storedIndexVersion(ws.db), inputsVersion(ws.db), 'the filter job stored a current threshold index');
-    const handlers = createHandlers({ ws, runner: new JobRunner(ws) });
+    const handlers = createHandlers({ ws, runner: new JobRunner(ws, { workers: loadWorker }) });
     type ClassCount = { wnid: string; candidates: number; kept: number };
     const classesOf = async () => ((await dispatch(handlers, 'curation.classes', { threshold: -1 })) as { classes: ClassCount[] }).classes;
     const classesBefore = await classesOf();

@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import WebSocket from 'ws';
 import { openWorkspace, type Workspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { MAX_BODY, startServer, type RunningServer } from '../../native-workers/server/server.ts';
 import { resolveBindAddress } from '../../native-workers/server/host-checks.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
@@ -52,7 +53,7 @@ const json = (r: { body: Buffer }) => JSON.parse(r.body.toString('utf8'));
 before(async () => {
   dir = tempDir();
   ws = openWorkspace(join(dir.path, 'ws'), { create: true });
-  runner = new JobRunner(ws).start();
+  runner = new JobRunner(ws, { workers: loadWorker }).start();
   mkdirSync(join(ws.paths.thumbs, 'ab'), { recursive: true });
   thumbRel = 'media/thumbs/ab/abcdef.jpg';
   await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 200, g: 40, b: 40 } } }).jpeg().toFile(join(ws.paths.root, thumbRel));

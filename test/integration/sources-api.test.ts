@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { tempDir } from '../helpers/workspace.ts';
@@ -13,7 +14,7 @@ import { metaRows, writeCsv } from '../helpers/ingest-fixtures.ts';
 test('sources.ingest -> job; sources.list; rejections.list pages; sources.fetch validates its request', async () => {
   const dir = tempDir();
   const ws = openWorkspace(join(dir.path, 'ws'), { create: true });
-  const runner = new JobRunner(ws).start();
+  const runner = new JobRunner(ws, { workers: loadWorker }).start();
   try {
     const h = createHandlers({ ws, runner });
     const csv = join(dir.path, 'meta.csv');

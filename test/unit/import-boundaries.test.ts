@@ -1,80 +1,41 @@
-// Each room may import only what native-workers/README.md allows; this test holds that line for every source file.
+// The rooms import only what .dependency-cruiser.cjs allows (its rule table, run here over every source file), and
+// each room's README states that same "May import:" line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { cruise } from 'dependency-cruiser';
 import { repoRoot } from '../helpers/workspace.ts';
 
-function sources(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) return n === 'node_modules' ? [] : sources(p);
-    return /\.(ts|tsx)$/.test(n) && !n.endsWith('.d.ts') ? [p] : [];
-  });
+const CONFIG = join(repoRoot, '.dependency-cruiser.cjs');
+const ruleSet = createRequire(import.meta.url)(CONFIG) as { rooms: Record<string, { may: string[]; readme: string }> } & Record<string, unknown>;
+
+/** The line a room's README must carry. */
+function mayImportLine(may: string[]): string {
+  return `May import: ${may.length ? may.map((p) => `\`${p}\``).join(', ') : 'nothing outside itself'} (.dependency-cruiser.cjs).`;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
-
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const out: string[] = [];
-  for (const m of text.matchAll(IMPORT)) out.push(m[1] ?? m[2] ?? m[3]);
-  return out;
-}
-
-/** The room of a file: the first folder under native-workers/, or the top-level folder. */
-function roomOf(abs: string): string {
-  const rel = relative(repoRoot, abs).split(sep);
-  return rel[0] === 'native-workers' ? `nw/${rel[1]}` : rel[0];
-}
-
-const allowed: Record<string, (target: string) => boolean> = {
-  'nw/core': (t) => t === 'nw/core',
-  'nw/store': (t) => ['nw/core', 'nw/store'].includes(t),
-  'nw/io': (t) => ['nw/core', 'nw/io'].includes(t),
-};
-
-const NODE_IO = /^(node:)?(fs|fs\/promises|child_process|net|http|https|worker_threads|electron)$/;
-
-test('core is pure: no I/O modules, no SQLite, no Electron, imports only core', () => {
-  const bad: string[] = [];
-  for (const f of sources(join(repoRoot, 'native-workers', 'core'))) {
-    for (const spec of importsOf(f)) {
-      if (NODE_IO.test(spec) || /better-sqlite3|sharp|onnxruntime|electron/.test(spec)) bad.push(`${relative(repoRoot, f)} imports ${spec}`);
-    }
+test('every room imports only what .dependency-cruiser.cjs allows', async () => {
+  const cwd = process.cwd();
+  process.chdir(repoRoot);
+  try {
+    const { forbidden, options } = ruleSet as unknown as { forbidden: unknown[]; options: Record<string, unknown> };
+    const result = await cruise(['native-workers', 'renderer', 'electron'], { ...options, validate: true, ruleSet: { forbidden } } as never);
+    const output = result.output as { summary: { violations: { from: string; to: string; rule: { name: string } }[]; totalCruised: number } };
+    const violations = output.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
+    assert.deepEqual(violations, []);
+    assert.ok(output.summary.totalCruised > 200, `only ${output.summary.totalCruised} modules were cruised`);
+  } finally {
+    process.chdir(cwd);
   }
-  assert.deepEqual(bad, []);
 });
 
-test('rooms import only what they may', () => {
-  const bad: string[] = [];
-  for (const [room, ok] of Object.entries(allowed)) {
-    for (const f of sources(join(repoRoot, 'native-workers', room.slice(3)))) {
-      for (const spec of importsOf(f)) {
-        if (!spec.startsWith('.')) continue;
-        const target = roomOf(resolve(dirname(f), spec));
-        if (!ok(target)) bad.push(`${relative(repoRoot, f)} (${room}) imports ${spec} (${target})`);
-      }
-    }
+test("each room's README states the rooms it may import, as the rules do", () => {
+  const wrong: string[] = [];
+  for (const [room, { may, readme }] of Object.entries(ruleSet.rooms)) {
+    const line = mayImportLine(may);
+    if (!readFileSync(join(repoRoot, readme), 'utf8').replace(/\s+/g, ' ').includes(line)) wrong.push(`${readme} (${room}) lacks: ${line}`);
   }
-  assert.deepEqual(bad, []);
-});
-
-test('the renderer imports from native-workers only the API contract (types and schemas)', () => {
-  const bad: string[] = [];
-  for (const f of sources(join(repoRoot, 'renderer'))) {
-    for (const spec of importsOf(f)) {
-      if (!spec.startsWith('.')) {
-        if (/^(node:|better-sqlite3|sharp|onnxruntime|electron$)/.test(spec)) bad.push(`${relative(repoRoot, f)} imports ${spec}`);
-        continue;
-      }
-      const abs = resolve(dirname(f), spec);
-      const rel = relative(repoRoot, abs).split(sep).join('/');
-      if (rel.startsWith('native-workers/') && !/^native-workers\/api\/(contract|channel|channels\/[\w-]+)(\.ts)?$/.test(rel)) {
-        bad.push(`${relative(repoRoot, f)} imports ${spec}`);
-      }
-    }
-  }
-  assert.deepEqual(bad, []);
+  assert.deepEqual(wrong, []);
 });

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempWorkspace } from '../helpers/workspace.ts';
 import { JobRunner } from '../../native-workers/jobs/runner.ts';
+import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { channels } from '../../native-workers/api/contract.ts';
 import { createRun, insertMetrics, updateRun } from '../../native-workers/store/runs.ts';
@@ -30,7 +31,7 @@ function writeExport(ws: Workspace, name: string): void {
 
 test('training handlers answer from the workspace and match their schemas', async () => {
   const ws = tempWorkspace();
-  const runner = new JobRunner(ws);
+  const runner = new JobRunner(ws, { workers: loadWorker });
   await runner.stop(); // queue jobs without running them
   try {
     const h = createHandlers({ ws, runner });

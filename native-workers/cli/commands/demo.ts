@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JobRunner } from '../../jobs/runner.ts';
+import { loadWorker } from '../../workers/registry.ts';
 import { getJob, listJobs, type JobRow } from '../../store/jobs.ts';
 import { getMetaJson } from '../../store/meta.ts';
 import { workspaceStatus } from '../../store/status.ts';
@@ -126,7 +127,7 @@ export function register(program: Command): void {
       }
       const ws = openWorkspace(dir, { create: true });
       const printer = new ProgressPrinter(false);
-      const runner = new JobRunner(ws);
+      const runner = new JobRunner(ws, { workers: loadWorker });
       const kinds = new Map<number, string>();
       runner.on('progress', (p) => printer.update({ id: p.jobId, kind: kinds.get(p.jobId) ?? getJob(ws.db, p.jobId)?.kind ?? 'job' }, p.done, p.total, p.message));
       runner.on('log', (l) => printer.line(`[${kinds.get(l.jobId) ?? 'job'} #${l.jobId}] ${l.level === 'info' ? '' : l.level + ': '}${l.message}`, l.level));

@@ -6,18 +6,20 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openWorkspace } from '../../store/workspace.ts';
 import { JobRunner } from '../../jobs/runner.ts';
+import { loadWorker } from '../../workers/registry.ts';
 import { startServer } from '../../server/server.ts';
 import { BindRefused, resolveBindAddress } from '../../server/host-checks.ts';
 import { ensureRenderer, type RendererPlaces } from '../../server/renderer-build.ts';
 import { parseIntOption, UsageError } from '../context.ts';
 import { note, recordSignal } from '../output.ts';
+import { config } from '../../config/settings.ts';
 
 /**
  * Where the built renderer is: IMAGENOT_RENDERER_DIR when set (only there), else next to the bundled CLI
  * (dist/renderer) or, from source, the repo's dist/renderer. A missing one is built there from a source checkout.
  */
 function rendererPlaces(): RendererPlaces {
-  const fromEnv = process.env.IMAGENOT_RENDERER_DIR;
+  const fromEnv = config.rendererDir;
   const repoDist = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
   const buildScript = fileURLToPath(new URL('../../../scripts/build.mjs', import.meta.url));
   const candidates = fromEnv ? [fromEnv] : [fileURLToPath(new URL('./renderer', import.meta.url)), repoDist];
@@ -53,7 +55,7 @@ export function register(program: Command): void {
       }
       const renderer = await ensureRenderer(rendererPlaces(), note);
       const ws = openWorkspace(dir, { create: true });
-      const runner = new JobRunner(ws).start();
+      const runner = new JobRunner(ws, { workers: loadWorker }).start();
       const server = await startServer({
         ws,
         runner,

@@ -12,12 +12,11 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { downloadFile, modelInfo, pathsInfo, type PathInfo } from '@huggingface/hub';
-
-const DEFAULT_HUB = 'https://huggingface.co';
+import { config } from '../../config/settings.ts';
 
 /** The Hub's address: IMAGENOT_HF_HUB, else HF_ENDPOINT (huggingface_hub's variable, for mirrors), else the Hub. */
 function hubUrl(): string {
-  return (process.env.IMAGENOT_HF_HUB ?? process.env.HF_ENDPOINT ?? DEFAULT_HUB).replace(/\/+$/, '');
+  return config.hfHub;
 }
 
 export interface HubFile {

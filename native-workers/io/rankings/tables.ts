@@ -4,11 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { ModelAccuracy } from '../../core/stats/rankings.ts';
+import { config } from '../../config/settings.ts';
 
 /** Where the bundled reference lives (next to the sources, or IMAGENOT_ASSETS_DIR in a packaged build). */
 export function bundledReferencePath(): string {
   const candidates = [
-    process.env.IMAGENOT_ASSETS_DIR && `${process.env.IMAGENOT_ASSETS_DIR}/torchvision-imagenet.csv`,
+    config.assetsDir && `${config.assetsDir}/torchvision-imagenet.csv`,
     fileURLToPath(new URL('../../../assets/torchvision-imagenet.csv', import.meta.url)),
   ].filter((p): p is string => !!p);
   const found = candidates.find((p) => existsSync(p));

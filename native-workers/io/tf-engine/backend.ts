@@ -12,8 +12,9 @@ import { registerWasmKernelOverrides } from './wasm-kernel-overrides.ts';
 import { installWasmThreadShims, unrefWasmThreads } from './wasm-threads.ts';
 import { registerGradientOverrides } from './gradient-overrides.ts';
 import { loadNativeKernels, nativeKernelInfo, nativeKernelsUnavailable, registerNativeKernels, threadWaitPolicy } from './native-kernels.ts';
+import { config, TF_BACKENDS } from '../../config/settings.ts';
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = TF_BACKENDS;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface EngineInfo {
@@ -121,8 +122,7 @@ async function choose(force: string | undefined): Promise<EngineInfo> {
     // With the native kernels the heavy work runs on oneDNN's threads, and XNNPACK's pool threads, which spin after
     // each op, took the cores from them (a MobileNetV3 step at 96 px, batch 8: 182 ms with the pool, 119 ms
     // without), so then the wasm side runs on one thread unless IMAGENOT_WASM_THREADS=1 asks for the pool.
-    const pool = process.env.IMAGENOT_WASM_THREADS;
-    const threaded = pool === '1' || (pool !== '0' && !loadNativeKernels());
+    const threaded = config.wasmThreads ?? !loadNativeKernels();
     const w = (threaded && (await tryWasm(notes, true))) || (await tryWasm(notes, false));
     if (w) return w;
   }
@@ -136,7 +136,7 @@ async function choose(force: string | undefined): Promise<EngineInfo> {
 /** Initialise the best available backend once per process (later calls return the same answer). */
 export function initEngine(opts: { backend?: BackendName } = {}): Promise<EngineInfo> {
   if (current) return Promise.resolve(current);
-  pending ??= choose(opts.backend ?? process.env.IMAGENOT_TF_BACKEND).then(async (info) => {
+  pending ??= choose(opts.backend ?? config.tfBackend).then(async (info) => {
     await tf.ready();
     registerGradientOverrides();
     current = info;

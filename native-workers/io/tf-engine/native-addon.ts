@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chooseThreadWaitPolicy } from './native-kernels/thread-policy.ts';
+import { config } from '../../config/settings.ts';
 
 export interface NativeKernels {
   convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array): void;
@@ -47,7 +48,7 @@ let loadError: string | undefined;
 /** The addon, or null (with the reason in nativeKernelsUnavailable()) when it is not built or does not load. */
 export function loadNativeKernels(): NativeKernels | null {
   if (addon !== undefined) return addon;
-  if (process.env.IMAGENOT_NATIVE_KERNELS === '0') {
+  if (!config.nativeKernels) {
     loadError = 'turned off by IMAGENOT_NATIVE_KERNELS=0';
     return (addon = null);
   }

@@ -29,8 +29,8 @@ export function installWasmThreadShims(): Shim {
   const nativeCpus = os.cpus;
   class RecordingBlob extends NativeBlob {
     readonly recordedText: string | null;
-    constructor(parts?: BlobPart[], options?: BlobPropertyBag) {
-      super(parts, options);
+    constructor(parts?: ConstructorParameters<typeof NativeBlob>[0], options?: ConstructorParameters<typeof NativeBlob>[1]) {
+      super(parts ?? [], options);
       this.recordedText = parts && parts.every((p) => typeof p === 'string') ? (parts as string[]).join('') : null;
       if (this.recordedText?.startsWith(MAIN_SCRIPT_MARK)) writeFileSync(mainPath, this.recordedText);
     }

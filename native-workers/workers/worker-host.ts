@@ -1,11 +1,11 @@
-// Entry point of a worker process (forked by runner.ts). Opens the workspace, runs one job of one kind, reports
+// Entry point of a worker process (forked by jobs/runner.ts), and its composition root: the job kinds come from registry.ts. Opens the workspace, runs one job of one kind, reports
 // through the protocol, exits. If the parent goes away, the worker stops too: its last committed batch stands and the
 // job is found `interrupted` on the next open.
 import { openWorkspace } from '../store/workspace.ts';
 import { getJob, isCancelRequested, setJobProgress } from '../store/jobs.ts';
-import { ParentToWorker, type WorkerToParent } from './protocol.ts';
-import { createWorkerContext, JobCancelled } from './worker-context.ts';
-import { loadWorker } from '../workers/registry.ts';
+import { ParentToWorker, type WorkerToParent } from '../jobs/protocol.ts';
+import { createWorkerContext, JobCancelled } from '../jobs/worker-context.ts';
+import { loadWorker } from './registry.ts';
 
 function send(msg: WorkerToParent): void {
   if (process.connected) process.send!(msg);
