@@ -54,8 +54,8 @@ const ROOMS = {
   },
 };
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const pattern = (p) => `^${escape(p)}${p.endsWith('/') ? '' : '$'}`;
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const pattern = (p) => `^${escapeRegExp(p)}${p.endsWith('/') ? '' : '$'}`;
 
 const roomRules = Object.entries(ROOMS).map(([room, { may }]) => ({
   name: `room:${room}`,
@@ -78,7 +78,7 @@ module.exports = {
       from: { path: pattern(`${NW}core/`) },
       to: {
         dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-no-pkg', 'npm-unknown'],
-        path: [`^(node:)?(${NODE_IO.map(escape).join('|')})$`, `^(${NATIVE_PACKAGES.map(escape).join('|')})(/|$)`],
+        path: [`^(node:)?(${NODE_IO.map(escapeRegExp).join('|')})$`, `^(${NATIVE_PACKAGES.map(escapeRegExp).join('|')})(/|$)`],
       },
     },
     {
@@ -88,7 +88,7 @@ module.exports = {
       from: { path: '^renderer/' },
       to: {
         dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-no-pkg', 'npm-unknown'],
-        path: ['^node:', `^(${NODE_IO.map(escape).join('|')}|path|os|crypto|url)$`, `^(${NATIVE_PACKAGES.map(escape).join('|')})(/|$)`],
+        path: ['^node:', `^(${NODE_IO.map(escapeRegExp).join('|')}|path|os|crypto|url)$`, `^(${NATIVE_PACKAGES.map(escapeRegExp).join('|')})(/|$)`],
       },
     },
     {

@@ -63,7 +63,7 @@ export async function run(): Promise<BenchLine[]> {
         bareS += (t2 - t1) / 1000;
       }
     }
-    let t = performance.now();
+    const t = performance.now();
     for (const b of batches) encoder.tokenizer(b, { padding: true, truncation: true });
     const tokenizeS = (performance.now() - t) / 1000;
     await encoder.dispose();

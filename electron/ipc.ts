@@ -3,6 +3,7 @@
 // must be our own page. This module is the only user of ipcMain; it takes it as a parameter so tests can drive it.
 import type { z } from 'zod';
 import { dispatch } from '../native-workers/api/dispatch.ts';
+import { issuesText } from '../native-workers/api/channel.ts';
 import type { Handlers } from '../native-workers/api/handlers/index.ts';
 import { desktopChannels, type DesktopChannelName } from './desktop-channels.ts';
 
@@ -13,10 +14,6 @@ export type DesktopHandlers = { [C in DesktopChannelName]: (req: z.output<(typeo
 
 export type InvokeResult = { ok: true; value: unknown } | { ok: false; error: string };
 
-function issues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
-}
-
 /** One call from the renderer: validated, routed, answered as a value (errors are data, never thrown over IPC). */
 export async function invokeChannel(api: () => Handlers, desktop: DesktopHandlers, channel: unknown, payload: unknown): Promise<InvokeResult> {
   try {
@@ -24,10 +21,10 @@ export async function invokeChannel(api: () => Handlers, desktop: DesktopHandler
     if (Object.hasOwn(desktopChannels, channel)) {
       const def = desktopChannels[channel as DesktopChannelName];
       const req = def.request.safeParse(payload ?? {});
-      if (!req.success) return { ok: false, error: `invalid request for ${channel}: ${issues(req.error)}` };
+      if (!req.success) return { ok: false, error: `invalid request for ${channel}: ${issuesText(req.error)}` };
       const handler = desktop[channel as DesktopChannelName] as (r: unknown) => Promise<unknown>;
       const res = def.response.safeParse(await handler(req.data));
-      if (!res.success) return { ok: false, error: `handler for ${channel} returned an invalid response: ${issues(res.error)}` };
+      if (!res.success) return { ok: false, error: `handler for ${channel} returned an invalid response: ${issuesText(res.error)}` };
       return { ok: true, value: res.data };
     }
     return { ok: true, value: await dispatch(api(), channel, payload) };

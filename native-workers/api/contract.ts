@@ -1,5 +1,5 @@
-// The whole API: one typed map of channels (request/response zod schemas) and one of events. Rooms add their own
-// map in channels/<room>.ts and it is merged here. Electron IPC, browser mode and the renderer all use this map.
+// The whole API: one typed map of channels (request/response zod schemas) and one of events. Each area of the app
+// (jobs, sources, synsets, ...) has its map in channels/<area>.ts, merged here. Electron IPC, browser mode and the renderer all use this map.
 import type { z } from 'zod';
 import type { ChannelDef } from './channel.ts';
 import { jobChannels, jobEvents } from './channels/jobs.ts';

@@ -1,5 +1,5 @@
-// Validates and routes one API call. Used by every transport; a payload that fails its schema never reaches a handler.
-import type { z } from 'zod';
+
+import { issuesText } from './channel.ts';
 import { channels, type ChannelName, type ResponseOf } from './contract.ts';
 import type { Handlers } from './handlers/index.ts';
 
@@ -13,18 +13,14 @@ export class ApiError extends Error {
   }
 }
 
-function describeIssues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
-}
-
 export async function dispatch(handlers: Handlers, name: string, payload: unknown): Promise<unknown> {
   if (!Object.hasOwn(channels, name)) throw new ApiError(`unknown channel '${name}'`, 404);
   const ch = channels[name as ChannelName];
   const req = ch.request.safeParse(payload ?? {});
-  if (!req.success) throw new ApiError(`invalid request for ${name}: ${describeIssues(req.error)}`);
+  if (!req.success) throw new ApiError(`invalid request for ${name}: ${issuesText(req.error)}`);
   const handler = handlers[name as ChannelName] as (r: unknown) => Promise<ResponseOf<ChannelName>>;
   const res = await handler(req.data);
   const out = ch.response.safeParse(res);
-  if (!out.success) throw new ApiError(`handler for ${name} returned an invalid response: ${describeIssues(out.error)}`, 500);
+  if (!out.success) throw new ApiError(`handler for ${name} returned an invalid response: ${issuesText(out.error)}`, 500);
   return out.data;
 }

@@ -9,7 +9,6 @@ import { printable } from '../io/text.ts';
 import { jobLogPath } from '../store/job-logs.ts';
 import { recordSignal, verbosity } from './output.ts';
 
-export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 

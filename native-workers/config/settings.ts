@@ -231,7 +231,7 @@ export const SETTINGS = {
   }),
 };
 
-export type SettingKey = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K] extends { parse: Function } ? K : never }[keyof typeof SETTINGS];
+export type SettingKey = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K] extends { parse: (...args: never[]) => unknown } ? K : never }[keyof typeof SETTINGS];
 export type SettingValue<K extends SettingKey> = ReturnType<(typeof SETTINGS)[K]['parse']>;
 
 const warned = new Set<string>();

@@ -6,6 +6,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { CaptionMatcher } from '../core/matching/automaton.ts';
 import type { LemmaSet } from '../core/matching/lemma-set.ts';
 import { JoinedOutcomes } from '../core/matching/result.ts';
+import { csvField } from './dataset/csv.ts';
 import { captionText, openTable, requireColumn, requireTextColumn, TableError, type ColumnBatch, type TableRowError } from './tables.ts';
 
 export interface MatchFileSummary {
@@ -24,9 +25,6 @@ export interface MatchFileSummary {
 
 export const MATCH_CSV_HEADER = 'row,wnid,lemmas,status';
 
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export async function matchFile(opts: {
   captions: string;

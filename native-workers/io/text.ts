@@ -22,6 +22,7 @@ export function wellFormed(s: string): { text: string; replaced: number } {
 }
 
 /** Terminal control characters (C0, DEL, C1) and bidirectional overrides: a name holding them could rewrite the screen. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's purpose
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text safe to print on a terminal: control characters shown as escapes (`\n`, `\x1b`, `\u202e`), nothing else changed. */

@@ -111,7 +111,7 @@ export function loadWordNetWords(opts: { cacheDir?: string } = {}): { get(wnid: 
   }
   if (!compact) {
     const full = readCache<CompactWordNet>(cacheFile);
-    if (!full || full.format !== 'imagenot-wordnet-nouns' || full.version !== 1) return loadWordNet(opts);
+    if (full?.format !== 'imagenot-wordnet-nouns' || full.version !== 1) return loadWordNet(opts);
     compact = { offsets: full.offsets, words: full.words };
     writeCache(dir, wordsFile, { format: 'imagenot-wordnet-words', version: 1, ...compact } satisfies CompactWords);
   }

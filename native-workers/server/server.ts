@@ -172,13 +172,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     try {
       rel = decodeURIComponent(url.pathname.slice('/media/'.length));
     } catch {
-      return send(res, 400, { error: 'malformed media path' });
+      send(res, 400, { error: 'malformed media path' });
+      return;
     }
     let file: string;
     try {
       file = resolveMediaFile(opts.ws.paths.root, rel);
     } catch (err) {
-      if (err instanceof MediaRefused) return send(res, err.status, { error: err.message });
+      if (err instanceof MediaRefused) {
+        send(res, err.status, { error: err.message });
+        return;
+      }
       throw err;
     }
     res.writeHead(200, {
@@ -198,7 +202,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     const dir = resolve(opts.rendererDir);
     let file = resolve(dir, '.' + decodeURIComponent(url.pathname));
-    if (!isInside(dir, file)) return send(res, 403, { error: 'outside the app' });
+    if (!isInside(dir, file)) {
+      send(res, 403, { error: 'outside the app' });
+      return;
+    }
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(dir, 'index.html'); // single-page app
     const type = STATIC_TYPES[extname(file)] ?? 'application/octet-stream';
     const headers: Record<string, string> = { 'content-type': type, 'x-content-type-options': 'nosniff' };

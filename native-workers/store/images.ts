@@ -12,10 +12,6 @@ export interface ImageRow {
   originalPath: string | null;
 }
 
-export function hasImage(db: Db, sha256: string): boolean {
-  return db.prepare(`SELECT 1 FROM images WHERE sha256 = ?`).get(sha256) !== undefined;
-}
-
 export function getImage(db: Db, sha256: string): ImageRow | undefined {
   return db
     .prepare(

@@ -9,8 +9,6 @@ import { textSimilaritiesVersion } from './text-similarities.ts';
 import { sampleImagesVersion } from './samples.ts';
 import { matchesVersion } from './synsets.ts';
 import { decisionsSince, lastDecisionId } from './decisions.ts';
-// Re-exported for callers that look for it next to the selection (the CLIP model that ranks classes).
-export { currentImageEncoder } from './image-similarities.ts';
 import type { SelectionCandidate, SelectionResult } from '../core/selection/select.ts';
 
 /** Flag kinds with at least one row (a job or rule has run). */

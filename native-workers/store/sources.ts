@@ -31,10 +31,6 @@ export function findSourceByHash(db: Db, contentHash: string): SourceRow | undef
   return db.prepare(`SELECT ${COLUMNS} FROM sources WHERE content_hash = ?`).get(contentHash) as SourceRow | undefined;
 }
 
-export function getSource(db: Db, id: number): SourceRow | undefined {
-  return db.prepare(`SELECT ${COLUMNS} FROM sources WHERE id = ?`).get(id) as SourceRow | undefined;
-}
-
 /** The source with this content hash, created (state 'ingesting', nothing read yet) when new. */
 export function openSource(db: Db, s: { path: string; kind: string; contentHash: string; rows?: number | null }): SourceRow {
   db.prepare(`INSERT OR IGNORE INTO sources (path, kind, content_hash, rows, state) VALUES (?, ?, ?, ?, 'ingesting')`).run(

@@ -103,7 +103,7 @@ export default defineWorker({
     let started = done0;
     let lastQueuedId = 0;
     let exhausted = false;
-    let queue: (FetchClaim & { host: string })[] = [];
+    const queue: (FetchClaim & { host: string })[] = [];
     const inflight = new Set<Promise<void>>();
     let failure: unknown;
 

@@ -5,6 +5,7 @@
 // field instead of a broken screen.
 import type { z } from 'zod';
 import { channels, events, type Channels, type EventName, type EventOf } from '../../native-workers/api/contract.ts';
+import { issuesText } from '../../native-workers/api/channel.ts';
 import { desktopChannels } from '../../electron/desktop-channels.ts';
 import { ApiCallError, pickTransport, type Transport } from './transport.ts';
 
@@ -22,10 +23,6 @@ export type EventHandlers = { [E in EventName]?: (payload: EventOf<E>) => void }
 type SchemaPair = { request: z.ZodType; response: z.ZodType };
 const sharedChannels = channels as Record<string, SchemaPair | undefined>;
 const eventMap = events as Record<string, z.ZodType | undefined>;
-
-function issues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
-}
 
 export interface ApiClient {
   readonly kind: Transport['kind'];
@@ -46,10 +43,10 @@ export function createClient(transport: Transport): ApiClient {
       const def = channelMap[channel];
       if (!def) throw new ApiCallError(channel, `this build has no API channel '${channel}'`);
       const req = def.request.safeParse(request ?? {});
-      if (!req.success) throw new ApiCallError(channel, `invalid request for ${channel}: ${issues(req.error)}`);
+      if (!req.success) throw new ApiCallError(channel, `invalid request for ${channel}: ${issuesText(req.error)}`);
       const raw = await transport.invoke(channel, request ?? {});
       const res = def.response.safeParse(raw);
-      if (!res.success) throw new ApiCallError(channel, `unexpected response from ${channel}: ${issues(res.error)}`);
+      if (!res.success) throw new ApiCallError(channel, `unexpected response from ${channel}: ${issuesText(res.error)}`);
       return res.data as ClientResponse<typeof channel>;
     },
     subscribe(handlers, onState) {

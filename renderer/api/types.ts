@@ -27,7 +27,6 @@ export type EncoderView = ResponseOf<'encoders.list'>[number];
 export type CurationSettings = ResponseOf<'curation.settings'>;
 export type ClassCount = ResponseOf<'curation.classes'>['classes'][number];
 export type ClassInfo = ResponseOf<'curation.class'>;
-export type ClassFacets = ClassInfo['facets'];
 export type Histogram = ResponseOf<'curation.histogram'>;
 export type CurationItem = ResponseOf<'curation.items'>['items'][number];
 export type CurationItemDetail = ResponseOf<'curation.item'>;
@@ -43,7 +42,6 @@ export type ExportInfo = ResponseOf<'dataset.exports'>[number];
 
 export type ArchView = ResponseOf<'arch.list'>[number];
 export type RunView = ResponseOf<'runs.list'>[number];
-export type MetricPoint = ResponseOf<'runs.metrics'>[number];
 export type RunOptions = ResponseOf<'runs.options'>;
 export type RunDefaults = RunOptions['defaults'][number];
 export type RunStartRequest = RequestOf<'runs.start'>;

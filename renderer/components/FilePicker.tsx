@@ -45,9 +45,10 @@ export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerPr
     },
     [hidden],
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: relists the shown folder when `open` changes (the hidden toggle), not on each navigation
   useEffect(() => {
     void open(listing?.path ?? start);
-  }, [open]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [open]);
 
   const tick = (e: DirEntry) => {
     if (mode === 'folder') setTicked((t) => (t[0] === e.path ? [] : [e.path]));

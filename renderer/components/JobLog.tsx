@@ -36,6 +36,7 @@ export function JobLogDialog({ job, onClose }: { job: Pick<Job, 'id' | 'kind'>; 
   const box = useRef<HTMLDivElement>(null);
 
   // Read the tail once, then on from the cursor while the job may still write (again after a resume).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `running` restarts the reader when a finished job is resumed
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -71,6 +72,7 @@ export function JobLogDialog({ job, onClose }: { job: Pick<Job, 'id' | 'kind'>; 
     // `running` restarts the reader when a finished job is resumed while the dialog is open.
   }, [job.id, running]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new lines and a changed level filter move the end of the log
   useLayoutEffect(() => {
     if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
   }, [lines, follow, shown]);

@@ -51,15 +51,17 @@ export function ThumbGrid({ total, items, version, cursor, marked, onOpen, onMar
   const last = visible.at(-1)?.index ?? 0;
   // Pages are asked for once the visible range rests (40 ms): a fast scroll across 100k items requests only
   // where it stops, not every page it passed.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` moves when the items change under the same range, so the pages are asked for again
   useEffect(() => {
     if (total <= 0) return;
     const timer = setTimeout(() => onNeed(first * columns, (last + 1) * columns), 40);
     return () => clearTimeout(timer);
   }, [first, last, columns, total, version, onNeed]);
   // Keep the keyboard cursor in view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the virtualizer is a new object each render; scrolling follows the cursor only
   useEffect(() => {
     if (total > 0) virtual.scrollToIndex(Math.floor(cursor / columns), { align: 'auto' });
-  }, [cursor, columns, total]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [cursor, columns, total]);
 
   return (
     <div className="grid-scroller" ref={scroller} data-total={total}>

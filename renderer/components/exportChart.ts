@@ -1,5 +1,7 @@
 // Exports a chart as SVG (the rendered <svg> with its computed styles inlined), PNG (that SVG drawn on a canvas at
 // 2x) or CSV, by handing the browser a download.
+import { stringify } from 'csv-stringify/browser/esm/sync';
+
 const STYLE_PROPS = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity', 'fill-opacity', 'stroke-opacity', 'text-anchor', 'dominant-baseline'];
 
 function download(name: string, blob: Blob): void {
@@ -64,13 +66,9 @@ export async function exportPng(svg: SVGSVGElement, name: string): Promise<void>
   }
 }
 
-function csvCell(v: unknown): string {
-  const s = v == null ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
+/** RFC 4180 text, one line per row: fields quoted only when needed, null as an empty cell, booleans as true/false. */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return stringify([header, ...rows], { cast: { boolean: (v) => String(v) } });
 }
 
 export function exportCsv(header: string[], rows: unknown[][], name: string): void {

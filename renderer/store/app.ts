@@ -2,9 +2,8 @@
 // the event connection, and notices (errors with their cause, confirmations).
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { Job, JobLog, JobProgress, Status, WorkerEvent } from '../api/types.ts';
+import type { Job, JobLog, JobProgress, Status, } from '../api/types.ts';
 
-export type { WorkerEvent };
 
 export const SCREENS = ['Sources', 'Synsets', 'Curation', 'Dataset', 'Training', 'Rankings'] as const;
 export type Screen = (typeof SCREENS)[number];

@@ -11,7 +11,6 @@ import { orderClasses, type ClassOrder } from './class-order.ts';
 export const PAGE = 120;
 /** Half-width of the "near the threshold" filter. */
 export const NEAR_BAND = 0.02;
-export type { SortKey };
 export type { ClassOrder };
 
 interface UndoEntry {

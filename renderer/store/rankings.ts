@@ -19,6 +19,7 @@ interface RankingsState {
   choose(req: RankingsChoice): Promise<void>;
 }
 
+// biome-ignore lint/correctness/noUnusedVariables: read by `reloadTimer ??=` (one pending reload at a time)
 let reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
 export const useRankings = create<RankingsState>((set, get) => ({

@@ -59,6 +59,7 @@ export function isMetricEvent(e: WorkerEvent): e is MetricEvent {
 }
 
 const fetching = new Set<number>();
+// biome-ignore lint/correctness/noUnusedVariables: read by `flushTimer ??=` (one pending flush at a time)
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 let runsReload: Promise<void> | undefined;
 

@@ -205,7 +205,7 @@ test('the expanded view shows the candidate in full; A decides and moves on; the
   const text = (await page.textContent('[data-testid="expanded"]'))!;
   const detail = await api<{ caption: string; url: string; source: { path: string; row: number } }>('curation.item', { wnid: big.wnid, sampleId: first });
   for (const part of [detail.caption, detail.source.path, `row ${detail.source.row}`, 'text sim.', 'image sim.']) assert.ok(text.includes(part), `expanded view shows ${part}`);
-  await page.waitForFunction(() => (document.querySelector('.expanded-image img') as HTMLImageElement | null)?.naturalWidth! > 200);
+  await page.waitForFunction(() => ((document.querySelector('.expanded-image img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 200);
   await screenshot(page, 'e2e-curation-expanded');
   await page.keyboard.press('a');
   await page.waitForSelector(`[data-testid="expanded"]:not([data-sample-id="${first}"])`);

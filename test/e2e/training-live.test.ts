@@ -3,8 +3,8 @@
 // for want of one offers no Resume; a job that rejected inputs ends amber. Then a real AlexNet run streams well over
 // 1,000 steps of `run.metric` events through the server while the test records the gaps between animation frames,
 // switches the curves' x axis, log scale and smoothing, unticks the run (it stays unticked), and finally clicks Cancel
-// in the activity strip. The figures are printed; the assertions are bounds the frozen page of issue #14 (frames of
-// 7-30 s, a Cancel button unclickable for 120 s) could not meet. Screenshots at 1440x900 and 1024x700.
+// in the activity strip. The figures are printed; the assertions are bounds that a page frozen by its metric stream (frames
+// of 7-30 s, a Cancel button unclickable for 120 s) would not meet. Screenshots at 1440x900 and 1024x700.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';

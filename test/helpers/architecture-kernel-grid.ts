@@ -7,7 +7,7 @@
 // above 32 px and channel counts above 24 keep their remainder modulo 16 (what decides edge handling, stride phase and
 // SIMD tails) and drop whole 16s; the same geometry is also tested with odd channel counts (3, 5, 12), below the
 // 8- and 16-wide blocks of the AVX2 and AVX-512 implementations.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { ARCH_NAMES, buildZeroModel } from '../../native-workers/core/architectures/index.ts';
 import type { Profile } from '../../native-workers/core/architectures/index.ts';
 

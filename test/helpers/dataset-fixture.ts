@@ -1,7 +1,7 @@
 // A small dataset-building workspace built directly (no ingest/match jobs needed): real COCO photos stored as
 // content-addressed images through sharp, synsets, samples (several may share one image), matches, text and image
-// similarities, via the store modules where they exist and plain inserts for the tables whose modules belong to
-// other rooms (sources, samples, images, synsets, matches).
+// similarities, via the store modules where they exist and plain inserts for the tables that ingest and matching
+// fill (sources, samples, images, synsets, matches).
 import { createHash } from 'node:crypto';
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -27,7 +27,7 @@ let dir: { path: string; cleanup(): void };
 let wsDir: string;
 /** Sample ids by role, for the assertions. */
 const ids: Record<string, number> = {};
-let shaOfSample = new Map<number, string>();
+const shaOfSample = new Map<number, string>();
 
 before(async () => {
   dir = tempDir('imagenot-dataset-');
@@ -203,7 +203,7 @@ test('export imagefolder: layout, 224×224 images, sorted-wnid class index, meta
   const card = readFileSync(join(out1, 'README.md'), 'utf8');
   assert.equal(card, readFileSync(join(out2, 'README.md'), 'utf8'));
   const front = card.split('\n---\n')[0];
-  assert.match(front, /^---\n[^]*\nlicense: other\n/);
+  assert.match(front, /^---\n[\s\S]*\nlicense: other\n/);
   assert.match(front, /\ntask_categories:\n- image-classification\n/);
   assert.match(front, /\nsize_categories:\n- n<1K\n/);
   assert.match(front, /- split: train\n {4}path: "train\/\*\*"\n {2}- split: test\n {4}path: "test\/\*\*"/);

@@ -2,6 +2,7 @@
 // quotes, tabs, LF and CRLF line breaks inside, non-ASCII, empty cells; CRLF record ends) as csv, tsv, header-less
 // tsv (CC3M's `caption<TAB>url`), jsonl and parquet, each plain and gzipped, through `imagenot ingest` (every row
 // stored exactly) and `imagenot match --captions` (every file gives the matches of the original strings).
+import { stringify } from 'csv-stringify/sync';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -82,7 +83,7 @@ test('ingest: every format, plain and gzipped, 100k rows each -> every caption a
 function expectedMatchLines(): string[] {
   const { lemmaSet } = lemmaSetForWnids(loadWordNetWords(), readWnidFile(imagenetWnids));
   const matcher = new CaptionMatcher(lemmaSet);
-  const field = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const field = (s: string) => stringify([[s]], { record_delimiter: '' });
   const out: string[] = [];
   rows.forEach((r, i) => {
     const m = r.caption === null ? null : matchCaption(matcher, r.caption);

@@ -93,9 +93,9 @@ test('`jobs log`: plain, --json, --level, --tail, and --follow until the job end
     assert.equal(followed.code, 0, followed.stderr);
     assert.equal(await exited, 0);
     const lines = followed.stdout.trim().split('\n');
-    assert.match(lines[0], /^\d{4}-\d\d-\d\dT[\d:.]+Z info  selftest job \d+ started, attempt 1,/);
+    assert.match(lines[0], /^\d{4}-\d\d-\d\dT[\d:.]+Z info {2}selftest job \d+ started, attempt 1,/);
     assert.deepEqual(lines.filter((l) => l.includes('wrote rows up to')).map((l) => l.split(' ').at(-1)), ['100', '200', '300', '400', '500', '600']);
-    assert.match(lines.at(-1)!, /info  succeeded \(worker exit code 0\), result \{"rows":600\}$/, 'follow read up to the last line');
+    assert.match(lines.at(-1)!, /info {2}succeeded \(worker exit code 0\), result \{"rows":600\}$/, 'follow read up to the last line');
 
     const json = runCli(['jobs', 'log', wsDir, String(id), '--json']);
     const objects = json.stdout.trim().split('\n').map((l) => JSON.parse(l));

@@ -153,7 +153,7 @@ test('RandomErasing(p, value=0): the same draws erase torchvision\'s box (or not
     for (const p of [0.25, 1]) {
       for (let seed = 0; seed < 20; seed++) {
         const r = recordingRand(seed * 31 + height + p * 1000);
-        const img = Float32Array.from({ length: height * width * 3 }, (_, i) => 0);
+        const img = Float32Array.from({ length: height * width * 3 }, () => 0);
         // The same test image as the reference: value (c * h * w + y * w + x) + 1, here in HWC order.
         for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) img[(y * width + x) * 3 + c] = c * height * width + y * width + x + 1;
         const box = randomErasingBox(height, width, p, r.rand);

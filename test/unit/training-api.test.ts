@@ -1,4 +1,4 @@
-// The training room's API handlers over a real workspace: arch.list, the launch form's options, runs.list with each
+// The training API handlers over a real workspace: arch.list, the launch form's options, runs.list with each
 // run's config and validation accuracy, metrics with their time, runs.start (refused without an export, engine and
 // export passed through), excluding and deleting runs, and the rankings with their stored run choice — which
 // `imagenot rankings WS --json` (a real process) prints identically.

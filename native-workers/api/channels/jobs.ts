@@ -21,7 +21,6 @@ export const JobSchema = z.object({
   /** Whether `jobs.resume` can get further (a job that failed before committing any work would only fail again). */
   resumable: z.boolean(),
 });
-export type Job = z.infer<typeof JobSchema>;
 
 export const RejectionSchema = z.object({ source: z.string(), item: z.string(), reason: z.string() });
 
@@ -60,7 +59,6 @@ export const StatusSchema = z.object({
   ),
   jobs: z.array(JobSchema),
 });
-export type Status = z.infer<typeof StatusSchema>;
 
 const JobId = z.object({ id: z.number().int().positive() });
 
@@ -70,7 +68,6 @@ export const LogLineSchema = z.object({
   level: z.enum(['info', 'warn', 'error']),
   message: z.string(),
 });
-export type LogLine = z.infer<typeof LogLineSchema>;
 
 /** A position in a job's log: the file segment (0 = the first) and a byte offset in it. */
 export const LogCursorSchema = z.object({ segment: z.number().int().min(0), offset: z.number().int().min(0) });

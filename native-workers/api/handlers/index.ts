@@ -1,4 +1,4 @@
-// All handlers, one object per room merged. ApiContext is what a handler may use: the open workspace and the runner.
+// All handlers: the per-area objects of handlers/*.ts merged into one. ApiContext is what a handler may use: the open workspace and the runner.
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../contract.ts';
 import type { Workspace } from '../../store/workspace.ts';
 import type { JobRunner } from '../../jobs/runner.ts';

@@ -70,7 +70,7 @@ export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
       publicJob(await runner.enqueue('match', { synsets, ignoreCase, ...(lemmaRule ? { lemmaRule } : {}), preview })),
     'match.preview': async ({ jobId }) => {
       const job = getJob(ws.db, jobId);
-      if (!job || job.kind !== 'match') throw new ApiError(`no match job ${jobId}`, 404);
+      if (job?.kind !== 'match') throw new ApiError(`no match job ${jobId}`, 404);
       if (job.state !== 'succeeded') throw new ApiError(`match job ${jobId} is ${job.state}, not a finished preview`, 409);
       const preview = MatchPreviewSchema.safeParse(job.result);
       if (!preview.success || !(job.result as { preview?: boolean }).preview) throw new ApiError(`match job ${jobId} is a run, not a preview`, 409);

@@ -1,4 +1,4 @@
-// Handlers of the training room: architectures, the launch form's options, runs (list, start, exclude, delete),
+// Handlers of the training channels: architectures, the launch form's options, runs (list, start, exclude, delete),
 // metrics, and the rankings with their stored run choice.
 import type { ApiContext, Handlers } from './index.ts';
 import type { trainingChannels } from '../channels/training.ts';

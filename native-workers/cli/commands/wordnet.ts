@@ -7,15 +7,11 @@ import { lemmaOf } from '../../core/matching/normalize.ts';
 import { buildLemmaSet } from '../../core/matching/lemma-set.ts';
 import { LemmaReport, type LemmaState } from '../../core/matching/lemma-report.ts';
 import { LEMMA_RULE_NAMES, lemmaRuleMatching } from '../../core/wordnet/lemma-rule.ts';
+import { csvField } from '../../io/dataset/csv.ts';
 import { loadImagenet1kWnids, loadLemmaRule, loadWordNet } from '../../io/wordnet-files.ts';
 import { eligibleWnids, getSynset } from '../../store/synsets.ts';
 import { ensureSynsetCatalog, setEligibilityRules, setManual } from '../../workers/synset-catalog.ts';
 import { choiceOption, parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
-
-function csvField(s: string | number): string {
-  const t = String(s);
-  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-}
 
 const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
 

@@ -6,8 +6,8 @@ import { Init } from './init.ts';
 import { architectureInfo, registeredArchitecture } from './registry.ts';
 import type { ArchName, BuildOptions } from './types.ts';
 
-export { ARCH_NAMES, ARCHITECTURES, architectureInfo, isArchName } from './registry.ts';
-export type { ArchName, ArchitectureInfo, BuildOptions, LocalSettings, Profile, TrainingRecipe, LrSchedule } from './types.ts';
+export { ARCH_NAMES, ARCHITECTURES } from './registry.ts';
+export type { ArchName, BuildOptions, Profile } from './types.ts';
 
 function context(arch: string, opts: BuildOptions, zeros: boolean): BuildContext {
   const info = architectureInfo(arch);

@@ -4,7 +4,7 @@
 // with tf.loadLayersModel()). Builders import from here.
 export { Init, type BiasInit, type WeightInit } from './init.ts';
 export { activation, HardSwish, relu, type ActivationName } from './layers/activations.ts';
-export { conv2d, convBnAct, type ConvSpec } from './layers/conv.ts';
+export { conv2d, convBnAct } from './layers/conv.ts';
 export { dropout, flatten, linear } from './layers/linear.ts';
 export { add, concat } from './layers/merge.ts';
 export { makeDivisible, SqueezeExcite } from './layers/mobile.ts';

@@ -24,10 +24,6 @@ export type ArchName = (typeof ARCH_NAMES)[number];
 /** The catalogue: each architecture's torchvision facts, reference recipe and resolved local profile (plain data). */
 export const ARCHITECTURES: readonly ArchitectureInfo[] = REGISTERED.map((a) => a.info);
 
-export function isArchName(name: string): name is ArchName {
-  return REGISTERED.some((a) => a.info.arch === name);
-}
-
 /** The registered architecture of that name; an unknown name is refused with the known ones listed. */
 export function registeredArchitecture(arch: string): RegisteredArchitecture<ArchName> {
   const found = REGISTERED.find((a) => a.info.arch === arch);

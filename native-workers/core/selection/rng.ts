@@ -1,6 +1,7 @@
 // A small seeded PRNG (mulberry32) and shuffle: the selection must be identical for the same workspace and seed on
 // any machine, so nothing here touches Math.random.
 import { mulberry32 } from '../stats/bootstrap.ts';
+import { shuffleInPlace } from '../stats/random.ts';
 
 /** 32-bit FNV-1a of a string; mixes a seed with a class id so each class gets its own stream. */
 export function hashString(text: string, seed = 0x811c9dc5): number {
@@ -17,15 +18,7 @@ export const seededRandom = mulberry32;
 
 /** A new array in a seeded Fisher–Yates order. */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
-  const out = items.slice();
-  const rand = seededRandom(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const tmp = out[i];
-    out[i] = out[j];
-    out[j] = tmp;
-  }
-  return out;
+  return shuffleInPlace(items.slice(), seededRandom(seed));
 }
 
 /** The stream of one named part (a class, a split) under a user seed. */

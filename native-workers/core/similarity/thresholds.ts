@@ -14,8 +14,3 @@ export const DEFAULT_THRESHOLDS: Record<EncoderKind, number> = {
 export function defaultThreshold(kind: EncoderKind): number {
   return DEFAULT_THRESHOLDS[kind];
 }
-
-/** True when a candidate with this similarity is kept at this threshold (strictly above, as in LAIONet). */
-export function isKept(similarity: number, threshold: number): boolean {
-  return similarity > threshold;
-}

@@ -58,7 +58,7 @@ export function ols(x: readonly number[], y: readonly number[]): LinearFit {
 
 /** Ranks 1..n; tied values get the average of the ranks they span. */
 export function averageRanks(v: readonly number[]): number[] {
-  const order = v.map((x, i) => i).sort((a, b) => v[a] - v[b]);
+  const order = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
   const ranks = new Array<number>(v.length);
   let i = 0;
   while (i < order.length) {

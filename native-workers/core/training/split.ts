@@ -1,6 +1,7 @@
 // The validation part of train used for early stopping: a seeded fraction of each class (at least one image of every
 // class with two or more), so the test split is never looked at before the final evaluation.
 import { rngFor } from './random.ts';
+import { shuffleInPlace } from '../stats/random.ts';
 
 export function validationSplit(labels: readonly number[], fraction: number, seed: number): { train: number[]; val: number[] } {
   const byClass = new Map<number, number[]>();
@@ -12,12 +13,7 @@ export function validationSplit(labels: readonly number[], fraction: number, see
   const train: number[] = [];
   const val: number[] = [];
   for (const [label, idx] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) {
-    const rand = rngFor(seed, label, 0x7a1);
-    const shuffled = [...idx];
-    for (let i = shuffled.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
-    }
+    const shuffled = shuffleInPlace([...idx], rngFor(seed, label, 0x7a1));
     const k = fraction <= 0 || shuffled.length < 2 ? 0 : Math.max(1, Math.round(shuffled.length * fraction));
     val.push(...shuffled.slice(0, k));
     train.push(...shuffled.slice(k));

@@ -2,6 +2,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 
+/** One RFC 4180 field: quoted only when it holds a quote, comma or line break; null and non-finite numbers empty. */
 export function csvField(value: unknown): string {
   if (value == null) return '';
   const s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);

@@ -32,7 +32,7 @@ function toHalf(value: number): number {
   const f = new Float32Array([value]);
   const x = new Uint32Array(f.buffer)[0];
   const sign = (x >>> 16) & 0x8000;
-  let exp = ((x >>> 23) & 0xff) - 127 + 15;
+  const exp = ((x >>> 23) & 0xff) - 127 + 15;
   let mant = x & 0x7fffff;
   if (exp <= 0) {
     if (exp < -10) return sign;
@@ -125,13 +125,11 @@ export function gloveWords(text: string): string[] {
 
 export function gloveEmbed(g: GloveVectors, text: string): Float32Array {
   const v = new Float32Array(g.dim);
-  let n = 0;
   for (const w of gloveWords(text)) {
     const i = g.index.get(w);
     if (i == null) continue;
     const base = i * g.dim;
     for (let j = 0; j < g.dim; j++) v[j] += g.vectors[base + j];
-    n++;
   }
   return l2Normalize(v);
 }

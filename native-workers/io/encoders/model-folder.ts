@@ -119,7 +119,7 @@ export async function checkModelFolder(dir: string, kind: ModelKind): Promise<Mo
     const text = await openHfTextEncoder('probe', kind, dir);
     try {
       const [v] = await text.encodeTexts(['a photo of a dog']);
-      if (!v || !v.length || !v.every(Number.isFinite)) problems.push(`probe: the text model returned a non-finite or empty embedding`);
+      if (!v?.length || !v.every(Number.isFinite)) problems.push(`probe: the text model returned a non-finite or empty embedding`);
       dim = v?.length ?? 0;
     } finally {
       await text.dispose();
@@ -133,7 +133,7 @@ export async function checkModelFolder(dir: string, kind: ModelKind): Promise<Mo
       try {
         const gray = new RawImage(new Uint8ClampedArray(64 * 48 * 3).fill(128), 64, 48, 3);
         const [v] = await vision.encodeRaw([gray]);
-        if (!v || !v.every(Number.isFinite)) problems.push(`probe: the vision model returned a non-finite embedding`);
+        if (!v?.every(Number.isFinite)) problems.push(`probe: the vision model returned a non-finite embedding`);
         else if (dim && v.length !== dim) problems.push(`image_embeds has ${v.length} dimensions but text_embeds has ${dim}; the towers do not share an embedding space`);
       } finally {
         await vision.dispose();

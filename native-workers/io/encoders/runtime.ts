@@ -20,4 +20,3 @@ export function modelLoadOptions() {
   return { device: onnxDevice(), dtype: 'fp32' as const, local_files_only: true };
 }
 
-export { env as transformersEnv };

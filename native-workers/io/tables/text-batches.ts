@@ -54,6 +54,6 @@ export async function* textColumnBatches<T>(
   }
   opts.onChunk();
   // The rows read before a failure still come out, then the failure.
-  if (batch && batch.length) yield batch;
+  if (batch?.length) yield batch;
   if (failure !== undefined) throw failure;
 }

@@ -145,8 +145,4 @@ export function initEngine(opts: { backend?: BackendName } = {}): Promise<Engine
   return pending;
 }
 
-export function engineInfo(): EngineInfo | undefined {
-  return current;
-}
-
 export { tf };

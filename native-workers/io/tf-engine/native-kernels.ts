@@ -15,6 +15,6 @@
 // the kernels over the ones they replace, kernel-context.ts is what each kernel is given, shapes.ts turns tfjs
 // attributes into kernels.cc's shape arrays and says what the native kernels cover, and the kernels are
 // convolutions.ts, matmul.ts, max-pool-grad.ts and elementwise.ts.
-export { loadNativeKernels, nativeKernelInfo, nativeKernelsUnavailable, type NativeKernelInfo } from './native-addon.ts';
+export { loadNativeKernels, nativeKernelInfo, nativeKernelsUnavailable } from './native-addon.ts';
 export { registerNativeKernels } from './native-kernels/register.ts';
 export { threadWaitPolicy } from './native-kernels/thread-policy.ts';

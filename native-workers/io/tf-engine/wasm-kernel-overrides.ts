@@ -23,9 +23,6 @@ interface WasmLike extends tf.KernelBackend {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
-const pair = (v: number | number[] | undefined, dflt = 1): Pair =>
-  v == null ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1] ?? v[0]];
-
 /**
  * A tensor sharing the data of a kernel input. makeTensorFromTensorInfo does not count a backend reference but
  * dispose() releases one, so we take one first: the caller's tensor stays alive.

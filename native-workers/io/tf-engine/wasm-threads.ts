@@ -31,7 +31,7 @@ export function installWasmThreadShims(): Shim {
     readonly recordedText: string | null;
     constructor(parts?: ConstructorParameters<typeof NativeBlob>[0], options?: ConstructorParameters<typeof NativeBlob>[1]) {
       super(parts ?? [], options);
-      this.recordedText = parts && parts.every((p) => typeof p === 'string') ? (parts as string[]).join('') : null;
+      this.recordedText = parts?.every((p) => typeof p === 'string') ? (parts as string[]).join('') : null;
       if (this.recordedText?.startsWith(MAIN_SCRIPT_MARK)) writeFileSync(mainPath, this.recordedText);
     }
   }

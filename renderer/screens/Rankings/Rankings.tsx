@@ -208,7 +208,7 @@ export function Rankings() {
             </>
           }
         >
-          {data && data.archs.length ? <RunPicker data={data} /> : <div className="muted">No runs yet.</div>}
+          {data?.archs.length ? <RunPicker data={data} /> : <div className="muted">No runs yet.</div>}
         </Panel>
         <Panel title="Both rankings">
           {!r ? (

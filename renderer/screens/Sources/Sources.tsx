@@ -32,6 +32,7 @@ export function Sources() {
   const lastFetch = jobsOfKinds(jobs, ['fetch']).find((j) => j.state === 'succeeded');
   const lastOutcome = lastFetch ? fetchOutcome(lastFetch.result) : null;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: asked again when a source is added or removed
   useEffect(() => {
     if (api().has('demo.status')) void api().call('demo.status', {}).then((d) => setDemoPossible(d.canStart), () => setDemoPossible(false));
   }, [sources.length]);

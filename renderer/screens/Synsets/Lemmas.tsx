@@ -26,7 +26,7 @@ export function LemmaChips({ states }: { states: LemmaState[] }) {
           data-status={l.status}
         >
           {l.lemma}
-          {flagged(l) && <span aria-label="flagged"> ⚠</span>}
+          {flagged(l) && <span role="img" aria-label="flagged"> ⚠</span>}
         </span>
       ))}
     </span>

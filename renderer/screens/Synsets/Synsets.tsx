@@ -34,6 +34,7 @@ export function Synsets() {
       }
     });
   }, [search, loadReview]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each keystroke (`query`) restarts the 200 ms debounce
   useEffect(() => {
     const t = setTimeout(() => void search(), 200);
     return () => clearTimeout(t);

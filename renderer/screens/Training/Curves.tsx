@@ -69,6 +69,7 @@ export function Curves() {
   const [logChoice, setLogLoss] = useState<boolean | null>(null);
 
   const shown = useMemo(() => watched.map((id) => runs.find((r) => r.id === id)).filter((r): r is RunView => !!r), [runs, watched]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` moves when new points arrive in the mutable metric store
   const decades = useMemo(() => lossDecades(shown), [shown, version]);
   const logLoss = logChoice ?? decades > LOG_AUTO_DECADES;
   // New points and settings are drawn in a deferred (interruptible) render: the page keeps answering input and
@@ -79,6 +80,7 @@ export function Curves() {
   // How long new points take from render to screen sets how often they are drawn (training.ts).
   const drawing = useRef({ view, since: performance.now() });
   if (drawing.current.view !== view) drawing.current = { view, since: performance.now() };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the drawing cost is measured once per new view
   useLayoutEffect(() => noteChartRender(performance.now() - drawing.current.since), [view]);
   const untimed = x === 'time' ? shown.filter((r) => metrics.has(r.id) && Number.isNaN(timeOrigin(r.id))) : [];
 
@@ -107,7 +109,7 @@ export function Curves() {
         </div>
       }
     >
-      <div className="run-legend" aria-label="runs drawn">
+      <div className="run-legend" role="group" aria-label="runs drawn">
         {shown.length === 0 && <span className="muted small-text">Tick runs in the table below to draw their curves.</span>}
         {shown.map((r) => (
           <span key={r.id} className="legend-item" data-legend-run={r.id}>

@@ -1,6 +1,6 @@
 // tfjs's kernel attributes translated into the Int32Array shapes kernels.cc reads, and the checks of what the native
 // kernels cover (the rest falls back to the kernel they replaced).
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 
 export type ConvInfo = tf.backend_util.Conv2DInfo;
 export type Shape4 = [number, number, number, number];
