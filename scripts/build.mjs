@@ -94,6 +94,12 @@ async function buildNode() {
     outExtension: { '.js': '.cjs' },
     absWorkingDir: root,
   });
+  // The PyTorch trainer (Python, run by the user's interpreter): io/torch-engine finds it next to the bundle.
+  rmSync(join(dist, 'trainers'), { recursive: true, force: true });
+  cpSync(join(root, 'native-workers', 'trainers', 'torch'), join(dist, 'trainers', 'torch'), {
+    recursive: true,
+    filter: (src) => !src.includes('__pycache__'),
+  });
   rmSync(join(dist, 'migrations'), { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
   cpSync(join(root, 'native-workers', 'store', 'migrations'), join(dist, 'migrations'), { recursive: true });
@@ -110,7 +116,7 @@ const started = Date.now();
 try {
   await buildRenderer();
   if (!onlyRenderer) await buildNode();
-  const what = onlyRenderer ? `renderer into ${rendererOut}` : 'renderer, electron, cli, worker-host, migrations into dist/';
+  const what = onlyRenderer ? `renderer into ${rendererOut}` : 'renderer, electron, cli, worker-host, migrations, torch trainer into dist/';
   console.log(`built ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {
   console.error(`build failed: ${err?.message ?? err}`);

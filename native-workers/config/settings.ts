@@ -75,6 +75,22 @@ export const SETTINGS = {
       return v;
     },
   }),
+  python: declare({
+    name: 'IMAGENOT_PYTHON',
+    type: 'path or command',
+    default: '`python3` on PATH',
+    doc: 'The Python with PyTorch and torchvision that the torch training engine runs (`train --engine torch`); `--python` wins.',
+    audience: 'user',
+    parse: optionalPath,
+  }),
+  torchTrainer: declare({
+    name: 'IMAGENOT_TORCH_TRAINER',
+    type: 'path',
+    default: '`trainers/torch/train.py` next to the sources or the bundle',
+    doc: "The PyTorch engine's trainer script, where an installation keeps it elsewhere.",
+    audience: 'app',
+    parse: optionalPath,
+  }),
   tfBackend: declare({
     name: 'IMAGENOT_TF_BACKEND',
     type: TF_BACKENDS.map((b) => `\`${b}\``).join(' | '),
@@ -200,10 +216,10 @@ export const SETTINGS = {
   torchPython: declare({
     name: 'IMAGENOT_TORCH_PYTHON',
     type: 'path',
-    default: '`/usr/bin/python3`',
+    default: '`$IMAGENOT_PYTHON`, else `/usr/bin/python3`',
     doc: 'The Python with torch and torchvision that reference tests compare against.',
     audience: 'test',
-    parse: (raw) => raw ?? '/usr/bin/python3',
+    parse: (raw, env) => raw ?? env.IMAGENOT_PYTHON ?? '/usr/bin/python3',
   }),
   benchTrainSteps: declare({
     name: 'IMAGENOT_BENCH_TRAIN_STEPS',

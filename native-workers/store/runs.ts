@@ -10,6 +10,10 @@ import { DEFAULT_RUN_CHOICE, type RunCandidate, type RunChoice } from '../core/s
 export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATES)[number];
 
+/** The training engines: TensorFlow.js (built in) and the PyTorch trainer (trainers/torch). Migration 075. */
+export const ENGINES = ['tfjs', 'torch'] as const;
+export type Engine = (typeof ENGINES)[number];
+
 export interface RunRow {
   id: number;
   jobId: number | null;
@@ -17,6 +21,7 @@ export interface RunRow {
   profile: string;
   dataset: string;
   params: Record<string, unknown>;
+  engine: Engine;
   backend: string | null;
   status: RunStatus;
   epoch: number;
@@ -38,6 +43,7 @@ interface RawRun {
   profile: string;
   dataset: string;
   params: string;
+  engine: Engine;
   backend: string | null;
   status: RunStatus;
   epoch: number;
@@ -59,6 +65,7 @@ function toRun(r: RawRun): RunRow {
     profile: r.profile,
     dataset: r.dataset,
     params: JSON.parse(r.params),
+    engine: r.engine,
     backend: r.backend,
     status: r.status,
     epoch: r.epoch,
@@ -73,10 +80,13 @@ function toRun(r: RawRun): RunRow {
   };
 }
 
-export function createRun(db: Db, run: { jobId: number | null; arch: string; profile: string; dataset: string; params: unknown }): number {
+export function createRun(
+  db: Db,
+  run: { jobId: number | null; arch: string; profile: string; dataset: string; params: unknown; engine?: Engine },
+): number {
   const info = db
-    .prepare(`INSERT INTO runs (job_id, arch, profile, dataset, params, status, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?)`)
-    .run(run.jobId, run.arch, run.profile, run.dataset, JSON.stringify(run.params), nowIso());
+    .prepare(`INSERT INTO runs (job_id, arch, profile, dataset, params, engine, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`)
+    .run(run.jobId, run.arch, run.profile, run.dataset, JSON.stringify(run.params), run.engine ?? 'tfjs', nowIso());
   return Number(info.lastInsertRowid);
 }
 
@@ -94,14 +104,14 @@ export function listRuns(db: Db): RunRow[] {
   return (db.prepare(`SELECT * FROM runs ORDER BY id DESC`).all() as RawRun[]).map(toRun);
 }
 
-/** The latest succeeded run with a test top-1 per architecture (what the rankings compare). */
-export function finishedRunsByArch(db: Db): RunRow[] {
+/** The latest succeeded run with a test top-1 per architecture (what the rankings compare), of one engine if given. */
+export function finishedRunsByArch(db: Db, engine?: Engine): RunRow[] {
+  const only = engine ? `AND engine = @engine` : '';
   const rows = db
     .prepare(
-      `SELECT * FROM runs WHERE status = 'succeeded' AND top1 IS NOT NULL
-       AND id IN (SELECT MAX(id) FROM runs WHERE status = 'succeeded' AND top1 IS NOT NULL GROUP BY arch) ORDER BY arch`,
+      `SELECT * FROM runs WHERE id IN (SELECT MAX(id) FROM runs WHERE status = 'succeeded' AND top1 IS NOT NULL ${only} GROUP BY arch) ORDER BY arch`,
     )
-    .all() as RawRun[];
+    .all(engine ? { engine } : {}) as RawRun[];
   return rows.map(toRun);
 }
 
@@ -210,9 +220,7 @@ const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Numbe
 /** The settings a run trained with, read from its stored params (the resolved hyperparameters and the job's own). */
 export function runConfig(params: Record<string, unknown>) {
   const dataset = obj(params.dataset);
-  const job = obj(params.job);
   return {
-    engine: typeof job.engine === 'string' ? job.engine : 'tfjs',
     epochs: numOrNull(params.epochs),
     batch: numOrNull(params.batch),
     lr: numOrNull(params.lr),
@@ -237,7 +245,7 @@ export function rankingCandidates(db: Db): RunCandidate[] {
       status: r.status,
       dataset: r.dataset,
       profile: r.profile,
-      engine: c.engine,
+      engine: r.engine,
       epoch: r.epoch,
       epochs: c.epochs,
       top1: r.top1,

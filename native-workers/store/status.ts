@@ -36,7 +36,7 @@ export interface Status {
    * Every training run with the recipe that ran (the resolved recipe stored in its params; null for a run recorded
    * without one) and the recipe fields in which it differs from torchvision's reference recipe.
    */
-  runs: { id: number; arch: string; profile: string; status: string; top1: number | null; recipe: Record<string, unknown> | null; recipe_differences: string[] }[];
+  runs: { id: number; arch: string; profile: string; engine: string; status: string; top1: number | null; recipe: Record<string, unknown> | null; recipe_differences: string[] }[];
   jobs: PublicJob[];
 }
 
@@ -44,6 +44,7 @@ interface RunRecipeRow {
   id: number;
   arch: string;
   profile: string;
+  engine: string;
   status: string;
   top1: number | null;
   params: string;
@@ -90,7 +91,7 @@ export function workspaceStatus(ws: Workspace): Status {
     classes_selected: selection ? count(ws, `SELECT COUNT(*) n FROM selection_classes WHERE selection_id = ?`, selection.id) : 0,
     train_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'train'`, selection.id) : 0,
     test_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'test'`, selection.id) : 0,
-    runs: (db.prepare(`SELECT id, arch, profile, status, top1, params FROM runs ORDER BY id`).all() as RunRecipeRow[]).map(runWithRecipe),
+    runs: (db.prepare(`SELECT id, arch, profile, engine, status, top1, params FROM runs ORDER BY id`).all() as RunRecipeRow[]).map(runWithRecipe),
     jobs: listJobs(db, { limit: 50 }).map(publicJob),
   };
 }

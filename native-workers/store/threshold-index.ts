@@ -181,14 +181,12 @@ export function keptByClass(db: Db, encoder: string, threshold: number): ClassCo
 }
 
 /** Only the kept counts, in the same stable order as keptByClass: what a slider move needs. */
-export function keptCountsInOrder(db: Db, encoder: string, threshold: number): { version: string; current: boolean; kept: number[]; total: number } {
+export function keptCountsInOrder(db: Db, encoder: string, threshold: number): { version: string; current: boolean; kept: Int32Array; total: number } {
   const e = classIndex(db, encoder);
   const { kept } = keptArray(db, encoder, e, threshold);
+  const out = new Int32Array(e.order.length);
   let total = 0;
-  const out = Array.from(e.order, (k) => {
-    total += kept[k];
-    return kept[k];
-  });
+  for (let i = 0; i < out.length; i++) total += out[i] = kept[e.order[i]];
   return { version: e.version, current: e.current, kept: out, total };
 }
 

@@ -19,6 +19,7 @@ export const workerModules: Record<string, Loader> = {
   'model-import': () => import('./model-import.ts'),
   demo: () => import('./demo.ts'),
   train: () => import('./train.ts'),
+  'train-torch': () => import('./train-torch.ts'),
 };
 
 /**

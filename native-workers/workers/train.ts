@@ -14,16 +14,14 @@
 // Metrics (table `metrics`, and live `run.metric` events): per step loss, accuracy, lr, images_per_s; per epoch
 // train_loss, train_accuracy, val_loss, val_accuracy (with EMA: of the averaged weights, and val_accuracy_model of the
 // trained ones), epoch_images_per_s; at the end test_top1, test_top5. Accuracies are in percent.
-import { z } from 'zod';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { defineWorker, type WorkerContext } from '../jobs/worker-context.ts';
 import { initEngine, describeEngine, tf } from '../io/tf-engine/backend.ts';
 import { loadBestWeights, loadCheckpoint, loadCheckpointExtra, readCheckpointState, saveBestWeights, saveCheckpoint } from '../io/tf-engine/checkpoint.ts';
-import { latestExport, readDatasetExport, type LabelledImage } from '../io/train-data/export-dataset.ts';
+import { readDatasetExport, type LabelledImage } from '../io/train-data/export-dataset.ts';
 import { DecodePool, batches } from '../io/train-data/loader.ts';
 import { buildModel } from '../core/architectures/index.ts';
-import { ARCH_NAMES } from '../core/architectures/registry.ts';
 import { resolveHyperparams, type Hyperparams } from '../core/training/hyperparams.ts';
 import { learningRateAt } from '../core/training/schedule.ts';
 import { epochPermutation, hashInts, rngFor } from '../core/training/random.ts';
@@ -34,71 +32,12 @@ import type { DecodeSpec } from '../io/train-data/decode.ts';
 import { validationSplit } from '../core/training/split.ts';
 import { initialEarlyStopping, observeValidation, type EarlyStoppingState } from '../core/training/early-stopping.ts';
 import { evaluateBatch, makeOptimizer, trainStep } from '../core/training/step.ts';
-import { createRun, deleteMetricsAfter, getRun, insertMetrics, updateRun, type MetricPoint } from '../store/runs.ts';
+import { deleteMetricsAfter, insertMetrics, updateRun, type MetricPoint } from '../store/runs.ts';
+import { logRecipe, openRun, resolveDataset, spread, TrainParams, type TrainCursor } from './training-run.ts';
 
-/** Recipe fields a run may set instead of its profile's (validated here, at the job boundary). */
-export const RecipeOverrides = z
-  .object({
-    optimizer: z.enum(['sgd', 'rmsprop', 'adamw']),
-    lr: z.number().positive(),
-    momentum: z.number().min(0).max(1),
-    weightDecay: z.number().min(0),
-    normWeightDecay: z.number().min(0).nullable(),
-    rmspropEps: z.number().positive(),
-    rmspropAlpha: z.number().min(0).max(1),
-    batchSize: z.number().int().min(1),
-    epochs: z.number().int().min(1),
-    schedule: z.union([z.object({ kind: z.literal('step'), stepSize: z.number().int().min(1), gamma: z.number().positive() }), z.object({ kind: z.literal('cosine') })]),
-    warmupEpochs: z.number().int().min(0),
-    warmupMethod: z.enum(['linear', 'constant']),
-    warmupDecay: z.number().positive().max(1),
-    lrUpdate: z.enum(['epoch', 'step']),
-    labelSmoothing: z.number().min(0).max(1),
-    mixupAlpha: z.number().min(0),
-    cutmixAlpha: z.number().min(0),
-    autoAugment: z.enum(['imagenet', 'ta_wide', 'ra']).nullable(),
-    raMagnitude: z.number().int().min(0).max(30),
-    taTranslatePixels: z.number().min(0),
-    randomErase: z.number().min(0).max(1),
-    ema: z.object({ steps: z.number().int().min(1), decay: z.number().min(0).max(1) }).nullable(),
-    raReps: z.number().int().min(0),
-    clipGradNorm: z.number().positive().nullable(),
-    cropScale: z.tuple([z.number().positive().max(1), z.number().positive().max(1)]),
-    interpolation: z.literal('bilinear'),
-    amp: z.boolean(),
-    trainCropSize: z.number().int().min(8),
-    valResizeSize: z.number().int().min(8),
-    valCropSize: z.number().int().min(8),
-  })
-  .partial()
-  .strict();
+export { TrainParams };
 
-export const TrainParams = z.object({
-  arch: z.enum(ARCH_NAMES),
-  profile: z.enum(['local', 'paper']).default('local'),
-  /** Training engine: TensorFlow.js here; 'torch' is the PyTorch trainer. */
-  engine: z.enum(['tfjs', 'torch']).default('tfjs'),
-  /** An export folder (absolute, or relative to the workspace); default: the workspace's latest export. */
-  dataset: z.string().min(1).optional(),
-  epochs: z.number().int().min(1).optional(),
-  batch: z.number().int().min(1).optional(),
-  lr: z.number().positive().optional(),
-  patience: z.number().int().min(1).optional(),
-  seed: z.number().int().min(0).default(0),
-  inputSize: z.number().int().min(8).optional(),
-  valFraction: z.number().min(0).max(0.5).optional(),
-  /** Recipe fields instead of the profile's (each recorded as a difference from torchvision's recipe). */
-  recipe: RecipeOverrides.optional(),
-  /** Use at most this many training images (before the validation split); for quick runs and tests. */
-  maxTrainImages: z.number().int().min(1).optional(),
-  decodeWorkers: z.number().int().min(1).max(16).optional(),
-});
-export type TrainParams = z.infer<typeof TrainParams>;
-
-interface Cursor {
-  runId: number;
-  epoch: number;
-}
+type Cursor = TrainCursor;
 
 interface LoopState {
   epoch: number;
@@ -116,27 +55,12 @@ function epochOrder(hp: Hyperparams, n: number, epoch: number): number[] {
   return hp.recipe.raReps > 0 ? repeatedAugmentationOrder(permutation, hp.recipe.raReps) : permutation;
 }
 
-/** A subset of at most n images, evenly spread over the list (so every class keeps its share). */
-function spread<T>(list: readonly T[], n: number | undefined): T[] {
-  if (!n || n >= list.length) return [...list];
-  return Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]);
-}
-
-function resolveDataset(ctx: WorkerContext, dataset: string | undefined): string {
-  if (dataset) return dataset.startsWith('/') ? dataset : ctx.ws.resolveInside(dataset);
-  const latest = latestExport(ctx.ws.paths.exports);
-  if (!latest) throw new Error(`no dataset export in ${ctx.ws.paths.exports} (run \`imagenot export\` first, or pass a dataset folder)`);
-  return latest;
-}
-
 export default defineWorker({
   kind: 'train',
   lane: 'train',
   params: TrainParams,
   async run(ctx, p) {
-    if (p.engine !== 'tfjs') throw new Error(`the '${p.engine}' training engine is not available in this build (use engine 'tfjs')`);
     const engine = await initEngine();
-    const cursor = ctx.cursor as Cursor | null;
     const datasetDir = resolveDataset(ctx, p.dataset);
     const data = readDatasetExport(datasetDir);
     if (!data.train.length) throw new Error(`${datasetDir}: no training images`);
@@ -160,20 +84,10 @@ export default defineWorker({
       job: p,
     };
 
-    let runId: number;
-    if (cursor?.runId && getRun(ctx.ws.db, cursor.runId)) {
-      runId = cursor.runId;
-      updateRun(ctx.ws.db, runId, { status: 'running', backend: engine.backend, error: null });
-    } else {
-      const datasetLabel = data.root.startsWith(ctx.ws.paths.root) ? ctx.ws.relativePath(data.root) : data.root;
-      runId = createRun(ctx.ws.db, { jobId: ctx.jobId, arch: hp.arch, profile: hp.profile, dataset: datasetLabel, params: recordParams });
-      updateRun(ctx.ws.db, runId, { backend: engine.backend });
-      ctx.commit({ runId, epoch: 0 } satisfies Cursor);
-    }
+    const { runId } = openRun(ctx, { arch: hp.arch, profile: hp.profile, datasetRoot: data.root, params: recordParams, engine: 'tfjs', backend: engine.backend });
     const runDir = join(ctx.ws.paths.runs, String(runId));
     ctx.log(`run ${runId}: ${hp.arch} (${hp.profile}, ${hp.inputSize} px) on ${data.root}: ${trainSet.length} train / ${valSet.length} val / ${data.test.length} test images, ${data.classes.length} classes; engine ${describeEngine(engine)}`);
-    ctx.log(`run ${runId}: recipe ${describeRecipe(hp)}`);
-    for (const d of hp.differences) ctx.log(`run ${runId}: ${d.field} ${JSON.stringify(d.run)} (torchvision: ${JSON.stringify(d.paper)}): ${d.why}`);
+    logRecipe(ctx, runId, hp);
 
     const decoders = new DecodePool(p.decodeWorkers ?? Math.max(1, Math.min(2, availableParallelism() - 1)));
     const model = buildModel(hp.arch, { profile: hp.profile, numClasses: data.classes.length, inputSize: hp.inputSize, seed: hp.seed });
@@ -356,23 +270,4 @@ async function evaluate(
     ctx.throwIfCancelled();
   }
   return { loss: loss / Math.max(1, count), top1: (100 * top1) / Math.max(1, count), top5: (100 * top5) / Math.max(1, count) };
-}
-
-/** The recipe in one line, for the job log. */
-function describeRecipe(hp: Hyperparams): string {
-  const r = hp.recipe;
-  const parts = [
-    `${r.optimizer} lr ${r.lr} wd ${r.weightDecay}${r.normWeightDecay != null ? ` (norm ${r.normWeightDecay})` : ''}`,
-    `batch ${r.batchSize}, ${r.epochs} epochs, ${r.schedule.kind === 'step' ? `StepLR(${r.schedule.stepSize}, ${r.schedule.gamma})` : 'cosine'}` +
-      `${r.warmupEpochs ? ` after ${r.warmupEpochs} ${r.warmupMethod} warm-up epochs` : ''}, lr per ${r.lrUpdate}`,
-    `crop ${r.trainCropSize} (scale ${r.cropScale[0]}-${r.cropScale[1]}), eval ${r.valResizeSize}/${r.valCropSize}`,
-  ];
-  if (r.labelSmoothing) parts.push(`label smoothing ${r.labelSmoothing}`);
-  if (r.autoAugment) parts.push(`auto-augment ${r.autoAugment}`);
-  if (r.randomErase) parts.push(`random erasing ${r.randomErase}`);
-  if (r.mixupAlpha || r.cutmixAlpha) parts.push(`mixup ${r.mixupAlpha} / cutmix ${r.cutmixAlpha}`);
-  if (r.raReps) parts.push(`RA sampler x${r.raReps}`);
-  if (hp.ema) parts.push(`EMA every ${hp.ema.steps} steps, decay ${hp.ema.decayPerUpdate.toPrecision(6)}`);
-  if (r.clipGradNorm) parts.push(`clip grad norm ${r.clipGradNorm}`);
-  return parts.join('; ');
 }

@@ -47,6 +47,8 @@ export type RunDefaults = RunOptions['defaults'][number];
 export type RunStartRequest = RequestOf<'runs.start'>;
 /** `local` is scaled to train on a CPU in minutes; `paper` is the torchvision recipe at full size. */
 export type TrainingProfile = NonNullable<RunStartRequest['profile']>;
+/** `tfjs` trains in the app's own worker; `torch` runs the PyTorch trainer with the user's Python. */
+export type TrainingEngine = NonNullable<RunStartRequest['engine']>;
 /** The rankings object with every run per architecture and the stored run choice (`imagenot rankings WS --json`). */
 export type WorkspaceRankings = ResponseOf<'rankings.get'>;
 export type Rankings = NonNullable<WorkspaceRankings['rankings']>;

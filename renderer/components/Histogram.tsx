@@ -1,7 +1,11 @@
 // The similarity histogram of one class with the threshold line. The x range is the encoder's (the same for every
 // class, fixed while the slider moves), so classes can be compared at a glance; bars right of the line are the ones
 // the threshold keeps (a bar the line crosses is split where it crosses).
+// While the slider moves only the bar the line crosses changes: bars are memoised, so a move redraws the line and
+// one bar instead of every bar's rects and titles.
+import { memo } from 'react';
 import type { Histogram as HistogramData } from '../api/types.ts';
+import { fmtInt } from './common.tsx';
 
 const W = 560;
 const H = 170;
@@ -37,7 +41,7 @@ export function Histogram({ data, threshold }: { data: HistogramData; threshold:
         <g key={`y${t}`}>
           <line x1={PAD.l} x2={W - PAD.r} y1={y(t)} y2={y(t)} className="grid-line" />
           <text x={PAD.l - 6} y={y(t) + 3} className="tick" textAnchor="end">
-            {t.toLocaleString('en-US')}
+            {fmtInt(t)}
           </text>
         </g>
       ))}
@@ -47,22 +51,7 @@ export function Histogram({ data, threshold }: { data: HistogramData; threshold:
         if (!c) return null;
         const x0 = x(edges[i]) + 0.5;
         const x1 = Math.max(x0 + 0.5, x(edges[i + 1]) - 0.5);
-        const split = Math.min(x1, Math.max(x0, tx));
-        const title = `${edges[i].toFixed(3)} – ${edges[i + 1].toFixed(3)}: ${c.toLocaleString('en-US')}`;
-        return (
-          <g key={i}>
-            {split > x0 && (
-              <rect x={x0} width={split - x0} y={y(c)} height={H - PAD.b - y(c)} className="bar">
-                <title>{title}</title>
-              </rect>
-            )}
-            {x1 > split && (
-              <rect x={split} width={x1 - split} y={y(c)} height={H - PAD.b - y(c)} className="bar kept">
-                <title>{title}</title>
-              </rect>
-            )}
-          </g>
-        );
+        return <Bar key={i} x0={x0} x1={x1} split={Math.min(x1, Math.max(x0, tx))} top={y(c)} bottom={H - PAD.b} title={`${edges[i].toFixed(3)} – ${edges[i + 1].toFixed(3)}: ${fmtInt(c)}`} />;
       })}
       {xTicks.map((t) => (
         <text key={`x${t}`} x={x(t)} y={H - PAD.b + 14} className="tick" textAnchor="middle">
@@ -82,3 +71,21 @@ export function Histogram({ data, threshold }: { data: HistogramData; threshold:
     </svg>
   );
 }
+
+/** One bar, split where the threshold line crosses it: left part dropped, right part kept. */
+const Bar = memo(function Bar({ x0, x1, split, top, bottom, title }: { x0: number; x1: number; split: number; top: number; bottom: number; title: string }) {
+  return (
+    <g>
+      {split > x0 && (
+        <rect x={x0} width={split - x0} y={top} height={bottom - top} className="bar">
+          <title>{title}</title>
+        </rect>
+      )}
+      {x1 > split && (
+        <rect x={split} width={x1 - split} y={top} height={bottom - top} className="bar kept">
+          <title>{title}</title>
+        </rect>
+      )}
+    </g>
+  );
+});

@@ -52,6 +52,9 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
   );
 }
 
-export const fmtInt = (n: number | null | undefined) => (n == null ? '–' : n.toLocaleString('en-US'));
+/** One formatter for every count: `Number.prototype.toLocaleString` builds a new formatter on every call, which
+ * the class list and histogram paid some hundred times per slider move (3-4 ms of a move at 1M candidates). */
+const INT = new Intl.NumberFormat('en-US');
+export const fmtInt = (n: number | null | undefined) => (n == null ? '–' : INT.format(n));
 export const fmt = (n: number | null | undefined, digits = 3) => (n == null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
 export const fmtPct = (n: number | null | undefined, digits = 1) => (n == null ? '–' : `${n.toFixed(digits)}%`);

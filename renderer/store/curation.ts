@@ -7,6 +7,7 @@ import { api, errorText } from '../api/client.ts';
 import type { ClassCount, ClassInfo, CurationItem, CurationItemDetail, CurationSettings, Decision, EncoderView, Histogram, ItemFilter, SortKey } from '../api/types.ts';
 import { useApp } from './app.ts';
 import { orderClasses, type ClassOrder } from './class-order.ts';
+import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
 
 export const PAGE = 120;
 /** Half-width of the "near the threshold" filter. */
@@ -32,6 +33,8 @@ interface CurationState {
   /** The threshold being explored; differs from settings.threshold until applied. */
   threshold: number;
   classes: ClassCount[];
+  /** Each class's position in `classes`: a recount replaces counts in place, so it changes only with the list. */
+  classPosition: Map<string, number>;
   /** The index version the class list belongs to (kept counts of the same version line up with it). */
   version: string | null;
   current: boolean;
@@ -161,10 +164,12 @@ export const useCuration = create<CurationState>((set, get) => {
       for (;;) {
         const threshold = get().threshold;
         const res = await api().call('curation.counts', { threshold, ...encoderArg() });
-        if (res.version !== get().version) {
+        const kept = unpackCounts(res.kept);
+        if (res.version !== get().version || kept.length !== get().classes.length) {
           await get().loadClasses();
         } else {
-          set((s) => ({ classes: s.classes.map((c, i) => (c.kept === res.kept[i] ? c : { ...c, kept: res.kept[i] })), current: res.current, classesError: null, countedAt: threshold }));
+          // Unchanged classes keep their object, so their rows are not rendered again.
+          set((s) => ({ classes: s.classes.map((c, i) => (c.kept === kept[i] ? c : { ...c, kept: kept[i] })), current: res.current, classesError: null, countedAt: threshold }));
         }
         if (countsPending == null || countsPending === threshold) break;
         countsPending = null;
@@ -224,6 +229,7 @@ export const useCuration = create<CurationState>((set, get) => {
     encoder: null,
     threshold: 0.5,
     classes: [],
+    classPosition: new Map(),
     version: null,
     current: true,
     classesError: null,
@@ -314,6 +320,7 @@ export const useCuration = create<CurationState>((set, get) => {
         const sameList = res.classes.length === get().classes.length && res.classes.every((c, i) => c.wnid === get().classes[i]?.wnid);
         set({
           classes: res.classes,
+          classPosition: sameList && get().classPosition.size ? get().classPosition : new Map(res.classes.map((c, i) => [c.wnid, i])),
           version: res.version,
           current: res.current,
           classesError: null,

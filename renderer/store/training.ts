@@ -4,9 +4,11 @@
 // SLOW_CHART_MS), so a fast run redraws its charts that often instead of four times per step.
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { ArchView, RunOptions, RunView, TrainingProfile, WorkerEvent } from '../api/types.ts';
+import type { ArchView, RunOptions, RunView, TrainingEngine, TrainingProfile, WorkerEvent } from '../api/types.ts';
 import { RunMetricStore } from './metric-series.ts';
 
+/** The job kinds that train a run: `train` (tfjs) and `train-torch` (PyTorch). */
+export const TRAIN_KINDS = ['train', 'train-torch'];
 type MetricEvent = WorkerEvent & { name: 'run.metric' };
 
 /** The metrics the curves draw: per-step training loss, per-epoch training accuracy and validation. */
@@ -38,7 +40,7 @@ interface TrainingState {
   metricsVersion: number;
   load(): Promise<void>;
   loadRuns(): Promise<void>;
-  loadOptions(profile: TrainingProfile): Promise<void>;
+  loadOptions(profile: TrainingProfile, engine?: TrainingEngine): Promise<void>;
   setWatched(runId: number, on: boolean): void;
   addMetric(e: { runId: number; step: number; epoch: number; name: string; value: number }): void;
   setExcluded(runId: number, excluded: boolean): Promise<void>;
@@ -123,9 +125,9 @@ export const useTraining = create<TrainingState>((set, get) => {
       })();
       return runsReload;
     },
-    async loadOptions(profile) {
+    async loadOptions(profile, engine) {
       try {
-        set({ options: await api().call('runs.options', { profile }) });
+        set({ options: await api().call('runs.options', { profile, engine }) });
       } catch (err) {
         set({ error: errorText(err) });
       }

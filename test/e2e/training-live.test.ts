@@ -47,6 +47,8 @@ before(async () => {
   wsDir = join(dir.path, 'ws');
   const init = runCli(['init', wsDir]);
   assert.equal(init.code, 0, init.stderr);
+  // The server's PyTorch engine gets a Python that does not exist, as on a machine without PyTorch (the runs table test).
+  process.env.IMAGENOT_PYTHON = join(dir.path, 'no-python');
   served = await serve(wsDir);
   ({ browser, cleanup: closeBrowser } = await launchChromium());
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -189,13 +191,13 @@ test('a long run streams 1,000+ steps: frames stay short, the curves keep up, Ca
 });
 
 test('the runs table: config columns, sort, filter, exclude from the rankings, delete; a torch run fails clearly', { timeout: 300000 }, async () => {
-  // The PyTorch engine from the form: the job fails with a message that says so (and cannot be resumed).
+  // The PyTorch engine from the form, on a machine without PyTorch: its job (train-torch) fails saying what to install.
   await page.check('.check.arch:has-text("vgg19") input');
   await page.uncheck('.check.arch:has-text("alexnet") input');
   await page.selectOption('label:has-text("Engine") select', 'torch');
   await page.fill('input[aria-label="epochs"]', '1');
   await page.click('button:has-text("Train 1 model")');
-  await page.waitForSelector('.job[data-job-kind="train"][data-job-state="failed"] .job-detail:has-text("engine")', { timeout: 120000 });
+  await page.waitForSelector('.job[data-job-kind="train-torch"][data-job-state="failed"] .job-detail:has-text("install Python 3 with PyTorch and torchvision")', { timeout: 120000 });
 
   const runs = await api<{ id: number; status: string }[]>('runs.list');
   const cancelled = runs.find((r) => r.status === 'cancelled')!;

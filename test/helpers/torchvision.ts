@@ -6,7 +6,7 @@ import { mulberry32 } from '../../native-workers/core/stats/bootstrap.ts';
 import { config } from '../../native-workers/config/settings.ts';
 
 const SCRIPT = fileURLToPath(new URL('./torchvision_reference.py', import.meta.url));
-/** Debian's interpreter, where python3-torch installs (a python3 earlier on PATH may lack torch). */
+/** The interpreter with torch (IMAGENOT_TORCH_PYTHON, else the torch engine's IMAGENOT_PYTHON, else Debian's). */
 export const TORCH_PYTHON = config.torchPython;
 
 export function torchvisionReference<T>(command: string, request: unknown): T {

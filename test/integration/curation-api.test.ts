@@ -14,9 +14,10 @@ import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { classIndex, refreshThresholdIndex } from '../../native-workers/store/threshold-index.ts';
-import { writeFlags } from '../../native-workers/store/flags.ts';
+import { excludedSql, exclusionParams, writeFlags } from '../../native-workers/store/flags.ts';
+import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
 import { tempDir } from '../helpers/workspace.ts';
-import { recordMatchCounts, upsertCatalog } from '../../native-workers/store/synsets.ts';
+import { clearMatches, insertMatches, recordMatchCounts, upsertCatalog } from '../../native-workers/store/synsets.ts';
 import { addSamples, addSource, cocoPhotos, storeImage, useFilter, TEXT_ENCODER, type FixtureSample } from '../helpers/dataset-fixture.ts';
 
 const A = 'n00000021';
@@ -244,4 +245,61 @@ test('the candidates table, encoder import and image scores run as jobs from the
   await assert.rejects(call('encoders.import', { kind: 'clip' }), /either a folder or a model id/);
   await assert.rejects(call('clipscore.start', { model: TEXT_ENCODER }), /need a CLIP model/);
   await assert.rejects(call('clipscore.start', { model: 'nope' }), /unknown model/);
+});
+
+/** Kept per class by SQL alone, the rule in words (KEPT_RULE): image required; accepted kept, rejected not; else
+ * no excluding flag and similarity strictly above the threshold. */
+function sqlKept(threshold: number): Record<string, number> {
+  const rows = ws.db
+    .prepare(
+      `SELECT m.wnids wnid, SUM(CASE WHEN s.image_sha256 IS NULL THEN 0 WHEN d.decision = 'accept' THEN 1 WHEN d.decision = 'reject' THEN 0
+                                     WHEN ${excludedSql('s')} THEN 0 WHEN t.similarity > @threshold THEN 1 ELSE 0 END) kept
+       FROM matches m JOIN samples s ON s.id = m.sample_id
+       LEFT JOIN text_similarities t ON t.sample_id = m.sample_id AND t.wnid = m.wnids AND t.encoder = @encoder
+       LEFT JOIN decisions d ON d.sample_id = m.sample_id AND d.wnid = m.wnids
+       WHERE m.status = 'matched' GROUP BY m.wnids`,
+    )
+    .all({ threshold, encoder: TEXT_ENCODER, ...exclusionParams(ws.db) }) as { wnid: string; kept: number }[];
+  return Object.fromEntries(rows.map((r) => [r.wnid, r.kept]));
+}
+
+/** The slider's counts (packed, in the class list's order) by class, after checking they line up with the list. */
+async function sliderKept(threshold: number): Promise<Record<string, number>> {
+  const { classes, version } = await call('curation.classes', { threshold });
+  const counts = await call('curation.counts', { threshold });
+  assert.equal(counts.version, version);
+  const kept = Array.from(unpackCounts(counts.kept));
+  assert.deepEqual(kept, classes.map((c: any) => c.kept), `counts and class list at ${threshold}`);
+  assert.equal(counts.total, kept.reduce((a, b) => a + b, 0));
+  return Object.fromEntries(classes.map((c: any, i: number) => [c.wnid, kept[i]]));
+}
+
+test('the slider counts equal a SQL count at every threshold, with decisions, and after a re-match makes the index stale', async () => {
+  const thresholds = [-1, 0.44, 0.45, 0.5, 0.51, 0.6, 0.61, 0.62, 0.75, 0.9, 1];
+  for (const t of thresholds) assert.deepEqual(await sliderKept(t), sqlKept(t), `threshold ${t}`);
+  // Decisions on top: an accepted low candidate, a rejected high one (undone at the end).
+  await call('curation.decide', { sampleId: ids[1], wnid: A, decision: 'accept' });
+  await call('curation.decide', { sampleId: ids[15], wnid: A, decision: 'reject' });
+  for (const t of thresholds) assert.deepEqual(await sliderKept(t), sqlKept(t), `threshold ${t} with decisions`);
+  const before = (await call('curation.classes', { threshold: THRESHOLD })).version;
+  // A re-match as the match job writes it: every match replaced, one A candidate now ambiguous, one B sample gone.
+  const matches = ws.db.prepare(`SELECT sample_id sampleId, wnids, lemmas, status FROM matches`).all() as { sampleId: number; wnids: string; lemmas: string; status: 'matched' | 'ambiguous' }[];
+  const rematch = (rows: typeof matches) =>
+    ws.db.transaction(() => {
+      clearMatches(ws.db);
+      insertMatches(ws.db, rows);
+    })();
+  try {
+    rematch(matches.filter((m) => m.sampleId !== ids[20]).map((m) => (m.sampleId === ids[12] ? { ...m, status: 'ambiguous' as const } : m)));
+    assert.notEqual((await call('curation.classes', { threshold: THRESHOLD })).version, before, 'the stored index is stale: rebuilt');
+    const after = await sliderKept(THRESHOLD);
+    assert.deepEqual(after, sqlKept(THRESHOLD));
+    for (const t of thresholds) assert.deepEqual(await sliderKept(t), sqlKept(t), `threshold ${t} after the re-match`);
+    assert.equal((await call('curation.class', { wnid: B, threshold: -1 })).facets.candidates, 5, 'B lost its sample');
+  } finally {
+    rematch(matches);
+    await call('curation.decide', { sampleId: ids[1], wnid: A, decision: null });
+    await call('curation.decide', { sampleId: ids[15], wnid: A, decision: null });
+  }
+  for (const t of thresholds) assert.deepEqual(await sliderKept(t), sqlKept(t), `threshold ${t} restored`);
 });

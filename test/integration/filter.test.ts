@@ -20,6 +20,7 @@ import { classImageScores } from '../../native-workers/store/image-similarities.
 import { inputsVersion } from '../../native-workers/store/threshold-index.ts';
 import { synsetText } from '../../native-workers/core/similarity/synset-text.ts';
 import { DEFAULT_THRESHOLDS } from '../../native-workers/core/similarity/thresholds.ts';
+import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
 
 const DOG = 'n02084071';
 const CAR = 'n02958343';
@@ -283,7 +284,8 @@ test('GloVe default filter and the curation API', async () => {
     assert.deepEqual(classes.map((c: any) => c.wnid), listed.classes.map((c: any) => c.wnid), 'the class order does not move with the threshold');
     const counts = await call('curation.counts', { threshold: t });
     assert.equal(counts.version, version);
-    assert.deepEqual(counts.kept, classes.map((c: any) => c.kept), 'the slider counts line up with the class list');
+    assert.deepEqual(Array.from(unpackCounts(counts.kept)), classes.map((c: any) => c.kept), 'the slider counts line up with the class list');
+    assert.equal(counts.total, classes.reduce((n: number, c: any) => n + c.kept, 0));
   }
   const clipClasses = (await call('curation.classes', { threshold: 0.5, encoder: 'tinyclip' })).classes;
   assert.deepEqual(Object.fromEntries(clipClasses.map((c: any) => [c.wnid, [c.candidates, c.kept]])), brute(0.5, 'tinyclip'));

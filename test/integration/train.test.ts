@@ -6,13 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { openWorkspace } from '../../native-workers/store/workspace.ts';
 import { getRun, listRuns, runMetrics } from '../../native-workers/store/runs.ts';
-import { listJobs } from '../../native-workers/store/jobs.ts';
 import { workspaceStatus } from '../../native-workers/store/status.ts';
-import { cliPath, repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
+import { runCli, tempDir } from '../helpers/workspace.ts';
 import { writeFashionMnistExport } from '../helpers/fashion-mnist.ts';
+import { killTrainingAfterCheckpoint, resumeKilledTraining } from '../helpers/resumed-run.ts';
 
 test('a local-profile model trains on Fashion-MNIST clearly above chance, with checkpoints and metrics', async () => {
   const dir = tempDir();
@@ -124,61 +123,18 @@ test('SIGKILL mid-run, then `jobs resume`: continues from the checkpoint epoch a
     await writeFashionMnistExport(data, { trainPerClass: 20, testPerClass: 5, classes: 5 });
     const wsDir = join(dir.path, 'ws');
     const epochs = 4;
-    // Its own process group, so one SIGKILL takes the CLI and its worker at once.
     // With a weight EMA, whose averages must come back from the checkpoint too.
     const recipe = JSON.stringify({ ema: { steps: 1, decay: 0.99 } });
-    const child = spawn(process.execPath, [cliPath, 'train', data, '--workspace', wsDir, '--arch', 'alexnet', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2', '--recipe', recipe], {
-      cwd: repoRoot,
-      detached: true,
-      stdio: 'ignore',
-    });
-    let killedAfter = 0;
-    const deadline = Date.now() + 240000;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 250));
-      if (!existsSync(join(wsDir, 'workspace.db'))) continue;
-      const probe = openWorkspace(wsDir);
-      try {
-        const run = listRuns(probe.db)[0];
-        if (run && run.epoch >= 1) {
-          killedAfter = run.epoch;
-          process.kill(-child.pid!, 'SIGKILL');
-          break;
-        }
-      } finally {
-        probe.close();
-      }
-      if (Date.now() > deadline) throw new Error('training did not reach its first checkpoint');
-    }
-    await new Promise((r) => child.once('exit', r));
+    const killedAfter = await killTrainingAfterCheckpoint(wsDir, [data, '--arch', 'alexnet', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2', '--recipe', recipe]);
     assert.ok(killedAfter >= 1 && killedAfter < epochs, `killed after epoch ${killedAfter}`);
 
-    const r = runCli(['jobs', 'resume', wsDir]);
-    assert.equal(r.code, 0, r.stderr);
-    const resumed = /resuming after epoch (\d+)/.exec(r.stderr);
-    assert.ok(resumed, `the resumed job says where it continues from:\n${r.stderr}`);
-    assert.ok(Number(resumed[1]) >= killedAfter && Number(resumed[1]) < epochs, `resumed after epoch ${resumed[1]}`);
+    const run = resumeKilledTraining(wsDir, { epochs, killedAfter });
+    // The EMA came back from the checkpoint: one update per step over the whole run, before and after the kill.
     const ws = openWorkspace(wsDir);
     try {
-      const job = listJobs(ws.db)[0];
-      assert.equal(job.state, 'succeeded');
-      assert.equal(job.attempts, 2, 'the same job ran twice');
-      const runs = listRuns(ws.db);
-      assert.equal(runs.length, 1, 'resume continues the run, it does not start another');
-      const run = runs[0];
-      assert.equal(run.status, 'succeeded');
-      assert.equal(run.epoch, epochs);
-      assert.ok(run.top1 != null);
-      // Steps are numbered once: nothing duplicated, nothing missing.
-      const steps = runMetrics(ws.db, run.id, 'loss').map((m) => m.step);
-      assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => i + 1));
-      const perEpoch = runMetrics(ws.db, run.id, 'train_loss');
-      assert.equal(perEpoch.length, epochs);
-      // The EMA came back from the checkpoint: one update per step over the whole run, before and after the kill.
+      const steps = runMetrics(ws.db, run.id, 'loss').length;
       const ckpt = JSON.parse(readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'));
-      assert.equal(ckpt.state.emaUpdates, steps.length);
-      const log = (job.result as { epochs: number }).epochs;
-      assert.equal(log, epochs);
+      assert.equal(ckpt.state.emaUpdates, steps);
     } finally {
       ws.close();
     }

@@ -46,23 +46,31 @@ test('training handlers answer from the workspace and match their schemas', asyn
     assert.deepEqual([noRuns.rankings, noRuns.unavailable], [null, 'no training runs yet']);
 
     // Without an export the form has nothing to train on and the API refuses.
-    const empty = await h['runs.options']({ profile: 'local' });
+    const empty = await h['runs.options']({ profile: 'local', engine: 'tfjs' });
     assert.deepEqual([empty.exports, empty.latest], [[], null]);
     assert.equal(empty.defaults.length, 9);
     assert.ok(empty.defaults.every((d) => d.epochs >= 1 && d.batch >= 1 && d.lr > 0 && d.inputSize === 32), JSON.stringify(empty.defaults[0]));
     await assert.rejects(h['runs.start']({ archs: ['alexnet'], profile: 'local', engine: 'tfjs' }), /no dataset export in this workspace yet/);
-    const paper = await h['runs.options']({ profile: 'paper' });
+    const paper = await h['runs.options']({ profile: 'paper', engine: 'tfjs' });
     assert.equal(paper.defaults.find((d) => d.arch === 'inception_v3')!.inputSize, 299);
+    // The torch engine trains torchvision's full-size models: its local AlexNet and Inception V3 inputs are their smallest.
+    const torchLocal = await h['runs.options']({ profile: 'local', engine: 'torch' });
+    assert.deepEqual([torchLocal.defaults.find((d) => d.arch === 'alexnet')!.inputSize, torchLocal.defaults.find((d) => d.arch === 'inception_v3')!.inputSize], [63, 75]);
+    assert.equal(channels['runs.options'].request.parse({}).engine, 'tfjs');
 
     writeExport(ws, 'selection-1-imagefolder-64');
-    const options = await h['runs.options']({ profile: 'local' });
+    const options = await h['runs.options']({ profile: 'local', engine: 'tfjs' });
     channels['runs.options'].response.parse(options);
     assert.equal(options.latest, 'exports/selection-1-imagefolder-64');
     assert.deepEqual([options.exports[0].classes, options.exports[0].train, options.exports[0].test, options.exports[0].threshold], [10, 600, 200, 0.74]);
     const [job] = await h['runs.start']({ archs: ['alexnet'], profile: 'local', engine: 'torch', dataset: 'exports/selection-1-imagefolder-64', epochs: 3 });
     channels['runs.start'].response.parse([job]);
-    assert.deepEqual(getJob(ws.db, job.id)!.params, { arch: 'alexnet', profile: 'local', engine: 'torch', dataset: 'exports/selection-1-imagefolder-64', epochs: 3, seed: 0 });
-    await assert.rejects(h['runs.start']({ archs: ['lenet'], profile: 'local', engine: 'tfjs' }), /invalid parameters for train/);
+    // The torch engine is its own job kind, with its own defaults (one rank, the recipe's mixed precision).
+    assert.equal(job.kind, 'train-torch');
+    assert.deepEqual(getJob(ws.db, job.id)!.params, {
+      arch: 'alexnet', profile: 'local', dataset: 'exports/selection-1-imagefolder-64', epochs: 3, seed: 0,
+      nproc: 1, device: 'auto', amp: 'recipe', channelsLast: 'auto', checkReplicas: false,
+    });
 
     const alex = addRun(ws, 'alexnet', { top1: 30 });
     addRun(ws, 'vgg19', { top1: 35 });
@@ -103,6 +111,11 @@ test('training handlers answer from the workspace and match their schemas', asyn
     assert.deepEqual([models.resnet152.run_id, models.resnet152.top1, models.resnet152.n], [rn, 45, 200]);
     assert.deepEqual([models.convnext_tiny.provisional, models.convnext_tiny.top1, models.convnext_tiny.n], [true, 38.5, 60]);
     assert.equal(r.rankings!.n_provisional, 1);
+
+    await assert.rejects(h['runs.start']({ archs: ['lenet'], profile: 'local', engine: 'tfjs' }), /invalid parameters for train:/);
+    await assert.rejects(h['runs.start']({ archs: ['lenet'], profile: 'local', engine: 'torch' }), /invalid parameters for train-torch:/);
+    await assert.rejects(h['runs.start']({ archs: ['alexnet'], profile: 'local', engine: 'tfjs', nproc: 2 }), /options of the torch engine/);
+    assert.deepEqual(channels['runs.start'].request.parse({ archs: ['alexnet'] }), { archs: ['alexnet'], profile: 'local', engine: 'tfjs' });
 
     // Pick the 60-epoch run by hand, final runs only: stored, and the CLI (a separate process) prints the same object.
     const chosen = await h['rankings.choose']({ arch: 'resnet152', runId: rnOld, provisional: false });

@@ -49,6 +49,7 @@ export const StatusSchema = z.object({
       id: z.number().int(),
       arch: z.string(),
       profile: z.string(),
+      engine: z.string(),
       status: z.string(),
       top1: z.number().nullable(),
       /** The resolved training recipe the run used (null for runs recorded without one). */

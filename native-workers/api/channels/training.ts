@@ -4,8 +4,10 @@
 import { z } from 'zod';
 import { channel } from '../channel.ts';
 import { JobSchema } from './jobs.ts';
+import { MetricPointSchema } from '../../io/torch-engine/events.ts';
 
-export const RunMetricSchema = z.object({ step: z.number().int(), epoch: z.number(), name: z.string(), value: z.number() });
+/** A metric point: what both engines record (the PyTorch trainer's events are validated with this same schema). */
+export const RunMetricSchema = MetricPointSchema;
 /** The payload of `job.event` {name: 'run.metric'}. */
 export const RunMetricEventSchema = RunMetricSchema.extend({ runId: z.number().int() });
 /** A stored point, with the time it was recorded (seconds since 1970; null for points recorded by older versions). */
@@ -18,7 +20,7 @@ export const RunSchema = z.object({
   jobId: z.number().int().nullable(),
   arch: z.string(),
   profile: z.string(),
-  /** Training engine: 'tfjs' or 'torch'. */
+  /** The training engine: 'tfjs' (TensorFlow.js, job `train`) or 'torch' (PyTorch, job `train-torch`). */
   engine: z.string(),
   /** running | succeeded | failed | cancelled | interrupted (its job died; resume the job to continue). */
   status: z.string(),
@@ -164,15 +166,16 @@ export const trainingChannels = {
     'The nine architectures: torchvision parameter count (full size, 1000 classes) and ImageNet-1k top-1 (percent).',
   ),
   'runs.options': channel(
-    z.object({ profile: z.enum(['local', 'paper']).default('local') }),
+    z.object({ profile: z.enum(['local', 'paper']).default('local'), engine: z.enum(['tfjs', 'torch']).default('tfjs') }),
     z.object({ exports: z.array(ExportSchema), latest: z.string().nullable(), defaults: z.array(ResolvedHyperparamsSchema) }),
-    "What the launch form offers: the workspace's exports (newest first; `latest` is the default) and each architecture's resolved hyperparameters for a profile.",
+    "What the launch form offers: the workspace's exports (newest first; `latest` is the default) and each architecture's resolved hyperparameters for a profile and engine (torch's local inputs are torchvision's smallest).",
   ),
   'runs.list': channel(z.object({}), z.array(RunSchema), 'Training runs, newest first.'),
   'runs.start': channel(
     z.object({
       archs: z.array(z.string().min(1)).min(1),
       profile: z.enum(['local', 'paper']).default('local'),
+      /** tfjs: job `train`; torch: job `train-torch` (the PyTorch trainer with the user's Python). */
       engine: z.enum(['tfjs', 'torch']).default('tfjs'),
       /** An export folder (relative to the workspace, or absolute); default: the newest export. */
       dataset: z.string().min(1).optional(),
@@ -181,9 +184,13 @@ export const trainingChannels = {
       lr: z.number().positive().optional(),
       patience: z.number().int().min(1).optional(),
       seed: z.number().int().min(0).optional(),
+      /** torch only: the Python interpreter (default IMAGENOT_PYTHON, else python3 on PATH). */
+      python: z.string().min(1).optional(),
+      /** torch only: ranks on this machine (DistributedDataParallel). */
+      nproc: z.number().int().min(1).optional(),
     }),
     z.array(JobSchema),
-    "Queue one `train` job per architecture on an export (default the workspace's newest; refused when there is none). Lane 'train': they run one after another.",
+    "Queue one training job per architecture on an export (default the workspace's newest; refused when there is none): `train` (tfjs) or `train-torch` (torch). Lane 'train': they run one after another.",
   ),
   'runs.metrics': channel(
     z.object({ runId: z.number().int().positive(), names: z.array(z.string()).optional() }),

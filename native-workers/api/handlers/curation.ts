@@ -2,6 +2,8 @@
 import type { ApiContext, Handlers } from './index.ts';
 import type { curationChannels } from '../channels/curation.ts';
 import { ApiError } from '../dispatch.ts';
+import { channels } from '../contract.ts';
+import { packCounts } from '../channels/curation.ts';
 import { startJob } from './start-job.ts';
 import { currentTextFilter } from '../../store/meta.ts';
 import { setTextFilter } from '../../store/text-similarities.ts';
@@ -12,6 +14,8 @@ import { currentImageEncoder } from '../../store/image-similarities.ts';
 import { getSynset } from '../../store/synsets.ts';
 import { GLOVE_ENCODER } from '../../core/similarity/thresholds.ts';
 import { defaultThresholdOf, listEncoders } from './encoders.ts';
+
+const countsSchema = channels['curation.counts'].response;
 
 export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof typeof curationChannels> {
   const filter = () => currentTextFilter(ws.db) ?? { encoder: GLOVE_ENCODER, threshold: defaultThresholdOf(ws, GLOVE_ENCODER) };
@@ -33,14 +37,35 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
   const candidate = (sampleId: number, wnid: string) => {
     if (!isCandidate(ws.db, sampleId, wnid)) throw new ApiError(`sample ${sampleId} is not a candidate of ${wnid}`, 404);
   };
-  // The threshold index is loaded as soon as the API is up, not on the first slider move.
+  // The threshold index is loaded as soon as the API is up, not on the first slider move; then the slider's own path
+  // (counts at a threshold, the response checked against its schema) runs over the encoder's range a few dozen
+  // times, a few per tick, so the first moves run compiled code: cold, the first two moves took 17-25 ms on the
+  // server against 3 ms once warm (bench/curation-slider.bench.ts).
   setTimeout(() => {
     try {
       warmThresholdIndex(ws.db);
     } catch {
       // A closed or busy database: the first query loads it instead.
+      return;
     }
+    warmSliderPath(0);
   }, 0).unref?.();
+  const countsAt = (encoder: string, threshold: number) => {
+    const { kept, ...rest } = keptCountsInOrder(ws.db, encoder, threshold);
+    return { ...rest, kept: packCounts(kept) };
+  };
+  const SLIDER_WARMUP = 40;
+  const warmSliderPath = (done: number): void => {
+    try {
+      const f = currentTextFilter(ws.db);
+      if (!f || done >= SLIDER_WARMUP) return;
+      const [lo, hi] = similarityRange(ws.db, f.encoder) ?? [0, 1];
+      for (let i = done; i < done + 4; i++) countsSchema.parse(countsAt(f.encoder, lo + ((hi - lo) * i) / SLIDER_WARMUP));
+    } catch {
+      return;
+    }
+    setImmediate(() => warmSliderPath(done + 4)).unref?.();
+  };
   const itemQuery = (wnid: string, threshold: number | undefined) => {
     const f = filter();
     return { wnid, textEncoder: f.encoder, imageEncoder: currentImageEncoder(ws.db), threshold: threshold ?? f.threshold };
@@ -66,7 +91,7 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
       const { version, current } = classIndex(ws.db, enc);
       return { encoder: enc, version, current, classes };
     },
-    'curation.counts': async ({ threshold, encoder }) => keptCountsInOrder(ws.db, encoderOf(encoder), threshold),
+    'curation.counts': async ({ threshold, encoder }) => countsAt(encoderOf(encoder), threshold),
     'curation.class': async ({ wnid, threshold, encoder, band }) => {
       const facets = classFacets(ws.db, encoderOf(encoder), wnid, threshold, band);
       if (!facets) throw new ApiError(`${wnid} has no scored candidates under this encoder`, 404);

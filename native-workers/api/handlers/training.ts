@@ -4,6 +4,7 @@ import type { ApiContext, Handlers } from './index.ts';
 import type { trainingChannels } from '../channels/training.ts';
 import { ARCHITECTURES } from '../../core/architectures/registry.ts';
 import { resolveHyperparams } from '../../core/training/hyperparams.ts';
+import { torchHyperparams } from '../../core/training/torch-engine.ts';
 import { workspaceRankings } from '../../core/stats/workspace-rankings.ts';
 import { readReference } from '../../io/rankings/tables.ts';
 import { listExports } from '../../io/train-data/export-list.ts';
@@ -32,7 +33,7 @@ function runView(r: RunRow, latestVal: Map<number, number>) {
     jobId: r.jobId,
     arch: r.arch,
     profile: r.profile,
-    engine: c.engine,
+    engine: r.engine,
     status: r.status,
     epoch: r.epoch,
     dataset: r.dataset,
@@ -74,13 +75,14 @@ export function trainingHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
       }
       return ARCHITECTURES.map((a) => ({ arch: a.arch, params: a.torchvisionParams, imagenetTop1: ref.get(a.arch) ?? null }));
     },
-    'runs.options': async ({ profile }) => {
+    'runs.options': async ({ profile, engine }) => {
+      const resolve = engine === 'torch' ? torchHyperparams : resolveHyperparams;
       const list = exports();
       return {
         exports: list.map(({ path, format, classes, train, test, createdAt, threshold, seed }) => ({ path, format, classes, train, test, createdAt, threshold, seed })),
         latest: list[0]?.path ?? null,
         defaults: ARCHITECTURES.map((a) => {
-          const hp = resolveHyperparams(a.arch, profile, {});
+          const hp = resolve(a.arch, profile, {});
           return { arch: a.arch, epochs: hp.epochs, batch: hp.batch, lr: hp.lr, patience: hp.patience, seed: hp.seed, inputSize: hp.inputSize };
         }),
       };
@@ -91,14 +93,17 @@ export function trainingHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
       return listRuns(ws.db).map((r) => runView(r, latestVal));
     },
     'runs.start': async (req) => {
-      const { archs, ...rest } = req;
+      const { archs, engine, python, nproc, ...rest } = req;
+      if (engine === 'tfjs' && (python !== undefined || nproc !== undefined)) throw new ApiError('python and nproc are options of the torch engine');
       if (!rest.dataset && !exports().length) {
         throw new ApiError('no dataset export in this workspace yet: select classes and export them on the Dataset screen, then train', 409);
       }
+      const kind = engine === 'torch' ? 'train-torch' : 'train';
+      const own = engine === 'torch' ? { python, nproc } : {};
       const jobs = [];
       for (const arch of archs) {
         try {
-          jobs.push(publicJob(await runner.enqueue('train', { arch, ...rest })));
+          jobs.push(publicJob(await runner.enqueue(kind, { arch, ...rest, ...own })));
         } catch (err) {
           throw new ApiError((err as Error).message);
         }

@@ -5,19 +5,21 @@ import type { Command } from 'commander';
 import { computeRankings, RankingsError, type Rankings } from '../../core/stats/rankings.ts';
 import { workspaceRankings, type WorkspaceRankings } from '../../core/stats/workspace-rankings.ts';
 import { readAccuracyCsv, readReference } from '../../io/rankings/tables.ts';
-import { getRankingChoice, markRunsOfDeadJobs, rankingCandidates } from '../../store/runs.ts';
-import { CommandFailed, parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
+import { ENGINES, getRankingChoice, markRunsOfDeadJobs, rankingCandidates } from '../../store/runs.ts';
+import { choiceOption, CommandFailed, parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
 
 const f = (v: number | null | undefined, d = 3) => (v == null ? 'n/a' : v.toFixed(d));
 
-function printText(r: Rankings): void {
+/** `engines` names each run's engine where it is not tfjs (a workspace's rankings), so a torch run shows as such. */
+function printText(r: Rankings, engines: ReadonlyMap<number, string> = new Map()): void {
+  const engineOf = (id: number) => (engines.has(id) ? ` (${engines.get(id)})` : '');
   const out = process.stdout;
   const ci = (v: { low: number | null; high: number | null }, d = 3) => (v.low == null ? '' : `[${f(v.low, d)}, ${f(v.high, d)}]`);
   out.write(`${'arch'.padEnd(20)} ${'top1'.padStart(7)} ${'95% CI'.padStart(16)} ${'n'.padStart(6)} ${'ref top1'.padStart(9)} ${'rel.impr'.padStart(9)} ${'ref rel.impr'.padStart(13)}\n`);
   for (const m of [...r.models].sort((a, b) => b.top1 - a.top1)) {
     out.write(
       `${m.arch.padEnd(20)} ${m.top1.toFixed(2).padStart(7)} ${ci(m.top1_ci, 1).padStart(16)} ${(m.n == null ? '' : String(m.n)).padStart(6)} ${m.reference_top1.toFixed(2).padStart(9)} ${m.relative_improvement.toFixed(3).padStart(9)} ${m.reference_relative_improvement.toFixed(3).padStart(13)}` +
-        `${m.run_id == null ? '' : `  run #${m.run_id}`}${m.provisional ? ' (provisional: latest validation accuracy)' : ''}\n`,
+        `${m.run_id == null ? '' : `  run #${m.run_id}${engineOf(m.run_id)}`}${m.provisional ? ' (provisional: latest validation accuracy)' : ''}\n`,
     );
   }
   const boot = (k: 'pearson_r' | 'slope' | 'spearman_rho' | 'kendall_tau') => ci(r.ci[k]);
@@ -30,7 +32,8 @@ function printText(r: Rankings): void {
 
 function printWorkspaceText(w: WorkspaceRankings): void {
   if (w.dataset) process.stdout.write(`export: ${w.dataset}\n`);
-  printText(w.rankings!);
+  const engines = new Map(w.archs.flatMap((a) => a.runs.filter((r) => r.engine !== 'tfjs').map((r) => [r.id, r.engine] as const)));
+  printText(w.rankings!, engines);
   for (const n of w.notes) process.stdout.write(`note: ${n}\n`);
 }
 
@@ -52,14 +55,15 @@ export function register(program: Command): void {
     .option('--final-only', 'leave out runs still training; without it they stand in with their latest validation accuracy, marked provisional')
     .option('--resamples <n>', 'bootstrap resamples', parseIntOption('--resamples'), 2000)
     .option('--seed <n>', 'bootstrap seed', parseIntOption('--seed'), 0)
+    .addOption(choiceOption('--engine <e>', 'only runs of this engine (default: either, whichever run the rule chooses)', ENGINES))
     .option('--json', 'print JSON')
     .action(
       async (
         dir: string | undefined,
-        o: { results?: string; reference?: string; run: number[]; dataset?: string; finalOnly?: boolean; resamples: number; seed: number; json?: boolean },
+        o: { results?: string; reference?: string; run: number[]; dataset?: string; finalOnly?: boolean; engine?: string; resamples: number; seed: number; json?: boolean },
       ) => {
         if (!!dir === !!o.results) throw new UsageError('give either a workspace or --results FILE.csv');
-        if (o.results && (o.run.length || o.dataset || o.finalOnly)) throw new UsageError('--run, --dataset and --final-only choose runs of a workspace');
+        if (o.results && (o.run.length || o.dataset || o.finalOnly || o.engine)) throw new UsageError('--run, --dataset, --final-only and --engine choose runs of a workspace');
         let reference;
         try {
           reference = readReference(o.reference);
@@ -70,12 +74,15 @@ export function register(program: Command): void {
         if (dir) {
           const out = await withWorkspace(dir, (ws) => {
             markRunsOfDeadJobs(ws.db);
-            const runs = rankingCandidates(ws.db);
+            const all = rankingCandidates(ws.db);
+            // --engine: that engine's runs only; a stored pick of the other engine's run falls back to the rule.
+            const runs = o.engine ? all.filter((r) => r.engine === o.engine) : all;
             const stored = getRankingChoice(ws.db);
-            const picks = { ...stored.picks };
+            const picks = Object.fromEntries(Object.entries(stored.picks).filter(([, id]) => runs.some((r) => r.id === id)));
             for (const id of o.run) {
-              const run = runs.find((r) => r.id === id);
+              const run = all.find((r) => r.id === id);
               if (!run) throw new CommandFailed(`--run ${id}: no such run in ${dir}`);
+              if (!runs.includes(run)) throw new UsageError(`--run ${id} is a ${run.engine} run, not ${o.engine}`);
               picks[run.arch] = id;
             }
             const choice = { dataset: o.dataset ?? stored.dataset, picks, provisional: o.finalOnly ? false : stored.provisional };

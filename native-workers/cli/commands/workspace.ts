@@ -42,7 +42,7 @@ export function register(program: Command): void {
           `matched          ${s.matched} (ambiguous ${s.ambiguous})`,
           `text filter      ${s.text_encoder ? `${s.text_encoder} > ${s.threshold}: ${s.above_threshold} above the threshold, ${s.kept} kept (flags, images, decisions applied)` : 'not run'}`,
           `selection        ${s.classes_selected} classes, ${s.train_images} train / ${s.test_images} test`,
-          `runs             ${s.runs.map((r) => `${r.arch}:${r.status}${r.top1 != null ? ` ${r.top1.toFixed(2)}%` : ''}`).join(', ') || '-'}`,
+          `runs             ${s.runs.map((r) => `${r.arch}${r.engine === 'tfjs' ? '' : `[${r.engine}]`}:${r.status}${r.top1 != null ? ` ${r.top1.toFixed(2)}%` : ''}`).join(', ') || '-'}`,
           `jobs             ${s.jobs.slice(0, 5).map((j) => `#${j.id} ${j.kind} ${j.state}`).join(', ') || '-'}`,
         ];
         process.stdout.write(lines.join('\n') + '\n');

@@ -92,7 +92,10 @@ export interface TrainingRecipe {
    * nine reference commands keep it, and it is what the tfjs engine implements).
    */
   interpolation?: 'bilinear';
-  /** Mixed precision on CUDA (`--amp`); CPU engines ignore it. */
+  /**
+   * The reference command trains in mixed precision (`--amp`). The torch engine follows it on CUDA (`--amp recipe`);
+   * tfjs, and torch on CPU, train in float32.
+   */
   amp?: boolean;
   trainCropSize: number;
   valResizeSize: number;

@@ -9,7 +9,8 @@ export function ClassHeader() {
   const selected = useCuration((s) => s.selected);
   const info = useCuration((s) => s.classInfo);
   const count = useCuration((s) => s.classes.find((k) => k.wnid === s.selected));
-  const threshold = useCuration((s) => s.threshold);
+  // The threshold the shown counts were taken at: the line and the kept figure move together, once per recount.
+  const threshold = useCuration((s) => s.countedAt ?? s.threshold);
   const histogram = useCuration((s) => s.histogram);
   const histogramError = useCuration((s) => s.histogramError);
   const name = info?.name ?? count?.name;

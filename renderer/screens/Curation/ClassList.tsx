@@ -1,7 +1,9 @@
 // The class list: thousands of classes in a windowed list, in an order that stays put while the threshold moves
 // (orders by counts are taken when chosen), filtered by name or wnid, each with kept / candidates and how many of its
-// candidates have been reviewed.
-import { useMemo, useRef, useState } from 'react';
+// candidates have been reviewed. A slider move changes only kept counts: the shown order is not recomputed (it
+// depends on the class list, not on the counts) and rows whose counts did not change are not rendered again.
+import { memo, useMemo, useRef, useState } from 'react';
+import type { ClassCount } from '../../api/types.ts';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCuration, type ClassOrder } from '../../store/curation.ts';
 import { fmtInt } from '../../components/common.tsx';
@@ -10,20 +12,23 @@ const ROW_H = 46;
 
 export function ClassList() {
   const classes = useCuration((s) => s.classes);
+  const position = useCuration((s) => s.classPosition);
   const orderedWnids = useCuration((s) => s.orderedWnids);
   const classOrder = useCuration((s) => s.classOrder);
   const selected = useCuration((s) => s.selected);
   const setClassOrder = useCuration((s) => s.setClassOrder);
   const selectClass = useCuration((s) => s.selectClass);
   const [query, setQuery] = useState('');
-  const byWnid = useMemo(() => new Map(classes.map((c) => [c.wnid, c])), [classes]);
+  // Positions in `classes` of the shown classes, in the chosen order and filtered by the search.
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
-    const all = orderedWnids.map((w) => byWnid.get(w)).filter((c) => c != null);
-    return q ? all.filter((c) => `${c.name} ${c.wnid}`.toLowerCase().includes(q)) : all;
-  }, [orderedWnids, byWnid, query]);
-  const reviewed = classes.reduce((n, c) => n + c.decided, 0);
-  const candidates = classes.reduce((n, c) => n + c.candidates, 0);
+    // Names and wnids change only with a new class list, which also gives a new `position`.
+    const list = useCuration.getState().classes;
+    const all = orderedWnids.map((w) => position.get(w)).filter((i): i is number => i != null);
+    return q ? all.filter((i) => `${list[i].name} ${list[i].wnid}`.toLowerCase().includes(q)) : all;
+  }, [orderedWnids, position, query]);
+  const reviewed = useMemo(() => classes.reduce((n, c) => n + c.decided, 0), [classes]);
+  const candidates = useMemo(() => classes.reduce((n, c) => n + c.candidates, 0), [classes]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 8 });
 
@@ -45,34 +50,38 @@ export function ClassList() {
       <div className="class-scroll" role="listbox" aria-label="classes" ref={scroller}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((row) => {
-            const k = shown[row.index];
-            return (
-              <div
-                key={k.wnid}
-                role="option"
-                aria-selected={k.wnid === selected}
-                className={`class-item ${k.wnid === selected ? 'active' : ''}`}
-                data-wnid={k.wnid}
-                data-kept={k.kept}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H - 2, transform: `translateY(${row.start}px)` }}
-                onClick={() => selectClass(k.wnid)}
-                title={`${k.wnid}: ${fmtInt(k.kept)} kept of ${fmtInt(k.candidates)}, ${fmtInt(k.decided)} reviewed`}
-              >
-                <div className="class-name">
-                  <span>{k.name}</span>
-                  <span className="class-count">
-                    <b>{fmtInt(k.kept)}</b> / {fmtInt(k.candidates)}
-                  </span>
-                </div>
-                <div className="mini-bar">
-                  <div style={{ width: `${k.candidates ? (100 * k.kept) / k.candidates : 0}%` }} />
-                  {k.decided > 0 && <div className="reviewed" style={{ width: `${(100 * k.decided) / k.candidates}%` }} />}
-                </div>
-              </div>
-            );
+            const k = classes[shown[row.index]];
+            return <ClassRow key={k.wnid} k={k} top={row.start} active={k.wnid === selected} onSelect={selectClass} />;
           })}
         </div>
       </div>
     </div>
   );
 }
+
+/** One class: re-rendered only when its counts, place or selection change (a recount keeps unchanged ClassCounts). */
+const ClassRow = memo(function ClassRow({ k, top, active, onSelect }: { k: ClassCount; top: number; active: boolean; onSelect(wnid: string): void }) {
+  return (
+    <div
+      role="option"
+      aria-selected={active}
+      className={`class-item ${active ? 'active' : ''}`}
+      data-wnid={k.wnid}
+      data-kept={k.kept}
+      style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H - 2, transform: `translateY(${top}px)` }}
+      onClick={() => onSelect(k.wnid)}
+      title={`${k.wnid}: ${fmtInt(k.kept)} kept of ${fmtInt(k.candidates)}, ${fmtInt(k.decided)} reviewed`}
+    >
+      <div className="class-name">
+        <span>{k.name}</span>
+        <span className="class-count">
+          <b>{fmtInt(k.kept)}</b> / {fmtInt(k.candidates)}
+        </span>
+      </div>
+      <div className="mini-bar">
+        <div style={{ width: `${k.candidates ? (100 * k.kept) / k.candidates : 0}%` }} />
+        {k.decided > 0 && <div className="reviewed" style={{ width: `${(100 * k.decided) / k.candidates}%` }} />}
+      </div>
+    </div>
+  );
+});

@@ -2,6 +2,7 @@
 // decisions on the marked candidates or on everything the filter shows — each asked for before it is applied and
 // undoable as one step.
 import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { Decision, ItemFilter, SortKey } from '../../api/types.ts';
 import { NEAR_BAND, useCuration } from '../../store/curation.ts';
 import { fmtInt } from '../../components/common.tsx';
@@ -21,8 +22,15 @@ const FILTERS: { key: ItemFilter; label: string; hint: string }[] = [
 const VERB: Record<'accept' | 'reject' | 'clear', string> = { accept: 'Accept', reject: 'Reject', clear: 'Clear decisions of' };
 
 export function GridToolbar() {
-  const c = useCuration();
+  // Only what the toolbar shows: a slider move (threshold, class counts) does not render it again.
+  const c = useCuration(
+    useShallow((s) => ({
+      classInfo: s.classInfo, marked: s.marked, total: s.total, filter: s.filter, sort: s.sort, order: s.order, undo: s.undo, selected: s.selected,
+      setFilter: s.setFilter, clearMarks: s.clearMarks, undoLast: s.undoLast, setSort: s.setSort, decideMany: s.decideMany,
+    })),
+  );
   const [pending, setPending] = useState<{ decision: Decision; target: 'marked' | 'filter' } | null>(null);
+  const threshold = useCuration((s) => (pending ? s.threshold : null));
   const facets = c.classInfo?.facets;
   const countOf = (f: ItemFilter) => (f === 'all' ? facets?.candidates : facets?.[f]);
   const reviewed = facets ? facets.accepted + facets.rejected : null;
@@ -97,7 +105,7 @@ export function GridToolbar() {
           <p>
             {pending.target === 'marked'
               ? `The ${fmtInt(c.marked.size)} marked candidates of ${c.classInfo?.name ?? c.selected}`
-              : `Every candidate of ${c.classInfo?.name ?? c.selected} the “${FILTERS.find((f) => f.key === c.filter)?.label}” filter shows at threshold ${c.threshold.toFixed(3)} (${fmtInt(c.total)})`}{' '}
+              : `Every candidate of ${c.classInfo?.name ?? c.selected} the “${FILTERS.find((f) => f.key === c.filter)?.label}” filter shows at threshold ${threshold?.toFixed(3)} (${fmtInt(c.total)})`}{' '}
             will be {pending.decision === 'accept' ? 'accepted (kept whatever the threshold, if they have an image)' : pending.decision === 'reject' ? 'rejected (never kept)' : 'left to the threshold again'}.
           </p>
           <p className="muted small-text">One step: Undo (or U) restores every decision it changed.</p>

@@ -7,6 +7,7 @@ import { useEffect, type ReactNode } from 'react';
 import type { RankedModel, Rankings as RankingsObject } from '../../api/types.ts';
 import { useRankings } from '../../store/rankings.ts';
 import { onJobFinished, onWorkerEvent } from '../../store/events.ts';
+import { TRAIN_KINDS } from '../../store/training.ts';
 import { EmptyState, ErrorBox, Panel, Stat, fmt, fmtInt, fmtPct } from '../../components/common.tsx';
 import { exportCsv } from '../../components/exportChart.ts';
 import { ModelScatter, type ModelPoint } from './ModelScatter.tsx';
@@ -142,7 +143,7 @@ export function Rankings() {
   useEffect(() => {
     void load();
     const offJobs = onJobFinished((job) => {
-      if (job.kind === 'train') void load();
+      if (TRAIN_KINDS.includes(job.kind)) void load();
     });
     // A new validation accuracy moves a provisional position.
     const offEvents = onWorkerEvent((e) => {

@@ -4,16 +4,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { attempt, useApp } from '../../store/app.ts';
 import { api } from '../../api/client.ts';
-import type { TrainingProfile } from '../../api/types.ts';
+import type { TrainingEngine, TrainingProfile } from '../../api/types.ts';
 import { useTraining } from '../../store/training.ts';
 import { fmtInt, fmtPct } from '../../components/common.tsx';
 import { FIELDS, LABELS, formErrors, placeholder, resolved, startRequest, type FormValues } from './form.ts';
 
-const ENGINES = [
+const ENGINES: { value: TrainingEngine; label: string }[] = [
   { value: 'tfjs', label: 'TensorFlow.js (in this app)' },
   { value: 'torch', label: 'PyTorch (torchvision)' },
-] as const;
-type Engine = (typeof ENGINES)[number]['value'];
+];
 
 export function LaunchForm() {
   const archs = useTraining((s) => s.archs);
@@ -24,12 +23,12 @@ export function LaunchForm() {
   const setScreen = useApp((s) => s.setScreen);
   const [chosen, setChosen] = useState<string[]>([]);
   const [profile, setProfile] = useState<TrainingProfile>('local');
-  const [engine, setEngine] = useState<Engine>('tfjs');
+  const [engine, setEngine] = useState<TrainingEngine>('tfjs');
   const [dataset, setDataset] = useState<string | null>(null);
   const [values, setValues] = useState<FormValues>({ epochs: '', batch: '', lr: '', patience: '', seed: '' });
   const [sending, setSending] = useState(false);
 
-  useEffect(() => void loadOptions(profile), [profile, loadOptions]);
+  useEffect(() => void loadOptions(profile, engine), [profile, engine, loadOptions]);
   const exportPath = dataset ?? options?.latest ?? null;
   const errors = formErrors(values);
   const defaults = options?.defaults ?? [];
@@ -100,7 +99,7 @@ export function LaunchForm() {
         </label>
         <label>
           Engine
-          <select value={engine} onChange={(e) => setEngine(e.target.value as Engine)}>
+          <select value={engine} onChange={(e) => setEngine(e.target.value as TrainingEngine)}>
             {ENGINES.map((x) => (
               <option key={x.value} value={x.value}>{x.label}</option>
             ))}

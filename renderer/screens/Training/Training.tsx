@@ -1,7 +1,7 @@
 // Training: launch runs, the queue with cancel/resume, live curves of the ticked runs (streamed from `run.metric`
 // worker events, drawn at most once a second), and the runs table.
 import { useEffect } from 'react';
-import { useTraining, isMetricEvent } from '../../store/training.ts';
+import { useTraining, isMetricEvent, TRAIN_KINDS } from '../../store/training.ts';
 import { onJobFinished, onWorkerEvent } from '../../store/events.ts';
 import { EmptyState, ErrorBox, Panel } from '../../components/common.tsx';
 import { JobList } from '../../components/JobList.tsx';
@@ -9,7 +9,6 @@ import { LaunchForm } from './LaunchForm.tsx';
 import { Curves } from './Curves.tsx';
 import { RunsTable } from './RunsTable.tsx';
 
-export const TRAIN_KINDS = ['train'];
 /** While a run trains, the table (epoch, duration, validation accuracy) refreshes this often. */
 const RUNS_POLL_MS = 5000;
 
