@@ -3,7 +3,7 @@
 //   npx tsx bench/profile-step.ts [arch=mobilenet_v3_large] [batch=8] [input=96]
 // DNNL_VERBOSE=1 adds oneDNN's own per-primitive lines (implementation, shapes, milliseconds) to the output.
 import { buildModel } from '../native-workers/core/architectures/index.ts';
-import { architectureInfo } from '../native-workers/core/architectures/recipes.ts';
+import { architectureInfo } from '../native-workers/core/architectures/registry.ts';
 import { makeOptimizer, trainStep } from '../native-workers/core/training/step.ts';
 import { describeEngine, initEngine, tf } from '../native-workers/io/tf-engine/backend.ts';
 

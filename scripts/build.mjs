@@ -103,7 +103,7 @@ async function buildNode() {
   rmSync(join(dist, 'migrations'), { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
   cpSync(join(root, 'native-workers', 'store', 'migrations'), join(dist, 'migrations'), { recursive: true });
-  // The native training kernels (when built): io/tf-engine/native-kernels.ts looks for them next to the bundle.
+  // The native training kernels (when built): io/tf-engine/native-addon.ts looks for them next to the bundle.
   const addon = join('native', 'build', 'Release', 'imagenot_kernels.node');
   rmSync(join(dist, 'native'), { recursive: true, force: true });
   if (existsSync(join(root, 'native-workers', 'io', 'tf-engine', addon))) {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { WorkerContext } from '../jobs/worker-context.ts';
 import { latestExport } from '../io/train-data/export-dataset.ts';
-import { ARCH_NAMES } from '../core/architectures/types.ts';
+import { ARCH_NAMES } from '../core/architectures/registry.ts';
 import type { Hyperparams } from '../core/training/hyperparams.ts';
 import { createRun, getRun, updateRun, type Engine } from '../store/runs.ts';
 

@@ -2,12 +2,12 @@
 // ones: same inputs, same attributes, strides 1 and 2, 'same' and 'valid' padding, dilation, channel multipliers,
 // 1x1/3x3/5x5/7x7 filters, odd sizes; then a whole gradient through tf.grads on both backends. One suite, run twice:
 // with the native oneDNN kernels (io/tf-engine/native-kernels.ts; test/unit/native-kernels.test.ts) and without them,
-// where the op-built gradients of io/tf-engine/wasm-gradients.ts run (test/unit/wasm-gradients.test.ts).
+// where the op-built kernels of io/tf-engine/wasm-kernel-overrides.ts run (test/unit/wasm-kernel-overrides.test.ts).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../native-workers/io/tf-engine/backend.ts';
-import { conv2dBackpropFilterFromOps } from '../../native-workers/io/tf-engine/wasm-gradients.ts';
+import { conv2dBackpropFilterFromOps } from '../../native-workers/io/tf-engine/wasm-kernel-overrides.ts';
 import { architectureKernelGeometries, reducedKernelCases, type KernelGeometry } from './architecture-kernel-grid.ts';
 
 let seed = 1;

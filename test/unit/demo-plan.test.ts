@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoSize, splitSizes, QUICK_SIZE, FULL_SIZE, MIN_KEPT_PER_CLASS } from '../../native-workers/core/demo/plan.ts';
-import { ARCH_NAMES } from '../../native-workers/core/architectures/types.ts';
+import { ARCH_NAMES } from '../../native-workers/core/architectures/registry.ts';
 
 test('quick is smaller than the full demo; both train all nine architectures for their local recipes\' epochs', () => {
   assert.ok(QUICK_SIZE.imagesPerClass < FULL_SIZE.imagesPerClass);

@@ -2,7 +2,7 @@
 // metrics, and the rankings with their stored run choice.
 import type { ApiContext, Handlers } from './index.ts';
 import type { trainingChannels } from '../channels/training.ts';
-import { ARCHITECTURES } from '../../core/architectures/recipes.ts';
+import { ARCHITECTURES } from '../../core/architectures/registry.ts';
 import { resolveHyperparams } from '../../core/training/hyperparams.ts';
 import { torchHyperparams } from '../../core/training/torch-engine.ts';
 import { workspaceRankings } from '../../core/stats/workspace-rankings.ts';

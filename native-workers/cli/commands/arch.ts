@@ -5,7 +5,7 @@
 // recipe file the PyTorch trainer takes, e.g. on a GPU machine without Node).
 import type { Command } from 'commander';
 import { ARCHITECTURES, paramCount, type Profile } from '../../core/architectures/index.ts';
-import { ARCH_NAMES } from '../../core/architectures/types.ts';
+import { ARCH_NAMES } from '../../core/architectures/registry.ts';
 import { resolveHyperparams } from '../../core/training/hyperparams.ts';
 import { torchHyperparams } from '../../core/training/torch-engine.ts';
 import { pythonCommand, runTrainerCommand } from '../../io/torch-engine/trainer-process.ts';

@@ -3,7 +3,7 @@
 // backend printed. With both engines they run one after the other in the same command (torch first, in its own
 // process, so its threads are gone when tfjs starts) and the ratio tfjs / torch is printed.
 import type { Command } from 'commander';
-import { ARCH_NAMES } from '../../core/architectures/types.ts';
+import { ARCH_NAMES } from '../../core/architectures/registry.ts';
 import { benchTrain, type TrainBenchResult } from '../../io/tf-engine/train-bench.ts';
 import { TFJS_GPU_NOTICE, tfjsGpuBackendSelected } from '../../io/tf-engine/gpu-notice.ts';
 import { choiceOption, CommandFailed, parseIntOption, printJson, UsageError } from '../context.ts';

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DB_FILE } from '../../store/workspace.ts';
-import { ARCH_NAMES } from '../../core/architectures/types.ts';
+import { ARCH_NAMES } from '../../core/architectures/registry.ts';
 import { ENGINES, runOfJob, type Engine } from '../../store/runs.ts';
 import { TFJS_GPU_NOTICE, tfjsGpuBackendSelected } from '../../io/tf-engine/gpu-notice.ts';
 import { choiceOption, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';

@@ -1,7 +1,10 @@
 // ConvNeXt-Tiny as torchvision defines it (patchify stem, 7x7 depthwise conv + LayerNorm + inverted MLP blocks with
 // layer scale and stochastic depth, LayerNorm + 2x2 stride-2 downsampling), and its local scale.
+// Its definition (torchvision's facts, the reference recipe, the local profile, the builder) closes the file.
 import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
+import { defineArchitecture } from './definition.ts';
+import { EMA_WHY, MODERN, REGULARISE_WHY, TORCHVISION_REFERENCE } from './recipes.ts';
 import { activation, conv2d, globalAvgPool, layerNorm, LayerScale, linear, residual, type Init } from './layers.ts';
 
 interface ConvNeXtConfig {
@@ -29,7 +32,7 @@ function cnBlock(x: tf.SymbolicTensor, name: string, dim: number, sd: number, cf
   return residual(x, y, sd, `${name}.stochastic_depth`);
 }
 
-export function buildConvNeXt(ctx: BuildContext): tf.LayersModel {
+function buildConvNeXt(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   const { init } = ctx;
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
@@ -56,3 +59,40 @@ export function buildConvNeXt(ctx: BuildContext): tf.LayersModel {
   x = linear(x, 'classifier.2', ctx.numClasses, init, tn, 'zeros');
   return tf.model({ inputs: input, outputs: x, name: ctx.arch });
 }
+
+export const convnextTiny = defineArchitecture({
+  arch: 'convnext_tiny',
+  displayName: 'ConvNeXt-Tiny',
+  family: 'convnext',
+  paperInput: 224,
+  torchvisionParams: 28_589_128,
+  recipe: {
+    ...MODERN,
+    optimizer: 'adamw',
+    lr: 1e-3,
+    weightDecay: 0.05,
+    ema: { steps: 32, decay: 0.99998 },
+    trainCropSize: 176,
+    valResizeSize: 232,
+    valCropSize: 224,
+    source:
+      `${TORCHVISION_REFERENCE}: "ConvNeXt": --batch-size 128 (x8 GPUs) --opt adamw --lr 1e-3 --lr-scheduler cosineannealinglr ` +
+      '--lr-warmup-epochs 5 --lr-warmup-method linear --auto-augment ta_wide --epochs 600 --random-erase 0.1 ' +
+      '--label-smoothing 0.1 --mixup-alpha 0.2 --cutmix-alpha 1.0 --weight-decay 0.05 --norm-weight-decay 0.0 ' +
+      '--train-crop-size 176 --model-ema --val-resize-size 232 --ra-sampler --ra-reps 4',
+  },
+  local: {
+    inputSize: 32,
+    description: 'stages of ConvNeXt blocks [1,1,3,1] at dims 32-64-128-256, 2x2 stride-2 patchify stem for 32 px, layer scale 1e-6, stochastic depth 0.1',
+    recipe: { warmupEpochs: 1, mixupAlpha: 0, cutmixAlpha: 0, autoAugment: null, randomErase: 0, ema: null },
+    why: {
+      warmupEpochs: 'one warm-up epoch of six (torchvision: 5 of 600)',
+      mixupAlpha: REGULARISE_WHY,
+      cutmixAlpha: REGULARISE_WHY,
+      autoAugment: REGULARISE_WHY,
+      randomErase: REGULARISE_WHY,
+      ema: EMA_WHY,
+    },
+  },
+  build: buildConvNeXt,
+});

@@ -1,7 +1,10 @@
 // Inception V3 as torchvision defines it (BasicConv2d = conv + BN(eps 1e-3) + ReLU; InceptionA..E modules;
 // optional auxiliary classifier), and its local scale (small stem, one module of each kind, quarter width).
+// Its definition (torchvision's facts, the reference recipe, the local profile, the builder) closes the file.
 import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
+import { defineArchitecture } from './definition.ts';
+import { TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS, tunedLocalLr } from './recipes.ts';
 import { avgPool, batchNorm, concat, conv2d, dropout, flatten, globalAvgPool, linear, maxPool, relu, AdaptiveAvgPool2d, type Init } from './layers.ts';
 
 type Sym = tf.SymbolicTensor;
@@ -152,7 +155,7 @@ class Modules {
   }
 }
 
-export function buildInceptionV3(ctx: BuildContext): tf.LayersModel {
+function buildInceptionV3(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   if (ctx.auxLogits && !cfg.modules.some((m) => m.kind === 'aux')) throw new Error(`${ctx.arch}: the ${ctx.profile} profile has no auxiliary classifier`);
   const m = new Modules(ctx.init, cfg.width);
@@ -171,3 +174,28 @@ export function buildInceptionV3(ctx: BuildContext): tf.LayersModel {
   x = linear(x, 'fc', ctx.numClasses, ctx.init, { kind: 'normal', std: 0.1 });
   return tf.model({ inputs: input, outputs: aux ? [x, aux] : x, name: ctx.arch });
 }
+
+export const inceptionV3 = defineArchitecture({
+  arch: 'inception_v3',
+  displayName: 'Inception V3',
+  family: 'inception',
+  paperInput: 299,
+  torchvisionParams: 27_161_264,
+  recipe: {
+    ...TRAIN_PY_DEFAULTS,
+    trainCropSize: 299,
+    valResizeSize: 342,
+    valCropSize: 299,
+    source:
+      `${TORCHVISION_REFERENCE}: torchvision's Inception V3 weights are ported from TensorFlow (no torchvision training command); ` +
+      'we use the train.py default (ResNet) recipe at 299 px with the README\'s 342/299 evaluation sizes',
+  },
+  local: {
+    inputSize: 32,
+    description:
+      'stem: 3x3 stride-1 conv, 3x3 stride-2 max pool (15x15), 1x1 and 3x3 convs; then one module each of InceptionA, B, C, D, E at a ' +
+      'quarter of the channels, global average pool, dropout, classifier (no auxiliary head)',
+    ...tunedLocalLr(0.05),
+  },
+  build: buildInceptionV3,
+});

@@ -1,7 +1,7 @@
 // How big the demo is: images per class, image side, training epochs and architectures for `--quick`, the full demo
 // and the reduced form the tests run; and how many train/test images per class the selection asks for, from the kept
 // counts the text filter left (so that every class that has enough images qualifies, whatever the filter removed).
-import { ARCH_NAMES } from '../architectures/types.ts';
+import { ARCH_NAMES } from '../architectures/registry.ts';
 
 export interface DemoSize {
   /** Fashion-MNIST images written per class (each gets one generated caption). */

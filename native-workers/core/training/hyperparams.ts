@@ -2,7 +2,7 @@
 // scaled-down one) with the user's overrides applied, every recipe field explicit, the EMA decay train.py derives, and
 // every way the run differs from torchvision's recipe with the reason. Plain JSON data: stored with the run (runs.params),
 // shown by `runs.list`, and what another engine (the PyTorch trainer) receives.
-import { architectureInfo } from '../architectures/recipes.ts';
+import { architectureInfo } from '../architectures/registry.ts';
 import type { Profile, TrainingRecipe } from '../architectures/types.ts';
 import { emaDecayPerUpdate } from './ema.ts';
 

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmGradientKernels } from './wasm-gradients.ts';
+import { registerWasmKernelOverrides } from './wasm-kernel-overrides.ts';
 import { installWasmThreadShims, unrefWasmThreads } from './wasm-threads.ts';
 import { registerGradientOverrides } from './gradient-overrides.ts';
 import { loadNativeKernels, nativeKernelInfo, nativeKernelsUnavailable, registerNativeKernels, threadWaitPolicy } from './native-kernels.ts';
@@ -79,7 +79,7 @@ async function tryWasm(notes: string[], threaded: boolean): Promise<EngineInfo |
     for (const l of process.listeners('unhandledRejection')) if (!before.rejection.includes(l)) process.off('unhandledRejection', l);
     if (!ok) throw new Error("backend 'wasm' did not initialise");
     unrefWasmThreads(tf.backend());
-    const supplied = registerWasmGradientKernels();
+    const supplied = registerWasmKernelOverrides();
     const threads = wasm.getThreadsCount();
     const nativeKernels = registerNativeKernels((await import('node:os')).availableParallelism());
     const nativeInfo = nativeKernelInfo();

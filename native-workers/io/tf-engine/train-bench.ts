@@ -5,7 +5,7 @@
 // when torch sees a GPU (with the trainer's mixed-precision and channels-last choices), else on the CPU.
 import { buildModel } from '../../core/architectures/index.ts';
 import { makeOptimizer, trainStep } from '../../core/training/step.ts';
-import { architectureInfo } from '../../core/architectures/recipes.ts';
+import { architectureInfo } from '../../core/architectures/registry.ts';
 import { describeEngine, initEngine, tf } from './backend.ts';
 import { pythonCommand, runTrainerCommand } from '../torch-engine/trainer-process.ts';
 

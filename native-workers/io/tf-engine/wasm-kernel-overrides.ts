@@ -1,11 +1,18 @@
-// The backward kernels @tensorflow/tfjs-backend-wasm lacks (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
-// DepthwiseConv2dNativeBackpropFilter), built from kernels it has (slice, matmul, depthwise conv, pad, reshape), and
-// registered for the 'wasm' backend. tfjs's own gradient functions (Conv2D_grad, DepthwiseConv2dNative_grad, the fused
-// variants) call these kernels, so training works on wasm unchanged. Proven against the cpu backend in
-// test/unit/wasm-gradients.test.ts.
+// Kernels of ours for the 'wasm' backend, registered over or beside its own:
+// - the backward kernels @tensorflow/tfjs-backend-wasm lacks (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
+//   DepthwiseConv2dNativeBackpropFilter), built from kernels it has (slice, matmul, depthwise conv, pad, reshape).
+//   tfjs's own gradient functions (Conv2D_grad, DepthwiseConv2dNative_grad, the fused variants) call these kernels,
+//   so training works on wasm unchanged;
+// - faster replacements of slow wasm kernels, forward and backward: Conv2DBackpropInput (a forward convolution of the
+//   spread gradient), MaxPoolGrad, Cast and Identity (shared buffers instead of copies), Slice (merged runs), Tile (a
+//   broadcast), and BatchMatMul/_FusedMatMul with transposed operands (an explicit transpose first). The replaced
+//   kernel stays reachable for what ours does not cover.
+// Proven against the cpu backend in test/unit/wasm-kernel-overrides.test.ts. io/tf-engine/native-kernels/ registers
+// native kernels over some of these when the addon is built (these stay as its fallback).
 //
-// Each kernel computes with ordinary tf ops inside tf.tidy (the engine records no gradients below a kernel) and copies
-// the result into a fresh output of the backend, so the engine's reference counting sees a normal kernel output.
+// Each op-built kernel computes with ordinary tf ops inside tf.tidy (the engine records no gradients below a kernel)
+// and copies the result into a fresh output of the backend, so the engine's reference counting sees a normal kernel
+// output.
 import * as tf from '@tensorflow/tfjs';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -272,12 +279,6 @@ function withInputs<T>(backend: tf.KernelBackend, infos: (tf.TensorInfo | undefi
 }
 
 /**
- * tile(x, reps) as a broadcast: zeros [r0, x0, r1, x1, ...] + x reshaped [1, x0, 1, x1, ...], flattened back. Axes
- * of size 1 are dropped and neighbours of the same kind merged, so the broadcast stays within XNNPACK's 6 dimensions
- * (LayerNormalization over [B, H, W, C] tiles with reps [B, H, W, 1]: that is [B*H*W, C]). Undefined when more
- * dimensions would remain.
- */
-/**
  * Copies a slice of a row-major array as runs as long as possible: the trailing dimensions the slice keeps whole are
  * merged into one run with the first one it cuts. wasm's Slice copies one innermost row at a time (for the gradient of
  * a spatial zero-padding, [8, 98, 98, 3] -> [8, 96, 96, 3], 73,728 copies of 3 floats where 768 of 288 do).
@@ -340,6 +341,12 @@ export function maxPoolGradLoops(x: Float32Array, dy: Float32Array, dx: Float32A
   }
 }
 
+/**
+ * tile(x, reps) as a broadcast: zeros [r0, x0, r1, x1, ...] + x reshaped [1, x0, 1, x1, ...], flattened back. Axes
+ * of size 1 are dropped and neighbours of the same kind merged, so the broadcast stays within XNNPACK's 6 dimensions
+ * (LayerNormalization over [B, H, W, C] tiles with reps [B, H, W, 1]: that is [B*H*W, C]). Undefined when more
+ * dimensions would remain.
+ */
 export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined {
   const axes: { rep: boolean; size: number }[] = [];
   x.shape.forEach((dim, i) => {
@@ -361,7 +368,30 @@ export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined
   });
 }
 
-export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
+/**
+ * A convolution gradient built from ops: its two inputs wrapped as tensors, `compute` run on them, the result copied
+ * into a backend output. `nhwcOnly`: refuse NCHW (the depthwise kernels have no data format).
+ */
+function opBuilt(
+  kernelName: string,
+  operands: [string, string],
+  nhwcOnly: boolean,
+  compute: (a: ConvAttrs, p: tf.Tensor4D, q: tf.Tensor4D) => tf.Tensor,
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as ConvAttrs;
+      if (nhwcOnly && a.dataFormat && a.dataFormat !== 'NHWC') throw new Error(`${kernelName} on wasm: only NHWC is supported`);
+      return withInputs(backend as tf.KernelBackend, [inputs[operands[0]], inputs[operands[1]]], (p, q) =>
+        output(backend as WasmLike, compute(a, p as tf.Tensor4D, q as tf.Tensor4D)),
+      );
+    },
+  };
+}
+
+const WASM_KERNEL_OVERRIDES: tf.KernelConfig[] = [
   {
     kernelName: 'MaxPoolGrad',
     backendName: 'wasm',
@@ -430,54 +460,18 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
       });
     },
   },
-  {
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropInput on wasm: only NHWC is supported');
-      return withInputs(backend as tf.KernelBackend, [inputs.dy, inputs.filter], (dy, filter) =>
-        output(backend as WasmLike, conv2dBackpropInputFromOps(a.inputShape!, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dimRoundingMode)),
-      );
-    },
-  },
-  {
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter on wasm: only NHWC is supported');
-      return withInputs(backend as tf.KernelBackend, [inputs.x, inputs.dy], (x, dy) =>
-        output(backend as WasmLike, conv2dBackpropFilterFromOps(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape!, a.strides, a.pad, a.dimRoundingMode)),
-      );
-    },
-  },
-  {
-    kernelName: 'DepthwiseConv2dNativeBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      return withInputs(backend as tf.KernelBackend, [inputs.x, inputs.dy], (x, dy) =>
-        output(
-          backend as WasmLike,
-          depthwiseBackpropFilterFromOps(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape!, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
-        ),
-      );
-    },
-  },
-  {
-    kernelName: 'DepthwiseConv2dNativeBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      return withInputs(backend as tf.KernelBackend, [inputs.dy, inputs.filter], (dy, filter) =>
-        output(
-          backend as WasmLike,
-          depthwiseBackpropInputFromOps(a.inputShape!, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
-        ),
-      );
-    },
-  },
+  opBuilt('Conv2DBackpropInput', ['dy', 'filter'], true, (a, dy, filter) =>
+    conv2dBackpropInputFromOps(a.inputShape!, dy, filter, a.strides, a.pad, a.dimRoundingMode),
+  ),
+  opBuilt('Conv2DBackpropFilter', ['x', 'dy'], true, (a, x, dy) =>
+    conv2dBackpropFilterFromOps(x, dy, a.filterShape!, a.strides, a.pad, a.dimRoundingMode),
+  ),
+  opBuilt('DepthwiseConv2dNativeBackpropFilter', ['x', 'dy'], false, (a, x, dy) =>
+    depthwiseBackpropFilterFromOps(x, dy, a.filterShape!, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
+  ),
+  opBuilt('DepthwiseConv2dNativeBackpropInput', ['dy', 'filter'], false, (a, dy, filter) =>
+    depthwiseBackpropInputFromOps(a.inputShape!, dy, filter, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
+  ),
 ];
 
 /** Kernels of ours that replace slow ones of the wasm backend (the original stays reachable for the fast cases). */
@@ -519,9 +513,9 @@ function wrapMatMul(name: 'BatchMatMul' | '_FusedMatMul'): void {
 }
 
 /** Register the kernels above for 'wasm' (idempotent). Returns the names we supply or replace. */
-export function registerWasmGradientKernels(): string[] {
+export function registerWasmKernelOverrides(): string[] {
   const added: string[] = [];
-  for (const k of WASM_GRADIENT_KERNELS) {
+  for (const k of WASM_KERNEL_OVERRIDES) {
     const existing = tf.getKernel(k.kernelName, 'wasm');
     if (existing === k || (existing && (existing as { ours?: boolean }).ours)) continue;
     if (existing) {
