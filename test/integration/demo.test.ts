@@ -106,8 +106,11 @@ describe('imagenot demo (reduced form)', { timeout: 20 * 60 * 1000 }, () => {
     assert.equal(summary.testImages % 8, 0);
     const exports = readdirSync(join(ws, 'exports'));
     assert.equal(exports.length, 1);
+    // A split folder holds one folder per class and its metadata.jsonl.
     const count = (split: string) =>
-      readdirSync(join(ws, 'exports', exports[0], split)).reduce((n, wnid) => n + readdirSync(join(ws, 'exports', exports[0], split, wnid)).length, 0);
+      readdirSync(join(ws, 'exports', exports[0], split), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .reduce((n, wnid) => n + readdirSync(join(ws, 'exports', exports[0], split, wnid.name)).length, 0);
     assert.equal(count('train'), summary.trainImages);
     assert.equal(count('test'), summary.testImages);
   });
