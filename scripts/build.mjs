@@ -18,7 +18,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const onlyRenderer = process.argv.includes('--renderer');
 const outFlag = process.argv.indexOf('--out');
-const rendererOut = outFlag >= 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(dist, 'renderer');
+const rendererOut =
+  outFlag >= 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(dist, 'renderer');
 
 async function buildRenderer() {
   const { build } = await import('vite');
@@ -116,7 +117,9 @@ const started = Date.now();
 try {
   await buildRenderer();
   if (!onlyRenderer) await buildNode();
-  const what = onlyRenderer ? `renderer into ${rendererOut}` : 'renderer, electron, cli, worker-host, migrations, torch trainer into dist/';
+  const what = onlyRenderer
+    ? `renderer into ${rendererOut}`
+    : 'renderer, electron, cli, worker-host, migrations, torch trainer into dist/';
   console.log(`built ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {
   console.error(`build failed: ${err?.message ?? err}`);

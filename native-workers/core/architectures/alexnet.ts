@@ -4,7 +4,17 @@ import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
 import { defineArchitecture } from './definition.ts';
 import { TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS } from './recipes.ts';
-import { AdaptiveAvgPool2d, conv2d, dropout, flatten, linear, maxPool, relu, type BiasInit, type WeightInit } from './layers.ts';
+import {
+  AdaptiveAvgPool2d,
+  conv2d,
+  dropout,
+  flatten,
+  linear,
+  maxPool,
+  relu,
+  type BiasInit,
+  type WeightInit,
+} from './layers.ts';
 
 interface AlexNetConfig {
   /** conv layers: filters, kernel, stride, padding; `pool` = MaxPool2d(3, 2) after it. */
@@ -65,7 +75,9 @@ function buildAlexNet(ctx: BuildContext): tf.LayersModel {
   let x = input;
   let index = 0;
   for (const c of cfg.convs) {
-    x = relu(conv2d(x, `features.${index}`, { ...c, bias: true, weight: cfg.init.weight, biasInit: cfg.init.bias }, init));
+    x = relu(
+      conv2d(x, `features.${index}`, { ...c, bias: true, weight: cfg.init.weight, biasInit: cfg.init.bias }, init),
+    );
     index += 2;
     if (c.pool) {
       x = maxPool(x, 3, 2);
@@ -87,16 +99,20 @@ export const alexnet = defineArchitecture({
   family: 'plain convnet',
   paperInput: 224,
   torchvisionParams: 61_100_840,
-  recipe: { ...TRAIN_PY_DEFAULTS, lr: 0.01, source: `${TORCHVISION_REFERENCE}: "AlexNet and VGG": --model alexnet --lr 1e-2` },
+  recipe: {
+    ...TRAIN_PY_DEFAULTS,
+    lr: 0.01,
+    source: `${TORCHVISION_REFERENCE}: "AlexNet and VGG": --model alexnet --lr 1e-2`,
+  },
   local: {
     inputSize: 32,
     description:
       'five convs (32-64-96-64-64, first 5x5 stride 1 instead of 11x11 stride 4 for 32 px), the three max pools, ' +
-      'AdaptiveAvgPool2d((3,3)), classifier dropout-256-256-classes; kaiming-normal init (torch\'s default init stalls short runs)',
+      "AdaptiveAvgPool2d((3,3)), classifier dropout-256-256-classes; kaiming-normal init (torch's default init stalls short runs)",
     recipe: { lr: 0.003 },
     why: {
       lr:
-        'kaiming-normal init (local) makes the activations far larger than torch\'s default init (paper), for which 0.01 was chosen: ' +
+        "kaiming-normal init (local) makes the activations far larger than torch's default init (paper), for which 0.01 was chosen: " +
         'on the demo export (6 epochs, no dropout, 2 seeds) 0.003 reached 54-56% test top-1, 0.01 42-53%',
     },
   },

@@ -21,7 +21,9 @@ export interface RegisteredArchitecture<N extends string = string> {
   build: Builder;
 }
 
-export function defineArchitecture<const N extends string>(definition: ArchitectureDefinition<N>): RegisteredArchitecture<N> {
+export function defineArchitecture<const N extends string>(
+  definition: ArchitectureDefinition<N>,
+): RegisteredArchitecture<N> {
   const { build, local, ...facts } = definition;
   return { info: { ...facts, local: localSettings(facts.recipe, local) }, build };
 }

@@ -16,8 +16,20 @@ interface DenseNetConfig {
   stem: { kernel: number; stride: number; padding: number };
 }
 
-const PAPER: DenseNetConfig = { growthRate: 48, blocks: [6, 12, 36, 24], initFeatures: 96, bnSize: 4, stem: { kernel: 7, stride: 2, padding: 3 } };
-const LOCAL: DenseNetConfig = { growthRate: 12, blocks: [3, 3, 3, 3], initFeatures: 24, bnSize: 4, stem: { kernel: 3, stride: 1, padding: 1 } };
+const PAPER: DenseNetConfig = {
+  growthRate: 48,
+  blocks: [6, 12, 36, 24],
+  initFeatures: 96,
+  bnSize: 4,
+  stem: { kernel: 7, stride: 2, padding: 3 },
+};
+const LOCAL: DenseNetConfig = {
+  growthRate: 12,
+  blocks: [3, 3, 3, 3],
+  initFeatures: 24,
+  bnSize: 4,
+  stem: { kernel: 3, stride: 1, padding: 1 },
+};
 
 /** torchvision DenseNet init: conv kaiming-normal (fan-in), BN 1/0, classifier bias 0 (weight torch default). */
 const kaiming = { kind: 'kaimingNormal', mode: 'fanIn' } as const;
@@ -41,7 +53,13 @@ function buildDenseNet(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   const { init } = ctx;
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
-  let x = relu(batchNorm(conv2d(input, 'features.conv0', { filters: cfg.initFeatures, ...cfg.stem, weight: kaiming }, init), 'features.norm0', init));
+  let x = relu(
+    batchNorm(
+      conv2d(input, 'features.conv0', { filters: cfg.initFeatures, ...cfg.stem, weight: kaiming }, init),
+      'features.norm0',
+      init,
+    ),
+  );
   x = maxPool(x, 3, 2, 1);
   cfg.blocks.forEach((count, b) => {
     for (let i = 0; i < count; i++) x = denseLayer(x, `features.denseblock${b + 1}.denselayer${i + 1}`, cfg, init);
@@ -64,7 +82,8 @@ export const densenet161 = defineArchitecture({
   },
   local: {
     inputSize: 32,
-    description: 'dense blocks (3,3,3,3), growth 12, 24 initial features, bn_size 4, transitions halving channels; stem 3x3 stride-1 conv + the 3x3 stride-2 max pool',
+    description:
+      'dense blocks (3,3,3,3), growth 12, 24 initial features, bn_size 4, transitions halving channels; stem 3x3 stride-1 conv + the 3x3 stride-2 max pool',
     ...tunedLocalLr(0.05),
   },
   build: buildDenseNet,

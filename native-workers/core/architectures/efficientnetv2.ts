@@ -5,7 +5,16 @@ import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
 import { defineArchitecture } from './definition.ts';
 import { EMA_WHY, LOCAL_LR_WHY, MODERN, REGULARISE_WHY, TORCHVISION_REFERENCE } from './recipes.ts';
-import { convBnAct, dropout, globalAvgPool, linear, makeDivisible, residual, SqueezeExcite, type Init } from './layers.ts';
+import {
+  convBnAct,
+  dropout,
+  globalAvgPool,
+  linear,
+  makeDivisible,
+  residual,
+  SqueezeExcite,
+  type Init,
+} from './layers.ts';
 
 /** torchvision's FusedMBConvConfig / MBConvConfig: expand ratio, kernel, stride, input, output, layers. */
 interface StageConfig {
@@ -25,7 +34,15 @@ interface EfficientNetV2Config {
   stochasticDepth: number;
 }
 
-const stage = (block: StageConfig['block'], expand: number, kernel: number, stride: number, input: number, output: number, layers: number): StageConfig => ({
+const stage = (
+  block: StageConfig['block'],
+  expand: number,
+  kernel: number,
+  stride: number,
+  input: number,
+  output: number,
+  layers: number,
+): StageConfig => ({
   block,
   expand,
   kernel,
@@ -67,28 +84,70 @@ const LOCAL: EfficientNetV2Config = {
 const kaiming = { kind: 'kaimingNormal', mode: 'fanOut' } as const;
 const BN = { eps: 1e-3 };
 
-function fusedMBConv(x: tf.SymbolicTensor, name: string, s: StageConfig, stride: number, sd: number, init: Init): tf.SymbolicTensor {
+function fusedMBConv(
+  x: tf.SymbolicTensor,
+  name: string,
+  s: StageConfig,
+  stride: number,
+  sd: number,
+  init: Init,
+): tf.SymbolicTensor {
   const inChannels = x.shape[3]!;
   const expanded = inChannels * s.expand;
   const pad = (s.kernel - 1) / 2;
   let y: tf.SymbolicTensor;
   if (expanded !== inChannels) {
-    y = convBnAct(x, `${name}.block.0`, { filters: expanded, kernel: s.kernel, stride, padding: pad, weight: kaiming }, 'silu', init, BN);
+    y = convBnAct(
+      x,
+      `${name}.block.0`,
+      { filters: expanded, kernel: s.kernel, stride, padding: pad, weight: kaiming },
+      'silu',
+      init,
+      BN,
+    );
     y = convBnAct(y, `${name}.block.1`, { filters: s.output, kernel: 1, weight: kaiming }, 'linear', init, BN);
   } else {
-    y = convBnAct(x, `${name}.block.0`, { filters: s.output, kernel: s.kernel, stride, padding: pad, weight: kaiming }, 'silu', init, BN);
+    y = convBnAct(
+      x,
+      `${name}.block.0`,
+      { filters: s.output, kernel: s.kernel, stride, padding: pad, weight: kaiming },
+      'silu',
+      init,
+      BN,
+    );
   }
   return stride === 1 && inChannels === s.output ? residual(x, y, sd, `${name}.stochastic_depth`) : y;
 }
 
-function mbConv(x: tf.SymbolicTensor, name: string, s: StageConfig, stride: number, sd: number, init: Init): tf.SymbolicTensor {
+function mbConv(
+  x: tf.SymbolicTensor,
+  name: string,
+  s: StageConfig,
+  stride: number,
+  sd: number,
+  init: Init,
+): tf.SymbolicTensor {
   const inChannels = x.shape[3]!;
   const expanded = makeDivisible(inChannels * s.expand, 8);
   let y = x;
   let j = 0;
-  if (expanded !== inChannels) y = convBnAct(y, `${name}.block.${j++}`, { filters: expanded, kernel: 1, weight: kaiming }, 'silu', init, BN);
-  y = convBnAct(y, `${name}.block.${j++}`, { filters: expanded, kernel: s.kernel, stride, padding: (s.kernel - 1) / 2, depthwise: true, weight: kaiming }, 'silu', init, BN);
-  const se = new SqueezeExcite({ name: `${name}.block.${j++}`, squeeze: Math.max(1, Math.floor(inChannels / 4)), activation: 'silu', gate: 'sigmoid', seed: init.layerSeed() });
+  if (expanded !== inChannels)
+    y = convBnAct(y, `${name}.block.${j++}`, { filters: expanded, kernel: 1, weight: kaiming }, 'silu', init, BN);
+  y = convBnAct(
+    y,
+    `${name}.block.${j++}`,
+    { filters: expanded, kernel: s.kernel, stride, padding: (s.kernel - 1) / 2, depthwise: true, weight: kaiming },
+    'silu',
+    init,
+    BN,
+  );
+  const se = new SqueezeExcite({
+    name: `${name}.block.${j++}`,
+    squeeze: Math.max(1, Math.floor(inChannels / 4)),
+    activation: 'silu',
+    gate: 'sigmoid',
+    seed: init.layerSeed(),
+  });
   y = se.apply(y) as tf.SymbolicTensor;
   y = convBnAct(y, `${name}.block.${j}`, { filters: s.output, kernel: 1, weight: kaiming }, 'linear', init, BN);
   return stride === 1 && inChannels === s.output ? residual(x, y, sd, `${name}.stochastic_depth`) : y;
@@ -98,7 +157,14 @@ function buildEfficientNetV2(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   const { init } = ctx;
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
-  let x = convBnAct(input, 'features.0', { filters: cfg.stages[0].input, kernel: 3, stride: 2, padding: 1, weight: kaiming }, 'silu', init, BN);
+  let x = convBnAct(
+    input,
+    'features.0',
+    { filters: cfg.stages[0].input, kernel: 3, stride: 2, padding: 1, weight: kaiming },
+    'silu',
+    init,
+    BN,
+  );
   const total = cfg.stages.reduce((n, s) => n + s.layers, 0);
   let blockId = 0;
   cfg.stages.forEach((s, si) => {
@@ -110,9 +176,23 @@ function buildEfficientNetV2(ctx: BuildContext): tf.LayersModel {
       blockId++;
     }
   });
-  x = convBnAct(x, `features.${cfg.stages.length + 1}`, { filters: cfg.lastChannel, kernel: 1, weight: kaiming }, 'silu', init, BN);
+  x = convBnAct(
+    x,
+    `features.${cfg.stages.length + 1}`,
+    { filters: cfg.lastChannel, kernel: 1, weight: kaiming },
+    'silu',
+    init,
+    BN,
+  );
   x = dropout(globalAvgPool(x), cfg.dropout);
-  x = linear(x, 'classifier.1', ctx.numClasses, init, { kind: 'uniform', bound: 1 / Math.sqrt(ctx.numClasses) }, 'zeros');
+  x = linear(
+    x,
+    'classifier.1',
+    ctx.numClasses,
+    init,
+    { kind: 'uniform', bound: 1 / Math.sqrt(ctx.numClasses) },
+    'zeros',
+  );
   return tf.model({ inputs: input, outputs: x, name: ctx.arch });
 }
 
@@ -146,7 +226,7 @@ export const efficientnetV2S = defineArchitecture({
     why: {
       lr:
         `${LOCAL_LR_WHY}; torchvision's classifier init U(+-1/sqrt(classes)) gives few classes large first logits (a first loss ` +
-        'of 4-5 on the demo\'s 8 classes): demo export, 2 seeds: 0.05 -> 29-40%, 0.02 -> 41-49%',
+        "of 4-5 on the demo's 8 classes): demo export, 2 seeds: 0.05 -> 29-40%, 0.02 -> 41-49%",
       mixupAlpha: REGULARISE_WHY,
       cutmixAlpha: REGULARISE_WHY,
       autoAugment: REGULARISE_WHY,

@@ -14,11 +14,21 @@ function context(arch: string, opts: BuildOptions, zeros: boolean): BuildContext
   const profile = opts.profile ?? 'paper';
   if (profile !== 'paper' && profile !== 'local') throw new Error(`unknown profile '${profile}' (paper or local)`);
   const numClasses = opts.numClasses ?? 1000;
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
   const inputSize = opts.inputSize ?? (profile === 'paper' ? info.paperInput : info.local.inputSize);
-  if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`inputSize must be a positive integer, got ${inputSize}`);
-  if (opts.auxLogits && info.arch !== 'inception_v3') throw new Error(`${arch}: auxLogits exists only for inception_v3`);
-  return { arch: info.arch, profile, numClasses, inputSize, init: new Init(opts.seed, zeros), auxLogits: opts.auxLogits ?? false };
+  if (!Number.isInteger(inputSize) || inputSize < 1)
+    throw new Error(`inputSize must be a positive integer, got ${inputSize}`);
+  if (opts.auxLogits && info.arch !== 'inception_v3')
+    throw new Error(`${arch}: auxLogits exists only for inception_v3`);
+  return {
+    arch: info.arch,
+    profile,
+    numClasses,
+    inputSize,
+    init: new Init(opts.seed, zeros),
+    auxLogits: opts.auxLogits ?? false,
+  };
 }
 
 /**
@@ -32,7 +42,8 @@ export function buildModel(arch: ArchName | string, opts: BuildOptions = {}): tf
 
 /** Too small an input makes a pooling or strided layer collapse to nothing deep inside tfjs: name the cause. */
 function build(ctx: BuildContext): tf.LayersModel {
-  const refuse = (why: string) => new Error(`${ctx.arch} (${ctx.profile} profile) cannot be built for ${ctx.inputSize} px input: ${why}`);
+  const refuse = (why: string) =>
+    new Error(`${ctx.arch} (${ctx.profile} profile) cannot be built for ${ctx.inputSize} px input: ${why}`);
   let model: tf.LayersModel;
   try {
     model = registeredArchitecture(ctx.arch).build(ctx);

@@ -18,10 +18,14 @@ export class Init {
     this.seeds = new SeedSequence(seed);
   }
   normal(stddev: number): Initializer {
-    return this.zeros ? tf.initializers.zeros() : tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seeds.next() });
+    return this.zeros
+      ? tf.initializers.zeros()
+      : tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seeds.next() });
   }
   uniform(bound: number): Initializer {
-    return this.zeros ? tf.initializers.zeros() : tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: this.seeds.next() });
+    return this.zeros
+      ? tf.initializers.zeros()
+      : tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: this.seeds.next() });
   }
   zero(): Initializer {
     return tf.initializers.zeros();

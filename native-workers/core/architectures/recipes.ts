@@ -38,7 +38,10 @@ export const TRAIN_PY_DEFAULTS: TrainingRecipe = {
 };
 
 /** The long "new recipe" family (EfficientNetV2, ConvNeXt): cosine + warm-up, TrivialAugment, mixup/cutmix, EMA. */
-export const MODERN: Omit<TrainingRecipe, 'optimizer' | 'lr' | 'weightDecay' | 'source' | 'trainCropSize' | 'valResizeSize' | 'valCropSize'> = {
+export const MODERN: Omit<
+  TrainingRecipe,
+  'optimizer' | 'lr' | 'weightDecay' | 'source' | 'trainCropSize' | 'valResizeSize' | 'valCropSize'
+> = {
   ...TRAIN_PY_DEFAULTS,
   momentum: 0.9,
   normWeightDecay: 0,
@@ -81,13 +84,14 @@ const LOCAL_WHY: Partial<Record<keyof TrainingRecipe, string>> = {
   batchSize: '64 images per step on a CPU (torchvision: the global batch of 8 to 64 GPUs)',
   epochs: 'minutes on a laptop CPU: the local profile is for small datasets and short runs',
   schedule: 'cosine annealing to 0 within the few epochs (a StepLR of 30 or 2 epochs would barely move in a short run)',
-  warmupEpochs: 'no warm-up: the local models start with the logits of the last layer near 0, so the first steps are not large',
+  warmupEpochs:
+    'no warm-up: the local models start with the logits of the last layer near 0, so the first steps are not large',
   lrUpdate: 'the schedule moves every step: with a few epochs, a per-epoch schedule moves in a few coarse jumps',
   trainCropSize: 'the local models are built for 32 px images',
-  valResizeSize: '32 px crops: the short side resized to 36 (torchvision\'s 256/224 ratio), then the centre 32 px',
+  valResizeSize: "32 px crops: the short side resized to 36 (torchvision's 256/224 ratio), then the centre 32 px",
   valCropSize: 'the local models are built for 32 px images',
   cropScale:
-    'RandomResizedCrop keeps at least 35% of the image: at 32 px, torchvision\'s 8% is a 9x9-pixel crop blown up 3.5 times',
+    "RandomResizedCrop keeps at least 35% of the image: at 32 px, torchvision's 8% is a 9x9-pixel crop blown up 3.5 times",
   raReps:
     'no repeated-augmentation sampler: it keeps floor(n / 256) * 256 images per epoch (none for fewer than 256) and, in one ' +
     'process, puts the copies of an image in the same batch',
@@ -96,24 +100,35 @@ const LOCAL_WHY: Partial<Record<keyof TrainingRecipe, string>> = {
 
 /** The local settings of an architecture: its paper recipe with LOCAL_COMMON and its own changes. */
 export function localSettings(paper: TrainingRecipe, spec: LocalSpec): LocalSettings {
-  const recipe: TrainingRecipe = { ...paper, ...LOCAL_COMMON, ...spec.recipe, source: `local profile of ${paper.source}` };
+  const recipe: TrainingRecipe = {
+    ...paper,
+    ...LOCAL_COMMON,
+    ...spec.recipe,
+    source: `local profile of ${paper.source}`,
+  };
   const differs = (k: keyof TrainingRecipe) => JSON.stringify(paper[k]) !== JSON.stringify(recipe[k]);
-  const why = Object.fromEntries(Object.entries({ ...LOCAL_WHY, ...spec.why }).filter(([k]) => differs(k as keyof TrainingRecipe)));
+  const why = Object.fromEntries(
+    Object.entries({ ...LOCAL_WHY, ...spec.why }).filter(([k]) => differs(k as keyof TrainingRecipe)),
+  );
   return { inputSize: spec.inputSize, description: spec.description, recipe, why };
 }
 
 /** The local learning rate: tuned for batch 64 and a few hundred steps, not scaled from torchvision's. */
-export const LOCAL_LR_WHY = 'tuned for batch 64 and a few hundred steps (torchvision\'s is for its global batch and hundreds of epochs)';
+export const LOCAL_LR_WHY =
+  "tuned for batch 64 and a few hundred steps (torchvision's is for its global batch and hundreds of epochs)";
 
 /** The local profile's own change when it is only a tuned learning rate. */
-export const tunedLocalLr = (lr: number): Pick<LocalSpec, 'recipe' | 'why'> => ({ recipe: { lr }, why: { lr: LOCAL_LR_WHY } });
+export const tunedLocalLr = (lr: number): Pick<LocalSpec, 'recipe' | 'why'> => ({
+  recipe: { lr },
+  why: { lr: LOCAL_LR_WHY },
+});
 
 /** Why the local recipes leave out the paper recipes' heavy regularisation. */
 export const REGULARISE_WHY =
-  'the paper recipe\'s Mixup / CutMix / auto-augmentation / random erasing regularise runs of hundreds of epochs; in a run of a ' +
+  "the paper recipe's Mixup / CutMix / auto-augmentation / random erasing regularise runs of hundreds of epochs; in a run of a " +
   'few epochs they cost accuracy (demo export, ConvNeXt, 2 seeds: 40-44% test top-1 with Mixup 0.2, CutMix 1, TrivialAugmentWide ' +
   'and erasing 0.1, 48-49% without); `--profile paper` applies them';
 /** Why the local recipes keep no weight EMA. */
 export const EMA_WHY =
-  'train.py\'s EMA (decay 0.99998 every 32 steps, adjusted for batch and epochs, tuned for ImageNet\'s 1.28M images) gets a ' +
+  "train.py's EMA (decay 0.99998 every 32 steps, adjusted for batch and epochs, tuned for ImageNet's 1.28M images) gets a " +
   'handful of updates in a short run on a small dataset, and its average stays near the first weights';

@@ -13,9 +13,21 @@ import { efficientnetV2S } from './efficientnetv2.ts';
 import { vitB16 } from './vit.ts';
 import { convnextTiny } from './convnext.ts';
 
-const REGISTERED = [alexnet, vgg19, inceptionV3, resnet152, densenet161, mobilenetV3Large, efficientnetV2S, vitB16, convnextTiny] as const;
+const REGISTERED = [
+  alexnet,
+  vgg19,
+  inceptionV3,
+  resnet152,
+  densenet161,
+  mobilenetV3Large,
+  efficientnetV2S,
+  vitB16,
+  convnextTiny,
+] as const;
 
-type NamesOf<T extends readonly RegisteredArchitecture[]> = { readonly [K in keyof T]: T[K] extends RegisteredArchitecture<infer N> ? N : never };
+type NamesOf<T extends readonly RegisteredArchitecture[]> = {
+  readonly [K in keyof T]: T[K] extends RegisteredArchitecture<infer N> ? N : never;
+};
 
 /** torchvision builder names of the nine architectures, in the paper's order (`map` keeps the order; the cast names it). */
 export const ARCH_NAMES = REGISTERED.map((a) => a.info.arch) as unknown as NamesOf<typeof REGISTERED>;

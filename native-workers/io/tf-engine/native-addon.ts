@@ -9,16 +9,64 @@ import { chooseThreadWaitPolicy } from './native-kernels/thread-policy.ts';
 import { config } from '../../config/settings.ts';
 
 export interface NativeKernels {
-  convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array): void;
+  convForward(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    shape: Int32Array,
+  ): void;
   convBackwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   convBackwardWeights(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
   matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, shape: Int32Array): void;
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
-  momentumUpdate(value: Float32Array, accumulation: Float32Array, gradient: Float32Array, newValue: Float32Array, newAccumulation: Float32Array, learningRate: number, momentum: number, nesterov: boolean): void;
+  momentumUpdate(
+    value: Float32Array,
+    accumulation: Float32Array,
+    gradient: Float32Array,
+    newValue: Float32Array,
+    newAccumulation: Float32Array,
+    learningRate: number,
+    momentum: number,
+    nesterov: boolean,
+  ): void;
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
-  batchNormMovingStats(movingMean: Float32Array, movingVariance: Float32Array, mean: Float32Array, invStd: Float32Array, newMean: Float32Array, newVariance: Float32Array, momentum: number, eps: number, unbias: number): void;
-  batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, rows: number, channels: number, eps: number, relu: boolean): void;
-  batchNormTrainGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number, y: Float32Array | null): void;
+  batchNormMovingStats(
+    movingMean: Float32Array,
+    movingVariance: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    newMean: Float32Array,
+    newVariance: Float32Array,
+    momentum: number,
+    eps: number,
+    unbias: number,
+  ): void;
+  batchNormTrain(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    rows: number,
+    channels: number,
+    eps: number,
+    relu: boolean,
+  ): void;
+  batchNormTrainGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    rows: number,
+    channels: number,
+    y: Float32Array | null,
+  ): void;
   hardSwish(x: Float32Array, y: Float32Array): void;
   hardSwishGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   setThreads(n: number): void;
@@ -40,7 +88,9 @@ export interface NativeKernelInfo {
 }
 
 /** Where scripts/build-native.mjs leaves the addon. */
-export const NATIVE_ADDON_PATH = fileURLToPath(new URL('./native/build/Release/imagenot_kernels.node', import.meta.url));
+export const NATIVE_ADDON_PATH = fileURLToPath(
+  new URL('./native/build/Release/imagenot_kernels.node', import.meta.url),
+);
 
 let addon: NativeKernels | null | undefined;
 let loadError: string | undefined;

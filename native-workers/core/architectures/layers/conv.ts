@@ -30,7 +30,16 @@ export function conv2d(x: Sym, name: string, spec: ConvSpec, init: Init): Sym {
   const useBias = spec.bias ?? false;
   const sameAsTorch = stride === 1 && 2 * ph === kh - 1 && 2 * pw === kw - 1;
   let input = x;
-  if (!sameAsTorch && (ph > 0 || pw > 0)) input = tf.layers.zeroPadding2d({ padding: [[ph, ph], [pw, pw]], name: `${name}.pad` }).apply(x) as Sym;
+  if (!sameAsTorch && (ph > 0 || pw > 0))
+    input = tf.layers
+      .zeroPadding2d({
+        padding: [
+          [ph, ph],
+          [pw, pw],
+        ],
+        name: `${name}.pad`,
+      })
+      .apply(x) as Sym;
   const padding = sameAsTorch ? 'same' : 'valid';
   if (spec.depthwise) {
     if (spec.filters !== inChannels) throw new Error(`${name}: depthwise conv needs filters == input channels`);

@@ -9,4 +9,5 @@ export const pair = (v: number | Pair): Pair => (Array.isArray(v) ? v : [v, v]);
 export type Args<T> = T & { name?: string; [key: string]: unknown };
 export type Kwargs = { training?: boolean; [k: string]: unknown };
 export const single = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
-export const singleShape = (s: tf.Shape | tf.Shape[]): tf.Shape => (Array.isArray(s[0]) ? (s[0] as tf.Shape) : (s as tf.Shape));
+export const singleShape = (s: tf.Shape | tf.Shape[]): tf.Shape =>
+  Array.isArray(s[0]) ? (s[0] as tf.Shape) : (s as tf.Shape);

@@ -13,7 +13,14 @@ export function dropout(x: Sym, rate: number): Sym {
 }
 
 /** torch nn.Linear on the last axis. */
-export function linear(x: Sym, name: string, units: number, init: Init, weight: WeightInit, bias: BiasInit = 'torchDefault'): Sym {
+export function linear(
+  x: Sym,
+  name: string,
+  units: number,
+  init: Init,
+  weight: WeightInit,
+  bias: BiasInit = 'torchDefault',
+): Sym {
   const fanIn = x.shape[x.shape.length - 1]!;
   return tf.layers
     .dense({

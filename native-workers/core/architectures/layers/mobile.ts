@@ -38,7 +38,9 @@ export class SqueezeExcite extends tf.layers.Layer {
     const s = singleShape(inputShape);
     const c = s[s.length - 1]!;
     const normal = (stddev: number, k: number) =>
-      this.seed == null ? tf.initializers.zeros() : tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seed + k });
+      this.seed == null
+        ? tf.initializers.zeros()
+        : tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seed + k });
     this.w1 = this.addWeight('fc1/kernel', [c, this.squeeze], 'float32', normal(Math.sqrt(2 / this.squeeze), 0));
     this.b1 = this.addWeight('fc1/bias', [this.squeeze], 'float32', tf.initializers.zeros());
     this.w2 = this.addWeight('fc2/kernel', [this.squeeze, c], 'float32', normal(Math.sqrt(2 / c), 1));
@@ -57,7 +59,13 @@ export class SqueezeExcite extends tf.layers.Layer {
     });
   }
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), squeeze: this.squeeze, activation: this.activation, gate: this.gate, seed: this.seed };
+    return {
+      ...super.getConfig(),
+      squeeze: this.squeeze,
+      activation: this.activation,
+      gate: this.gate,
+      seed: this.seed,
+    };
   }
 }
 

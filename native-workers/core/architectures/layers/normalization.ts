@@ -7,13 +7,26 @@ import { single, singleShape, type Args, type Kwargs } from './custom-layer.ts';
 type Sym = tf.SymbolicTensor;
 
 /** torch nn.BatchNorm2d (weight=1, bias=0) over the channel axis; `momentum` is torch's. gamma/beta are the parameters. */
-export function batchNorm(x: Sym, name: string, init: Init, opts: { eps?: number; momentum?: number; relu?: boolean } = {}): Sym {
-  return new TorchBatchNorm({ name, epsilon: opts.eps ?? 1e-5, momentum: opts.momentum ?? 0.1, gammaInit: init.oneValue(), relu: opts.relu ?? false }).apply(x) as Sym;
+export function batchNorm(
+  x: Sym,
+  name: string,
+  init: Init,
+  opts: { eps?: number; momentum?: number; relu?: boolean } = {},
+): Sym {
+  return new TorchBatchNorm({
+    name,
+    epsilon: opts.eps ?? 1e-5,
+    momentum: opts.momentum ?? 0.1,
+    gammaInit: init.oneValue(),
+    relu: opts.relu ?? false,
+  }).apply(x) as Sym;
 }
 
 /** torch nn.LayerNorm over the last (channel) axis — also ConvNeXt's LayerNorm2d, since our tensors are channels-last. */
 export function layerNorm(x: Sym, name: string, init: Init, eps: number): Sym {
-  return tf.layers.layerNormalization({ name, axis: -1, epsilon: eps, gammaInitializer: init.one(), betaInitializer: init.zero() }).apply(x) as Sym;
+  return tf.layers
+    .layerNormalization({ name, axis: -1, epsilon: eps, gammaInitializer: init.one(), betaInitializer: init.zero() })
+    .apply(x) as Sym;
 }
 
 /**
@@ -47,7 +60,8 @@ export class TorchBatchNorm extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const s = singleShape(inputShape);
     const c = s[s.length - 1];
-    if (c == null) throw new Error(`${this.name}: the channel axis of input ${JSON.stringify(s)} must have a defined size`);
+    if (c == null)
+      throw new Error(`${this.name}: the channel axis of input ${JSON.stringify(s)} must have a defined size`);
     this.gamma = this.addWeight('gamma', [c], 'float32', tf.initializers.constant({ value: this.gammaInit }));
     this.beta = this.addWeight('beta', [c], 'float32', tf.initializers.zeros());
     this.movingMean = this.addWeight('moving_mean', [c], 'float32', tf.initializers.zeros(), undefined, false);
@@ -60,15 +74,29 @@ export class TorchBatchNorm extends tf.layers.Layer {
       const gamma = this.gamma.read() as tf.Tensor1D;
       const beta = this.beta.read() as tf.Tensor1D;
       if (!kwargs.training) {
-        const y = tf.batchNorm(x, this.movingMean.read() as tf.Tensor1D, this.movingVariance.read() as tf.Tensor1D, beta, gamma, this.epsilon);
+        const y = tf.batchNorm(
+          x,
+          this.movingMean.read() as tf.Tensor1D,
+          this.movingVariance.read() as tf.Tensor1D,
+          beta,
+          gamma,
+          this.epsilon,
+        );
         return this.relu ? tf.relu(y) : y;
       }
       const { y, mean, invStd } = batchNormTraining(x, gamma, beta, this.epsilon, this.relu);
       const n = x.size / x.shape[x.rank - 1];
       // One value per channel says nothing about its spread (torch refuses such a batch): the averages stay as they are.
       if (n > 1) {
-        const moving = { mean: this.movingMean.read() as tf.Tensor1D, variance: this.movingVariance.read() as tf.Tensor1D };
-        const [nextMean, nextVariance] = movingStatsUpdate(moving, { mean, invStd }, { momentum: this.momentum, epsilon: this.epsilon, unbias: n / (n - 1) });
+        const moving = {
+          mean: this.movingMean.read() as tf.Tensor1D,
+          variance: this.movingVariance.read() as tf.Tensor1D,
+        };
+        const [nextMean, nextVariance] = movingStatsUpdate(
+          moving,
+          { mean, invStd },
+          { momentum: this.momentum, epsilon: this.epsilon, unbias: n / (n - 1) },
+        );
         this.movingMean.write(nextMean);
         this.movingVariance.write(nextVariance);
       }
@@ -76,7 +104,13 @@ export class TorchBatchNorm extends tf.layers.Layer {
     });
   }
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), epsilon: this.epsilon, momentum: this.momentum, gammaInit: this.gammaInit, relu: this.relu };
+    return {
+      ...super.getConfig(),
+      epsilon: this.epsilon,
+      momentum: this.momentum,
+      gammaInit: this.gammaInit,
+      relu: this.relu,
+    };
   }
 }
 

@@ -10,13 +10,33 @@ type Sym = tf.SymbolicTensor;
  * non-negative input: every padded max pool in these models follows a ReLU.
  */
 export function maxPool(x: Sym, kernel: number, stride: number, padding = 0): Sym {
-  const input = padding > 0 ? (tf.layers.zeroPadding2d({ padding: [[padding, padding], [padding, padding]] }).apply(x) as Sym) : x;
+  const input =
+    padding > 0
+      ? (tf.layers
+          .zeroPadding2d({
+            padding: [
+              [padding, padding],
+              [padding, padding],
+            ],
+          })
+          .apply(x) as Sym)
+      : x;
   return tf.layers.maxPooling2d({ poolSize: kernel, strides: stride, padding: 'valid' }).apply(input) as Sym;
 }
 
 /** torch AvgPool2d(kernel, stride, padding) with count_include_pad=True (torch's default): zero pad, then average. */
 export function avgPool(x: Sym, kernel: number, stride: number, padding = 0): Sym {
-  const input = padding > 0 ? (tf.layers.zeroPadding2d({ padding: [[padding, padding], [padding, padding]] }).apply(x) as Sym) : x;
+  const input =
+    padding > 0
+      ? (tf.layers
+          .zeroPadding2d({
+            padding: [
+              [padding, padding],
+              [padding, padding],
+            ],
+          })
+          .apply(x) as Sym)
+      : x;
   return tf.layers.averagePooling2d({ poolSize: kernel, strides: stride, padding: 'valid' }).apply(input) as Sym;
 }
 
@@ -50,7 +70,9 @@ export class AdaptiveAvgPool2d extends tf.layers.Layer {
         Array.from({ length: out }, (_, i) => [Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out)] as const);
       const rows = bins(h, oh).map(([r0, r1]) => {
         const band = tf.slice(x, [0, r0, 0, 0], [-1, r1 - r0, -1, -1]);
-        const cells = bins(w, ow).map(([c0, c1]) => tf.mean(tf.slice(band, [0, 0, c0, 0], [-1, -1, c1 - c0, -1]), [1, 2], true));
+        const cells = bins(w, ow).map(([c0, c1]) =>
+          tf.mean(tf.slice(band, [0, 0, c0, 0], [-1, -1, c1 - c0, -1]), [1, 2], true),
+        );
         return tf.concat(cells, 2);
       });
       return tf.concat(rows, 1);

@@ -42,7 +42,12 @@ export class LayerScale extends tf.layers.Layer {
   }
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const s = singleShape(inputShape);
-    this.gamma = this.addWeight('gamma', [s[s.length - 1]!], 'float32', tf.initializers.constant({ value: this.initValue }));
+    this.gamma = this.addWeight(
+      'gamma',
+      [s[s.length - 1]!],
+      'float32',
+      tf.initializers.constant({ value: this.initValue }),
+    );
     this.built = true;
   }
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

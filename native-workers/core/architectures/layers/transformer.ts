@@ -19,7 +19,10 @@ export class ClassTokenPositionEmbedding extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const [, n, d] = singleShape(inputShape) as number[];
     this.classToken = this.addWeight('class_token', [1, 1, d], 'float32', tf.initializers.zeros());
-    const posInit = this.seed == null ? tf.initializers.zeros() : tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: this.seed });
+    const posInit =
+      this.seed == null
+        ? tf.initializers.zeros()
+        : tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: this.seed });
     this.positions = this.addWeight('pos_embedding', [1, n + 1, d], 'float32', posInit);
     this.built = true;
   }
@@ -75,7 +78,9 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
     const d = singleShape(inputShape)[2]!;
     if (d % this.numHeads) throw new Error(`${this.name}: hidden size ${d} is not divisible by ${this.numHeads} heads`);
     const uniform = (bound: number, k: number) =>
-      this.seed == null ? tf.initializers.zeros() : tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: this.seed + k });
+      this.seed == null
+        ? tf.initializers.zeros()
+        : tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: this.seed + k });
     this.inKernel = this.addWeight('in_proj/kernel', [d, 3 * d], 'float32', uniform(Math.sqrt(6 / (4 * d)), 0));
     this.inBias = this.addWeight('in_proj/bias', [3 * d], 'float32', tf.initializers.zeros());
     this.outKernel = this.addWeight('out_proj/kernel', [d, d], 'float32', uniform(1 / Math.sqrt(d), 1));
@@ -90,11 +95,15 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
       const hd = d / h;
       const flat = tf.reshape(x, [b * n, d]) as tf.Tensor2D;
       const qkv = tf.add(tf.matMul(flat, this.inKernel.read() as tf.Tensor2D), this.inBias.read());
-      const heads = (t: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(t, [b, n, h, hd]), [0, 2, 1, 3]), [b * h, n, hd]) as tf.Tensor3D;
+      const heads = (t: tf.Tensor) =>
+        tf.reshape(tf.transpose(tf.reshape(t, [b, n, h, hd]), [0, 2, 1, 3]), [b * h, n, hd]) as tf.Tensor3D;
       const [q, k, v] = tf.split(qkv, 3, 1).map(heads);
       const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd));
       const context = tf.matMul(tf.softmax(scores), v); // [b*h, n, hd]
-      const merged = tf.reshape(tf.transpose(tf.reshape(context, [b, h, n, hd]), [0, 2, 1, 3]), [b * n, d]) as tf.Tensor2D;
+      const merged = tf.reshape(tf.transpose(tf.reshape(context, [b, h, n, hd]), [0, 2, 1, 3]), [
+        b * n,
+        d,
+      ]) as tf.Tensor2D;
       const out = tf.add(tf.matMul(merged, this.outKernel.read() as tf.Tensor2D), this.outBias.read());
       return tf.reshape(out, [b, n, d]);
     });
@@ -104,4 +113,5 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
   }
 }
 
-for (const cls of [ClassTokenPositionEmbedding, SelectClassToken, MultiHeadSelfAttention]) tf.serialization.registerClass(cls);
+for (const cls of [ClassTokenPositionEmbedding, SelectClassToken, MultiHeadSelfAttention])
+  tf.serialization.registerClass(cls);

@@ -17,20 +17,44 @@ export function convolutionKernels(ctx: KernelContext): tf.KernelConfig[] {
       const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
       const act = ACTIVATIONS[a.activation ?? 'linear'];
       const info = tf.backend_util.computeConv2DInfo(
-        x!.shape as [number, number, number, number], filter!.shape as [number, number, number, number],
-        a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise,
+        x!.shape as [number, number, number, number],
+        filter!.shape as [number, number, number, number],
+        a.strides,
+        a.dilations ?? 1,
+        a.pad,
+        a.dimRoundingMode,
+        depthwise,
       );
       const biasOk = !bias || (bias.shape.length === 1 && bias.shape[0] === info.outChannels);
-      if ((a.dataFormat && a.dataFormat !== 'NHWC') || act === undefined || preluActivationWeights || !biasOk || !paddable(info) || !float(x, filter, bias)) {
+      if (
+        (a.dataFormat && a.dataFormat !== 'NHWC') ||
+        act === undefined ||
+        preluActivationWeights ||
+        !biasOk ||
+        !paddable(info) ||
+        !float(x, filter, bias)
+      ) {
         return fallback(name, args);
       }
       const out = b.makeOutput(info.outShape, 'float32');
       if (isPointwise(info, depthwise)) {
         const rows = info.batchSize * info.outHeight * info.outWidth;
-        k.matMul(view(b, x!), view(b, filter!), bias ? view(b, bias) : null, view(b, out), matMulParams(rows, info.inChannels, info.outChannels, false, false, act, !!bias));
+        k.matMul(
+          view(b, x!),
+          view(b, filter!),
+          bias ? view(b, bias) : null,
+          view(b, out),
+          matMulParams(rows, info.inChannels, info.outChannels, false, false, act, !!bias),
+        );
         return out;
       }
-      k.convForward(view(b, x!), view(b, filter!), bias ? view(b, bias) : null, view(b, out), convShape(info, { depthwise, activation: act, hasBias: !!bias }));
+      k.convForward(
+        view(b, x!),
+        view(b, filter!),
+        bias ? view(b, bias) : null,
+        view(b, out),
+        convShape(info, { depthwise, activation: act, hasBias: !!bias }),
+      );
       return out;
     },
   });
@@ -46,16 +70,26 @@ export function convolutionKernels(ctx: KernelContext): tf.KernelConfig[] {
       const [first, second] = of === 'input' ? [ins.dy, ins.filter] : [ins.x, ins.dy];
       const xShape = of === 'input' ? a.inputShape! : (ins.x.shape as Shape4);
       const filterShape = of === 'input' ? (ins.filter.shape as Shape4) : a.filterShape!;
-      const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise);
-      if ((a.dataFormat && a.dataFormat !== 'NHWC') || !paddable(info) || !float(first, second)) return fallback(name, args);
+      const info = tf.backend_util.computeConv2DInfo(
+        xShape,
+        filterShape,
+        a.strides,
+        a.dilations ?? 1,
+        a.pad,
+        a.dimRoundingMode,
+        depthwise,
+      );
+      if ((a.dataFormat && a.dataFormat !== 'NHWC') || !paddable(info) || !float(first, second))
+        return fallback(name, args);
       const out = b.makeOutput(of === 'input' ? xShape : filterShape, 'float32');
       const [p, q, o] = [view(b, first), view(b, second), view(b, out)];
       if (isPointwise(info, depthwise)) {
         // dx [rows, Cin] = dy [rows, Cout] x filter^T;  dfilter [Cin, Cout] = x^T [Cin, rows] x dy [rows, Cout]
         const rows = info.batchSize * info.outHeight * info.outWidth;
-        const params = of === 'input'
-          ? matMulParams(rows, info.outChannels, info.inChannels, false, true)
-          : matMulParams(info.inChannels, rows, info.outChannels, true, false);
+        const params =
+          of === 'input'
+            ? matMulParams(rows, info.outChannels, info.inChannels, false, true)
+            : matMulParams(info.inChannels, rows, info.outChannels, true, false);
         k.matMul(p, q, null, o, params);
       } else if (of === 'input') {
         k.convBackwardData(p, q, o, convShape(info, { depthwise }));

@@ -11,7 +11,10 @@ export function elementwiseKernels(ctx: KernelContext): tf.KernelConfig[] {
   const { k, view } = ctx;
 
   /** An element-wise activation's gradient kernel: inputs {dy, x}, output dx of x's shape. */
-  const activationGrad = (name: string, compute: (dy: Float32Array, x: Float32Array, dx: Float32Array) => void): tf.KernelConfig => ({
+  const activationGrad = (
+    name: string,
+    compute: (dy: Float32Array, x: Float32Array, dx: Float32Array) => void,
+  ): tf.KernelConfig => ({
     kernelName: name,
     backendName: 'wasm',
     kernelFunc: (args) => {
@@ -37,7 +40,16 @@ export function elementwiseKernels(ctx: KernelContext): tf.KernelConfig[] {
         const a = args.attrs as unknown as { learningRate: number; momentum: number; nesterov: boolean };
         const newValue = b.makeOutput(value.shape, 'float32');
         const newAccumulation = b.makeOutput(value.shape, 'float32');
-        k.momentumUpdate(view(b, value), view(b, accumulation), view(b, gradient), view(b, newValue), view(b, newAccumulation), a.learningRate, a.momentum, a.nesterov);
+        k.momentumUpdate(
+          view(b, value),
+          view(b, accumulation),
+          view(b, gradient),
+          view(b, newValue),
+          view(b, newAccumulation),
+          a.learningRate,
+          a.momentum,
+          a.nesterov,
+        );
         return [newValue, newAccumulation];
       },
     },
@@ -50,7 +62,17 @@ export function elementwiseKernels(ctx: KernelContext): tf.KernelConfig[] {
         const a = args.attrs as unknown as { momentum: number; epsilon: number; unbias: number };
         const newMean = b.makeOutput(movingMean.shape, 'float32');
         const newVariance = b.makeOutput(movingMean.shape, 'float32');
-        k.batchNormMovingStats(view(b, movingMean), view(b, movingVariance), view(b, mean), view(b, invStd), view(b, newMean), view(b, newVariance), a.momentum, a.epsilon, a.unbias);
+        k.batchNormMovingStats(
+          view(b, movingMean),
+          view(b, movingVariance),
+          view(b, mean),
+          view(b, invStd),
+          view(b, newMean),
+          view(b, newVariance),
+          a.momentum,
+          a.epsilon,
+          a.unbias,
+        );
         return [newMean, newVariance];
       },
     },
@@ -65,7 +87,18 @@ export function elementwiseKernels(ctx: KernelContext): tf.KernelConfig[] {
         const y = b.makeOutput(x.shape, 'float32');
         const mean = b.makeOutput([c], 'float32');
         const invStd = b.makeOutput([c], 'float32');
-        k.batchNormTrain(view(b, x), view(b, gamma), view(b, beta), view(b, y), view(b, mean), view(b, invStd), size(x) / c, c, epsilon, !!relu);
+        k.batchNormTrain(
+          view(b, x),
+          view(b, gamma),
+          view(b, beta),
+          view(b, y),
+          view(b, mean),
+          view(b, invStd),
+          size(x) / c,
+          c,
+          epsilon,
+          !!relu,
+        );
         return [y, mean, invStd];
       },
     },
@@ -74,14 +107,29 @@ export function elementwiseKernels(ctx: KernelContext): tf.KernelConfig[] {
       backendName: 'wasm',
       kernelFunc: (args) => {
         const b = args.backend as WasmLike;
-        const { dy, x, gamma, mean, invStd, y } = args.inputs as Record<string, tf.TensorInfo | undefined> as Record<string, tf.TensorInfo>;
+        const { dy, x, gamma, mean, invStd, y } = args.inputs as Record<string, tf.TensorInfo | undefined> as Record<
+          string,
+          tf.TensorInfo
+        >;
         const c = channels(x);
         const dx = b.makeOutput(x.shape, 'float32');
         const dgamma = b.makeOutput([c], 'float32');
         const dbeta = b.makeOutput([c], 'float32');
         const relu = (args.attrs as unknown as { relu?: number }).relu;
         if (relu && !y) throw new Error('ImagenotBatchNormTrainGrad with relu needs the forward output y');
-        k.batchNormTrainGrad(view(b, dy), view(b, x), view(b, gamma), view(b, mean), view(b, invStd), view(b, dx), view(b, dgamma), view(b, dbeta), size(x) / c, c, relu ? view(b, y) : null);
+        k.batchNormTrainGrad(
+          view(b, dy),
+          view(b, x),
+          view(b, gamma),
+          view(b, mean),
+          view(b, invStd),
+          view(b, dx),
+          view(b, dgamma),
+          view(b, dbeta),
+          size(x) / c,
+          c,
+          relu ? view(b, y) : null,
+        );
         return [dx, dgamma, dbeta];
       },
     },

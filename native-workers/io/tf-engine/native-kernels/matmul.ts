@@ -17,9 +17,20 @@ export function matMulKernels(ctx: KernelContext): tf.KernelConfig[] {
       const act = ACTIVATIONS[at.activation ?? 'linear'];
       const shape = matMulShape(a!.shape, w!.shape, at.transposeA, at.transposeB);
       const biasOk = !bias || (bias.shape.length === 1 && shape && bias.shape[0] === shape.n);
-      if (!shape || act === undefined || preluActivationWeights || !biasOk || !float(a, w, bias)) return fallback(name, args);
+      if (!shape || act === undefined || preluActivationWeights || !biasOk || !float(a, w, bias))
+        return fallback(name, args);
       const out = b.makeOutput(shape.outShape, 'float32');
-      const params = Int32Array.from([shape.batchA, shape.batchB, shape.m, shape.k, shape.n, +at.transposeA, +at.transposeB, act, bias ? 1 : 0]);
+      const params = Int32Array.from([
+        shape.batchA,
+        shape.batchB,
+        shape.m,
+        shape.k,
+        shape.n,
+        +at.transposeA,
+        +at.transposeB,
+        act,
+        bias ? 1 : 0,
+      ]);
       k.matMul(view(b, a!), view(b, w!), bias ? view(b, bias) : null, view(b, out), params);
       return out;
     },

@@ -17,7 +17,12 @@ export function registerNativeKernels(threads: number): string[] {
   k.setThreads(threads);
   const replaced = new Map<string, tf.KernelFunc>();
   const ctx = kernelContext(k, replaced);
-  const kernels = [...convolutionKernels(ctx), maxPoolGradKernel(ctx), ...matMulKernels(ctx), ...elementwiseKernels(ctx)];
+  const kernels = [
+    ...convolutionKernels(ctx),
+    maxPoolGradKernel(ctx),
+    ...matMulKernels(ctx),
+    ...elementwiseKernels(ctx),
+  ];
   for (const kernel of kernels) {
     const existing = tf.getKernel(kernel.kernelName, 'wasm');
     if (existing) {

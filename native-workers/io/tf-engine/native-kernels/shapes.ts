@@ -9,14 +9,32 @@ export type Shape4 = [number, number, number, number];
 export const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
 
 /** The Int32Array kernels.cc's ConvShape reads. */
-export function convShape(c: ConvInfo, opts: { depthwise: boolean; activation?: number; hasBias?: boolean }): Int32Array {
+export function convShape(
+  c: ConvInfo,
+  opts: { depthwise: boolean; activation?: number; hasBias?: boolean },
+): Int32Array {
   const p = c.padInfo;
   return Int32Array.from([
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels,
-    c.outHeight, c.outWidth, c.outChannels,
-    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth,
-    p.top, p.left, p.bottom, p.right,
-    opts.depthwise ? c.inChannels : 1, opts.activation ?? 0, opts.hasBias ? 1 : 0,
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.outChannels,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    p.top,
+    p.left,
+    p.bottom,
+    p.right,
+    opts.depthwise ? c.inChannels : 1,
+    opts.activation ?? 0,
+    opts.hasBias ? 1 : 0,
   ]);
 }
 
@@ -25,16 +43,32 @@ export function convShape(c: ConvInfo, opts: { depthwise: boolean; activation?: 
  * needs no conversion of the filter to oneDNN's blocked layout (those conversions took ~100 ms of a ResNet-152 step).
  */
 export const isPointwise = (c: ConvInfo, depthwise: boolean) =>
-  !depthwise && c.filterHeight === 1 && c.filterWidth === 1 && c.strideHeight === 1 && c.strideWidth === 1 &&
-  c.dilationHeight === 1 && c.dilationWidth === 1 && c.padInfo.top === 0 && c.padInfo.left === 0 &&
-  c.padInfo.bottom === 0 && c.padInfo.right === 0;
+  !depthwise &&
+  c.filterHeight === 1 &&
+  c.filterWidth === 1 &&
+  c.strideHeight === 1 &&
+  c.strideWidth === 1 &&
+  c.dilationHeight === 1 &&
+  c.dilationWidth === 1 &&
+  c.padInfo.top === 0 &&
+  c.padInfo.left === 0 &&
+  c.padInfo.bottom === 0 &&
+  c.padInfo.right === 0;
 
 /** kernels.cc's MatMulShape: batchA, batchB, M, K, N, transposeA, transposeB, activation, hasBias. */
-export const matMulParams = (m: number, kk: number, n: number, ta: boolean, tb: boolean, activation = 0, hasBias = false) =>
-  Int32Array.from([1, 1, m, kk, n, +ta, +tb, activation, hasBias ? 1 : 0]);
+export const matMulParams = (
+  m: number,
+  kk: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+  activation = 0,
+  hasBias = false,
+) => Int32Array.from([1, 1, m, kk, n, +ta, +tb, activation, hasBias ? 1 : 0]);
 
 /** Padding oneDNN can express: non-negative on every side (tfjs never produces anything else for NHWC 'same'/'valid'). */
-export const paddable = (c: ConvInfo) => c.padInfo.top >= 0 && c.padInfo.left >= 0 && c.padInfo.bottom >= 0 && c.padInfo.right >= 0;
+export const paddable = (c: ConvInfo) =>
+  c.padInfo.top >= 0 && c.padInfo.left >= 0 && c.padInfo.bottom >= 0 && c.padInfo.right >= 0;
 
 /**
  * A tfjs matmul as [batch, M, K] x [batch, K, N]: equal ranks, batch dims equal or all 1 on one side (broadcast).
