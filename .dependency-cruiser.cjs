@@ -13,7 +13,14 @@ const ROOMS = {
   [`${NW}io/`]: { may: [`${NW}core/`, `${NW}config/`], readme: `${NW}io/README.md` },
   [`${NW}jobs/`]: { may: [`${NW}core/`, `${NW}store/`, `${NW}config/`], readme: `${NW}jobs/README.md` },
   [`${NW}workers/`]: {
-    may: [`${NW}core/`, `${NW}store/`, `${NW}io/`, `${NW}config/`, `${NW}jobs/worker-context.ts`, `${NW}jobs/protocol.ts`],
+    may: [
+      `${NW}core/`,
+      `${NW}store/`,
+      `${NW}io/`,
+      `${NW}config/`,
+      `${NW}jobs/worker-context.ts`,
+      `${NW}jobs/protocol.ts`,
+    ],
     readme: `${NW}workers/README.md`,
   },
   [`${NW}api/`]: {
@@ -33,7 +40,17 @@ const ROOMS = {
     readme: `${NW}server/README.md`,
   },
   [`${NW}cli/`]: {
-    may: [`${NW}core/`, `${NW}store/`, `${NW}io/`, `${NW}config/`, `${NW}jobs/runner.ts`, `${NW}workers/`, `${NW}api/`, `${NW}server/`, 'package.json'],
+    may: [
+      `${NW}core/`,
+      `${NW}store/`,
+      `${NW}io/`,
+      `${NW}config/`,
+      `${NW}jobs/runner.ts`,
+      `${NW}workers/`,
+      `${NW}api/`,
+      `${NW}server/`,
+      'package.json',
+    ],
     readme: `${NW}cli/README.md`,
   },
   'electron/': {
@@ -65,7 +82,19 @@ const roomRules = Object.entries(ROOMS).map(([room, { may }]) => ({
   to: { path: `^(${NW}|renderer/|electron/|package\\.json$)`, pathNot: [room, ...may].map(pattern) },
 }));
 
-const NODE_IO = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'worker_threads', 'dgram', 'dns', 'tls', 'cluster'];
+const NODE_IO = [
+  'fs',
+  'fs/promises',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'worker_threads',
+  'dgram',
+  'dns',
+  'tls',
+  'cluster',
+];
 const NATIVE_PACKAGES = ['better-sqlite3', 'sharp', 'onnxruntime-node', 'electron'];
 
 module.exports = {
@@ -78,7 +107,10 @@ module.exports = {
       from: { path: pattern(`${NW}core/`) },
       to: {
         dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-no-pkg', 'npm-unknown'],
-        path: [`^(node:)?(${NODE_IO.map(escapeRegExp).join('|')})$`, `^(${NATIVE_PACKAGES.map(escapeRegExp).join('|')})(/|$)`],
+        path: [
+          `^(node:)?(${NODE_IO.map(escapeRegExp).join('|')})$`,
+          `^(${NATIVE_PACKAGES.map(escapeRegExp).join('|')})(/|$)`,
+        ],
       },
     },
     {
@@ -88,7 +120,11 @@ module.exports = {
       from: { path: '^renderer/' },
       to: {
         dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-no-pkg', 'npm-unknown'],
-        path: ['^node:', `^(${NODE_IO.map(escapeRegExp).join('|')}|path|os|crypto|url)$`, `^(${NATIVE_PACKAGES.map(escapeRegExp).join('|')})(/|$)`],
+        path: [
+          '^node:',
+          `^(${NODE_IO.map(escapeRegExp).join('|')}|path|os|crypto|url)$`,
+          `^(${NATIVE_PACKAGES.map(escapeRegExp).join('|')})(/|$)`,
+        ],
       },
     },
     {
@@ -106,7 +142,11 @@ module.exports = {
     combinedDependencies: true,
     moduleSystems: ['es6', 'cjs'],
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.d.ts'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+    },
   },
 };
 

@@ -42,7 +42,11 @@ export async function run(): Promise<BenchLine[]> {
           path: `/api/${channel}`,
           method: 'POST',
           agent,
-          headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            authorization: `Bearer ${server.token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -54,15 +58,35 @@ export async function run(): Promise<BenchLine[]> {
       req.end(body);
     });
   const classes = (i: number) => ({ threshold: 0.3 + (i % 50) / 100 });
-  const deepPage = (i: number) => ({ wnid: GENERATED_WNID, sort: 'text', order: 'desc', offset: N - 120 - (i % 10) * 120, limit: 120 });
+  const deepPage = (i: number) => ({
+    wnid: GENERATED_WNID,
+    sort: 'text',
+    order: 'desc',
+    offset: N - 120 - (i % 10) * 120,
+    limit: 120,
+  });
   try {
     const classesDirect = await perCall((i) => dispatch(handlers, 'curation.classes', classes(i)), 50);
     const classesHttp = await perCall((i) => http('curation.classes', classes(i)), 50);
     const pageDirect = await perCall((i) => dispatch(handlers, 'curation.items', deepPage(i)), 10);
     const pageHttp = await perCall((i) => http('curation.items', deepPage(i)), 10);
     return [
-      { name: 'browser mode: curation.classes (100k candidates) per call over HTTP', value: classesHttp, unit: 'ms', reference: 'in-process dispatch', referenceValue: classesDirect, ratio: classesHttp / classesDirect },
-      { name: 'browser mode: curation.items 120 items at offset ~99,000 over HTTP', value: pageHttp, unit: 'ms', reference: 'in-process dispatch', referenceValue: pageDirect, ratio: pageHttp / pageDirect },
+      {
+        name: 'browser mode: curation.classes (100k candidates) per call over HTTP',
+        value: classesHttp,
+        unit: 'ms',
+        reference: 'in-process dispatch',
+        referenceValue: classesDirect,
+        ratio: classesHttp / classesDirect,
+      },
+      {
+        name: 'browser mode: curation.items 120 items at offset ~99,000 over HTTP',
+        value: pageHttp,
+        unit: 'ms',
+        reference: 'in-process dispatch',
+        referenceValue: pageDirect,
+        ratio: pageHttp / pageDirect,
+      },
     ];
   } finally {
     agent.destroy();

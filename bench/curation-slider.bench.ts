@@ -70,7 +70,10 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length
 const p95 = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length * 0.95)];
 
 export async function run(): Promise<BenchLine[]> {
-  const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--renderer'], { stdio: 'inherit', cwd: repoRoot });
+  const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--renderer'], {
+    stdio: 'inherit',
+    cwd: repoRoot,
+  });
   if (build.status !== 0) throw new Error('the renderer did not build');
   const dir = tempDir('imagenot-bench-slider-');
   const root = join(dir.path, 'ws');
@@ -111,7 +114,8 @@ export async function run(): Promise<BenchLine[]> {
         firsts.push(await move(0.655 + round * 0.001));
         // Thresholds on the slider's 0.001 grid (the input rounds anything else), each one new. The first ten after
         // the first move still warm the page's code; steady state is the twenty after them.
-        for (let i = 0; i < 30; i++) (i < WARMING ? warming : later).push(await move(Number((0.5 + i * 0.007 + round * 0.001).toFixed(3))));
+        for (let i = 0; i < 30; i++)
+          (i < WARMING ? warming : later).push(await move(Number((0.5 + i * 0.007 + round * 0.001).toFixed(3))));
         if (round === ROUNDS - 1) {
           frame = (await page.evaluate(`(${FRAME})()`)) as number;
           roundTrip = (await page.evaluate(`(${ROUND_TRIP})(${JSON.stringify(served.token)})`)) as number;
@@ -126,16 +130,77 @@ export async function run(): Promise<BenchLine[]> {
     const moves = later.map((m) => m[1]);
     const inDom = later.map((m) => m[0]);
     return [
-      { name: `curation slider, 1M candidates: first move after the page opened and settled, input to painted counts (median of ${ROUNDS} fresh servers)`, value: firstPainted, unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: firstPainted / frame, goal: 'within a frame or two' },
-      { name: `curation slider, 1M candidates: first move, input to counts in the DOM (median of ${ROUNDS})`, value: firstInDom, unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: firstInDom / frame, goal: '<= one frame' },
-      { name: 'curation slider, 1M candidates: first move, worst of the rounds, input to counts in the DOM', value: Math.max(...firsts.map((m) => m[0])), unit: 'ms' },
-      { name: `curation slider, 1M candidates: moves 2-${WARMING + 1} of a page, input to counts in the DOM (median)`, value: median(warming.map((m) => m[0])), unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: median(warming.map((m) => m[0])) / frame },
-      { name: `curation slider, 1M candidates: steady state, moves ${WARMING + 2}-${WARMING + 21} of a page (median of ${moves.length})`, value: median(moves), unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: median(moves) / frame, goal: 'within a frame or two' },
-      { name: 'curation slider, 1M candidates: steady state, input to counts in the DOM (median)', value: median(inDom), unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: median(inDom) / frame, goal: '<= one frame' },
+      {
+        name: `curation slider, 1M candidates: first move after the page opened and settled, input to painted counts (median of ${ROUNDS} fresh servers)`,
+        value: firstPainted,
+        unit: 'ms',
+        reference: 'one animation frame',
+        referenceValue: frame,
+        ratio: firstPainted / frame,
+        goal: 'within a frame or two',
+      },
+      {
+        name: `curation slider, 1M candidates: first move, input to counts in the DOM (median of ${ROUNDS})`,
+        value: firstInDom,
+        unit: 'ms',
+        reference: 'one animation frame',
+        referenceValue: frame,
+        ratio: firstInDom / frame,
+        goal: '<= one frame',
+      },
+      {
+        name: 'curation slider, 1M candidates: first move, worst of the rounds, input to counts in the DOM',
+        value: Math.max(...firsts.map((m) => m[0])),
+        unit: 'ms',
+      },
+      {
+        name: `curation slider, 1M candidates: moves 2-${WARMING + 1} of a page, input to counts in the DOM (median)`,
+        value: median(warming.map((m) => m[0])),
+        unit: 'ms',
+        reference: 'one animation frame',
+        referenceValue: frame,
+        ratio: median(warming.map((m) => m[0])) / frame,
+      },
+      {
+        name: `curation slider, 1M candidates: steady state, moves ${WARMING + 2}-${WARMING + 21} of a page (median of ${moves.length})`,
+        value: median(moves),
+        unit: 'ms',
+        reference: 'one animation frame',
+        referenceValue: frame,
+        ratio: median(moves) / frame,
+        goal: 'within a frame or two',
+      },
+      {
+        name: 'curation slider, 1M candidates: steady state, input to counts in the DOM (median)',
+        value: median(inDom),
+        unit: 'ms',
+        reference: 'one animation frame',
+        referenceValue: frame,
+        ratio: median(inDom) / frame,
+        goal: '<= one frame',
+      },
       { name: 'curation slider, 1M candidates: steady state (95th percentile)', value: p95(moves), unit: 'ms' },
-      { name: 'curation.counts from the page over HTTP, round trip (median)', value: roundTrip, unit: 'ms', reference: 'one animation frame', referenceValue: frame, ratio: roundTrip / frame },
-      { name: 'curation.counts handler in-process: index lookups, schemas, no HTTP (median)', value: median(handlerMs), unit: 'ms', reference: 'HTTP round trip', referenceValue: roundTrip, ratio: roundTrip / median(handlerMs) },
-      { name: 'curation screen, 1M candidates: page open to class list (fresh server, stored index; median)', value: median(opens), unit: 'ms' },
+      {
+        name: 'curation.counts from the page over HTTP, round trip (median)',
+        value: roundTrip,
+        unit: 'ms',
+        reference: 'one animation frame',
+        referenceValue: frame,
+        ratio: roundTrip / frame,
+      },
+      {
+        name: 'curation.counts handler in-process: index lookups, schemas, no HTTP (median)',
+        value: median(handlerMs),
+        unit: 'ms',
+        reference: 'HTTP round trip',
+        referenceValue: roundTrip,
+        ratio: roundTrip / median(handlerMs),
+      },
+      {
+        name: 'curation screen, 1M candidates: page open to class list (fresh server, stored index; median)',
+        value: median(opens),
+        unit: 'ms',
+      },
     ];
   } finally {
     await cleanup();

@@ -11,7 +11,12 @@ import { createOcrReader } from '../native-workers/io/flags/ocr.ts';
 import { exportJpeg } from '../native-workers/io/dataset/images.ts';
 
 const coco = resolve(fileURLToPath(new URL('..', import.meta.url)), '..', 'shared', 'data', 'coco-mini', 'val2017');
-const photos = (n: number) => readdirSync(coco).filter((f) => f.endsWith('.jpg')).sort().slice(0, n).map((f) => join(coco, f));
+const photos = (n: number) =>
+  readdirSync(coco)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .slice(0, n)
+    .map((f) => join(coco, f));
 
 function syntheticCandidates(n: number, classes: number): SelectionCandidate[] {
   const rand = seededRandom(42);
@@ -42,7 +47,11 @@ export async function run(): Promise<BenchLine[]> {
   const cands = syntheticCandidates(1_000_000, 1500);
   let t = performance.now();
   const r = selectDataset(cands, { threshold: 0.3, classes: 1000, train: 300, test: 30, seed: 0, score: 'auto' });
-  lines.push({ name: `select: 1M candidates, 1500 classes -> ${r.classes.length} classes`, value: (performance.now() - t) / 1000, unit: 's' });
+  lines.push({
+    name: `select: 1M candidates, 1500 classes -> ${r.classes.length} classes`,
+    value: (performance.now() - t) / 1000,
+    unit: 's',
+  });
 
   const wasm = await loadNsfwClassifier({ backend: 'wasm' });
   const wasmMs = await perImageMs(photos(12), (f) => wasm.classify(f));
@@ -50,7 +59,14 @@ export async function run(): Promise<BenchLine[]> {
   const cpu = await loadNsfwClassifier({ backend: 'cpu' });
   const cpuMs = await perImageMs(photos(3), (f) => cpu.classify(f));
   cpu.dispose();
-  lines.push({ name: 'nsfw classifier (nsfwjs MobileNetV2, tfjs-wasm)', value: 1000 / wasmMs, unit: 'images/s', reference: 'tfjs cpu backend', referenceValue: 1000 / cpuMs, ratio: cpuMs / wasmMs });
+  lines.push({
+    name: 'nsfw classifier (nsfwjs MobileNetV2, tfjs-wasm)',
+    value: 1000 / wasmMs,
+    unit: 'images/s',
+    reference: 'tfjs cpu backend',
+    referenceValue: 1000 / cpuMs,
+    ratio: cpuMs / wasmMs,
+  });
 
   const ocr = await createOcrReader();
   const ocrMs = await perImageMs(photos(8), (f) => ocr.recognize(f));

@@ -15,15 +15,29 @@ const CAPTIONS = 1024;
 const BATCH = 32;
 
 async function laionCaptions(): Promise<string[]> {
-  const file = resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'laion-sample', 'img2dataset-test_10000.parquet');
-  const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file), columns: ['TEXT'] })) as { TEXT: string | null }[];
+  const file = resolve(
+    import.meta.dirname,
+    '..',
+    '..',
+    'shared',
+    'data',
+    'laion-sample',
+    'img2dataset-test_10000.parquet',
+  );
+  const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file), columns: ['TEXT'] })) as {
+    TEXT: string | null;
+  }[];
   return rows.map((r) => r.TEXT ?? '').filter((t) => t.trim().length > 0);
 }
 
 function vocabularyOf(captions: string[], size: number): string[] {
   const counts = new Map<string, number>();
-  for (const c of captions) for (const w of c.toLowerCase().split(/\s+/)) if (w) counts.set(w, (counts.get(w) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, size).map(([w]) => w);
+  for (const c of captions)
+    for (const w of c.toLowerCase().split(/\s+/)) if (w) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, size)
+    .map(([w]) => w);
 }
 
 export async function run(): Promise<BenchLine[]> {
@@ -81,7 +95,11 @@ export async function run(): Promise<BenchLine[]> {
         ratio: ours / bare,
         goal: '>= 0.9x',
       },
-      { name: 'encode: tokenisation alone (transformers.js, same batches)', value: captions.length / tokenizeS, unit: 'captions/s' },
+      {
+        name: 'encode: tokenisation alone (transformers.js, same batches)',
+        value: captions.length / tokenizeS,
+        unit: 'captions/s',
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

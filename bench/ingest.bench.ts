@@ -33,7 +33,10 @@ async function replicatedParquet(): Promise<string> {
   const path = join(work, `laion-x${REPLICAS}.parquet`);
   if (existsSync(path) && statSync(path).size > 0) return path;
   mkdirSync(work, { recursive: true });
-  const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(sample), columns: ['URL', 'TEXT'] })) as { URL: string; TEXT: string }[];
+  const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(sample), columns: ['URL', 'TEXT'] })) as {
+    URL: string;
+    TEXT: string;
+  }[];
   const n = rows.length * REPLICAS;
   const url = new Array<string>(n);
   const text = new Array<string>(n);
@@ -111,25 +114,31 @@ async function readerSeconds(file: string): Promise<number> {
 }
 
 async function imagesPerSecond(): Promise<{ stored: number; decodeOnly: number; count: number }> {
-  const files = readdirSync(cocoVal).filter((f) => f.endsWith('.jpg')).sort();
+  const files = readdirSync(cocoVal)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort();
   const bufs = files.map((f) => readFileSync(join(cocoVal, f)));
   const out = join(work, 'media');
   rmSync(out, { recursive: true, force: true });
   const dirs = { media: out, thumbs: join(out, 'thumbs'), originals: join(out, 'originals') };
   let t = performance.now();
   // Two at a time, as the ingest job does.
-  for (let i = 0; i < bufs.length; i += 2) await Promise.all(bufs.slice(i, i + 2).map((b) => storeImage(b, dirs, DEFAULT_IMAGE_OPTIONS)));
+  for (let i = 0; i < bufs.length; i += 2)
+    await Promise.all(bufs.slice(i, i + 2).map((b) => storeImage(b, dirs, DEFAULT_IMAGE_OPTIONS)));
   const stored = bufs.length / ((performance.now() - t) / 1000);
   rmSync(out, { recursive: true, force: true });
   t = performance.now();
-  for (let i = 0; i < bufs.length; i += 2) await Promise.all(bufs.slice(i, i + 2).map((b) => sharp(b).raw().toBuffer()));
+  for (let i = 0; i < bufs.length; i += 2)
+    await Promise.all(bufs.slice(i, i + 2).map((b) => sharp(b).raw().toBuffer()));
   const decodeOnly = bufs.length / ((performance.now() - t) / 1000);
   return { stored, decodeOnly, count: bufs.length };
 }
 
 /** The fetch job's own code downloading the COCO photos from a local server (HTTP + checks + decode + store). */
 async function fetchImagesPerSecond(): Promise<number> {
-  const files = readdirSync(cocoVal).filter((f) => f.endsWith('.jpg')).sort();
+  const files = readdirSync(cocoVal)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort();
   const server = http.createServer((req, res) => {
     const data = readFileSync(join(cocoVal, (req.url ?? '/').slice(1)));
     res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': data.length }).end(data);
@@ -142,10 +151,31 @@ async function fetchImagesPerSecond(): Promise<number> {
   try {
     const src = openSource(ws.db, { path: 'bench', kind: 'table', contentHash: 'bench-fetch' });
     ws.db.transaction(() =>
-      insertSamples(ws.db, files.map((f, row) => ({ sourceId: src.id, row, url: `${base}/${f}`, caption: '', width: null, height: null, nsfwMeta: null, laionSimilarity: null, punsafe: null, extra: null, imageSha256: null }))),
+      insertSamples(
+        ws.db,
+        files.map((f, row) => ({
+          sourceId: src.id,
+          row,
+          url: `${base}/${f}`,
+          caption: '',
+          width: null,
+          height: null,
+          nsfwMeta: null,
+          laionSimilarity: null,
+          punsafe: null,
+          extra: null,
+          imageSha256: null,
+        })),
+      ),
     )();
     const jobId = createJob(ws.db, 'fetch', {}, 'data');
-    const ctx = createWorkerContext(ws, jobId, null, new AbortController(), { send() {}, log() {}, emit() {}, persistProgress() {}, pollCancel: () => false });
+    const ctx = createWorkerContext(ws, jobId, null, new AbortController(), {
+      send() {},
+      log() {},
+      emit() {},
+      persistProgress() {},
+      pollCancel: () => false,
+    });
     const t = performance.now();
     const r = (await fetchWorker.run(ctx, fetchWorker.params.parse({ concurrency: 8, perHost: 8 }))) as FetchJobResult;
     const seconds = (performance.now() - t) / 1000;
@@ -162,7 +192,9 @@ export async function run(): Promise<BenchLine[]> {
   const file = await replicatedParquet();
   const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
   const countSeconds = await duckdbSeconds(`SELECT count(*) FROM read_parquet(${q(file)})`);
-  const scanSeconds = await duckdbSeconds(`SELECT count(*), sum(length(URL)), sum(length(TEXT)) FROM read_parquet(${q(file)})`);
+  const scanSeconds = await duckdbSeconds(
+    `SELECT count(*), sum(length(URL)), sum(length(TEXT)) FROM read_parquet(${q(file)})`,
+  );
   const duckFile = join(work, 'duck.db');
   rmSync(duckFile, { force: true });
   rmSync(duckFile + '.wal', { force: true });

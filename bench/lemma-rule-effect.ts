@@ -25,13 +25,18 @@ const arg = (name: string, def: number) => {
 async function laionCaptions(): Promise<string[]> {
   const t = await openTable(join(shared, 'laion-sample', 'img2dataset-test_10000.parquet'));
   const out: string[] = [];
-  for await (const b of t.columnBatches({ columns: ['TEXT'] })) for (const v of b.columns.TEXT) out.push(typeof v === 'string' ? v : '');
+  for await (const b of t.columnBatches({ columns: ['TEXT'] }))
+    for (const v of b.columns.TEXT) out.push(typeof v === 'string' ? v : '');
   return out;
 }
 
 function cocoCaptions(): string[] {
-  return ['captions_train2017.json', 'captions_val2017.json'].flatMap(
-    (f) => (JSON.parse(readFileSync(join(shared, 'coco-mini', 'annotations', f), 'utf8')) as { annotations: { caption: string }[] }).annotations.map((a) => a.caption),
+  return ['captions_train2017.json', 'captions_val2017.json'].flatMap((f) =>
+    (
+      JSON.parse(readFileSync(join(shared, 'coco-mini', 'annotations', f), 'utf8')) as {
+        annotations: { caption: string }[];
+      }
+    ).annotations.map((a) => a.caption),
   );
 }
 
@@ -99,7 +104,9 @@ async function main() {
     ['COCO captions', coco],
     ['generated (LAION + COCO halves)', generated([laion, coco], arg('--generated', 1_000_000))],
   ];
-  console.log(`eligible synsets: ${eligible.length}; lemmas used: none ${sets.none.lemmas.length}, default ${sets.default.lemmas.length} (${sets.default.filtered.length} dropped by the rule)`);
+  console.log(
+    `eligible synsets: ${eligible.length}; lemmas used: none ${sets.none.lemmas.length}, default ${sets.default.lemmas.length} (${sets.default.filtered.length} dropped by the rule)`,
+  );
   for (const [name, captions] of corpora) {
     console.log(`\n## ${name}: ${captions.length} captions`);
     for (const [rule, set] of Object.entries(sets)) {
@@ -110,7 +117,12 @@ async function main() {
         `lemma rule ${rule.padEnd(7)}: matched ${o.matched} (${pct(o.matched, captions.length)}), ambiguous ${o.ambiguous} (${pct(o.ambiguous, any)} of captions naming a synset), ` +
           `classes ${classes.length}, ${Math.round(o.captionsPerCpuSecond)} captions/CPU-s`,
       );
-      console.log(`  top: ${classes.slice(0, top).map(([s, n]) => `${wordnet.get(set.wnids[s])!.name} ${n}`).join(', ')}`);
+      console.log(
+        `  top: ${classes
+          .slice(0, top)
+          .map(([s, n]) => `${wordnet.get(set.wnids[s])!.name} ${n}`)
+          .join(', ')}`,
+      );
     }
   }
 }

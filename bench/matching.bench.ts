@@ -32,7 +32,8 @@ const work = join(tmpdir(), 'imagenot-bench-matching');
 async function sampleCaptions(): Promise<string[]> {
   const t = await openTable(sample);
   const out: string[] = [];
-  for await (const b of t.columnBatches({ columns: ['TEXT'] })) for (const v of b.columns.TEXT) out.push(typeof v === 'string' ? v : '');
+  for await (const b of t.columnBatches({ columns: ['TEXT'] }))
+    for (const v of b.columns.TEXT) out.push(typeof v === 'string' ? v : '');
   return out;
 }
 
@@ -43,7 +44,11 @@ function replicatedParquet(captions: string[], n: number): string {
   mkdirSync(work, { recursive: true });
   const text = new Array<string>(n);
   for (let i = 0; i < n; i++) text[i] = captions[i % captions.length];
-  parquetWriteFile({ filename: path + '.tmp', columnData: [{ name: 'TEXT', data: text, type: 'STRING' }], rowGroupSize: 100_000 });
+  parquetWriteFile({
+    filename: path + '.tmp',
+    columnData: [{ name: 'TEXT', data: text, type: 'STRING' }],
+    rowGroupSize: 100_000,
+  });
   renameSync(path + '.tmp', path);
   return path;
 }
@@ -76,7 +81,11 @@ export async function bundleChild(): Promise<void> {
 }
 
 /** Runs the child; wall time measured here, from spawn to exit. */
-function wholeProcess(file: string, wnids: string, lemmaRule: 'default' | 'none' = 'none'): ChildReport & { wallMs: number } {
+function wholeProcess(
+  file: string,
+  wnids: string,
+  lemmaRule: 'default' | 'none' = 'none',
+): ChildReport & { wallMs: number } {
   const out = join(work, 'out.csv');
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [childBundle, file, wnids, out, lemmaRule], { cwd: root, encoding: 'utf8' });
@@ -140,10 +149,26 @@ export async function run(): Promise<BenchLine[]> {
       ratio: cpu / plain,
       goal: '>= 1M captions/s on one core, >= 100x',
     });
-    lines.push({ name: `match ${name} 1M captions, whole process, wall clock (shared machine)`, value: wall, unit: 'captions/s' });
+    lines.push({
+      name: `match ${name} 1M captions, whole process, wall clock (shared machine)`,
+      value: wall,
+      unit: 'captions/s',
+    });
     const alone = automatonAlone(captions, wnids, 20);
-    lines.push({ name: `match ${name} automaton alone (in process, no I/O)`, value: alone, unit: 'captions/s', reference: plainRef, referenceValue: plain, ratio: alone / plain, goal: '>= 100x' });
-    lines.push({ name: `match ${name}: setup in the child (WordNet words + wnid file + lemma set), wall clock`, value: one.setupMs, unit: "ms" });
+    lines.push({
+      name: `match ${name} automaton alone (in process, no I/O)`,
+      value: alone,
+      unit: 'captions/s',
+      reference: plainRef,
+      referenceValue: plain,
+      ratio: alone / plain,
+      goal: '>= 100x',
+    });
+    lines.push({
+      name: `match ${name}: setup in the child (WordNet words + wnid file + lemma set), wall clock`,
+      value: one.setupMs,
+      unit: 'ms',
+    });
     const two = wholeProcess(file2, wnidFile);
     lines.push({
       name: `match ${name} 2M captions, whole process, per CPU-second (start-up amortised over more captions)`,
@@ -189,7 +214,14 @@ export async function run(): Promise<BenchLine[]> {
     ratio: perCpu(ruleProcess) / perCpu(plainProcess),
     goal: '>= 1x',
   });
-  lines.push({ name: 'match eligible with the lemma rule: setup in the child (WordNet words, lemma rule, lemma set), wall clock', value: ruleProcess.setupMs, unit: 'ms', reference: 'without the rule', referenceValue: plainProcess.setupMs, ratio: ruleProcess.setupMs / plainProcess.setupMs });
+  lines.push({
+    name: 'match eligible with the lemma rule: setup in the child (WordNet words, lemma rule, lemma set), wall clock',
+    value: ruleProcess.setupMs,
+    unit: 'ms',
+    reference: 'without the rule',
+    referenceValue: plainProcess.setupMs,
+    ratio: ruleProcess.setupMs / plainProcess.setupMs,
+  });
   return lines;
 }
 

@@ -3,7 +3,7 @@
 //   npx tsx bench/profile-step.ts [arch=mobilenet_v3_large] [batch=8] [input=96]
 // DNNL_VERBOSE=1 adds oneDNN's own per-primitive lines (implementation, shapes, milliseconds) to the output.
 import { buildModel } from '../native-workers/core/architectures/index.ts';
-import { architectureInfo } from '../native-workers/core/architectures/recipes.ts';
+import { architectureInfo } from '../native-workers/core/architectures/registry.ts';
 import { makeOptimizer, trainStep } from '../native-workers/core/training/step.ts';
 import { describeEngine, initEngine, tf } from '../native-workers/io/tf-engine/backend.ts';
 
@@ -12,14 +12,26 @@ const batch = Number(process.argv[3] ?? 8);
 const input = Number(process.argv[4] ?? 96);
 const engine = await initEngine();
 const model = buildModel(arch, { profile: 'paper', inputSize: input, numClasses: 1000, seed: 1 });
-const recipe = { ...architectureInfo(arch).recipe, optimizer: 'sgd' as const, momentum: 0.9, weightDecay: 0, labelSmoothing: 0, clipGradNorm: null };
+const recipe = {
+  ...architectureInfo(arch).recipe,
+  optimizer: 'sgd' as const,
+  momentum: 0.9,
+  weightDecay: 0,
+  labelSmoothing: 0,
+  clipGradNorm: null,
+};
 const opt = makeOptimizer(recipe, 0.01);
 const x = tf.randomNormal([batch, input, input, 3]) as tf.Tensor4D;
-const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 1000), 'int32');
+const y = tf.tensor1d(
+  Array.from({ length: batch }, (_, i) => i % 1000),
+  'int32',
+);
 for (let i = 0; i < 2; i++) trainStep(model, opt, recipe, x, y);
 const t0 = performance.now();
 for (let i = 0; i < 3; i++) trainStep(model, opt, recipe, x, y);
-console.log(`${arch} ${input}px batch ${batch} on ${describeEngine(engine)}: ${((performance.now() - t0) / 3).toFixed(1)} ms per step`);
+console.log(
+  `${arch} ${input}px batch ${batch} on ${describeEngine(engine)}: ${((performance.now() - t0) / 3).toFixed(1)} ms per step`,
+);
 const prof = await tf.profile(() => {
   trainStep(model, opt, recipe, x, y);
 });
@@ -32,7 +44,9 @@ for (const k of prof.kernels) {
 }
 // Scopes (customGrad's 'unnamed scope', ops named '*__op') contain kernels that are listed too.
 const flat = [...byKernel].filter(([name]) => name !== 'unnamed scope' && !name.endsWith('__op'));
-console.log(`${prof.kernels.length} kernels, ${flat.reduce((s, [, e]) => s + e.ms, 0).toFixed(0)} ms in kernels (profiled step)`);
+console.log(
+  `${prof.kernels.length} kernels, ${flat.reduce((s, [, e]) => s + e.ms, 0).toFixed(0)} ms in kernels (profiled step)`,
+);
 for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30)) {
   console.log(`${name.padEnd(40)} ${String(e.calls).padStart(6)} ${e.ms.toFixed(1).padStart(8)} ms`);
 }

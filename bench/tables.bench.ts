@@ -30,7 +30,11 @@ async function sampleRows(): Promise<{ URL: string; TEXT: string }[]> {
   const t = await openTable(sample);
   const out: { URL: string; TEXT: string }[] = [];
   for await (const b of t.columnBatches({ columns: ['URL', 'TEXT'] })) {
-    for (let i = 0; i < b.length; i++) out.push({ URL: String(b.columns.URL[i]), TEXT: typeof b.columns.TEXT[i] === 'string' ? (b.columns.TEXT[i] as string) : '' });
+    for (let i = 0; i < b.length; i++)
+      out.push({
+        URL: String(b.columns.URL[i]),
+        TEXT: typeof b.columns.TEXT[i] === 'string' ? (b.columns.TEXT[i] as string) : '',
+      });
   }
   await t.close();
   return out;
@@ -64,14 +68,24 @@ async function tables(): Promise<Record<'csv' | 'tsv' | 'jsonl' | 'parquet', str
   write(files.csv, csv.join('\n') + '\n');
   write(files.tsv, tsv.join('\n') + '\n');
   write(files.jsonl, jsonl.join('\n') + '\n');
-  parquetWriteFile({ filename: files.parquet + '.tmp', columnData: [{ name: 'URL', data: url, type: 'STRING' }, { name: 'TEXT', data: text, type: 'STRING' }], rowGroupSize: 100_000 });
+  parquetWriteFile({
+    filename: files.parquet + '.tmp',
+    columnData: [
+      { name: 'URL', data: url, type: 'STRING' },
+      { name: 'TEXT', data: text, type: 'STRING' },
+    ],
+    rowGroupSize: 100_000,
+  });
   renameSync(files.parquet + '.tmp', files.parquet);
   return files;
 }
 
 /** Captions per CPU-second of the whole `match --captions` process on `file`. */
 function wholeProcess(file: string, wnids: string): number {
-  const r = spawnSync(process.execPath, [childBundle, file, wnids, join(work, 'out.csv')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [childBundle, file, wnids, join(work, 'out.csv')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`match process failed on ${file}: ${r.stderr}`);
   const rep = JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildReport;
   if (rep.captions !== ROWS) throw new Error(`${file}: ${rep.captions} captions, expected ${ROWS}`);

@@ -19,21 +19,49 @@ function torchAvailable(): string | null {
   if (!existsSync(PYTHON)) return `${PYTHON} is missing`;
   if (!existsSync(torchScript)) return `${torchScript} is missing`;
   const r = spawnSync(PYTHON, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
-  return r.status === 0 ? null : 'python3-torch is not installed (apt-get install -y python3-torch python3-torchvision)';
+  return r.status === 0
+    ? null
+    : 'python3-torch is not installed (apt-get install -y python3-torch python3-torchvision)';
 }
 
-function ours(arch: string, input: number, batch: number, steps: number): { images_per_s: number; backend: string; backend_detail: string } {
-  const out = execFileSync(process.execPath, [join(root, 'bin', 'imagenot.mjs'), 'bench', 'train', '--arch', arch, '--input', String(input), '--batch', String(batch), '--steps', String(steps), '--json'], {
-    encoding: 'utf8',
-    maxBuffer: 16 << 20,
-    // Without the native kernels ResNet-152 at 96 px batch 8 needs more than wasm32's 4 GB heap (it stalls).
-    timeout: config.benchTrainTimeoutS * 1000,
-  });
+function ours(
+  arch: string,
+  input: number,
+  batch: number,
+  steps: number,
+): { images_per_s: number; backend: string; backend_detail: string } {
+  const out = execFileSync(
+    process.execPath,
+    [
+      join(root, 'bin', 'imagenot.mjs'),
+      'bench',
+      'train',
+      '--arch',
+      arch,
+      '--input',
+      String(input),
+      '--batch',
+      String(batch),
+      '--steps',
+      String(steps),
+      '--json',
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 << 20,
+      // Without the native kernels ResNet-152 at 96 px batch 8 needs more than wasm32's 4 GB heap (it stalls).
+      timeout: config.benchTrainTimeoutS * 1000,
+    },
+  );
   return JSON.parse(out);
 }
 
 function torch(arch: string, input: number, batch: number, steps: number): number {
-  const out = execFileSync(PYTHON, [torchScript, 'train', arch, '--input', String(input), '--batch', String(batch), '--steps', String(steps)], { encoding: 'utf8' });
+  const out = execFileSync(
+    PYTHON,
+    [torchScript, 'train', arch, '--input', String(input), '--batch', String(batch), '--steps', String(steps)],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out.trim().split('\n').pop()!).images_per_s;
 }
 
@@ -49,10 +77,17 @@ export async function run(): Promise<BenchLine[]> {
     try {
       mine = ours(arch, input, batch, steps);
     } catch (err) {
-      console.log(`train ${arch} ${input}px batch ${batch}: failed or timed out: ${(err as Error).message.split('\n')[0]}`);
+      console.log(
+        `train ${arch} ${input}px batch ${batch}: failed or timed out: ${(err as Error).message.split('\n')[0]}`,
+      );
       continue;
     }
-    const line: BenchLine = { name: `train ${arch} ${input}px batch ${batch} [${mine.backend_detail}]`, value: mine.images_per_s, unit: 'images/s', goal: '>= 1.0x (never < 0.5x)' };
+    const line: BenchLine = {
+      name: `train ${arch} ${input}px batch ${batch} [${mine.backend_detail}]`,
+      value: mine.images_per_s,
+      unit: 'images/s',
+      goal: '>= 1.0x (never < 0.5x)',
+    };
     if (!skip) {
       const ref = torch(arch, input, batch, steps);
       Object.assign(line, { reference: 'PyTorch CPU', referenceValue: ref, ratio: mine.images_per_s / ref });

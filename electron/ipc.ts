@@ -10,12 +10,21 @@ import { desktopChannels, type DesktopChannelName } from './desktop-channels.ts'
 export const INVOKE = 'imagenot:invoke';
 export const EVENT = 'imagenot:event';
 
-export type DesktopHandlers = { [C in DesktopChannelName]: (req: z.output<(typeof desktopChannels)[C]['request']>) => Promise<z.input<(typeof desktopChannels)[C]['response']>> };
+export type DesktopHandlers = {
+  [C in DesktopChannelName]: (
+    req: z.output<(typeof desktopChannels)[C]['request']>,
+  ) => Promise<z.input<(typeof desktopChannels)[C]['response']>>;
+};
 
 export type InvokeResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 /** One call from the renderer: validated, routed, answered as a value (errors are data, never thrown over IPC). */
-export async function invokeChannel(api: () => Handlers, desktop: DesktopHandlers, channel: unknown, payload: unknown): Promise<InvokeResult> {
+export async function invokeChannel(
+  api: () => Handlers,
+  desktop: DesktopHandlers,
+  channel: unknown,
+  payload: unknown,
+): Promise<InvokeResult> {
   try {
     if (typeof channel !== 'string') return { ok: false, error: 'channel name must be a string' };
     if (Object.hasOwn(desktopChannels, channel)) {
@@ -24,7 +33,8 @@ export async function invokeChannel(api: () => Handlers, desktop: DesktopHandler
       if (!req.success) return { ok: false, error: `invalid request for ${channel}: ${issuesText(req.error)}` };
       const handler = desktop[channel as DesktopChannelName] as (r: unknown) => Promise<unknown>;
       const res = def.response.safeParse(await handler(req.data));
-      if (!res.success) return { ok: false, error: `handler for ${channel} returned an invalid response: ${issuesText(res.error)}` };
+      if (!res.success)
+        return { ok: false, error: `handler for ${channel} returned an invalid response: ${issuesText(res.error)}` };
       return { ok: true, value: res.data };
     }
     return { ok: true, value: await dispatch(api(), channel, payload) };
@@ -34,15 +44,24 @@ export async function invokeChannel(api: () => Handlers, desktop: DesktopHandler
 }
 
 interface IpcMainLike {
-  handle(channel: string, listener: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => Promise<unknown>): void;
+  handle(
+    channel: string,
+    listener: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => Promise<unknown>,
+  ): void;
   removeHandler(channel: string): void;
 }
 
 /** Wire the invoke channel; `trusted(url)` says whether a frame URL is our renderer. */
-export function registerApi(ipcMain: IpcMainLike, api: () => Handlers, desktop: DesktopHandlers, trusted: (url: string) => boolean): () => void {
+export function registerApi(
+  ipcMain: IpcMainLike,
+  api: () => Handlers,
+  desktop: DesktopHandlers,
+  trusted: (url: string) => boolean,
+): () => void {
   ipcMain.handle(INVOKE, async (event, channel, payload) => {
     const url = event.senderFrame?.url ?? '';
-    if (!trusted(url)) return { ok: false, error: `refused: IPC from an untrusted page (${url || 'unknown'})` } satisfies InvokeResult;
+    if (!trusted(url))
+      return { ok: false, error: `refused: IPC from an untrusted page (${url || 'unknown'})` } satisfies InvokeResult;
     return invokeChannel(api, desktop, channel, payload);
   });
   return () => ipcMain.removeHandler(INVOKE);

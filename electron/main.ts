@@ -102,7 +102,8 @@ async function switchWorkspace(create: boolean): Promise<{ path: string } | null
 const desktopHandlers: DesktopHandlers = {
   'app.pickPaths': async ({ mode }) => {
     const r = await dialog.showOpenDialog(win!, {
-      title: mode === 'files' ? 'Choose metadata files, tar shards or URL lists' : 'Choose an image or img2dataset folder',
+      title:
+        mode === 'files' ? 'Choose metadata files, tar shards or URL lists' : 'Choose an image or img2dataset folder',
       properties: mode === 'files' ? ['openFile', 'multiSelections'] : ['openDirectory', 'multiSelections'],
     });
     return r.canceled ? [] : r.filePaths;
@@ -120,7 +121,8 @@ function registerProtocols(): void {
     const url = new URL(req.url);
     const file = resolve(rendererDir, '.' + decodeURIComponent(url.pathname));
     if (url.host !== 'app' || !isInside(rendererDir, file)) return new Response('not found', { status: 404 });
-    const target = existsSync(file) && !file.endsWith('/') && file !== rendererDir ? file : join(rendererDir, 'index.html');
+    const target =
+      existsSync(file) && !file.endsWith('/') && file !== rendererDir ? file : join(rendererDir, 'index.html');
     return net.fetch(pathToFileURL(target).href).then((res) => {
       const headers = new Headers(res.headers);
       if (target.endsWith('.html')) headers.set('content-security-policy', CSP);
@@ -166,8 +168,16 @@ function buildMenu(): void {
     {
       label: 'File',
       submenu: [
-        { label: 'Open Workspace…', accelerator: 'CmdOrCtrl+O', click: () => void switchWorkspace(false).then((r) => r && win?.reload()) },
-        { label: 'New Workspace…', accelerator: 'CmdOrCtrl+N', click: () => void switchWorkspace(true).then((r) => r && win?.reload()) },
+        {
+          label: 'Open Workspace…',
+          accelerator: 'CmdOrCtrl+O',
+          click: () => void switchWorkspace(false).then((r) => r && win?.reload()),
+        },
+        {
+          label: 'New Workspace…',
+          accelerator: 'CmdOrCtrl+N',
+          click: () => void switchWorkspace(true).then((r) => r && win?.reload()),
+        },
         { type: 'separator' },
         { role: 'quit' },
       ],

@@ -30,10 +30,22 @@ export function renderApiDocs(): string {
     '| --- | --- |',
   ];
   const sorted = Object.entries(channels).sort(([a], [b]) => a.localeCompare(b));
-  for (const [name, def] of sorted) out.push(`| [\`${name}\`](#${name.replace(/\./g, '').toLowerCase()}) | ${def.doc.replace(/\|/g, '\\|')} |`);
+  for (const [name, def] of sorted)
+    out.push(`| [\`${name}\`](#${name.replace(/\./g, '').toLowerCase()}) | ${def.doc.replace(/\|/g, '\\|')} |`);
   out.push('', '## Channels', '');
   for (const [name, def] of sorted) {
-    out.push(`### \`${name}\``, '', def.doc, '', 'Request:', '', schemaBlock(def.request, 'input'), '', 'Response:', '');
+    out.push(
+      `### \`${name}\``,
+      '',
+      def.doc,
+      '',
+      'Request:',
+      '',
+      schemaBlock(def.request, 'input'),
+      '',
+      'Response:',
+      '',
+    );
     out.push(schemaBlock(def.response, 'output'), '');
   }
   out.push('## Events', '', 'Pushed to every connected client (IPC events, or the WebSocket in browser mode).', '');

@@ -42,7 +42,8 @@ if (!nodeGyp || !existsSync(nodeGyp)) {
 // Build against the running Node's own headers when they are installed (no download: this may run offline).
 const args = [nodeGyp, 'rebuild'];
 const prefix = dirname(dirname(process.execPath));
-if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h')))
+  args.push(`--nodedir=${prefix}`);
 const r = spawnSync(process.execPath, args, { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
 if (r.status !== 0) give(`node-gyp exited with ${r.status ?? r.signal}`);
 console.log('imagenot: native oneDNN kernels built');

@@ -18,7 +18,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const onlyRenderer = process.argv.includes('--renderer');
 const outFlag = process.argv.indexOf('--out');
-const rendererOut = outFlag >= 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(dist, 'renderer');
+const rendererOut =
+  outFlag >= 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(dist, 'renderer');
 
 async function buildRenderer() {
   const { build } = await import('vite');
@@ -103,7 +104,7 @@ async function buildNode() {
   rmSync(join(dist, 'migrations'), { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
   cpSync(join(root, 'native-workers', 'store', 'migrations'), join(dist, 'migrations'), { recursive: true });
-  // The native training kernels (when built): io/tf-engine/native-kernels.ts looks for them next to the bundle.
+  // The native training kernels (when built): io/tf-engine/native-addon.ts looks for them next to the bundle.
   const addon = join('native', 'build', 'Release', 'imagenot_kernels.node');
   rmSync(join(dist, 'native'), { recursive: true, force: true });
   if (existsSync(join(root, 'native-workers', 'io', 'tf-engine', addon))) {
@@ -116,7 +117,9 @@ const started = Date.now();
 try {
   await buildRenderer();
   if (!onlyRenderer) await buildNode();
-  const what = onlyRenderer ? `renderer into ${rendererOut}` : 'renderer, electron, cli, worker-host, migrations, torch trainer into dist/';
+  const what = onlyRenderer
+    ? `renderer into ${rendererOut}`
+    : 'renderer, electron, cli, worker-host, migrations, torch trainer into dist/';
   console.log(`built ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {
   console.error(`build failed: ${err?.message ?? err}`);

@@ -26,7 +26,11 @@ export function nodeRunsElectronTooling(nodeVersion: string): boolean {
 }
 
 /** Whether the Electron build must be (re)made, and why. */
-export function electronSqlitePlan(wanted: ElectronSqliteStamp, built: ElectronSqliteStamp | null, binaryExists: boolean): { build: boolean; reason: string } {
+export function electronSqlitePlan(
+  wanted: ElectronSqliteStamp,
+  built: ElectronSqliteStamp | null,
+  binaryExists: boolean,
+): { build: boolean; reason: string } {
   if (!built || !binaryExists) return { build: true, reason: 'not built yet' };
   const changed = (Object.keys(wanted) as (keyof ElectronSqliteStamp)[]).filter((k) => wanted[k] !== built[k]);
   if (changed.length) return { build: true, reason: changed.map((k) => `${k} ${built[k]} -> ${wanted[k]}`).join(', ') };
@@ -70,10 +74,17 @@ async function main(): Promise<number> {
   const stagedModule = join(paths.stage, 'node_modules', 'better-sqlite3');
   mkdirSync(stagedModule, { recursive: true });
   const source = join(root, 'node_modules', 'better-sqlite3');
-  cpSync(source, stagedModule, { recursive: true, filter: (src) => !relative(source, src).split(sep).includes('build') });
+  cpSync(source, stagedModule, {
+    recursive: true,
+    filter: (src) => !relative(source, src).split(sep).includes('build'),
+  });
   writeFileSync(
     join(paths.stage, 'package.json'),
-    JSON.stringify({ name: 'imagenot-electron-native', private: true, dependencies: { 'better-sqlite3': wanted.betterSqlite3 } }, null, 2),
+    JSON.stringify(
+      { name: 'imagenot-electron-native', private: true, dependencies: { 'better-sqlite3': wanted.betterSqlite3 } },
+      null,
+      2,
+    ),
   );
   try {
     const { rebuild } = await import('@electron/rebuild');

@@ -24,7 +24,10 @@ if (!files.length) {
   process.exit(1);
 }
 if (files.some((f) => f.includes(`${join('test', 'e2e')}`))) {
-  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--renderer'], { stdio: 'inherit', cwd: root });
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--renderer'], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const args = [

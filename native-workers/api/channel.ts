@@ -14,6 +14,10 @@ export function issuesText(err: z.ZodError): string {
   return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
-export function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, doc: string): ChannelDef<Req, Res> {
+export function channel<Req extends z.ZodType, Res extends z.ZodType>(
+  request: Req,
+  response: Res,
+  doc: string,
+): ChannelDef<Req, Res> {
   return { request, response, doc };
 }

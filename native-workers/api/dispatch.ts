@@ -1,4 +1,3 @@
-
 import { issuesText } from './channel.ts';
 import { channels, type ChannelName, type ResponseOf } from './contract.ts';
 import type { Handlers } from './handlers/index.ts';
@@ -21,6 +20,7 @@ export async function dispatch(handlers: Handlers, name: string, payload: unknow
   const handler = handlers[name as ChannelName] as (r: unknown) => Promise<ResponseOf<ChannelName>>;
   const res = await handler(req.data);
   const out = ch.response.safeParse(res);
-  if (!out.success) throw new ApiError(`handler for ${name} returned an invalid response: ${issuesText(out.error)}`, 500);
+  if (!out.success)
+    throw new ApiError(`handler for ${name} returned an invalid response: ${issuesText(out.error)}`, 500);
   return out.data;
 }

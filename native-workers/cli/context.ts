@@ -26,7 +26,11 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
-export async function withWorkspace<T>(dir: string, fn: (ws: Workspace) => Promise<T> | T, opts: { create?: boolean } = {}): Promise<T> {
+export async function withWorkspace<T>(
+  dir: string,
+  fn: (ws: Workspace) => Promise<T> | T,
+  opts: { create?: boolean } = {},
+): Promise<T> {
   const ws = openWorkspace(dir, opts);
   try {
     return await fn(ws);
@@ -52,7 +56,12 @@ export function parseFloatOption(name: string) {
 }
 
 /** An option taking one of a fixed set of values: commander checks it (a usage error) and lists the choices in help. */
-export function choiceOption(flags: string, description: string, choices: readonly string[], defaultValue?: string): Option {
+export function choiceOption(
+  flags: string,
+  description: string,
+  choices: readonly string[],
+  defaultValue?: string,
+): Option {
   const option = new Option(flags, description).choices(choices);
   return defaultValue === undefined ? option : option.default(defaultValue);
 }
@@ -113,7 +122,9 @@ export async function runJobsToEnd(
   const runner = new JobRunner(ws, { workers: loadWorker, onlyIds: [] });
   const printer = new ProgressPrinter(!!opts.quiet);
   const kinds = new Map<number, string>();
-  runner.on('progress', (p) => printer.update({ id: p.jobId, kind: kinds.get(p.jobId) ?? 'job' }, p.done, p.total, p.message));
+  runner.on('progress', (p) =>
+    printer.update({ id: p.jobId, kind: kinds.get(p.jobId) ?? 'job' }, p.done, p.total, p.message),
+  );
   const verbose = verbosity() === 'verbose';
   runner.on('log', (l) => {
     const stamp = verbose ? `${new Date().toISOString()} ${l.level} ` : l.level === 'info' ? '' : `${l.level}: `;
@@ -121,7 +132,8 @@ export async function runJobsToEnd(
   });
   runner.on('job', (j) => {
     kinds.set(j.id, j.kind);
-    if (j.state === 'running' && verbose) printer.line(`[${j.kind} #${j.id}] running; its log: ${jobLogPath(ws.paths.logs, j.id)}`);
+    if (j.state === 'running' && verbose)
+      printer.line(`[${j.kind} #${j.id}] running; its log: ${jobLogPath(ws.paths.logs, j.id)}`);
     if (j.state === 'failed') printer.line(`[${j.kind} #${j.id}] failed: ${j.error}`, 'error');
     else if (j.state === 'cancelled' || j.state === 'interrupted') printer.line(`[${j.kind} #${j.id}] ${j.state}`);
   });
@@ -133,7 +145,9 @@ export async function runJobsToEnd(
   }
   const stopOnSignal = (signal: NodeJS.Signals) => {
     recordSignal(signal);
-    printer.line(`${signal}: cancelling this command's jobs (resume them with \`imagenot jobs resume\`); ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again stops at once`);
+    printer.line(
+      `${signal}: cancelling this command's jobs (resume them with \`imagenot jobs resume\`); ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again stops at once`,
+    );
     // Ours, wherever they run: a job another process (a `serve`) picked up is cancelled through its row.
     for (const id of ids) runner.cancel(id);
     void runner.stop();
@@ -173,7 +187,10 @@ export async function runOneJob(
     const out = await runJobsToEnd(ws, [{ kind, params }], { quiet: json });
     const job = out.jobs[0];
     if (json) printJson(publicJob(job));
-    if (job.state !== 'succeeded') throw new CommandFailed(`${kind} failed: ${job.error ?? job.state} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
+    if (job.state !== 'succeeded')
+      throw new CommandFailed(
+        `${kind} failed: ${job.error ?? job.state} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`,
+      );
     if (!json) process.stdout.write(describe(job.result) + '\n');
     if (!out.ok) process.exitCode = EXIT_FAILED;
   });

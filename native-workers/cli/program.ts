@@ -39,7 +39,9 @@ function argumentTerm(arg: Argument): string {
 
 export function buildProgram(): Command {
   const program = new Command('imagenot')
-    .description('ImageNot Studio: build a dataset unlike ImageNet from image-caption pairs and test model rankings on it')
+    .description(
+      'ImageNot Studio: build a dataset unlike ImageNet from image-caption pairs and test model rankings on it',
+    )
     .version(packageJson.version)
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({
@@ -72,7 +74,8 @@ async function run(argv: string[]): Promise<number> {
     return process.exitCode == null ? 0 : Number(process.exitCode);
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return 0;
       return EXIT_USAGE;
     }
     if (err instanceof UsageError) {

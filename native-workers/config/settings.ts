@@ -135,7 +135,7 @@ export const SETTINGS = {
   rendererDir: declare({
     name: 'IMAGENOT_RENDERER_DIR',
     type: 'path',
-    default: 'dist/renderer next to the CLI, else the checkout\'s dist/renderer',
+    default: "dist/renderer next to the CLI, else the checkout's dist/renderer",
     doc: 'The built renderer `imagenot serve` serves (only there when set; built there from a source checkout).',
     audience: 'user',
     parse: optionalPath,
@@ -247,7 +247,9 @@ export const SETTINGS = {
   }),
 };
 
-export type SettingKey = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K] extends { parse: (...args: never[]) => unknown } ? K : never }[keyof typeof SETTINGS];
+export type SettingKey = {
+  [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K] extends { parse: (...args: never[]) => unknown } ? K : never;
+}[keyof typeof SETTINGS];
 export type SettingValue<K extends SettingKey> = ReturnType<(typeof SETTINGS)[K]['parse']>;
 
 const warned = new Set<string>();

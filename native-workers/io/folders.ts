@@ -65,7 +65,11 @@ export function listFolder(root: string): { files: FolderFile[]; refused: Refuse
         if (d.isSymbolicLink()) {
           const target = realpathSync(abs);
           if (!inside(realRoot, target)) {
-            refused.push({ rel: relOf(abs), abs, reason: `symbolic link to ${target}, outside the folder (refused, never read)` });
+            refused.push({
+              rel: relOf(abs),
+              abs,
+              reason: `symbolic link to ${target}, outside the folder (refused, never read)`,
+            });
             continue;
           }
         }
@@ -98,7 +102,8 @@ export function folderSamples(files: FolderFile[]): FolderSample[] {
   for (const f of files) {
     const lower = f.rel.toLowerCase();
     if (lower.endsWith('.txt')) (byStem.get(stem(f.rel)) ?? byStem.set(stem(f.rel), {}).get(stem(f.rel))!).caption = f;
-    else if (lower.endsWith('.json')) (byStem.get(stem(f.rel)) ?? byStem.set(stem(f.rel), {}).get(stem(f.rel))!).json = f;
+    else if (lower.endsWith('.json'))
+      (byStem.get(stem(f.rel)) ?? byStem.set(stem(f.rel), {}).get(stem(f.rel))!).json = f;
   }
   const out: FolderSample[] = [];
   for (const f of files) {
@@ -139,7 +144,10 @@ export function planFolder(root: string): FolderPlan {
     if (f.rel.toLowerCase().endsWith('.tar')) {
       const status = byRel.get(f.rel.slice(0, -4) + '.parquet');
       shards.push({ tar: f, status });
-    } else if (f.rel.toLowerCase().endsWith('.parquet') && (rels.has(f.rel.slice(0, -8) + '.tar') || dirs.has(f.rel.slice(0, -8)))) {
+    } else if (
+      f.rel.toLowerCase().endsWith('.parquet') &&
+      (rels.has(f.rel.slice(0, -8) + '.tar') || dirs.has(f.rel.slice(0, -8)))
+    ) {
       // A shard's status file: listed with its tar above, or with its "files" layout folder here.
       if (!rels.has(f.rel.slice(0, -8) + '.tar')) statusFiles.push(f);
     } else if (TABLE_NAME.test(f.rel)) tables.push(f);

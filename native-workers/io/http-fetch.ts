@@ -21,7 +21,9 @@ export type AddressPolicy = (address: string) => string | null;
 export type ResolveAll = (hostname: string, family: 0 | 4 | 6) => Promise<LookupAddress[]>;
 
 export const resolveWithDns: ResolveAll = (hostname, family) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, family }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, family }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
 
 export type FetchOutcome =
   | { status: 'ok'; data: Buffer; contentType: string | null; finalUrl: string; attempts: number }
@@ -101,7 +103,9 @@ export class AddressRefused extends Error {
 
 function refusal(host: string, address: string, reason: string): AddressRefused {
   const what = host === address ? address : `${host} resolves to ${address}`;
-  return new AddressRefused(`${what}: ${reason} address refused (dataset URLs may reach only public addresses; --allow-private-addresses allows others)`);
+  return new AddressRefused(
+    `${what}: ${reason} address refused (dataset URLs may reach only public addresses; --allow-private-addresses allows others)`,
+  );
 }
 
 /**
@@ -110,10 +114,12 @@ function refusal(host: string, address: string, reason: string): AddressRefused 
  */
 export function checkedLookup(resolve: ResolveAll, policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
-    const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+    const family =
+      options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
     resolve(hostname, family).then(
       (addresses) => {
-        if (!addresses.length) return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), '', 0);
+        if (!addresses.length)
+          return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), '', 0);
         for (const a of addresses) {
           const reason = policy(a.address);
           if (reason) return callback(refusal(hostname, a.address, reason), '', 0);
@@ -163,12 +169,16 @@ function attempt(startUrl: string, opts: FetchOptions, attemptNo: number): Promi
       } catch {
         return fail('http_error', `invalid URL ${JSON.stringify(urlText.slice(0, 200))}`);
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('http_error', `unsupported URL scheme ${url.protocol}`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        return fail('http_error', `unsupported URL scheme ${url.protocol}`);
       // An IP literal never reaches `lookup` (net connects to it directly): it is checked here.
       const literal = bareAddress(url.hostname);
       const literalReason = isIP(literal) ? policy(literal) : null;
       if (literalReason) {
-        return fail('refused_address', `${redirects ? `redirected to ${url.origin}: ` : ''}${refusal(literal, literal, literalReason).message}`);
+        return fail(
+          'refused_address',
+          `${redirects ? `redirected to ${url.origin}: ` : ''}${refusal(literal, literal, literalReason).message}`,
+        );
       }
       const mod = url.protocol === 'https:' ? https : http;
       const req = mod.get(
@@ -186,7 +196,8 @@ function attempt(startUrl: string, opts: FetchOptions, attemptNo: number): Promi
           }
           if (code >= 300 && code < 400 && res.headers.location) {
             res.resume();
-            if (redirects >= opts.maxRedirects) return fail('http_error', `too many redirects (more than ${opts.maxRedirects})`);
+            if (redirects >= opts.maxRedirects)
+              return fail('http_error', `too many redirects (more than ${opts.maxRedirects})`);
             let next: string;
             try {
               next = new URL(res.headers.location, url).toString();
@@ -199,7 +210,9 @@ function attempt(startUrl: string, opts: FetchOptions, attemptNo: number): Promi
             res.resume();
             const error = `HTTP ${code}${res.statusMessage ? ' ' + res.statusMessage : ''}`;
             if (code >= 500 || code === 429 || code === 408) {
-              return finish({ transient: { status: 'http_error', error, retryAfterMs: retryAfterMs(res.headers['retry-after']) } });
+              return finish({
+                transient: { status: 'http_error', error, retryAfterMs: retryAfterMs(res.headers['retry-after']) },
+              });
             }
             return fail('http_error', error);
           }
@@ -223,16 +236,32 @@ function attempt(startUrl: string, opts: FetchOptions, attemptNo: number): Promi
             }
             chunks.push(chunk);
           });
-          res.on('end', () => finish({ final: { status: 'ok', data: Buffer.concat(chunks), contentType, finalUrl: url.toString(), attempts: attemptNo } }));
-          res.on('error', (err) => finish({ transient: { status: 'http_error', error: `connection error while reading: ${err.message}` } }));
-          res.on('aborted', () => finish({ transient: { status: 'http_error', error: 'connection closed before the body ended' } }));
+          res.on('end', () =>
+            finish({
+              final: {
+                status: 'ok',
+                data: Buffer.concat(chunks),
+                contentType,
+                finalUrl: url.toString(),
+                attempts: attemptNo,
+              },
+            }),
+          );
+          res.on('error', (err) =>
+            finish({ transient: { status: 'http_error', error: `connection error while reading: ${err.message}` } }),
+          );
+          res.on('aborted', () =>
+            finish({ transient: { status: 'http_error', error: 'connection closed before the body ended' } }),
+          );
         },
       );
       current = req;
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (err instanceof AttemptTimeout) return;
-        if (err instanceof AddressRefused) return fail('refused_address', `${redirects ? `redirected to ${url.origin}: ` : ''}${err.message}`);
-        const permanent = err.code === 'ENOTFOUND' || err.code === 'ERR_TLS_CERT_ALTNAME_INVALID' || err.code === 'CERT_HAS_EXPIRED';
+        if (err instanceof AddressRefused)
+          return fail('refused_address', `${redirects ? `redirected to ${url.origin}: ` : ''}${err.message}`);
+        const permanent =
+          err.code === 'ENOTFOUND' || err.code === 'ERR_TLS_CERT_ALTNAME_INVALID' || err.code === 'CERT_HAS_EXPIRED';
         const error = `${err.code ?? 'network error'}: ${err.message}`;
         if (permanent) fail('http_error', error);
         else finish({ transient: { status: 'http_error', error } });
@@ -251,7 +280,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Download one URL with retries. Never throws for network or HTTP problems: the outcome says what happened. */
 export async function fetchUrl(url: string, opts: FetchOptions): Promise<FetchOutcome> {
-  let last: { status: FetchFailure; error: string; retryAfterMs?: number } = { status: 'http_error', error: 'not attempted' };
+  let last: { status: FetchFailure; error: string; retryAfterMs?: number } = {
+    status: 'http_error',
+    error: 'not attempted',
+  };
   for (let i = 0; i <= opts.retries; i++) {
     if (opts.signal?.aborted) break;
     const a = await attempt(url, opts, i + 1);
@@ -260,7 +292,11 @@ export async function fetchUrl(url: string, opts: FetchOptions): Promise<FetchOu
     const backoff = opts.backoffMs * 2 ** i * (0.75 + Math.random() / 2);
     if (i < opts.retries) await sleep(Math.max(backoff, last.retryAfterMs ?? 0), opts.signal);
   }
-  return { status: last.status, error: opts.retries > 0 ? `${last.error} (after ${opts.retries + 1} attempts)` : last.error, attempts: opts.retries + 1 };
+  return {
+    status: last.status,
+    error: opts.retries > 0 ? `${last.error} (after ${opts.retries + 1} attempts)` : last.error,
+    attempts: opts.retries + 1,
+  };
 }
 
 /** Counts requests in flight per host so that no host gets more than `perHost` at once. */

@@ -45,7 +45,19 @@ export const DEFAULT_IMAGE_OPTIONS: ImageOptions = {
 };
 
 /** Extensions treated as images when walking folders and tars. */
-export const IMAGE_EXTENSIONS = new Set(['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'heic', 'heif', 'bmp']);
+export const IMAGE_EXTENSIONS = new Set([
+  'jpg',
+  'jpeg',
+  'png',
+  'webp',
+  'gif',
+  'tif',
+  'tiff',
+  'avif',
+  'heic',
+  'heif',
+  'bmp',
+]);
 
 export function isImageName(name: string): boolean {
   const dot = name.lastIndexOf('.');
@@ -63,7 +75,12 @@ export function sniffImageFormat(buf: Uint8Array): string | null {
   if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
   if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38) return 'gif';
   if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP') return 'webp';
-  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a))) return 'tiff';
+  if (
+    b.length >= 4 &&
+    ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) ||
+      (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a))
+  )
+    return 'tiff';
   if (b.length >= 12 && ascii(b, 4, 8) === 'ftyp') return 'heif';
   if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return 'bmp';
   return null;
@@ -163,7 +180,12 @@ function writeAtomic(path: string, data: Uint8Array): void {
  * Check, decode and store an image: a copy resized to fit maxSide (JPEG), a thumbnail, and optionally the original,
  * all named by the sha256 of the original bytes. Throws ImageRejected for bad input (nothing is written then).
  */
-export async function storeImage(buf: Uint8Array, dirs: ImageDirs, opts: ImageOptions, knownSha?: string): Promise<StoredImage> {
+export async function storeImage(
+  buf: Uint8Array,
+  dirs: ImageDirs,
+  opts: ImageOptions,
+  knownSha?: string,
+): Promise<StoredImage> {
   const header = await inspectImage(buf, opts);
   const sha = knownSha ?? sha256Hex(buf);
   const paths = imagePaths(dirs, sha, header.format);

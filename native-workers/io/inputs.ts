@@ -42,7 +42,9 @@ function singleImage(path: string): IngestInput {
 
 function hasSiblingImage(txtPath: string): boolean {
   const stem = txtPath.slice(0, -4);
-  return [...IMAGE_EXTENSIONS].some((ext) => existsSync(`${stem}.${ext}`) || existsSync(`${stem}.${ext.toUpperCase()}`));
+  return [...IMAGE_EXTENSIONS].some(
+    (ext) => existsSync(`${stem}.${ext}`) || existsSync(`${stem}.${ext.toUpperCase()}`),
+  );
 }
 
 /** What a path is; a path that cannot even be looked at is unusable with the reason (permission denied, ...). */
@@ -60,7 +62,13 @@ function classifyPath(path: string): IngestInput[] {
   const st = statSync(path);
   if (st.isDirectory()) {
     const plan = planFolder(path);
-    const out: IngestInput[] = plan.refused.map((r) => ({ kind: 'unusable', path: r.abs, reason: r.reason, source: path, item: r.rel }));
+    const out: IngestInput[] = plan.refused.map((r) => ({
+      kind: 'unusable',
+      path: r.abs,
+      reason: r.reason,
+      source: path,
+      item: r.rel,
+    }));
     for (const s of plan.shards) {
       out.push({ kind: 'tar', path: s.tar.abs, label: 'webdataset' });
       if (s.status) out.push({ kind: 'status', path: s.status.abs });
@@ -68,7 +76,12 @@ function classifyPath(path: string): IngestInput[] {
     for (const f of plan.statusFiles) out.push({ kind: 'status', path: f.abs });
     for (const f of plan.tables) out.push({ kind: 'table', path: f.abs });
     if (plan.samples.length) out.push({ kind: 'folder', path, samples: plan.samples, cocoCaptions: plan.cocoCaptions });
-    if (out.length === plan.refused.length) out.push({ kind: 'unusable', path, reason: 'folder holds no images, metadata tables, tar shards or img2dataset output' });
+    if (out.length === plan.refused.length)
+      out.push({
+        kind: 'unusable',
+        path,
+        reason: 'folder holds no images, metadata tables, tar shards or img2dataset output',
+      });
     return out;
   }
   if (!st.isFile()) return [{ kind: 'unusable', path, reason: 'not a regular file or folder' }];
@@ -82,7 +95,8 @@ function classifyPath(path: string): IngestInput[] {
   }
   if (isTableName(path)) {
     const stem = path.replace(/\.parquet$/i, '');
-    const isStatus = lower.endsWith('.parquet') && (existsSync(stem + '.tar') || (existsSync(stem) && statSync(stem).isDirectory()));
+    const isStatus =
+      lower.endsWith('.parquet') && (existsSync(stem + '.tar') || (existsSync(stem) && statSync(stem).isDirectory()));
     return [{ kind: isStatus ? 'status' : 'table', path }];
   }
   if (isImageName(path)) return [singleImage(path)];

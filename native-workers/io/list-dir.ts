@@ -27,7 +27,10 @@ function ingestAs(name: string): DirEntry['ingestAs'] {
   }
 }
 
-export function listDir(dir: string, opts: { hidden?: boolean; limit?: number } = {}): { entries: DirEntry[]; truncated: boolean } {
+export function listDir(
+  dir: string,
+  opts: { hidden?: boolean; limit?: number } = {},
+): { entries: DirEntry[]; truncated: boolean } {
   const limit = opts.limit ?? 5000;
   const names = readdirSync(dir).filter((n) => opts.hidden || !n.startsWith('.'));
   const entries: DirEntry[] = [];
@@ -41,7 +44,13 @@ export function listDir(dir: string, opts: { hidden?: boolean; limit?: number } 
     }
     const kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : null;
     if (!kind) continue;
-    entries.push({ name, path, kind, size: kind === 'file' ? st.size : null, ingestAs: kind === 'file' ? ingestAs(name) : null });
+    entries.push({
+      name,
+      path,
+      kind,
+      size: kind === 'file' ? st.size : null,
+      ingestAs: kind === 'file' ? ingestAs(name) : null,
+    });
   }
   entries.sort((a, b) => (a.kind !== b.kind ? (a.kind === 'dir' ? -1 : 1) : a.name.localeCompare(b.name)));
   return { entries: entries.slice(0, limit), truncated: entries.length > limit };

@@ -7,7 +7,15 @@ import { CaptionMatcher } from '../core/matching/automaton.ts';
 import type { LemmaSet } from '../core/matching/lemma-set.ts';
 import { JoinedOutcomes } from '../core/matching/result.ts';
 import { csvField } from './dataset/csv.ts';
-import { captionText, openTable, requireColumn, requireTextColumn, TableError, type ColumnBatch, type TableRowError } from './tables.ts';
+import {
+  captionText,
+  openTable,
+  requireColumn,
+  requireTextColumn,
+  TableError,
+  type ColumnBatch,
+  type TableRowError,
+} from './tables.ts';
 
 export interface MatchFileSummary {
   captions: number;
@@ -24,7 +32,6 @@ export interface MatchFileSummary {
 }
 
 export const MATCH_CSV_HEADER = 'row,wnid,lemmas,status';
-
 
 export async function matchFile(opts: {
   captions: string;
@@ -80,7 +87,12 @@ export async function matchFile(opts: {
         if ('wrongType' in c) {
           badRows++;
           const reason = `caption column '${column}' holds ${c.wrongType}, not text`;
-          opts.onBadRow?.({ file: opts.captions, row, message: `file ${opts.captions}: row ${row}: ${reason}`, reason });
+          opts.onBadRow?.({
+            file: opts.captions,
+            row,
+            message: `file ${opts.captions}: row ${row}: ${reason}`,
+            reason,
+          });
         } else noCaption++;
         continue;
       }
@@ -118,5 +130,15 @@ export async function matchFile(opts: {
     await table.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { captions, matched, ambiguous, badRows, noCaption, invalidUtf8: table.stats.invalidUtf8, damage, seconds, captionsPerSecond: captions / seconds };
+  return {
+    captions,
+    matched,
+    ambiguous,
+    badRows,
+    noCaption,
+    invalidUtf8: table.stats.invalidUtf8,
+    damage,
+    seconds,
+    captionsPerSecond: captions / seconds,
+  };
 }

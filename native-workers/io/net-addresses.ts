@@ -91,7 +91,8 @@ export function embeddedIpv4(address: string): { ipv4: string; form: string } | 
   const zeros = (from: number, to: number) => b.subarray(from, to).every((x) => x === 0);
   const dotted = (at: number) => Array.from(b.subarray(at, at + 4)).join('.');
   if (zeros(0, 10) && b[10] === 0xff && b[11] === 0xff) return { ipv4: dotted(12), form: 'IPv4-mapped' };
-  if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(4, 12)) return { ipv4: dotted(12), form: 'NAT64' };
+  if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(4, 12))
+    return { ipv4: dotted(12), form: 'NAT64' };
   if (b[0] === 0x20 && b[1] === 0x02) return { ipv4: dotted(2), form: '6to4' };
   return null;
 }

@@ -45,7 +45,16 @@ import {
 } from './tables/types.ts';
 
 export { DEFAULT_MAX_RECORD_CHARS, TableError, tableFormatOf };
-export type { ColumnBatch, ColumnKind, OpenOptions, ReadOptions, RowBatch, TableFormat, TableRowError, TableStats } from './tables/types.ts';
+export type {
+  ColumnBatch,
+  ColumnKind,
+  OpenOptions,
+  ReadOptions,
+  RowBatch,
+  TableFormat,
+  TableRowError,
+  TableStats,
+} from './tables/types.ts';
 
 export interface Table {
   path: string;
@@ -70,7 +79,10 @@ const DEFAULT_BATCH = 4096;
 /** Throws a TableError when `column` is not one of the table's columns; `role` says what it is for ('caption'). */
 export function requireColumn(table: { path: string; columns: string[] }, column: string, role = 'required'): void {
   if (!table.columns.includes(column)) {
-    throw new TableError(table.path, `file ${table.path}: ${role} column '${column}' missing (columns: ${table.columns.join(', ') || 'none'})`);
+    throw new TableError(
+      table.path,
+      `file ${table.path}: ${role} column '${column}' missing (columns: ${table.columns.join(', ') || 'none'})`,
+    );
   }
 }
 
@@ -92,22 +104,37 @@ export function captionText(v: unknown): CaptionValue {
 export function requireTextColumn(table: Pick<Table, 'path' | 'columnKinds'>, column: string, role = 'caption'): void {
   const kind = table.columnKinds[column];
   if (kind && kind !== 'text') {
-    throw new TableError(table.path, `file ${table.path}: ${role} column '${column}' holds ${kind === 'other' ? 'nested or binary' : kind} values, not text`);
+    throw new TableError(
+      table.path,
+      `file ${table.path}: ${role} column '${column}' holds ${kind === 'other' ? 'nested or binary' : kind} values, not text`,
+    );
   }
 }
 
 /** A gzipped parquet file is unpacked to a temp file (parquet needs random access), within the size limit; removed on close. */
-async function gunzipToTemp(path: string, opts: OpenOptions, counter: { bytes: number }): Promise<{ file: string; cleanup(): Promise<void> }> {
+async function gunzipToTemp(
+  path: string,
+  opts: OpenOptions,
+  counter: { bytes: number },
+): Promise<{ file: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(opts.tempDir ?? tmpdir(), 'imagenot-parquet-'));
   const file = join(dir, 'table.parquet');
   const limit = await unpackedLimitOf(path, opts.maxUnpackedBytes);
   /** Unpacked bytes that do not start like a parquet file are refused before anything is written. */
   async function* parquetBytes() {
     let head = true;
-    for await (const chunk of byteChunks(path, true, { maxUnpackedBytes: limit.bytes, explicitLimit: limit.explicit, counter })) {
+    for await (const chunk of byteChunks(path, true, {
+      maxUnpackedBytes: limit.bytes,
+      explicitLimit: limit.explicit,
+      counter,
+    })) {
       if (head && chunk.length >= 4) {
         head = false;
-        if (chunk.toString('latin1', 0, 4) !== 'PAR1') throw new TableError(path, `file ${path}: not a readable parquet file (the unpacked data does not start with PAR1)`);
+        if (chunk.toString('latin1', 0, 4) !== 'PAR1')
+          throw new TableError(
+            path,
+            `file ${path}: not a readable parquet file (the unpacked data does not start with PAR1)`,
+          );
       }
       yield chunk;
     }
@@ -144,7 +171,12 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
       }
     } else source = await openParquet(path, isPandasIndexColumn);
   } else if (format === 'jsonl') source = await openJsonl(path, gzip, isPandasIndexColumn, { maxRecordChars, bytes });
-  else source = await openDelimited(path, gzip, format, isPandasIndexColumn, { header: opts.header ?? true, maxRecordChars, bytes });
+  else
+    source = await openDelimited(path, gzip, format, isPandasIndexColumn, {
+      header: opts.header ?? true,
+      maxRecordChars,
+      bytes,
+    });
 
   const table: Table = {
     path,
@@ -158,7 +190,8 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
       const wanted = o.columns ?? source.columns;
       for (const c of wanted) requireColumn(table, c);
       const startRow = o.startRow ?? 0;
-      if (!Number.isInteger(startRow) || startRow < 0) throw new TableError(path, `file ${path}: startRow must be a non-negative integer, got ${startRow}`);
+      if (!Number.isInteger(startRow) || startRow < 0)
+        throw new TableError(path, `file ${path}: startRow must be a non-negative integer, got ${startRow}`);
       return source.columnBatches(wanted, startRow, Math.max(1, o.batchSize ?? DEFAULT_BATCH), o.badRows ?? 'throw');
     },
     rows(o: ReadOptions = {}) {

@@ -6,17 +6,22 @@
 import { createReadStream } from 'node:fs';
 import { extract } from 'tar-stream';
 
-export type TarItem =
-  | { type: 'file'; name: string; data: Buffer }
-  | { type: 'rejected'; name: string; reason: string };
+export type TarItem = { type: 'file'; name: string; data: Buffer } | { type: 'rejected'; name: string; reason: string };
 
 /** Why an entry must not be used, or null when it is a safe regular file. Directories return 'skip'. */
 export function unsafeEntryReason(name: string, type: string | null | undefined): string | 'skip' | null {
   const t = type ?? 'file';
-  if (t === 'directory' || t === 'pax-header' || t === 'pax-global-header' || t === 'gnu-long-path' || t === 'gnu-long-link-path') {
+  if (
+    t === 'directory' ||
+    t === 'pax-header' ||
+    t === 'pax-global-header' ||
+    t === 'gnu-long-path' ||
+    t === 'gnu-long-link-path'
+  ) {
     return 'skip';
   }
-  if (t === 'symlink' || t === 'link') return `${t === 'link' ? 'hard link' : 'symbolic link'} entry (links are never followed or extracted)`;
+  if (t === 'symlink' || t === 'link')
+    return `${t === 'link' ? 'hard link' : 'symbolic link'} entry (links are never followed or extracted)`;
   if (t !== 'file' && t !== 'contiguous-file') return `unsupported entry type '${t}'`;
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.startsWith('\\')) return 'absolute path (refused)';
   const parts = name.split(/[\\/]+/);
@@ -27,7 +32,10 @@ export function unsafeEntryReason(name: string, type: string | null | undefined)
 
 /** The name an entry would be extracted to: `./a//b.jpg` and `a/b.jpg` are the same file. */
 function extractedName(name: string): string {
-  return name.split(/\/+/).filter((p) => p !== '.' && p !== '').join('/');
+  return name
+    .split(/\/+/)
+    .filter((p) => p !== '.' && p !== '')
+    .join('/');
 }
 
 async function drain(stream: AsyncIterable<unknown>): Promise<void> {
@@ -62,7 +70,11 @@ export async function* readTarEntries(path: string, opts: { maxEntryBytes: numbe
       const extracted = extractedName(name);
       if (seen.has(extracted)) {
         await drain(entry);
-        yield { type: 'rejected', name, reason: 'duplicate entry: an earlier entry has this name (the first one is kept)' };
+        yield {
+          type: 'rejected',
+          name,
+          reason: 'duplicate entry: an earlier entry has this name (the first one is kept)',
+        };
         continue;
       }
       seen.add(extracted);
@@ -94,7 +106,9 @@ export interface WebdatasetGroup {
   files: Map<string, { name: string; data: Buffer }>;
 }
 
-export type GroupedItem = { type: 'group'; group: WebdatasetGroup } | { type: 'rejected'; name: string; reason: string };
+export type GroupedItem =
+  | { type: 'group'; group: WebdatasetGroup }
+  | { type: 'rejected'; name: string; reason: string };
 
 /**
  * Group consecutive entries with the same key into samples (webdataset convention). A second file with the same
@@ -116,13 +130,21 @@ export async function* groupWebdataset(items: AsyncIterable<TarItem>): AsyncGene
         current = undefined;
       }
       if (finished.has(key)) {
-        yield { type: 'rejected', name: item.name, reason: `sample '${key}' came earlier in the archive: its entries must be consecutive (this one is not used)` };
+        yield {
+          type: 'rejected',
+          name: item.name,
+          reason: `sample '${key}' came earlier in the archive: its entries must be consecutive (this one is not used)`,
+        };
         continue;
       }
       current ??= { key, files: new Map() };
       const other = current.files.get(ext);
       if (other) {
-        yield { type: 'rejected', name: item.name, reason: `sample '${key}' already has a .${ext} file (${other.name}, which is kept)` };
+        yield {
+          type: 'rejected',
+          name: item.name,
+          reason: `sample '${key}' already has a .${ext} file (${other.name}, which is kept)`,
+        };
         continue;
       }
       current.files.set(ext, { name: item.name, data: item.data });

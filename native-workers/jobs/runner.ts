@@ -48,7 +48,10 @@ function workerEntry(): { file: string; execArgv: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     // Running from source: the worker is TypeScript too, loaded through tsx.
-    return { file: fileURLToPath(new URL('../workers/worker-host.ts', here)), execArgv: ['--import', import.meta.resolve('tsx')] };
+    return {
+      file: fileURLToPath(new URL('../workers/worker-host.ts', here)),
+      execArgv: ['--import', import.meta.resolve('tsx')],
+    };
   }
   const bundled = fileURLToPath(new URL('./worker-host.mjs', here));
   if (!existsSync(bundled)) throw new Error(`worker entry ${bundled} is missing from this build`);
@@ -156,7 +159,11 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       if (!job) continue;
       if (job.state === 'running') {
         if (!this.followed.has(id)) {
-          this.emit('log', { jobId: id, level: 'info', message: `running in another process${job.pid ? ` (pid ${job.pid})` : ''}: following it here` });
+          this.emit('log', {
+            jobId: id,
+            level: 'info',
+            message: `running in another process${job.pid ? ` (pid ${job.pid})` : ''}: following it here`,
+          });
         }
         const seen = `${job.done}/${job.total}/${job.message}`;
         if (this.followed.get(id) !== seen) {
@@ -207,7 +214,12 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     this.emit('log', { jobId, level, message });
   }
 
-  private relayOutput(log: JobLogWriter, jobId: number, stream: NodeJS.ReadableStream | null, level: 'info' | 'warn'): void {
+  private relayOutput(
+    log: JobLogWriter,
+    jobId: number,
+    stream: NodeJS.ReadableStream | null,
+    level: 'info' | 'warn',
+  ): void {
     if (!stream) return;
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       if (line.trim()) this.logLine(log, jobId, level, line);
@@ -258,7 +270,10 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
           this.emit('progress', { jobId: job.id, done: msg.done, total: msg.total, message: msg.message });
           if (Date.now() - progressLogged >= LOG_PROGRESS_MS) {
             progressLogged = Date.now();
-            log.write('info', `progress ${msg.done}${msg.total != null ? `/${msg.total}` : ''}${msg.message ? `: ${msg.message}` : ''}`);
+            log.write(
+              'info',
+              `progress ${msg.done}${msg.total != null ? `/${msg.total}` : ''}${msg.message ? `: ${msg.message}` : ''}`,
+            );
           }
           break;
         case 'log':
@@ -299,16 +314,29 @@ function endOf(
   cancelRequested: boolean,
   code: number | null,
   signal: NodeJS.Signals | null,
-): { state: 'succeeded' | 'cancelled' | 'failed'; fields: { result?: unknown; message?: string; error?: string }; level: LogLevel; line: string } {
+): {
+  state: 'succeeded' | 'cancelled' | 'failed';
+  fields: { result?: unknown; message?: string; error?: string };
+  level: LogLevel;
+  line: string;
+} {
   const exit = signal ? `worker killed by ${signal}` : `worker exit code ${code}`;
   if (outcome?.type === 'done') {
     const result = JSON.stringify(outcome.result) ?? 'null';
     const shown = result.length > 4000 ? `${result.slice(0, 4000)}...` : result;
-    return { state: 'succeeded', fields: { result: outcome.result }, level: 'info', line: `succeeded (${exit}), result ${shown}` };
+    return {
+      state: 'succeeded',
+      fields: { result: outcome.result },
+      level: 'info',
+      line: `succeeded (${exit}), result ${shown}`,
+    };
   }
   if (outcome?.type === 'cancelled' || cancelRequested) {
     return { state: 'cancelled', fields: { message: 'cancelled' }, level: 'warn', line: `cancelled (${exit})` };
   }
-  const error = outcome?.type === 'failed' ? outcome.error : `worker process ${signal ? `was killed by ${signal}` : `exited with code ${code}`} before finishing`;
+  const error =
+    outcome?.type === 'failed'
+      ? outcome.error
+      : `worker process ${signal ? `was killed by ${signal}` : `exited with code ${code}`} before finishing`;
   return { state: 'failed', fields: { error }, level: 'error', line: `failed (${exit}): ${error}` };
 }

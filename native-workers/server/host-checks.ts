@@ -20,7 +20,11 @@ export interface BindAddress {
  * What `host` resolves to, and whether every address it resolves to is loopback. A non-loopback address without
  * allowRemote is refused with a message naming it; so is a name that does not resolve.
  */
-export async function resolveBindAddress(host: string, allowRemote: boolean, resolveHost: ResolveHost = resolveWithDns): Promise<BindAddress> {
+export async function resolveBindAddress(
+  host: string,
+  allowRemote: boolean,
+  resolveHost: ResolveHost = resolveWithDns,
+): Promise<BindAddress> {
   const literal = bareAddress(host);
   let addresses: string[];
   if (isIP(literal)) addresses = [literal];
@@ -35,7 +39,9 @@ export async function resolveBindAddress(host: string, allowRemote: boolean, res
   const loopback = addresses.every(isLoopbackAddress);
   if (!loopback && !allowRemote) {
     const shown = isIP(literal) ? host : `${host} (${addresses.join(', ')})`;
-    throw new BindRefused(`refusing to listen on ${shown}: not a loopback address; add --allow-remote to accept connections from other machines`);
+    throw new BindRefused(
+      `refusing to listen on ${shown}: not a loopback address; add --allow-remote to accept connections from other machines`,
+    );
   }
   return { address: addresses[0], loopback };
 }
@@ -69,7 +75,11 @@ export function originAllowed(origin: string | undefined, hostHeader: string | u
   if (origin == null) return true; // not a browser (curl, the ws client): the token is what protects these
   try {
     const o = new URL(origin);
-    return (o.protocol === 'http:' || o.protocol === 'https:') && !!hostHeader && o.host === new URL(`http://${hostHeader}`).host;
+    return (
+      (o.protocol === 'http:' || o.protocol === 'https:') &&
+      !!hostHeader &&
+      o.host === new URL(`http://${hostHeader}`).host
+    );
   } catch {
     return false;
   }

@@ -38,10 +38,12 @@ export function resolveMediaFile(workspaceRoot: string, relPath: string): string
   if (isAbsolute(relPath) || normalised.startsWith('/') || /^[a-zA-Z]:/.test(normalised)) {
     throw new MediaRefused(`media path ${relPath} is absolute; give it relative to the workspace`, 403);
   }
-  if (normalised.split('/').some((seg) => seg === '..')) throw new MediaRefused(`media path ${relPath} leaves the workspace`, 403);
+  if (normalised.split('/').some((seg) => seg === '..'))
+    throw new MediaRefused(`media path ${relPath} leaves the workspace`, 403);
   const mediaDir = resolve(workspaceRoot, 'media');
   const abs = resolve(workspaceRoot, normalised);
-  if (!isInside(mediaDir, abs) || abs === mediaDir) throw new MediaRefused(`media path ${relPath} is not inside media/`, 403);
+  if (!isInside(mediaDir, abs) || abs === mediaDir)
+    throw new MediaRefused(`media path ${relPath} is not inside media/`, 403);
   let real: string;
   try {
     real = realpathSync(abs);
@@ -49,7 +51,8 @@ export function resolveMediaFile(workspaceRoot: string, relPath: string): string
     throw new MediaRefused(`no media file ${relPath}`, 404);
   }
   // A symlink inside media/ that points elsewhere is refused: only what really lives in media/ is served.
-  if (!isInside(realpathSync(mediaDir), real)) throw new MediaRefused(`media path ${relPath} leads outside media/`, 403);
+  if (!isInside(realpathSync(mediaDir), real))
+    throw new MediaRefused(`media path ${relPath} leads outside media/`, 403);
   if (!statSync(real).isFile()) throw new MediaRefused(`media path ${relPath} is not a file`, 403);
   return real;
 }

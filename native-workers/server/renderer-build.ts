@@ -21,7 +21,8 @@ export function findBuiltRenderer(candidates: string[]): string | null {
 
 /** Why the renderer cannot be built here, or null when it can (the build script and Vite, a devDependency, exist). */
 export function cannotBuild(places: RendererPlaces): string | null {
-  if (!places.buildInto || !places.buildScript || !existsSync(places.buildScript)) return 'this install has no renderer sources to build';
+  if (!places.buildInto || !places.buildScript || !existsSync(places.buildScript))
+    return 'this install has no renderer sources to build';
   try {
     createRequire(places.buildScript).resolve('vite');
   } catch {

@@ -65,7 +65,12 @@ const CSP =
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -135,7 +140,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const bind = await resolveBindAddress(host, !!opts.allowRemote, opts.resolveHost);
   const hostNames = {
     loopback: bind.loopback,
-    names: [machineName(), ...(isIP(bareAddress(host)) ? [] : [host]), ...(opts.allowedHosts ?? [])].map((n) => n.toLowerCase()),
+    names: [machineName(), ...(isIP(bareAddress(host)) ? [] : [host]), ...(opts.allowedHosts ?? [])].map((n) =>
+      n.toLowerCase(),
+    ),
   };
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const tokenBytes = Buffer.from(token);
@@ -155,7 +162,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (req.method === 'GET' && name === 'status') {
       return send(res, 200, await dispatch(handlers, 'status.get', {}));
     }
-    if (req.method !== 'POST') return send(res, 405, { error: `use POST /api/<channel> (got ${req.method} ${url.pathname})` });
+    if (req.method !== 'POST')
+      return send(res, 405, { error: `use POST /api/<channel> (got ${req.method} ${url.pathname})` });
     const body = await readBody(req);
     if (body.trim()) {
       try {
@@ -197,7 +205,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   function handleStatic(res: ServerResponse, url: URL): void {
     if (!opts.rendererDir) {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('The renderer is not built and `imagenot serve` could not build it (its output says why). Run `node scripts/build.mjs --renderer` and restart.\n');
+      res.end(
+        'The renderer is not built and `imagenot serve` could not build it (its output says why). Run `node scripts/build.mjs --renderer` and restart.\n',
+      );
       return;
     }
     const dir = resolve(opts.rendererDir);
@@ -221,10 +231,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   /** Why a request is refused before routing (Host, Origin, declared size), or null. */
   function refusal(req: IncomingMessage): { status: number; error: string } | null {
     if (!hostAllowed(req.headers.host, hostNames)) {
-      return { status: 403, error: `Host ${JSON.stringify(req.headers.host ?? '')} is not this server (DNS rebinding protection): open the URL printed by \`imagenot serve\`` };
+      return {
+        status: 403,
+        error: `Host ${JSON.stringify(req.headers.host ?? '')} is not this server (DNS rebinding protection): open the URL printed by \`imagenot serve\``,
+      };
     }
     if (!originAllowed(req.headers.origin, req.headers.host)) {
-      return { status: 403, error: `requests from the page at ${JSON.stringify(req.headers.origin)} are refused: only this server's own page may call it` };
+      return {
+        status: 403,
+        error: `requests from the page at ${JSON.stringify(req.headers.origin)} are refused: only this server's own page may call it`,
+      };
     }
     return null;
   }
@@ -244,9 +260,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const route = url.pathname.startsWith('/api/') ? 'api' : url.pathname.startsWith('/media/') ? 'media' : 'static';
     if (route !== 'static' && !authorised(req, url)) {
       req.resume();
-      return send(res, 401, { error: 'missing or wrong token: open the URL printed by `imagenot serve` (it ends in ?token=...)' });
+      return send(res, 401, {
+        error: 'missing or wrong token: open the URL printed by `imagenot serve` (it ends in ?token=...)',
+      });
     }
-    const work = route === 'api' ? handleApi(req, res, url) : Promise.resolve(route === 'media' ? handleMedia(res, url) : handleStatic(res, url));
+    const work =
+      route === 'api'
+        ? handleApi(req, res, url)
+        : Promise.resolve(route === 'media' ? handleMedia(res, url) : handleStatic(res, url));
     work.catch((err: unknown) => {
       if (res.headersSent) return res.destroy();
       if (err instanceof ApiError) return send(res, err.status, { error: err.message });
@@ -257,7 +278,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // `Expect: 100-continue` (curl does this for large uploads): say no before the body is sent when it is refused or
   // declared too large; otherwise let it come.
   server.on('checkContinue', (req, res) => {
-    const refused = refusal(req) ?? (declaredTooLarge(req) ? { status: 413, error: tooLarge(`of ${req.headers['content-length']} bytes`).message } : null);
+    const refused =
+      refusal(req) ??
+      (declaredTooLarge(req)
+        ? { status: 413, error: tooLarge(`of ${req.headers['content-length']} bytes`).message }
+        : null);
     if (!refused) {
       res.writeContinue();
       return handle(req, res);
@@ -271,7 +296,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Cross-site WebSocket hijacking: a socket opened by another site's page carries that site's Origin.
     const refused = refusal(req);
-    const status = refused ? '403 Forbidden' : url.pathname !== '/api/events' || !authorised(req, url) ? '401 Unauthorized' : null;
+    const status = refused
+      ? '403 Forbidden'
+      : url.pathname !== '/api/events' || !authorised(req, url)
+        ? '401 Unauthorized'
+        : null;
     if (status) {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;

@@ -27,7 +27,10 @@ export interface CandidateRow {
 }
 
 /** Candidates in sample-id order, streamed (a workspace may hold millions). */
-export function iterateCandidates(db: Db, opts: { textEncoder: string | null; imageEncoder: string | null }): IterableIterator<CandidateRow> {
+export function iterateCandidates(
+  db: Db,
+  opts: { textEncoder: string | null; imageEncoder: string | null },
+): IterableIterator<CandidateRow> {
   return db
     .prepare(
       `SELECT m.sample_id sampleId, src.path sourceFile, s.row, s.url, s.caption, m.wnids wnid, m.lemmas,
@@ -43,7 +46,11 @@ export function iterateCandidates(db: Db, opts: { textEncoder: string | null; im
        WHERE m.status = 'matched'
        ORDER BY m.sample_id`,
     )
-    .iterate({ textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder, ...exclusionParams(db) }) as IterableIterator<CandidateRow>;
+    .iterate({
+      textEncoder: opts.textEncoder,
+      imageEncoder: opts.imageEncoder,
+      ...exclusionParams(db),
+    }) as IterableIterator<CandidateRow>;
 }
 
 export function countCandidates(db: Db): number {
@@ -62,7 +69,10 @@ export function parseLemmaList(text: string | null | undefined): string[] {
       /* fall through to the separators */
     }
   }
-  return t.split(/[|,]/).map((s) => s.trim()).filter(Boolean);
+  return t
+    .split(/[|,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Lemmas of each given synset, for the OCR rule. */

@@ -61,8 +61,17 @@ const orderCache = new WeakMap<Db, Map<string, ClassRows>>();
 
 function classRows(db: Db, q: Omit<CurationQuery, 'offset' | 'limit'>, total: number): ClassRows {
   const key = [
-    q.wnid, q.sort, q.order, q.textEncoder, q.imageEncoder, total,
-    textSimilaritiesVersion(db), imageSimilaritiesVersion(db), flagsVersion(db), sampleImagesVersion(db), matchesVersion(db),
+    q.wnid,
+    q.sort,
+    q.order,
+    q.textEncoder,
+    q.imageEncoder,
+    total,
+    textSimilaritiesVersion(db),
+    imageSimilaritiesVersion(db),
+    flagsVersion(db),
+    sampleImagesVersion(db),
+    matchesVersion(db),
   ].join('\u0000');
   let perDb = orderCache.get(db);
   if (!perDb) orderCache.set(db, (perDb = new Map()));
@@ -77,7 +86,13 @@ function classRows(db: Db, q: Omit<CurationQuery, 'offset' | 'limit'>, total: nu
        WHERE m.wnids = @wnid AND m.status = 'matched'`,
     )
     .raw()
-    .all({ textEncoder: q.textEncoder, imageEncoder: q.imageEncoder ?? '', wnid: q.wnid, ...exclusionParams(db) }) as [number, number | null, number | null, number, number][];
+    .all({ textEncoder: q.textEncoder, imageEncoder: q.imageEncoder ?? '', wnid: q.wnid, ...exclusionParams(db) }) as [
+    number,
+    number | null,
+    number | null,
+    number,
+    number,
+  ][];
   const sign = q.order === 'asc' ? 1 : -1;
   const col = q.sort === 'text' ? 1 : q.sort === 'image' ? 2 : 0;
   rows.sort((a, b) => {
@@ -111,7 +126,13 @@ export function passesFilter(filter: ItemFilter, c: CandidateFacts, threshold: n
       return !isKept(c, threshold);
     case 'near':
       // The same bounds the index's nearCount searches for, so the two agree to the last bit.
-      return c.hasImage && !c.flagged && c.textSimilarity != null && c.textSimilarity >= threshold - band && c.textSimilarity <= threshold + band;
+      return (
+        c.hasImage &&
+        !c.flagged &&
+        c.textSimilarity != null &&
+        c.textSimilarity >= threshold - band &&
+        c.textSimilarity <= threshold + band
+      );
     case 'flagged':
       return c.flagged;
     case 'accepted':
@@ -124,11 +145,16 @@ export function passesFilter(filter: ItemFilter, c: CandidateFacts, threshold: n
 }
 
 function classSize(db: Db, wnid: string): number {
-  return (db.prepare(`SELECT COUNT(*) n FROM matches WHERE wnids = ? AND status = 'matched'`).get(wnid) as { n: number }).n;
+  return (
+    db.prepare(`SELECT COUNT(*) n FROM matches WHERE wnids = ? AND status = 'matched'`).get(wnid) as { n: number }
+  ).n;
 }
 
 /** Sample ids of a class passing a filter, in display order, and how many candidates the class has. */
-export function filteredIds(db: Db, q: Omit<CurationQuery, 'offset' | 'limit'>): { ids: Float64Array; classTotal: number } {
+export function filteredIds(
+  db: Db,
+  q: Omit<CurationQuery, 'offset' | 'limit'>,
+): { ids: Float64Array; classTotal: number } {
   const classTotal = classSize(db, q.wnid);
   const rows = classRows(db, q, classTotal);
   const filter = q.filter ?? 'all';
@@ -162,7 +188,11 @@ interface ItemRow {
   flags: string | null;
 }
 
-function readItems(db: Db, q: Pick<CurationQuery, 'wnid' | 'textEncoder' | 'imageEncoder'>, ids: number[]): Map<number, ItemRow> {
+function readItems(
+  db: Db,
+  q: Pick<CurationQuery, 'wnid' | 'textEncoder' | 'imageEncoder'>,
+  ids: number[],
+): Map<number, ItemRow> {
   const rows = db
     .prepare(
       `SELECT s.id sampleId, s.caption caption, m.lemmas lemmas, s.url url, i.thumb_path thumb, t.similarity ts, x.similarity xs,
@@ -178,12 +208,23 @@ function readItems(db: Db, q: Pick<CurationQuery, 'wnid' | 'textEncoder' | 'imag
        LEFT JOIN decisions d ON d.sample_id = s.id AND d.wnid = @wnid
        WHERE s.id IN (SELECT value FROM json_each(@page))`,
     )
-    .all({ textEncoder: q.textEncoder, wnid: q.wnid, imageEncoder: q.imageEncoder ?? '', page: JSON.stringify(ids), ...exclusionParams(db) }) as ItemRow[];
+    .all({
+      textEncoder: q.textEncoder,
+      wnid: q.wnid,
+      imageEncoder: q.imageEncoder ?? '',
+      page: JSON.stringify(ids),
+      ...exclusionParams(db),
+    }) as ItemRow[];
   return new Map(rows.map((r) => [r.sampleId, r]));
 }
 
 function toItem(r: ItemRow, threshold: number): CurationItem {
-  const facts: CandidateFacts = { textSimilarity: r.ts, hasImage: r.hasImage === 1, flagged: r.excluded === 1, decision: r.decision };
+  const facts: CandidateFacts = {
+    textSimilarity: r.ts,
+    hasImage: r.hasImage === 1,
+    flagged: r.excluded === 1,
+    decision: r.decision,
+  };
   return {
     sampleId: r.sampleId,
     caption: r.caption,
@@ -225,7 +266,11 @@ export interface CurationItemDetail extends CurationItem {
 }
 
 /** Everything the expanded view shows about one candidate. */
-export function curationItemDetail(db: Db, q: Pick<CurationQuery, 'wnid' | 'textEncoder' | 'imageEncoder' | 'threshold'>, sampleId: number): CurationItemDetail | null {
+export function curationItemDetail(
+  db: Db,
+  q: Pick<CurationQuery, 'wnid' | 'textEncoder' | 'imageEncoder' | 'threshold'>,
+  sampleId: number,
+): CurationItemDetail | null {
   const r = readItems(db, q, [sampleId]).get(sampleId);
   if (!r) return null;
   const extra = db
@@ -233,7 +278,15 @@ export function curationItemDetail(db: Db, q: Pick<CurationQuery, 'wnid' | 'text
       `SELECT i.stored_path image, i.width, i.height, src.path, src.kind, s.row, s.nsfw_meta nsfwMeta
        FROM samples s JOIN sources src ON src.id = s.source_id LEFT JOIN images i ON i.sha256 = s.image_sha256 WHERE s.id = ?`,
     )
-    .get(sampleId) as { image: string | null; width: number | null; height: number | null; path: string; kind: string; row: number; nsfwMeta: string | null };
+    .get(sampleId) as {
+    image: string | null;
+    width: number | null;
+    height: number | null;
+    path: string;
+    kind: string;
+    row: number;
+    nsfwMeta: string | null;
+  };
   return {
     ...toItem(r, q.threshold),
     image: extra.image,
@@ -248,5 +301,7 @@ export function curationItemDetail(db: Db, q: Pick<CurationQuery, 'wnid' | 'text
 
 /** True when the sample is a matched candidate of the class. */
 export function isCandidate(db: Db, sampleId: number, wnid: string): boolean {
-  return !!db.prepare(`SELECT 1 FROM matches WHERE sample_id = ? AND wnids = ? AND status = 'matched'`).get(sampleId, wnid);
+  return !!db
+    .prepare(`SELECT 1 FROM matches WHERE sample_id = ? AND wnids = ? AND status = 'matched'`)
+    .get(sampleId, wnid);
 }

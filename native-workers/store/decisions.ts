@@ -31,7 +31,9 @@ export function applyDecisions(db: Db, changes: readonly DecisionChange[]): { ba
       `INSERT INTO decisions (sample_id, wnid, decision, decided_at) VALUES (?, ?, ?, ?)
        ON CONFLICT(sample_id, wnid) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at`,
     );
-    const log = db.prepare(`INSERT INTO decision_log (batch, sample_id, wnid, decision, previous, decided_at) VALUES (?, ?, ?, ?, ?, ?)`);
+    const log = db.prepare(
+      `INSERT INTO decision_log (batch, sample_id, wnid, decision, previous, decided_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
     let changed = 0;
     for (const c of changes) {
       const previous = (current.get(c.sampleId, c.wnid) as Decision | undefined) ?? null;
@@ -46,7 +48,12 @@ export function applyDecisions(db: Db, changes: readonly DecisionChange[]): { ba
   })();
 }
 
-export function setDecision(db: Db, sampleId: number, wnid: string, decision: Decision | null): { batch: number; changed: number } {
+export function setDecision(
+  db: Db,
+  sampleId: number,
+  wnid: string,
+  decision: Decision | null,
+): { batch: number; changed: number } {
   return applyDecisions(db, [{ sampleId, wnid, decision }]);
 }
 
@@ -63,7 +70,9 @@ export function undoBatch(db: Db, batch: number): { batch: number; changed: numb
          FROM decision_log l WHERE l.batch = ?`,
       )
       .all(batch) as { sampleId: number; wnid: string; previous: Decision | null; latest: number }[];
-    const restore = rows.filter((r) => r.latest === 1).map((r) => ({ sampleId: r.sampleId, wnid: r.wnid, decision: r.previous }));
+    const restore = rows
+      .filter((r) => r.latest === 1)
+      .map((r) => ({ sampleId: r.sampleId, wnid: r.wnid, decision: r.previous }));
     const out = applyDecisions(db, restore);
     return { ...out, skipped: rows.length - restore.length };
   })();
@@ -87,16 +96,19 @@ export function decisionHistory(db: Db, sampleId: number, wnid: string): Decisio
     )
     .all(sampleId, wnid) as DecisionEvent[];
   if (events.length) return events;
-  const d = db.prepare(`SELECT decision, decided_at at FROM decisions WHERE sample_id = ? AND wnid = ?`).get(sampleId, wnid) as
-    | { decision: Decision; at: string }
-    | undefined;
+  const d = db
+    .prepare(`SELECT decision, decided_at at FROM decisions WHERE sample_id = ? AND wnid = ?`)
+    .get(sampleId, wnid) as { decision: Decision; at: string } | undefined;
   return d ? [{ batch: 0, decision: d.decision, previous: null, at: d.at, batchSize: 1 }] : [];
 }
 
 /** The current decisions of one class, by sample id. */
 export function classDecisions(db: Db, wnid: string): Map<number, Decision> {
   const out = new Map<number, Decision>();
-  for (const [id, d] of db.prepare(`SELECT sample_id, decision FROM decisions WHERE wnid = ?`).raw().iterate(wnid) as Iterable<[number, Decision]>) {
+  for (const [id, d] of db
+    .prepare(`SELECT sample_id, decision FROM decisions WHERE wnid = ?`)
+    .raw()
+    .iterate(wnid) as Iterable<[number, Decision]>) {
     out.set(id, d);
   }
   return out;

@@ -12,7 +12,9 @@ export interface DemoCandidate {
 }
 
 export function demoCandidates(db: Db, encoder: string | null): DemoCandidate[] {
-  const selection = db.prepare(`SELECT id FROM selections ORDER BY id DESC LIMIT 1`).get() as { id: number } | undefined;
+  const selection = db.prepare(`SELECT id FROM selections ORDER BY id DESC LIMIT 1`).get() as
+    | { id: number }
+    | undefined;
   return db
     .prepare(
       `SELECT json_extract(s.extra, '$.file') file, m.wnids wnid, t.similarity similarity, sp.split split

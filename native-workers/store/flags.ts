@@ -61,15 +61,24 @@ export function excludedSql(s: string): string {
 }
 
 /** Parameters of nsfwMetaFlagSql / excludedSql. Curation and the default selection exclude every kind. */
-export function exclusionParams(db: Db, excludeFlags: readonly FlagKind[] = FLAG_KINDS): { nsfwAllowed: string; excludeFlags: string } {
-  return { nsfwAllowed: JSON.stringify(nsfwMetaAllowed(db).map(normaliseNsfwValue)), excludeFlags: JSON.stringify(excludeFlags) };
+export function exclusionParams(
+  db: Db,
+  excludeFlags: readonly FlagKind[] = FLAG_KINDS,
+): { nsfwAllowed: string; excludeFlags: string } {
+  return {
+    nsfwAllowed: JSON.stringify(nsfwMetaAllowed(db).map(normaliseNsfwValue)),
+    excludeFlags: JSON.stringify(excludeFlags),
+  };
 }
 
 /**
  * Rewrite the nsfw_meta flags from samples.nsfw_meta and the allowed values (the column's absence = null = no row).
  * Same comparison as core/flags/nsfw.ts: trimmed, upper case.
  */
-export function refreshNsfwMetaFlags(db: Db, allowed: string[] = nsfwMetaAllowed(db)): { checked: number; flagged: number } {
+export function refreshNsfwMetaFlags(
+  db: Db,
+  allowed: string[] = nsfwMetaAllowed(db),
+): { checked: number; flagged: number } {
   const nsfwAllowed = JSON.stringify(allowed.map(normaliseNsfwValue));
   return db.transaction(() => {
     db.prepare(`DELETE FROM flags WHERE kind = 'nsfw_meta'`).run();
@@ -99,7 +108,9 @@ export function deleteFlags(db: Db, kind: FlagKind): number {
 }
 
 export function flagCount(db: Db, kind: FlagKind): { checked: number; flagged: number } {
-  const r = db.prepare(`SELECT COUNT(*) checked, COALESCE(SUM(flagged), 0) flagged FROM flags WHERE kind = ?`).get(kind) as {
+  const r = db
+    .prepare(`SELECT COUNT(*) checked, COALESCE(SUM(flagged), 0) flagged FROM flags WHERE kind = ?`)
+    .get(kind) as {
     checked: number;
     flagged: number;
   };
@@ -108,7 +119,9 @@ export function flagCount(db: Db, kind: FlagKind): { checked: number; flagged: n
 
 export function flagsOf(db: Db, sampleId: number): FlagRow[] {
   return (
-    db.prepare(`SELECT sample_id, kind, flagged, score, detail FROM flags WHERE sample_id = ? ORDER BY kind`).all(sampleId) as {
+    db
+      .prepare(`SELECT sample_id, kind, flagged, score, detail FROM flags WHERE sample_id = ? ORDER BY kind`)
+      .all(sampleId) as {
       sample_id: number;
       kind: FlagKind;
       flagged: number;
@@ -145,11 +158,20 @@ export function nextScanBatch(
          AND NOT EXISTS (SELECT 1 FROM flags f WHERE f.sample_id = m.sample_id AND f.kind = @kind)
        ORDER BY m.sample_id LIMIT @limit`,
     )
-    .all({ after: opts.afterSampleId, limit: opts.limit, kind: opts.kind, encoder: opts.above?.encoder, threshold: opts.above?.threshold }) as ScanItem[];
+    .all({
+      after: opts.afterSampleId,
+      limit: opts.limit,
+      kind: opts.kind,
+      encoder: opts.above?.encoder,
+      threshold: opts.above?.threshold,
+    }) as ScanItem[];
 }
 
 /** How many candidates a scan would visit in total (for progress). */
-export function countScanItems(db: Db, opts: { kind: FlagKind; above?: { encoder: string; threshold: number } }): number {
+export function countScanItems(
+  db: Db,
+  opts: { kind: FlagKind; above?: { encoder: string; threshold: number } },
+): number {
   const above = opts.above
     ? `AND EXISTS (SELECT 1 FROM text_similarities t WHERE t.sample_id = m.sample_id AND t.encoder = @encoder AND t.similarity > @threshold)`
     : '';

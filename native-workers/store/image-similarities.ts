@@ -16,9 +16,16 @@ export function countPendingImageCandidates(db: Db, encoder: string, afterSample
 }
 
 /** Candidates with a stored image and no similarity for this model yet, in sample id order. */
-export function pendingImageCandidates(db: Db, encoder: string, afterSampleId: number, limit: number): { sampleId: number; caption: string; storedPath: string }[] {
+export function pendingImageCandidates(
+  db: Db,
+  encoder: string,
+  afterSampleId: number,
+  limit: number,
+): { sampleId: number; caption: string; storedPath: string }[] {
   return db
-    .prepare(`SELECT m.sample_id sampleId, s.caption caption, i.stored_path storedPath ${PENDING} ORDER BY m.sample_id LIMIT ?`)
+    .prepare(
+      `SELECT m.sample_id sampleId, s.caption caption, i.stored_path storedPath ${PENDING} ORDER BY m.sample_id LIMIT ?`,
+    )
     .all(encoder, afterSampleId, limit) as { sampleId: number; caption: string; storedPath: string }[];
 }
 
@@ -29,8 +36,14 @@ export function imageSimilaritiesVersion(db: Db): string {
   return getMeta(db, VERSION_KEY) ?? '0';
 }
 
-export function writeImageSimilarities(db: Db, encoder: string, rows: { sampleId: number; similarity: number }[]): void {
-  const stmt = db.prepare(`INSERT OR REPLACE INTO image_similarities (sample_id, encoder, similarity) VALUES (?, ?, ?)`);
+export function writeImageSimilarities(
+  db: Db,
+  encoder: string,
+  rows: { sampleId: number; similarity: number }[],
+): void {
+  const stmt = db.prepare(
+    `INSERT OR REPLACE INTO image_similarities (sample_id, encoder, similarity) VALUES (?, ?, ?)`,
+  );
   for (const r of rows) stmt.run(r.sampleId, encoder, r.similarity);
   if (rows.length) setMeta(db, VERSION_KEY, String(Number(imageSimilaritiesVersion(db)) + 1));
 }
@@ -51,8 +64,13 @@ export function classImageScores(
   opts: { imageEncoder: string; textEncoder: string; threshold: number; excludeFlags?: readonly FlagKind[] },
 ): Map<string, ClassScore> {
   const rows: { wnid: string; similarity: number }[] = [];
-  for (const c of loadSelectionCandidates(db, { textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder, excludeFlags: opts.excludeFlags ?? FLAG_KINDS })) {
-    if (c.imageSimilarity != null && isKept({ ...c, hasImage: c.sha256 != null }, opts.threshold)) rows.push({ wnid: c.wnid, similarity: c.imageSimilarity });
+  for (const c of loadSelectionCandidates(db, {
+    textEncoder: opts.textEncoder,
+    imageEncoder: opts.imageEncoder,
+    excludeFlags: opts.excludeFlags ?? FLAG_KINDS,
+  })) {
+    if (c.imageSimilarity != null && isKept({ ...c, hasImage: c.sha256 != null }, opts.threshold))
+      rows.push({ wnid: c.wnid, similarity: c.imageSimilarity });
   }
   return meanScoreByClass(rows);
 }

@@ -4,7 +4,18 @@
 // first `headBytes`, then lines go to numbered segments `job-<id>.1.log`, `job-<id>.2.log`, ... of `segmentBytes`
 // each, of which only the newest `tailSegments` are kept; the number of lines dropped in between is kept in
 // `job-<id>.dropped`. Segments are only ever appended to, so a reader's cursor (segment, byte offset) stays valid.
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
@@ -65,7 +76,10 @@ function formatEntry(time: string, level: LogLevel, message: string): string {
   const lines = message.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
   return lines
     .map((line) => {
-      const cut = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)} ... (${line.length - MAX_LINE_CHARS} more characters)` : line;
+      const cut =
+        line.length > MAX_LINE_CHARS
+          ? `${line.slice(0, MAX_LINE_CHARS)} ... (${line.length - MAX_LINE_CHARS} more characters)`
+          : line;
       return `${time} ${level.padEnd(5)} ${cut}\n`;
     })
     .join('');
@@ -128,7 +142,10 @@ export class JobLogWriter {
         const data = readFileSync(path);
         let lines = 0;
         for (const b of data) if (b === 0x0a) lines++;
-        writeFileSync(join(this.logsDir, droppedName(this.jobId)), String(droppedLines(this.logsDir, this.jobId) + lines));
+        writeFileSync(
+          join(this.logsDir, droppedName(this.jobId)),
+          String(droppedLines(this.logsDir, this.jobId) + lines),
+        );
         rmSync(path);
       }
     }
@@ -190,7 +207,11 @@ export function readJobLog(logsDir: string, jobId: number, opts: { from?: LogCur
       // Moving on to a later segment: anything between was dropped (only ever between the head and the kept tail).
       const skipped = seg > cursor.segment + 1 || (cursor.segment > 0 && !present.includes(cursor.segment));
       if (skipped && dropped > 0) {
-        lines.push({ time: '', level: 'warn', message: `... ${dropped} lines dropped here (a job log keeps its first and its last lines) ...` });
+        lines.push({
+          time: '',
+          level: 'warn',
+          message: `... ${dropped} lines dropped here (a job log keeps its first and its last lines) ...`,
+        });
       }
       cursor = { segment: seg, offset: 0 };
     }

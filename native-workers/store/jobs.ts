@@ -101,18 +101,20 @@ export function listJobs(db: Db, opts: { states?: JobState[]; limit?: number } =
 
 /** Atomically take the oldest queued job of a lane (so two runners never start the same job). */
 export function claimNextJob(db: Db, lane: Lane, onlyIds?: number[]): JobRow | undefined {
-  return db.transaction(() => {
-    const filter = onlyIds ? `AND id IN (${onlyIds.map(() => '?').join(',') || 'NULL'})` : '';
-    const r = db
-      .prepare(`SELECT * FROM jobs WHERE state = 'queued' AND lane = ? ${filter} ORDER BY id LIMIT 1`)
-      .get(lane, ...(onlyIds ?? [])) as RawJob | undefined;
-    if (!r) return undefined;
-    db.prepare(
-      `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, ended_at = NULL, error = NULL,
+  return db
+    .transaction(() => {
+      const filter = onlyIds ? `AND id IN (${onlyIds.map(() => '?').join(',') || 'NULL'})` : '';
+      const r = db
+        .prepare(`SELECT * FROM jobs WHERE state = 'queued' AND lane = ? ${filter} ORDER BY id LIMIT 1`)
+        .get(lane, ...(onlyIds ?? [])) as RawJob | undefined;
+      if (!r) return undefined;
+      db.prepare(
+        `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, ended_at = NULL, error = NULL,
        cancel_requested = 0, pid = ? WHERE id = ?`,
-    ).run(nowIso(), process.pid, r.id);
-    return getJob(db, r.id);
-  }).immediate();
+      ).run(nowIso(), process.pid, r.id);
+      return getJob(db, r.id);
+    })
+    .immediate();
 }
 
 export function setJobPid(db: Db, id: number, pid: number | null): void {
@@ -120,7 +122,12 @@ export function setJobPid(db: Db, id: number, pid: number | null): void {
 }
 
 export function setJobProgress(db: Db, id: number, done: number, total: number | null, message: string | null): void {
-  db.prepare(`UPDATE jobs SET done = ?, total = ?, message = COALESCE(?, message) WHERE id = ?`).run(done, total, message, id);
+  db.prepare(`UPDATE jobs SET done = ?, total = ?, message = COALESCE(?, message) WHERE id = ?`).run(
+    done,
+    total,
+    message,
+    id,
+  );
 }
 
 export function setJobCursor(db: Db, id: number, cursor: unknown): void {
@@ -134,11 +141,20 @@ export function finishJob(
   fields: { error?: string | null; result?: unknown; message?: string | null } = {},
 ): void {
   const job = getJob(db, id);
-  const attention = state === 'succeeded' && job ? jobAttention(job.kind, fields.result ?? job.result, countRejections(db, id)) : null;
+  const attention =
+    state === 'succeeded' && job ? jobAttention(job.kind, fields.result ?? job.result, countRejections(db, id)) : null;
   db.prepare(
     `UPDATE jobs SET state = ?, error = ?, result = COALESCE(?, result), message = COALESCE(?, message), ended_at = ?,
      pid = NULL, attention = ? WHERE id = ?`,
-  ).run(state, fields.error ?? null, fields.result === undefined ? null : JSON.stringify(fields.result), fields.message ?? null, nowIso(), attention, id);
+  ).run(
+    state,
+    fields.error ?? null,
+    fields.result === undefined ? null : JSON.stringify(fields.result),
+    fields.message ?? null,
+    nowIso(),
+    attention,
+    id,
+  );
 }
 
 export function requestCancel(db: Db, id: number): JobRow | undefined {
@@ -153,7 +169,9 @@ export function requestCancel(db: Db, id: number): JobRow | undefined {
 }
 
 export function isCancelRequested(db: Db, id: number): boolean {
-  const r = db.prepare(`SELECT cancel_requested FROM jobs WHERE id = ?`).get(id) as { cancel_requested: number } | undefined;
+  const r = db.prepare(`SELECT cancel_requested FROM jobs WHERE id = ?`).get(id) as
+    | { cancel_requested: number }
+    | undefined;
   return r?.cancel_requested === 1;
 }
 
@@ -164,7 +182,9 @@ export function requeueJob(db: Db, id: number): JobRow {
   if (job.state === 'running' || job.state === 'queued' || job.state === 'succeeded') {
     throw new Error(`job ${id} is ${job.state}; only interrupted, failed or cancelled jobs can be resumed`);
   }
-  db.prepare(`UPDATE jobs SET state = 'queued', error = NULL, message = 'queued to resume', ended_at = NULL, cancel_requested = 0 WHERE id = ?`).run(id);
+  db.prepare(
+    `UPDATE jobs SET state = 'queued', error = NULL, message = 'queued to resume', ended_at = NULL, cancel_requested = 0 WHERE id = ?`,
+  ).run(id);
   return getJob(db, id)!;
 }
 
@@ -185,7 +205,10 @@ function processAlive(pid: number): boolean {
 
 /** Jobs left `running` by a process that no longer exists become `interrupted` (resumable). */
 export function markDeadJobsInterrupted(db: Db): number {
-  const running = db.prepare(`SELECT id, pid FROM jobs WHERE state = 'running'`).all() as { id: number; pid: number | null }[];
+  const running = db.prepare(`SELECT id, pid FROM jobs WHERE state = 'running'`).all() as {
+    id: number;
+    pid: number | null;
+  }[];
   let n = 0;
   for (const j of running) {
     if (j.pid != null && processAlive(j.pid)) continue;

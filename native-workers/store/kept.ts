@@ -115,6 +115,9 @@ export function decisionFacts(db: Db, encoder: string, excludeFlags?: readonly F
          CROSS JOIN samples s ON s.id = d.sample_id
          LEFT JOIN text_similarities t ON t.sample_id = d.sample_id AND t.encoder = @encoder AND t.wnid = d.wnid`,
       )
-      .all({ encoder, ...exclusionParams(db, excludeFlags) }) as (Omit<DecisionFacts, 'hasImage' | 'flagged'> & { hasImage: number; flagged: number })[]
+      .all({ encoder, ...exclusionParams(db, excludeFlags) }) as (Omit<DecisionFacts, 'hasImage' | 'flagged'> & {
+      hasImage: number;
+      flagged: number;
+    })[]
   ).map((r) => ({ ...r, hasImage: r.hasImage === 1, flagged: r.flagged === 1 }));
 }

@@ -30,7 +30,10 @@ const fromRaw = (r: RawModel): ModelRow => ({
   addedAt: r.added_at,
 });
 
-export function insertModel(db: Db, m: { name: string; kind: string; path: string; filesHash: string; info: unknown }): ModelRow {
+export function insertModel(
+  db: Db,
+  m: { name: string; kind: string; path: string; filesHash: string; info: unknown },
+): ModelRow {
   db.prepare(`INSERT INTO models (name, kind, path, files_hash, info, added_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
     m.name,
     m.kind,
@@ -59,6 +62,7 @@ export function encoderSpec(ws: Workspace, name: string): { name: string; kind: 
     const known = [GLOVE_ENCODER, ...listModels(ws.db).map((x) => x.name)].join(', ');
     throw new Error(`unknown encoder '${name}' (known: ${known}; import one with \`imagenot models add\`)`);
   }
-  if (m.kind !== 'clip' && m.kind !== 'sentence') throw new Error(`model '${name}' has kind '${m.kind}', not clip or sentence`);
+  if (m.kind !== 'clip' && m.kind !== 'sentence')
+    throw new Error(`model '${name}' has kind '${m.kind}', not clip or sentence`);
   return { name, kind: m.kind, dir: ws.resolveInside(m.path ?? `models/${name}`) };
 }

@@ -24,20 +24,30 @@ export function listRejections(db: Db, opts: { jobId?: number; limit?: number } 
 }
 
 export function countRejections(db: Db, jobId?: number): number {
-  const r = (jobId != null
-    ? db.prepare(`SELECT COUNT(*) n FROM rejections WHERE job_id = ?`).get(jobId)
-    : db.prepare(`SELECT COUNT(*) n FROM rejections`).get()) as { n: number };
+  const r = (
+    jobId != null
+      ? db.prepare(`SELECT COUNT(*) n FROM rejections WHERE job_id = ?`).get(jobId)
+      : db.prepare(`SELECT COUNT(*) n FROM rejections`).get()
+  ) as { n: number };
   return r.n;
 }
 
 /** A rejection seen again by a later job (same source, item, reason) is attributed to that job, so it reports it too. */
 export function reassignRejection(db: Db, r: Rejection & { jobId: number }): void {
-  db.prepare(`UPDATE rejections SET job_id = ?, at = ? WHERE source = ? AND item = ? AND reason = ?`).run(r.jobId, nowIso(), r.source, r.item, r.reason);
+  db.prepare(`UPDATE rejections SET job_id = ?, at = ? WHERE source = ? AND item = ? AND reason = ?`).run(
+    r.jobId,
+    nowIso(),
+    r.source,
+    r.item,
+    r.reason,
+  );
 }
 
 /** One page of rejections (oldest first) and how many there are in all. */
 export function pageRejections(db: Db, offset: number, limit: number): { total: number; items: Rejection[] } {
-  const items = db.prepare(`SELECT source, item, reason FROM rejections ORDER BY id LIMIT ? OFFSET ?`).all(limit, offset) as Rejection[];
+  const items = db
+    .prepare(`SELECT source, item, reason FROM rejections ORDER BY id LIMIT ? OFFSET ?`)
+    .all(limit, offset) as Rejection[];
   return { total: countRejections(db), items };
 }
 

@@ -85,7 +85,9 @@ export function createRun(
   run: { jobId: number | null; arch: string; profile: string; dataset: string; params: unknown; engine?: Engine },
 ): number {
   const info = db
-    .prepare(`INSERT INTO runs (job_id, arch, profile, dataset, params, engine, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`)
+    .prepare(
+      `INSERT INTO runs (job_id, arch, profile, dataset, params, engine, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`,
+    )
     .run(run.jobId, run.arch, run.profile, run.dataset, JSON.stringify(run.params), run.engine ?? 'tfjs', nowIso());
   return Number(info.lastInsertRowid);
 }
@@ -162,7 +164,9 @@ export interface StoredMetricPoint extends MetricPoint {
 }
 
 export function insertMetrics(db: Db, runId: number, points: readonly MetricPoint[]): void {
-  const stmt = db.prepare(`INSERT OR REPLACE INTO metrics (run_id, step, epoch, name, value, time) VALUES (?, ?, ?, ?, ?, ?)`);
+  const stmt = db.prepare(
+    `INSERT OR REPLACE INTO metrics (run_id, step, epoch, name, value, time) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
   const time = Date.now() / 1000;
   for (const p of points) stmt.run(runId, p.step, p.epoch, p.name, p.value, time);
 }
@@ -264,7 +268,9 @@ export function getRankingChoice(db: Db): RunChoice {
   const stored = getMetaJson<Partial<RunChoice>>(db, CHOICE_KEY) ?? {};
   return {
     dataset: typeof stored.dataset === 'string' ? stored.dataset : DEFAULT_RUN_CHOICE.dataset,
-    picks: Object.fromEntries(Object.entries(obj(stored.picks)).filter((e): e is [string, number] => typeof e[1] === 'number')),
+    picks: Object.fromEntries(
+      Object.entries(obj(stored.picks)).filter((e): e is [string, number] => typeof e[1] === 'number'),
+    ),
     provisional: typeof stored.provisional === 'boolean' ? stored.provisional : DEFAULT_RUN_CHOICE.provisional,
   };
 }

@@ -103,16 +103,27 @@ export function insertSamples(db: Db, samples: NewSample[]): number {
 }
 
 export function countSamples(db: Db, sourceId?: number): number {
-  const r = (sourceId == null
-    ? db.prepare(`SELECT COUNT(*) n FROM samples`).get()
-    : db.prepare(`SELECT COUNT(*) n FROM samples WHERE source_id = ?`).get(sourceId)) as { n: number };
+  const r = (
+    sourceId == null
+      ? db.prepare(`SELECT COUNT(*) n FROM samples`).get()
+      : db.prepare(`SELECT COUNT(*) n FROM samples WHERE source_id = ?`).get(sourceId)
+  ) as { n: number };
   return r.n;
 }
 
 // --- fetch -------------------------------------------------------------------------------------------------------
 
 /** Fetch statuses a sample ends with; 'fetching' marks a claimed download in flight, 'interrupted' one lost to a kill. */
-export const FETCH_STATUSES = ['ok', 'http_error', 'timeout', 'not_image', 'too_large', 'opted_out', 'refused_address', 'interrupted'] as const;
+export const FETCH_STATUSES = [
+  'ok',
+  'http_error',
+  'timeout',
+  'not_image',
+  'too_large',
+  'opted_out',
+  'refused_address',
+  'interrupted',
+] as const;
 export type FetchStatus = (typeof FETCH_STATUSES)[number];
 /** Statuses `fetch --retry-failed` requests again (a permanent answer such as opted_out or not_image is respected). */
 export const RETRYABLE_FETCH_STATUSES: FetchStatus[] = ['http_error', 'timeout', 'interrupted'];
@@ -124,7 +135,11 @@ export interface FetchClaim {
 
 /** Samples still waiting for a download (a URL, no image, never claimed). */
 export function countToFetch(db: Db): number {
-  return (db.prepare(`SELECT COUNT(*) n FROM samples WHERE url IS NOT NULL AND image_sha256 IS NULL AND fetch_status IS NULL`).get() as { n: number }).n;
+  return (
+    db
+      .prepare(`SELECT COUNT(*) n FROM samples WHERE url IS NOT NULL AND image_sha256 IS NULL AND fetch_status IS NULL`)
+      .get() as { n: number }
+  ).n;
 }
 
 /**
@@ -177,9 +192,12 @@ export interface FetchResult {
 
 /** Store download outcomes (call inside a transaction, after the images they point to). */
 export function recordFetchResults(db: Db, results: FetchResult[]): void {
-  const st = db.prepare(`UPDATE samples SET fetch_status = ?, fetch_error = ?, image_sha256 = COALESCE(?, image_sha256) WHERE id = ?`);
+  const st = db.prepare(
+    `UPDATE samples SET fetch_status = ?, fetch_error = ?, image_sha256 = COALESCE(?, image_sha256) WHERE id = ?`,
+  );
   for (const r of results) st.run(r.status, r.error, r.imageSha256, r.id);
-  if (results.some((r) => r.imageSha256 != null)) setMeta(db, IMAGES_VERSION_KEY, String(Number(sampleImagesVersion(db)) + 1));
+  if (results.some((r) => r.imageSha256 != null))
+    setMeta(db, IMAGES_VERSION_KEY, String(Number(sampleImagesVersion(db)) + 1));
 }
 
 const IMAGES_VERSION_KEY = 'sample_images_version';
@@ -194,7 +212,9 @@ export function sampleImagesVersion(db: Db): string {
 
 export function fetchStatusCounts(db: Db): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const r of db.prepare(`SELECT fetch_status s, COUNT(*) n FROM samples WHERE fetch_status IS NOT NULL GROUP BY fetch_status`).all() as {
+  for (const r of db
+    .prepare(`SELECT fetch_status s, COUNT(*) n FROM samples WHERE fetch_status IS NOT NULL GROUP BY fetch_status`)
+    .all() as {
     s: string;
     n: number;
   }[]) {

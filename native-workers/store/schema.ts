@@ -89,7 +89,9 @@ const CREATE_CHECKSUMS = `CREATE TABLE IF NOT EXISTS schema_migrations (
  */
 function verifyApplied(db: Db, dbPath: string, current: number, migrations: Migration[]): boolean {
   if (!tableExists(db, 'schema_migrations')) return false;
-  const applied = db.prepare(`SELECT version, name, sha256 FROM schema_migrations ORDER BY version`).all() as AppliedRow[];
+  const applied = db
+    .prepare(`SELECT version, name, sha256 FROM schema_migrations ORDER BY version`)
+    .all() as AppliedRow[];
   if (!applied.length) return false;
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
   const untouched = 'The workspace was not changed.';
@@ -97,7 +99,9 @@ function verifyApplied(db: Db, dbPath: string, current: number, migrations: Migr
     const m = byVersion.get(a.version);
     const appliedFile = `${String(a.version).padStart(3, '0')}-${a.name}.sql`;
     if (!m) {
-      throw new WorkspaceError(`${dbPath}: migration ${appliedFile}, applied to this workspace, is missing from this ImageNot Studio. ${untouched}`);
+      throw new WorkspaceError(
+        `${dbPath}: migration ${appliedFile}, applied to this workspace, is missing from this ImageNot Studio. ${untouched}`,
+      );
     }
     if (m.sha256 !== a.sha256) {
       throw new WorkspaceError(

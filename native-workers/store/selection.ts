@@ -37,10 +37,11 @@ export function loadSelectionCandidates(
        WHERE m.status = 'matched'
        ORDER BY m.sample_id`,
     )
-    .all({ textEncoder: opts.textEncoder, imageEncoder: opts.imageEncoder, ...exclusionParams(db, opts.excludeFlags) }) as (Omit<
-    SelectionCandidate,
-    'flagged'
-  > & { flagged: number })[];
+    .all({
+      textEncoder: opts.textEncoder,
+      imageEncoder: opts.imageEncoder,
+      ...exclusionParams(db, opts.excludeFlags),
+    }) as (Omit<SelectionCandidate, 'flagged'> & { flagged: number })[];
   return rows.map((r) => ({ ...r, flagged: r.flagged === 1 }));
 }
 
@@ -63,7 +64,9 @@ export function saveSelection(
         .prepare(`INSERT INTO selections (params, seed, threshold, encoder, created_at) VALUES (?, ?, ?, ?, ?)`)
         .run(JSON.stringify(s.params), s.seed, s.threshold, s.encoder, nowIso()).lastInsertRowid,
     );
-    const cls = db.prepare(`INSERT INTO selection_classes (selection_id, wnid, rank, score, kept) VALUES (?, ?, ?, ?, ?)`);
+    const cls = db.prepare(
+      `INSERT INTO selection_classes (selection_id, wnid, rank, score, kept) VALUES (?, ?, ?, ?, ?)`,
+    );
     const split = db.prepare(`INSERT INTO splits (selection_id, sample_id, wnid, split) VALUES (?, ?, ?, ?)`);
     for (const c of s.result.classes) {
       cls.run(id, c.wnid, c.rank, c.score, c.kept);
@@ -74,8 +77,22 @@ export function saveSelection(
   })();
 }
 
-function toRecord(r: { id: number; params: string; seed: number; threshold: number; encoder: string; created_at: string }): SelectionRecord {
-  return { id: r.id, params: JSON.parse(r.params), seed: r.seed, threshold: r.threshold, encoder: r.encoder, createdAt: r.created_at };
+function toRecord(r: {
+  id: number;
+  params: string;
+  seed: number;
+  threshold: number;
+  encoder: string;
+  created_at: string;
+}): SelectionRecord {
+  return {
+    id: r.id,
+    params: JSON.parse(r.params),
+    seed: r.seed,
+    threshold: r.threshold,
+    encoder: r.encoder,
+    createdAt: r.created_at,
+  };
 }
 
 export function getSelection(db: Db, id?: number): SelectionRecord | undefined {
@@ -126,7 +143,11 @@ export interface SplitItem {
 }
 
 /** A selection's images, ordered by split (train first), class rank, sample id — the export's stable order. */
-export function selectionItems(db: Db, selectionId: number, opts: { textEncoder: string; imageEncoder: string | null }): SplitItem[] {
+export function selectionItems(
+  db: Db,
+  selectionId: number,
+  opts: { textEncoder: string; imageEncoder: string | null },
+): SplitItem[] {
   return db
     .prepare(
       `SELECT p.sample_id sampleId, p.wnid, p.split, s.url, s.caption, s.image_sha256 sha256, im.stored_path storedPath,
@@ -163,7 +184,13 @@ export interface SelectionInputs {
 }
 
 export function selectionInputs(db: Db): SelectionInputs {
-  return { similarities: textSimilaritiesVersion(db), flags: flagsVersion(db), images: sampleImagesVersion(db), matches: matchesVersion(db), decisions: lastDecisionId(db) };
+  return {
+    similarities: textSimilaritiesVersion(db),
+    flags: flagsVersion(db),
+    images: sampleImagesVersion(db),
+    matches: matchesVersion(db),
+    decisions: lastDecisionId(db),
+  };
 }
 
 /**
@@ -174,11 +201,14 @@ export function selectionInputs(db: Db): SelectionInputs {
 export function selectionStaleness(db: Db, s: SelectionRecord): string[] {
   const out: string[] = [];
   const filter = currentTextFilter(db);
-  if (filter && filter.encoder !== s.encoder) out.push(`the text encoder is now ${filter.encoder} (selected with ${s.encoder})`);
-  else if (filter && filter.threshold !== s.threshold) out.push(`the threshold is now ${filter.threshold} (selected at ${s.threshold})`);
+  if (filter && filter.encoder !== s.encoder)
+    out.push(`the text encoder is now ${filter.encoder} (selected with ${s.encoder})`);
+  else if (filter && filter.threshold !== s.threshold)
+    out.push(`the threshold is now ${filter.threshold} (selected at ${s.threshold})`);
   const inputs = s.params.inputs as SelectionInputs | undefined;
   if (inputs) {
-    if (inputs.matches !== undefined && inputs.matches !== matchesVersion(db)) out.push('captions were matched again since');
+    if (inputs.matches !== undefined && inputs.matches !== matchesVersion(db))
+      out.push('captions were matched again since');
     if (inputs.similarities !== textSimilaritiesVersion(db)) out.push('text similarities were recomputed since');
     if (inputs.flags !== flagsVersion(db)) out.push('NSFW/OCR flags changed since');
     if (inputs.images !== sampleImagesVersion(db)) out.push('images were fetched since');
@@ -205,7 +235,11 @@ export interface ExportRecord {
 
 /** Finished exports, newest first (each export job's result), and whether their folder still exists. */
 export function listExports(db: Db): ExportRecord[] {
-  const rows = db.prepare(`SELECT id, result, ended_at FROM jobs WHERE kind = 'export' AND state = 'succeeded' AND result IS NOT NULL ORDER BY id DESC`).all() as {
+  const rows = db
+    .prepare(
+      `SELECT id, result, ended_at FROM jobs WHERE kind = 'export' AND state = 'succeeded' AND result IS NOT NULL ORDER BY id DESC`,
+    )
+    .all() as {
     id: number;
     result: string;
     ended_at: string | null;

@@ -32,13 +32,13 @@ export function findSourceByHash(db: Db, contentHash: string): SourceRow | undef
 }
 
 /** The source with this content hash, created (state 'ingesting', nothing read yet) when new. */
-export function openSource(db: Db, s: { path: string; kind: string; contentHash: string; rows?: number | null }): SourceRow {
-  db.prepare(`INSERT OR IGNORE INTO sources (path, kind, content_hash, rows, state) VALUES (?, ?, ?, ?, 'ingesting')`).run(
-    s.path,
-    s.kind,
-    s.contentHash,
-    s.rows ?? null,
-  );
+export function openSource(
+  db: Db,
+  s: { path: string; kind: string; contentHash: string; rows?: number | null },
+): SourceRow {
+  db.prepare(
+    `INSERT OR IGNORE INTO sources (path, kind, content_hash, rows, state) VALUES (?, ?, ?, ?, 'ingesting')`,
+  ).run(s.path, s.kind, s.contentHash, s.rows ?? null);
   return findSourceByHash(db, s.contentHash)!;
 }
 
@@ -59,19 +59,24 @@ export function advanceSource(db: Db, id: number, nextRow: number, add: SourceCo
 
 /** Count rejections of a source found outside a row batch (e.g. an unsafe tar entry); `overLimit` of them for their size. */
 export function countSourceRejections(db: Db, id: number, n: number, overLimit = 0): void {
-  db.prepare(`UPDATE sources SET rejected = rejected + ?, over_limit = over_limit + ? WHERE id = ?`).run(n, overLimit, id);
+  db.prepare(`UPDATE sources SET rejected = rejected + ?, over_limit = over_limit + ? WHERE id = ?`).run(
+    n,
+    overLimit,
+    id,
+  );
 }
 
 /** The source is read to its end (or to the damage named by `error`); `unpackedBytes` for a gzipped one. */
-export function finishSource(db: Db, id: number, rows: number, error: string | null = null, unpackedBytes: number | null = null): void {
-  db.prepare(`UPDATE sources SET state = 'done', rows = ?, next_row = ?, error = ?, unpacked_bytes = ?, ingested_at = ? WHERE id = ?`).run(
-    rows,
-    rows,
-    error,
-    unpackedBytes,
-    nowIso(),
-    id,
-  );
+export function finishSource(
+  db: Db,
+  id: number,
+  rows: number,
+  error: string | null = null,
+  unpackedBytes: number | null = null,
+): void {
+  db.prepare(
+    `UPDATE sources SET state = 'done', rows = ?, next_row = ?, error = ?, unpacked_bytes = ?, ingested_at = ? WHERE id = ?`,
+  ).run(rows, rows, error, unpackedBytes, nowIso(), id);
 }
 
 export function listSources(db: Db): SourceRow[] {
@@ -81,7 +86,10 @@ export function listSources(db: Db): SourceRow[] {
 /** Samples per source (a source's `rows` counts rows read, including rejected ones). */
 export function sampleCountsBySource(db: Db): Map<number, number> {
   const out = new Map<number, number>();
-  for (const r of db.prepare(`SELECT source_id id, COUNT(*) n FROM samples GROUP BY source_id`).all() as { id: number; n: number }[]) {
+  for (const r of db.prepare(`SELECT source_id id, COUNT(*) n FROM samples GROUP BY source_id`).all() as {
+    id: number;
+    n: number;
+  }[]) {
     out.set(r.id, r.n);
   }
   return out;

@@ -26,7 +26,9 @@ export function sqliteNativeBinding(runtime: Runtime = process): string | undefi
     );
   }
   if (!existsSync(path)) {
-    throw new Error(`better-sqlite3 built for Electron ${electron} is missing at ${path}: run \`npm run rebuild:electron\` (\`npm start\` runs it)`);
+    throw new Error(
+      `better-sqlite3 built for Electron ${electron} is missing at ${path}: run \`npm run rebuild:electron\` (\`npm start\` runs it)`,
+    );
   }
   return path;
 }

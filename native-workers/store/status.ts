@@ -36,7 +36,16 @@ export interface Status {
    * Every training run with the recipe that ran (the resolved recipe stored in its params; null for a run recorded
    * without one) and the recipe fields in which it differs from torchvision's reference recipe.
    */
-  runs: { id: number; arch: string; profile: string; engine: string; status: string; top1: number | null; recipe: Record<string, unknown> | null; recipe_differences: string[] }[];
+  runs: {
+    id: number;
+    arch: string;
+    profile: string;
+    engine: string;
+    status: string;
+    top1: number | null;
+    recipe: Record<string, unknown> | null;
+    recipe_differences: string[];
+  }[];
   jobs: PublicJob[];
 }
 
@@ -68,7 +77,9 @@ export function workspaceStatus(ws: Workspace): Status {
     .all() as { s: string; n: number }[]) {
     fetch[r.s] = r.n;
   }
-  const selection = db.prepare(`SELECT id FROM selections ORDER BY id DESC LIMIT 1`).get() as { id: number } | undefined;
+  const selection = db.prepare(`SELECT id FROM selections ORDER BY id DESC LIMIT 1`).get() as
+    | { id: number }
+    | undefined;
   const match = getMetaJson<{ lemmaRule?: string; lemmasDroppedByRule?: number }>(db, 'match');
   return {
     workspace: ws.paths.root,
@@ -85,13 +96,26 @@ export function workspaceStatus(ws: Workspace): Status {
     text_encoder: filter?.encoder ?? null,
     threshold: filter?.threshold ?? null,
     above_threshold: filter
-      ? count(ws, `SELECT COUNT(*) n FROM text_similarities WHERE encoder = ? AND similarity > ?`, filter.encoder, filter.threshold)
+      ? count(
+          ws,
+          `SELECT COUNT(*) n FROM text_similarities WHERE encoder = ? AND similarity > ?`,
+          filter.encoder,
+          filter.threshold,
+        )
       : 0,
     kept: filter ? keptTotal(db) : null,
-    classes_selected: selection ? count(ws, `SELECT COUNT(*) n FROM selection_classes WHERE selection_id = ?`, selection.id) : 0,
-    train_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'train'`, selection.id) : 0,
-    test_images: selection ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'test'`, selection.id) : 0,
-    runs: (db.prepare(`SELECT id, arch, profile, engine, status, top1, params FROM runs ORDER BY id`).all() as RunRecipeRow[]).map(runWithRecipe),
+    classes_selected: selection
+      ? count(ws, `SELECT COUNT(*) n FROM selection_classes WHERE selection_id = ?`, selection.id)
+      : 0,
+    train_images: selection
+      ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'train'`, selection.id)
+      : 0,
+    test_images: selection
+      ? count(ws, `SELECT COUNT(*) n FROM splits WHERE selection_id = ? AND split = 'test'`, selection.id)
+      : 0,
+    runs: (
+      db.prepare(`SELECT id, arch, profile, engine, status, top1, params FROM runs ORDER BY id`).all() as RunRecipeRow[]
+    ).map(runWithRecipe),
     jobs: listJobs(db, { limit: 50 }).map(publicJob),
   };
 }

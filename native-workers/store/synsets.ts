@@ -39,7 +39,13 @@ interface RawRow extends Omit<SynsetRow, 'lemmas' | 'inImagenet1k' | 'eligible' 
 }
 
 function toRow(r: RawRow): SynsetRow {
-  return { ...r, lemmas: r.lemmas ? r.lemmas.split('|') : [], inImagenet1k: !!r.inImagenet1k, eligible: !!r.eligible, chosen: !!r.chosen };
+  return {
+    ...r,
+    lemmas: r.lemmas ? r.lemmas.split('|') : [],
+    inImagenet1k: !!r.inImagenet1k,
+    eligible: !!r.eligible,
+    chosen: !!r.chosen,
+  };
 }
 
 export function countSynsets(db: Db): number {
@@ -83,13 +89,26 @@ export function upsertCatalog(db: Db, entries: CatalogEntry[]): void {
        lexname = excluded.lexname, depth = excluded.depth, in_imagenet_1k = excluded.in_imagenet_1k,
        eligible = excluded.eligible, reason = excluded.reason`,
   );
-  for (const e of entries) st.run(e.wnid, e.name, e.lemmas.join('|'), e.definition, e.lexname, e.depth, e.inImagenet1k ? 1 : 0, e.eligible ? 1 : 0, e.reason);
+  for (const e of entries)
+    st.run(
+      e.wnid,
+      e.name,
+      e.lemmas.join('|'),
+      e.definition,
+      e.lexname,
+      e.depth,
+      e.inImagenet1k ? 1 : 0,
+      e.eligible ? 1 : 0,
+      e.reason,
+    );
   bump(db, ELIGIBILITY_VERSION);
 }
 
 /** Update eligibility of the rows whose value changed. Call inside a transaction. */
 export function updateEligibility(db: Db, rows: { wnid: string; eligible: boolean; reason: string | null }[]): number {
-  const st = db.prepare(`UPDATE synsets SET eligible = ?, reason = ? WHERE wnid = ? AND (eligible <> ? OR reason IS NOT ?)`);
+  const st = db.prepare(
+    `UPDATE synsets SET eligible = ?, reason = ? WHERE wnid = ? AND (eligible <> ? OR reason IS NOT ?)`,
+  );
   let n = 0;
   for (const r of rows) n += st.run(r.eligible ? 1 : 0, r.reason, r.wnid, r.eligible ? 1 : 0, r.reason).changes;
   if (n) bump(db, ELIGIBILITY_VERSION);
@@ -97,7 +116,10 @@ export function updateEligibility(db: Db, rows: { wnid: string; eligible: boolea
 }
 
 export function manualDecisions(db: Db): Map<string, ManualDecision> {
-  const rows = db.prepare(`SELECT wnid, manual FROM synsets WHERE manual IS NOT NULL`).all() as { wnid: string; manual: ManualDecision }[];
+  const rows = db.prepare(`SELECT wnid, manual FROM synsets WHERE manual IS NOT NULL`).all() as {
+    wnid: string;
+    manual: ManualDecision;
+  }[];
   return new Map(rows.map((r) => [r.wnid, r.manual]));
 }
 
@@ -111,7 +133,9 @@ export function getSynset(db: Db, wnid: string): SynsetRow | undefined {
 }
 
 export function eligibleWnids(db: Db): string[] {
-  return (db.prepare(`SELECT wnid FROM synsets WHERE eligible = 1 ORDER BY wnid`).all() as { wnid: string }[]).map((r) => r.wnid);
+  return (db.prepare(`SELECT wnid FROM synsets WHERE eligible = 1 ORDER BY wnid`).all() as { wnid: string }[]).map(
+    (r) => r.wnid,
+  );
 }
 
 /** Synsets whose wnid, name or a lemma contains `query` (case-insensitive); exact wnid/name hits first, then by candidates. */
@@ -132,7 +156,9 @@ export function searchSynsets(db: Db, query: string, opts: { limit: number; elig
 
 /** Synsets with candidates or ambiguous matches in the last run, and those counts. */
 export function candidateCounts(db: Db): { wnid: string; name: string; candidates: number; ambiguous: number }[] {
-  return db.prepare(`SELECT wnid, name, candidates, ambiguous FROM synsets WHERE candidates > 0 OR ambiguous > 0`).all() as {
+  return db
+    .prepare(`SELECT wnid, name, candidates, ambiguous FROM synsets WHERE candidates > 0 OR ambiguous > 0`)
+    .all() as {
     wnid: string;
     name: string;
     candidates: number;
@@ -147,7 +173,11 @@ export type LemmaOverrideDecision = 'keep' | 'drop';
 /** The workspace's overrides: wnid -> lemma (matched form) -> decision. */
 export function lemmaOverrides(db: Db): Map<string, Map<string, LemmaOverrideDecision>> {
   const out = new Map<string, Map<string, LemmaOverrideDecision>>();
-  for (const r of db.prepare(`SELECT wnid, lemma, decision FROM lemma_overrides`).all() as { wnid: string; lemma: string; decision: LemmaOverrideDecision }[]) {
+  for (const r of db.prepare(`SELECT wnid, lemma, decision FROM lemma_overrides`).all() as {
+    wnid: string;
+    lemma: string;
+    decision: LemmaOverrideDecision;
+  }[]) {
     let m = out.get(r.wnid);
     if (!m) out.set(r.wnid, (m = new Map()));
     m.set(r.lemma, r.decision);
@@ -171,13 +201,16 @@ export function setLemmaOverride(db: Db, wnid: string, lemma: string, decision: 
 
 /** The last finished run's totals (matched and ambiguous samples). */
 export function matchTotals(db: Db): { matched: number; ambiguous: number } {
-  const r = db.prepare(`SELECT COALESCE(SUM(status = 'matched'), 0) matched, COALESCE(SUM(status = 'ambiguous'), 0) ambiguous FROM matches`).get() as {
+  const r = db
+    .prepare(
+      `SELECT COALESCE(SUM(status = 'matched'), 0) matched, COALESCE(SUM(status = 'ambiguous'), 0) ambiguous FROM matches`,
+    )
+    .get() as {
     matched: number;
     ambiguous: number;
   };
   return r;
 }
-
 
 export interface MatchRow {
   sampleId: number;
@@ -188,7 +221,10 @@ export interface MatchRow {
 
 /** Samples (id, caption) after `afterId` in id order: what the match job reads. */
 export function samplesForMatching(db: Db, afterId: number, limit: number): { id: number; caption: string }[] {
-  return db.prepare(`SELECT id, caption FROM samples WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as { id: number; caption: string }[];
+  return db.prepare(`SELECT id, caption FROM samples WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as {
+    id: number;
+    caption: string;
+  }[];
 }
 
 export function countSamplesAfter(db: Db, afterId: number): number {
@@ -198,7 +234,9 @@ export function countSamplesAfter(db: Db, afterId: number): number {
 /** A new match run: forget the previous run's matches, chosen flags and counts. Call inside a transaction. */
 export function clearMatches(db: Db): void {
   db.prepare(`DELETE FROM matches`).run();
-  db.prepare(`UPDATE synsets SET chosen = 0, candidates = 0, ambiguous = 0 WHERE chosen <> 0 OR candidates <> 0 OR ambiguous <> 0`).run();
+  db.prepare(
+    `UPDATE synsets SET chosen = 0, candidates = 0, ambiguous = 0 WHERE chosen <> 0 OR candidates <> 0 OR ambiguous <> 0`,
+  ).run();
   bump(db, MATCHES_VERSION);
 }
 
@@ -208,7 +246,11 @@ export function insertMatches(db: Db, rows: MatchRow[]): void {
 }
 
 /** Per-synset counts of the finished run, and the chosen flags. Call inside a transaction. */
-export function recordMatchCounts(db: Db, chosen: string[], perSynset: Map<string, { candidates: number; ambiguous: number }>): void {
+export function recordMatchCounts(
+  db: Db,
+  chosen: string[],
+  perSynset: Map<string, { candidates: number; ambiguous: number }>,
+): void {
   const mark = db.prepare(`UPDATE synsets SET chosen = 1 WHERE wnid = ?`);
   for (const w of chosen) mark.run(w);
   const st = db.prepare(`UPDATE synsets SET candidates = ?, ambiguous = ? WHERE wnid = ?`);
@@ -217,13 +259,20 @@ export function recordMatchCounts(db: Db, chosen: string[], perSynset: Map<strin
 }
 
 /** Matches in sample order with the sample's source row (for comparing with `imagenot match --out`). */
-export function matchesWithRows(db: Db): { sourceId: number; row: number; wnids: string; lemmas: string; status: string }[] {
+export function matchesWithRows(
+  db: Db,
+): { sourceId: number; row: number; wnids: string; lemmas: string; status: string }[] {
   return db
-    .prepare(`SELECT s.source_id sourceId, s.row, m.wnids, m.lemmas, m.status FROM matches m JOIN samples s ON s.id = m.sample_id ORDER BY s.source_id, s.row`)
+    .prepare(
+      `SELECT s.source_id sourceId, s.row, m.wnids, m.lemmas, m.status FROM matches m JOIN samples s ON s.id = m.sample_id ORDER BY s.source_id, s.row`,
+    )
     .all() as { sourceId: number; row: number; wnids: string; lemmas: string; status: string }[];
 }
 
 /** All matches' wnids/status, streamed (to count per synset). */
 export function iterateMatchOutcomes(db: Db): IterableIterator<{ wnids: string; status: string }> {
-  return db.prepare(`SELECT wnids, status FROM matches`).iterate() as IterableIterator<{ wnids: string; status: string }>;
+  return db.prepare(`SELECT wnids, status FROM matches`).iterate() as IterableIterator<{
+    wnids: string;
+    status: string;
+  }>;
 }

@@ -37,7 +37,9 @@ export function candidateSynsets(db: Db): CandidateSynset[] {
 
 /** The encoders that have similarities. */
 export function textSimilarityEncoders(db: Db): string[] {
-  return (db.prepare(`SELECT DISTINCT encoder FROM text_similarities`).all() as { encoder: string }[]).map((r) => r.encoder);
+  return (db.prepare(`SELECT DISTINCT encoder FROM text_similarities`).all() as { encoder: string }[]).map(
+    (r) => r.encoder,
+  );
 }
 
 /** Remove similarities whose sample is no longer a candidate of that class (matching was re-run). */
@@ -61,14 +63,25 @@ export function countPendingTextCandidates(db: Db, encoder: string, afterSampleI
 }
 
 /** Candidates (matched samples whose synset is known) without a similarity for this encoder, in sample id order. */
-export function pendingTextCandidates(db: Db, encoder: string, afterSampleId: number, limit: number): { sampleId: number; wnid: string; caption: string }[] {
+export function pendingTextCandidates(
+  db: Db,
+  encoder: string,
+  afterSampleId: number,
+  limit: number,
+): { sampleId: number; wnid: string; caption: string }[] {
   return db
     .prepare(`SELECT m.sample_id sampleId, m.wnids wnid, s.caption caption ${PENDING} ORDER BY m.sample_id LIMIT ?`)
     .all(encoder, afterSampleId, limit) as { sampleId: number; wnid: string; caption: string }[];
 }
 
-export function writeTextSimilarities(db: Db, encoder: string, rows: { sampleId: number; wnid: string; similarity: number }[]): void {
-  const stmt = db.prepare(`INSERT OR REPLACE INTO text_similarities (sample_id, wnid, encoder, similarity) VALUES (?, ?, ?, ?)`);
+export function writeTextSimilarities(
+  db: Db,
+  encoder: string,
+  rows: { sampleId: number; wnid: string; similarity: number }[],
+): void {
+  const stmt = db.prepare(
+    `INSERT OR REPLACE INTO text_similarities (sample_id, wnid, encoder, similarity) VALUES (?, ?, ?, ?)`,
+  );
   for (const r of rows) stmt.run(r.sampleId, r.wnid, encoder, r.similarity);
   if (rows.length) bumpVersion(db);
 }
@@ -78,7 +91,11 @@ export function writeTextSimilarities(db: Db, encoder: string, rows: { sampleId:
  * above_threshold), before flags, images and decisions — those decide "kept" (core/selection/kept.ts).
  */
 export function countAboveThreshold(db: Db, encoder: string, threshold: number): number {
-  return (db.prepare(`SELECT COUNT(*) n FROM text_similarities WHERE encoder = ? AND similarity > ?`).get(encoder, threshold) as { n: number }).n;
+  return (
+    db
+      .prepare(`SELECT COUNT(*) n FROM text_similarities WHERE encoder = ? AND similarity > ?`)
+      .get(encoder, threshold) as { n: number }
+  ).n;
 }
 
 /** Record the encoder and threshold the workspace filters with (meta 'text_encoder', 'threshold'). */

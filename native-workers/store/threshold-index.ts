@@ -52,7 +52,10 @@ export function inputsVersion(db: Db): string {
 
 function synsetNames(db: Db, wnids: readonly string[]): Map<string, string> {
   const names = new Map<string, string>();
-  const rows = db.prepare(`SELECT wnid, name FROM synsets WHERE wnid IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(wnids)) as [string, string][];
+  const rows = db
+    .prepare(`SELECT wnid, name FROM synsets WHERE wnid IN (SELECT value FROM json_each(?))`)
+    .raw()
+    .all(JSON.stringify(wnids)) as [string, string][];
   for (const [wnid, name] of rows) names.set(wnid, name);
   return names;
 }
@@ -61,7 +64,9 @@ function finish(base: Omit<IndexEntry, 'order' | 'range'>): IndexEntry {
   const { index, stats } = base;
   const wnids = index.wnids;
   const order = Int32Array.from(wnids.keys()).sort(
-    (a, b) => stats[b * STATS_PER_CLASS + STAT.candidates] - stats[a * STATS_PER_CLASS + STAT.candidates] || (wnids[a] < wnids[b] ? -1 : 1),
+    (a, b) =>
+      stats[b * STATS_PER_CLASS + STAT.candidates] - stats[a * STATS_PER_CLASS + STAT.candidates] ||
+      (wnids[a] < wnids[b] ? -1 : 1),
   );
   return { ...base, order, range: index.range() };
 }
@@ -70,11 +75,21 @@ function build(db: Db, encoder: string, version: string): IndexEntry {
   const t0 = performance.now();
   const cols = keptColumns(db, encoder);
   const index = new ClassSimilarityIndex(cols.wnids, cols.classOf, cols.similarity);
-  return finish({ version, builtAt: nowIso(), buildMs: performance.now() - t0, index, stats: cols.stats, names: synsetNames(db, cols.wnids) });
+  return finish({
+    version,
+    builtAt: nowIso(),
+    buildMs: performance.now() - t0,
+    index,
+    stats: cols.stats,
+    names: synsetNames(db, cols.wnids),
+  });
 }
 
 /** Typed-array view of a BLOB (copied when SQLite's buffer is not aligned for the element size). */
-function view<T extends Int32Array | Float64Array>(buf: Buffer, Type: { new (b: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
+function view<T extends Int32Array | Float64Array>(
+  buf: Buffer,
+  Type: { new (b: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number },
+): T {
   const n = buf.length / Type.BYTES_PER_ELEMENT;
   if (buf.byteOffset % Type.BYTES_PER_ELEMENT === 0) return new Type(buf.buffer as ArrayBuffer, buf.byteOffset, n);
   return new Type(new Uint8Array(buf).buffer, 0, n);
@@ -84,13 +99,33 @@ const bytes = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffs
 
 function loadPersisted(db: Db, encoder: string): IndexEntry | undefined {
   const r = db.prepare(`SELECT * FROM threshold_indexes WHERE encoder = ?`).get(encoder) as
-    | { version: string; built_at: string; build_ms: number; wnids: string; names: string; stats: Buffer; sizes: Buffer; similarities: Buffer }
+    | {
+        version: string;
+        built_at: string;
+        build_ms: number;
+        wnids: string;
+        names: string;
+        stats: Buffer;
+        sizes: Buffer;
+        similarities: Buffer;
+      }
     | undefined;
   if (!r) return undefined;
   const wnids = JSON.parse(r.wnids) as string[];
   const names = JSON.parse(r.names) as string[];
-  const index = new ClassSimilarityIndex({ wnids, sizes: view(r.sizes, Int32Array), similarities: view(r.similarities, Float64Array) });
-  return finish({ version: r.version, builtAt: r.built_at, buildMs: r.build_ms, index, stats: view(r.stats, Int32Array), names: new Map(wnids.map((w, i) => [w, names[i]])) });
+  const index = new ClassSimilarityIndex({
+    wnids,
+    sizes: view(r.sizes, Int32Array),
+    similarities: view(r.similarities, Float64Array),
+  });
+  return finish({
+    version: r.version,
+    builtAt: r.built_at,
+    buildMs: r.build_ms,
+    index,
+    stats: view(r.stats, Int32Array),
+    names: new Map(wnids.map((w, i) => [w, names[i]])),
+  });
 }
 
 function persist(db: Db, encoder: string, e: IndexEntry): void {
@@ -100,8 +135,15 @@ function persist(db: Db, encoder: string, e: IndexEntry): void {
      ON CONFLICT(encoder) DO UPDATE SET version = excluded.version, built_at = excluded.built_at, build_ms = excluded.build_ms,
        wnids = excluded.wnids, names = excluded.names, stats = excluded.stats, sizes = excluded.sizes, similarities = excluded.similarities`,
   ).run(
-    encoder, e.version, e.builtAt, e.buildMs, JSON.stringify(flat.wnids), JSON.stringify(flat.wnids.map((w) => e.names.get(w) ?? w)),
-    bytes(e.stats), bytes(flat.sizes), bytes(flat.similarities),
+    encoder,
+    e.version,
+    e.builtAt,
+    e.buildMs,
+    JSON.stringify(flat.wnids),
+    JSON.stringify(flat.wnids.map((w) => e.names.get(w) ?? w)),
+    bytes(e.stats),
+    bytes(flat.sizes),
+    bytes(flat.similarities),
   );
 }
 
@@ -137,7 +179,8 @@ export function classIndex(db: Db, encoder: string): IndexLookup {
   const stored = loadPersisted(db, encoder);
   if (stored?.version === version) return { ...remember(db, encoder, stored), current: true };
   const latest = held ?? stored;
-  if (latest && dataJobRunning(db) && Date.now() - Date.parse(latest.builtAt) < staleFor(latest)) return { ...remember(db, encoder, latest), current: false };
+  if (latest && dataJobRunning(db) && Date.now() - Date.parse(latest.builtAt) < staleFor(latest))
+    return { ...remember(db, encoder, latest), current: false };
   return { ...refreshThresholdIndex(db, encoder), current: true };
 }
 
@@ -165,7 +208,12 @@ export interface ClassCount {
 }
 
 /** Kept count of every class at a threshold (flags, images and decisions applied), in the index's class order. */
-function keptArray(db: Db, encoder: string, e: IndexLookup, threshold: number): { kept: Int32Array; adj: DecisionAdjustments } {
+function keptArray(
+  db: Db,
+  encoder: string,
+  e: IndexLookup,
+  threshold: number,
+): { kept: Int32Array; adj: DecisionAdjustments } {
   const adj = adjustments(db, encoder, e);
   return { kept: adj.apply(e.index.keptCounts(threshold), threshold), adj };
 }
@@ -176,12 +224,22 @@ export function keptByClass(db: Db, encoder: string, threshold: number): ClassCo
   const { kept, adj } = keptArray(db, encoder, e, threshold);
   return Array.from(e.order, (k) => {
     const wnid = e.index.wnids[k];
-    return { wnid, name: e.names.get(wnid) ?? wnid, candidates: e.stats[k * STATS_PER_CLASS + STAT.candidates], kept: kept[k], decided: adj.decided.get(k) ?? 0 };
+    return {
+      wnid,
+      name: e.names.get(wnid) ?? wnid,
+      candidates: e.stats[k * STATS_PER_CLASS + STAT.candidates],
+      kept: kept[k],
+      decided: adj.decided.get(k) ?? 0,
+    };
   });
 }
 
 /** Only the kept counts, in the same stable order as keptByClass: what a slider move needs. */
-export function keptCountsInOrder(db: Db, encoder: string, threshold: number): { version: string; current: boolean; kept: Int32Array; total: number } {
+export function keptCountsInOrder(
+  db: Db,
+  encoder: string,
+  threshold: number,
+): { version: string; current: boolean; kept: Int32Array; total: number } {
   const e = classIndex(db, encoder);
   const { kept } = keptArray(db, encoder, e, threshold);
   const out = new Int32Array(e.order.length);
@@ -201,7 +259,9 @@ export function refreshWorkspaceIndex(db: Db): void {
 
 /** Build and store an encoder's index unless the stored one was built from the current inputs. */
 export function storeIndexIfStale(db: Db, encoder: string): void {
-  const stored = db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = ?`).pluck().get(encoder) as string | undefined;
+  const stored = db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = ?`).pluck().get(encoder) as
+    | string
+    | undefined;
   if (stored !== inputsVersion(db)) refreshThresholdIndex(db, encoder);
 }
 
@@ -235,7 +295,13 @@ export interface ClassFacets {
 }
 
 /** The grid's filter counts for one class (each agrees with the matching `curation.items` filter's total). */
-export function classFacets(db: Db, encoder: string, wnid: string, threshold: number, band: number): ClassFacets | null {
+export function classFacets(
+  db: Db,
+  encoder: string,
+  wnid: string,
+  threshold: number,
+  band: number,
+): ClassFacets | null {
   const e = classIndex(db, encoder);
   const k = e.index.classIndex(wnid);
   if (k == null) return null;
@@ -243,7 +309,11 @@ export function classFacets(db: Db, encoder: string, wnid: string, threshold: nu
   const adj = adjustments(db, encoder, e);
   const candidates = stat(STAT.candidates);
   const kept = e.index.keptCount(wnid, threshold) + adj.delta(k, threshold);
-  const counts = db.prepare(`SELECT decision, COUNT(*) n FROM decisions d WHERE d.wnid = ? AND EXISTS (SELECT 1 FROM matches m WHERE m.sample_id = d.sample_id AND m.wnids = d.wnid AND m.status = 'matched') GROUP BY decision`).all(wnid) as { decision: string; n: number }[];
+  const counts = db
+    .prepare(
+      `SELECT decision, COUNT(*) n FROM decisions d WHERE d.wnid = ? AND EXISTS (SELECT 1 FROM matches m WHERE m.sample_id = d.sample_id AND m.wnids = d.wnid AND m.status = 'matched') GROUP BY decision`,
+    )
+    .all(wnid) as { decision: string; n: number }[];
   const accepted = counts.find((c) => c.decision === 'accept')?.n ?? 0;
   const rejected = counts.find((c) => c.decision === 'reject')?.n ?? 0;
   return {
@@ -266,7 +336,10 @@ export function classFacets(db: Db, encoder: string, wnid: string, threshold: nu
 export function classHistogram(db: Db, encoder: string, wnid: string, bins: number, threshold?: number): Histogram {
   const e = classIndex(db, encoder);
   const [lo, hi] = e.range ?? [0, 1];
-  const range: [number, number] = [Math.floor(Math.min(lo, threshold ?? lo) * 20) / 20, Math.ceil(Math.max(hi, threshold ?? hi) * 20) / 20];
+  const range: [number, number] = [
+    Math.floor(Math.min(lo, threshold ?? lo) * 20) / 20,
+    Math.ceil(Math.max(hi, threshold ?? hi) * 20) / 20,
+  ];
   return e.index.histogram(wnid, bins, range);
 }
 

@@ -71,7 +71,9 @@ export function openWorkspace(dir: string, opts: OpenOptions = {}): Workspace {
   const root = resolve(dir);
   if (!isWorkspaceFolder(root)) {
     if (!opts.create) {
-      throw new WorkspaceError(`${root} is not an ImageNot workspace (no ${DB_FILE}); create one with \`imagenot init ${dir}\``);
+      throw new WorkspaceError(
+        `${root} is not an ImageNot workspace (no ${DB_FILE}); create one with \`imagenot init ${dir}\``,
+      );
     }
     if (existsSync(root)) {
       if (!statSync(root).isDirectory()) throw new WorkspaceError(`${root} exists and is not a folder`);

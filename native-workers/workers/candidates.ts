@@ -36,14 +36,22 @@ function columns(textEncoder: string | null, imageEncoder: string | null, thresh
     ['nsfw_classifier_score', 'DOUBLE', (r) => r.nsfwClassifierScore],
     ['nsfw_classifier_flag', 'BOOLEAN', (r) => bool(r.nsfwClassifierFlag)],
     ['ocr_flag', 'BOOLEAN', (r) => bool(r.ocrFlag)],
-    ['ocr_text', 'STRING', (r) => (r.ocrDetail ? (JSON.parse(r.ocrDetail) as { text?: string }).text ?? null : null)],
+    ['ocr_text', 'STRING', (r) => (r.ocrDetail ? ((JSON.parse(r.ocrDetail) as { text?: string }).text ?? null) : null)],
     ['decision', 'STRING', (r) => r.decision],
     [
       'kept',
       'BOOLEAN',
       (r) =>
         threshold != null &&
-        isKept({ textSimilarity: r.textSimilarity, hasImage: r.sha256 != null, decision: r.decision, flagged: r.excluded === 1 }, threshold),
+        isKept(
+          {
+            textSimilarity: r.textSimilarity,
+            hasImage: r.sha256 != null,
+            decision: r.decision,
+            flagged: r.excluded === 1,
+          },
+          threshold,
+        ),
     ],
   ];
   return cols;
@@ -65,7 +73,8 @@ export async function writeCandidatesTable(
   opts: { threshold?: number; onRows?: (n: number) => void } = {},
 ): Promise<CandidatesTableResult> {
   const ext = extname(file).toLowerCase();
-  if (ext !== '.csv' && ext !== '.parquet') throw new Error(`the candidates table is written as .csv or .parquet, got '${file}'`);
+  if (ext !== '.csv' && ext !== '.parquet')
+    throw new Error(`the candidates table is written as .csv or .parquet, got '${file}'`);
   const filter = currentTextFilter(ws.db);
   const threshold = opts.threshold ?? filter?.threshold ?? null;
   const textEncoder = filter?.encoder ?? null;
@@ -75,7 +84,10 @@ export async function writeCandidatesTable(
   let n = 0;
   const rows = iterateCandidates(ws.db, { textEncoder, imageEncoder });
   if (ext === '.csv') {
-    const csv = new CsvWriter(out, cols.map((c) => c[0]));
+    const csv = new CsvWriter(
+      out,
+      cols.map((c) => c[0]),
+    );
     for (const r of rows) {
       await csv.write(cols.map(([, , get]) => get(r)));
       if (++n % 10_000 === 0) opts.onRows?.(n);
@@ -87,7 +99,10 @@ export async function writeCandidatesTable(
       cols.forEach(([, , get], i) => data[i].push(get(r)));
       if (++n % 10_000 === 0) opts.onRows?.(n);
     }
-    writeParquetFile(out, cols.map(([name, type], i) => ({ name, type, data: data[i] })));
+    writeParquetFile(
+      out,
+      cols.map(([name, type], i) => ({ name, type, data: data[i] })),
+    );
   }
   return { out, rows: n, threshold, textEncoder, imageEncoder };
 }
@@ -103,10 +118,14 @@ export default defineWorker({
   kind: 'candidates',
   params: Params,
   async run(ctx, p) {
-    const file = p.out ?? join(ctx.ws.paths.exports, `candidates-${new Date().toISOString().replace(/[:.]/g, '-')}.${p.format}`);
+    const file =
+      p.out ?? join(ctx.ws.paths.exports, `candidates-${new Date().toISOString().replace(/[:.]/g, '-')}.${p.format}`);
     const total = countCandidates(ctx.ws.db);
     ctx.progress(0, total, `writing ${file}`);
-    const result = await writeCandidatesTable(ctx.ws, file, { threshold: p.threshold, onRows: (n) => ctx.progress(n, total, `${n} of ${total} candidates`) });
+    const result = await writeCandidatesTable(ctx.ws, file, {
+      threshold: p.threshold,
+      onRows: (n) => ctx.progress(n, total, `${n} of ${total} candidates`),
+    });
     ctx.progress(result.rows, total, `${result.rows} candidates written to ${result.out}`);
     return result;
   },

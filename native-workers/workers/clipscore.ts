@@ -8,7 +8,11 @@ import { openHfTextEncoder } from '../io/encoders/hf-text.ts';
 import { openClipImageEncoder, readImage, type RawImage } from '../io/encoders/hf-vision.ts';
 import { encoderSpec } from '../store/models.ts';
 import { setMeta } from '../store/meta.ts';
-import { countPendingImageCandidates, pendingImageCandidates, writeImageSimilarities } from '../store/image-similarities.ts';
+import {
+  countPendingImageCandidates,
+  pendingImageCandidates,
+  writeImageSimilarities,
+} from '../store/image-similarities.ts';
 
 const Params = z.object({
   model: z.string().min(1),
@@ -38,7 +42,11 @@ export default defineWorker({
           const ok: { sampleId: number; caption: string; image: RawImage }[] = [];
           for (const r of rows) {
             try {
-              ok.push({ sampleId: r.sampleId, caption: r.caption, image: await readImage(ctx.ws.resolveInside(r.storedPath)) });
+              ok.push({
+                sampleId: r.sampleId,
+                caption: r.caption,
+                image: await readImage(ctx.ws.resolveInside(r.storedPath)),
+              });
             } catch (err) {
               ctx.reject(r.storedPath, `sample ${r.sampleId}`, (err as Error).message);
             }

@@ -68,7 +68,11 @@ export function keptPerClass(ws: Workspace): { wnid: string; name: string; kept:
     set.add(c.sha256);
     kept.set(c.wnid, set);
   }
-  return FASHION_CLASSES.filter((c) => kept.has(c.wnid)).map((c) => ({ wnid: c.wnid, name: c.name, kept: kept.get(c.wnid)!.size }));
+  return FASHION_CLASSES.filter((c) => kept.has(c.wnid)).map((c) => ({
+    wnid: c.wnid,
+    name: c.name,
+    kept: kept.get(c.wnid)!.size,
+  }));
 }
 
 /** No samples and no jobs yet: the demo may be built here. */

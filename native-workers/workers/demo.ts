@@ -56,7 +56,12 @@ async function prepared(w: Queued): Promise<{ kind: string; params: unknown; lan
  * Queue the stages and, behind them, the next demo phase (which gets the stage ids as `after`), all in one
  * transaction with this job's cursor: a phase killed and resumed never queues twice. Returns every id queued.
  */
-async function queueStages(ctx: WorkerContext, p: DemoParams, stages: Queued[], next: DemoParams['phase'] | null): Promise<number[]> {
+async function queueStages(
+  ctx: WorkerContext,
+  p: DemoParams,
+  stages: Queued[],
+  next: DemoParams['phase'] | null,
+): Promise<number[]> {
   const jobs = await Promise.all(stages.map(prepared));
   const phase = next ? await prepared({ kind: 'demo', params: { ...p, phase: next, after: [] } }) : null;
   const db = ctx.ws.db;
@@ -105,14 +110,27 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
   ctx.progress(0, FASHION_CLASSES.length, 'loading WordNet');
   const wordnet = loadWordNet();
   const rules = demoClassRules(ctx.ws, wordnet);
-  const classes = captionClassesFrom(wordnet, FASHION_CLASSES.map((c) => c.wnid));
+  const classes = captionClassesFrom(
+    wordnet,
+    FASHION_CLASSES.map((c) => c.wnid),
+  );
   const settings: DemoSettings = { ...size, seed: p.seed, classes: rules };
   setMetaJson(ctx.ws.db, 'demo', settings);
-  writeFileSync(paths.synsets, rules.filter((r) => r.eligible).map((r) => `${r.wnid}\t${r.name}`).join('\n') + '\n');
-  for (const r of rules) if (!r.eligible) ctx.log(`${r.fashionName} (${r.wnid}) is excluded by the default rules: ${r.reason}`);
+  writeFileSync(
+    paths.synsets,
+    rules
+      .filter((r) => r.eligible)
+      .map((r) => `${r.wnid}\t${r.name}`)
+      .join('\n') + '\n',
+  );
+  for (const r of rules)
+    if (!r.eligible) ctx.log(`${r.fashionName} (${r.wnid}) is excluded by the default rules: ${r.reason}`);
 
   // The truth file holds the rows of the classes already committed; a class cut short by a kill is written again.
-  const kept = cursor.label != null && existsSync(paths.truth) ? readTruth(paths.truth).filter((r) => r.label < cursor.label!) : [];
+  const kept =
+    cursor.label != null && existsSync(paths.truth)
+      ? readTruth(paths.truth).filter((r) => r.label < cursor.label!)
+      : [];
   writeFileSync(paths.truth, [TRUTH_HEADER, ...kept.map(truthLine)].join('\n') + '\n');
   for (let label = cursor.label ?? 0; label < FASHION_CLASSES.length; label++) {
     const fc = FASHION_CLASSES[label];
@@ -126,8 +144,19 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
       const g = generateCaption(classes, label, index, { seed: p.seed });
       writeFileSync(join(paths.source, `${name}.png`), await fashionMnistPng(pixels, size.imageSide));
       writeFileSync(join(paths.source, `${name}.txt`), g.caption + '\n');
-      truth.push(truthLine({ file: `${name}.png`, label: fc.label, index, wnid: fc.wnid, kind: g.kind, mentions: g.mentions, caption: g.caption }));
-      if (j % 50 === 0) ctx.progress(label + j / chosen.length, FASHION_CLASSES.length, `${fc.name}: ${j}/${chosen.length}`);
+      truth.push(
+        truthLine({
+          file: `${name}.png`,
+          label: fc.label,
+          index,
+          wnid: fc.wnid,
+          kind: g.kind,
+          mentions: g.mentions,
+          caption: g.caption,
+        }),
+      );
+      if (j % 50 === 0)
+        ctx.progress(label + j / chosen.length, FASHION_CLASSES.length, `${fc.name}: ${j}/${chosen.length}`);
     }
     writeFileSync(paths.truth, truth.join('\n') + '\n', { flag: 'a' });
     ctx.commit({ label: label + 1 });
@@ -140,7 +169,11 @@ async function prepare(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
     { kind: 'nsfw', params: { scope: 'kept', backend: 'wasm' } },
   ];
   const ids = await queueStages(ctx, p, work, 'select');
-  return { queued: ids, source: ctx.ws.relativePath(paths.source), images: size.imagesPerClass * FASHION_CLASSES.length };
+  return {
+    queued: ids,
+    source: ctx.ws.relativePath(paths.source),
+    images: size.imagesPerClass * FASHION_CLASSES.length,
+  };
 }
 
 async function select(ctx: WorkerContext, p: DemoParams) {
@@ -150,9 +183,13 @@ async function select(ctx: WorkerContext, p: DemoParams) {
   const kept = keptPerClass(ctx.ws);
   const sizes = splitSizes(kept.map((k) => k.kept));
   if (!sizes) {
-    throw new Error(`demo: no class kept enough images after the text filter (${kept.map((k) => `${k.wnid} ${k.kept}`).join(', ')})`);
+    throw new Error(
+      `demo: no class kept enough images after the text filter (${kept.map((k) => `${k.wnid} ${k.kept}`).join(', ')})`,
+    );
   }
-  ctx.log(`selection: ${sizes.train} train + ${sizes.test} test images per class (kept: ${kept.map((k) => `${k.name} ${k.kept}`).join(', ')})`);
+  ctx.log(
+    `selection: ${sizes.train} train + ${sizes.test} test images per class (kept: ${kept.map((k) => `${k.name} ${k.kept}`).join(', ')})`,
+  );
   const size = demoSize(p);
   const ids = await queueStages(
     ctx,
@@ -176,7 +213,15 @@ async function train(ctx: WorkerContext, p: DemoParams, size: DemoSize) {
   if (!dataset) throw new Error('demo: the export stage recorded no output folder');
   const work = size.archs.map((arch) => ({
     kind: 'train',
-    params: { arch, profile: 'local', dataset, epochs: size.epochs, batch: size.batch, patience: size.patience, seed: p.seed },
+    params: {
+      arch,
+      profile: 'local',
+      dataset,
+      epochs: size.epochs,
+      batch: size.batch,
+      patience: size.patience,
+      seed: p.seed,
+    },
   }));
   const ids = await queueStages(ctx, p, work, null);
   return { queued: ids, archs: size.archs };

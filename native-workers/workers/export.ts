@@ -32,7 +32,14 @@ import { z } from 'zod';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineWorker } from '../jobs/worker-context.ts';
-import { getSelection, selectionClasses, selectionItems, selectionSources, type SelectionClassRow, type SplitItem } from '../store/selection.ts';
+import {
+  getSelection,
+  selectionClasses,
+  selectionItems,
+  selectionSources,
+  type SelectionClassRow,
+  type SplitItem,
+} from '../store/selection.ts';
 import { currentImageEncoder } from '../store/image-similarities.ts';
 import { parseLemmaList } from '../store/candidates.ts';
 import { exportJpeg } from '../io/dataset/images.ts';
@@ -58,7 +65,14 @@ export type ExportParams = z.infer<typeof ExportParams>;
 
 const MARKER = '.imagenot-export.json';
 /** Written after the images, dataset.json last. */
-const FINAL_FILES = ['dataset.json', 'manifest.parquet', 'README.md', 'classes.tsv', 'train/metadata.jsonl', 'test/metadata.jsonl'];
+const FINAL_FILES = [
+  'dataset.json',
+  'manifest.parquet',
+  'README.md',
+  'classes.tsv',
+  'train/metadata.jsonl',
+  'test/metadata.jsonl',
+];
 
 /** Classes in class-index order: sorted by wnid (code units, as Python's and JavaScript's default sorts agree on wnids). */
 function byWnid(classes: SelectionClassRow[]): SelectionClassRow[] {
@@ -119,14 +133,20 @@ function planEntries(items: SplitItem[], classes: SelectionClassRow[], p: Export
   const rank = new Map(classes.map((c) => [c.wnid, c.rank]));
   const withIndex = items
     .map((it) => ({ ...it, classIndex: classIndex.get(it.wnid)!, rank: rank.get(it.wnid)!, path: '' }))
-    .sort((a, b) => (a.split !== b.split ? (a.split === 'train' ? -1 : 1) : a.classIndex - b.classIndex || a.sampleId - b.sampleId));
+    .sort((a, b) =>
+      a.split !== b.split ? (a.split === 'train' ? -1 : 1) : a.classIndex - b.classIndex || a.sampleId - b.sampleId,
+    );
   if (p.format === 'imagefolder') {
     for (const e of withIndex) e.path = imageFolderPath(e.split, e.wnid, e.sampleId);
     return withIndex;
   }
-  const train = seededShuffle(withIndex.filter((e) => e.split === 'train'), subSeed(seed, 'webdataset-train'));
+  const train = seededShuffle(
+    withIndex.filter((e) => e.split === 'train'),
+    subSeed(seed, 'webdataset-train'),
+  );
   const test = withIndex.filter((e) => e.split === 'test');
-  for (const list of [train, test]) list.forEach((e, i) => (e.path = `${shardName(e.split, Math.floor(i / p.shardSize))}#${e.sampleId}`));
+  for (const list of [train, test])
+    list.forEach((e, i) => (e.path = `${shardName(e.split, Math.floor(i / p.shardSize))}#${e.sampleId}`));
   return [...train, ...test];
 }
 
@@ -137,17 +157,35 @@ export default defineWorker({
     const db = ctx.ws.db;
     const resumed = ctx.cursor as ExportCursor | null;
     const selection = getSelection(db, resumed?.selectionId ?? p.selectionId);
-    if (!selection) throw new Error(p.selectionId ? `no selection ${p.selectionId}` : 'no selection yet: run `imagenot select WS` first');
+    if (!selection)
+      throw new Error(
+        p.selectionId ? `no selection ${p.selectionId}` : 'no selection yet: run `imagenot select WS` first',
+      );
     const imageEncoder = (selection.params.imageEncoder as string | null | undefined) ?? currentImageEncoder(db);
-    const out = resumed?.out ?? (p.out ? resolve(p.out) : join(ctx.ws.paths.exports, `selection-${selection.id}-${p.format}-${p.size}`));
+    const out =
+      resumed?.out ??
+      (p.out ? resolve(p.out) : join(ctx.ws.paths.exports, `selection-${selection.id}-${p.format}-${p.size}`));
     const classes = byWnid(selectionClasses(db, selection.id));
     if (!classes.length) {
-      throw new Error(`selection ${selection.id} has no classes (no class had enough kept images); select again with a lower threshold or fewer --train/--test images`);
+      throw new Error(
+        `selection ${selection.id} has no classes (no class had enough kept images); select again with a lower threshold or fewer --train/--test images`,
+      );
     }
-    const identity = { selectionId: selection.id, format: p.format, size: p.size, crop: p.crop, shardSize: p.format === 'webdataset' ? p.shardSize : null };
+    const identity = {
+      selectionId: selection.id,
+      format: p.format,
+      size: p.size,
+      crop: p.crop,
+      shardSize: p.format === 'webdataset' ? p.shardSize : null,
+    };
     if (!resumed) claimOutputFolder(out, identity);
 
-    const entries = planEntries(selectionItems(db, selection.id, { textEncoder: selection.encoder, imageEncoder }), classes, p, selection.seed);
+    const entries = planEntries(
+      selectionItems(db, selection.id, { textEncoder: selection.encoder, imageEncoder }),
+      classes,
+      p,
+      selection.seed,
+    );
     const total = entries.length;
     let next = resumed?.classOrder === 'wnid' ? resumed.next : 0;
     const skipped = new Set(resumed?.classOrder === 'wnid' ? resumed.skipped : []);
@@ -166,7 +204,11 @@ export default defineWorker({
           jpegs.push(await exportJpeg(ctx.ws.resolveInside(e.storedPath), p.size, p.crop));
           written.push(e);
         } catch (err) {
-          ctx.reject('export', `sample ${e.sampleId} (image ${e.storedPath})`, `cannot export: ${(err as Error).message}`);
+          ctx.reject(
+            'export',
+            `sample ${e.sampleId} (image ${e.storedPath})`,
+            `cannot export: ${(err as Error).message}`,
+          );
           skipped.add(e.sampleId);
         }
         ctx.throwIfCancelled();
@@ -178,21 +220,40 @@ export default defineWorker({
           key: String(e.sampleId),
           jpeg: jpegs[i],
           classIndex: e.classIndex,
-          json: { sample_id: e.sampleId, wnid: e.wnid, split: e.split, class_index: e.classIndex, rank: e.rank, url: e.url, caption: e.caption,
-            text_similarity: e.textSimilarity, image_similarity: e.imageSimilarity, sha256: e.sha256 },
+          json: {
+            sample_id: e.sampleId,
+            wnid: e.wnid,
+            split: e.split,
+            class_index: e.classIndex,
+            rank: e.rank,
+            url: e.url,
+            caption: e.caption,
+            text_similarity: e.textSimilarity,
+            image_similarity: e.imageSimilarity,
+            sha256: e.sha256,
+          },
         }));
         await writeShard(out, chunk[0].path.split('#')[0], samples);
       }
       next = end;
-      ctx.commit({ next, selectionId: selection.id, out, skipped: [...skipped], classOrder: 'wnid' } satisfies ExportCursor);
+      ctx.commit({
+        next,
+        selectionId: selection.id,
+        out,
+        skipped: [...skipped],
+        classOrder: 'wnid',
+      } satisfies ExportCursor);
       ctx.progress(next, total, `${next} of ${total} images`);
     }
 
     const exported = entries.filter((e) => !skipped.has(e.sampleId));
-    if (skipped.size) ctx.log(`${skipped.size} image(s) could not be exported and are left out (see the rejections)`, 'warn');
-    const manifestOrder = exported.slice().sort((a, b) =>
-      a.split !== b.split ? (a.split === 'train' ? -1 : 1) : a.classIndex - b.classIndex || a.sampleId - b.sampleId,
-    );
+    if (skipped.size)
+      ctx.log(`${skipped.size} image(s) could not be exported and are left out (see the rejections)`, 'warn');
+    const manifestOrder = exported
+      .slice()
+      .sort((a, b) =>
+        a.split !== b.split ? (a.split === 'train' ? -1 : 1) : a.classIndex - b.classIndex || a.sampleId - b.sampleId,
+      );
     writeParquetFile(join(out, 'manifest.parquet'), [
       { name: 'sample_id', type: 'INT64', data: manifestOrder.map((e) => e.sampleId) },
       { name: 'split', type: 'STRING', data: manifestOrder.map((e) => e.split) },
@@ -206,18 +267,34 @@ export default defineWorker({
       { name: 'image_similarity', type: 'DOUBLE', data: manifestOrder.map((e) => e.imageSimilarity) },
       { name: 'sha256', type: 'STRING', data: manifestOrder.map((e) => e.sha256) },
     ]);
-    const inSplit = (split: string, wnid?: string) => exported.filter((e) => e.split === split && (wnid == null || e.wnid === wnid));
-    const counts = { classes: classes.length, train: inSplit('train').length, test: inSplit('test').length, skipped: skipped.size };
-    const classRows = classes.map((c, index) => ({ index, ...c, train: inSplit('train', c.wnid).length, test: inSplit('test', c.wnid).length }));
+    const inSplit = (split: string, wnid?: string) =>
+      exported.filter((e) => e.split === split && (wnid == null || e.wnid === wnid));
+    const counts = {
+      classes: classes.length,
+      train: inSplit('train').length,
+      test: inSplit('test').length,
+      skipped: skipped.size,
+    };
+    const classRows = classes.map((c, index) => ({
+      index,
+      ...c,
+      train: inSplit('train', c.wnid).length,
+      test: inSplit('test', c.wnid).length,
+    }));
     if (p.format === 'imagefolder') {
       const names = new Map(classes.map((c) => [c.wnid, c.name]));
       for (const split of ['train', 'test']) {
-        writeLinesAtomic(join(out, split, 'metadata.jsonl'), manifestOrder.filter((e) => e.split === split).map((e) => metadataLine(e, names)));
+        writeLinesAtomic(
+          join(out, split, 'metadata.jsonl'),
+          manifestOrder.filter((e) => e.split === split).map((e) => metadataLine(e, names)),
+        );
       }
     }
     writeLinesAtomic(join(out, 'classes.tsv'), [
       ['index', 'wnid', 'name', 'rank', 'score', 'kept', 'train', 'test'].join('\t'),
-      ...classRows.map((c) => [c.index, c.wnid, c.name, c.rank, c.score, c.kept, c.train, c.test].map(tsvField).join('\t')),
+      ...classRows.map((c) =>
+        [c.index, c.wnid, c.name, c.rank, c.score, c.kept, c.train, c.test].map(tsvField).join('\t'),
+      ),
     ]);
     writeFileAtomic(
       join(out, 'README.md'),

@@ -27,7 +27,11 @@ import { storeWorkspaceImage } from './ingest/common.ts';
 export const FetchParams = z.object({
   concurrency: z.number().int().min(1).max(256).default(16),
   perHost: z.number().int().min(1).max(64).default(4),
-  timeoutS: z.number().positive().max(600).default(DEFAULT_FETCH_OPTIONS.timeoutMs / 1000),
+  timeoutS: z
+    .number()
+    .positive()
+    .max(600)
+    .default(DEFAULT_FETCH_OPTIONS.timeoutMs / 1000),
   retries: z.number().int().min(0).max(10).default(DEFAULT_FETCH_OPTIONS.retries),
   backoffMs: z.number().int().min(0).max(60000).default(DEFAULT_FETCH_OPTIONS.backoffMs),
   maxRedirects: z.number().int().min(0).max(20).default(DEFAULT_FETCH_OPTIONS.maxRedirects),
@@ -56,9 +60,15 @@ export interface FetchJobResult {
 }
 
 /** Download, check and store one sample's image; never throws for bad input. */
-async function fetchOne(ctx: WorkerContext, claim: FetchClaim, fetchOpts: FetchOptions, imageOpts: ImageOptions): Promise<{ result: FetchResult; image: ImageRow | null }> {
+async function fetchOne(
+  ctx: WorkerContext,
+  claim: FetchClaim,
+  fetchOpts: FetchOptions,
+  imageOpts: ImageOptions,
+): Promise<{ result: FetchResult; image: ImageRow | null }> {
   const out = await fetchUrl(claim.url, fetchOpts);
-  if (out.status !== 'ok') return { result: { id: claim.id, status: out.status, error: out.error, imageSha256: null }, image: null };
+  if (out.status !== 'ok')
+    return { result: { id: claim.id, status: out.status, error: out.error, imageSha256: null }, image: null };
   try {
     const image = await storeWorkspaceImage(ctx.ws, out.data, imageOpts);
     return { result: { id: claim.id, status: 'ok', error: null, imageSha256: image.sha256 }, image };
@@ -79,11 +89,18 @@ export default defineWorker({
       const n = markInterruptedFetches(db);
       // --retry-failed applies once, when the job first starts (not again on resume).
       if (p.retryFailed && ctx.cursor == null) {
-        resetFetches(db, p.allowPrivateAddresses ? [...RETRYABLE_FETCH_STATUSES, 'refused_address'] : RETRYABLE_FETCH_STATUSES);
+        resetFetches(
+          db,
+          p.allowPrivateAddresses ? [...RETRYABLE_FETCH_STATUSES, 'refused_address'] : RETRYABLE_FETCH_STATUSES,
+        );
       }
       return n;
     })();
-    if (interruptedBefore) ctx.log(`${interruptedBefore} download(s) in flight when a previous fetch stopped are marked 'interrupted' (not requested again; use --retry-failed)`, 'warn');
+    if (interruptedBefore)
+      ctx.log(
+        `${interruptedBefore} download(s) in flight when a previous fetch stopped are marked 'interrupted' (not requested again; use --retry-failed)`,
+        'warn',
+      );
     const done0 = (ctx.cursor as { done?: number } | null)?.done ?? 0;
     const total = done0 + Math.min(countToFetch(db), p.limit != null ? Math.max(0, p.limit - done0) : Infinity);
     const fetchOpts: FetchOptions = {
@@ -96,7 +113,13 @@ export default defineWorker({
       allowPrivateAddresses: p.allowPrivateAddresses,
       signal: ctx.signal,
     };
-    const imageOpts: ImageOptions = { ...DEFAULT_IMAGE_OPTIONS, maxSide: p.maxSide, thumbSide: p.thumbSide, keepOriginal: p.keepOriginal, maxPixels: p.maxPixels };
+    const imageOpts: ImageOptions = {
+      ...DEFAULT_IMAGE_OPTIONS,
+      maxSide: p.maxSide,
+      thumbSide: p.thumbSide,
+      keepOriginal: p.keepOriginal,
+      maxPixels: p.maxPixels,
+    };
     const hosts = new HostSlots(p.perHost);
     const counts: Record<string, number> = {};
     let done = done0;
@@ -122,7 +145,11 @@ export default defineWorker({
       const task = fetchOne(ctx, claim, fetchOpts, imageOpts)
         .then(({ result, image }) => {
           if (ctx.signal.aborted && result.status !== 'ok') {
-            result = { ...result, status: 'interrupted', error: 'the fetch was cancelled while this download was in flight' };
+            result = {
+              ...result,
+              status: 'interrupted',
+              error: 'the fetch was cancelled while this download was in flight',
+            };
           }
           ctx.commit({ done: done + 1 }, () => {
             if (image) insertImage(db, image);

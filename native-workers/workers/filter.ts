@@ -48,7 +48,12 @@ export default defineWorker({
         const classVectors = new Map<string, Float32Array>();
         const synsets = candidateSynsets(db);
         for (const s of synsets) {
-          if (s.name == null) ctx.reject('matches', `wnid ${s.wnid}`, 'its candidates are not filtered: the synset is not in the synsets table (run `imagenot match`)');
+          if (s.name == null)
+            ctx.reject(
+              'matches',
+              `wnid ${s.wnid}`,
+              'its candidates are not filtered: the synset is not in the synsets table (run `imagenot match`)',
+            );
         }
         const known = synsets.filter((s) => s.name != null);
         for (let i = 0; i < known.length; i += batch) {
@@ -63,7 +68,11 @@ export default defineWorker({
           const rows = pendingTextCandidates(db, spec.name, after, batch);
           if (!rows.length) break;
           const vecs = await encoder.encodeTexts(rows.map((r) => r.caption));
-          const out = rows.map((r, k) => ({ sampleId: r.sampleId, wnid: r.wnid, similarity: dot(vecs[k], classVectors.get(r.wnid)!) }));
+          const out = rows.map((r, k) => ({
+            sampleId: r.sampleId,
+            wnid: r.wnid,
+            similarity: dot(vecs[k], classVectors.get(r.wnid)!),
+          }));
           after = rows[rows.length - 1].sampleId;
           ctx.commit({ after }, () => writeTextSimilarities(db, spec.name, out));
           computed += rows.length;
@@ -76,7 +85,8 @@ export default defineWorker({
 
     // The workspace now filters with this encoder; keep a user-chosen threshold unless the encoder changed.
     const current = currentTextFilter(db);
-    const threshold = p.threshold ?? (current && current.encoder === spec.name ? current.threshold : defaultThreshold(spec.kind));
+    const threshold =
+      p.threshold ?? (current && current.encoder === spec.name ? current.threshold : defaultThreshold(spec.kind));
     setTextFilter(db, spec.name, threshold);
     // The curation screen's per-class index, built here and stored (unless the stored one is current), so the first
     // slider move after this job answers from it instead of rebuilding it (store/threshold-index.ts).

@@ -36,7 +36,6 @@ export const IngestParams = z.object({
 });
 export type IngestParams = z.infer<typeof IngestParams>;
 
-
 export interface IngestResult {
   inputs: InputReport[];
   samplesAdded: number;
@@ -47,7 +46,15 @@ export interface IngestResult {
 }
 
 function kindOf(input: IngestInput): string {
-  return input.kind === 'status' ? 'img2dataset-status' : input.kind === 'urls' ? 'url-list' : input.kind === 'unusable' ? (input.item ? 'folder entry' : 'unknown') : input.kind;
+  return input.kind === 'status'
+    ? 'img2dataset-status'
+    : input.kind === 'urls'
+      ? 'url-list'
+      : input.kind === 'unusable'
+        ? input.item
+          ? 'folder entry'
+          : 'unknown'
+        : input.kind;
 }
 
 export default defineWorker({
@@ -67,7 +74,13 @@ export default defineWorker({
       maxRecordChars: p.maxRecordChars,
       maxUnpackedBytes: p.maxUnpackedBytes,
       tempDir,
-      image: { ...DEFAULT_IMAGE_OPTIONS, maxSide: p.maxSide, thumbSide: p.thumbSide, keepOriginal: p.keepOriginal, maxPixels: p.maxPixels },
+      image: {
+        ...DEFAULT_IMAGE_OPTIONS,
+        maxSide: p.maxSide,
+        thumbSide: p.thumbSide,
+        keepOriginal: p.keepOriginal,
+        maxPixels: p.maxPixels,
+      },
     };
     const inputs = classifyInputs(p.paths);
     const reports: InputReport[] = [];
@@ -94,7 +107,13 @@ export default defineWorker({
     async function ingestInput(input: IngestInput): Promise<InputReport> {
       switch (input.kind) {
         case 'unusable':
-          return rejectedInput(ctx, input.path, kindOf(input), input.reason, input.source && input.item ? { source: input.source, item: input.item } : undefined);
+          return rejectedInput(
+            ctx,
+            input.path,
+            kindOf(input),
+            input.reason,
+            input.source && input.item ? { source: input.source, item: input.item } : undefined,
+          );
         case 'table':
         case 'status':
           return ingestTable(ctx, input.path, opts, input.kind === 'status', onRows);

@@ -107,11 +107,24 @@ function preview(ctx: WorkerContext, wordnet: WordNet, p: MatchParams, lemmaRule
   }
   const next = new Map<string, { name: string; candidates: number }>();
   perSynset.forEach((c, i) => {
-    if (c > 0) next.set(lemmaSet.wnids[i], { name: wordnet.get(lemmaSet.wnids[i])?.name ?? lemmaSet.wnids[i], candidates: c });
+    if (c > 0)
+      next.set(lemmaSet.wnids[i], { name: wordnet.get(lemmaSet.wnids[i])?.name ?? lemmaSet.wnids[i], candidates: c });
   });
   const current = new Map(candidateCounts(ctx.ws.db).map((c) => [c.wnid, c]));
-  const diff = rematchDiff({ ...matchTotals(ctx.ws.db), perClass: current }, { matched, ambiguous, perClass: next }, PREVIEW_CLASSES);
-  return { preview: true, synsets: p.synsets, ignoreCase: p.ignoreCase, captions: done, chosen: lemmaSet.wnids.length, ...ruleSummary(lemmaRule, lemmaSet), ...diff };
+  const diff = rematchDiff(
+    { ...matchTotals(ctx.ws.db), perClass: current },
+    { matched, ambiguous, perClass: next },
+    PREVIEW_CLASSES,
+  );
+  return {
+    preview: true,
+    synsets: p.synsets,
+    ignoreCase: p.ignoreCase,
+    captions: done,
+    chosen: lemmaSet.wnids.length,
+    ...ruleSummary(lemmaRule, lemmaSet),
+    ...diff,
+  };
 }
 
 export default defineWorker({
@@ -126,7 +139,14 @@ export default defineWorker({
     if (p.preview) return preview(ctx, wordnet, p, lemmaRule, lemmaSet);
     const rule = ruleSummary(lemmaRule, lemmaSet);
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ wnids: lemmaSet.wnids, ignoreCase: p.ignoreCase, lemmaRule, filtered: lemmaSet.filtered.map((f) => `${f.wnid} ${f.lemma}`) }))
+      .update(
+        JSON.stringify({
+          wnids: lemmaSet.wnids,
+          ignoreCase: p.ignoreCase,
+          lemmaRule,
+          filtered: lemmaSet.filtered.map((f) => `${f.wnid} ${f.lemma}`),
+        }),
+      )
       .digest('hex')
       .slice(0, 16);
     let cursor = ctx.cursor as Cursor | null;
@@ -177,7 +197,9 @@ export default defineWorker({
       }
       after = samples[samples.length - 1].id;
       done += samples.length;
-      ctx.commit({ after, fingerprint, matched, ambiguous, done } satisfies Cursor, () => insertMatches(ctx.ws.db, rows));
+      ctx.commit({ after, fingerprint, matched, ambiguous, done } satisfies Cursor, () =>
+        insertMatches(ctx.ws.db, rows),
+      );
       ctx.progress(done, total, `${done} captions: ${matched} matched, ${ambiguous} ambiguous`);
     }
     // Per-synset counts over the whole run (also right after a resume).
@@ -193,9 +215,11 @@ export default defineWorker({
     let staleSimilarities = 0;
     ctx.ws.db.transaction(() => {
       recordMatchCounts(ctx.ws.db, lemmaSet.wnids, perSynset);
-      for (const encoder of textSimilarityEncoders(ctx.ws.db)) staleSimilarities += deleteStaleTextSimilarities(ctx.ws.db, encoder);
+      for (const encoder of textSimilarityEncoders(ctx.ws.db))
+        staleSimilarities += deleteStaleTextSimilarities(ctx.ws.db, encoder);
     })();
-    if (staleSimilarities) ctx.log(`${staleSimilarities} text similarities of samples no longer candidates of their class deleted`);
+    if (staleSimilarities)
+      ctx.log(`${staleSimilarities} text similarities of samples no longer candidates of their class deleted`);
     // New matches change every class's candidates: the curation screen's stored index is rebuilt here, not in the app.
     refreshWorkspaceIndex(ctx.ws.db);
     return {

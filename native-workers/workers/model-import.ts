@@ -34,7 +34,8 @@ export async function importModel(
   log: (msg: string) => void = () => {},
 ): Promise<ModelRow> {
   const name = opts.name ?? (opts.download ?? opts.dir ?? '').replace(/\/+$/, '').split('/').pop()!;
-  if (!NAME.test(name) || name === GLOVE_ENCODER) throw new Error(`'${name}' cannot be a model name (letters, digits, '.', '_', '-'; not 'glove'); pass --name`);
+  if (!NAME.test(name) || name === GLOVE_ENCODER)
+    throw new Error(`'${name}' cannot be a model name (letters, digits, '.', '_', '-'; not 'glove'); pass --name`);
   if (getModel(ws.db, name)) throw new Error(`a model named '${name}' is already imported; pass another --name`);
   const dest = join(ws.paths.models, name);
   if (existsSync(dest)) throw new Error(`${dest} already exists; remove it or pass another --name`);
@@ -45,7 +46,14 @@ export async function importModel(
     if (opts.download) {
       const root = join(ws.paths.models, DOWNLOADS);
       mkdirSync(root, { recursive: true });
-      fetched = await downloadFromHub({ repo: opts.download, revision: opts.revision, retries: opts.retries, files: MODEL_FILES[opts.kind], root, log });
+      fetched = await downloadFromHub({
+        repo: opts.download,
+        revision: opts.revision,
+        retries: opts.retries,
+        files: MODEL_FILES[opts.kind],
+        root,
+        log,
+      });
       src = fetched.dir;
     }
     if (!src) throw new Error('give a model folder or --download MODEL_ID');
@@ -69,7 +77,9 @@ export async function importModel(
       info: {
         ...info,
         source: fetched ? `hf:${fetched.repo}@${fetched.commit}` : opts.dir,
-        ...(fetched && { download: { repo: fetched.repo, revision: fetched.revision, commit: fetched.commit, files: fetched.files } }),
+        ...(fetched && {
+          download: { repo: fetched.repo, revision: fetched.revision, commit: fetched.commit, files: fetched.files },
+        }),
       },
     });
     if (fetched) removeDownload(fetched.dir);

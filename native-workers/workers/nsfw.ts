@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import { defineWorker } from '../jobs/worker-context.ts';
 import { nsfwMetaAllowed, refreshNsfwMetaFlags, setNsfwMetaAllowed, flagCount } from '../store/flags.ts';
-import { DEFAULT_NSFW_CLASSIFIER_THRESHOLD, NSFW_UNSAFE_CLASSES, NSFW_UNSAFE_CLASSES_STRICT, nsfwScore } from '../core/flags/nsfw.ts';
+import {
+  DEFAULT_NSFW_CLASSIFIER_THRESHOLD,
+  NSFW_UNSAFE_CLASSES,
+  NSFW_UNSAFE_CLASSES_STRICT,
+  nsfwScore,
+} from '../core/flags/nsfw.ts';
 import { loadNsfwClassifier } from '../io/flags/nsfw-classifier.ts';
 import { scanCandidates } from './scan-batches.ts';
 
@@ -31,7 +36,9 @@ export default defineWorker({
     const db = ctx.ws.db;
     if (p.allowed) setNsfwMetaAllowed(db, p.allowed);
     const meta = refreshNsfwMetaFlags(db);
-    ctx.log(`metadata rule (allowed: ${nsfwMetaAllowed(db).join(', ')}): ${meta.checked} samples with an NSFW value, ${meta.flagged} flagged`);
+    ctx.log(
+      `metadata rule (allowed: ${nsfwMetaAllowed(db).join(', ')}): ${meta.checked} samples with an NSFW value, ${meta.flagged} flagged`,
+    );
     if (p.metaOnly) return { meta, classifier: null };
 
     let model;
@@ -46,26 +53,51 @@ export default defineWorker({
     const unsafe = p.strict ? NSFW_UNSAFE_CLASSES_STRICT : NSFW_UNSAFE_CLASSES;
     const bySha = new Map<string, { score: number; detail: string }>();
     try {
-      const scan = await scanCandidates(ctx, { kind: 'nsfw_classifier', scope: p.scope, batch: p.batch, label: 'nsfw', redo: p.redo }, async (items) => {
-        const out = [];
-        for (const it of items) {
-          try {
-            let seen = bySha.get(it.sha256);
-            if (!seen) {
-              const predictions = await model.classify(ctx.ws.resolveInside(it.storedPath));
-              const probabilities = Object.fromEntries(predictions.map((x) => [x.className, Number(x.probability.toFixed(6))]));
-              seen = { score: nsfwScore(predictions, unsafe), detail: JSON.stringify({ model: model.model, unsafe, probabilities }) };
-              if (bySha.size >= 10000) bySha.clear(); // duplicates are mostly near each other
-              bySha.set(it.sha256, seen);
+      const scan = await scanCandidates(
+        ctx,
+        { kind: 'nsfw_classifier', scope: p.scope, batch: p.batch, label: 'nsfw', redo: p.redo },
+        async (items) => {
+          const out = [];
+          for (const it of items) {
+            try {
+              let seen = bySha.get(it.sha256);
+              if (!seen) {
+                const predictions = await model.classify(ctx.ws.resolveInside(it.storedPath));
+                const probabilities = Object.fromEntries(
+                  predictions.map((x) => [x.className, Number(x.probability.toFixed(6))]),
+                );
+                seen = {
+                  score: nsfwScore(predictions, unsafe),
+                  detail: JSON.stringify({ model: model.model, unsafe, probabilities }),
+                };
+                if (bySha.size >= 10000) bySha.clear(); // duplicates are mostly near each other
+                bySha.set(it.sha256, seen);
+              }
+              out.push({
+                sampleId: it.sampleId,
+                kind: 'nsfw_classifier' as const,
+                flagged: seen.score >= p.threshold,
+                score: seen.score,
+                detail: seen.detail,
+              });
+            } catch (err) {
+              out.push({ error: `cannot classify: ${(err as Error).message}` });
             }
-            out.push({ sampleId: it.sampleId, kind: 'nsfw_classifier' as const, flagged: seen.score >= p.threshold, score: seen.score, detail: seen.detail });
-          } catch (err) {
-            out.push({ error: `cannot classify: ${(err as Error).message}` });
           }
-        }
-        return out;
-      });
-      return { meta, classifier: { ...scan, threshold: p.threshold, unsafe, model: model.model, backend: model.backend, ...flagCount(db, 'nsfw_classifier') } };
+          return out;
+        },
+      );
+      return {
+        meta,
+        classifier: {
+          ...scan,
+          threshold: p.threshold,
+          unsafe,
+          model: model.model,
+          backend: model.backend,
+          ...flagCount(db, 'nsfw_classifier'),
+        },
+      };
     } finally {
       model.dispose();
     }

@@ -23,26 +23,36 @@ export default defineWorker({
     const reader = await createOcrReader();
     const textBySha = new Map<string, { text: string; confidence: number }>();
     try {
-      const scan = await scanCandidates(ctx, { kind: 'ocr', scope: p.scope, batch: p.batch, label: 'ocr', redo: p.redo }, async (items) => {
-        const lemmas = synsetLemmas(ctx.ws.db, [...new Set(items.map((i) => i.wnid))]);
-        const out = [];
-        for (const it of items) {
-          try {
-            let read = textBySha.get(it.sha256);
-            if (!read) {
-              read = await reader.recognize(ctx.ws.resolveInside(it.storedPath));
-              if (textBySha.size >= 10000) textBySha.clear(); // duplicates are mostly near each other
-              textBySha.set(it.sha256, read);
+      const scan = await scanCandidates(
+        ctx,
+        { kind: 'ocr', scope: p.scope, batch: p.batch, label: 'ocr', redo: p.redo },
+        async (items) => {
+          const lemmas = synsetLemmas(ctx.ws.db, [...new Set(items.map((i) => i.wnid))]);
+          const out = [];
+          for (const it of items) {
+            try {
+              let read = textBySha.get(it.sha256);
+              if (!read) {
+                read = await reader.recognize(ctx.ws.resolveInside(it.storedPath));
+                if (textBySha.size >= 10000) textBySha.clear(); // duplicates are mostly near each other
+                textBySha.set(it.sha256, read);
+              }
+              const found = findClassNameInText(read.text, lemmas.get(it.wnid) ?? []);
+              const detail = JSON.stringify({ found, text: read.text.replace(/\s+/g, ' ').trim().slice(0, 200) });
+              out.push({
+                sampleId: it.sampleId,
+                kind: 'ocr' as const,
+                flagged: found != null,
+                score: read.confidence / 100,
+                detail,
+              });
+            } catch (err) {
+              out.push({ error: `cannot read text: ${(err as Error).message}` });
             }
-            const found = findClassNameInText(read.text, lemmas.get(it.wnid) ?? []);
-            const detail = JSON.stringify({ found, text: read.text.replace(/\s+/g, ' ').trim().slice(0, 200) });
-            out.push({ sampleId: it.sampleId, kind: 'ocr' as const, flagged: found != null, score: read.confidence / 100, detail });
-          } catch (err) {
-            out.push({ error: `cannot read text: ${(err as Error).message}` });
           }
-        }
-        return out;
-      });
+          return out;
+        },
+      );
       return { ...scan, ...flagCount(ctx.ws.db, 'ocr') };
     } finally {
       await reader.close();

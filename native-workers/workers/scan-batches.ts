@@ -2,7 +2,15 @@
 // sample-id order, in batches, writing each batch's flags together with the cursor (resume = continue after the last
 // committed sample). An image that cannot be read is recorded as a rejection and the scan goes on.
 import type { WorkerContext } from '../jobs/worker-context.ts';
-import { countScanItems, deleteFlags, nextScanBatch, writeFlags, type FlagKind, type FlagRow, type ScanItem } from '../store/flags.ts';
+import {
+  countScanItems,
+  deleteFlags,
+  nextScanBatch,
+  writeFlags,
+  type FlagKind,
+  type FlagRow,
+  type ScanItem,
+} from '../store/flags.ts';
 import { currentTextFilter } from '../store/meta.ts';
 import { refreshWorkspaceIndex } from '../store/threshold-index.ts';
 
@@ -20,7 +28,8 @@ export async function scanCandidates(
   judge: (items: ScanItem[]) => Promise<(FlagRow | { error: string })[]>,
 ): Promise<ScanCursor & { scope: ScanScope }> {
   const above = opts.scope === 'kept' ? currentTextFilter(ctx.ws.db) : undefined;
-  if (opts.scope === 'kept' && !above) ctx.log('scope "kept" needs a text filter (imagenot filter); scanning every candidate', 'warn');
+  if (opts.scope === 'kept' && !above)
+    ctx.log('scope "kept" needs a text filter (imagenot filter); scanning every candidate', 'warn');
   const resumed = ctx.cursor as ScanCursor | null;
   if (!resumed && opts.redo) ctx.commit({ after: 0, done: 0, flagged: 0 }, () => deleteFlags(ctx.ws.db, opts.kind));
   let cur: ScanCursor = resumed ?? { after: 0, done: 0, flagged: 0 };

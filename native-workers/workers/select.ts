@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { defineWorker } from '../jobs/worker-context.ts';
 import { currentTextFilter } from '../store/meta.ts';
 import { FLAG_KINDS, nsfwMetaAllowed, refreshNsfwMetaFlags } from '../store/flags.ts';
-import { flagKindsPresent, getSelection, loadSelectionCandidates, saveSelection, selectionInputs } from '../store/selection.ts';
+import {
+  flagKindsPresent,
+  getSelection,
+  loadSelectionCandidates,
+  saveSelection,
+  selectionInputs,
+} from '../store/selection.ts';
 import { currentImageEncoder } from '../store/image-similarities.ts';
 import { PAPER_SELECTION, selectDataset } from '../core/selection/select.ts';
 
@@ -37,7 +43,9 @@ export default defineWorker({
     const encoder = p.encoder ?? filter?.encoder;
     const threshold = p.threshold ?? filter?.threshold;
     if (encoder == null || threshold == null) {
-      throw new Error('no text filter in this workspace: run `imagenot filter WS` first (or pass --encoder and --threshold)');
+      throw new Error(
+        'no text filter in this workspace: run `imagenot filter WS` first (or pass --encoder and --threshold)',
+      );
     }
     ctx.progress(0, 3, 'applying the NSFW metadata rule');
     const meta = refreshNsfwMetaFlags(db);
@@ -45,9 +53,20 @@ export default defineWorker({
     const ran = flagKindsPresent(db);
     ctx.progress(1, 3, 'reading candidates');
     const inputs = selectionInputs(db);
-    const candidates = loadSelectionCandidates(db, { textEncoder: encoder, imageEncoder, excludeFlags: p.excludeFlags });
+    const candidates = loadSelectionCandidates(db, {
+      textEncoder: encoder,
+      imageEncoder,
+      excludeFlags: p.excludeFlags,
+    });
     ctx.progress(2, 3, `selecting from ${candidates.length} candidates`);
-    const result = selectDataset(candidates, { threshold, classes: p.classes, train: p.train, test: p.test, seed: p.seed, score: p.score });
+    const result = selectDataset(candidates, {
+      threshold,
+      classes: p.classes,
+      train: p.train,
+      test: p.test,
+      seed: p.seed,
+      score: p.score,
+    });
     if (!result.classes.length) {
       // An empty selection would replace a useful one and export nothing: refuse, keep the current one.
       const current = getSelection(db);
@@ -86,7 +105,10 @@ export default defineWorker({
     // job finds the stored selection instead of writing a second one.
     const cursor: { result?: { selectionId: number } & typeof summary } = {};
     ctx.commit(cursor, () => {
-      cursor.result = { selectionId: saveSelection(db, { params, seed: p.seed, threshold, encoder, result }), ...summary };
+      cursor.result = {
+        selectionId: saveSelection(db, { params, seed: p.seed, threshold, encoder, result }),
+        ...summary,
+      };
     });
     const out = cursor.result!;
     if (out.classes < p.classes) {
@@ -96,7 +118,11 @@ export default defineWorker({
         'warn',
       );
     }
-    ctx.progress(3, 3, `${out.classes} classes, ${out.train} train / ${out.test} test images (ranked by ${result.scoreMode})`);
+    ctx.progress(
+      3,
+      3,
+      `${out.classes} classes, ${out.train} train / ${out.test} test images (ranked by ${result.scoreMode})`,
+    );
     return out;
   },
 });

@@ -39,7 +39,12 @@ export function ensureSynsetCatalog(ws: Workspace, given?: WordNet): void {
   if (getMeta(ws.db, CATALOG_KEY) === CATALOG_VERSION) return;
   const wordnet = given ?? loadWordNet();
   if (countSynsets(ws.db) !== wordnet.synsets.length) {
-    const eligibility = computeEligibility(wordnet, loadImagenet1kWnids(), eligibilityRules(ws), manualDecisions(ws.db));
+    const eligibility = computeEligibility(
+      wordnet,
+      loadImagenet1kWnids(),
+      eligibilityRules(ws),
+      manualDecisions(ws.db),
+    );
     ws.db.transaction(() =>
       upsertCatalog(
         ws.db,
@@ -106,7 +111,12 @@ export function workspaceLemmas(ws: Workspace, wordnet: WordNet = loadWordNet())
   const overrides = lemmaOverrides(ws.db);
   const wnids = eligibleWnids(ws.db);
   const { lemmaSet } = lemmaSetForWnids(wordnet, wnids, lemmaRuleMatching(rule, overrides));
-  const value: WorkspaceLemmas = { rule, overrides, eligible: new Set(wnids), report: new LemmaReport(lemmaSet, rule, overrides) };
+  const value: WorkspaceLemmas = {
+    rule,
+    overrides,
+    eligible: new Set(wnids),
+    report: new LemmaReport(lemmaSet, rule, overrides),
+  };
   lemmaCache.set(ws.db, { key, value });
   return value;
 }
@@ -160,7 +170,16 @@ export function lemmaReview(ws: Workspace, kind: LemmaReviewKind, offset: number
   const counts = new Map(candidateCounts(ws.db).map((r) => [r.wnid, r]));
   const rows = lemmas.notable
     .filter((n) => inReview(kind, n.state))
-    .map((n) => ({ wnid: n.wnid, name: wordnet.get(n.wnid)!.name, candidates: counts.get(n.wnid)?.candidates ?? 0, ambiguous: counts.get(n.wnid)?.ambiguous ?? 0, ...n.state }))
-    .sort((a, b) => b.candidates + b.ambiguous - (a.candidates + a.ambiguous) || (a.wnid < b.wnid ? -1 : a.wnid > b.wnid ? 1 : 0));
+    .map((n) => ({
+      wnid: n.wnid,
+      name: wordnet.get(n.wnid)!.name,
+      candidates: counts.get(n.wnid)?.candidates ?? 0,
+      ambiguous: counts.get(n.wnid)?.ambiguous ?? 0,
+      ...n.state,
+    }))
+    .sort(
+      (a, b) =>
+        b.candidates + b.ambiguous - (a.candidates + a.ambiguous) || (a.wnid < b.wnid ? -1 : a.wnid > b.wnid ? 1 : 0),
+    );
   return { total: rows.length, counts: { totals, dropped, flagged }, items: rows.slice(offset, offset + limit) };
 }

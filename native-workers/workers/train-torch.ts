@@ -49,14 +49,23 @@ export default defineWorker({
     const hp = torchHyperparams(p.arch, p.profile, p);
     const python = pythonCommand(p.python);
     const recordParams = { ...hp, job: p, engine: { name: 'torch', python } };
-    const { runId } = openRun(ctx, { arch: hp.arch, profile: hp.profile, datasetRoot: datasetDir, params: recordParams, engine: 'torch', backend: 'torch' });
+    const { runId } = openRun(ctx, {
+      arch: hp.arch,
+      profile: hp.profile,
+      datasetRoot: datasetDir,
+      params: recordParams,
+      engine: 'torch',
+      backend: 'torch',
+    });
     const runDir = join(ctx.ws.paths.runs, String(runId));
     mkdirSync(runDir, { recursive: true });
     // A resumed run trains on with the hyperparameters it started with (the trainer refuses a checkpoint otherwise).
     const recipeFile = join(runDir, 'recipe.json');
     if (!existsSync(recipeFile)) writeFileSync(recipeFile, JSON.stringify(hp, null, 1));
     const recorded = JSON.parse(readFileSync(recipeFile, 'utf8')) as typeof hp;
-    ctx.log(`run ${runId}: ${hp.arch} (${hp.profile}, ${recorded.inputSize} px) on the PyTorch engine (${python}, ${p.nproc} rank(s)) from ${datasetDir}`);
+    ctx.log(
+      `run ${runId}: ${hp.arch} (${hp.profile}, ${recorded.inputSize} px) on the PyTorch engine (${python}, ${p.nproc} rank(s)) from ${datasetDir}`,
+    );
     // (A recipe file written before runs recorded their differences has no resolved recipe to describe.)
     if (recorded.differences) logRecipe(ctx, runId, recorded);
 
@@ -78,7 +87,17 @@ export default defineWorker({
           epoch = e.epoch;
           updateRun(ctx.ws.db, runId, {
             backend: e.environment.device,
-            params: { ...recordParams, ...recorded, dataset: e.dataset, engine: { ...recordParams.engine, ...e.environment, backend: e.environment.device, worldSize: e.worldSize } },
+            params: {
+              ...recordParams,
+              ...recorded,
+              dataset: e.dataset,
+              engine: {
+                ...recordParams.engine,
+                ...e.environment,
+                backend: e.environment.device,
+                worldSize: e.worldSize,
+              },
+            },
           });
           if (e.resumed) ctx.log(`run ${runId}: resuming after epoch ${e.epoch} (step ${e.step}) from ${runDir}`);
           ctx.log(
@@ -92,7 +111,13 @@ export default defineWorker({
           break;
         case 'epoch':
           epoch = e.epoch;
-          record(e.metrics, () => updateRun(ctx.ws.db, runId, { epoch: e.epoch, bestVal: e.best, checkpoint: ctx.ws.relativePath(e.checkpoint) }));
+          record(e.metrics, () =>
+            updateRun(ctx.ws.db, runId, {
+              epoch: e.epoch,
+              bestVal: e.best,
+              checkpoint: ctx.ws.relativePath(e.checkpoint),
+            }),
+          );
           break;
         case 'test':
           test = e;
@@ -122,14 +147,20 @@ export default defineWorker({
       if (failure) throw failure;
       if (exit.code !== 0 || !test) {
         const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-        throw new TrainerError(trainerError ?? `the PyTorch trainer ${how} before finishing: ${exit.stderrTail.slice(-5).join(' | ')}`);
+        throw new TrainerError(
+          trainerError ?? `the PyTorch trainer ${how} before finishing: ${exit.stderrTail.slice(-5).join(' | ')}`,
+        );
       }
       updateRun(ctx.ws.db, runId, { status: 'succeeded', top1: test.top1, top5: test.top5, ended: true });
       return { runId, arch: hp.arch, engine: 'torch', top1: test.top1, top5: test.top5, epochs: test.epochs };
     } catch (err) {
       trainer.kill();
       const cancelled = err instanceof JobCancelled || ctx.signal.aborted;
-      updateRun(ctx.ws.db, runId, { status: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : (err as Error).message, ended: true });
+      updateRun(ctx.ws.db, runId, {
+        status: cancelled ? 'cancelled' : 'failed',
+        error: cancelled ? null : (err as Error).message,
+        ended: true,
+      });
       throw err;
     } finally {
       ctx.signal.removeEventListener('abort', cancel);

@@ -18,7 +18,14 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { defineWorker, type WorkerContext } from '../jobs/worker-context.ts';
 import { initEngine, describeEngine, tf } from '../io/tf-engine/backend.ts';
-import { loadBestWeights, loadCheckpoint, loadCheckpointExtra, readCheckpointState, saveBestWeights, saveCheckpoint } from '../io/tf-engine/checkpoint.ts';
+import {
+  loadBestWeights,
+  loadCheckpoint,
+  loadCheckpointExtra,
+  readCheckpointState,
+  saveBestWeights,
+  saveCheckpoint,
+} from '../io/tf-engine/checkpoint.ts';
 import { readDatasetExport, type LabelledImage } from '../io/train-data/export-dataset.ts';
 import { DecodePool, batches } from '../io/train-data/loader.ts';
 import { buildModel } from '../core/architectures/index.ts';
@@ -67,7 +74,11 @@ export default defineWorker({
     if (!data.test.length) throw new Error(`${datasetDir}: no test images`);
     const hp: Hyperparams = resolveHyperparams(p.arch, p.profile, p);
     const pool = spread(data.train, p.maxTrainImages);
-    const split = validationSplit(pool.map((x) => x.label), hp.valFraction, hp.seed);
+    const split = validationSplit(
+      pool.map((x) => x.label),
+      hp.valFraction,
+      hp.seed,
+    );
     const trainSet = split.train.map((i) => pool[i]);
     const valSet = split.val.map((i) => pool[i]);
     if (hp.recipe.raReps > 0 && trainSet.length < 256) {
@@ -79,24 +90,54 @@ export default defineWorker({
     const stepsPerEpoch = Math.ceil(epochOrder(hp, trainSet.length, 0).length / hp.batch);
     const recordParams = {
       ...hp,
-      dataset: { root: data.root, format: data.format, classes: data.classes.length, train: trainSet.length, val: valSet.length, test: data.test.length },
+      dataset: {
+        root: data.root,
+        format: data.format,
+        classes: data.classes.length,
+        train: trainSet.length,
+        val: valSet.length,
+        test: data.test.length,
+      },
       engine: { ...engine, description: describeEngine(engine) },
       job: p,
     };
 
-    const { runId } = openRun(ctx, { arch: hp.arch, profile: hp.profile, datasetRoot: data.root, params: recordParams, engine: 'tfjs', backend: engine.backend });
+    const { runId } = openRun(ctx, {
+      arch: hp.arch,
+      profile: hp.profile,
+      datasetRoot: data.root,
+      params: recordParams,
+      engine: 'tfjs',
+      backend: engine.backend,
+    });
     const runDir = join(ctx.ws.paths.runs, String(runId));
-    ctx.log(`run ${runId}: ${hp.arch} (${hp.profile}, ${hp.inputSize} px) on ${data.root}: ${trainSet.length} train / ${valSet.length} val / ${data.test.length} test images, ${data.classes.length} classes; engine ${describeEngine(engine)}`);
+    ctx.log(
+      `run ${runId}: ${hp.arch} (${hp.profile}, ${hp.inputSize} px) on ${data.root}: ${trainSet.length} train / ${valSet.length} val / ${data.test.length} test images, ${data.classes.length} classes; engine ${describeEngine(engine)}`,
+    );
     logRecipe(ctx, runId, hp);
 
     const decoders = new DecodePool(p.decodeWorkers ?? Math.max(1, Math.min(2, availableParallelism() - 1)));
-    const model = buildModel(hp.arch, { profile: hp.profile, numClasses: data.classes.length, inputSize: hp.inputSize, seed: hp.seed });
+    const model = buildModel(hp.arch, {
+      profile: hp.profile,
+      numClasses: data.classes.length,
+      inputSize: hp.inputSize,
+      seed: hp.seed,
+    });
     // A recipe that evaluates at another size than it trains (ConvNeXt 176/224, EfficientNetV2 300/384) evaluates a
     // second build of the model at that size, with the trained weights copied in.
     const evalModel =
-      hp.evalSize === hp.inputSize ? model : buildModel(hp.arch, { profile: hp.profile, numClasses: data.classes.length, inputSize: hp.evalSize, seed: hp.seed });
+      hp.evalSize === hp.inputSize
+        ? model
+        : buildModel(hp.arch, {
+            profile: hp.profile,
+            numClasses: data.classes.length,
+            inputSize: hp.evalSize,
+            seed: hp.seed,
+          });
     const opt = makeOptimizer(hp.recipe, hp.lr);
-    const ema = hp.ema ? new WeightEma(model.weights, hp.ema.decayPerUpdate, hp.ema.steps, hp.recipe.warmupEpochs) : null;
+    const ema = hp.ema
+      ? new WeightEma(model.weights, hp.ema.decayPerUpdate, hp.ema.steps, hp.recipe.warmupEpochs)
+      : null;
     /** Evaluate with the weights a run is judged by: the EMA's when the recipe keeps one. */
     const judged = async <T>(fn: (m: tf.LayersModel) => Promise<T>): Promise<T> => {
       const run = async () => {
@@ -106,7 +147,14 @@ export default defineWorker({
       return ema ? ema.withAverages(run) : run();
     };
     try {
-      let state: LoopState = { epoch: 0, step: 0, seed: hp.seed, early: initialEarlyStopping(), stopped: false, emaUpdates: 0 };
+      let state: LoopState = {
+        epoch: 0,
+        step: 0,
+        seed: hp.seed,
+        early: initialEarlyStopping(),
+        stopped: false,
+        emaUpdates: 0,
+      };
       const saved = readCheckpointState(runDir) ? await loadCheckpoint(runDir, model, opt.optimizer) : undefined;
       if (saved) {
         state = saved as unknown as LoopState;
@@ -155,7 +203,13 @@ export default defineWorker({
           const t0 = performance.now();
           const shape = { n: batch.count, height: hp.inputSize, width: hp.inputSize, channels: 3 };
           // Mixup/CutMix on the collated batch (the references' collate_fn), drawn per (seed, epoch, batch).
-          const mix = chooseMix(r.mixupAlpha, r.cutmixAlpha, hp.inputSize, hp.inputSize, rngFor(hp.seed, epoch, batchIndex, 0x313));
+          const mix = chooseMix(
+            r.mixupAlpha,
+            r.cutmixAlpha,
+            hp.inputSize,
+            hp.inputSize,
+            rngFor(hp.seed, epoch, batchIndex, 0x313),
+          );
           const mixed = mix ? applyMix(batch.data, batch.labels, classes, shape, mix) : null;
           const x = tf.tensor4d(mixed?.data ?? batch.data, [batch.count, hp.inputSize, hp.inputSize, 3]);
           const y = mixed ? tf.tensor2d(mixed.targets, [batch.count, classes]) : tf.tensor1d(batch.labels, 'int32');
@@ -164,7 +218,10 @@ export default defineWorker({
           y.dispose();
           ema?.afterStep(batchIndex, epoch);
           const secs = (performance.now() - t0) / 1000;
-          if (!Number.isFinite(step.loss)) throw new Error(`run ${runId}: loss became ${step.loss} at epoch ${epoch + 1}, step ${state.step + 1} (lower --lr?)`);
+          if (!Number.isFinite(step.loss))
+            throw new Error(
+              `run ${runId}: loss became ${step.loss} at epoch ${epoch + 1}, step ${state.step + 1} (lower --lr?)`,
+            );
           state.step++;
           lossSum += step.loss * batch.count;
           correct += step.correct;
@@ -176,7 +233,11 @@ export default defineWorker({
             { step: state.step, epoch: ep, name: 'lr', value: lr },
             { step: state.step, epoch: ep, name: 'images_per_s', value: batch.count / secs },
           ]);
-          ctx.progress(state.step, totalSteps, `epoch ${epoch + 1}/${hp.epochs} step ${b}/${stepsPerEpoch} loss ${step.loss.toFixed(4)}`);
+          ctx.progress(
+            state.step,
+            totalSteps,
+            `epoch ${epoch + 1}/${hp.epochs} step ${b}/${stepsPerEpoch} loss ${step.loss.toFixed(4)}`,
+          );
         }
         const epochSecs = (performance.now() - epochStart) / 1000;
         const val = valSet.length ? await judged((m) => evaluate(decoders, m, valSet, hp, ctx)) : undefined;
@@ -198,16 +259,22 @@ export default defineWorker({
           points.push({ step: state.step, epoch: state.epoch, name: 'val_loss', value: val.loss });
           points.push({ step: state.step, epoch: state.epoch, name: 'val_accuracy', value: val.top1 });
         }
-        if (valModel) points.push({ step: state.step, epoch: state.epoch, name: 'val_accuracy_model', value: valModel.top1 });
+        if (valModel)
+          points.push({ step: state.step, epoch: state.epoch, name: 'val_accuracy_model', value: valModel.top1 });
         const seen2 = observeValidation(state.early, state.epoch, monitored, hp.patience);
         state.early = seen2.state;
         state.stopped = seen2.stop;
-        if (seen2.improved) await judged(() => saveBestWeights(runDir, model, { epoch: state.epoch, val: monitored, ema: ema != null }));
+        if (seen2.improved)
+          await judged(() => saveBestWeights(runDir, model, { epoch: state.epoch, val: monitored, ema: ema != null }));
         emitAll(points);
         state.emaUpdates = ema?.updates ?? 0;
         const ckpt = await saveCheckpoint(runDir, model, opt.optimizer, { ...state }, ema?.named() ?? []);
         ctx.commit({ runId, epoch: state.epoch } satisfies Cursor, () =>
-          updateRun(ctx.ws.db, runId, { epoch: state.epoch, bestVal: state.early.best, checkpoint: ctx.ws.relativePath(ckpt) }),
+          updateRun(ctx.ws.db, runId, {
+            epoch: state.epoch,
+            bestVal: state.early.best,
+            checkpoint: ctx.ws.relativePath(ckpt),
+          }),
         );
         ctx.log(
           `run ${runId}: epoch ${state.epoch}/${hp.epochs} train loss ${(lossSum / Math.max(1, seen)).toFixed(4)} acc ${((100 * correct) / Math.max(1, seen)).toFixed(1)}%` +
@@ -225,11 +292,17 @@ export default defineWorker({
         { step: state.step, epoch: state.epoch, name: 'test_top5', value: test.top5 },
       ]);
       updateRun(ctx.ws.db, runId, { status: 'succeeded', top1: test.top1, top5: test.top5, ended: true });
-      ctx.log(`run ${runId}: test top-1 ${test.top1.toFixed(2)}%, top-5 ${test.top5.toFixed(2)}% (best epoch ${state.early.bestEpoch})`);
+      ctx.log(
+        `run ${runId}: test top-1 ${test.top1.toFixed(2)}%, top-5 ${test.top5.toFixed(2)}% (best epoch ${state.early.bestEpoch})`,
+      );
       return { runId, arch: hp.arch, top1: test.top1, top5: test.top5, epochs: state.epoch, backend: engine.backend };
     } catch (err) {
       const cancelled = ctx.signal.aborted;
-      updateRun(ctx.ws.db, runId, { status: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : (err as Error).message, ended: true });
+      updateRun(ctx.ws.db, runId, {
+        status: cancelled ? 'cancelled' : 'failed',
+        error: cancelled ? null : (err as Error).message,
+        ended: true,
+      });
       throw err;
     } finally {
       model.dispose();
@@ -269,5 +342,9 @@ async function evaluate(
     count += r.count;
     ctx.throwIfCancelled();
   }
-  return { loss: loss / Math.max(1, count), top1: (100 * top1) / Math.max(1, count), top5: (100 * top5) / Math.max(1, count) };
+  return {
+    loss: loss / Math.max(1, count),
+    top1: (100 * top1) / Math.max(1, count),
+    top5: (100 * top5) / Math.max(1, count),
+  };
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { WorkerContext } from '../jobs/worker-context.ts';
 import { latestExport } from '../io/train-data/export-dataset.ts';
-import { ARCH_NAMES } from '../core/architectures/types.ts';
+import { ARCH_NAMES } from '../core/architectures/registry.ts';
 import type { Hyperparams } from '../core/training/hyperparams.ts';
 import { createRun, getRun, updateRun, type Engine } from '../store/runs.ts';
 
@@ -20,7 +20,10 @@ export const RecipeOverrides = z
     rmspropAlpha: z.number().min(0).max(1),
     batchSize: z.number().int().min(1),
     epochs: z.number().int().min(1),
-    schedule: z.union([z.object({ kind: z.literal('step'), stepSize: z.number().int().min(1), gamma: z.number().positive() }), z.object({ kind: z.literal('cosine') })]),
+    schedule: z.union([
+      z.object({ kind: z.literal('step'), stepSize: z.number().int().min(1), gamma: z.number().positive() }),
+      z.object({ kind: z.literal('cosine') }),
+    ]),
     warmupEpochs: z.number().int().min(0),
     warmupMethod: z.enum(['linear', 'constant']),
     warmupDecay: z.number().positive().max(1),
@@ -80,7 +83,10 @@ export function spread<T>(list: readonly T[], n: number | undefined): T[] {
 export function resolveDataset(ctx: WorkerContext, dataset: string | undefined): string {
   if (dataset) return dataset.startsWith('/') ? dataset : ctx.ws.resolveInside(dataset);
   const latest = latestExport(ctx.ws.paths.exports);
-  if (!latest) throw new Error(`no dataset export in ${ctx.ws.paths.exports} (run \`imagenot export\` first, or pass a dataset folder)`);
+  if (!latest)
+    throw new Error(
+      `no dataset export in ${ctx.ws.paths.exports} (run \`imagenot export\` first, or pass a dataset folder)`,
+    );
   return latest;
 }
 
@@ -97,8 +103,17 @@ export function openRun(
     updateRun(ctx.ws.db, cursor.runId, { status: 'running', backend: run.backend, error: null });
     return { runId: cursor.runId, resumed: true };
   }
-  const dataset = run.datasetRoot.startsWith(ctx.ws.paths.root) ? ctx.ws.relativePath(run.datasetRoot) : run.datasetRoot;
-  const runId = createRun(ctx.ws.db, { jobId: ctx.jobId, arch: run.arch, profile: run.profile, dataset, params: run.params, engine: run.engine });
+  const dataset = run.datasetRoot.startsWith(ctx.ws.paths.root)
+    ? ctx.ws.relativePath(run.datasetRoot)
+    : run.datasetRoot;
+  const runId = createRun(ctx.ws.db, {
+    jobId: ctx.jobId,
+    arch: run.arch,
+    profile: run.profile,
+    dataset,
+    params: run.params,
+    engine: run.engine,
+  });
   updateRun(ctx.ws.db, runId, { backend: run.backend });
   ctx.commit({ runId, epoch: 0 } satisfies TrainCursor);
   return { runId, resumed: false };
@@ -126,5 +141,6 @@ export function describeRecipe(hp: Hyperparams): string {
 /** The run's recipe, and each way it differs from torchvision's with the reason, in the job log. */
 export function logRecipe(ctx: WorkerContext, runId: number, hp: Hyperparams): void {
   ctx.log(`run ${runId}: recipe ${describeRecipe(hp)}`);
-  for (const d of hp.differences) ctx.log(`run ${runId}: ${d.field} ${JSON.stringify(d.run)} (torchvision: ${JSON.stringify(d.paper)}): ${d.why}`);
+  for (const d of hp.differences)
+    ctx.log(`run ${runId}: ${d.field} ${JSON.stringify(d.run)} (torchvision: ${JSON.stringify(d.paper)}): ${d.why}`);
 }

@@ -43,11 +43,28 @@ export function architectureKernelGeometries(): KernelGeometry[] {
     }
     for (const layer of model.layers) {
       const cls = layer.getClassName();
-      const kind = cls === 'Conv2D' ? 'conv' : cls === 'DepthwiseConv2D' ? 'depthwise' : cls === 'MaxPooling2D' ? 'maxpool' : undefined;
+      const kind =
+        cls === 'Conv2D'
+          ? 'conv'
+          : cls === 'DepthwiseConv2D'
+            ? 'depthwise'
+            : cls === 'MaxPooling2D'
+              ? 'maxpool'
+              : undefined;
       if (!kind) continue;
-      const config = layer.getConfig() as { kernelSize?: number | number[]; poolSize?: number | number[]; strides: number | number[]; padding: string; dilationRate?: number | number[]; filters?: number };
-      if (pairOf(config.dilationRate ?? 1).some((d) => d !== 1)) throw new Error(`${layer.name}: dilated layers need their own cases here`);
-      const shapes = (layer as unknown as { inboundNodes: { inputShapes: unknown }[] }).inboundNodes[0].inputShapes as (number | null)[] | (number | null)[][];
+      const config = layer.getConfig() as {
+        kernelSize?: number | number[];
+        poolSize?: number | number[];
+        strides: number | number[];
+        padding: string;
+        dilationRate?: number | number[];
+        filters?: number;
+      };
+      if (pairOf(config.dilationRate ?? 1).some((d) => d !== 1))
+        throw new Error(`${layer.name}: dilated layers need their own cases here`);
+      const shapes = (layer as unknown as { inboundNodes: { inputShapes: unknown }[] }).inboundNodes[0].inputShapes as
+        | (number | null)[]
+        | (number | null)[][];
       const shape = (Array.isArray(shapes[0]) ? shapes[0] : shapes) as number[];
       const [h, w, c] = shape.slice(1) as [number, number, number];
       const geometry: KernelGeometry = {
@@ -81,7 +98,12 @@ export function reducedKernelCases(geometries: KernelGeometry[]): KernelGeometry
     const [h, w, c] = g.input;
     const side = (n: number, k: number) => reduce(n, 32, g.pad === 'valid' ? k : 1);
     const input: [number, number, number] = [side(h, g.kernel[0]), side(w, g.kernel[1]), reduce(c, 24)];
-    const channelVariants: [number, number][] = [[input[2], reduce(g.outChannels, 24)], [3, 5], [5, 3], [12, 12]];
+    const channelVariants: [number, number][] = [
+      [input[2], reduce(g.outChannels, 24)],
+      [3, 5],
+      [5, 3],
+      [12, 12],
+    ];
     for (const [ic, oc] of channelVariants) {
       const outChannels = g.kind === 'conv' ? oc : ic;
       const reduced: KernelGeometry = { ...g, input: [input[0], input[1], ic], outChannels };

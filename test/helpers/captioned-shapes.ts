@@ -26,7 +26,9 @@ export async function writeCaptionedShapes(dir: string, classes: ShapeClass[], p
             ? `<rect x="${x}" y="${y}" width="${2 * r}" height="${2 * r}" fill="${fill}"/>`
             : `<polygon points="${x + r},${y} ${x + 2 * r},${y + 2 * r} ${x},${y + 2 * r}" fill="${fill}"/>`;
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="224" height="224"><rect width="224" height="224" fill="hsl(${(i * 40) % 360},20%,92%)"/>${shape}</svg>`;
-      await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toFile(join(dir, `${c.word}-${i}.jpg`));
+      await sharp(Buffer.from(svg))
+        .jpeg({ quality: 85 })
+        .toFile(join(dir, `${c.word}-${i}.jpg`));
       writeFileSync(join(dir, `${c.word}-${i}.txt`), c.word);
     }
   }

@@ -31,10 +31,24 @@ export async function buildCurationWorkspace(root: string, n: number): Promise<v
       const rel = `media/thumbs/${sha.slice(0, 2)}/${sha}.jpg`;
       mkdirSync(join(root, 'media', 'thumbs', sha.slice(0, 2)), { recursive: true });
       writeFileSync(join(root, rel), jpeg);
-      insertImage(ws.db, { sha256: sha, width: 256, height: 192, format: 'jpeg', bytes: jpeg.length, storedPath: rel, thumbPath: rel, originalPath: null });
+      insertImage(ws.db, {
+        sha256: sha,
+        width: 256,
+        height: 192,
+        format: 'jpeg',
+        bytes: jpeg.length,
+        storedPath: rel,
+        thumbPath: rel,
+        originalPath: null,
+      });
       shas.push(sha);
     }
-    const source = openSource(ws.db, { path: `generated-${n}.jsonl`, kind: 'table', contentHash: `generated-${n}`, rows: n });
+    const source = openSource(ws.db, {
+      path: `generated-${n}.jsonl`,
+      kind: 'table',
+      contentHash: `generated-${n}`,
+      rows: n,
+    });
     const samples: NewSample[] = Array.from({ length: n }, (_, i) => ({
       sourceId: source.id,
       row: i,
@@ -51,11 +65,28 @@ export async function buildCurationWorkspace(root: string, n: number): Promise<v
     ws.db.transaction(() => insertSamples(ws.db, samples))();
     finishSource(ws.db, source.id, n);
     upsertCatalog(ws.db, [
-      { wnid: GENERATED_WNID, name: 'domestic cat', lemmas: ['domestic_cat', 'house_cat'], definition: 'any domesticated member of the genus Felis', lexname: 'noun.animal', depth: 13, inImagenet1k: false, eligible: true, reason: null },
+      {
+        wnid: GENERATED_WNID,
+        name: 'domestic cat',
+        lemmas: ['domestic_cat', 'house_cat'],
+        definition: 'any domesticated member of the genus Felis',
+        lexname: 'noun.animal',
+        depth: 13,
+        inImagenet1k: false,
+        eligible: true,
+        reason: null,
+      },
     ]);
     // Sample ids are 1..n in a fresh workspace.
-    insertMatches(ws.db, samples.map((_, i) => ({ sampleId: i + 1, wnids: GENERATED_WNID, lemmas: 'cat', status: 'matched' as const })));
-    writeTextSimilarities(ws.db, 'glove', samples.map((_, i) => ({ sampleId: i + 1, wnid: GENERATED_WNID, similarity: generatedSimilarity(i, n) })));
+    insertMatches(
+      ws.db,
+      samples.map((_, i) => ({ sampleId: i + 1, wnids: GENERATED_WNID, lemmas: 'cat', status: 'matched' as const })),
+    );
+    writeTextSimilarities(
+      ws.db,
+      'glove',
+      samples.map((_, i) => ({ sampleId: i + 1, wnid: GENERATED_WNID, similarity: generatedSimilarity(i, n) })),
+    );
     setTextFilter(ws.db, 'glove', GENERATED_THRESHOLD);
   } finally {
     ws.close();
@@ -78,17 +109,37 @@ export function buildClassesWorkspace(root: string, n: number, classes: number):
     const wnids = Array.from({ length: classes }, (_, i) => `n${String(10000000 + i).padStart(8, '0')}`);
     upsertCatalog(
       db,
-      wnids.map((wnid, i) => ({ wnid, name: `class ${i}`, lemmas: [`class ${i}`], definition: `generated class number ${i}`, lexname: 'noun.artifact', depth: 5, inImagenet1k: false, eligible: true, reason: null })),
+      wnids.map((wnid, i) => ({
+        wnid,
+        name: `class ${i}`,
+        lemmas: [`class ${i}`],
+        definition: `generated class number ${i}`,
+        lexname: 'noun.artifact',
+        depth: 5,
+        inImagenet1k: false,
+        eligible: true,
+        reason: null,
+      })),
     );
     db.transaction(() => {
-      db.prepare(`INSERT INTO sources (id, path, kind, content_hash, state) VALUES (1, 'generated.parquet', 'parquet', 'generated', 'done')`).run();
-      const sample = db.prepare(`INSERT INTO samples (id, source_id, row, caption, nsfw_meta, image_sha256) VALUES (?, 1, ?, ?, ?, ?)`);
+      db.prepare(
+        `INSERT INTO sources (id, path, kind, content_hash, state) VALUES (1, 'generated.parquet', 'parquet', 'generated', 'done')`,
+      ).run();
+      const sample = db.prepare(
+        `INSERT INTO samples (id, source_id, row, caption, nsfw_meta, image_sha256) VALUES (?, 1, ?, ?, ?, ?)`,
+      );
       const match = db.prepare(`INSERT INTO matches (sample_id, wnids, lemmas, status) VALUES (?, ?, ?, 'matched')`);
       const rows: { sampleId: number; wnid: string; similarity: number }[] = [];
       for (let i = 1; i <= n; i++) {
         const k = Math.floor(rand() ** 2 * classes);
         const r = rand();
-        sample.run(i, i, `a photo of class ${k}, number ${i}`, r < 0.02 ? 'NSFW' : 'UNLIKELY', r > 0.97 ? null : `sha-${i}`);
+        sample.run(
+          i,
+          i,
+          `a photo of class ${k}, number ${i}`,
+          r < 0.02 ? 'NSFW' : 'UNLIKELY',
+          r > 0.97 ? null : `sha-${i}`,
+        );
         match.run(i, wnids[k], `class ${k}`);
         rows.push({ sampleId: i, wnid: wnids[k], similarity: 0.3 + (0.6 * (rand() + rand() + rand())) / 3 });
         if (rows.length === 50000) writeTextSimilarities(db, 'glove', rows.splice(0));

@@ -17,7 +17,11 @@ export const cocoDir = join(sharedDir, 'data', 'coco-mini');
 /** The first `n` COCO val2017 photos (sorted by file name). */
 export function cocoPhotos(n: number): string[] {
   const dir = join(cocoDir, 'val2017');
-  return readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().slice(0, n).map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .slice(0, n)
+    .map((f) => join(dir, f));
 }
 
 /** Store an image file in the workspace as media/<sha256>.<ext> with a thumbnail; returns its sha256. */
@@ -31,20 +35,26 @@ export async function storeImage(ws: Workspace, file: string | Buffer, ext = 'jp
   else await sharp(bytes).toFile(ws.resolveInside(stored));
   await sharp(bytes).resize(128, 128, { fit: 'inside' }).jpeg().toFile(ws.resolveInside(thumb));
   ws.db
-    .prepare(`INSERT OR IGNORE INTO images (sha256, width, height, format, bytes, stored_path, thumb_path) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    .prepare(
+      `INSERT OR IGNORE INTO images (sha256, width, height, format, bytes, stored_path, thumb_path) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
     .run(sha, meta.width, meta.height, meta.format, bytes.length, stored, thumb);
   return sha;
 }
 
 export function addSynset(ws: Workspace, wnid: string, lemmas: string[], definition = `a test class ${wnid}`): void {
   ws.db
-    .prepare(`INSERT INTO synsets (wnid, name, lemmas, definition, lexname, depth, eligible) VALUES (?, ?, ?, ?, 'noun.artifact', 5, 1)`)
+    .prepare(
+      `INSERT INTO synsets (wnid, name, lemmas, definition, lexname, depth, eligible) VALUES (?, ?, ?, ?, 'noun.artifact', 5, 1)`,
+    )
     .run(wnid, lemmas[0].toLowerCase(), JSON.stringify(lemmas), definition);
 }
 
 export function addSource(ws: Workspace, path: string): number {
   return Number(
-    ws.db.prepare(`INSERT INTO sources (path, kind, content_hash, state) VALUES (?, 'parquet', ?, 'done')`).run(path, `hash-${path}`).lastInsertRowid,
+    ws.db
+      .prepare(`INSERT INTO sources (path, kind, content_hash, state) VALUES (?, 'parquet', ?, 'done')`)
+      .run(path, `hash-${path}`).lastInsertRowid,
   );
 }
 
@@ -67,20 +77,31 @@ export const IMAGE_ENCODER = 'tiny-clip';
 /** Insert samples with their match and similarities; returns their ids in order. */
 export function addSamples(ws: Workspace, sourceId: number, samples: FixtureSample[]): number[] {
   const ids: number[] = [];
-  const insSample = ws.db.prepare(`INSERT INTO samples (source_id, row, url, caption, nsfw_meta, image_sha256, fetch_status) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insSample = ws.db.prepare(
+    `INSERT INTO samples (source_id, row, url, caption, nsfw_meta, image_sha256, fetch_status) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
   const insMatch = ws.db.prepare(`INSERT INTO matches (sample_id, wnids, lemmas, status) VALUES (?, ?, ?, ?)`);
   ws.db.transaction(() => {
     for (const s of samples) {
       const id = Number(
-        insSample.run(sourceId, s.row, s.url ?? `https://example.org/${s.row}.jpg`, s.caption, s.nsfwMeta ?? null, s.sha256 ?? null, s.sha256 ? 'ok' : null)
-          .lastInsertRowid,
+        insSample.run(
+          sourceId,
+          s.row,
+          s.url ?? `https://example.org/${s.row}.jpg`,
+          s.caption,
+          s.nsfwMeta ?? null,
+          s.sha256 ?? null,
+          s.sha256 ? 'ok' : null,
+        ).lastInsertRowid,
       );
       ids.push(id);
       if (!s.wnids?.length) continue;
       insMatch.run(id, s.wnids.join('|'), s.lemma ?? '', s.wnids.length === 1 ? 'matched' : 'ambiguous');
       if (s.wnids.length !== 1) continue;
-      if (s.textSimilarity != null) writeTextSimilarities(ws.db, TEXT_ENCODER, [{ sampleId: id, wnid: s.wnids[0], similarity: s.textSimilarity }]);
-      if (s.imageSimilarity != null) writeImageSimilarities(ws.db, IMAGE_ENCODER, [{ sampleId: id, similarity: s.imageSimilarity }]);
+      if (s.textSimilarity != null)
+        writeTextSimilarities(ws.db, TEXT_ENCODER, [{ sampleId: id, wnid: s.wnids[0], similarity: s.textSimilarity }]);
+      if (s.imageSimilarity != null)
+        writeImageSimilarities(ws.db, IMAGE_ENCODER, [{ sampleId: id, similarity: s.imageSimilarity }]);
     }
   })();
   return ids;

@@ -65,7 +65,12 @@ export async function startFakeHub(repo: FakeRepo, faults: FakeHubFaults = {}) {
       status = 206;
     }
     const body = bytes.subarray(start, end + 1);
-    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(body.length), etag: `"${etag}"`, 'accept-ranges': 'bytes' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/octet-stream',
+      'content-length': String(body.length),
+      etag: `"${etag}"`,
+      'accept-ranges': 'bytes',
+    };
     if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${bytes.length}`;
     res.writeHead(status, headers);
     const cut = cuts.get(path);
@@ -82,7 +87,8 @@ export async function startFakeHub(repo: FakeRepo, faults: FakeHubFaults = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
-    const record = (status: number) => requests.push({ method: req.method ?? '', path: url.pathname, range: req.headers.range ?? null, status });
+    const record = (status: number) =>
+      requests.push({ method: req.method ?? '', path: url.pathname, range: req.headers.range ?? null, status });
     const prefix = `/api/models/${repo.id}/`;
     let m: RegExpExecArray | null;
     if (req.method === 'GET' && path.startsWith(`${prefix}revision/`)) {
@@ -118,7 +124,14 @@ export async function startFakeHub(repo: FakeRepo, faults: FakeHubFaults = {}) {
             .map((p) => {
               const bytes = repo.files[p];
               const lfs = isLfs(p) ? { oid: sha256(bytes), size: bytes.length, pointerSize: 134 } : undefined;
-              return { type: 'file', path: p, size: bytes.length, oid: lfs ? gitBlobId(Buffer.from(`pointer ${lfs.oid}`)) : gitBlobId(bytes), lfs, lastCommit: { id: commit, title: 'upload', date: '2026-01-01T00:00:00.000Z' } };
+              return {
+                type: 'file',
+                path: p,
+                size: bytes.length,
+                oid: lfs ? gitBlobId(Buffer.from(`pointer ${lfs.oid}`)) : gitBlobId(bytes),
+                lfs,
+                lastCommit: { id: commit, title: 'upload', date: '2026-01-01T00:00:00.000Z' },
+              };
             }),
         );
       });

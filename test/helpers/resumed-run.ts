@@ -24,7 +24,10 @@ export async function killTrainingAfterCheckpoint(wsDir: string, args: string[])
   );
 }
 
-export function resumeKilledTraining(wsDir: string, o: { epochs: number; killedAfter: number; env?: NodeJS.ProcessEnv }): RunRow {
+export function resumeKilledTraining(
+  wsDir: string,
+  o: { epochs: number; killedAfter: number; env?: NodeJS.ProcessEnv },
+): RunRow {
   const r = runCli(['jobs', 'resume', wsDir], { env: o.env });
   assert.equal(r.code, 0, r.stderr);
   const resumed = /resuming after epoch (\d+)/.exec(r.stderr);
@@ -43,7 +46,10 @@ export function resumeKilledTraining(wsDir: string, o: { epochs: number; killedA
     assert.ok(run.top1 != null);
     // Steps are numbered once: nothing duplicated, nothing missing.
     const steps = runMetrics(ws.db, run.id, 'loss').map((m) => m.step);
-    assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => i + 1));
+    assert.deepEqual(
+      steps,
+      Array.from({ length: steps.length }, (_, i) => i + 1),
+    );
     assert.equal(runMetrics(ws.db, run.id, 'train_loss').length, o.epochs);
     assert.equal((job.result as { epochs: number }).epochs, o.epochs);
     return run;

@@ -19,7 +19,9 @@ const Params = z.object({
 });
 
 function createTable(db: Db): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS selftest_rows (job_id INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (job_id, n))`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS selftest_rows (job_id INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (job_id, n))`,
+  );
 }
 
 /** Plain INSERT (no OR IGNORE): a duplicated row fails loudly, which is what the resume tests rely on. */
@@ -39,7 +41,8 @@ export default defineWorker({
       if (p.crashAt != null && end > p.crashAt) throw new Error(`selftest crashed on purpose at row ${p.crashAt}`);
       const from = next;
       ctx.commit({ next: end }, () => insertRows(ctx.ws.db, ctx.jobId, from, end));
-      if (p.logEvery && Math.floor(end / p.logEvery) > Math.floor(from / p.logEvery)) ctx.log(`wrote rows up to ${end}`);
+      if (p.logEvery && Math.floor(end / p.logEvery) > Math.floor(from / p.logEvery))
+        ctx.log(`wrote rows up to ${end}`);
       next = end;
       ctx.progress(next, p.rows, `row ${next} of ${p.rows}`);
       if (p.delayMs) await new Promise((r) => setTimeout(r, p.delayMs));
@@ -52,7 +55,9 @@ export default defineWorker({
 export function selftestRows(db: Db, jobId: number): number[] {
   const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'selftest_rows'`).get();
   if (!exists) return [];
-  return (db.prepare(`SELECT n FROM selftest_rows WHERE job_id = ? ORDER BY n`).all(jobId) as { n: number }[]).map((r) => r.n);
+  return (db.prepare(`SELECT n FROM selftest_rows WHERE job_id = ? ORDER BY n`).all(jobId) as { n: number }[]).map(
+    (r) => r.n,
+  );
 }
 
 /**

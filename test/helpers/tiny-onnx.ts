@@ -66,7 +66,12 @@ function floatTensor(name: string, dims: number[], data: Float32Array) {
 
 function int64Tensor(name: string, values: number[]) {
   const data = new BigInt64Array(values.map((v) => BigInt(v)));
-  return onnx.TensorProto.create({ name, dims: [values.length], dataType: INT64, rawData: new Uint8Array(data.buffer) });
+  return onnx.TensorProto.create({
+    name,
+    dims: [values.length],
+    dataType: INT64,
+    rawData: new Uint8Array(data.buffer),
+  });
 }
 
 function valueInfo(name: string, elemType: number, dims: (number | string)[]) {
@@ -121,7 +126,9 @@ function textTrunk(
   nodes.push(node('Gather', ['token_embedding', 'input_ids'], ['tokens']));
   let h = 'tokens';
   for (let l = 0; l < layers; l++) {
-    inits.push(floatTensor(`layer${l}.weight`, [hidden, hidden], randomMatrix(next, hidden, hidden, 1 / Math.sqrt(hidden))));
+    inits.push(
+      floatTensor(`layer${l}.weight`, [hidden, hidden], randomMatrix(next, hidden, hidden, 1 / Math.sqrt(hidden))),
+    );
     nodes.push(node('MatMul', [h, `layer${l}.weight`], [`layer${l}.mm`]));
     nodes.push(node('Tanh', [`layer${l}.mm`], [`layer${l}.out`]));
     h = `layer${l}.out`;
@@ -197,7 +204,12 @@ export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyMode
     model_type: 'clip',
     architectures: ['CLIPModel'],
     projection_dim: dim,
-    text_config: { model_type: 'clip_text_model', hidden_size: hidden, vocab_size: tok.vocabSize, max_position_embeddings: maxLength },
+    text_config: {
+      model_type: 'clip_text_model',
+      hidden_size: hidden,
+      vocab_size: tok.vocabSize,
+      max_position_embeddings: maxLength,
+    },
     vision_config: { model_type: 'clip_vision_model', image_size: size, hidden_size: 48 },
   });
   writeJson(join(dir, 'preprocessor_config.json'), {
@@ -232,7 +244,10 @@ export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyMode
       name: 'tiny_clip_text',
       node: nodes,
       initializer: inits,
-      input: [valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']), valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length'])],
+      input: [
+        valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']),
+        valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length']),
+      ],
       output: [valueInfo(textOutput, FLOAT, ['batch_size', dim])],
     });
     writeFileSync(join(dir, 'onnx', 'text_model.onnx'), modelBytes(graph));
@@ -241,10 +256,15 @@ export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyMode
   {
     const k = size / 4;
     const nodes = [
-      node('AveragePool', ['pixel_values'], ['pooled'], [
-        { name: 'kernel_shape', ints: [k, k] },
-        { name: 'strides', ints: [k, k] },
-      ]),
+      node(
+        'AveragePool',
+        ['pixel_values'],
+        ['pooled'],
+        [
+          { name: 'kernel_shape', ints: [k, k] },
+          { name: 'strides', ints: [k, k] },
+        ],
+      ),
       node('Flatten', ['pooled'], ['flat'], [{ name: 'axis', i: 1 }]),
       node('MatMul', ['flat', 'visual_projection'], ['image_embeds']),
     ];
@@ -270,7 +290,12 @@ export function writeTinySentence(dir: string, opts: TinyTextOptions = {}): Tiny
   const tok = tokenizerFiles(vocab, opts.maxLength ?? 128, 'PreTrainedTokenizer');
   writeJson(join(dir, 'tokenizer.json'), tok.tokenizer);
   writeJson(join(dir, 'tokenizer_config.json'), tok.config);
-  writeJson(join(dir, 'config.json'), { model_type: 'bert', architectures: ['BertModel'], hidden_size: hidden, vocab_size: tok.vocabSize });
+  writeJson(join(dir, 'config.json'), {
+    model_type: 'bert',
+    architectures: ['BertModel'],
+    hidden_size: hidden,
+    vocab_size: tok.vocabSize,
+  });
   const nodes: ReturnType<typeof node>[] = [];
   const inits: ReturnType<typeof floatTensor>[] = [];
   const masked = textTrunk(nodes, inits, next, tok.vocabSize, hidden, layers);
@@ -279,7 +304,10 @@ export function writeTinySentence(dir: string, opts: TinyTextOptions = {}): Tiny
     name: 'tiny_sentence',
     node: nodes,
     initializer: inits,
-    input: [valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']), valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length'])],
+    input: [
+      valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']),
+      valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length']),
+    ],
     output: [valueInfo('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', hidden])],
   });
   writeFileSync(join(dir, 'onnx', 'model.onnx'), modelBytes(graph));

@@ -19,12 +19,18 @@ export function torchSkipReason(): string | false {
   const r = spawnSync(torchPython, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
   if (r.status === 0) return false;
   if (process.env.CI && process.env.CI !== 'false') return false;
-  const why = r.error ? `cannot run ${torchPython} (${r.error.message})` : `${torchPython} cannot import torch/torchvision (${r.stderr.trim().split('\n').pop()})`;
+  const why = r.error
+    ? `cannot run ${torchPython} (${r.error.message})`
+    : `${torchPython} cannot import torch/torchvision (${r.stderr.trim().split('\n').pop()})`;
   return `${why}: apt-get install python3-torch python3-torchvision, or set IMAGENOT_PYTHON (in CI these tests run and fail instead)`;
 }
 
 /** The same images as an ImageFolder export, as WebDataset shards (train shuffled by `seed`, as `export` does). */
-export async function writeWebDatasetCopy(imageFolder: string, out: string, opts: { shardSize: number; seed: number }): Promise<void> {
+export async function writeWebDatasetCopy(
+  imageFolder: string,
+  out: string,
+  opts: { shardSize: number; seed: number },
+): Promise<void> {
   const data = readDatasetExport(imageFolder);
   mkdirSync(out, { recursive: true });
   for (const split of ['train', 'test'] as const) {
@@ -34,7 +40,12 @@ export async function writeWebDatasetCopy(imageFolder: string, out: string, opts
       for (const [i, item] of items.slice(s * opts.shardSize, (s + 1) * opts.shardSize).entries()) {
         const path = (item.ref as { path: string }).path;
         const jpeg = await sharp(readFileSync(path)).jpeg({ quality: 95 }).toBuffer();
-        samples.push({ key: `${split}${String(s * opts.shardSize + i).padStart(6, '0')}`, jpeg, classIndex: item.label, json: { source: path } });
+        samples.push({
+          key: `${split}${String(s * opts.shardSize + i).padStart(6, '0')}`,
+          jpeg,
+          classIndex: item.label,
+          json: { source: path },
+        });
       }
       await writeShard(out, shardName(split, s), samples);
     }

@@ -10,10 +10,17 @@ const SCRIPT = fileURLToPath(new URL('./torchvision_reference.py', import.meta.u
 export const TORCH_PYTHON = config.torchPython;
 
 export function torchvisionReference<T>(command: string, request: unknown): T {
-  const r = spawnSync(TORCH_PYTHON, [SCRIPT, command], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.error) throw new Error(`cannot run ${TORCH_PYTHON} (${r.error.message}); install python3-torch and python3-torchvision`);
+  const r = spawnSync(TORCH_PYTHON, [SCRIPT, command], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (r.error)
+    throw new Error(`cannot run ${TORCH_PYTHON} (${r.error.message}); install python3-torch and python3-torchvision`);
   if (r.status !== 0) {
-    const hint = /No module named '(torch|torchvision)'/.test(r.stderr) ? ' (apt-get install python3-torch python3-torchvision)' : '';
+    const hint = /No module named '(torch|torchvision)'/.test(r.stderr)
+      ? ' (apt-get install python3-torch python3-torchvision)'
+      : '';
     throw new Error(`torchvision reference '${command}' failed${hint}:\n${r.stderr.slice(-3000)}`);
   }
   return JSON.parse(r.stdout) as T;

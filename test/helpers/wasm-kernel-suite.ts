@@ -2,12 +2,12 @@
 // ones: same inputs, same attributes, strides 1 and 2, 'same' and 'valid' padding, dilation, channel multipliers,
 // 1x1/3x3/5x5/7x7 filters, odd sizes; then a whole gradient through tf.grads on both backends. One suite, run twice:
 // with the native oneDNN kernels (io/tf-engine/native-kernels.ts; test/unit/native-kernels.test.ts) and without them,
-// where the op-built gradients of io/tf-engine/wasm-gradients.ts run (test/unit/wasm-gradients.test.ts).
+// where the op-built kernels of io/tf-engine/wasm-kernel-overrides.ts run (test/unit/wasm-kernel-overrides.test.ts).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../native-workers/io/tf-engine/backend.ts';
-import { conv2dBackpropFilterFromOps } from '../../native-workers/io/tf-engine/wasm-gradients.ts';
+import { conv2dBackpropFilterFromOps } from '../../native-workers/io/tf-engine/wasm-kernel-overrides.ts';
 import { architectureKernelGeometries, reducedKernelCases, type KernelGeometry } from './architecture-kernel-grid.ts';
 
 let seed = 1;
@@ -22,7 +22,12 @@ export function rand(shape: number[]): Float32Array {
 }
 
 /** Run one kernel on a backend with plain arrays in and out. */
-export async function runOn(backend: 'cpu' | 'wasm', kernel: string, inputs: Record<string, { shape: number[]; data: Float32Array }>, attrs: object) {
+export async function runOn(
+  backend: 'cpu' | 'wasm',
+  kernel: string,
+  inputs: Record<string, { shape: number[]; data: Float32Array }>,
+  attrs: object,
+) {
   await tf.setBackend(backend);
   return tf.tidy(() => {
     const ins: Record<string, tf.Tensor> = {};
@@ -43,7 +48,6 @@ export function assertClose(a: Float32Array, b: Float32Array, what: string) {
   assert.ok(maxErr <= 1e-4 * Math.max(1, maxAbs), `${what}: max abs difference ${maxErr} (largest value ${maxAbs})`);
 }
 
-
 /**
  * The cpu backend's depthwise backward kernels ignore dilation (and tfjs's gradient refuses dilation > 1), so for
  * dilated cases the reference is the undilated problem with the equivalent big filter ((k-1)*d+1 taps, zeros between):
@@ -55,7 +59,7 @@ export function dilateFilter(data: Float32Array, shape: number[], d: number): { 
   const out = new Float32Array(big * big * c * m);
   for (let i = 0; i < k; i++)
     for (let j = 0; j < k; j++)
-      for (let q = 0; q < c * m; q++) out[((i * d) * big + j * d) * c * m + q] = data[(i * k + j) * c * m + q];
+      for (let q = 0; q < c * m; q++) out[(i * d * big + j * d) * c * m + q] = data[(i * k + j) * c * m + q];
   return { data: out, shape: [big, big, c, m] };
 }
 export function takeTaps(data: Float32Array, bigShape: number[], k: number, d: number): Float32Array {
@@ -63,10 +67,9 @@ export function takeTaps(data: Float32Array, bigShape: number[], k: number, d: n
   const out = new Float32Array(k * k * c * m);
   for (let i = 0; i < k; i++)
     for (let j = 0; j < k; j++)
-      for (let q = 0; q < c * m; q++) out[(i * k + j) * c * m + q] = data[((i * d) * big + j * d) * c * m + q];
+      for (let q = 0; q < c * m; q++) out[(i * k + j) * c * m + q] = data[(i * d * big + j * d) * c * m + q];
   return out;
 }
-
 
 /** Runs of each hand-picked case (fresh and reused output buffers alternating). */
 const CASE_REPEATS = 20;
@@ -93,7 +96,13 @@ export const convCases: { x: number[]; k: number; cout: number; s: number; pad: 
  * keep their output alive until the end (each writes a fresh buffer), even runs free it first (the next run reuses
  * that memory), so a kernel that reads stale or unsynchronised data cannot pass by luck.
  */
-export async function agreesRepeatedly(kernel: string, inputs: Record<string, { shape: number[]; data: Float32Array }>, attrs: object, what: string, repeats: number) {
+export async function agreesRepeatedly(
+  kernel: string,
+  inputs: Record<string, { shape: number[]; data: Float32Array }>,
+  attrs: object,
+  what: string,
+  repeats: number,
+) {
   const want = await runOn('cpu', kernel, inputs, attrs);
   await tf.setBackend('wasm');
   const ins: Record<string, tf.Tensor> = {};
@@ -103,7 +112,11 @@ export async function agreesRepeatedly(kernel: string, inputs: Record<string, { 
     for (let run = 1; run <= repeats; run++) {
       const out = tf.engine().runKernel(kernel, ins as never, attrs as never) as tf.Tensor;
       assert.deepEqual(out.shape, want.shape, `${what}: shape`);
-      assertClose(out.dataSync() as Float32Array, want.data, `${what} (run ${run} of ${repeats}, ${run % 2 ? 'fresh' : 'reused'} output buffer)`);
+      assertClose(
+        out.dataSync() as Float32Array,
+        want.data,
+        `${what} (run ${run} of ${repeats}, ${run % 2 ? 'fresh' : 'reused'} output buffer)`,
+      );
       if (run % 2) kept.push(out);
       else out.dispose();
     }
@@ -121,12 +134,21 @@ async function checkGeometry(g: KernelGeometry, repeats: number) {
     const attrs = { filterSize: g.kernel, strides: g.stride, pad: g.pad };
     const input = { shape: x, data: rand(x).map((v) => Math.round(v * 8) / 8) }; // ties, as after a ReLU
     const output = await runOn('cpu', 'MaxPool', { x: input }, attrs);
-    const inputs = { input, dy: { shape: info.outShape, data: rand(info.outShape) }, output: { shape: output.shape, data: output.data } };
+    const inputs = {
+      input,
+      dy: { shape: info.outShape, data: rand(info.outShape) },
+      output: { shape: output.shape, data: output.data },
+    };
     await agreesRepeatedly('MaxPoolGrad', inputs, attrs, `MaxPoolGrad ${what}`, repeats);
     return;
   }
   const depthwise = g.kind === 'depthwise';
-  const filterShape = [g.kernel[0], g.kernel[1], g.input[2], depthwise ? 1 : g.outChannels] as [number, number, number, number];
+  const filterShape = [g.kernel[0], g.kernel[1], g.input[2], depthwise ? 1 : g.outChannels] as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const info = tf.backend_util.computeConv2DInfo(x as never, filterShape, g.stride, 1, g.pad, undefined, depthwise);
   const attrs = { strides: g.stride, pad: g.pad, dataFormat: 'NHWC', dilations: 1 };
   const xs = { shape: x, data: rand(x) };
@@ -144,9 +166,12 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
   before(async () => {
     const info = await initEngine({ backend: 'wasm' });
     assert.equal(info.backend, 'wasm');
-    assert.equal(!!info.native, mode === 'native', `native kernels ${info.native ? 'active' : 'inactive'}: ${info.notes.join('; ')}`);
+    assert.equal(
+      !!info.native,
+      mode === 'native',
+      `native kernels ${info.native ? 'active' : 'inactive'}: ${info.notes.join('; ')}`,
+    );
   });
-
 
   test(`${mode}: Identity and same-type Cast share the data (no copy) and outlive their source`, async () => {
     await tf.setBackend('wasm');
@@ -162,7 +187,10 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     const same = tf.cast(y, 'float32'); // a cast to the same type shares too
     assert.equal(tf.memory().numDataBuffers - before, 2, 'y (shared with same) and z');
     const ints = tf.cast(y, 'int32'); // a real cast converts
-    assert.deepEqual(Array.from(ints.dataSync()), Array.from(want).map((v) => Math.trunc(v) + 0)); // + 0: int32 has no -0
+    assert.deepEqual(
+      Array.from(ints.dataSync()),
+      Array.from(want).map((v) => Math.trunc(v) + 0),
+    ); // + 0: int32 has no -0
     y.dispose();
     z.dispose();
     assertClose(same.dataSync() as Float32Array, want, 'same-type cast after its source was disposed');
@@ -217,12 +245,21 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     const dy = rand([x.length]).map((v) => v + 1);
     const grad = async (backend: 'cpu' | 'wasm') => {
       await tf.setBackend(backend);
-      return tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), tf.tensor(dy))))(tf.tensor(x)).dataSync() as Float32Array);
+      return tf.tidy(
+        () =>
+          tf
+            .grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), tf.tensor(dy))))(tf.tensor(x))
+            .dataSync() as Float32Array,
+      );
     };
     const want = await grad('cpu');
     const got = await grad('wasm');
     assertClose(got, want, 'relu grad');
-    assertClose(got, x.map((v, i) => (v > 0 ? dy[i] : 0)), 'relu grad by hand');
+    assertClose(
+      got,
+      x.map((v, i) => (v > 0 ? dy[i] : 0)),
+      'relu grad by hand',
+    );
     assert.equal(got[2], 0, 'no gradient at 0');
   });
 
@@ -234,13 +271,22 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
       const inputs = { x, filter: { shape: filterShape, data: rand(filterShape) } };
       const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: d };
       const label = JSON.stringify(c);
-      const check = (kernel: string, ins: typeof inputs & { bias?: { shape: number[]; data: Float32Array } }, at: object, what: string) =>
-        agreesRepeatedly(kernel, ins, at, what, CASE_REPEATS);
+      const check = (
+        kernel: string,
+        ins: typeof inputs & { bias?: { shape: number[]; data: Float32Array } },
+        at: object,
+        what: string,
+      ) => agreesRepeatedly(kernel, ins, at, what, CASE_REPEATS);
       await check('Conv2D', inputs, attrs, `conv2d ${label}`);
       const bias = { shape: [c.cout], data: rand([c.cout]) };
       // sigmoid is not fused natively: the kernel falls back to the one it replaced.
       for (const activation of ['linear', 'relu', 'relu6', 'sigmoid']) {
-        await check('FusedConv2D', { ...inputs, bias }, { ...attrs, activation }, `fused conv2d ${activation} ${label}`);
+        await check(
+          'FusedConv2D',
+          { ...inputs, bias },
+          { ...attrs, activation },
+          `fused conv2d ${activation} ${label}`,
+        );
       }
       if (d > 1 && c.s > 1) continue; // tfjs refuses strides and dilations both > 1
       for (const mult of [1, 2]) {
@@ -249,7 +295,12 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
         const dwAttrs = { strides: c.s, pad: c.pad, dilations: d, dataFormat: 'NHWC' };
         await check('DepthwiseConv2dNative', dw, dwAttrs, `depthwise mult ${mult} ${label}`);
         const dwBias = { shape: [c.x[3] * mult], data: rand([c.x[3] * mult]) };
-        await check('FusedDepthwiseConv2D', { ...dw, bias: dwBias }, { ...dwAttrs, activation: 'relu6' }, `fused depthwise mult ${mult} ${label}`);
+        await check(
+          'FusedDepthwiseConv2D',
+          { ...dw, bias: dwBias },
+          { ...dwAttrs, activation: 'relu6' },
+          `fused depthwise mult ${mult} ${label}`,
+        );
       }
     }
   });
@@ -264,10 +315,23 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
         // tfjs's Conv2DBackpropFilter kernel has no dilation attribute (its conv2d gradient refuses dilation > 1); our
         // function takes one: check it against the undilated problem with the equivalent big filter.
         const big = dilateFilter(new Float32Array(filterShape.reduce((a, b) => a * b, 1)), filterShape, c.d).shape;
-        const wantBig = await runOn('cpu', 'Conv2DBackpropFilter', inputs, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: big });
+        const wantBig = await runOn('cpu', 'Conv2DBackpropFilter', inputs, {
+          strides: c.s,
+          pad: c.pad,
+          dataFormat: 'NHWC',
+          filterShape: big,
+        });
         await tf.setBackend('wasm');
         const got = tf.tidy(() =>
-          conv2dBackpropFilterFromOps(tf.tensor4d(inputs.x.data, c.x as never), tf.tensor4d(inputs.dy.data, dyShape as never), filterShape, c.s, c.pad, undefined, c.d).dataSync(),
+          conv2dBackpropFilterFromOps(
+            tf.tensor4d(inputs.x.data, c.x as never),
+            tf.tensor4d(inputs.dy.data, dyShape as never),
+            filterShape,
+            c.s,
+            c.pad,
+            undefined,
+            c.d,
+          ).dataSync(),
         ) as Float32Array;
         assertClose(got, takeTaps(wantBig.data, big, c.k, c.d), `conv2d dW dilated ${JSON.stringify(c)}`);
         continue;
@@ -283,14 +347,22 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
       const filterShape = [c.k, c.k, c.x[3], c.cout] as [number, number, number, number];
       const info = tf.backend_util.computeConv2DInfo(c.x as never, filterShape, c.s, 1, c.pad);
       const dyShape = [c.x[0], info.outHeight, info.outWidth, c.cout];
-      const inputs = { dy: { shape: dyShape, data: rand(dyShape) }, filter: { shape: filterShape, data: rand(filterShape) } };
+      const inputs = {
+        dy: { shape: dyShape, data: rand(dyShape) },
+        filter: { shape: filterShape, data: rand(filterShape) },
+      };
       const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
       await agreesRepeatedly('Conv2DBackpropInput', inputs, attrs, `conv2d dx ${JSON.stringify(c)}`, CASE_REPEATS);
     }
   });
 
   test(`${mode}: BatchMatMul with transposeA/transposeB (explicit-transpose wrapper) on wasm equals the cpu backend`, async () => {
-    for (const [ta, tb] of [[true, false], [false, true], [true, true], [false, false]]) {
+    for (const [ta, tb] of [
+      [true, false],
+      [false, true],
+      [true, true],
+      [false, false],
+    ]) {
       const aShape = ta ? [2, 7, 5] : [2, 5, 7];
       const bShape = tb ? [2, 3, 7] : [2, 7, 3];
       const inputs = { a: { shape: aShape, data: rand(aShape) }, b: { shape: bShape, data: rand(bShape) } };
@@ -303,23 +375,55 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
   });
 
   test(`${mode}: BatchMatMul with a broadcast batch and _FusedMatMul with bias and activations equal the cpu backend`, async () => {
-    const check = async (kernel: string, inputs: Record<string, { shape: number[]; data: Float32Array }>, attrs: object, what: string) => {
+    const check = async (
+      kernel: string,
+      inputs: Record<string, { shape: number[]; data: Float32Array }>,
+      attrs: object,
+      what: string,
+    ) => {
       const want = await runOn('cpu', kernel, inputs, attrs);
       const got = await runOn('wasm', kernel, inputs, attrs);
       assert.deepEqual(got.shape, want.shape, `${what} shape`);
       assertClose(got.data, want.data, what);
     };
     // tfjs's matMul op hands these kernels rank-3 tensors ([batch, rows, cols]), batches equal or one of them 1.
-    for (const [aShape, bShape] of [[[3, 4, 6], [1, 6, 5]], [[1, 4, 6], [3, 6, 5]], [[2, 4, 6], [2, 6, 5]]]) {
+    for (const [aShape, bShape] of [
+      [
+        [3, 4, 6],
+        [1, 6, 5],
+      ],
+      [
+        [1, 4, 6],
+        [3, 6, 5],
+      ],
+      [
+        [2, 4, 6],
+        [2, 6, 5],
+      ],
+    ]) {
       const inputs = { a: { shape: aShape, data: rand(aShape) }, b: { shape: bShape, data: rand(bShape) } };
       await check('BatchMatMul', inputs, { transposeA: false, transposeB: false }, `matmul ${aShape} x ${bShape}`);
     }
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       const aShape = ta ? [1, 6, 4] : [1, 4, 6];
       const bShape = tb ? [1, 5, 6] : [1, 6, 5];
-      const inputs = { a: { shape: aShape, data: rand(aShape) }, b: { shape: bShape, data: rand(bShape) }, bias: { shape: [5], data: rand([5]) } };
+      const inputs = {
+        a: { shape: aShape, data: rand(aShape) },
+        b: { shape: bShape, data: rand(bShape) },
+        bias: { shape: [5], data: rand([5]) },
+      };
       for (const activation of ['linear', 'relu', 'relu6', 'sigmoid']) {
-        await check('_FusedMatMul', inputs, { transposeA: ta, transposeB: tb, activation }, `fused matmul ta=${ta} tb=${tb} ${activation}`);
+        await check(
+          '_FusedMatMul',
+          inputs,
+          { transposeA: ta, transposeB: tb, activation },
+          `fused matmul ta=${ta} tb=${tb} ${activation}`,
+        );
       }
     }
   });
@@ -355,7 +459,7 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
       const xs = strides(c.shape);
       for (let k = 0; k < dy.length; k++) {
         let j = 0;
-        outShape.forEach((_, ax) => (j += (Math.floor(k / os[ax]) % outShape[ax] % c.shape[ax]) * xs[ax]));
+        outShape.forEach((_, ax) => (j += ((Math.floor(k / os[ax]) % outShape[ax]) % c.shape[ax]) * xs[ax]));
         hand[j] += dy[k];
       }
       assertClose(got.g, hand, `tile grad by hand ${JSON.stringify(c)}`);
@@ -376,13 +480,33 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
         const label = JSON.stringify({ ...c, mult });
 
         const inF = { x: { shape: c.x, data: rand(c.x) }, dy };
-        const wantF = await runOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inF, { strides: c.s, pad: c.pad, dilations: 1, filterShape: bigFilter.shape });
-        const gotF = await runOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inF, { strides: c.s, pad: c.pad, dilations: d, filterShape });
+        const wantF = await runOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inF, {
+          strides: c.s,
+          pad: c.pad,
+          dilations: 1,
+          filterShape: bigFilter.shape,
+        });
+        const gotF = await runOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inF, {
+          strides: c.s,
+          pad: c.pad,
+          dilations: d,
+          filterShape,
+        });
         assert.deepEqual(gotF.shape, filterShape);
         assertClose(gotF.data, takeTaps(wantF.data, bigFilter.shape, c.k, d), `depthwise dF ${label}`);
 
-        const wantI = await runOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter: bigFilter }, { strides: c.s, pad: c.pad, dilations: 1, inputShape: c.x });
-        const gotI = await runOn('wasm', 'DepthwiseConv2dNativeBackpropInput', { dy, filter }, { strides: c.s, pad: c.pad, dilations: d, inputShape: c.x });
+        const wantI = await runOn(
+          'cpu',
+          'DepthwiseConv2dNativeBackpropInput',
+          { dy, filter: bigFilter },
+          { strides: c.s, pad: c.pad, dilations: 1, inputShape: c.x },
+        );
+        const gotI = await runOn(
+          'wasm',
+          'DepthwiseConv2dNativeBackpropInput',
+          { dy, filter },
+          { strides: c.s, pad: c.pad, dilations: d, inputShape: c.x },
+        );
         assert.deepEqual(gotI.shape, c.x);
         assertClose(gotI.data, wantI.data, `depthwise dx ${label}`);
       }
@@ -398,17 +522,37 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     const grads = async (backend: 'cpu' | 'wasm') => {
       await tf.setBackend(backend);
       return tf.tidy(() => {
-        const vars = [tf.tensor4d(w1, [3, 3, 3, 8]), tf.tensor4d(w2, [3, 3, 8, 1]), tf.tensor4d(w3, [1, 1, 8, 4]), tf.tensor1d(b3)];
+        const vars = [
+          tf.tensor4d(w1, [3, 3, 3, 8]),
+          tf.tensor4d(w2, [3, 3, 8, 1]),
+          tf.tensor4d(w3, [1, 1, 8, 4]),
+          tf.tensor1d(b3),
+        ];
         const x = tf.tensor4d(xd, [2, 10, 10, 3]);
         const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => {
           const h1 = tf.relu(tf.conv2d(x, a as tf.Tensor4D, 2, 'same'));
           const h2 = tf.depthwiseConv2d(h1, b as tf.Tensor4D, 1, 'same');
-          const h3 = tf.fused.conv2d({ x: h2, filter: c as tf.Tensor4D, strides: 1, pad: 'valid', bias: d, activation: 'relu' });
+          const h3 = tf.fused.conv2d({
+            x: h2,
+            filter: c as tf.Tensor4D,
+            strides: 1,
+            pad: 'valid',
+            bias: d,
+            activation: 'relu',
+          });
           const flat = tf.reshape(h3, [2, -1]);
-          const dense = tf.matMul(flat, tf.reshape(tf.slice(c, [0, 0, 0, 0], [1, 1, 8, 4]), [8, 4]).slice([0, 0], [4, 4]).tile([flat.shape[1]! / 4, 1]));
+          const dense = tf.matMul(
+            flat,
+            tf
+              .reshape(tf.slice(c, [0, 0, 0, 0], [1, 1, 8, 4]), [8, 4])
+              .slice([0, 0], [4, 4])
+              .tile([flat.shape[1]! / 4, 1]),
+          );
           return tf.add(tf.mean(tf.square(h3)), tf.mean(dense));
         };
-        return tf.grads(f)(vars).map((g) => g.dataSync() as Float32Array);
+        return tf
+          .grads(f)(vars)
+          .map((g) => g.dataSync() as Float32Array);
       });
     };
     const want = await grads('cpu');
@@ -422,5 +566,4 @@ export function defineWasmKernelSuite(mode: 'native' | 'op-built'): void {
     assert.ok(cases.length > 100, `only ${cases.length} cases: the grid lost its architectures`);
     for (const g of cases) await checkGeometry(g, repeats);
   });
-
 }

@@ -18,7 +18,15 @@ import { excludedSql, exclusionParams, writeFlags } from '../../native-workers/s
 import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
 import { tempDir } from '../helpers/workspace.ts';
 import { clearMatches, insertMatches, recordMatchCounts, upsertCatalog } from '../../native-workers/store/synsets.ts';
-import { addSamples, addSource, cocoPhotos, storeImage, useFilter, TEXT_ENCODER, type FixtureSample } from '../helpers/dataset-fixture.ts';
+import {
+  addSamples,
+  addSource,
+  cocoPhotos,
+  storeImage,
+  useFilter,
+  TEXT_ENCODER,
+  type FixtureSample,
+} from '../helpers/dataset-fixture.ts';
 
 const A = 'n00000021';
 const B = 'n00000022';
@@ -36,8 +44,17 @@ before(async () => {
   ws = openWorkspace(wsDir, { create: true });
   const shas: string[] = [];
   for (const p of cocoPhotos(24)) shas.push(await storeImage(ws, p));
-  const synset = (wnid: string, lemmas: string[], definition: string) =>
-    ({ wnid, name: lemmas[0], lemmas, definition, lexname: 'noun.animal', depth: 8, inImagenet1k: false, eligible: true, reason: null });
+  const synset = (wnid: string, lemmas: string[], definition: string) => ({
+    wnid,
+    name: lemmas[0],
+    lemmas,
+    definition,
+    lexname: 'noun.animal',
+    depth: 8,
+    inImagenet1k: false,
+    eligible: true,
+    reason: null,
+  });
   upsertCatalog(ws.db, [
     synset(A, ['tabby', 'tabby cat'], 'a cat with a grey or tawny coat mottled with black'),
     synset(B, ['kayak'], 'a small canoe consisting of a light frame made watertight with animal skins'),
@@ -45,11 +62,44 @@ before(async () => {
   const src = addSource(ws, '/data/laion-part-0.parquet');
   const rows: FixtureSample[] = [];
   // Class A: 16 photos with similarities 0.45 .. 0.90, one without an image, one NSFW by metadata.
-  for (let i = 0; i < 16; i++) rows.push({ row: rows.length, caption: `a tabby cat, photo ${i}`, sha256: shas[i], wnids: [A], lemma: 'tabby cat', textSimilarity: 0.45 + i * 0.03, imageSimilarity: 0.3 });
-  rows.push({ row: rows.length, caption: 'tabby without a picture', sha256: null, wnids: [A], lemma: 'tabby', textSimilarity: 0.9 });
-  rows.push({ row: rows.length, caption: 'tabby (nsfw)', sha256: shas[16], wnids: [A], lemma: 'tabby', textSimilarity: 0.61, nsfwMeta: 'NSFW' });
+  for (let i = 0; i < 16; i++)
+    rows.push({
+      row: rows.length,
+      caption: `a tabby cat, photo ${i}`,
+      sha256: shas[i],
+      wnids: [A],
+      lemma: 'tabby cat',
+      textSimilarity: 0.45 + i * 0.03,
+      imageSimilarity: 0.3,
+    });
+  rows.push({
+    row: rows.length,
+    caption: 'tabby without a picture',
+    sha256: null,
+    wnids: [A],
+    lemma: 'tabby',
+    textSimilarity: 0.9,
+  });
+  rows.push({
+    row: rows.length,
+    caption: 'tabby (nsfw)',
+    sha256: shas[16],
+    wnids: [A],
+    lemma: 'tabby',
+    textSimilarity: 0.61,
+    nsfwMeta: 'NSFW',
+  });
   // Class B: 6 photos, all above the threshold.
-  for (let i = 17; i < 23; i++) rows.push({ row: rows.length, caption: `my kayak ${i}`, sha256: shas[i], wnids: [B], lemma: 'kayak', textSimilarity: 0.62 + (i - 17) * 0.05, imageSimilarity: 0.4 });
+  for (let i = 17; i < 23; i++)
+    rows.push({
+      row: rows.length,
+      caption: `my kayak ${i}`,
+      sha256: shas[i],
+      wnids: [B],
+      lemma: 'kayak',
+      textSimilarity: 0.62 + (i - 17) * 0.05,
+      imageSimilarity: 0.4,
+    });
   ids.push(...addSamples(ws, src, rows));
   // An OCR flag on a candidate right at the threshold.
   writeFlags(ws.db, [{ sampleId: ids[5], kind: 'ocr', flagged: true, score: null, detail: '{"text":"SALE"}' }]);
@@ -74,7 +124,11 @@ async function assertFacetsAgree(wnid: string, threshold: number): Promise<Recor
     const page = await call('curation.items', { wnid, filter, threshold, limit: 1000 });
     totals[filter] = page.total;
     assert.equal(page.items.length, page.total);
-    assert.equal(page.total, filter === 'all' ? facets.candidates : facets[filter], `${filter} at ${threshold}: items ${page.total} vs count`);
+    assert.equal(
+      page.total,
+      filter === 'all' ? facets.candidates : facets[filter],
+      `${filter} at ${threshold}: items ${page.total} vs count`,
+    );
     if (filter === 'kept') assert.ok(page.items.every((i: any) => i.kept));
     if (filter === 'dropped') assert.ok(page.items.every((i: any) => !i.kept));
   }
@@ -100,7 +154,14 @@ test('the grid filters agree with the class filter counts at any threshold; the 
 });
 
 test('bulk decisions are one batch with a history; undo restores them, a later decision stands', async () => {
-  const kept = await call('curation.items', { wnid: A, filter: 'kept', threshold: THRESHOLD, sort: 'id', order: 'asc', limit: 100 });
+  const kept = await call('curation.items', {
+    wnid: A,
+    filter: 'kept',
+    threshold: THRESHOLD,
+    sort: 'id',
+    order: 'asc',
+    limit: 100,
+  });
   const bulk = await call('curation.decideMany', { wnid: A, decision: 'reject', filter: 'kept', threshold: THRESHOLD });
   assert.deepEqual([bulk.matched, bulk.changed], [kept.total, kept.total]);
   const counted = await call('curation.class', { wnid: A, threshold: THRESHOLD });
@@ -111,7 +172,10 @@ test('bulk decisions are one batch with a history; undo restores them, a later d
   const detail = await call('curation.item', { wnid: A, sampleId: later });
   assert.deepEqual(
     detail.history.map((h: any) => [h.decision, h.previous, h.batchSize]),
-    [['reject', null, kept.total], ['accept', 'reject', 1]],
+    [
+      ['reject', null, kept.total],
+      ['accept', 'reject', 1],
+    ],
   );
   assert.equal(detail.source.path, '/data/laion-part-0.parquet');
   assert.equal(detail.keptReason, 'accepted');
@@ -121,7 +185,10 @@ test('bulk decisions are one batch with a history; undo restores them, a later d
   const after = await call('curation.class', { wnid: A, threshold: THRESHOLD });
   assert.deepEqual([after.facets.kept, after.facets.accepted, after.facets.rejected], [kept.total, 1, 0]);
   await call('curation.decide', { sampleId: later, wnid: A, decision: null });
-  await assert.rejects(call('curation.decideMany', { wnid: A, decision: 'accept', sampleIds: [ids[20]] }), /not candidates of n00000021/);
+  await assert.rejects(
+    call('curation.decideMany', { wnid: A, decision: 'accept', sampleIds: [ids[20]] }),
+    /not candidates of n00000021/,
+  );
   await assert.rejects(call('curation.decideMany', { wnid: A, decision: 'accept' }), /either sampleIds or filter/);
 });
 
@@ -134,7 +201,13 @@ test('the threshold index is stored: a fresh database handle loads it instead of
     assert.equal(loaded.current, true);
     assert.deepEqual(Array.from(loaded.index.keptCounts(THRESHOLD)), Array.from(built.index.keptCounts(THRESHOLD)));
     // A data job running and changing the inputs: the last index serves (not current) instead of a rebuild per call.
-    const job = Number(other.db.prepare(`INSERT INTO jobs (kind, lane, params, state, created_at) VALUES ('fetch', 'data', '{}', 'running', ?)`).run(new Date().toISOString()).lastInsertRowid);
+    const job = Number(
+      other.db
+        .prepare(
+          `INSERT INTO jobs (kind, lane, params, state, created_at) VALUES ('fetch', 'data', '{}', 'running', ?)`,
+        )
+        .run(new Date().toISOString()).lastInsertRowid,
+    );
     writeFlags(other.db, [{ sampleId: ids[10], kind: 'nsfw_classifier', flagged: true, score: 0.99, detail: null }]);
     const during = classIndex(other.db, TEXT_ENCODER);
     assert.equal(during.current, false);
@@ -142,7 +215,11 @@ test('the threshold index is stored: a fresh database handle loads it instead of
     other.db.prepare(`UPDATE jobs SET state = 'succeeded' WHERE id = ?`).run(job);
     const rebuilt = classIndex(other.db, TEXT_ENCODER);
     assert.equal(rebuilt.current, true);
-    assert.equal(rebuilt.index.keptCount(A, THRESHOLD), built.index.keptCount(A, THRESHOLD) - 1, 'the new flag counts once the job is over');
+    assert.equal(
+      rebuilt.index.keptCount(A, THRESHOLD),
+      built.index.keptCount(A, THRESHOLD) - 1,
+      'the new flag counts once the job is over',
+    );
     writeFlags(other.db, [{ sampleId: ids[10], kind: 'nsfw_classifier', flagged: false, score: 0.01, detail: null }]);
   } finally {
     other.close();
@@ -154,30 +231,47 @@ test('a selection records its encoder, threshold and seed, turns stale when they
   assert.match(suggested.basis, /classes have at least \d+ kept images/);
   assert.ok(suggested.train >= 1 && suggested.test >= 1);
   const preview = await call('dataset.preview', { classes: 10, train: 4, test: 2, seed: 3 });
-  assert.deepEqual([preview.classesEligible, preview.selectedClasses, preview.trainImages, preview.testImages, preview.current], [2, 2, 8, 4, null]);
+  assert.deepEqual(
+    [preview.classesEligible, preview.selectedClasses, preview.trainImages, preview.testImages, preview.current],
+    [2, 2, 8, 4, null],
+  );
   const job = await call('dataset.select', { classes: 10, train: 4, test: 2, seed: 3 });
   const done = await runner.waitFor(job.id);
   assert.equal(done.state, 'succeeded', done.error ?? '');
   let res = await call('dataset.classes', {});
   const s = res.selection;
-  assert.deepEqual([s.encoder, s.threshold, s.seed, s.classes, s.train, s.test, s.trainPerClass, s.testPerClass], [TEXT_ENCODER, THRESHOLD, 3, 2, 8, 4, 4, 2]);
+  assert.deepEqual(
+    [s.encoder, s.threshold, s.seed, s.classes, s.train, s.test, s.trainPerClass, s.testPerClass],
+    [TEXT_ENCODER, THRESHOLD, 3, 2, 8, 4, 4, 2],
+  );
   assert.deepEqual(s.stale, []);
 
   // Exports carry the selection's provenance and their path.
   const exp = await call('dataset.export', { format: 'imagefolder', size: 32 });
   assert.equal((await runner.waitFor(exp.id)).state, 'succeeded');
   const [listed] = await call('dataset.exports', {});
-  assert.deepEqual([listed.selectionId, listed.encoder, listed.threshold, listed.seed, listed.present, listed.stale], [s.id, TEXT_ENCODER, THRESHOLD, 3, true, []]);
+  assert.deepEqual(
+    [listed.selectionId, listed.encoder, listed.threshold, listed.seed, listed.present, listed.stale],
+    [s.id, TEXT_ENCODER, THRESHOLD, 3, true, []],
+  );
   assert.ok(existsSync(join(listed.out, 'dataset.json')));
 
   // A new workspace threshold, a new match run (here recording the same counts again) and a decision make both
   // stale, saying why.
   await call('curation.setThreshold', { threshold: 0.55 });
-  const counts = ws.db.prepare(`SELECT wnid, candidates, ambiguous FROM synsets WHERE wnid IN (?, ?)`).all(A, B) as { wnid: string; candidates: number; ambiguous: number }[];
+  const counts = ws.db.prepare(`SELECT wnid, candidates, ambiguous FROM synsets WHERE wnid IN (?, ?)`).all(A, B) as {
+    wnid: string;
+    candidates: number;
+    ambiguous: number;
+  }[];
   recordMatchCounts(ws.db, [A, B], new Map(counts.map((c) => [c.wnid, c])));
   await call('curation.decide', { sampleId: ids[0], wnid: A, decision: 'reject' });
   res = await call('dataset.classes', {});
-  assert.deepEqual(res.selection.stale, ['the threshold is now 0.55 (selected at 0.6)', 'captions were matched again since', '1 curation decision made since']);
+  assert.deepEqual(res.selection.stale, [
+    'the threshold is now 0.55 (selected at 0.6)',
+    'captions were matched again since',
+    '1 curation decision made since',
+  ]);
   const [stale] = await call('dataset.exports', {});
   assert.deepEqual(stale.stale, res.selection.stale);
 
@@ -188,10 +282,16 @@ test('a selection records its encoder, threshold and seed, turns stale when they
   const empty = await call('dataset.select', { train: 50, test: 5 });
   const failed = await runner.waitFor(empty.id);
   assert.equal(failed.state, 'failed');
-  assert.match(failed.error ?? '', new RegExp(`no class has 55 kept images .*Nothing was saved; selection #${s.id} stays`));
+  assert.match(
+    failed.error ?? '',
+    new RegExp(`no class has 55 kept images .*Nothing was saved; selection #${s.id} stays`),
+  );
   assert.equal((await call('dataset.classes', {})).selection.id, s.id);
   const again = await call('dataset.suggest', {});
-  assert.deepEqual([again.train, again.test, again.seed, again.basis], [4, 2, 3, `the parameters of selection #${s.id}`]);
+  assert.deepEqual(
+    [again.train, again.test, again.seed, again.basis],
+    [4, 2, 3, `the parameters of selection #${s.id}`],
+  );
   await call('curation.decide', { sampleId: ids[0], wnid: A, decision: null });
   await call('curation.setThreshold', { threshold: THRESHOLD });
 });
@@ -201,7 +301,10 @@ test('status, settings and the class list give one kept figure', async () => {
   const settings = await call('curation.settings', {});
   const { classes } = await call('curation.classes', { threshold: settings.threshold });
   assert.equal(status.kept, settings.kept);
-  assert.equal(status.kept, classes.reduce((n: number, c: any) => n + c.kept, 0));
+  assert.equal(
+    status.kept,
+    classes.reduce((n: number, c: any) => n + c.kept, 0),
+  );
   assert.ok(status.above_threshold > status.kept, 'above the threshold counts flagged and imageless candidates too');
 });
 
@@ -215,7 +318,12 @@ test('the folder listing stays inside its roots and names what ingest would read
   const listing = await call('files.list', { path: data });
   assert.deepEqual(
     listing.entries.map((e: any) => [e.name, e.kind, e.ingestAs]),
-    [['etc-link', 'dir', null], ['shards', 'dir', null], ['notes.md', 'file', null], ['part-0.parquet', 'file', 'table']],
+    [
+      ['etc-link', 'dir', null],
+      ['shards', 'dir', null],
+      ['notes.md', 'file', null],
+      ['part-0.parquet', 'file', 'table'],
+    ],
   );
   assert.equal(listing.parent, dir.path);
   const root = await call('files.list', {});
@@ -269,8 +377,15 @@ async function sliderKept(threshold: number): Promise<Record<string, number>> {
   const counts = await call('curation.counts', { threshold });
   assert.equal(counts.version, version);
   const kept = Array.from(unpackCounts(counts.kept));
-  assert.deepEqual(kept, classes.map((c: any) => c.kept), `counts and class list at ${threshold}`);
-  assert.equal(counts.total, kept.reduce((a, b) => a + b, 0));
+  assert.deepEqual(
+    kept,
+    classes.map((c: any) => c.kept),
+    `counts and class list at ${threshold}`,
+  );
+  assert.equal(
+    counts.total,
+    kept.reduce((a, b) => a + b, 0),
+  );
   return Object.fromEntries(classes.map((c: any, i: number) => [c.wnid, kept[i]]));
 }
 
@@ -283,15 +398,28 @@ test('the slider counts equal a SQL count at every threshold, with decisions, an
   for (const t of thresholds) assert.deepEqual(await sliderKept(t), sqlKept(t), `threshold ${t} with decisions`);
   const before = (await call('curation.classes', { threshold: THRESHOLD })).version;
   // A re-match as the match job writes it: every match replaced, one A candidate now ambiguous, one B sample gone.
-  const matches = ws.db.prepare(`SELECT sample_id sampleId, wnids, lemmas, status FROM matches`).all() as { sampleId: number; wnids: string; lemmas: string; status: 'matched' | 'ambiguous' }[];
+  const matches = ws.db.prepare(`SELECT sample_id sampleId, wnids, lemmas, status FROM matches`).all() as {
+    sampleId: number;
+    wnids: string;
+    lemmas: string;
+    status: 'matched' | 'ambiguous';
+  }[];
   const rematch = (rows: typeof matches) =>
     ws.db.transaction(() => {
       clearMatches(ws.db);
       insertMatches(ws.db, rows);
     })();
   try {
-    rematch(matches.filter((m) => m.sampleId !== ids[20]).map((m) => (m.sampleId === ids[12] ? { ...m, status: 'ambiguous' as const } : m)));
-    assert.notEqual((await call('curation.classes', { threshold: THRESHOLD })).version, before, 'the stored index is stale: rebuilt');
+    rematch(
+      matches
+        .filter((m) => m.sampleId !== ids[20])
+        .map((m) => (m.sampleId === ids[12] ? { ...m, status: 'ambiguous' as const } : m)),
+    );
+    assert.notEqual(
+      (await call('curation.classes', { threshold: THRESHOLD })).version,
+      before,
+      'the stored index is stale: rebuilt',
+    );
     const after = await sliderKept(THRESHOLD);
     assert.deepEqual(after, sqlKept(THRESHOLD));
     for (const t of thresholds) assert.deepEqual(await sliderKept(t), sqlKept(t), `threshold ${t} after the re-match`);

@@ -18,7 +18,15 @@ import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { runCli, tempDir } from '../helpers/workspace.ts';
 import { TORCH_PYTHON } from '../helpers/torchvision.ts';
-import { addSamples, addSource, addSynset, cocoPhotos, storeImage, useFilter, type FixtureSample } from '../helpers/dataset-fixture.ts';
+import {
+  addSamples,
+  addSource,
+  addSynset,
+  cocoPhotos,
+  storeImage,
+  useFilter,
+  type FixtureSample,
+} from '../helpers/dataset-fixture.ts';
 
 const A = 'n00000001';
 const B = 'n00000002';
@@ -48,18 +56,92 @@ before(async () => {
       (rows[rows.length - 1] as FixtureSample & { role?: string }).role = role;
     };
     // Class A: photos 0..7 (8 distinct), photo 0 and 1 a second time (duplicates within the class).
-    for (let i = 0; i < 8; i++) push(`A${i}`, { caption: `a tabby on a mat ${i}`, sha256: shas[i], wnids: [A], lemma: 'tabby', textSimilarity: 0.6 + i * 0.01, imageSimilarity: 0.30 });
-    push('Adup0', { caption: 'tabby again', sha256: shas[0], wnids: [A], lemma: 'tabby', textSimilarity: 0.7, imageSimilarity: 0.30 });
-    push('Adup1', { caption: 'tabby once more', sha256: shas[1], wnids: [A], lemma: 'tabby', textSimilarity: 0.7, imageSimilarity: 0.30 });
-    push('Abelow', { caption: 'tabby, maybe', sha256: shas[16], wnids: [A], lemma: 'tabby', textSimilarity: 0.5, imageSimilarity: 0.99 });
-    push('Anoimage', { caption: 'tabby without picture', sha256: null, wnids: [A], lemma: 'tabby', textSimilarity: 0.9 });
+    for (let i = 0; i < 8; i++)
+      push(`A${i}`, {
+        caption: `a tabby on a mat ${i}`,
+        sha256: shas[i],
+        wnids: [A],
+        lemma: 'tabby',
+        textSimilarity: 0.6 + i * 0.01,
+        imageSimilarity: 0.3,
+      });
+    push('Adup0', {
+      caption: 'tabby again',
+      sha256: shas[0],
+      wnids: [A],
+      lemma: 'tabby',
+      textSimilarity: 0.7,
+      imageSimilarity: 0.3,
+    });
+    push('Adup1', {
+      caption: 'tabby once more',
+      sha256: shas[1],
+      wnids: [A],
+      lemma: 'tabby',
+      textSimilarity: 0.7,
+      imageSimilarity: 0.3,
+    });
+    push('Abelow', {
+      caption: 'tabby, maybe',
+      sha256: shas[16],
+      wnids: [A],
+      lemma: 'tabby',
+      textSimilarity: 0.5,
+      imageSimilarity: 0.99,
+    });
+    push('Anoimage', {
+      caption: 'tabby without picture',
+      sha256: null,
+      wnids: [A],
+      lemma: 'tabby',
+      textSimilarity: 0.9,
+    });
     // Class B: photos 8..15 plus photo 0 (an image shared with class A), one NSFW by metadata, one rejected.
-    for (let i = 8; i < 16; i++) push(`B${i}`, { caption: `a red kayak ${i}`, sha256: shas[i], wnids: [B], lemma: 'kayak', textSimilarity: 0.8, imageSimilarity: 0.35, nsfwMeta: 'UNLIKELY' });
-    push('Bshared', { caption: 'kayak and cat', sha256: shas[0], wnids: [B], lemma: 'kayak', textSimilarity: 0.8, imageSimilarity: 0.35 });
-    push('Bnsfw', { caption: 'kayak nsfw', sha256: shas[17], wnids: [B], lemma: 'kayak', textSimilarity: 0.9, imageSimilarity: 0.35, nsfwMeta: 'NSFW' });
-    push('Brejected', { caption: 'kayak rejected', sha256: shas[18], wnids: [B], lemma: 'kayak', textSimilarity: 0.9, imageSimilarity: 0.35 });
+    for (let i = 8; i < 16; i++)
+      push(`B${i}`, {
+        caption: `a red kayak ${i}`,
+        sha256: shas[i],
+        wnids: [B],
+        lemma: 'kayak',
+        textSimilarity: 0.8,
+        imageSimilarity: 0.35,
+        nsfwMeta: 'UNLIKELY',
+      });
+    push('Bshared', {
+      caption: 'kayak and cat',
+      sha256: shas[0],
+      wnids: [B],
+      lemma: 'kayak',
+      textSimilarity: 0.8,
+      imageSimilarity: 0.35,
+    });
+    push('Bnsfw', {
+      caption: 'kayak nsfw',
+      sha256: shas[17],
+      wnids: [B],
+      lemma: 'kayak',
+      textSimilarity: 0.9,
+      imageSimilarity: 0.35,
+      nsfwMeta: 'NSFW',
+    });
+    push('Brejected', {
+      caption: 'kayak rejected',
+      sha256: shas[18],
+      wnids: [B],
+      lemma: 'kayak',
+      textSimilarity: 0.9,
+      imageSimilarity: 0.35,
+    });
     // Class C: only 4 images, one accepted below threshold -> still too few.
-    for (let i = 16; i < 20; i++) push(`C${i}`, { caption: `a teapot ${i}`, sha256: shas[i], wnids: [C], lemma: 'teapot', textSimilarity: i === 19 ? 0.1 : 0.9, imageSimilarity: 0.5 });
+    for (let i = 16; i < 20; i++)
+      push(`C${i}`, {
+        caption: `a teapot ${i}`,
+        sha256: shas[i],
+        wnids: [C],
+        lemma: 'teapot',
+        textSimilarity: i === 19 ? 0.1 : 0.9,
+        imageSimilarity: 0.5,
+      });
     push('ambiguous', { caption: 'tabby kayak', sha256: shas[2], wnids: [A, B], lemma: 'tabby|kayak' });
     const inserted = addSamples(ws, src, rows);
     rows.forEach((r, i) => {
@@ -77,7 +159,9 @@ before(async () => {
 after(() => dir.cleanup());
 
 function latestSplits(ws: Workspace, selectionId: number) {
-  return ws.db.prepare(`SELECT sample_id sampleId, wnid, split FROM splits WHERE selection_id = ? ORDER BY sample_id`).all(selectionId) as {
+  return ws.db
+    .prepare(`SELECT sample_id sampleId, wnid, split FROM splits WHERE selection_id = ? ORDER BY sample_id`)
+    .all(selectionId) as {
     sampleId: number;
     wnid: string;
     split: string;
@@ -89,24 +173,40 @@ test('select: kept rule, ranking by image similarity, sha256-safe split, same se
   assert.equal(r1.code, 0, r1.stderr);
   const out1 = JSON.parse(r1.stdout);
   assert.equal(out1.selection.scoreMode, 'image');
-  assert.deepEqual(out1.classes.map((c: { wnid: string }) => c.wnid), [B, A], 'B (mean 0.35) ranks above A (0.30); C has too few');
+  assert.deepEqual(
+    out1.classes.map((c: { wnid: string }) => c.wnid),
+    [B, A],
+    'B (mean 0.35) ranks above A (0.30); C has too few',
+  );
   // A: 8 distinct kept images (duplicates and the below-threshold one do not count); B: 8 + shared photo 0 = 9.
-  assert.deepEqual(out1.classes.map((c: { kept: number }) => c.kept), [9, 8]);
+  assert.deepEqual(
+    out1.classes.map((c: { kept: number }) => c.kept),
+    [9, 8],
+  );
   const ws = openWorkspace(wsDir);
   try {
     const s1 = latestSplits(ws, out1.selection.selectionId);
     assert.equal(s1.length, 12);
     const used = new Set(s1.map((s) => s.sampleId));
-    for (const role of ['Abelow', 'Anoimage', 'Bnsfw', 'Brejected', 'ambiguous', 'C16', 'C19']) assert.ok(!used.has(ids[role]), `${role} is not selected`);
+    for (const role of ['Abelow', 'Anoimage', 'Bnsfw', 'Brejected', 'ambiguous', 'C16', 'C19'])
+      assert.ok(!used.has(ids[role]), `${role} is not selected`);
     const sideOfSha = new Map<string, string>();
     for (const s of s1) {
       const sha = shaOfSample.get(s.sampleId)!;
-      assert.ok(!sideOfSha.has(sha) || sideOfSha.get(sha) === s.split, `image ${sha.slice(0, 8)} is in both train and test`);
+      assert.ok(
+        !sideOfSha.has(sha) || sideOfSha.get(sha) === s.split,
+        `image ${sha.slice(0, 8)} is in both train and test`,
+      );
       sideOfSha.set(sha, s.split);
     }
-    const flags = ws.db.prepare(`SELECT sample_id, flagged FROM flags WHERE kind = 'nsfw_meta' ORDER BY sample_id`).all() as { sample_id: number; flagged: number }[];
+    const flags = ws.db
+      .prepare(`SELECT sample_id, flagged FROM flags WHERE kind = 'nsfw_meta' ORDER BY sample_id`)
+      .all() as { sample_id: number; flagged: number }[];
     assert.equal(flags.length, 9, 'nine samples carry an NSFW metadata value');
-    assert.deepEqual(flags.filter((f) => f.flagged).map((f) => f.sample_id), [ids.Bnsfw]);
+    assert.deepEqual(
+      flags.filter((f) => f.flagged).map((f) => f.sample_id),
+      [ids.Bnsfw],
+    );
 
     const r2 = runCli(['select', wsDir, '--train', '4', '--test', '2', '--classes', '5', '--seed', '3', '--json']);
     assert.equal(r2.code, 0, r2.stderr);
@@ -116,7 +216,11 @@ test('select: kept rule, ranking by image similarity, sha256-safe split, same se
     const r3 = runCli(['select', wsDir, '--train', '4', '--test', '2', '--classes', '1', '--seed', '4', '--json']);
     assert.equal(r3.code, 0, r3.stderr);
     const out3 = JSON.parse(r3.stdout);
-    assert.deepEqual(out3.classes.map((c: { wnid: string }) => c.wnid), [B], '--classes 1 keeps the top class');
+    assert.deepEqual(
+      out3.classes.map((c: { wnid: string }) => c.wnid),
+      [B],
+      '--classes 1 keeps the top class',
+    );
   } finally {
     ws.close();
   }
@@ -127,7 +231,9 @@ test('select: a manual accept below the threshold brings a candidate in; --exclu
   try {
     setDecision(ws.db, ids.Abelow, A, 'accept');
     const runner = new JobRunner(ws, { workers: loadWorker }).start();
-    const job = await runner.waitFor((await runner.enqueue('select', { train: 8, test: 1, classes: 5, seed: 3, excludeFlags: [] })).id);
+    const job = await runner.waitFor(
+      (await runner.enqueue('select', { train: 8, test: 1, classes: 5, seed: 3, excludeFlags: [] })).id,
+    );
     await runner.stop();
     assert.equal(job.state, 'succeeded', job.error ?? '');
     const sel = (job.result as { selectionId: number }).selectionId;
@@ -135,7 +241,10 @@ test('select: a manual accept below the threshold brings a candidate in; --exclu
     const a = splits.filter((s) => s.wnid === A).map((s) => s.sampleId);
     assert.equal(a.length, 9, 'A now has 9 distinct kept images (8 + the accepted one) = train 8 + test 1');
     assert.ok(a.includes(ids.Abelow));
-    assert.ok(splits.some((s) => s.sampleId === ids.Bnsfw), 'with no excluded flags the NSFW-by-metadata candidate can be drawn');
+    assert.ok(
+      splits.some((s) => s.sampleId === ids.Bnsfw),
+      'with no excluded flags the NSFW-by-metadata candidate can be drawn',
+    );
     setDecision(ws.db, ids.Abelow, A, null);
   } finally {
     ws.close();
@@ -160,7 +269,18 @@ test('export imagefolder: layout, 224×224 images, sorted-wnid class index, meta
   assert.equal(readFileSync(join(out1, 'dataset.json'), 'utf8'), readFileSync(join(out2, 'dataset.json'), 'utf8'));
   const ds = JSON.parse(readFileSync(join(out1, 'dataset.json'), 'utf8'));
   // Class index follows sorted wnids (torchvision ImageFolder's order); the ranking (B above A) is kept as `rank`.
-  assert.deepEqual(ds.classes.map((c: { index: number; wnid: string; name: string; rank: number }) => [c.index, c.wnid, c.name, c.rank]), [[0, A, 'tabby', 2], [1, B, 'kayak', 1]]);
+  assert.deepEqual(
+    ds.classes.map((c: { index: number; wnid: string; name: string; rank: number }) => [
+      c.index,
+      c.wnid,
+      c.name,
+      c.rank,
+    ]),
+    [
+      [0, A, 'tabby', 2],
+      [1, B, 'kayak', 1],
+    ],
+  );
   assert.deepEqual(ds.counts, { classes: 2, train: 8, test: 4, skipped: 0 });
   assert.equal(ds.seed, 3);
   assert.equal(ds.threshold, 0.55);
@@ -179,10 +299,14 @@ test('export imagefolder: layout, 224×224 images, sorted-wnid class index, meta
     assert.equal(typeof row.text_similarity, 'number');
     assert.equal(typeof row.image_similarity, 'number');
   }
-  for (const split of ['train', 'test']) for (const w of [A, B]) assert.equal(readdirSync(join(out1, split, w)).length, split === 'train' ? 4 : 2);
+  for (const split of ['train', 'test'])
+    for (const w of [A, B]) assert.equal(readdirSync(join(out1, split, w)).length, split === 'train' ? 4 : 2);
   // Hugging Face imagefolder: <split>/metadata.jsonl, file_name relative to the split folder, one line per image.
   for (const split of ['train', 'test']) {
-    const lines = readFileSync(join(out1, split, 'metadata.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out1, split, 'metadata.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, split === 'train' ? 8 : 4);
     for (const m of lines) {
       const row = rows.find((r) => Number(r.sample_id) === m.sample_id)!;
@@ -190,15 +314,27 @@ test('export imagefolder: layout, 224×224 images, sorted-wnid class index, meta
       assert.equal(m.file_name, `${m.wnid}/${m.sample_id}.jpg`);
       assert.ok(existsSync(join(out1, split, m.file_name)), `${split}/${m.file_name} exists`);
       assert.deepEqual([m.label, m.wnid, m.class_name, m.rank], m.wnid === A ? [0, A, 'tabby', 2] : [1, B, 'kayak', 1]);
-      assert.deepEqual([m.caption, m.url, m.text_similarity, m.image_similarity, m.sha256], [row.caption, row.url, row.text_similarity, row.image_similarity, row.sha256]);
+      assert.deepEqual(
+        [m.caption, m.url, m.text_similarity, m.image_similarity, m.sha256],
+        [row.caption, row.url, row.text_similarity, row.image_similarity, row.sha256],
+      );
     }
   }
-  assert.equal(readFileSync(join(out1, 'train', 'metadata.jsonl'), 'utf8'), readFileSync(join(out2, 'train', 'metadata.jsonl'), 'utf8'));
-  assert.deepEqual(readFileSync(join(out1, 'classes.tsv'), 'utf8').trimEnd().split('\n').map((l) => l.split('\t').slice(0, 4)), [
-    ['index', 'wnid', 'name', 'rank'],
-    ['0', A, 'tabby', '2'],
-    ['1', B, 'kayak', '1'],
-  ]);
+  assert.equal(
+    readFileSync(join(out1, 'train', 'metadata.jsonl'), 'utf8'),
+    readFileSync(join(out2, 'train', 'metadata.jsonl'), 'utf8'),
+  );
+  assert.deepEqual(
+    readFileSync(join(out1, 'classes.tsv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('\t').slice(0, 4)),
+    [
+      ['index', 'wnid', 'name', 'rank'],
+      ['0', A, 'tabby', '2'],
+      ['1', B, 'kayak', '1'],
+    ],
+  );
   // The dataset card: YAML front matter the Hub reads, then the figures of this export.
   const card = readFileSync(join(out1, 'README.md'), 'utf8');
   assert.equal(card, readFileSync(join(out2, 'README.md'), 'utf8'));
@@ -209,16 +345,36 @@ test('export imagefolder: layout, 224×224 images, sorted-wnid class index, meta
   assert.match(front, /- split: train\n {4}path: "train\/\*\*"\n {2}- split: test\n {4}path: "test\/\*\*"/);
   assert.match(front, new RegExp(`names:\\n {10}'0': "${A}"\\n {10}'1': "${B}"\\n`));
   assert.match(front, /- name: train\n {4}num_examples: 8\n {2}- name: test\n {4}num_examples: 4/);
-  for (const line of ['| Classes | 2 |', '| Train images | 8 (4 per class) |', '| Test images | 4 (2 per class) |', '| Seed | 3 |',
-    '| Text-similarity threshold | caption kept when strictly above 0.55 |', '| Text encoder | `glove` |', '| Image encoder | `tiny-clip` |',
-    `| 0 | ${A} | tabby | 2 | 4 | 2 |`, `| 1 | ${B} | kayak | 1 | 4 | 2 |`, '- `laion-part-0.parquet` (parquet): 12 images']) {
+  for (const line of [
+    '| Classes | 2 |',
+    '| Train images | 8 (4 per class) |',
+    '| Test images | 4 (2 per class) |',
+    '| Seed | 3 |',
+    '| Text-similarity threshold | caption kept when strictly above 0.55 |',
+    '| Text encoder | `glove` |',
+    '| Image encoder | `tiny-clip` |',
+    `| 0 | ${A} | tabby | 2 | 4 | 2 |`,
+    `| 1 | ${B} | kayak | 1 | 4 | 2 |`,
+    '- `laion-part-0.parquet` (parquet): 12 images',
+  ]) {
     assert.ok(card.includes(line), `the card says ${line}`);
   }
   assert.match(card, /## Licence\n\nThis export grants no licence to the images: each image belongs to its owner/);
   // torchvision's ImageFolder numbers the class folders exactly as dataset.json does.
-  const tv = spawnSync(TORCH_PYTHON, ['-c', 'import sys, json; from torchvision.datasets import ImageFolder; print(json.dumps(ImageFolder(sys.argv[1]).class_to_idx))', join(out1, 'train')], { encoding: 'utf8' });
+  const tv = spawnSync(
+    TORCH_PYTHON,
+    [
+      '-c',
+      'import sys, json; from torchvision.datasets import ImageFolder; print(json.dumps(ImageFolder(sys.argv[1]).class_to_idx))',
+      join(out1, 'train'),
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(tv.status, 0, tv.stderr);
-  assert.deepEqual(JSON.parse(tv.stdout), Object.fromEntries(ds.classes.map((c: { wnid: string; index: number }) => [c.wnid, c.index])));
+  assert.deepEqual(
+    JSON.parse(tv.stdout),
+    Object.fromEntries(ds.classes.map((c: { wnid: string; index: number }) => [c.wnid, c.index])),
+  );
   const meta = await sharp(join(out1, rows[0].path as string)).metadata();
   assert.deepEqual([meta.width, meta.height, meta.format], [224, 224, 'jpeg']);
   // A second export into a folder that holds something else is refused.
@@ -239,14 +395,20 @@ test('export resumes after a cancel and writes the same manifest', async () => {
     const cancelled = await runner.waitFor(job.id);
     assert.equal(cancelled.state, 'cancelled');
     assert.ok(!existsSync(join(out, 'manifest.parquet')), 'the manifest is written last');
-    const partial = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.jpg')).length;
+    const partial = readdirSync(out, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.jpg')).length;
     assert.ok(partial >= 1 && partial < 12, `some images were written before the cancel (${partial})`);
     runner.resume(job.id);
     const done = await runner.waitFor(job.id);
     await runner.stop();
     assert.equal(done.state, 'succeeded', done.error ?? '');
-    assert.ok(readFileSync(join(out, 'manifest.parquet')).equals(readFileSync(join(dir.path, 'export1', 'manifest.parquet'))));
-    const leftovers = readdirSync(out, { recursive: true }).map(String).filter((f) => f.includes('.partial-'));
+    assert.ok(
+      readFileSync(join(out, 'manifest.parquet')).equals(readFileSync(join(dir.path, 'export1', 'manifest.parquet'))),
+    );
+    const leftovers = readdirSync(out, { recursive: true })
+      .map(String)
+      .filter((f) => f.includes('.partial-'));
     assert.deepEqual(leftovers, []);
   } finally {
     ws.close();
@@ -279,8 +441,16 @@ test('export webdataset: shards of .jpg/.cls/.json, byte-identical on repeat', a
     const r = runCli(['export', wsDir, out, '--format', 'webdataset', '--shard-size', '3', '--size', '64']);
     assert.equal(r.code, 0, r.stderr);
   }
-  const shards = readdirSync(out1).filter((f) => f.endsWith('.tar')).sort();
-  assert.deepEqual(shards, ['test-000000.tar', 'test-000001.tar', 'train-000000.tar', 'train-000001.tar', 'train-000002.tar']);
+  const shards = readdirSync(out1)
+    .filter((f) => f.endsWith('.tar'))
+    .sort();
+  assert.deepEqual(shards, [
+    'test-000000.tar',
+    'test-000001.tar',
+    'train-000000.tar',
+    'train-000001.tar',
+    'train-000002.tar',
+  ]);
   for (const s of shards) assert.ok(readFileSync(join(out1, s)).equals(readFileSync(join(out2, s))), `${s} identical`);
   const rows = await readParquet(join(out1, 'manifest.parquet'));
   let seen = 0;
@@ -303,8 +473,17 @@ test('export webdataset: shards of .jpg/.cls/.json, byte-identical on repeat', a
   const ds = JSON.parse(readFileSync(join(out1, 'dataset.json'), 'utf8'));
   assert.equal(ds.layout, 'webdataset');
   assert.deepEqual(ds.shards.test, ['test-000000.tar', 'test-000001.tar']);
-  assert.deepEqual(ds.classes.map((c: { wnid: string; rank: number }) => [c.wnid, c.rank]), [[A, 2], [B, 1]]);
-  assert.ok(rows.every((r) => r.class_index === (r.wnid === A ? 0 : 1)), 'shards label by sorted wnid');
+  assert.deepEqual(
+    ds.classes.map((c: { wnid: string; rank: number }) => [c.wnid, c.rank]),
+    [
+      [A, 2],
+      [B, 1],
+    ],
+  );
+  assert.ok(
+    rows.every((r) => r.class_index === (r.wnid === A ? 0 : 1)),
+    'shards label by sorted wnid',
+  );
   assert.ok(!existsSync(join(out1, 'train', 'metadata.jsonl')), 'no split folders in a webdataset export');
   const card = readFileSync(join(out1, 'README.md'), 'utf8');
   assert.match(card, /- split: train\n {4}path: "train-\*\.tar"\n {2}- split: test\n {4}path: "test-\*\.tar"/);
@@ -317,8 +496,26 @@ test('candidates: one row per matched candidate with source, row, flags, decisio
   assert.equal(r.code, 0, r.stderr);
   const lines = readFileSync(csvPath, 'utf8').trimEnd().split('\n');
   const header = lines[0].split(',');
-  assert.deepEqual(header.slice(0, 8), ['sample_id', 'source_file', 'row', 'url', 'caption', 'wnid', 'lemmas', 'text_similarity']);
-  for (const col of ['text_encoder', 'image_similarity', 'nsfw_meta_flag', 'nsfw_classifier_flag', 'ocr_flag', 'decision', 'kept']) assert.ok(header.includes(col), col);
+  assert.deepEqual(header.slice(0, 8), [
+    'sample_id',
+    'source_file',
+    'row',
+    'url',
+    'caption',
+    'wnid',
+    'lemmas',
+    'text_similarity',
+  ]);
+  for (const col of [
+    'text_encoder',
+    'image_similarity',
+    'nsfw_meta_flag',
+    'nsfw_classifier_flag',
+    'ocr_flag',
+    'decision',
+    'kept',
+  ])
+    assert.ok(header.includes(col), col);
   // 12 A + 11 B + 4 C matched; the ambiguous sample is not a candidate.
   assert.equal(lines.length - 1, 27);
   const parse = (line: string) => {
@@ -338,10 +535,18 @@ test('candidates: one row per matched candidate with source, row, flags, decisio
     fields.push(cur);
     return Object.fromEntries(header.map((h, i) => [h, fields[i]]));
   };
-  const bySample = new Map(lines.slice(1).map((l) => parse(l)).map((o) => [Number(o.sample_id), o]));
+  const bySample = new Map(
+    lines
+      .slice(1)
+      .map((l) => parse(l))
+      .map((o) => [Number(o.sample_id), o]),
+  );
   assert.ok(!bySample.has(ids.ambiguous));
   const abelow = bySample.get(ids.Abelow)!;
-  assert.deepEqual([abelow.source_file, abelow.row, abelow.wnid, abelow.caption, abelow.text_encoder, abelow.kept], ['/data/laion-part-0.parquet', '10', A, 'tabby, maybe', 'glove', 'false']);
+  assert.deepEqual(
+    [abelow.source_file, abelow.row, abelow.wnid, abelow.caption, abelow.text_encoder, abelow.kept],
+    ['/data/laion-part-0.parquet', '10', A, 'tabby, maybe', 'glove', 'false'],
+  );
   assert.equal(Number(abelow.text_similarity), 0.5);
   assert.equal(bySample.get(ids.A0)!.row, '0');
   assert.equal(bySample.get(ids.A0)!.kept, 'true');
@@ -360,7 +565,10 @@ test('candidates: one row per matched candidate with source, row, flags, decisio
   const rows = await readParquet(pqPath);
   assert.equal(rows.length, 27);
   const pb = rows.find((x) => Number(x.sample_id) === ids.Bnsfw)!;
-  assert.deepEqual([pb.nsfw_meta_flag, pb.kept, pb.wnid, Number(pb.row)], [true, false, B, Number(bySample.get(ids.Bnsfw)!.row)]);
+  assert.deepEqual(
+    [pb.nsfw_meta_flag, pb.kept, pb.wnid, Number(pb.row)],
+    [true, false, B, Number(bySample.get(ids.Bnsfw)!.row)],
+  );
   assert.equal(runCli(['candidates', wsDir, '--out', join(dir.path, 'x.txt')]).code, 2);
 });
 
@@ -369,12 +577,25 @@ test('API: dataset.classes returns the latest selection; dataset.select validate
   try {
     const runner = new JobRunner(ws, { workers: loadWorker });
     const handlers = createHandlers({ ws, runner });
-    const res = (await dispatch(handlers, 'dataset.classes', {})) as { selectionId: number; scoreMode: string; classes: { wnid: string; train: number; test: number; rank: number }[] };
+    const res = (await dispatch(handlers, 'dataset.classes', {})) as {
+      selectionId: number;
+      scoreMode: string;
+      classes: { wnid: string; train: number; test: number; rank: number }[];
+    };
     assert.equal(res.scoreMode, 'image');
-    assert.deepEqual(res.classes.map((c) => [c.rank, c.wnid, c.train, c.test]), [[1, B, 4, 2], [2, A, 4, 2]]);
+    assert.deepEqual(
+      res.classes.map((c) => [c.rank, c.wnid, c.train, c.test]),
+      [
+        [1, B, 4, 2],
+        [2, A, 4, 2],
+      ],
+    );
     await assert.rejects(dispatch(handlers, 'dataset.select', { classes: 0 }), /invalid request/);
     await assert.rejects(dispatch(handlers, 'flags.start', { kind: 'bogus' }), /invalid request/);
-    const job = (await dispatch(handlers, 'dataset.select', { classes: 1, train: 4, test: 2, seed: 9 })) as { kind: string; state: string };
+    const job = (await dispatch(handlers, 'dataset.select', { classes: 1, train: 4, test: 2, seed: 9 })) as {
+      kind: string;
+      state: string;
+    };
     assert.equal(job.kind, 'select');
     const end = await runner.waitFor((job as unknown as { id: number }).id);
     assert.equal(end.state, 'succeeded', end.error ?? '');
@@ -384,7 +605,9 @@ test('API: dataset.classes returns the latest selection; dataset.select validate
     await runner.stop();
     assert.equal(expEnd.state, 'succeeded', expEnd.error ?? '');
     const selId = (end.result as { selectionId: number }).selectionId;
-    const ds = JSON.parse(readFileSync(join(ws.paths.exports, `selection-${selId}-imagefolder-32`, 'dataset.json'), 'utf8'));
+    const ds = JSON.parse(
+      readFileSync(join(ws.paths.exports, `selection-${selId}-imagefolder-32`, 'dataset.json'), 'utf8'),
+    );
     assert.deepEqual([ds.selectionId, ds.counts.train, ds.counts.test], [selId, 4, 2]);
   } finally {
     ws.close();
@@ -411,7 +634,11 @@ test('an unreadable image is recorded as a rejection and left out; the export go
   assert.match(r.stderr, new RegExp(`sample ${broken.sampleId} \\(image ${broken.storedPath}\\): cannot export`));
   const ds = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8'));
   assert.equal(ds.counts.skipped, 1);
-  assert.equal(ds.counts.train + ds.counts.test, 5, 'the latest selection (class B: 4 train + 2 test) minus the broken image');
+  assert.equal(
+    ds.counts.train + ds.counts.test,
+    5,
+    'the latest selection (class B: 4 train + 2 test) minus the broken image',
+  );
   assert.equal(ds.classes[0].train + ds.classes[0].test, 5, 'per-class counts are what was written');
   const rows = await readParquet(join(out, 'manifest.parquet'));
   assert.equal(rows.length, 5);
@@ -422,7 +649,10 @@ test('a selection with no class (too few images) is refused and the latest selec
   const before = JSON.parse(runCli(['status', wsDir, '--json']).stdout).classes_selected;
   const sel = runCli(['select', wsDir, '--train', '50', '--test', '5']);
   assert.equal(sel.code, 1);
-  assert.match(sel.stderr, /no class has 55 kept images \(50 train \+ 5 test\).*Nothing was saved; selection #\d+ stays/);
+  assert.match(
+    sel.stderr,
+    /no class has 55 kept images \(50 train \+ 5 test\).*Nothing was saved; selection #\d+ stays/,
+  );
   assert.equal(JSON.parse(runCli(['status', wsDir, '--json']).stdout).classes_selected, before);
   assert.ok(before > 0);
 });

@@ -15,13 +15,20 @@ test('demo.status and demo.start', { timeout: 120000 }, async () => {
   const api = createHandlers({ ws, runner });
   try {
     assert.deepEqual(await dispatch(api, 'demo.status', {}), { canStart: true, demo: null });
-    const job = (await dispatch(api, 'demo.start', { quick: true })) as { id: number; kind: string; params: { phase: string; quick: boolean } };
+    const job = (await dispatch(api, 'demo.start', { quick: true })) as {
+      id: number;
+      kind: string;
+      params: { phase: string; quick: boolean };
+    };
     assert.equal(job.kind, 'demo');
     assert.equal(job.params.phase, 'prepare');
     assert.equal(job.params.quick, true);
 
     // The prepare phase records the demo's settings and class rules before it writes images.
-    let status: { canStart: boolean; demo: { classes: { wnid: string; eligible: boolean; reason: string | null }[]; archs: string[] } | null };
+    let status: {
+      canStart: boolean;
+      demo: { classes: { wnid: string; eligible: boolean; reason: string | null }[]; archs: string[] } | null;
+    };
     const deadline = Date.now() + 90000;
     do {
       await new Promise((r) => setTimeout(r, 500));

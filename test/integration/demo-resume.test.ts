@@ -8,11 +8,23 @@ import { runCli, spawnCli, tempDir } from '../helpers/workspace.ts';
 
 const IMAGES_PER_CLASS = 100;
 
-test('imagenot demo: SIGKILL during the prepare phase, then the same command again finishes the demo', { timeout: 15 * 60 * 1000 }, async () => {
+test('imagenot demo: SIGKILL during the prepare phase, then the same command again finishes the demo', {
+  timeout: 15 * 60 * 1000,
+}, async () => {
   const dir = tempDir('imagenot-demo-resume-');
   try {
     const ws = join(dir.path, 'ws');
-    const args = ['demo', ws, '--images-per-class', String(IMAGES_PER_CLASS), '--epochs', '1', '--archs', 'alexnet', '--json'];
+    const args = [
+      'demo',
+      ws,
+      '--images-per-class',
+      String(IMAGES_PER_CLASS),
+      '--epochs',
+      '1',
+      '--archs',
+      'alexnet',
+      '--json',
+    ];
     const child = spawnCli(args);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

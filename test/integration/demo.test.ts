@@ -50,7 +50,15 @@ describe('imagenot demo (reduced form)', { timeout: 20 * 60 * 1000 }, () => {
   let db: Workspace;
 
   before(() => {
-    const r = runCli(['demo', ws, '--images-per-class', String(IMAGES_PER_CLASS), '--archs', ARCHS.join(','), '--json']);
+    const r = runCli([
+      'demo',
+      ws,
+      '--images-per-class',
+      String(IMAGES_PER_CLASS),
+      '--archs',
+      ARCHS.join(','),
+      '--json',
+    ]);
     summary = r.stdout.trim() ? JSON.parse(r.stdout) : null;
     assert.ok(summary, `demo printed no summary (exit ${r.code}):\n${r.stderr.slice(-4000)}`);
     db = openWorkspace(ws);
@@ -71,12 +79,23 @@ describe('imagenot demo (reduced form)', { timeout: 20 * 60 * 1000 }, () => {
 
   test('synsets: T-shirt and sandal are excluded as ImageNet-1k classes; the other eight are matched against', () => {
     assert.deepEqual(summary.excludedClasses.map((c: { wnid: string }) => c.wnid).sort(), ['n03595614', 'n04133789']);
-    const chosen = readFileSync(join(ws, 'demo-synsets.txt'), 'utf8').trim().split('\n').map((l) => l.split('\t')[0]);
-    assert.deepEqual(chosen.sort(), FASHION_CLASSES.map((c) => c.wnid).filter((w) => !['n03595614', 'n04133789'].includes(w)).sort());
+    const chosen = readFileSync(join(ws, 'demo-synsets.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t')[0]);
+    assert.deepEqual(
+      chosen.sort(),
+      FASHION_CLASSES.map((c) => c.wnid)
+        .filter((w) => !['n03595614', 'n04133789'].includes(w))
+        .sort(),
+    );
   });
 
-  test('match: matched and ambiguous counts equal LAIONet\'s rule recomputed from the generated captions', () => {
-    const chosen = readFileSync(join(ws, 'demo-synsets.txt'), 'utf8').trim().split('\n').map((l) => l.split('\t')[0]);
+  test("match: matched and ambiguous counts equal LAIONet's rule recomputed from the generated captions", () => {
+    const chosen = readFileSync(join(ws, 'demo-synsets.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t')[0]);
     const lemmas = chosen.map((wnid) => ({ wnid, lemmas: getSynset(db.db, wnid)!.lemmas }));
     const truth = parseTruth(readFileSync(join(ws, 'demo-truth.csv'), 'utf8'));
     assert.equal(truth.length, 10 * IMAGES_PER_CLASS);
@@ -95,7 +114,10 @@ describe('imagenot demo (reduced form)', { timeout: 20 * 60 * 1000 }, () => {
 
   test('text filter: GloVe at its default threshold keeps some candidates and removes others', () => {
     assert.equal(summary.textEncoder, 'glove');
-    assert.ok(summary.aboveThreshold > 0 && summary.aboveThreshold < summary.matched, `kept ${summary.aboveThreshold} of ${summary.matched}`);
+    assert.ok(
+      summary.aboveThreshold > 0 && summary.aboveThreshold < summary.matched,
+      `kept ${summary.aboveThreshold} of ${summary.matched}`,
+    );
     assert.ok(summary.labels.kept.n === summary.aboveThreshold, 'the ground-truth join sees every kept candidate');
   });
 
@@ -106,8 +128,11 @@ describe('imagenot demo (reduced form)', { timeout: 20 * 60 * 1000 }, () => {
     assert.equal(summary.testImages % 8, 0);
     const exports = readdirSync(join(ws, 'exports'));
     assert.equal(exports.length, 1);
+    // A split folder holds one folder per class and its metadata.jsonl.
     const count = (split: string) =>
-      readdirSync(join(ws, 'exports', exports[0], split)).reduce((n, wnid) => n + readdirSync(join(ws, 'exports', exports[0], split, wnid)).length, 0);
+      readdirSync(join(ws, 'exports', exports[0], split), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .reduce((n, wnid) => n + readdirSync(join(ws, 'exports', exports[0], split, wnid.name)).length, 0);
     assert.equal(count('train'), summary.trainImages);
     assert.equal(count('test'), summary.testImages);
   });
@@ -126,8 +151,14 @@ describe('imagenot demo (reduced form)', { timeout: 20 * 60 * 1000 }, () => {
       const correct = Math.round((run.top1 / 100) * n);
       const p = binomialTail(n, correct, summary.chance / 100);
       report.push(`${run.arch} ${correct}/${n} (p = ${p.toPrecision(2)})`);
-      assert.ok(run.top1 >= 2 * summary.chance, `${run.arch} top-1 ${run.top1}% is not twice chance (${summary.chance}%) (runs: ${all})`);
-      assert.ok(p < 0.001, `${run.arch} top-1 ${run.top1}% (${correct}/${n}) vs chance ${summary.chance}%: p = ${p.toFixed(5)} (runs: ${all})`);
+      assert.ok(
+        run.top1 >= 2 * summary.chance,
+        `${run.arch} top-1 ${run.top1}% is not twice chance (${summary.chance}%) (runs: ${all})`,
+      );
+      assert.ok(
+        p < 0.001,
+        `${run.arch} top-1 ${run.top1}% (${correct}/${n}) vs chance ${summary.chance}%: p = ${p.toFixed(5)} (runs: ${all})`,
+      );
     }
     t.diagnostic(`top-1: ${report.join(', ')}`);
   });

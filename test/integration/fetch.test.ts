@@ -17,7 +17,11 @@ after(() => dir.cleanup());
 
 /** Run the CLI without blocking this process (the HTTP server lives here). */
 function cli(args: string[], opts: { detached?: boolean } = {}): { done: Promise<CliResult>; pid: number } {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, detached: opts.detached, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: repoRoot,
+    detached: opts.detached,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));
@@ -40,7 +44,9 @@ async function workspaceWithUrls(name: string, urls: string[]): Promise<string> 
 function statuses(ws: string): Map<string, { status: string; error: string | null; sha: string | null }> {
   const d = new Database(join(ws, 'workspace.db'), { readonly: true });
   try {
-    const rows = d.prepare(`SELECT url, fetch_status status, fetch_error error, image_sha256 sha FROM samples`).all() as any[];
+    const rows = d
+      .prepare(`SELECT url, fetch_status status, fetch_error error, image_sha256 sha FROM samples`)
+      .all() as any[];
     return new Map(rows.map((r) => [r.url, { status: r.status, error: r.error, sha: r.sha }]));
   } finally {
     d.close();
@@ -75,7 +81,17 @@ test('fetch: photos, errors, timeouts, redirects, opt-out, wrong types, size lim
     const urls = cases.map(([u]) => (u.startsWith('http') ? u : server.base + u));
     const ws = await workspaceWithUrls('ws-cases', urls);
     // The server is on 127.0.0.1, which fetch refuses unless told otherwise (see the SSRF tests below).
-    const r = await cli(['fetch', ws, '--timeout', '1', '--retries', '1', '--concurrency', '8', '--allow-private-addresses']).done;
+    const r = await cli([
+      'fetch',
+      ws,
+      '--timeout',
+      '1',
+      '--retries',
+      '1',
+      '--concurrency',
+      '8',
+      '--allow-private-addresses',
+    ]).done;
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const got = statuses(ws);
     cases.forEach(([path, status, error], i) => {
@@ -103,7 +119,17 @@ test('fetch: photos, errors, timeouts, redirects, opt-out, wrong types, size lim
     const again = await cli(['fetch', ws, '--json', '--allow-private-addresses']).done;
     assert.equal(JSON.parse(again.stdout).result.attempted, 0);
     assert.equal(server.requests.get(`/noai/${p[6]}`), 1);
-    const retry = await cli(['fetch', ws, '--retry-failed', '--timeout', '1', '--retries', '0', '--json', '--allow-private-addresses']).done;
+    const retry = await cli([
+      'fetch',
+      ws,
+      '--retry-failed',
+      '--timeout',
+      '1',
+      '--retries',
+      '0',
+      '--json',
+      '--allow-private-addresses',
+    ]).done;
     assert.equal(JSON.parse(retry.stdout).result.attempted, 6);
     assert.equal(server.requests.get(`/noai/${p[6]}`), 1, 'opted-out URLs are never requested again');
   } finally {
@@ -117,7 +143,9 @@ test('fetch killed with SIGKILL mid-way, then `jobs resume`: no URL requested tw
   try {
     const urls = server.photos.map((name) => `${server.base}/photo/${name}`);
     const ws = await workspaceWithUrls('ws-kill', urls);
-    const run = cli(['fetch', ws, '--concurrency', '4', '--per-host', '4', '--allow-private-addresses'], { detached: true });
+    const run = cli(['fetch', ws, '--concurrency', '4', '--per-host', '4', '--allow-private-addresses'], {
+      detached: true,
+    });
     const deadline = Date.now() + 60000;
     for (;;) {
       const ok = [...statuses(ws).values()].filter((s) => s.status === 'ok').length;
@@ -134,8 +162,15 @@ test('fetch killed with SIGKILL mid-way, then `jobs resume`: no URL requested tw
     assert.equal(resumed.code, 0, resumed.stderr);
     const end = [...statuses(ws).values()];
     const count = (st: string) => end.filter((s) => s.status === st).length;
-    assert.equal(end.filter((s) => s.status == null || s.status === 'fetching').length, 0, 'every sample has a final status');
-    assert.ok(count('interrupted') <= 4, `only downloads in flight at the kill are interrupted (${count('interrupted')})`);
+    assert.equal(
+      end.filter((s) => s.status == null || s.status === 'fetching').length,
+      0,
+      'every sample has a final status',
+    );
+    assert.ok(
+      count('interrupted') <= 4,
+      `only downloads in flight at the kill are interrupted (${count('interrupted')})`,
+    );
     assert.equal(count('ok') + count('interrupted'), N);
     for (const u of urls) {
       const path = u.slice(server.base.length);
@@ -159,14 +194,20 @@ test('fetch refuses loopback, private, link-local and metadata addresses: refuse
       [`http://localhost:${port}/photo/${p[1]}`, /^localhost resolves to (127\.0\.0\.1|::1): loopback address refused/],
       ['http://10.0.0.1/a.jpg', /^10\.0\.0\.1: private address refused/],
       ['http://192.168.1.20/a.jpg', /^192\.168\.1\.20: private address refused/],
-      ['http://169.254.169.254/latest/meta-data/iam/', /^169\.254\.169\.254: link-local \(cloud metadata\) address refused/],
+      [
+        'http://169.254.169.254/latest/meta-data/iam/',
+        /^169\.254\.169\.254: link-local \(cloud metadata\) address refused/,
+      ],
       [`http://[::1]:${port}/photo/${p[2]}`, /^::1: loopback address refused/],
       [`http://[::ffff:127.0.0.1]:${port}/photo/${p[3]}`, /^::ffff:7f00:1: IPv4-mapped loopback address refused/],
       ['http://[fd00:ec2::254]/latest/meta-data/', /^fd00:ec2::254: unique local \(private\) address refused/],
       [`http://0.0.0.0:${port}/photo/${p[0]}`, /^0\.0\.0\.0: "this network" address refused/],
       [`http://2130706433:${port}/photo/${p[1]}`, /^127\.0\.0\.1: loopback address refused/],
     ];
-    const ws = await workspaceWithUrls('ws-ssrf', cases.map(([u]) => u));
+    const ws = await workspaceWithUrls(
+      'ws-ssrf',
+      cases.map(([u]) => u),
+    );
     const r = await cli(['fetch', ws, '--timeout', '2', '--retries', '0']).done;
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const got = statuses(ws);
@@ -190,15 +231,22 @@ test('fetch --retry-failed --allow-private-addresses requests refused loopback s
     const urls = [`${server.base}/photo/${server.photos[0]}`, `http://localhost:${port}/photo/${server.photos[1]}`];
     const ws = await workspaceWithUrls('ws-ssrf-allowed', urls);
     assert.equal((await cli(['fetch', ws, '--retries', '0']).done).code, 0);
-    assert.deepEqual([...statuses(ws).values()].map((s) => s.status), ['refused_address', 'refused_address']);
+    assert.deepEqual(
+      [...statuses(ws).values()].map((s) => s.status),
+      ['refused_address', 'refused_address'],
+    );
     assert.equal(server.requests.size, 0);
     // Without the flag --retry-failed leaves refused samples alone; with it they are fetched.
     assert.equal(JSON.parse((await cli(['fetch', ws, '--retry-failed', '--json']).done).stdout).result.attempted, 0);
-    const allowed = await cli(['fetch', ws, '--retry-failed', '--allow-private-addresses', '--retries', '0', '--json']).done;
+    const allowed = await cli(['fetch', ws, '--retry-failed', '--allow-private-addresses', '--retries', '0', '--json'])
+      .done;
     assert.equal(allowed.code, 0, allowed.stderr);
     assert.equal(JSON.parse(allowed.stdout).result.attempted, 2);
     const end = [...statuses(ws).values()];
-    assert.ok(end.every((s) => s.status === 'ok' && s.sha), JSON.stringify(end));
+    assert.ok(
+      end.every((s) => s.status === 'ok' && s.sha),
+      JSON.stringify(end),
+    );
   } finally {
     await server.close();
   }
@@ -214,7 +262,11 @@ test('fetchUrl: a redirect to a refused address, a name resolving to loopback, o
     // the default rule.
     const onlyTestServer = (address: string) => (address === '127.0.0.1' ? null : nonPublicReason(address));
     const resolved: string[] = [];
-    const names: Record<string, string> = { 'metadata.test': '169.254.169.254', 'loopback.test': '127.0.0.1', 'mapped.test': '::ffff:127.0.0.1' };
+    const names: Record<string, string> = {
+      'metadata.test': '169.254.169.254',
+      'loopback.test': '127.0.0.1',
+      'mapped.test': '::ffff:127.0.0.1',
+    };
     const resolve: ResolveAll = async (hostname) => {
       resolved.push(hostname);
       const address = names[hostname];
@@ -224,38 +276,66 @@ test('fetchUrl: a redirect to a refused address, a name resolving to loopback, o
     const redirectTo = (target: string) => `${server.base}/redirect-to/${encodeURIComponent(target)}`;
 
     for (const [target, reason] of [
-      [`http://127.0.0.2:${port}/photo/${photo}`, /^redirected to http:\/\/127\.0\.0\.2:\d+: 127\.0\.0\.2: loopback address refused/],
+      [
+        `http://127.0.0.2:${port}/photo/${photo}`,
+        /^redirected to http:\/\/127\.0\.0\.2:\d+: 127\.0\.0\.2: loopback address refused/,
+      ],
       [`http://[::1]:${port}/photo/${photo}`, /^redirected to http:\/\/\[::1\]:\d+: ::1: loopback address refused/],
-      ['http://metadata.test/latest/meta-data/', /^redirected to http:\/\/metadata\.test: metadata\.test resolves to 169\.254\.169\.254: link-local \(cloud metadata\) address refused/],
-      [`http://10.1.2.3:${port}/photo/${photo}`, /^redirected to http:\/\/10\.1\.2\.3:\d+: 10\.1\.2\.3: private address refused/],
+      [
+        'http://metadata.test/latest/meta-data/',
+        /^redirected to http:\/\/metadata\.test: metadata\.test resolves to 169\.254\.169\.254: link-local \(cloud metadata\) address refused/,
+      ],
+      [
+        `http://10.1.2.3:${port}/photo/${photo}`,
+        /^redirected to http:\/\/10\.1\.2\.3:\d+: 10\.1\.2\.3: private address refused/,
+      ],
     ] as const) {
       const out = await fetchUrl(redirectTo(target), { ...base, addressPolicy: onlyTestServer, resolve });
       assert.equal(out.status, 'refused_address', `${target}: ${JSON.stringify(out)}`);
       assert.match((out as { error: string }).error, reason);
     }
-    assert.equal([...server.requests.keys()].filter((k) => !k.startsWith('/redirect-to/')).length, 0, 'no redirect target was requested');
+    assert.equal(
+      [...server.requests.keys()].filter((k) => !k.startsWith('/redirect-to/')).length,
+      0,
+      'no redirect target was requested',
+    );
 
     // Names are judged by what they resolve to (the default rule, no exception).
     for (const name of ['loopback.test', 'mapped.test']) {
       const out = await fetchUrl(`http://${name}:${port}/photo/${photo}`, { ...base, resolve });
       assert.equal(out.status, 'refused_address', name);
-      assert.match((out as { error: string }).error, new RegExp(`^${name.replace('.', '\\.')} resolves to \\S+: (IPv4-mapped )?loopback address refused`));
+      assert.match(
+        (out as { error: string }).error,
+        new RegExp(`^${name.replace('.', '\\.')} resolves to \\S+: (IPv4-mapped )?loopback address refused`),
+      );
     }
     // A mixed answer is refused as a whole, before any connection.
     const mixed = await fetchUrl(`http://mixed.test:${port}/photo/${photo}`, {
       ...base,
-      resolve: async () => [{ address: '203.0.113.9', family: 4 }, { address: '127.0.0.1', family: 4 }],
+      resolve: async () => [
+        { address: '203.0.113.9', family: 4 },
+        { address: '127.0.0.1', family: 4 },
+      ],
     });
     assert.equal(mixed.status, 'refused_address');
 
     // DNS rebinding: the first answer is checked and connected to; a later, different answer is never asked for.
     let answers = 0;
-    const rebinding: ResolveAll = async () => (answers++ === 0 ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '127.0.0.2', family: 4 }]);
+    const rebinding: ResolveAll = async () =>
+      answers++ === 0 ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '127.0.0.2', family: 4 }];
     const before = server.hostHeaders.length;
-    const ok = await fetchUrl(`http://rebind.test:${port}/photo/${photo}`, { ...base, addressPolicy: onlyTestServer, resolve: rebinding });
+    const ok = await fetchUrl(`http://rebind.test:${port}/photo/${photo}`, {
+      ...base,
+      addressPolicy: onlyTestServer,
+      resolve: rebinding,
+    });
     assert.equal(ok.status, 'ok', JSON.stringify(ok));
     assert.equal(answers, 1, 'resolved once for the connection');
-    assert.deepEqual(server.hostHeaders.slice(before), [`rebind.test:${port}`], 'the request went to the checked address');
+    assert.deepEqual(
+      server.hostHeaders.slice(before),
+      [`rebind.test:${port}`],
+      'the request went to the checked address',
+    );
   } finally {
     await server.close();
   }

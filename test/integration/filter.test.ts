@@ -28,7 +28,11 @@ const MOUSE = 'n02330245';
 const SYNSETS = [
   [DOG, 'dog', 'a member of the genus Canis that has been domesticated by man since prehistoric times'],
   [CAR, 'car', 'a motor vehicle with four wheels; usually propelled by an internal combustion engine'],
-  [MOUSE, 'mouse', 'any of numerous small rodents typically resembling diminutive rats having pointed snouts and small ears'],
+  [
+    MOUSE,
+    'mouse',
+    'any of numerous small rodents typically resembling diminutive rats having pointed snouts and small ears',
+  ],
 ] as const;
 /** [caption, wnid or null (not matched), status] */
 const SAMPLES: [string, string | null, 'matched' | 'ambiguous' | null][] = [
@@ -65,11 +69,18 @@ before(() => {
   wsDir = join(tmp.path, 'ws');
   ws = openWorkspace(wsDir, { create: true });
   const db = ws.db;
-  db.prepare(`INSERT INTO sources (id, path, kind, content_hash, rows, state) VALUES (1, 'captions.parquet', 'parquet', 'h1', ?, 'done')`).run(SAMPLES.length);
+  db.prepare(
+    `INSERT INTO sources (id, path, kind, content_hash, rows, state) VALUES (1, 'captions.parquet', 'parquet', 'h1', ?, 'done')`,
+  ).run(SAMPLES.length);
   for (const [wnid, name, def] of SYNSETS) {
-    db.prepare(`INSERT INTO synsets (wnid, name, lemmas, definition, lexname, depth, eligible) VALUES (?, ?, ?, ?, 'noun.animal', 5, 1)`).run(wnid, name, name, def);
+    db.prepare(
+      `INSERT INTO synsets (wnid, name, lemmas, definition, lexname, depth, eligible) VALUES (?, ?, ?, ?, 'noun.animal', 5, 1)`,
+    ).run(wnid, name, name, def);
   }
-  const photos = readdirSync(join(sharedDir, 'data', 'coco-mini', 'val2017')).filter((f) => f.endsWith('.jpg')).sort().slice(0, 4);
+  const photos = readdirSync(join(sharedDir, 'data', 'coco-mini', 'val2017'))
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .slice(0, 4);
   SAMPLES.forEach(([caption, wnid, status], row) => {
     let sha: string | null = null;
     if (row < photos.length || row === 8) {
@@ -79,13 +90,22 @@ before(() => {
       const rel = `media/${sha}.jpg`;
       if (!db.prepare(`SELECT 1 FROM images WHERE sha256 = ?`).get(sha)) {
         copyFileSync(src, join(wsDir, rel));
-        db.prepare(`INSERT INTO images (sha256, width, height, format, bytes, stored_path, thumb_path) VALUES (?, 1, 1, 'jpeg', ?, ?, ?)`).run(sha, bytes.length, rel, rel);
+        db.prepare(
+          `INSERT INTO images (sha256, width, height, format, bytes, stored_path, thumb_path) VALUES (?, 1, 1, 'jpeg', ?, ?, ?)`,
+        ).run(sha, bytes.length, rel, rel);
       }
     }
     const id = row + 1;
-    db.prepare(`INSERT INTO samples (id, source_id, row, url, caption, image_sha256) VALUES (?, 1, ?, ?, ?, ?)`).run(id, row, `http://example.com/${row}.jpg`, caption, sha);
+    db.prepare(`INSERT INTO samples (id, source_id, row, url, caption, image_sha256) VALUES (?, 1, ?, ?, ?, ?)`).run(
+      id,
+      row,
+      `http://example.com/${row}.jpg`,
+      caption,
+      sha,
+    );
     if (sha && status === 'matched') imageSamples.push(id);
-    if (wnid && status) db.prepare(`INSERT INTO matches (sample_id, wnids, lemmas, status) VALUES (?, ?, 'x', ?)`).run(id, wnid, status);
+    if (wnid && status)
+      db.prepare(`INSERT INTO matches (sample_id, wnids, lemmas, status) VALUES (?, ?, 'x', ?)`).run(id, wnid, status);
   });
 });
 
@@ -94,7 +114,8 @@ after(() => {
   tmp?.cleanup();
 });
 
-const candidates = () => SAMPLES.map((s, i) => ({ id: i + 1, caption: s[0], wnid: s[1], status: s[2] })).filter((s) => s.status === 'matched');
+const candidates = () =>
+  SAMPLES.map((s, i) => ({ id: i + 1, caption: s[0], wnid: s[1], status: s[2] })).filter((s) => s.status === 'matched');
 
 function normalize(v: ArrayLike<number>): Float32Array {
   const out = Float32Array.from(v);
@@ -104,7 +125,12 @@ function normalize(v: ArrayLike<number>): Float32Array {
 const dotp = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
 
 /** The text model's own embedding of one text, straight from onnxruntime-node (no padding, no batching). */
-async function ownTextEmbedding(dir: string, file: string, text: string, pool: 'text_embeds' | 'mean'): Promise<Float32Array> {
+async function ownTextEmbedding(
+  dir: string,
+  file: string,
+  text: string,
+  pool: 'text_embeds' | 'mean',
+): Promise<Float32Array> {
   const tokenizer = await AutoTokenizer.from_pretrained(dir);
   const ids = (tokenizer(text).input_ids.tolist() as bigint[][])[0];
   const session = await ort.InferenceSession.create(join(dir, file));
@@ -140,7 +166,9 @@ test('broken model folders are refused with errors naming the problem', () => {
     'no-vision': broken('no-vision', (d) => rmSync(join(d, 'onnx', 'vision_model.onnx'))),
     'bad-json': broken('bad-json', (d) => writeFileSync(join(d, 'tokenizer_config.json'), '{ "tokenizer_class": ')),
     'bad-onnx': broken('bad-onnx', (d) => writeFileSync(join(d, 'onnx', 'text_model.onnx'), 'not a model')),
-    'bad-tokenizer': broken('bad-tokenizer', (d) => writeFileSync(join(d, 'tokenizer.json'), JSON.stringify({ model: { type: 'NoSuchModel' } }))),
+    'bad-tokenizer': broken('bad-tokenizer', (d) =>
+      writeFileSync(join(d, 'tokenizer.json'), JSON.stringify({ model: { type: 'NoSuchModel' } })),
+    ),
     'as-sentence': broken('as-sentence', () => {}),
   };
   for (const [name, args, expected] of cases) {
@@ -158,15 +186,22 @@ test('broken model folders are refused with errors naming the problem', () => {
   assert.deepEqual(readdirSync(ws.paths.models), [], 'no leftovers under models/');
 });
 
-test('a CLIP model imported with `models add`: filter similarities equal the model\'s own outputs', async () => {
+test("a CLIP model imported with `models add`: filter similarities equal the model's own outputs", async () => {
   const add = cli(['models', 'add', wsDir, clipDir, '--kind', 'clip', '--name', 'tinyclip', '--json']);
   assert.equal(add.code, 0, add.stderr);
   const model = JSON.parse(add.stdout);
   assert.equal(model.kind, 'clip');
   assert.equal(model.info.dim, 8);
-  assert.equal(cli(['models', 'add', wsDir, clipDir, '--kind', 'clip', '--name', 'tinyclip']).code, 1, 'duplicate name refused');
+  assert.equal(
+    cli(['models', 'add', wsDir, clipDir, '--kind', 'clip', '--name', 'tinyclip']).code,
+    1,
+    'duplicate name refused',
+  );
   const list = JSON.parse(cli(['models', 'list', wsDir, '--json']).stdout);
-  assert.deepEqual(list.map((m: { name: string }) => m.name), ['glove', 'tinyclip']);
+  assert.deepEqual(
+    list.map((m: { name: string }) => m.name),
+    ['glove', 'tinyclip'],
+  );
 
   const r = cli(['filter', wsDir, '--encoder', 'tinyclip', '--batch', '3', '--json']);
   assert.equal(r.code, 0, r.stderr);
@@ -175,15 +210,21 @@ test('a CLIP model imported with `models add`: filter similarities equal the mod
   assert.equal(job.result.computed, candidates().length);
   assert.equal(job.result.threshold, DEFAULT_THRESHOLDS.clip);
 
-  const rows = ws.db.prepare(`SELECT sample_id, wnid, similarity FROM text_similarities WHERE encoder = 'tinyclip'`).all() as { sample_id: number; wnid: string; similarity: number }[];
+  const rows = ws.db
+    .prepare(`SELECT sample_id, wnid, similarity FROM text_similarities WHERE encoder = 'tinyclip'`)
+    .all() as { sample_id: number; wnid: string; similarity: number }[];
   assert.equal(rows.length, candidates().length);
   const classText = new Map<string, Float32Array>();
-  for (const [wnid, name, def] of SYNSETS) classText.set(wnid, await ownTextEmbedding(clipDir, 'onnx/text_model.onnx', synsetText(name, def), 'text_embeds'));
+  for (const [wnid, name, def] of SYNSETS)
+    classText.set(wnid, await ownTextEmbedding(clipDir, 'onnx/text_model.onnx', synsetText(name, def), 'text_embeds'));
   const spread = new Set<string>();
   for (const c of candidates()) {
     const row = rows.find((x) => x.sample_id === c.id)!;
     assert.equal(row.wnid, c.wnid);
-    const own = dotp(await ownTextEmbedding(clipDir, 'onnx/text_model.onnx', c.caption, 'text_embeds'), classText.get(c.wnid!)!);
+    const own = dotp(
+      await ownTextEmbedding(clipDir, 'onnx/text_model.onnx', c.caption, 'text_embeds'),
+      classText.get(c.wnid!)!,
+    );
     assert.ok(Math.abs(row.similarity - own) < 1e-5, `sample ${c.id}: stored ${row.similarity}, model ${own}`);
     spread.add(row.similarity.toFixed(4));
   }
@@ -200,14 +241,16 @@ test('a CLIP model imported with `models add`: filter similarities equal the mod
   assert.equal(again.result.aboveThreshold, rows.filter((x) => x.similarity > 0.1).length);
 });
 
-test('a sentence model: mean pooling over the attention mask, equal to the model\'s own output', async () => {
+test("a sentence model: mean pooling over the attention mask, equal to the model's own output", async () => {
   // A folder given relative to the working directory (never mistaken for a Hub model id).
   const add = cli(['models', 'add', wsDir, 'tiny-sentence', '--kind', 'sentence', '--name', 'tinysent'], tmp.path);
   assert.equal(add.code, 0, add.stderr);
   const r = cli(['filter', wsDir, '--encoder', 'tinysent', '--json']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).result.threshold, DEFAULT_THRESHOLDS.sentence);
-  const rows = ws.db.prepare(`SELECT sample_id, similarity FROM text_similarities WHERE encoder = 'tinysent'`).all() as { sample_id: number; similarity: number }[];
+  const rows = ws.db
+    .prepare(`SELECT sample_id, similarity FROM text_similarities WHERE encoder = 'tinysent'`)
+    .all() as { sample_id: number; similarity: number }[];
   assert.equal(rows.length, candidates().length);
   for (const c of candidates()) {
     const [, name, def] = SYNSETS.find((s) => s[0] === c.wnid)!;
@@ -220,18 +263,30 @@ test('a sentence model: mean pooling over the attention mask, equal to the model
   }
 });
 
-test('clipscore: image-caption similarity equals the CLIP towers\' own outputs; class score is the mean of kept images', async () => {
+test("clipscore: image-caption similarity equals the CLIP towers' own outputs; class score is the mean of kept images", async () => {
   const r = cli(['clipscore', wsDir, '--model', 'tinyclip', '--batch', '2', '--json']);
   assert.equal(r.code, 0, r.stderr);
-  const rows = ws.db.prepare(`SELECT sample_id, similarity FROM image_similarities WHERE encoder = 'tinyclip' ORDER BY sample_id`).all() as { sample_id: number; similarity: number }[];
-  assert.deepEqual(rows.map((x) => x.sample_id), imageSamples);
+  const rows = ws.db
+    .prepare(`SELECT sample_id, similarity FROM image_similarities WHERE encoder = 'tinyclip' ORDER BY sample_id`)
+    .all() as { sample_id: number; similarity: number }[];
+  assert.deepEqual(
+    rows.map((x) => x.sample_id),
+    imageSamples,
+  );
   const processor = await AutoProcessor.from_pretrained(clipDir);
   const vision = await ort.InferenceSession.create(join(clipDir, 'onnx', 'vision_model.onnx'));
   for (const row of rows) {
-    const s = ws.db.prepare(`SELECT s.caption, i.stored_path FROM samples s JOIN images i ON i.sha256 = s.image_sha256 WHERE s.id = ?`).get(row.sample_id) as { caption: string; stored_path: string };
+    const s = ws.db
+      .prepare(
+        `SELECT s.caption, i.stored_path FROM samples s JOIN images i ON i.sha256 = s.image_sha256 WHERE s.id = ?`,
+      )
+      .get(row.sample_id) as { caption: string; stored_path: string };
     const px = (await processor(await RawImage.read(join(wsDir, s.stored_path)))).pixel_values;
     const out = await vision.run({ pixel_values: new ort.Tensor('float32', px.data as Float32Array, px.dims) });
-    const own = dotp(normalize(out.image_embeds.data as Float32Array), await ownTextEmbedding(clipDir, 'onnx/text_model.onnx', s.caption, 'text_embeds'));
+    const own = dotp(
+      normalize(out.image_embeds.data as Float32Array),
+      await ownTextEmbedding(clipDir, 'onnx/text_model.onnx', s.caption, 'text_embeds'),
+    );
     assert.ok(Math.abs(row.similarity - own) < 1e-5, `sample ${row.sample_id}: stored ${row.similarity}, model ${own}`);
   }
   await vision.release();
@@ -253,7 +308,12 @@ test('GloVe default filter and the curation API', async () => {
   const stored = ws.db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = 'glove'`).pluck().get();
   assert.equal(stored, inputsVersion(ws.db), 'the filter job stores a current threshold index');
   const sims = new Map(
-    (ws.db.prepare(`SELECT sample_id, similarity FROM text_similarities WHERE encoder = 'glove'`).all() as { sample_id: number; similarity: number }[]).map((x) => [x.sample_id, x.similarity]),
+    (
+      ws.db.prepare(`SELECT sample_id, similarity FROM text_similarities WHERE encoder = 'glove'`).all() as {
+        sample_id: number;
+        similarity: number;
+      }[]
+    ).map((x) => [x.sample_id, x.similarity]),
   );
   // Caption 9 (a small brown mouse in the grass) is closer to the rodent gloss than caption 8 (a computer mouse).
   assert.ok(sims.get(9)! > sims.get(8)!, `rodent ${sims.get(9)} vs computer ${sims.get(8)}`);
@@ -263,38 +323,74 @@ test('GloVe default filter and the curation API', async () => {
   const call = (name: string, payload: unknown) => dispatch(api, name, payload) as Promise<any>;
   assert.deepEqual(
     (await call('encoders.list', {})).map((e: { name: string; computed: boolean }) => [e.name, e.computed]),
-    [['glove', true], ['tinyclip', true], ['tinysent', true]],
+    [
+      ['glove', true],
+      ['tinyclip', true],
+      ['tinysent', true],
+    ],
   );
   const initial = await call('curation.settings', {});
-  assert.deepEqual([initial.encoder, initial.threshold, initial.imageEncoder], ['glove', DEFAULT_THRESHOLDS.glove, 'tinyclip']);
-  assert.ok(initial.range[0] <= Math.min(...sims.values()) && initial.range[1] >= Math.max(...sims.values()), 'the range covers every similarity');
+  assert.deepEqual(
+    [initial.encoder, initial.threshold, initial.imageEncoder],
+    ['glove', DEFAULT_THRESHOLDS.glove, 'tinyclip'],
+  );
+  assert.ok(
+    initial.range[0] <= Math.min(...sims.values()) && initial.range[1] >= Math.max(...sims.values()),
+    'the range covers every similarity',
+  );
 
   const brute = (t: number, enc = 'glove') =>
     Object.fromEntries(
       // Kept (no decisions yet) = above the threshold AND has an image (core/selection/kept.ts; no flags here).
-      (ws.db.prepare(`SELECT t.wnid, SUM(t.similarity > ? AND s.image_sha256 IS NOT NULL) kept, COUNT(*) n FROM text_similarities t JOIN samples s ON s.id = t.sample_id WHERE t.encoder = ? GROUP BY t.wnid`).all(t, enc) as { wnid: string; kept: number; n: number }[]).map(
-        (x) => [x.wnid, [x.n, x.kept]],
-      ),
+      (
+        ws.db
+          .prepare(
+            `SELECT t.wnid, SUM(t.similarity > ? AND s.image_sha256 IS NOT NULL) kept, COUNT(*) n FROM text_similarities t JOIN samples s ON s.id = t.sample_id WHERE t.encoder = ? GROUP BY t.wnid`,
+          )
+          .all(t, enc) as { wnid: string; kept: number; n: number }[]
+      ).map((x) => [x.wnid, [x.n, x.kept]]),
     );
   const listed = await call('curation.classes', { threshold: 0.5 });
   for (const t of [-1, 0.3, 0.5, 0.7, 1]) {
     const { classes, version } = await call('curation.classes', { threshold: t });
-    assert.deepEqual(Object.fromEntries(classes.map((c: any) => [c.wnid, [c.candidates, c.kept]])), brute(t), `threshold ${t}`);
+    assert.deepEqual(
+      Object.fromEntries(classes.map((c: any) => [c.wnid, [c.candidates, c.kept]])),
+      brute(t),
+      `threshold ${t}`,
+    );
     assert.equal(classes.find((c: any) => c.wnid === DOG).name, 'dog');
-    assert.deepEqual(classes.map((c: any) => c.wnid), listed.classes.map((c: any) => c.wnid), 'the class order does not move with the threshold');
+    assert.deepEqual(
+      classes.map((c: any) => c.wnid),
+      listed.classes.map((c: any) => c.wnid),
+      'the class order does not move with the threshold',
+    );
     const counts = await call('curation.counts', { threshold: t });
     assert.equal(counts.version, version);
-    assert.deepEqual(Array.from(unpackCounts(counts.kept)), classes.map((c: any) => c.kept), 'the slider counts line up with the class list');
-    assert.equal(counts.total, classes.reduce((n: number, c: any) => n + c.kept, 0));
+    assert.deepEqual(
+      Array.from(unpackCounts(counts.kept)),
+      classes.map((c: any) => c.kept),
+      'the slider counts line up with the class list',
+    );
+    assert.equal(
+      counts.total,
+      classes.reduce((n: number, c: any) => n + c.kept, 0),
+    );
   }
   const clipClasses = (await call('curation.classes', { threshold: 0.5, encoder: 'tinyclip' })).classes;
-  assert.deepEqual(Object.fromEntries(clipClasses.map((c: any) => [c.wnid, [c.candidates, c.kept]])), brute(0.5, 'tinyclip'));
+  assert.deepEqual(
+    Object.fromEntries(clipClasses.map((c: any) => [c.wnid, [c.candidates, c.kept]])),
+    brute(0.5, 'tinyclip'),
+  );
 
   const hist = await call('curation.histogram', { wnid: DOG, threshold: 0.5, bins: 5 });
   assert.equal(hist.counts.length, 5);
   assert.equal(hist.edges.length, 6);
   const dogWithImage = [1, 2, 3, 4].filter((id) => imageSamples.includes(id));
-  assert.equal(hist.counts.reduce((a: number, b: number) => a + b, 0), dogWithImage.length, 'the histogram counts candidates that can be kept (with an image)');
+  assert.equal(
+    hist.counts.reduce((a: number, b: number) => a + b, 0),
+    dogWithImage.length,
+    'the histogram counts candidates that can be kept (with an image)',
+  );
 
   // Items: sorted by text similarity, kept at the current threshold; decisions override and are counted.
   const t = [1, 2, 3, 4].map((id) => sims.get(id)!).sort((a, b) => a - b)[1];
@@ -304,11 +400,20 @@ test('GloVe default filter and the curation API', async () => {
   const items = await call('curation.items', { wnid: DOG, sort: 'text', order: 'desc', offset: 0, limit: 10 });
   assert.equal(items.total, 4);
   const order = [1, 2, 3, 4].sort((a, b) => sims.get(b)! - sims.get(a)!);
-  assert.deepEqual(items.items.map((i: any) => i.sampleId), order);
+  assert.deepEqual(
+    items.items.map((i: any) => i.sampleId),
+    order,
+  );
   for (const it of items.items) {
-    assert.equal(it.kept, sims.get(it.sampleId)! > t && imageSamples.includes(it.sampleId), `kept of sample ${it.sampleId}`);
+    assert.equal(
+      it.kept,
+      sims.get(it.sampleId)! > t && imageSamples.includes(it.sampleId),
+      `kept of sample ${it.sampleId}`,
+    );
     assert.equal(it.textSimilarity, sims.get(it.sampleId));
-    const image = ws.db.prepare(`SELECT similarity FROM image_similarities WHERE sample_id = ? AND encoder = 'tinyclip'`).get(it.sampleId) as { similarity: number } | undefined;
+    const image = ws.db
+      .prepare(`SELECT similarity FROM image_similarities WHERE sample_id = ? AND encoder = 'tinyclip'`)
+      .get(it.sampleId) as { similarity: number } | undefined;
     assert.equal(it.imageSimilarity, image?.similarity ?? null, 'image similarity of the last clipscore model');
     assert.equal(it.thumb != null, imageSamples.includes(it.sampleId));
   }
@@ -316,16 +421,29 @@ test('GloVe default filter and the curation API', async () => {
   const notKept = items.items.find((i: any) => !i.kept && imageSamples.includes(i.sampleId));
   const kept = items.items.find((i: any) => i.kept);
   const accepted = await call('curation.decide', { sampleId: notKept.sampleId, wnid: DOG, decision: 'accept' });
-  assert.deepEqual({ ...accepted, batch: undefined }, { sampleId: notKept.sampleId, wnid: DOG, decision: 'accept', batch: undefined });
+  assert.deepEqual(
+    { ...accepted, batch: undefined },
+    { sampleId: notKept.sampleId, wnid: DOG, decision: 'accept', batch: undefined },
+  );
   await call('curation.decide', { sampleId: kept.sampleId, wnid: DOG, decision: 'reject' });
-  const decided = new Map([[notKept.sampleId, 'accept'], [kept.sampleId, 'reject']]);
-  const keptWith = (id: number) => imageSamples.includes(id) && (decided.has(id) ? decided.get(id) === 'accept' : sims.get(id)! > t);
+  const decided = new Map([
+    [notKept.sampleId, 'accept'],
+    [kept.sampleId, 'reject'],
+  ]);
+  const keptWith = (id: number) =>
+    imageSamples.includes(id) && (decided.has(id) ? decided.get(id) === 'accept' : sims.get(id)! > t);
   const expectedKept = [1, 2, 3, 4].filter(keptWith).length;
-  assert.equal((await call('curation.classes', { threshold: t })).classes.find((c: any) => c.wnid === DOG).kept, expectedKept);
+  assert.equal(
+    (await call('curation.classes', { threshold: t })).classes.find((c: any) => c.wnid === DOG).kept,
+    expectedKept,
+  );
   await call('curation.decide', { sampleId: kept.sampleId, wnid: DOG, decision: null });
   decided.delete(kept.sampleId);
   const expectedKept2 = [1, 2, 3, 4].filter(keptWith).length;
-  assert.equal((await call('curation.classes', { threshold: t })).classes.find((c: any) => c.wnid === DOG).kept, expectedKept2);
+  assert.equal(
+    (await call('curation.classes', { threshold: t })).classes.find((c: any) => c.wnid === DOG).kept,
+    expectedKept2,
+  );
   await call('curation.decide', { sampleId: kept.sampleId, wnid: DOG, decision: 'reject' });
   const after = await call('curation.items', { wnid: DOG, sort: 'id', order: 'asc', offset: 0, limit: 10 });
   assert.equal(after.items.find((i: any) => i.sampleId === kept.sampleId).kept, false);

@@ -39,10 +39,29 @@ before(async () => {
     const rows = [];
     const nsfwValues = ['UNLIKELY', 'UNSURE', 'NSFW', null];
     for (let i = 0; i < photos.length; i++) {
-      rows.push({ row: i, caption: `photo ${i}`, sha256: await storeImage(ws, photos[i]), wnids: [i % 2 ? B : A], textSimilarity: 0.9, nsfwMeta: nsfwValues[i % 4] });
+      rows.push({
+        row: i,
+        caption: `photo ${i}`,
+        sha256: await storeImage(ws, photos[i]),
+        wnids: [i % 2 ? B : A],
+        textSimilarity: 0.9,
+        nsfwMeta: nsfwValues[i % 4],
+      });
     }
-    rows.push({ row: 12, caption: 'tabby sign', sha256: await storeImage(ws, await wordImage('tabby', '#d8e4f0')), wnids: [A], textSimilarity: 0.9 });
-    rows.push({ row: 13, caption: 'kayak sign, tabby caption', sha256: await storeImage(ws, await wordImage('kayak', '#f0e0c8')), wnids: [A], textSimilarity: 0.9 });
+    rows.push({
+      row: 12,
+      caption: 'tabby sign',
+      sha256: await storeImage(ws, await wordImage('tabby', '#d8e4f0')),
+      wnids: [A],
+      textSimilarity: 0.9,
+    });
+    rows.push({
+      row: 13,
+      caption: 'kayak sign, tabby caption',
+      sha256: await storeImage(ws, await wordImage('kayak', '#f0e0c8')),
+      wnids: [A],
+      textSimilarity: 0.9,
+    });
     const ids = addSamples(ws, src, rows);
     photoIds.push(...ids.slice(0, 12));
     wordIdA = ids[12];
@@ -60,7 +79,11 @@ test('nsfw: metadata rule + nsfwjs classifier on real photos', () => {
   assert.equal(r.code, 0, r.stderr);
   const job = JSON.parse(r.stdout);
   assert.equal(job.state, 'succeeded');
-  assert.deepEqual(job.result.meta, { checked: 9, flagged: 6 }, '12 photos cycle UNLIKELY/UNSURE/NSFW/none: 9 valued, 6 not UNLIKELY');
+  assert.deepEqual(
+    job.result.meta,
+    { checked: 9, flagged: 6 },
+    '12 photos cycle UNLIKELY/UNSURE/NSFW/none: 9 valued, 6 not UNLIKELY',
+  );
   assert.equal(job.result.classifier.checked, 14);
   const ws = openWorkspace(wsDir);
   try {
@@ -76,7 +99,9 @@ test('nsfw: metadata rule + nsfwjs classifier on real photos', () => {
         scores.push(f.score!);
       }
     }
-    process.stderr.write(`nsfw scores of 12 COCO photos: max ${Math.max(...scores).toFixed(4)}, mean ${(scores.reduce((a, b) => a + b) / scores.length).toFixed(4)}\n`);
+    process.stderr.write(
+      `nsfw scores of 12 COCO photos: max ${Math.max(...scores).toFixed(4)}, mean ${(scores.reduce((a, b) => a + b) / scores.length).toFixed(4)}\n`,
+    );
     assert.ok(new Set(scores.map((s) => s.toFixed(6))).size > 1, 'scores depend on the image');
   } finally {
     ws.close();
@@ -115,10 +140,16 @@ test('ocr: flags the image that spells its own class name, and selection/candida
   const sel = runCli(['select', wsDir, '--train', '2', '--test', '2', '--json']);
   assert.equal(sel.code, 0, sel.stderr);
   const out = JSON.parse(sel.stdout);
-  assert.deepEqual(out.classes.map((c: { wnid: string; kept: number }) => [c.wnid, c.kept]).sort(), [[A, 4], [B, 6]]);
+  assert.deepEqual(out.classes.map((c: { wnid: string; kept: number }) => [c.wnid, c.kept]).sort(), [
+    [A, 4],
+    [B, 6],
+  ]);
   const ws2 = openWorkspace(wsDir);
   try {
-    const used = ws2.db.prepare(`SELECT sample_id FROM splits WHERE selection_id = ?`).all(out.selection.selectionId).map((r) => (r as { sample_id: number }).sample_id);
+    const used = ws2.db
+      .prepare(`SELECT sample_id FROM splits WHERE selection_id = ?`)
+      .all(out.selection.selectionId)
+      .map((r) => (r as { sample_id: number }).sample_id);
     assert.ok(!used.includes(wordIdA), 'the OCR-flagged candidate is not selected');
   } finally {
     ws2.close();

@@ -5,7 +5,16 @@
 // temporary folder after its worker is killed; and which jobs `jobs resume WS` runs.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
@@ -21,7 +30,14 @@ const dir = tempDir('imagenot-ingest-bad-');
 after(() => dir.cleanup());
 
 function csv(prefix: string, n: number): string {
-  return 'URL,TEXT\n' + Array.from({ length: n }, (_, i) => `http://example.invalid/${prefix}/${i}.jpg,${prefix} caption ${i} with a dog`).join('\n') + '\n';
+  return (
+    'URL,TEXT\n' +
+    Array.from(
+      { length: n },
+      (_, i) => `http://example.invalid/${prefix}/${i}.jpg,${prefix} caption ${i} with a dog`,
+    ).join('\n') +
+    '\n'
+  );
 }
 
 /** A new workspace (what `imagenot init` does, without starting a process). */
@@ -86,7 +102,13 @@ test('an unreadable file among good ones: rejected by name (permission denied), 
     mkdirSync(ws);
     chownSync(ws, 65534, 65534);
   }
-  const run = (args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, HOME: ws }, ...user });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [cliPath, ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, HOME: ws },
+      ...user,
+    });
   const init = run(['init', ws]);
   assert.equal(init.status, 0, init.stderr);
   const r = run(['ingest', ws, good1, locked, good2]);
@@ -106,7 +128,9 @@ test('an unreadable file among good ones: rejected by name (permission denied), 
 test('a JSON row nested 100,000 deep: that row rejected by name, the rest of its file and the next file kept', () => {
   const ws = newWorkspace('ws-deep');
   const deep = join(dir.path, 'deep.jsonl');
-  const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({ URL: `http://example.invalid/d/${i}.jpg`, TEXT: `deep ${i}`, meta: i }));
+  const lines = Array.from({ length: 10 }, (_, i) =>
+    JSON.stringify({ URL: `http://example.invalid/d/${i}.jpg`, TEXT: `deep ${i}`, meta: i }),
+  );
   lines[4] = `{"URL":"http://example.invalid/d/4.jpg","TEXT":"the deep row","meta":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
   lines[7] = `{"URL":"http://example.invalid/d/7.jpg","TEXT":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
   writeFileSync(deep, lines.join('\n') + '\n');
@@ -133,13 +157,19 @@ test('a JSON row nested 100,000 deep: that row rejected by name, the rest of its
 
 test('a truncated .jsonl.gz keeps every row read before the damage and names the damage', () => {
   const ws = newWorkspace('ws-truncated');
-  const text = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ URL: `http://example.invalid/t/${i}.jpg`, TEXT: `truncated ${i} ${(i * 7919).toString(36)}` })).join('\n') + '\n';
+  const text =
+    Array.from({ length: 5000 }, (_, i) =>
+      JSON.stringify({ URL: `http://example.invalid/t/${i}.jpg`, TEXT: `truncated ${i} ${(i * 7919).toString(36)}` }),
+    ).join('\n') + '\n';
   const gz = gzipSync(text);
   const file = join(dir.path, 'truncated.jsonl.gz');
   const cut = gz.subarray(0, Math.floor(gz.length * 0.45));
   writeFileSync(file, cut);
   // What a gunzip reads before the damage: every complete line is a row.
-  const readable = spawnSync('sh', ['-c', `gzip -dc < '${file}' 2>/dev/null`], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout;
+  const readable = spawnSync('sh', ['-c', `gzip -dc < '${file}' 2>/dev/null`], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  }).stdout;
   const complete = readable.split('\n').length - 1;
   assert.ok(complete > 1000 && complete < 5000, `${complete} complete lines before the damage`);
   const r = runCli(['ingest', ws, file]);
@@ -157,13 +187,27 @@ test('limits: caption length, row length and gzip size refuse only what is over 
   const ws = newWorkspace('ws-limits');
   // A 5,000-character caption (over --max-caption-chars 1000) and a 300 KB field (over --max-row-chars 100000) in a
   // .csv.gz, each between good rows.
-  const lines = ['URL,TEXT', 'http://example.invalid/l/0.jpg,first', `http://example.invalid/l/1.jpg,"${'x'.repeat(5000)}"`, 'http://example.invalid/l/2.jpg,between'];
+  const lines = [
+    'URL,TEXT',
+    'http://example.invalid/l/0.jpg,first',
+    `http://example.invalid/l/1.jpg,"${'x'.repeat(5000)}"`,
+    'http://example.invalid/l/2.jpg,between',
+  ];
   lines.push(`http://example.invalid/l/3.jpg,"${'x, ""y""\n'.repeat(40_000)}"`, 'http://example.invalid/l/4.jpg,last');
   const limited = join(dir.path, 'limited.csv.gz');
   writeFileSync(limited, gzipSync(lines.join('\r\n') + '\r\n'));
   // 70 MiB of zeros: a 70 KB .csv.gz over the default limit (100x its size, at least 64 MiB).
   const zeros = join(dir.path, 'zeros.csv.gz');
-  writeFileSync(zeros, gzipSync(Buffer.concat([Buffer.from('URL,TEXT\nhttp://example.invalid/z.jpg,before the zeros\n'), Buffer.alloc(70 * 1024 * 1024)]), { level: 9 }));
+  writeFileSync(
+    zeros,
+    gzipSync(
+      Buffer.concat([
+        Buffer.from('URL,TEXT\nhttp://example.invalid/z.jpg,before the zeros\n'),
+        Buffer.alloc(70 * 1024 * 1024),
+      ]),
+      { level: 9 },
+    ),
+  );
   // A .parquet.gz whose unpacked bytes are no parquet: refused before anything is written to disk.
   const fake = join(dir.path, 'fake.parquet.gz');
   writeFileSync(fake, gzipSync(Buffer.alloc(8 * 1024 * 1024)));
@@ -172,7 +216,20 @@ test('limits: caption length, row length and gzip size refuse only what is over 
   writeParquet(real, metaRows(20_000, 'pq'));
   const realGz = join(dir.path, 'real.parquet.gz');
   writeFileSync(realGz, gzipSync(readFileSync(real)));
-  const r = runCli(['ingest', ws, limited, zeros, fake, realGz, '--max-caption-chars', '1000', '--max-row-chars', '100000', '--max-unpacked-bytes', '500K']);
+  const r = runCli([
+    'ingest',
+    ws,
+    limited,
+    zeros,
+    fake,
+    realGz,
+    '--max-caption-chars',
+    '1000',
+    '--max-row-chars',
+    '100000',
+    '--max-unpacked-bytes',
+    '500K',
+  ]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   const byPath = new Map(sources(ws).map((s) => [s.path, s]));
   const l = byPath.get(limited)!;
@@ -180,10 +237,19 @@ test('limits: caption length, row length and gzip size refuse only what is over 
   assert.ok(l.unpacked_bytes! > 300_000);
   const rej = rejections(ws);
   const reasonOf = (source: string, item: string) => rej.find((x) => x.source === source && x.item === item)?.reason;
-  assert.equal(reasonOf(limited, 'row 1'), 'caption of 5000 characters exceeds the limit of 1000 (--max-caption-chars)');
-  assert.equal(reasonOf(limited, 'row 3'), "lines 5-40005: field 2 ('TEXT') is longer than 100000 characters (not read)");
+  assert.equal(
+    reasonOf(limited, 'row 1'),
+    'caption of 5000 characters exceeds the limit of 1000 (--max-caption-chars)',
+  );
+  assert.equal(
+    reasonOf(limited, 'row 3'),
+    "lines 5-40005: field 2 ('TEXT') is longer than 100000 characters (not read)",
+  );
   // The explicit limit (500 KiB) applies to every .gz input of the call.
-  assert.match(reasonOf(zeros, 'after row 1') ?? '', /^gzip data unpacks to more than 512000 bytes \(limit: --max-unpacked-bytes\)$/);
+  assert.match(
+    reasonOf(zeros, 'after row 1') ?? '',
+    /^gzip data unpacks to more than 512000 bytes \(limit: --max-unpacked-bytes\)$/,
+  );
   assert.equal(byPath.get(zeros)!.samples, 1, 'the row before the limit is kept');
   assert.equal(reasonOf(fake, 'file'), 'not a readable parquet file (the unpacked data does not start with PAR1)');
   assert.match(reasonOf(realGz, 'file') ?? '', /gzip data unpacks to more than 512000 bytes/);
@@ -198,7 +264,10 @@ test('limits: caption length, row length and gzip size refuse only what is over 
     rej2.map((x) => [x.source, x.item]),
     [[zeros, 'after row 1']],
   );
-  assert.match(rej2[0].reason, /gzip data unpacks to more than 67108864 bytes \(limit: the default, 100x the file's size and at least 67108864 bytes; raise it with --max-unpacked-bytes\)/);
+  assert.match(
+    rej2[0].reason,
+    /gzip data unpacks to more than 67108864 bytes \(limit: the default, 100x the file's size and at least 67108864 bytes; raise it with --max-unpacked-bytes\)/,
+  );
   assert.equal(sources(ws2).find((s) => s.path === realGz)!.samples, 20_000);
 });
 
@@ -206,7 +275,14 @@ test('wrong-typed captions: numbers, booleans, JSON rejected by row; null counte
   const ws = newWorkspace('ws-types');
   const jsonl = join(dir.path, 'types.jsonl');
   const values: unknown[] = ['a real caption', 1, 1.5, { a: 1 }, null, true, [1, 2], undefined, ''];
-  writeFileSync(jsonl, values.map((v, i) => JSON.stringify({ URL: `http://example.invalid/ty/${i}.jpg`, ...(v === undefined ? {} : { TEXT: v }) })).join('\n') + '\n');
+  writeFileSync(
+    jsonl,
+    values
+      .map((v, i) =>
+        JSON.stringify({ URL: `http://example.invalid/ty/${i}.jpg`, ...(v === undefined ? {} : { TEXT: v }) }),
+      )
+      .join('\n') + '\n',
+  );
   const pq = join(dir.path, 'float-caption.parquet');
   writeFileSync(
     pq,
@@ -244,11 +320,28 @@ test('wrong-typed captions: numbers, booleans, JSON rejected by row; null counte
     d.close();
   }
   // The per-file matcher reports the same rows.
-  const m = runCli(['match', '--captions', jsonl, '--synsets', join(repoRoot, 'assets', 'imagenet-1k-wnids.txt'), '--out', join(dir.path, 'types-out.csv'), '--json']);
+  const m = runCli([
+    'match',
+    '--captions',
+    jsonl,
+    '--synsets',
+    join(repoRoot, 'assets', 'imagenet-1k-wnids.txt'),
+    '--out',
+    join(dir.path, 'types-out.csv'),
+    '--json',
+  ]);
   assert.equal(m.code, 1);
   assert.deepEqual((JSON.parse(m.stdout) as { badRows: number; withoutCaption: number }).badRows, 5);
   assert.match(m.stderr, /types\.jsonl: row 3: caption column 'TEXT' holds a JSON object, not text/);
-  const mp = runCli(['match', '--captions', pq, '--synsets', join(repoRoot, 'assets', 'imagenet-1k-wnids.txt'), '--out', join(dir.path, 'pq-out.csv')]);
+  const mp = runCli([
+    'match',
+    '--captions',
+    pq,
+    '--synsets',
+    join(repoRoot, 'assets', 'imagenet-1k-wnids.txt'),
+    '--out',
+    join(dir.path, 'pq-out.csv'),
+  ]);
   assert.equal(mp.code, 1);
   assert.match(mp.stderr, /caption column 'TEXT' holds float values, not text/);
 });
@@ -271,18 +364,32 @@ test('image folder: links out of the folder refused by name and never read; cont
   writeFileSync(join(folder, evil), 'not an image');
   const r = runCli(['ingest', ws, folder]);
   assert.equal(r.code, 1);
-  assert.ok(!r.stderr.includes('\x1b') && !r.stdout.includes('\x1b') && !r.stderr.includes('\u202e'), 'no control characters printed');
+  assert.ok(
+    !r.stderr.includes('\x1b') && !r.stdout.includes('\x1b') && !r.stderr.includes('\u202e'),
+    'no control characters printed',
+  );
   assert.ok(r.stderr.includes('evil\\x1b[2J\\x1b[31m\\u202ename.jpg: not an image'), r.stderr);
   const rej = rejections(ws);
-  const link = (name: string, target: string) => ({ source: folder, item: name, reason: `symbolic link to ${target}, outside the folder (refused, never read)` });
+  const link = (name: string, target: string) => ({
+    source: folder,
+    item: name,
+    reason: `symbolic link to ${target}, outside the folder (refused, never read)`,
+  });
   assert.deepEqual(
     rej.filter((x) => x.reason.startsWith('symbolic link')),
     [link('b.txt', outside), link('elsewhere.jpg', join(dir.path, 'photos-elsewhere.jpg'))],
   );
-  assert.equal(rej.find((x) => x.item === evil)?.reason.startsWith('not an image'), true, 'the exact name is kept in the record');
+  assert.equal(
+    rej.find((x) => x.item === evil)?.reason.startsWith('not an image'),
+    true,
+    'the exact name is kept in the record',
+  );
   const d = new Database(join(ws, 'workspace.db'), { readonly: true });
   try {
-    const samples = d.prepare(`SELECT caption, extra FROM samples ORDER BY row`).all() as { caption: string; extra: string }[];
+    const samples = d.prepare(`SELECT caption, extra FROM samples ORDER BY row`).all() as {
+      caption: string;
+      extra: string;
+    }[];
     assert.deepEqual(
       samples.map((x) => [JSON.parse(x.extra).file, x.caption]),
       [
@@ -318,19 +425,20 @@ test('tars: duplicate entries and a sample key coming back are reported (the fir
     [
       [dups, './000.txt', 'duplicate entry: an earlier entry has this name (the first one is kept)'],
       [dups, '000.TXT', "sample '000' already has a .txt file (000.txt, which is kept)"],
-      [dups, '000.json', "sample '000' came earlier in the archive: its entries must be consecutive (this one is not used)"],
+      [
+        dups,
+        '000.json',
+        "sample '000' came earlier in the archive: its entries must be consecutive (this one is not used)",
+      ],
       [empty, 'file', 'empty file (0 bytes), not a tar archive'],
     ],
   );
   const d = new Database(join(ws, 'workspace.db'), { readonly: true });
   try {
-    assert.deepEqual(
-      d.prepare(`SELECT row, caption FROM samples ORDER BY row`).all(),
-      [
-        { row: 0, caption: 'first caption' },
-        { row: 1, caption: 'second' },
-      ],
-    );
+    assert.deepEqual(d.prepare(`SELECT row, caption FROM samples ORDER BY row`).all(), [
+      { row: 0, caption: 'first caption' },
+      { row: 1, caption: 'second' },
+    ]);
   } finally {
     d.close();
   }
@@ -351,7 +459,8 @@ test('the temporary folder of a job whose worker is killed mid-way is removed, a
   const deadline = Date.now() + 120_000;
   let pid: number | null = null;
   while (Date.now() < deadline) {
-    const unpacked = existsSync(jobTmp) && readdirSync(jobTmp).some((d) => existsSync(join(jobTmp, d, 'table.parquet')));
+    const unpacked =
+      existsSync(jobTmp) && readdirSync(jobTmp).some((d) => existsSync(join(jobTmp, d, 'table.parquet')));
     if (unpacked) {
       const w = openWorkspace(ws);
       try {
@@ -404,12 +513,20 @@ test('`jobs resume WS` without an id: interrupted and failed jobs, not cancelled
     w.close();
   }
   const help = runCli(['jobs', 'resume', '--help']);
-  assert.match(help.stdout.replace(/\s+/g, ' '), /without one, every interrupted or failed job, oldest first \(not cancelled ones/);
+  assert.match(
+    help.stdout.replace(/\s+/g, ' '),
+    /without one, every interrupted or failed job, oldest first \(not cancelled ones/,
+  );
   const r = runCli(['jobs', 'resume', ws]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(
     r.stdout,
-    [`job ${superseded} (ingest): failed, since done by job ${redone}; not resumed`, `job ${failed} (ingest): succeeded`, `job ${interrupted} (ingest): succeeded`, ''].join('\n'),
+    [
+      `job ${superseded} (ingest): failed, since done by job ${redone}; not resumed`,
+      `job ${failed} (ingest): succeeded`,
+      `job ${interrupted} (ingest): succeeded`,
+      '',
+    ].join('\n'),
   );
   const w2 = openWorkspace(ws);
   try {

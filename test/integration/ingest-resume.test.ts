@@ -41,7 +41,11 @@ test('SIGKILL mid-ingest, then `jobs resume`: every row exactly once', async () 
   try {
     const r = d.prepare(`SELECT COUNT(*) n, COUNT(DISTINCT row) d, MIN(row) lo, MAX(row) hi FROM samples`).get() as any;
     assert.deepEqual(r, { n: N, d: N, lo: 0, hi: N - 1 });
-    assert.deepEqual(d.prepare(`SELECT state, rows, next_row FROM sources`).get(), { state: 'done', rows: N, next_row: N });
+    assert.deepEqual(d.prepare(`SELECT state, rows, next_row FROM sources`).get(), {
+      state: 'done',
+      rows: N,
+      next_row: N,
+    });
   } finally {
     d.close();
   }
@@ -63,7 +67,11 @@ test('SIGKILL mid-way through an image folder, then the same ingest again: every
   assert.equal(again.code, 0, again.stderr);
   const d = db(ws);
   try {
-    assert.deepEqual(d.prepare(`SELECT COUNT(*) n, COUNT(DISTINCT row) d, MAX(row) hi FROM samples`).get(), { n: 239, d: 239, hi: 238 });
+    assert.deepEqual(d.prepare(`SELECT COUNT(*) n, COUNT(DISTINCT row) d, MAX(row) hi FROM samples`).get(), {
+      n: 239,
+      d: 239,
+      hi: 238,
+    });
     assert.equal((d.prepare(`SELECT COUNT(*) n FROM images`).get() as { n: number }).n, 239);
     assert.deepEqual(d.prepare(`SELECT COUNT(*) n, MIN(state) state FROM sources`).get(), { n: 1, state: 'done' });
   } finally {

@@ -25,7 +25,8 @@ let files: Record<string, string>;
 before(async () => {
   const t = await openTable(laionParquet);
   const base: string[] = [];
-  for await (const b of t.columnBatches({ columns: ['TEXT'] })) for (const v of b.columns.TEXT) base.push(typeof v === 'string' ? v : '');
+  for await (const b of t.columnBatches({ columns: ['TEXT'] }))
+    for (const v of b.columns.TEXT) base.push(typeof v === 'string' ? v : '');
   await t.close();
   rows = hardCaptionRows(base, N);
   files = writeEveryFormat(join(dir.path, 'tables'), rows);
@@ -41,12 +42,23 @@ test('ingest: every format, plain and gzipped, 100k rows each -> every caption a
   assert.equal(names.length, 10);
   const withHeader = runCli(['ingest', ws, ...names.filter((n) => !headerless(n)).map((n) => files[n])]);
   assert.equal(withHeader.code, 0, withHeader.stdout + withHeader.stderr);
-  const cc3m = runCli(['ingest', ws, '--no-header', '--caption-col', '1', '--url-col', '2', ...names.filter(headerless).map((n) => files[n])]);
+  const cc3m = runCli([
+    'ingest',
+    ws,
+    '--no-header',
+    '--caption-col',
+    '1',
+    '--url-col',
+    '2',
+    ...names.filter(headerless).map((n) => files[n]),
+  ]);
   assert.equal(cc3m.code, 0, cc3m.stdout + cc3m.stderr);
 
   const d = new Database(join(ws, 'workspace.db'), { readonly: true });
   try {
-    const sources = d.prepare(`SELECT id, path, rows, state, no_caption, unpacked_bytes, rejected FROM sources ORDER BY id`).all() as {
+    const sources = d
+      .prepare(`SELECT id, path, rows, state, no_caption, unpacked_bytes, rejected FROM sources ORDER BY id`)
+      .all() as {
       id: number;
       path: string;
       rows: number;
@@ -61,9 +73,17 @@ test('ingest: every format, plain and gzipped, 100k rows each -> every caption a
     const read = d.prepare(`SELECT url, caption, width FROM samples WHERE source_id = ? ORDER BY row`);
     for (const s of sources) {
       const name = s.path.slice(s.path.lastIndexOf('/') + 1);
-      assert.deepEqual({ rows: s.rows, state: s.state, rejected: s.rejected }, { rows: N, state: 'done', rejected: 0 }, name);
+      assert.deepEqual(
+        { rows: s.rows, state: s.state, rejected: s.rejected },
+        { rows: N, state: 'done', rejected: 0 },
+        name,
+      );
       assert.equal(s.no_caption, nullCaptions, `${name}: samples without a caption counted`);
-      assert.equal(s.unpacked_bytes != null, name.endsWith('.gz'), `${name}: unpacked bytes counted for gzipped files only`);
+      assert.equal(
+        s.unpacked_bytes != null,
+        name.endsWith('.gz'),
+        `${name}: unpacked bytes counted for gzipped files only`,
+      );
       const got = read.all(s.id) as { url: string; caption: string; width: number | null }[];
       assert.equal(got.length, N, name);
       let wrong = 0;
@@ -109,7 +129,16 @@ test('match --captions: every format gives the matches of the original captions 
   assert.ok(expected.length > 1000, `the captions match synsets (${expected.length})`);
   const names = Object.keys(files).sort();
   const run = (name: string) => {
-    const args = ['match', '--captions', files[name], '--synsets', imagenetWnids, '--out', join(dir.path, `${name}.matches.csv`), '--json'];
+    const args = [
+      'match',
+      '--captions',
+      files[name],
+      '--synsets',
+      imagenetWnids,
+      '--out',
+      join(dir.path, `${name}.matches.csv`),
+      '--json',
+    ];
     if (headerless(name)) args.push('--no-header', '--caption-col', '1');
     return cli(args);
   };
@@ -123,7 +152,11 @@ test('match --captions: every format gives the matches of the original captions 
     const r = results.get(name)!;
     assert.equal(r.code, 0, `${name}: ${r.stderr}`);
     const summary = JSON.parse(r.stdout) as { captions: number; badRows: number; withoutCaption: number };
-    assert.deepEqual([summary.captions, summary.badRows, summary.withoutCaption], [N, 0, rows.filter((x) => x.caption === null).length], name);
+    assert.deepEqual(
+      [summary.captions, summary.badRows, summary.withoutCaption],
+      [N, 0, rows.filter((x) => x.caption === null).length],
+      name,
+    );
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     assert.equal(lines[0], 'row,wnid,lemmas,status');
     assert.deepEqual(lines.slice(1), expected, name);

@@ -52,7 +52,12 @@ function snapshot(root: string): string[] {
 function status(ws: string) {
   const r = runCli(['status', ws, '--json']);
   assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as { samples: number; images: number; rejected: { source: string; item: string; reason: string }[]; fetch: Record<string, number> };
+  return JSON.parse(r.stdout) as {
+    samples: number;
+    images: number;
+    rejected: { source: string; item: string; reason: string }[];
+    fetch: Record<string, number>;
+  };
 }
 
 function db(ws: string) {
@@ -78,7 +83,10 @@ test('one ingest call: real parquet + COCO folder + every bad file -> good sampl
   const reasonFor = (path: string) => st.rejected.filter((x) => x.source === path);
   const one = (path: string, re: RegExp, item?: string) => {
     const found = reasonFor(path);
-    assert.ok(found.some((x) => re.test(x.reason) && (item == null || x.item === item)), `${path}: expected ${re} in ${JSON.stringify(found)}`);
+    assert.ok(
+      found.some((x) => re.test(x.reason) && (item == null || x.item === item)),
+      `${path}: expected ${re} in ${JSON.stringify(found)}`,
+    );
     assert.ok(r.stderr.includes(path), `stderr names ${path}`);
   };
   one(bad.truncatedParquet, /parquet/i, 'file');
@@ -98,33 +106,58 @@ test('one ingest call: real parquet + COCO folder + every bad file -> good sampl
 
   // Nothing written outside the workspace: inputs unchanged, nothing escaped from the tar, temp folder untouched.
   assert.deepEqual(snapshot(inputs), before);
-  for (const p of [join(inputs, 'bad', '..', '..', 'escaped-by-tar.txt'), join(inputs, '..', 'escaped-by-tar.txt'), join(repoRoot, '..', 'escaped-by-tar.txt'), '/tmp/absolute-by-tar.txt']) {
+  for (const p of [
+    join(inputs, 'bad', '..', '..', 'escaped-by-tar.txt'),
+    join(inputs, '..', 'escaped-by-tar.txt'),
+    join(repoRoot, '..', 'escaped-by-tar.txt'),
+    '/tmp/absolute-by-tar.txt',
+  ]) {
     assert.ok(!existsSync(p), `${p} must not exist`);
   }
   // (tsx, which runs the CLI from source, keeps its compile cache there: that is the dev runner, not ingest.)
-  assert.deepEqual(readdirSync(watchTmp).filter((n) => !n.startsWith('tsx-')), []);
+  assert.deepEqual(
+    readdirSync(watchTmp).filter((n) => !n.startsWith('tsx-')),
+    [],
+  );
 
   const d = db(ws);
   try {
-    const parquet = d.prepare(`SELECT id, rows, state FROM sources WHERE path = ?`).get(laionParquet) as { id: number; rows: number; state: string };
+    const parquet = d.prepare(`SELECT id, rows, state FROM sources WHERE path = ?`).get(laionParquet) as {
+      id: number;
+      rows: number;
+      state: string;
+    };
     assert.deepEqual({ rows: parquet.rows, state: parquet.state }, { rows: 10000, state: 'done' });
-    const first = d.prepare(`SELECT row, url, caption, extra FROM samples WHERE source_id = ? ORDER BY row LIMIT 1`).get(parquet.id) as any;
+    const first = d
+      .prepare(`SELECT row, url, caption, extra FROM samples WHERE source_id = ? ORDER BY row LIMIT 1`)
+      .get(parquet.id) as any;
     assert.equal(first.row, 0);
     assert.match(first.url, /^http:\/\/direct\.rhapsody\.com\//);
     assert.equal(first.caption, 'Classical Masterpieces: Xerses & More, Vol. 8 by Various Artists');
     assert.equal(first.extra, null, 'the pandas index column is ignored');
     // COCO: captions from the COCO JSON (159 images have them), image sizes recorded, files on disk.
     const coco = d.prepare(`SELECT id FROM sources WHERE path = ?`).get(cocoDir) as { id: number };
-    const withCaption = (d.prepare(`SELECT COUNT(*) n FROM samples WHERE source_id = ? AND caption != ''`).get(coco.id) as { n: number }).n;
+    const withCaption = (
+      d.prepare(`SELECT COUNT(*) n FROM samples WHERE source_id = ? AND caption != ''`).get(coco.id) as { n: number }
+    ).n;
     assert.ok(withCaption >= 159, `COCO captions attached (${withCaption})`);
-    const s139 = d.prepare(`SELECT s.caption, s.width, s.height, i.stored_path, i.thumb_path FROM samples s JOIN images i ON i.sha256 = s.image_sha256 WHERE s.extra LIKE '%val2017/000000000139.jpg%'`).get() as any;
+    const s139 = d
+      .prepare(
+        `SELECT s.caption, s.width, s.height, i.stored_path, i.thumb_path FROM samples s JOIN images i ON i.sha256 = s.image_sha256 WHERE s.extra LIKE '%val2017/000000000139.jpg%'`,
+      )
+      .get() as any;
     assert.deepEqual([s139.width, s139.height], [640, 426]);
     assert.ok(s139.caption.length > 10);
     assert.ok(existsSync(join(ws, s139.stored_path)) && existsSync(join(ws, s139.thumb_path)));
     // Invalid UTF-8: kept, replaced by U+FFFD, counted on the source (3 invalid bytes; the genuine U+FFFD not counted).
-    const u = d.prepare(`SELECT id, replaced_utf8 FROM sources WHERE path = ?`).get(utf8Csv) as { id: number; replaced_utf8: number };
+    const u = d.prepare(`SELECT id, replaced_utf8 FROM sources WHERE path = ?`).get(utf8Csv) as {
+      id: number;
+      replaced_utf8: number;
+    };
     assert.equal(u.replaced_utf8, 3);
-    const caps = (d.prepare(`SELECT caption FROM samples WHERE source_id = ? ORDER BY row`).all(u.id) as { caption: string }[]).map((x) => x.caption);
+    const caps = (
+      d.prepare(`SELECT caption FROM samples WHERE source_id = ? ORDER BY row`).all(u.id) as { caption: string }[]
+    ).map((x) => x.caption);
     assert.equal(caps[0], 'caf\ufffd au lait');
     assert.equal(caps[2], 'caf\u00e9 ok \ufffd real');
   } finally {
@@ -150,7 +183,10 @@ test('every format: parquet(.gz), csv, tsv, jsonl(.gz), webdataset shards with s
   writeTsv(join(f, 'meta.tsv'), metaRows(6, 'tsv'));
   writeJsonl(join(f, 'meta.jsonl'), metaRows(5, 'jsonl'));
   writeJsonl(join(f, 'meta.jsonl.gz'), metaRows(4, 'jsonlgz'), true);
-  writeFileSync(join(f, 'urls.txt'), 'http://example.invalid/u/0.jpg\n\nhttps://example.invalid/u/1.png\r\nhttp://example.invalid/u/2.jpg\n');
+  writeFileSync(
+    join(f, 'urls.txt'),
+    'http://example.invalid/u/0.jpg\n\nhttps://example.invalid/u/1.png\r\nhttp://example.invalid/u/2.jpg\n',
+  );
   writeParquet(join(f, 'meta.parquet.gz'), metaRows(5, 'pqgz'));
   writeFileSync(join(f, 'meta.parquet.gz'), gzipSync(readFileSync(join(f, 'meta.parquet.gz'))));
   const photos = cocoPhotos(12, 'train2017');
@@ -167,10 +203,30 @@ test('every format: parquet(.gz), csv, tsv, jsonl(.gz), webdataset shards with s
     { name: 'imgs/y.jpg', data: photos[10].data },
   ]);
   assert.equal(runCli(['init', ws]).code, 0);
-  const r = runCli(['ingest', ws, ...['meta.parquet', 'meta.parquet.gz', 'meta.csv', 'meta.tsv', 'meta.jsonl', 'meta.jsonl.gz', 'wds', 'files', 'plain', 'plain.tar', 'urls.txt'].map((x) => join(f, x))]);
+  const r = runCli([
+    'ingest',
+    ws,
+    ...[
+      'meta.parquet',
+      'meta.parquet.gz',
+      'meta.csv',
+      'meta.tsv',
+      'meta.jsonl',
+      'meta.jsonl.gz',
+      'wds',
+      'files',
+      'plain',
+      'plain.tar',
+      'urls.txt',
+    ].map((x) => join(f, x)),
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.ok(!existsSync(join(ws, '.tmp')), 'the gunzipped parquet was unpacked inside the workspace and removed');
-  const listed = JSON.parse(runCli(['sources', ws, '--json']).stdout) as { path: string; samples: number; state: string }[];
+  const listed = JSON.parse(runCli(['sources', ws, '--json']).stdout) as {
+    path: string;
+    samples: number;
+    state: string;
+  }[];
   assert.equal(listed.length, 13);
   assert.ok(listed.every((s) => s.state === 'done'));
   assert.equal(listed.find((s) => s.path === join(f, 'meta.csv'))?.samples, 7);
@@ -178,10 +234,13 @@ test('every format: parquet(.gz), csv, tsv, jsonl(.gz), webdataset shards with s
   const d = db(ws);
   try {
     const bySource = new Map(
-      (d.prepare(`SELECT s.path, s.kind, COUNT(x.id) n FROM sources s LEFT JOIN samples x ON x.source_id = s.id GROUP BY s.id`).all() as { path: string; kind: string; n: number }[]).map((x) => [
-        relative(f, x.path),
-        x,
-      ]),
+      (
+        d
+          .prepare(
+            `SELECT s.path, s.kind, COUNT(x.id) n FROM sources s LEFT JOIN samples x ON x.source_id = s.id GROUP BY s.id`,
+          )
+          .all() as { path: string; kind: string; n: number }[]
+      ).map((x) => [relative(f, x.path), x]),
     );
     assert.equal(bySource.get('meta.parquet')?.n, 25);
     assert.equal(bySource.get('meta.parquet.gz')?.n, 5);
@@ -190,18 +249,46 @@ test('every format: parquet(.gz), csv, tsv, jsonl(.gz), webdataset shards with s
     assert.equal(bySource.get('meta.jsonl')?.n, 5);
     assert.equal(bySource.get('meta.jsonl.gz')?.n, 4);
     assert.deepEqual([bySource.get('wds/00000.tar')?.kind, bySource.get('wds/00000.tar')?.n], ['webdataset', 4]);
-    assert.deepEqual([bySource.get('wds/00000.parquet')?.kind, bySource.get('wds/00000.parquet')?.n], ['img2dataset-status', 3], 'failed downloads of the shard');
-    assert.equal(bySource.get('files/00000.parquet')?.n, 0, 'files layout status: all successes, already in the images');
+    assert.deepEqual(
+      [bySource.get('wds/00000.parquet')?.kind, bySource.get('wds/00000.parquet')?.n],
+      ['img2dataset-status', 3],
+      'failed downloads of the shard',
+    );
+    assert.equal(
+      bySource.get('files/00000.parquet')?.n,
+      0,
+      'files layout status: all successes, already in the images',
+    );
     assert.equal(bySource.get('files')?.n, 3);
     assert.equal(bySource.get('plain')?.n, 2);
     assert.equal(bySource.get('plain.tar')?.n, 2);
     assert.deepEqual([bySource.get('urls.txt')?.kind, bySource.get('urls.txt')?.n], ['url-list', 3]);
-    const urls = d.prepare(`SELECT x.row, x.url, x.caption FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.kind = 'url-list' ORDER BY x.row`).all();
-    assert.deepEqual(urls, [0, 1, 2].map((i) => ({ row: i, url: `http${i === 1 ? 's' : ''}://example.invalid/u/${i}.${i === 1 ? 'png' : 'jpg'}`, caption: '' })));
+    const urls = d
+      .prepare(
+        `SELECT x.row, x.url, x.caption FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.kind = 'url-list' ORDER BY x.row`,
+      )
+      .all();
+    assert.deepEqual(
+      urls,
+      [0, 1, 2].map((i) => ({
+        row: i,
+        url: `http${i === 1 ? 's' : ''}://example.invalid/u/${i}.${i === 1 ? 'png' : 'jpg'}`,
+        caption: '',
+      })),
+    );
 
     // Metadata columns: WIDTH, HEIGHT, NSFW, similarity, punsafe kept; other columns in extra; pandas index ignored.
-    for (const [name, prefix] of [['meta.parquet', 'pq'], ['meta.parquet.gz', 'pqgz'], ['meta.csv', 'csv'], ['meta.tsv', 'tsv'], ['meta.jsonl', 'jsonl'], ['meta.jsonl.gz', 'jsonlgz']]) {
-      const row = d.prepare(`SELECT x.* FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path = ? AND x.row = 3`).get(join(f, name)) as any;
+    for (const [name, prefix] of [
+      ['meta.parquet', 'pq'],
+      ['meta.parquet.gz', 'pqgz'],
+      ['meta.csv', 'csv'],
+      ['meta.tsv', 'tsv'],
+      ['meta.jsonl', 'jsonl'],
+      ['meta.jsonl.gz', 'jsonlgz'],
+    ]) {
+      const row = d
+        .prepare(`SELECT x.* FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path = ? AND x.row = 3`)
+        .get(join(f, name)) as any;
       assert.equal(row.url, `http://example.invalid/${prefix}/3.jpg`, name);
       assert.equal(row.caption, `${prefix} caption 3 with a dog`, name);
       assert.deepEqual([row.width, row.height, row.nsfw_meta], [103, 203, 'UNLIKELY'], name);
@@ -209,25 +296,58 @@ test('every format: parquet(.gz), csv, tsv, jsonl(.gz), webdataset shards with s
       assert.ok(Math.abs(row.punsafe - 0.0003) < 1e-6, name);
       assert.deepEqual(JSON.parse(row.extra), { LICENSE: '?' }, name);
     }
-    const wds = d.prepare(`SELECT x.* FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.kind = 'webdataset' ORDER BY x.row`).all() as any[];
+    const wds = d
+      .prepare(
+        `SELECT x.* FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.kind = 'webdataset' ORDER BY x.row`,
+      )
+      .all() as any[];
     assert.equal(wds[0].caption, `webdataset photo ${photos[0].name}`);
     assert.equal(wds[0].url, `http://example.invalid/wds/${photos[0].name}`);
     assert.equal(wds[0].nsfw_meta, 'UNLIKELY');
     assert.equal(wds[0].laion_similarity, 0.31);
     assert.equal(JSON.parse(wds[0].extra).key, '000000000');
-    const failed = d.prepare(`SELECT x.fetch_status, x.fetch_error, x.url FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.kind = 'img2dataset-status' ORDER BY x.row`).all() as any[];
-    assert.deepEqual(failed.map((x) => x.fetch_status), ['timeout', 'http_error', 'timeout']);
+    const failed = d
+      .prepare(
+        `SELECT x.fetch_status, x.fetch_error, x.url FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.kind = 'img2dataset-status' ORDER BY x.row`,
+      )
+      .all() as any[];
+    assert.deepEqual(
+      failed.map((x) => x.fetch_status),
+      ['timeout', 'http_error', 'timeout'],
+    );
     assert.match(failed[1].fetch_error, /404/);
-    const files = d.prepare(`SELECT x.caption, x.url, x.punsafe FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path = ? ORDER BY x.row`).all(join(f, 'files')) as any[];
+    const files = d
+      .prepare(
+        `SELECT x.caption, x.url, x.punsafe FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path = ? ORDER BY x.row`,
+      )
+      .all(join(f, 'files')) as any[];
     assert.equal(files[0].caption, `files layout ${photos[4].name}`);
     assert.equal(files[0].url, `http://example.invalid/files/${photos[4].name}`);
     assert.equal(files[0].punsafe, 0.01);
-    const plain = d.prepare(`SELECT x.caption, x.extra FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path = ? ORDER BY x.row`).all(join(f, 'plain')) as any[];
-    assert.deepEqual(plain.map((x) => [x.caption, JSON.parse(x.extra).file]), [['a plain folder caption', 'a.jpg'], ['', 'sub/b.jpg']]);
-    const tar = d.prepare(`SELECT x.caption FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path = ? ORDER BY x.row`).all(join(f, 'plain.tar')) as any[];
-    assert.deepEqual(tar.map((x) => x.caption), ['tar caption x', '']);
+    const plain = d
+      .prepare(
+        `SELECT x.caption, x.extra FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path = ? ORDER BY x.row`,
+      )
+      .all(join(f, 'plain')) as any[];
+    assert.deepEqual(
+      plain.map((x) => [x.caption, JSON.parse(x.extra).file]),
+      [
+        ['a plain folder caption', 'a.jpg'],
+        ['', 'sub/b.jpg'],
+      ],
+    );
+    const tar = d
+      .prepare(`SELECT x.caption FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path = ? ORDER BY x.row`)
+      .all(join(f, 'plain.tar')) as any[];
+    assert.deepEqual(
+      tar.map((x) => x.caption),
+      ['tar caption x', ''],
+    );
     // Images: one per distinct photo, stored resized (<= 512) with a thumbnail (<= 256).
-    const images = d.prepare(`SELECT stored_path, thumb_path FROM images`).all() as { stored_path: string; thumb_path: string }[];
+    const images = d.prepare(`SELECT stored_path, thumb_path FROM images`).all() as {
+      stored_path: string;
+      thumb_path: string;
+    }[];
     assert.equal(images.length, 11);
     const sharp = (await import('sharp')).default;
     const m = await sharp(join(ws, images[0].stored_path)).metadata();

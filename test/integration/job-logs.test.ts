@@ -42,23 +42,40 @@ test('each attempt of a job is logged in the workspace and read back by the jobs
   try {
     const runner = new JobRunner(ws, { workers: loadWorker }).start();
     const job = await runner.enqueue('selftest', { rows: 100000, batch: 20, delayMs: 10, logEvery: 100 });
-    await new Promise<void>((resolve) => runner.on('progress', (p) => p.jobId === job.id && p.done >= 300 && resolve()));
+    await new Promise<void>((resolve) =>
+      runner.on('progress', (p) => p.jobId === job.id && p.done >= 300 && resolve()),
+    );
     runner.cancel(job.id);
     assert.equal((await runner.waitFor(job.id)).state, 'cancelled');
     const crash = await runner.enqueue('selftest', { rows: 300, batch: 50, crashAt: 120, logEvery: 50 });
     assert.equal((await runner.waitFor(crash.id)).state, 'failed');
 
     const handlers = createHandlers({ ws, runner });
-    const first = (await dispatch(handlers, 'jobs.log', { id: job.id })) as { lines: { level: string; message: string; time: string }[]; ended: boolean; next: unknown };
+    const first = (await dispatch(handlers, 'jobs.log', { id: job.id })) as {
+      lines: { level: string; message: string; time: string }[];
+      ended: boolean;
+      next: unknown;
+    };
     assert.equal(first.ended, true);
-    assert.match(first.lines[0].message, new RegExp(`^selftest job ${job.id} started, attempt 1, worker pid \\d+, params \\{"rows":100000`));
+    assert.match(
+      first.lines[0].message,
+      new RegExp(`^selftest job ${job.id} started, attempt 1, worker pid \\d+, params \\{"rows":100000`),
+    );
     assert.match(first.lines[0].time, /^\d{4}-\d\d-\d\dT/);
-    assert.ok(first.lines.some((l) => l.message === 'wrote rows up to 200'), 'the worker lines are there');
+    assert.ok(
+      first.lines.some((l) => l.message === 'wrote rows up to 200'),
+      'the worker lines are there',
+    );
     assert.deepEqual(first.lines.at(-1)!.level, 'warn');
     assert.match(first.lines.at(-1)!.message, /^cancelled \(worker exit code 0\)/);
 
-    const failed = (await dispatch(handlers, 'jobs.log', { id: crash.id, tail: 1 })) as { lines: { level: string; message: string }[] };
-    assert.deepEqual(failed.lines.map((l) => l.level), ['error']);
+    const failed = (await dispatch(handlers, 'jobs.log', { id: crash.id, tail: 1 })) as {
+      lines: { level: string; message: string }[];
+    };
+    assert.deepEqual(
+      failed.lines.map((l) => l.level),
+      ['error'],
+    );
     assert.match(failed.lines[0].message, /^failed \(worker exit code 1\): selftest crashed on purpose at row 120/);
 
     // The second attempt continues the same log; a reader with the cursor of the first read gets only what is new.
@@ -67,12 +84,17 @@ test('each attempt of a job is logged in the workspace and read back by the jobs
     await until('the second attempt to run', () => getJob(ws.db, job.id)!.state === 'running');
     runner.cancel(job.id);
     await runner.waitFor(job.id);
-    const second = (await dispatch(handlers, 'jobs.log', { id: job.id, after: first.next })) as { lines: { message: string }[] };
+    const second = (await dispatch(handlers, 'jobs.log', { id: job.id, after: first.next })) as {
+      lines: { message: string }[];
+    };
     assert.match(second.lines[0].message, /started, attempt 2 \(continues from its last committed batch\)/);
     assert.match(second.lines.at(-1)!.message, /^cancelled/);
     assert.ok(selftestRows(ws.db, job.id).length >= rowsBefore);
 
-    await assert.rejects(dispatch(handlers, 'jobs.log', { id: job.id, limit: 0 }), /invalid request for jobs\.log: limit/);
+    await assert.rejects(
+      dispatch(handlers, 'jobs.log', { id: job.id, limit: 0 }),
+      /invalid request for jobs\.log: limit/,
+    );
     await assert.rejects(dispatch(handlers, 'jobs.log', { id: 9999 }), /no job 9999/);
     await runner.stop();
   } finally {
@@ -94,12 +116,25 @@ test('`jobs log`: plain, --json, --level, --tail, and --follow until the job end
     assert.equal(await exited, 0);
     const lines = followed.stdout.trim().split('\n');
     assert.match(lines[0], /^\d{4}-\d\d-\d\dT[\d:.]+Z info {2}selftest job \d+ started, attempt 1,/);
-    assert.deepEqual(lines.filter((l) => l.includes('wrote rows up to')).map((l) => l.split(' ').at(-1)), ['100', '200', '300', '400', '500', '600']);
-    assert.match(lines.at(-1)!, /info {2}succeeded \(worker exit code 0\), result \{"rows":600\}$/, 'follow read up to the last line');
+    assert.deepEqual(
+      lines.filter((l) => l.includes('wrote rows up to')).map((l) => l.split(' ').at(-1)),
+      ['100', '200', '300', '400', '500', '600'],
+    );
+    assert.match(
+      lines.at(-1)!,
+      /info {2}succeeded \(worker exit code 0\), result \{"rows":600\}$/,
+      'follow read up to the last line',
+    );
 
     const json = runCli(['jobs', 'log', wsDir, String(id), '--json']);
-    const objects = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(objects.map((o) => o.message), lines.map((l) => l.replace(/^\S+ \w+ +/, '')));
+    const objects = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      objects.map((o) => o.message),
+      lines.map((l) => l.replace(/^\S+ \w+ +/, '')),
+    );
     assert.deepEqual(Object.keys(objects[0]), ['time', 'level', 'message']);
 
     const tail = runCli(['jobs', 'log', wsDir, String(id), '--tail', '2']);
@@ -130,7 +165,10 @@ test('--quiet prints no progress or log lines, --verbose adds times, levels and 
     // Placed after the subcommand's arguments, as users type it.
     const v = runCli(['jobs', 'resume', verbose.wsDir, String(verbose.id), '--verbose']);
     assert.equal(v.code, 0, v.stderr);
-    assert.match(v.stderr, new RegExp(`\\[job #${verbose.id}\\] \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z info wrote rows up to 100`));
+    assert.match(
+      v.stderr,
+      new RegExp(`\\[job #${verbose.id}\\] \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z info wrote rows up to 100`),
+    );
     assert.match(v.stderr, new RegExp(`running; its log: .*logs/job-${verbose.id}\\.log`));
   } finally {
     for (const w of [quiet, normal, verbose]) w.dir.cleanup();
@@ -178,7 +216,11 @@ test('`serve --json` prints {url, token, workspace} on one line once listening; 
     const info = JSON.parse(out.split('\n')[0]);
     assert.deepEqual(Object.keys(info), ['url', 'token', 'workspace']);
     assert.equal(info.url, `${info.url.split('?')[0]}?token=${info.token}`);
-    const res = await fetch(new URL('/api/jobs.list', info.url), { method: 'POST', headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(new URL('/api/jobs.list', info.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(res.status, 200);
     serve.kill('SIGINT');
     assert.equal(await exited, 130);

@@ -99,7 +99,19 @@ test('CLI: init, status --json shape, usage errors exit 2', () => {
     const st = runCli(['status', ws, '--json']);
     assert.equal(st.code, 0);
     const s = JSON.parse(st.stdout);
-    for (const k of ['samples', 'images', 'rejected', 'matched', 'ambiguous', 'above_threshold', 'classes_selected', 'train_images', 'test_images', 'runs', 'jobs']) {
+    for (const k of [
+      'samples',
+      'images',
+      'rejected',
+      'matched',
+      'ambiguous',
+      'above_threshold',
+      'classes_selected',
+      'train_images',
+      'test_images',
+      'runs',
+      'jobs',
+    ]) {
       assert.ok(k in s, `status has ${k}`);
     }
     assert.equal(runCli(['no-such-command']).code, 2);

@@ -17,7 +17,16 @@ import { classImageScores } from '../../native-workers/store/image-similarities.
 import { loadSelectionCandidates } from '../../native-workers/store/selection.ts';
 import { selectDataset } from '../../native-workers/core/selection/select.ts';
 import { runCli, tempDir } from '../helpers/workspace.ts';
-import { addSamples, addSource, addSynset, cocoPhotos, storeImage, IMAGE_ENCODER, TEXT_ENCODER, type FixtureSample } from '../helpers/dataset-fixture.ts';
+import {
+  addSamples,
+  addSource,
+  addSynset,
+  cocoPhotos,
+  storeImage,
+  IMAGE_ENCODER,
+  TEXT_ENCODER,
+  type FixtureSample,
+} from '../helpers/dataset-fixture.ts';
 import { setTextFilter } from '../../native-workers/store/text-similarities.ts';
 import { setMeta } from '../../native-workers/store/meta.ts';
 
@@ -43,7 +52,17 @@ before(async () => {
   const rows: (FixtureSample & { role: string })[] = [];
   let next = 0;
   const push = (role: string, wnid: string, textSimilarity: number, extra: Partial<FixtureSample> = {}) =>
-    rows.push({ role, row: rows.length, caption: `${role} caption`, wnids: [wnid], lemma: 'x', textSimilarity, imageSimilarity: 0.3, sha256: shas[next++], ...extra });
+    rows.push({
+      role,
+      row: rows.length,
+      caption: `${role} caption`,
+      wnids: [wnid],
+      lemma: 'x',
+      textSimilarity,
+      imageSimilarity: 0.3,
+      sha256: shas[next++],
+      ...extra,
+    });
   // Class A: 4 plain kept, one below, one without image, one NSFW by metadata, one flagged by OCR, one below but
   // accepted, one above but rejected, one NSFW but accepted, one without image but accepted (no image: never kept).
   for (let i = 0; i < 4; i++) push(`A${i}`, A, 0.6 + i * 0.05);
@@ -89,29 +108,83 @@ test('curation counts, curation items, selection, class image scores and the can
     0,
     'no command has written NSFW metadata flag rows yet',
   );
-  const expectedIds = Object.fromEntries(Object.entries(EXPECTED_KEPT).map(([w, roles]) => [w, roles.map((r) => id[r]).sort((a, b) => a - b)]));
+  const expectedIds = Object.fromEntries(
+    Object.entries(EXPECTED_KEPT).map(([w, roles]) => [w, roles.map((r) => id[r]).sort((a, b) => a - b)]),
+  );
 
   // Curation screen: class counts and the kept items of each class.
   assert.deepEqual(curationCounts(), { [A]: 6, [B]: 3 });
   const classes = keptByClass(ws.db, TEXT_ENCODER, THRESHOLD);
-  assert.deepEqual(Object.fromEntries(classes.map((c) => [c.wnid, c.candidates])), { [A]: 12, [B]: 4 }, 'candidates = every matched sample of the class');
-  for (const wnid of [A, B]) {
-    const { items } = curationItems(ws.db, { wnid, textEncoder: TEXT_ENCODER, imageEncoder: IMAGE_ENCODER, threshold: THRESHOLD, sort: 'id', order: 'asc', offset: 0, limit: 100 });
-    assert.deepEqual(items.filter((i) => i.kept).map((i) => i.sampleId), expectedIds[wnid], `curation items of ${wnid}`);
-  }
-  const nsfwItem = curationItems(ws.db, { wnid: B, textEncoder: TEXT_ENCODER, imageEncoder: null, threshold: THRESHOLD, sort: 'id', order: 'asc', offset: 0, limit: 100 }).items.find(
-    (i) => i.sampleId === id.Bunsure,
+  assert.deepEqual(
+    Object.fromEntries(classes.map((c) => [c.wnid, c.candidates])),
+    { [A]: 12, [B]: 4 },
+    'candidates = every matched sample of the class',
   );
+  for (const wnid of [A, B]) {
+    const { items } = curationItems(ws.db, {
+      wnid,
+      textEncoder: TEXT_ENCODER,
+      imageEncoder: IMAGE_ENCODER,
+      threshold: THRESHOLD,
+      sort: 'id',
+      order: 'asc',
+      offset: 0,
+      limit: 100,
+    });
+    assert.deepEqual(
+      items.filter((i) => i.kept).map((i) => i.sampleId),
+      expectedIds[wnid],
+      `curation items of ${wnid}`,
+    );
+  }
+  const nsfwItem = curationItems(ws.db, {
+    wnid: B,
+    textEncoder: TEXT_ENCODER,
+    imageEncoder: null,
+    threshold: THRESHOLD,
+    sort: 'id',
+    order: 'asc',
+    offset: 0,
+    limit: 100,
+  }).items.find((i) => i.sampleId === id.Bunsure);
   assert.deepEqual(nsfwItem?.flags, ['nsfw_meta'], 'the derived NSFW metadata flag is shown on the item');
 
   // Selection: the same candidates, and per class the same kept count (every image is distinct here).
-  const candidates = loadSelectionCandidates(ws.db, { textEncoder: TEXT_ENCODER, imageEncoder: IMAGE_ENCODER, excludeFlags: FLAG_KINDS });
-  const selection = selectDataset(candidates, { threshold: THRESHOLD, classes: 10, train: 2, test: 1, seed: 1, score: 'auto' });
-  assert.deepEqual(Object.fromEntries(selection.classes.map((c) => [c.wnid, c.kept])), curationCounts(), 'selection kept == curation kept');
-  for (const c of selection.classes) assert.deepEqual([...c.train, ...c.test].sort((a, b) => a - b).every((s) => expectedIds[c.wnid].includes(s)), true);
+  const candidates = loadSelectionCandidates(ws.db, {
+    textEncoder: TEXT_ENCODER,
+    imageEncoder: IMAGE_ENCODER,
+    excludeFlags: FLAG_KINDS,
+  });
+  const selection = selectDataset(candidates, {
+    threshold: THRESHOLD,
+    classes: 10,
+    train: 2,
+    test: 1,
+    seed: 1,
+    score: 'auto',
+  });
+  assert.deepEqual(
+    Object.fromEntries(selection.classes.map((c) => [c.wnid, c.kept])),
+    curationCounts(),
+    'selection kept == curation kept',
+  );
+  for (const c of selection.classes)
+    assert.deepEqual(
+      [...c.train, ...c.test].sort((a, b) => a - b).every((s) => expectedIds[c.wnid].includes(s)),
+      true,
+    );
 
   // Class image scores use the same kept candidates (all image similarities are 0.3, so only the class set tells).
-  assert.deepEqual([...classImageScores(ws.db, { imageEncoder: IMAGE_ENCODER, textEncoder: TEXT_ENCODER, threshold: THRESHOLD }).keys()].sort(), [A, B]);
+  assert.deepEqual(
+    [
+      ...classImageScores(ws.db, {
+        imageEncoder: IMAGE_ENCODER,
+        textEncoder: TEXT_ENCODER,
+        threshold: THRESHOLD,
+      }).keys(),
+    ].sort(),
+    [A, B],
+  );
 
   // `imagenot candidates`: the kept column marks exactly those candidates, with the derived NSFW metadata flag.
   const csv = join(dir.path, 'candidates.csv');
@@ -124,7 +197,11 @@ test('curation counts, curation items, selection, class image scores and the can
     .filter((c) => c[cols.indexOf('kept')] === 'true')
     .map((c) => Number(c[cols.indexOf('sample_id')]))
     .sort((a, b) => a - b);
-  assert.deepEqual(kept, [...expectedIds[A], ...expectedIds[B]].sort((a, b) => a - b), 'candidates table kept == curation kept');
+  assert.deepEqual(
+    kept,
+    [...expectedIds[A], ...expectedIds[B]].sort((a, b) => a - b),
+    'candidates table kept == curation kept',
+  );
   const nsfwCol = cols.indexOf('nsfw_meta_flag');
   const bunsure = lines.map((l) => l.split(',')).find((c) => Number(c[0]) === id.Bunsure)!;
   assert.equal(bunsure[nsfwCol], 'true');
@@ -134,12 +211,27 @@ test('a new flag or a fetched image changes the curation counts at once', () => 
   const before = curationCounts();
   writeFlags(ws.db, [{ sampleId: id.A0, kind: 'nsfw_classifier', flagged: true, score: 0.9, detail: null }]);
   assert.equal(curationCounts()[A], before[A] - 1, 'a classifier flag drops the candidate');
-  ws.db.transaction(() => recordFetchResults(ws.db, [{ id: id.AnoImage, status: 'ok', error: null, imageSha256: spareSha }]))();
+  ws.db.transaction(() =>
+    recordFetchResults(ws.db, [{ id: id.AnoImage, status: 'ok', error: null, imageSha256: spareSha }]),
+  )();
   assert.equal(curationCounts()[A], before[A], 'a fetched image makes the candidate keepable');
-  ws.db.transaction(() => recordFetchResults(ws.db, [{ id: id.AnoImageAccepted, status: 'ok', error: null, imageSha256: spareSha }]))();
+  ws.db.transaction(() =>
+    recordFetchResults(ws.db, [{ id: id.AnoImageAccepted, status: 'ok', error: null, imageSha256: spareSha }]),
+  )();
   assert.equal(curationCounts()[A], before[A] + 1, 'an accepted candidate with a fresh image is kept');
-  const candidates = loadSelectionCandidates(ws.db, { textEncoder: TEXT_ENCODER, imageEncoder: null, excludeFlags: FLAG_KINDS });
-  const perClass = selectDataset(candidates, { threshold: THRESHOLD, classes: 10, train: 1, test: 1, seed: 1, score: 'count' });
+  const candidates = loadSelectionCandidates(ws.db, {
+    textEncoder: TEXT_ENCODER,
+    imageEncoder: null,
+    excludeFlags: FLAG_KINDS,
+  });
+  const perClass = selectDataset(candidates, {
+    threshold: THRESHOLD,
+    classes: 10,
+    train: 1,
+    test: 1,
+    seed: 1,
+    score: 'count',
+  });
   // Two candidates now share spareSha: the selection counts distinct images, curation counts candidates.
   assert.equal(perClass.classes.find((c) => c.wnid === A)!.kept, curationCounts()[A] - 1);
 });

@@ -35,7 +35,9 @@ function csvLines(path: string): string[] {
 function workspaceLines(): string[] {
   const ws = openWorkspace(wsDir);
   try {
-    return matchesWithRows(ws.db).map((m) => `${m.row},${m.wnids},${m.lemmas.includes(',') ? JSON.stringify(m.lemmas) : m.lemmas},${m.status}`);
+    return matchesWithRows(ws.db).map(
+      (m) => `${m.row},${m.wnids},${m.lemmas.includes(',') ? JSON.stringify(m.lemmas) : m.lemmas},${m.status}`,
+    );
   } finally {
     ws.close();
   }
@@ -43,7 +45,9 @@ function workspaceLines(): string[] {
 
 /** The version of the inputs the stored curation index of the workspace encoder was built from. */
 function storedIndexVersion(db: Db): string | undefined {
-  return db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = 'glove'`).pluck().get() as string | undefined;
+  return db.prepare(`SELECT version FROM threshold_indexes WHERE encoder = 'glove'`).pluck().get() as
+    | string
+    | undefined;
 }
 
 function perFile(synsets: string, name: string, extra: string[] = []) {
@@ -79,23 +83,38 @@ test('wordnet eligible / show', () => {
   // Kept and dropped lemmas with reasons: inch drops its lemma 'in' and keeps 'inch', its dominant sense (column inch
   // loses it); dog keeps 'dog', which its minor senses (frump, cad, frank, ...) lose.
   const inch = rows.find((r) => r.startsWith('n13649791,'))!;
-  assert.equal(inch, "n13649791,inch,inch|in,a unit of length equal to one twelfth of a foot,noun.quantity,6,inch,in: function word 'in' (preposition or particle),");
+  assert.equal(
+    inch,
+    "n13649791,inch,inch|in,a unit of length equal to one twelfth of a foot,noun.quantity,6,inch,in: function word 'in' (preposition or particle),",
+  );
   assert.match(rows.find((r) => r.startsWith('n02084071,'))!, /,noun\.animal,8,dog\|domestic dog\|Canis familiaris,,$/);
   assert.match(rows.find((r) => r.startsWith('n03901548,'))!, /dog: 'dog' goes to its dominant sense n02084071/);
   const kitchen = rows.find((r) => r.startsWith('n03619890,'))!;
   assert.match(kitchen, /,kitchen,,$/);
   const watch = rows.find((r) => r.startsWith('n04555897,'))!;
-  assert.match(watch, /"watch: used more as a verb than as a noun: tagged 176 times as a verb, adjective or adverb, 17 as a noun\|ticker: shared with/);
+  assert.match(
+    watch,
+    /"watch: used more as a verb than as a noun: tagged 176 times as a verb, adjective or adverb, 17 as a noun\|ticker: shared with/,
+  );
   const photograph = rows.find((r) => r.startsWith('n03925226,'))!;
-  assert.match(photograph, /,photograph\|photo,exposure: shared with 9 other eligible synsets\|.*,"photograph: often not a noun: tagged 17 times as a noun, 10 as a verb, adjective or adverb"$/);
+  assert.match(
+    photograph,
+    /,photograph\|photo,exposure: shared with 9 other eligible synsets\|.*,"photograph: often not a noun: tagged 17 times as a noun, 10 as a verb, adjective or adverb"$/,
+  );
   const none = runCli(['wordnet', 'eligible', '--format', 'csv', '--lemma-rule', 'none']);
-  assert.match(none.stdout.split('\n').find((r) => r.startsWith('n13649791,'))!, /,in,inch: shared with 1 other eligible synsets,$/);
+  assert.match(
+    none.stdout.split('\n').find((r) => r.startsWith('n13649791,'))!,
+    /,in,inch: shared with 1 other eligible synsets,$/,
+  );
   assert.equal(runCli(['wordnet', 'eligible', '--lemma-rule', 'some']).code, 2);
   const show = runCli(['wordnet', 'show', 'n02084071', '--json']);
   const info = JSON.parse(show.stdout);
   assert.equal(info.name, 'dog');
   assert.deepEqual(info.lemmas, ['dog', 'domestic dog', 'Canis familiaris']);
-  assert.deepEqual(info.lemmaRule.map((l: { drop: string | null }) => l.drop), [null, null, null]);
+  assert.deepEqual(
+    info.lemmaRule.map((l: { drop: string | null }) => l.drop),
+    [null, null, null],
+  );
   const letter = runCli(['wordnet', 'show', 'n06831177']);
   assert.match(letter.stdout, /dropped a: one character: matches letters, initials, digits and symbols/);
   assert.equal(info.hypernymPath[0].name, 'entity');
@@ -142,7 +161,10 @@ test('per-file command and workspace job: identical candidates (ImageNet-1k set,
   // What the rule changes on these 10,000 real captions: no function word, letter or numeral is a class any more,
   // and far fewer captions are ambiguous.
   const count = (lines: string[], status: string) => lines.filter((l) => l.endsWith(`,${status}`)).length;
-  assert.ok(count(ruled.lines, 'ambiguous') < 0.6 * count(fileEl.lines, 'ambiguous'), `ambiguous ${count(fileEl.lines, 'ambiguous')} -> ${count(ruled.lines, 'ambiguous')}`);
+  assert.ok(
+    count(ruled.lines, 'ambiguous') < 0.6 * count(fileEl.lines, 'ambiguous'),
+    `ambiguous ${count(fileEl.lines, 'ambiguous')} -> ${count(ruled.lines, 'ambiguous')}`,
+  );
   const lemmasOf = (lines: string[]) => new Set(lines.flatMap((l) => l.split(',')[2].split('|')));
   for (const bad of ['a', 'in', 'at', 'In', 'At', 'are', 'XL', '2']) {
     assert.ok(lemmasOf(fileEl.lines).has(bad), `without the rule '${bad}' matches`);
@@ -190,7 +212,19 @@ test('per-file: other formats, bad rows reported with exit 1, missing column, ba
   assert.deepEqual(csvLines(out), ['0,n02084071|n07697537,dog|hot dog,ambiguous', '2,n02084071,dog,matched']);
   const jsonl = join(dir.path, 'caps.jsonl.gz');
   writeFileSync(jsonl, gzipSync('{"caption":"a hot dog"}\n{"caption":null}\n{"caption":"Dog."}\n'));
-  const j = runCli(['match', '--captions', jsonl, '--column', 'caption', '--synsets', wn, '--out', out, '--ignore-case', '--json']);
+  const j = runCli([
+    'match',
+    '--captions',
+    jsonl,
+    '--column',
+    'caption',
+    '--synsets',
+    wn,
+    '--out',
+    out,
+    '--ignore-case',
+    '--json',
+  ]);
   assert.equal(JSON.parse(j.stdout).captions, 3);
   assert.deepEqual(csvLines(out), ['0,n02084071|n07697537,dog|hot dog,ambiguous', '2,n02084071,dog,matched']);
   const missing = runCli(['match', '--captions', laion, '--column', 'caption', '--synsets', wn, '--out', out]);
@@ -205,7 +239,10 @@ test('per-file: other formats, bad rows reported with exit 1, missing column, ba
   assert.deepEqual(csvLines(out), ['1,n13649791,inch,matched']);
   assert.equal(runCli(['match', '--captions', csv, '--synsets', wn, '--out', out, '--lemma-rule', 'some']).code, 2);
   writeFileSync(wn, 'dog\n');
-  assert.match(runCli(['match', '--captions', csv, '--synsets', wn, '--out', out]).stderr, /line 1: 'dog' is not a wnid/);
+  assert.match(
+    runCli(['match', '--captions', csv, '--synsets', wn, '--out', out]).stderr,
+    /line 1: 'dog' is not a wnid/,
+  );
   assert.equal(runCli(['match', '--captions', csv, '--synsets', wn]).code, 2, '--out is required');
 });
 
@@ -213,22 +250,52 @@ test('synsets API: search, show, setManual persists and changes eligibility', as
   const ws = openWorkspace(wsDir);
   try {
     const handlers = createHandlers({ ws, runner: new JobRunner(ws, { workers: loadWorker }) });
-    const found = (await dispatch(handlers, 'synsets.search', { query: 'domestic dog' })) as { wnid: string; candidates: number; eligible: boolean }[];
+    const found = (await dispatch(handlers, 'synsets.search', { query: 'domestic dog' })) as {
+      wnid: string;
+      candidates: number;
+      eligible: boolean;
+    }[];
     assert.equal(found[0].wnid, 'n02084071');
     // The last run matched the ImageNet-1k set: an empty query lists by candidates.
-    const top = (await dispatch(handlers, 'synsets.search', { query: '', limit: 3 })) as { candidates: number; inImagenet1k: boolean }[];
-    assert.ok(top.length === 3 && top[0].candidates >= top[1].candidates && top[1].candidates >= top[2].candidates && top[2].candidates > 0, JSON.stringify(top));
+    const top = (await dispatch(handlers, 'synsets.search', { query: '', limit: 3 })) as {
+      candidates: number;
+      inImagenet1k: boolean;
+    }[];
+    assert.ok(
+      top.length === 3 &&
+        top[0].candidates >= top[1].candidates &&
+        top[1].candidates >= top[2].candidates &&
+        top[2].candidates > 0,
+      JSON.stringify(top),
+    );
     assert.ok(top.every((s) => s.inImagenet1k));
-    const eligibleOnly = (await dispatch(handlers, 'synsets.search', { query: 'dog', limit: 20, eligibleOnly: true })) as { eligible: boolean }[];
+    const eligibleOnly = (await dispatch(handlers, 'synsets.search', {
+      query: 'dog',
+      limit: 20,
+      eligibleOnly: true,
+    })) as { eligible: boolean }[];
     assert.ok(eligibleOnly.length > 5 && eligibleOnly.every((s) => s.eligible));
-    const dog = (await dispatch(handlers, 'synsets.show', { wnid: 'n02084071' })) as { hypernymPath: { name: string }[]; examples: string[]; inImagenet1k: boolean };
+    const dog = (await dispatch(handlers, 'synsets.show', { wnid: 'n02084071' })) as {
+      hypernymPath: { name: string }[];
+      examples: string[];
+      inImagenet1k: boolean;
+    };
     assert.deepEqual(dog.examples, ['the dog barked all night']);
     assert.equal(dog.hypernymPath.at(-1)!.name, 'dog');
-    const ex = (await dispatch(handlers, 'synsets.setManual', { wnid: 'n02084071', manual: 'exclude' })) as { eligible: boolean; reason: string; manual: string };
+    const ex = (await dispatch(handlers, 'synsets.setManual', { wnid: 'n02084071', manual: 'exclude' })) as {
+      eligible: boolean;
+      reason: string;
+      manual: string;
+    };
     assert.deepEqual([ex.eligible, ex.reason, ex.manual], [false, 'manual exclude', 'exclude']);
-    const cleared = (await dispatch(handlers, 'synsets.setManual', { wnid: 'n02084071', manual: null })) as { eligible: boolean; manual: null };
+    const cleared = (await dispatch(handlers, 'synsets.setManual', { wnid: 'n02084071', manual: null })) as {
+      eligible: boolean;
+      manual: null;
+    };
     assert.deepEqual([cleared.eligible, cleared.manual], [true, null]);
-    const tench = (await dispatch(handlers, 'synsets.setManual', { wnid: 'n01440764', manual: 'include' })) as { eligible: boolean };
+    const tench = (await dispatch(handlers, 'synsets.setManual', { wnid: 'n01440764', manual: 'include' })) as {
+      eligible: boolean;
+    };
     assert.equal(tench.eligible, false, 'ImageNet-1k stays excluded');
     await assert.rejects(dispatch(handlers, 'synsets.show', { wnid: 'n99999999' }), /unknown synset/);
     await assert.rejects(dispatch(handlers, 'synsets.show', { wnid: 'dog' }), /invalid request/);
@@ -246,10 +313,20 @@ test('synsets API: search, show, setManual persists and changes eligibility', as
   const ws2 = openWorkspace(wsDir);
   try {
     const handlers = createHandlers({ ws: ws2, runner: new JobRunner(ws2, { workers: loadWorker }) });
-    const dog = (await dispatch(handlers, 'synsets.show', { wnid: 'n02084071' })) as { eligible: boolean; reason: string };
+    const dog = (await dispatch(handlers, 'synsets.show', { wnid: 'n02084071' })) as {
+      eligible: boolean;
+      reason: string;
+    };
     assert.deepEqual([dog.eligible, dog.reason], [false, 'manual exclude']);
-    const person = (await dispatch(handlers, 'synsets.search', { query: 'physicist', limit: 1 })) as { lexname: string; eligible: boolean; reason: string }[];
-    assert.deepEqual([person[0].lexname, person[0].eligible, person[0].reason], ['noun.person', false, 'lexname noun.person excluded']);
+    const person = (await dispatch(handlers, 'synsets.search', { query: 'physicist', limit: 1 })) as {
+      lexname: string;
+      eligible: boolean;
+      reason: string;
+    }[];
+    assert.deepEqual(
+      [person[0].lexname, person[0].eligible, person[0].reason],
+      ['noun.person', false, 'lexname noun.person excluded'],
+    );
   } finally {
     ws2.close();
   }
@@ -261,7 +338,14 @@ test('lemma rule in the API: states per lemma, restore/drop per workspace, the r
   const ws = openWorkspace(wsDir);
   try {
     const handlers = createHandlers({ ws, runner: new JobRunner(ws, { workers: loadWorker }) });
-    type State = { lemma: string; status: string; code: string | null; ruleDrop: string | null; override: string | null; reason: string | null };
+    type State = {
+      lemma: string;
+      status: string;
+      code: string | null;
+      ruleDrop: string | null;
+      override: string | null;
+      reason: string | null;
+    };
     const inch = (await dispatch(handlers, 'synsets.show', { wnid: 'n13649791' })) as { lemmaStates: State[] };
     assert.deepEqual(
       inch.lemmaStates.map((l) => [l.lemma, l.status, l.code, l.ruleDrop, l.override]),
@@ -270,7 +354,11 @@ test('lemma rule in the API: states per lemma, restore/drop per workspace, the r
         ['in', 'dropped', 'function-word', 'function-word', null],
       ],
     );
-    const restored = (await dispatch(handlers, 'synsets.setLemma', { wnid: 'n13649791', lemma: 'in', decision: 'keep' })) as { lemmaStates: State[] };
+    const restored = (await dispatch(handlers, 'synsets.setLemma', {
+      wnid: 'n13649791',
+      lemma: 'in',
+      decision: 'keep',
+    })) as { lemmaStates: State[] };
     assert.deepEqual(
       restored.lemmaStates.map((l) => [l.lemma, l.status, l.ruleDrop, l.override]),
       [
@@ -278,32 +366,65 @@ test('lemma rule in the API: states per lemma, restore/drop per workspace, the r
         ['in', 'kept', 'function-word', 'keep'],
       ],
     );
-    const sky = (await dispatch(handlers, 'synsets.search', { query: 'kitchen', limit: 5, eligibleOnly: true })) as { wnid: string; lemmaStates: State[] }[];
+    const sky = (await dispatch(handlers, 'synsets.search', { query: 'kitchen', limit: 5, eligibleOnly: true })) as {
+      wnid: string;
+      lemmaStates: State[];
+    }[];
     const kitchen = sky.find((s) => s.wnid === 'n03619890')!;
-    assert.deepEqual(kitchen.lemmaStates.map((l) => l.status), ['kept']);
-    const dropKitchen = (await dispatch(handlers, 'synsets.setLemma', { wnid: 'n03619890', lemma: 'kitchen', decision: 'drop' })) as { lemmaStates: State[] };
-    assert.deepEqual(dropKitchen.lemmaStates.map((l) => [l.status, l.code, l.reason]), [['dropped', 'manual', 'dropped by hand in this workspace']]);
+    assert.deepEqual(
+      kitchen.lemmaStates.map((l) => l.status),
+      ['kept'],
+    );
+    const dropKitchen = (await dispatch(handlers, 'synsets.setLemma', {
+      wnid: 'n03619890',
+      lemma: 'kitchen',
+      decision: 'drop',
+    })) as { lemmaStates: State[] };
+    assert.deepEqual(
+      dropKitchen.lemmaStates.map((l) => [l.status, l.code, l.reason]),
+      [['dropped', 'manual', 'dropped by hand in this workspace']],
+    );
     type Review = {
       total: number;
-      counts: { totals: Record<'flagged' | 'dropped' | 'overridden', number>; dropped: Record<string, number>; flagged: Record<string, number> };
+      counts: {
+        totals: Record<'flagged' | 'dropped' | 'overridden', number>;
+        dropped: Record<string, number>;
+        flagged: Record<string, number>;
+      };
       items: (State & { wnid: string })[];
     };
     const overridden = (await dispatch(handlers, 'synsets.lemmaReview', { kind: 'overridden' })) as Review;
-    assert.deepEqual(overridden.items.map((i) => [i.wnid, i.lemma, i.override]).sort(), [['n03619890', 'kitchen', 'drop'], ['n13649791', 'in', 'keep']]);
+    assert.deepEqual(overridden.items.map((i) => [i.wnid, i.lemma, i.override]).sort(), [
+      ['n03619890', 'kitchen', 'drop'],
+      ['n13649791', 'in', 'keep'],
+    ]);
     assert.equal(overridden.counts.totals.overridden, 2);
     const dropped = (await dispatch(handlers, 'synsets.lemmaReview', { kind: 'dropped', limit: 20 })) as Review;
-    assert.ok(dropped.total > 5000 && dropped.counts.dropped['function-word'] > 50 && dropped.counts.dropped.manual === 1, JSON.stringify(dropped.counts));
+    assert.ok(
+      dropped.total > 5000 && dropped.counts.dropped['function-word'] > 50 && dropped.counts.dropped.manual === 1,
+      JSON.stringify(dropped.counts),
+    );
     assert.equal(dropped.counts.totals.dropped, dropped.total);
     assert.ok(dropped.items.every((i) => i.status === 'dropped' && i.reason));
     const flagged = (await dispatch(handlers, 'synsets.lemmaReview', { kind: 'flagged', limit: 20 })) as Review;
     assert.ok(flagged.total > 1000 && flagged.items.every((i) => i.status === 'kept' && i.ruleDrop === null));
     assert.equal(flagged.counts.totals.flagged, flagged.total);
-    await assert.rejects(dispatch(handlers, 'synsets.setLemma', { wnid: 'n13649791', lemma: 'foot', decision: 'keep' }), /'foot' is not a lemma of n13649791/);
+    await assert.rejects(
+      dispatch(handlers, 'synsets.setLemma', { wnid: 'n13649791', lemma: 'foot', decision: 'keep' }),
+      /'foot' is not a lemma of n13649791/,
+    );
     // Persisted: another process (a matching run) sees them; cleared again.
     const preview = JSON.parse(runCli(['match', wsDir, '--preview', '--json']).stdout).result;
     assert.equal(preview.lemmasDroppedByReason.manual, 1);
-    assert.ok(preview.classes.some((c: { wnid: string; after: number }) => c.wnid === 'n13649791' && c.after > 50), 'inch gains the captions with "in"');
-    for (const [wnid, lemma] of [['n13649791', 'in'], ['n03619890', 'kitchen']]) await dispatch(handlers, 'synsets.setLemma', { wnid, lemma, decision: null });
+    assert.ok(
+      preview.classes.some((c: { wnid: string; after: number }) => c.wnid === 'n13649791' && c.after > 50),
+      'inch gains the captions with "in"',
+    );
+    for (const [wnid, lemma] of [
+      ['n13649791', 'in'],
+      ['n03619890', 'kitchen'],
+    ])
+      await dispatch(handlers, 'synsets.setLemma', { wnid, lemma, decision: null });
     assert.equal(((await dispatch(handlers, 'synsets.lemmaReview', { kind: 'overridden' })) as Review).total, 0);
   } finally {
     ws.close();
@@ -320,9 +441,13 @@ test('re-match: the preview writes nothing and says what changes; the run replac
     assert.equal(storedIndexVersion(ws.db), inputsVersion(ws.db), 'the filter job stored a current threshold index');
     const handlers = createHandlers({ ws, runner: new JobRunner(ws, { workers: loadWorker }) });
     type ClassCount = { wnid: string; candidates: number; kept: number };
-    const classesOf = async () => ((await dispatch(handlers, 'curation.classes', { threshold: -1 })) as { classes: ClassCount[] }).classes;
+    const classesOf = async () =>
+      ((await dispatch(handlers, 'curation.classes', { threshold: -1 })) as { classes: ClassCount[] }).classes;
     const classesBefore = await classesOf();
-    assert.ok(classesBefore.some((c) => c.wnid === 'n06831177'), 'without the rule the letter A is a class');
+    assert.ok(
+      classesBefore.some((c) => c.wnid === 'n06831177'),
+      'without the rule the letter A is a class',
+    );
     const linesBefore = workspaceLines();
 
     const previewJob = JSON.parse(runCli(['match', wsDir, '--preview', '--json']).stdout);
@@ -356,15 +481,20 @@ test('re-match: the preview writes nothing and says what changes; the run replac
     // The same API process (its class index was built before the run) now lists only current classes, each with
     // its current candidates.
     const current = new Map<string, number>();
-    for (const l of workspaceLines()) if (l.endsWith(',matched')) current.set(l.split(',')[1], (current.get(l.split(',')[1]) ?? 0) + 1);
+    for (const l of workspaceLines())
+      if (l.endsWith(',matched')) current.set(l.split(',')[1], (current.get(l.split(',')[1]) ?? 0) + 1);
     const classesAfter = await classesOf();
     assert.ok(!classesAfter.some((c) => c.wnid === 'n06831177'), 'the letter A is gone');
     for (const c of classesAfter) assert.equal(c.candidates, current.get(c.wnid), `class ${c.wnid}`);
     const stale = ws.db
-      .prepare(`SELECT COUNT(*) n FROM text_similarities t WHERE NOT EXISTS (SELECT 1 FROM matches m WHERE m.sample_id = t.sample_id AND m.status = 'matched' AND m.wnids = t.wnid)`)
+      .prepare(
+        `SELECT COUNT(*) n FROM text_similarities t WHERE NOT EXISTS (SELECT 1 FROM matches m WHERE m.sample_id = t.sample_id AND m.status = 'matched' AND m.wnids = t.wnid)`,
+      )
       .get() as { n: number };
     assert.equal(stale.n, 0, 'no similarity of a sample that is no longer a candidate of its class');
-    const items = (await dispatch(handlers, 'curation.items', { wnid: 'n06831177', offset: 0, limit: 10 })) as { total: number };
+    const items = (await dispatch(handlers, 'curation.items', { wnid: 'n06831177', offset: 0, limit: 10 })) as {
+      total: number;
+    };
     assert.equal(items.total, 0);
   } finally {
     ws.close();

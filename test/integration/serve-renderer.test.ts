@@ -11,7 +11,9 @@ const dir = tempDir('imagenot-serve-renderer-');
 after(() => dir.cleanup());
 
 /** Start `imagenot serve`, wait for its URL, return it with everything printed so far and a stop function. */
-async function serveWith(env: NodeJS.ProcessEnv): Promise<{ url: URL; output: () => string; stop: () => Promise<void> }> {
+async function serveWith(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: URL; output: () => string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [cliPath, 'serve', join(dir.path, 'ws'), '--port', '0'], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
@@ -68,7 +70,10 @@ test('serve with no built renderer builds it, then serves the app; the next star
   }
   // Built into place (no staging folder left behind) and found on the next start.
   assert.ok(existsSync(join(rendererDir, 'index.html')));
-  assert.deepEqual(readdirSync(dir.path).filter((n) => n.includes('.building-')), []);
+  assert.deepEqual(
+    readdirSync(dir.path).filter((n) => n.includes('.building-')),
+    [],
+  );
   const second = await serveWith({ IMAGENOT_RENDERER_DIR: rendererDir });
   try {
     assert.doesNotMatch(second.output(), /building the renderer/);

@@ -42,7 +42,13 @@ function raw(
     const req = request({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          type: String(res.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks),
+        }),
+      );
     });
     req.on('error', reject);
     req.end(opts.body);
@@ -56,7 +62,9 @@ before(async () => {
   runner = new JobRunner(ws, { workers: loadWorker }).start();
   mkdirSync(join(ws.paths.thumbs, 'ab'), { recursive: true });
   thumbRel = 'media/thumbs/ab/abcdef.jpg';
-  await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 200, g: 40, b: 40 } } }).jpeg().toFile(join(ws.paths.root, thumbRel));
+  await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 200, g: 40, b: 40 } } })
+    .jpeg()
+    .toFile(join(ws.paths.root, thumbRel));
   writeFileSync(join(dir.path, 'secret.txt'), 'outside the workspace');
   symlinkSync(join(dir.path, 'secret.txt'), join(ws.paths.media, 'escape.jpg'));
   symlinkSync(ws.paths.db, join(ws.paths.media, 'db-link.jpg'));
@@ -80,7 +88,11 @@ test('every /api route needs the token: 401 without it or with a wrong one', asy
   ] as const) {
     const body = method === 'POST' ? '{}' : undefined;
     assert.equal((await raw(method, path, { body })).status, 401, `${method} ${path} without token`);
-    assert.equal((await raw(method, path, { body, token: 'test-token-0123456789abcdeX' })).status, 401, `${method} ${path} wrong token`);
+    assert.equal(
+      (await raw(method, path, { body, token: 'test-token-0123456789abcdeX' })).status,
+      401,
+      `${method} ${path} wrong token`,
+    );
   }
   assert.equal((await raw('GET', '/api/status?token=nope')).status, 401);
   const ok = await raw('GET', `/api/status?token=${server.token}`);
@@ -111,14 +123,23 @@ test('the event socket needs the token; with it, job events arrive', async () =>
   });
   const seen: { event: string; payload: { id?: number; state?: string; jobId?: number } }[] = [];
   sock.on('message', (m) => seen.push(JSON.parse(String(m))));
-  const res = await raw('POST', '/api/jobs.start', { token: server.token, body: JSON.stringify({ kind: 'selftest', params: { rows: 200, batch: 50 } }) });
+  const res = await raw('POST', '/api/jobs.start', {
+    token: server.token,
+    body: JSON.stringify({ kind: 'selftest', params: { rows: 200, batch: 50 } }),
+  });
   assert.equal(res.status, 200, res.body.toString());
   const id = json(res).id as number;
   await runner.waitFor(id);
   await new Promise((r) => setTimeout(r, 200));
   sock.close();
-  assert.ok(seen.some((e) => e.event === 'job.updated' && e.payload.id === id && e.payload.state === 'succeeded'), 'job.updated succeeded relayed');
-  assert.ok(seen.some((e) => e.event === 'job.progress' && e.payload.jobId === id), 'job.progress relayed');
+  assert.ok(
+    seen.some((e) => e.event === 'job.updated' && e.payload.id === id && e.payload.state === 'succeeded'),
+    'job.updated succeeded relayed',
+  );
+  assert.ok(
+    seen.some((e) => e.event === 'job.progress' && e.payload.jobId === id),
+    'job.progress relayed',
+  );
 });
 
 test('media: serves a thumbnail inside media/ and refuses everything else', async () => {
@@ -147,7 +168,10 @@ test('media: serves a thumbnail inside media/ and refuses everything else', asyn
   for (const path of refused) {
     const r = await raw('GET', `${path}${t}`);
     assert.ok(r.status === 403 || r.status === 400, `${path} -> ${r.status} ${r.body.toString().slice(0, 100)}`);
-    assert.ok(!r.body.toString().includes('outside the workspace') && !r.body.includes(Buffer.from('SQLite format')), `${path} leaked content`);
+    assert.ok(
+      !r.body.toString().includes('outside the workspace') && !r.body.includes(Buffer.from('SQLite format')),
+      `${path} leaked content`,
+    );
   }
   // Double encoding is not decoded twice: it names a file that does not exist.
   const twice = await raw('GET', `/media/media/%252e%252e/workspace.db${t}`);
@@ -169,7 +193,10 @@ test('payloads failing their zod schema are rejected with an error naming the fi
   const unknown = await raw('POST', '/api/fs.readFile', { ...h, body: '{}' });
   assert.equal(unknown.status, 404);
   assert.match(json(unknown).error, /unknown channel 'fs\.readFile'/);
-  const badKind = await raw('POST', '/api/jobs.start', { ...h, body: JSON.stringify({ kind: 'selftest', params: { rows: 'many' } }) });
+  const badKind = await raw('POST', '/api/jobs.start', {
+    ...h,
+    body: JSON.stringify({ kind: 'selftest', params: { rows: 'many' } }),
+  });
   assert.equal(badKind.status, 400);
   assert.match(json(badKind).error, /invalid parameters for selftest/);
 });
@@ -191,20 +218,34 @@ test('Electron IPC adapter: same validation, desktop channels checked, untrusted
   assert.equal(badDesktop.ok, false);
   assert.match((badDesktop as { error: string }).error, /invalid request for app\.pickPaths: mode/);
   assert.equal(picked, 0);
-  assert.deepEqual(await invokeChannel(handlers, desktop, 'app.pickPaths', { mode: 'files' }), { ok: true, value: ['/tmp/x.parquet'] });
+  assert.deepEqual(await invokeChannel(handlers, desktop, 'app.pickPaths', { mode: 'files' }), {
+    ok: true,
+    value: ['/tmp/x.parquet'],
+  });
   assert.equal((await invokeChannel(handlers, desktop, 42, {})).ok, false);
   const status = await invokeChannel(handlers, desktop, 'status.get', {});
   assert.equal(status.ok, true);
 
   // registerApi: the frame URL decides.
-  const registered = new Map<string, (e: { senderFrame: { url: string } | null }, ...a: unknown[]) => Promise<unknown>>();
-  const fakeIpc = { handle: (c: string, fn: never) => registered.set(c, fn), removeHandler: (c: string) => registered.delete(c) };
+  const registered = new Map<
+    string,
+    (e: { senderFrame: { url: string } | null }, ...a: unknown[]) => Promise<unknown>
+  >();
+  const fakeIpc = {
+    handle: (c: string, fn: never) => registered.set(c, fn),
+    removeHandler: (c: string) => registered.delete(c),
+  };
   const off = registerApi(fakeIpc, handlers, desktop, (url) => url.startsWith('imagenot-app://app/'));
   const invoke = registered.get(INVOKE)!;
-  const fromEvil = (await invoke({ senderFrame: { url: 'https://evil.example/' } }, 'status.get', {})) as { ok: boolean; error: string };
+  const fromEvil = (await invoke({ senderFrame: { url: 'https://evil.example/' } }, 'status.get', {})) as {
+    ok: boolean;
+    error: string;
+  };
   assert.equal(fromEvil.ok, false);
   assert.match(fromEvil.error, /untrusted page/);
-  const fromApp = (await invoke({ senderFrame: { url: 'imagenot-app://app/index.html' } }, 'status.get', {})) as { ok: boolean };
+  const fromApp = (await invoke({ senderFrame: { url: 'imagenot-app://app/index.html' } }, 'status.get', {})) as {
+    ok: boolean;
+  };
   assert.equal(fromApp.ok, true);
   off();
   assert.equal(registered.size, 0);
@@ -240,12 +281,31 @@ test('serve refuses a non-loopback address without --allow-remote, and warns wit
 test('Host header: only names of this server (DNS rebinding protection), 403 otherwise, on every route', async () => {
   const port = server.port;
   const t = `?token=${server.token}`;
-  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost:8000', `LOCALHOST:${port}`, `[::1]:${port}`, `127.0.0.2:${port}`, `app.localhost:${port}`]) {
+  for (const host of [
+    `127.0.0.1:${port}`,
+    `localhost:${port}`,
+    'localhost:8000',
+    `LOCALHOST:${port}`,
+    `[::1]:${port}`,
+    `127.0.0.2:${port}`,
+    `app.localhost:${port}`,
+  ]) {
     assert.equal((await raw('GET', `/api/status${t}`, { headers: { host } })).status, 200, host);
   }
-  for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.nip.io:${port}`, `10.0.0.1:${port}`, `[::ffff:a00:1]:${port}`, `0.0.0.0:${port}`]) {
+  for (const host of [
+    `evil.example:${port}`,
+    'evil.example',
+    `127.0.0.1.nip.io:${port}`,
+    `10.0.0.1:${port}`,
+    `[::ffff:a00:1]:${port}`,
+    `0.0.0.0:${port}`,
+  ]) {
     for (const path of ['/', `/api/status${t}`, `/media/${thumbRel}${t}`, '/api/jobs.list']) {
-      const r = await raw(path === '/api/jobs.list' ? 'POST' : 'GET', path, { headers: { host }, token: server.token, body: path === '/api/jobs.list' ? '{}' : undefined });
+      const r = await raw(path === '/api/jobs.list' ? 'POST' : 'GET', path, {
+        headers: { host },
+        token: server.token,
+        body: path === '/api/jobs.list' ? '{}' : undefined,
+      });
       assert.equal(r.status, 403, `${host} ${path}`);
       assert.match(json(r).error, /is not this server \(DNS rebinding protection\)/);
     }
@@ -263,14 +323,24 @@ test('Host header: only names of this server (DNS rebinding protection), 403 oth
 
 test('Origin: a page of another site can neither call the API nor open the event socket, even with the token', async () => {
   const own = `http://127.0.0.1:${server.port}`;
-  const post = (origin: string) => raw('POST', '/api/jobs.list', { token: server.token, body: '{}', headers: { origin } });
+  const post = (origin: string) =>
+    raw('POST', '/api/jobs.list', { token: server.token, body: '{}', headers: { origin } });
   assert.equal((await post(own)).status, 200);
-  for (const origin of ['http://evil.example', `http://evil.example:${server.port}`, 'null', `http://localhost:${server.port}`, 'file://']) {
+  for (const origin of [
+    'http://evil.example',
+    `http://evil.example:${server.port}`,
+    'null',
+    `http://localhost:${server.port}`,
+    'file://',
+  ]) {
     assert.equal((await post(origin)).status, 403, origin);
   }
   const open = (origin?: string, host?: string) =>
     new Promise<string>((resolve) => {
-      const sock = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?token=${server.token}`, { origin, headers: host ? { host } : {} });
+      const sock = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?token=${server.token}`, {
+        origin,
+        headers: host ? { host } : {},
+      });
       sock.on('open', () => {
         sock.close();
         resolve('opened');
@@ -285,21 +355,31 @@ test('Origin: a page of another site can neither call the API nor open the event
 });
 
 /** POST a body of `size` bytes to /api/jobs.list (with content-length, chunked, or announced with Expect: 100-continue). */
-function bigPost(size: number, mode: 'length' | 'chunked' | 'expect'): Promise<{ status: number; body: string; continued: boolean }> {
+function bigPost(
+  size: number,
+  mode: 'length' | 'chunked' | 'expect',
+): Promise<{ status: number; body: string; continued: boolean }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+    const headers: Record<string, string | number> = {
+      authorization: `Bearer ${server.token}`,
+      'content-type': 'application/json',
+    };
     if (mode !== 'chunked') headers['content-length'] = size;
     if (mode === 'expect') headers.expect = '100-continue';
     let continued = false;
-    const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/jobs.list', headers }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body, continued }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/jobs.list', headers },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body, continued }));
+      },
+    );
     req.on('error', reject);
     const chunk = Buffer.alloc(256 * 1024, 0x20);
     const write = () => {
-      for (let sent = 0; sent < size; sent += chunk.length) req.write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
+      for (let sent = 0; sent < size; sent += chunk.length)
+        req.write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
       req.end();
     };
     if (mode === 'expect') {
@@ -330,17 +410,33 @@ test('the bind address is resolved and checked, never matched by prefix', async 
     if (!answers[host]) throw new Error(`getaddrinfo ENOTFOUND ${host}`);
     return answers[host];
   };
-  const names = fake({ '127.attacker.example': ['203.0.113.5'], 'mixed.example': ['127.0.0.1', '10.0.0.5'], 'lo.example': ['127.0.0.1', '::1'] });
-  await assert.rejects(resolveBindAddress('127.attacker.example', false, names), /refusing to listen on 127\.attacker\.example \(203\.0\.113\.5\): not a loopback address/);
-  await assert.rejects(resolveBindAddress('mixed.example', false, names), /\(127\.0\.0\.1, 10\.0\.0\.5\): not a loopback address/);
-  await assert.rejects(resolveBindAddress('nowhere.invalid', false, names), /cannot listen on nowhere\.invalid: it does not resolve/);
+  const names = fake({
+    '127.attacker.example': ['203.0.113.5'],
+    'mixed.example': ['127.0.0.1', '10.0.0.5'],
+    'lo.example': ['127.0.0.1', '::1'],
+  });
+  await assert.rejects(
+    resolveBindAddress('127.attacker.example', false, names),
+    /refusing to listen on 127\.attacker\.example \(203\.0\.113\.5\): not a loopback address/,
+  );
+  await assert.rejects(
+    resolveBindAddress('mixed.example', false, names),
+    /\(127\.0\.0\.1, 10\.0\.0\.5\): not a loopback address/,
+  );
+  await assert.rejects(
+    resolveBindAddress('nowhere.invalid', false, names),
+    /cannot listen on nowhere\.invalid: it does not resolve/,
+  );
   for (const literal of ['0.0.0.0', '::', '10.0.0.1', '::ffff:10.0.0.1']) {
     await assert.rejects(resolveBindAddress(literal, false), /not a loopback address/, literal);
   }
   assert.deepEqual(await resolveBindAddress('lo.example', false, names), { address: '127.0.0.1', loopback: true });
   assert.deepEqual(await resolveBindAddress('127.0.0.2', false), { address: '127.0.0.2', loopback: true });
   assert.deepEqual(await resolveBindAddress('[::1]', false), { address: '::1', loopback: true });
-  assert.deepEqual(await resolveBindAddress('127.attacker.example', true, names), { address: '203.0.113.5', loopback: false });
+  assert.deepEqual(await resolveBindAddress('127.attacker.example', true, names), {
+    address: '203.0.113.5',
+    loopback: false,
+  });
   const local = await resolveBindAddress('localhost', false); // the system resolver (/etc/hosts)
   assert.equal(local.loopback, true);
   // startServer refuses the same way, before listening.
@@ -349,7 +445,9 @@ test('the bind address is resolved and checked, never matched by prefix', async 
     /refusing to listen on 127\.attacker\.example/,
   );
   // The CLI: a usage error (exit 2) naming the problem, where a string-prefix check used to let it through.
-  const cli = runCli(['serve', join(dir.path, 'ws-bind'), '--host', '127.attacker.invalid', '--port', '0'], { timeoutMs: 60000 });
+  const cli = runCli(['serve', join(dir.path, 'ws-bind'), '--host', '127.attacker.invalid', '--port', '0'], {
+    timeoutMs: 60000,
+  });
   assert.equal(cli.code, 2, cli.stderr);
   assert.match(cli.stderr, /cannot listen on 127\.attacker\.invalid: it does not resolve/);
 });

@@ -19,7 +19,21 @@ test('a local-profile model trains on Fashion-MNIST clearly above chance, with c
     const data = join(dir.path, 'fmnist');
     await writeFashionMnistExport(data, { trainPerClass: 60, testPerClass: 20 });
     const wsDir = join(dir.path, 'ws');
-    const r = runCli(['train', data, '--workspace', wsDir, '--arch', 'efficientnet_v2_s', '--epochs', '3', '--batch', '32', '--lr', '0.02', '--json']);
+    const r = runCli([
+      'train',
+      data,
+      '--workspace',
+      wsDir,
+      '--arch',
+      'efficientnet_v2_s',
+      '--epochs',
+      '3',
+      '--batch',
+      '32',
+      '--lr',
+      '0.02',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.status, 'succeeded');
@@ -43,9 +57,12 @@ test('a local-profile model trains on Fashion-MNIST clearly above chance, with c
       };
       assert.equal(params.lr, 0.02);
       // The recipe that ran, whole, with every difference from torchvision's recipe and its reason.
-      assert.deepEqual([params.recipe.lr, params.recipe.epochs, params.recipe.labelSmoothing, params.recipe.lrUpdate], [0.02, 3, 0.1, 'step']);
+      assert.deepEqual(
+        [params.recipe.lr, params.recipe.epochs, params.recipe.labelSmoothing, params.recipe.lrUpdate],
+        [0.02, 3, 0.1, 'step'],
+      );
       const differs = new Map(params.differences.map((d) => [d.field, d.why]));
-      assert.match(differs.get('lr')!, /tuned for batch 64/, 'the local recipe\'s own lr (0.02), with its reason');
+      assert.match(differs.get('lr')!, /tuned for batch 64/, "the local recipe's own lr (0.02), with its reason");
       assert.match(differs.get('epochs')!, /--epochs 3/);
       assert.ok(differs.get('mixupAlpha') && differs.get('ema') && differs.get('trainCropSize'));
       const status = workspaceStatus(ws).runs.find((r) => r.id === run.id)!;
@@ -53,9 +70,21 @@ test('a local-profile model trains on Fashion-MNIST clearly above chance, with c
       assert.equal(params.engine.backend, 'wasm');
       assert.equal(params.dataset.train + params.dataset.val, 600);
       const names = new Set(runMetrics(ws.db, run.id).map((m) => m.name));
-      for (const n of ['loss', 'accuracy', 'lr', 'images_per_s', 'train_loss', 'val_accuracy', 'test_top1', 'test_top5']) assert.ok(names.has(n), `metric ${n}`);
+      for (const n of [
+        'loss',
+        'accuracy',
+        'lr',
+        'images_per_s',
+        'train_loss',
+        'val_accuracy',
+        'test_top1',
+        'test_top5',
+      ])
+        assert.ok(names.has(n), `metric ${n}`);
       assert.equal(runMetrics(ws.db, run.id, 'val_accuracy').length, 3, 'one validation point per epoch');
-      const ckpt = JSON.parse(readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'));
+      const ckpt = JSON.parse(
+        readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'),
+      );
       assert.equal(ckpt.state.epoch, 3);
       assert.ok(existsSync(join(wsDir, 'runs', String(run.id), 'best-weights.bin')));
     } finally {
@@ -80,22 +109,44 @@ const PAPER_REGULARISATION = {
   valCropSize: 40,
 };
 
-test('the paper recipes\' augmentation, Mixup/CutMix, RA sampler, EMA and eval size run in the worker and are recorded', async () => {
+test("the paper recipes' augmentation, Mixup/CutMix, RA sampler, EMA and eval size run in the worker and are recorded", async () => {
   const dir = tempDir();
   try {
     const data = join(dir.path, 'fmnist');
     // 300 training images: the RA sampler keeps floor(n / 256) * 256 of them per epoch.
     await writeFashionMnistExport(data, { trainPerClass: 30, testPerClass: 5 });
     const wsDir = join(dir.path, 'ws');
-    const r = runCli(['train', data, '--workspace', wsDir, '--arch', 'resnet152', '--epochs', '2', '--batch', '32', '--val-fraction', '0.1', '--recipe', JSON.stringify(PAPER_REGULARISATION)]);
+    const r = runCli([
+      'train',
+      data,
+      '--workspace',
+      wsDir,
+      '--arch',
+      'resnet152',
+      '--epochs',
+      '2',
+      '--batch',
+      '32',
+      '--val-fraction',
+      '0.1',
+      '--recipe',
+      JSON.stringify(PAPER_REGULARISATION),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     // The job log names the recipe that runs.
-    assert.match(r.stderr, /auto-augment ta_wide; random erasing 0.1; mixup 0.2 \/ cutmix 1; RA sampler x2; EMA every 2 steps/);
+    assert.match(
+      r.stderr,
+      /auto-augment ta_wide; random erasing 0.1; mixup 0.2 \/ cutmix 1; RA sampler x2; EMA every 2 steps/,
+    );
     const ws = openWorkspace(wsDir);
     try {
       const run = listRuns(ws.db)[0];
       assert.equal(run.status, 'succeeded');
-      const params = run.params as { recipe: Record<string, unknown>; differences: { field: string; why: string }[]; ema: { decayPerUpdate: number } };
+      const params = run.params as {
+        recipe: Record<string, unknown>;
+        differences: { field: string; why: string }[];
+        ema: { decayPerUpdate: number };
+      };
       for (const [k, v] of Object.entries(PAPER_REGULARISATION)) assert.deepEqual(params.recipe[k], v, k);
       const why = new Map(params.differences.map((d) => [d.field, d.why]));
       assert.match(why.get('raReps')!, /set for this run \(recipe raReps 2/);
@@ -105,8 +156,13 @@ test('the paper recipes\' augmentation, Mixup/CutMix, RA sampler, EMA and eval s
       assert.equal(runMetrics(ws.db, run.id, 'loss').length, 16);
       // With an EMA, the averaged weights are validated (val_accuracy) and so are the trained ones (val_accuracy_model).
       assert.equal(runMetrics(ws.db, run.id, 'val_accuracy_model').length, 2);
-      const ckpt = JSON.parse(readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'));
-      assert.ok(ckpt.extra.length > 0 && ckpt.extra.every((e: { name: string }) => e.name.startsWith('ema/')), 'the EMA averages are checkpointed');
+      const ckpt = JSON.parse(
+        readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'),
+      );
+      assert.ok(
+        ckpt.extra.length > 0 && ckpt.extra.every((e: { name: string }) => e.name.startsWith('ema/')),
+        'the EMA averages are checkpointed',
+      );
       assert.ok(ckpt.state.emaUpdates > 0);
     } finally {
       ws.close();
@@ -125,7 +181,19 @@ test('SIGKILL mid-run, then `jobs resume`: continues from the checkpoint epoch a
     const epochs = 4;
     // With a weight EMA, whose averages must come back from the checkpoint too.
     const recipe = JSON.stringify({ ema: { steps: 1, decay: 0.99 } });
-    const killedAfter = await killTrainingAfterCheckpoint(wsDir, [data, '--arch', 'alexnet', '--epochs', String(epochs), '--batch', '16', '--val-fraction', '0.2', '--recipe', recipe]);
+    const killedAfter = await killTrainingAfterCheckpoint(wsDir, [
+      data,
+      '--arch',
+      'alexnet',
+      '--epochs',
+      String(epochs),
+      '--batch',
+      '16',
+      '--val-fraction',
+      '0.2',
+      '--recipe',
+      recipe,
+    ]);
     assert.ok(killedAfter >= 1 && killedAfter < epochs, `killed after epoch ${killedAfter}`);
 
     const run = resumeKilledTraining(wsDir, { epochs, killedAfter });
@@ -133,7 +201,9 @@ test('SIGKILL mid-run, then `jobs resume`: continues from the checkpoint epoch a
     const ws = openWorkspace(wsDir);
     try {
       const steps = runMetrics(ws.db, run.id, 'loss').length;
-      const ckpt = JSON.parse(readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'));
+      const ckpt = JSON.parse(
+        readFileSync(join(wsDir, 'runs', String(run.id), 'checkpoint', 'checkpoint.json'), 'utf8'),
+      );
       assert.equal(ckpt.state.emaUpdates, steps);
     } finally {
       ws.close();

@@ -31,8 +31,14 @@ test('call: a valid request goes out, a response that breaks its schema is refus
   const t = scripted((channel) => (channel === 'curation.settings' ? settings : { ...settings, threshold: 'high' }));
   const client = createClient(t.transport);
   assert.deepEqual(await client.call('curation.settings', {}), settings);
-  await assert.rejects(client.call('curation.setThreshold', { threshold: 0.5 }), /unexpected response from curation\.setThreshold: threshold/);
-  await assert.rejects(client.call('curation.setThreshold', { threshold: 3 }), /invalid request for curation\.setThreshold: threshold/);
+  await assert.rejects(
+    client.call('curation.setThreshold', { threshold: 0.5 }),
+    /unexpected response from curation\.setThreshold: threshold/,
+  );
+  await assert.rejects(
+    client.call('curation.setThreshold', { threshold: 3 }),
+    /invalid request for curation\.setThreshold: threshold/,
+  );
   assert.equal(t.sent.length, 2, 'the invalid request never left');
   assert.equal(client.has('app.pickPaths'), false, 'browser mode has no desktop channels');
 });
@@ -42,7 +48,10 @@ test('subscribe: each event reaches its own handler, validated; malformed payloa
   const client = createClient(t.transport);
   const progress: number[] = [];
   const logs: string[] = [];
-  client.subscribe({ 'job.progress': (p) => progress.push(p.done), 'job.log': (l) => logs.push(`${l.level}:${l.message}`) });
+  client.subscribe({
+    'job.progress': (p) => progress.push(p.done),
+    'job.log': (l) => logs.push(`${l.level}:${l.message}`),
+  });
   t.emit('job.progress', { jobId: 1, done: 5, total: 10, message: null });
   t.emit('job.progress', { jobId: 1, done: 'five', total: 10, message: null });
   t.emit('job.log', { jobId: 1, level: 'warn', message: 'slow host' });
@@ -61,6 +70,17 @@ test('dispatch hands the handler the parsed request: schema defaults are filled 
     },
   } as unknown as Handlers;
   await dispatch(handlers, 'curation.items', { wnid: 'n02121808' });
-  assert.deepEqual(seen, { wnid: 'n02121808', sort: 'text', order: 'desc', offset: 0, limit: 100, filter: 'all', band: 0.02 });
-  await assert.rejects(dispatch(handlers, 'curation.items', { wnid: 'cat' }), /invalid request for curation\.items: wnid/);
+  assert.deepEqual(seen, {
+    wnid: 'n02121808',
+    sort: 'text',
+    order: 'desc',
+    offset: 0,
+    limit: 100,
+    filter: 'all',
+    band: 0.02,
+  });
+  await assert.rejects(
+    dispatch(handlers, 'curation.items', { wnid: 'cat' }),
+    /invalid request for curation\.items: wnid/,
+  );
 });

@@ -6,13 +6,26 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ARCHITECTURES, ARCH_NAMES, buildModel, countTrainableParams, paramCount } from '../../native-workers/core/architectures/index.ts';
-import { AdaptiveAvgPool2d, HardSwish, MultiHeadSelfAttention, StochasticDepth } from '../../native-workers/core/architectures/layers.ts';
+import {
+  ARCHITECTURES,
+  ARCH_NAMES,
+  buildModel,
+  countTrainableParams,
+  paramCount,
+} from '../../native-workers/core/architectures/index.ts';
+import {
+  AdaptiveAvgPool2d,
+  HardSwish,
+  MultiHeadSelfAttention,
+  StochasticDepth,
+} from '../../native-workers/core/architectures/layers.ts';
 import { runCli, sharedDir } from '../helpers/workspace.ts';
 
 /** The reference: torchvision 0.14 weight metadata (Inception V3 counted with its auxiliary classifier). */
 function torchvisionReference(): { arch: string; params: number; top1: number }[] {
-  const [header, ...rows] = readFileSync(join(sharedDir, 'reference', 'torchvision-imagenet.csv'), 'utf8').trim().split('\n');
+  const [header, ...rows] = readFileSync(join(sharedDir, 'reference', 'torchvision-imagenet.csv'), 'utf8')
+    .trim()
+    .split('\n');
   const cols = header.split(',');
   return rows.map((r) => {
     const cells = r.split(',');
@@ -25,7 +38,7 @@ const INCEPTION_V3_WITHOUT_AUX = 23_834_568;
 
 tf.setBackend('cpu');
 
-test('full-size models have exactly torchvision\'s parameter counts (1000 classes)', () => {
+test("full-size models have exactly torchvision's parameter counts (1000 classes)", () => {
   const reference = torchvisionReference();
   assert.equal(reference.length, 9);
   for (const { arch, params } of reference) {
@@ -37,7 +50,10 @@ test('full-size models have exactly torchvision\'s parameter counts (1000 classe
 test('paramCount counts trainable weights only: BatchNorm moving statistics are not parameters', () => {
   const model = buildModel('resnet152', { profile: 'local', numClasses: 10, seed: 1 });
   try {
-    const movingStats = model.nonTrainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+    const movingStats = model.nonTrainableWeights.reduce(
+      (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
+      0,
+    );
     assert.ok(movingStats > 0);
     assert.equal(countTrainableParams(model), model.countParams() - movingStats);
     assert.equal(paramCount('resnet152', { profile: 'local', numClasses: 10 }), countTrainableParams(model));
@@ -48,8 +64,14 @@ test('paramCount counts trainable weights only: BatchNorm moving statistics are 
 
 test('the catalogue lists the nine torchvision architectures with recipes and local settings', () => {
   const reference = torchvisionReference();
-  assert.deepEqual(ARCHITECTURES.map((a) => a.arch), reference.map((r) => r.arch));
-  assert.deepEqual([...ARCH_NAMES], reference.map((r) => r.arch));
+  assert.deepEqual(
+    ARCHITECTURES.map((a) => a.arch),
+    reference.map((r) => r.arch),
+  );
+  assert.deepEqual(
+    [...ARCH_NAMES],
+    reference.map((r) => r.arch),
+  );
   for (const a of ARCHITECTURES) {
     assert.equal(a.torchvisionParams, reference.find((r) => r.arch === a.arch)!.params, a.arch);
     assert.equal(a.paperInput, a.arch === 'inception_v3' ? 299 : 224);
@@ -77,7 +99,10 @@ test('unknown architectures, profiles and options are refused with a clear messa
   assert.throws(() => buildModel('alexnet', { auxLogits: true }), /only for inception_v3/);
   assert.throws(() => buildModel('vit_b_16', { inputSize: 100 }), /not divisible by the patch size 16/);
   // VGG-19's five 2x2 pools need at least 32 px: the fifth would produce an empty map at 16 px.
-  assert.throws(() => buildModel('vgg19', { profile: 'local', inputSize: 16 }), /vgg19 \(local profile\) cannot be built for 16 px input: .*empty output/);
+  assert.throws(
+    () => buildModel('vgg19', { profile: 'local', inputSize: 16 }),
+    /vgg19 \(local profile\) cannot be built for 16 px input: .*empty output/,
+  );
 });
 
 test('the seed makes the initial weights reproducible', () => {
@@ -93,7 +118,7 @@ test('the seed makes the initial weights reproducible', () => {
   assert.ok(differing > a.length / 3, `${differing} of ${a.length} weights differ between seeds 5 and 6`);
 });
 
-test('AdaptiveAvgPool2d averages torch\'s overlapping bins', () => {
+test("AdaptiveAvgPool2d averages torch's overlapping bins", () => {
   // rows [1, 2, 4] -> 2 bins: rows [0, 2) and [1, 3): (1+2)/2, (2+4)/2
   const down = new AdaptiveAvgPool2d({ outputSize: [2, 1] }).apply(tf.tensor4d([1, 2, 4], [1, 3, 1, 1])) as tf.Tensor;
   assert.deepEqual(Array.from(down.dataSync()), [1.5, 3]);
@@ -106,7 +131,7 @@ test('AdaptiveAvgPool2d averages torch\'s overlapping bins', () => {
   assert.deepEqual(Array.from(even.dataSync()), [3]);
 });
 
-test('HardSwish is torch\'s x * relu6(x + 3) / 6', () => {
+test("HardSwish is torch's x * relu6(x + 3) / 6", () => {
   const y = new HardSwish({}).apply(tf.tensor1d([-4, -3, -1, 0, 1, 3, 4])) as tf.Tensor;
   const expected = [0, 0, -1 / 3, 0, 2 / 3, 3, 4];
   Array.from(y.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `${v} vs ${expected[i]}`));
@@ -127,10 +152,16 @@ test('MultiHeadSelfAttention equals per-head softmax(QK^T/sqrt(d))V computed by 
   const layer = new MultiHeadSelfAttention({ numHeads: heads, seed: 11 });
   const x = tf.randomNormal([b, n, d], 0, 1, 'float32', 5);
   const y = (layer.apply(x) as tf.Tensor).arraySync() as number[][][];
-  const [wIn, bIn, wOut, bOut] = layer.getWeights().map((w) => w.arraySync()) as [number[][], number[], number[][], number[]];
+  const [wIn, bIn, wOut, bOut] = layer.getWeights().map((w) => w.arraySync()) as [
+    number[][],
+    number[],
+    number[][],
+    number[],
+  ];
   const xs = x.arraySync() as number[][][];
   const hd = d / heads;
-  const dense = (v: number[], w: number[][], bias: number[]) => bias.map((b0, j) => b0 + v.reduce((s, vi, i) => s + vi * w[i][j], 0));
+  const dense = (v: number[], w: number[][], bias: number[]) =>
+    bias.map((b0, j) => b0 + v.reduce((s, vi, i) => s + vi * w[i][j], 0));
   for (let s = 0; s < b; s++) {
     const qkv = xs[s].map((tok) => dense(tok, wIn, bIn));
     const merged = xs[s].map(() => new Array<number>(d).fill(0));
@@ -146,7 +177,11 @@ test('MultiHeadSelfAttention equals per-head softmax(QK^T/sqrt(d))V computed by 
         for (let t = 0; t < hd; t++) merged[i][h * hd + t] = e.reduce((acc, ej, j) => acc + (ej / sum) * v[j][t], 0);
       }
     }
-    merged.forEach((row, i) => dense(row, wOut, bOut).forEach((want, j) => assert.ok(Math.abs(y[s][i][j] - want) < 1e-5, `${y[s][i][j]} vs ${want}`)));
+    merged.forEach((row, i) =>
+      dense(row, wOut, bOut).forEach((want, j) =>
+        assert.ok(Math.abs(y[s][i][j] - want) < 1e-5, `${y[s][i][j]} vs ${want}`),
+      ),
+    );
   }
 });
 
@@ -163,7 +198,10 @@ for (const { arch, local } of ARCHITECTURES) {
     const model = buildModel(arch, { profile: 'local', numClasses: 10, inputSize: size, seed: 7 });
     try {
       assert.deepEqual(model.inputs[0].shape, [null, size, size, 3]);
-      assert.equal(countTrainableParams(model), paramCount(arch, { profile: 'local', numClasses: 10, inputSize: size }));
+      assert.equal(
+        countTrainableParams(model),
+        paramCount(arch, { profile: 'local', numClasses: 10, inputSize: size }),
+      );
       const batch = tinyBatch(arch);
       const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 3);
       const labels = tf.oneHot(tf.tensor1d([1, 6].slice(0, batch), 'int32'), 10);
@@ -174,13 +212,23 @@ for (const { arch, local } of ARCHITECTURES) {
       // model.save -> tf.loadLayersModel with every custom layer deserialized: the same weights and the same
       // penultimate features (the logits alone say little: ViT's head starts at zero, as in torchvision).
       let artifacts: tf.io.ModelArtifacts | undefined;
-      await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+      await model.save(
+        tf.io.withSaveHandler(
+          async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }),
+        ),
+      );
       const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
-      const features = (m: tf.LayersModel) => tf.model({ inputs: m.inputs, outputs: m.layers[m.layers.length - 1].input as tf.SymbolicTensor }).predict(x) as tf.Tensor;
+      const features = (m: tf.LayersModel) =>
+        tf
+          .model({ inputs: m.inputs, outputs: m.layers[m.layers.length - 1].input as tf.SymbolicTensor })
+          .predict(x) as tf.Tensor;
       const [mine, theirs] = [features(model), features(loaded)];
       assert.ok(Array.from(mine.dataSync()).every(Number.isFinite));
       const scale = 1 + tf.max(tf.abs(mine)).dataSync()[0];
-      assert.ok(tf.max(tf.abs(tf.sub(mine, theirs))).dataSync()[0] <= 1e-5 * scale, 'reloaded model computes the same features');
+      assert.ok(
+        tf.max(tf.abs(tf.sub(mine, theirs))).dataSync()[0] <= 1e-5 * scale,
+        'reloaded model computes the same features',
+      );
       loaded.dispose();
 
       // One training step. (Only its finiteness is asserted: with batch 2 on maps down to 1x1, batch norm divides by
@@ -188,16 +236,26 @@ for (const { arch, local } of ARCHITECTURES) {
       const before = model.trainableWeights.map((w) => w.read().clone());
       const optimizer = tf.train.sgd(1e-3);
       const started = performance.now();
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      );
       optimizer.applyGradients(grads);
       const loss = value.dataSync()[0];
-      t.diagnostic(`${arch}: ${countTrainableParams(model)} params at ${size} px, one training step (batch ${batch}, cpu) ${(performance.now() - started).toFixed(0)} ms, loss ${loss.toFixed(3)}`);
+      t.diagnostic(
+        `${arch}: ${countTrainableParams(model)} params at ${size} px, one training step (batch ${batch}, cpu) ${(performance.now() - started).toFixed(0)} ms, loss ${loss.toFixed(3)}`,
+      );
       assert.ok(Number.isFinite(loss) && loss > 0, `loss ${loss}`);
       assert.equal(Object.keys(grads).length, model.trainableWeights.length, 'every trainable weight gets a gradient');
-      for (const [name, g] of Object.entries(grads)) assert.ok(Array.from(g.dataSync()).every(Number.isFinite), `gradient of ${name}`);
-      const changed = model.trainableWeights.filter((w, i) => tf.any(tf.notEqual(w.read(), before[i])).dataSync()[0]).length;
+      for (const [name, g] of Object.entries(grads))
+        assert.ok(Array.from(g.dataSync()).every(Number.isFinite), `gradient of ${name}`);
+      const changed = model.trainableWeights.filter(
+        (w, i) => tf.any(tf.notEqual(w.read(), before[i])).dataSync()[0],
+      ).length;
       // ViT's head starts at zero (as in torchvision), so the first step only reaches the head.
-      assert.ok(arch === 'vit_b_16' ? changed >= 2 : changed > model.trainableWeights.length / 2, `${changed} of ${model.trainableWeights.length} weights changed`);
+      assert.ok(
+        arch === 'vit_b_16' ? changed >= 2 : changed > model.trainableWeights.length / 2,
+        `${changed} of ${model.trainableWeights.length} weights changed`,
+      );
       tf.dispose([x, labels, logits, value, mine, theirs, ...before, ...Object.values(grads)]);
     } finally {
       model.dispose();
@@ -215,7 +273,10 @@ test('imagenot arch params --json prints the nine torchvision counts', () => {
   const list = runCli(['arch', 'list', '--json']);
   assert.equal(list.code, 0, list.stderr);
   const catalogue = JSON.parse(list.stdout) as { arch: string; localParams: number }[];
-  assert.deepEqual(catalogue.map((a) => a.arch), [...ARCH_NAMES]);
+  assert.deepEqual(
+    catalogue.map((a) => a.arch),
+    [...ARCH_NAMES],
+  );
   assert.ok(catalogue.every((a) => a.localParams > 0 && a.localParams < 2_000_000));
   assert.equal(runCli(['arch', 'params', '--profile', 'huge']).code, 2);
 });

@@ -23,19 +23,40 @@ test('`imagenot --help` lists every command once, in the pipeline-order groups, 
   const text = help(program);
   const groups = HELP_LAYOUT.map(([g]) => g);
   const positions = groups.map((g) => text.indexOf(`\n${g}\n`));
-  assert.ok(positions.every((p) => p > 0), `every group is shown: ${groups.join(' ')}`);
-  assert.deepEqual([...positions].sort((a, b) => a - b), positions, 'groups in pipeline order');
+  assert.ok(
+    positions.every((p) => p > 0),
+    `every group is shown: ${groups.join(' ')}`,
+  );
+  assert.deepEqual(
+    [...positions].sort((a, b) => a - b),
+    positions,
+    'groups in pipeline order',
+  );
   const listed = HELP_LAYOUT.flatMap(([, commands]) => Object.keys(commands));
-  assert.deepEqual(program.commands.map((c) => c.name()).filter((n) => n !== 'help').sort(), [...listed].sort());
-  assert.ok(text.indexOf('\n  init <ws>') < text.indexOf('\n  ingest <ws>') && text.indexOf('\n  export <ws>') < text.indexOf('\n  train <target>'));
+  assert.deepEqual(
+    program.commands
+      .map((c) => c.name())
+      .filter((n) => n !== 'help')
+      .sort(),
+    [...listed].sort(),
+  );
+  assert.ok(
+    text.indexOf('\n  init <ws>') < text.indexOf('\n  ingest <ws>') &&
+      text.indexOf('\n  export <ws>') < text.indexOf('\n  train <target>'),
+  );
 });
 
 test('every command list fits one line per command at 80 columns', () => {
   for (const cmd of all(buildProgram()).filter((c) => c.commands.length)) {
     const text = help(cmd);
-    const lists = text.split(/\n(?=\S)/).filter((section) => !/^(Usage|Options|Global Options|Arguments):/.test(section) && section.includes('\n  '));
+    const lists = text
+      .split(/\n(?=\S)/)
+      .filter((section) => !/^(Usage|Options|Global Options|Arguments):/.test(section) && section.includes('\n  '));
     for (const section of lists.slice(1)) {
-      const wrapped = section.split('\n').slice(1).filter((l) => /^ {4,}\S/.test(l));
+      const wrapped = section
+        .split('\n')
+        .slice(1)
+        .filter((l) => /^ {4,}\S/.test(l));
       assert.deepEqual(wrapped, [], `${cmd.name()} help, ${section.split('\n')[0]} wraps:\n${section}`);
     }
   }
@@ -45,13 +66,22 @@ test('defaults are written one way: commander\'s "(default: ...)", never also by
   const bad: string[] = [];
   for (const cmd of all(buildProgram())) {
     const items = [
-      ...cmd.options.map((o) => ({ name: o.flags, text: o.description ?? '', hasDefault: o.defaultValue !== undefined })),
-      ...cmd.registeredArguments.map((a) => ({ name: a.name(), text: a.description ?? '', hasDefault: a.defaultValue !== undefined })),
+      ...cmd.options.map((o) => ({
+        name: o.flags,
+        text: o.description ?? '',
+        hasDefault: o.defaultValue !== undefined,
+      })),
+      ...cmd.registeredArguments.map((a) => ({
+        name: a.name(),
+        text: a.description ?? '',
+        hasDefault: a.defaultValue !== undefined,
+      })),
     ];
     for (const item of items) {
       if (!/\bdefault/i.test(item.text)) continue;
       if (item.hasDefault) bad.push(`${cmd.name()} ${item.name}: a default value and a default in its text`);
-      else if (!/\(default: [^)]+\)$/.test(item.text)) bad.push(`${cmd.name()} ${item.name}: "${item.text}" (write "(default: ...)" at the end)`);
+      else if (!/\(default: [^)]+\)$/.test(item.text))
+        bad.push(`${cmd.name()} ${item.name}: "${item.text}" (write "(default: ...)" at the end)`);
     }
   }
   assert.deepEqual(bad, []);

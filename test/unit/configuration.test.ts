@@ -17,7 +17,9 @@ function files(dir: string, ext: RegExp): string[] {
   });
 }
 
-const declared = new Set<string>(Object.values(SETTINGS as Record<string, Setting<unknown>>).flatMap((s) => [s.name, ...(s.deprecatedNames ?? [])]));
+const declared = new Set<string>(
+  Object.values(SETTINGS as Record<string, Setting<unknown>>).flatMap((s) => [s.name, ...(s.deprecatedNames ?? [])]),
+);
 const SOURCE = /\.(ts|tsx|mjs|cjs|cc|h|yml|sh)$|^run$/;
 const ROOTS = ['native-workers', 'electron', 'renderer', 'scripts', 'bin', 'test', 'bench', '.ci'];
 
@@ -61,7 +63,10 @@ test('values are parsed with their defaults, and a bad one names the variable', 
   assert.equal(readSetting('hfHub', { HF_ENDPOINT: 'https://mirror.example/' }), 'https://mirror.example');
   assert.equal(readSetting('hfHub', {}), 'https://huggingface.co');
   assert.equal(readSetting('onnxDevice', { IMAGENOT_ONNX_DEVICE: 'CUDA' }), 'cuda');
-  assert.throws(() => readSetting('onnxDevice', { IMAGENOT_ONNX_DEVICE: 'tpu' }), /IMAGENOT_ONNX_DEVICE must be 'cpu' or 'cuda', got 'tpu'/);
+  assert.throws(
+    () => readSetting('onnxDevice', { IMAGENOT_ONNX_DEVICE: 'tpu' }),
+    /IMAGENOT_ONNX_DEVICE must be 'cpu' or 'cuda', got 'tpu'/,
+  );
   assert.equal(readSetting('wasmThreads', {}), undefined);
   assert.equal(readSetting('wasmThreads', { IMAGENOT_WASM_THREADS: '0' }), false);
   assert.equal(readSetting('nativeKernels', {}), true);

@@ -23,7 +23,15 @@ const info = (over: Partial<CardInfo> = {}): CardInfo => ({
 });
 
 test('size buckets follow the Hub: n<1K up to 100M<n<1B', () => {
-  assert.deepEqual([0, 999, 1000, 9999, 10000, 1_100_000, 5e8].map(sizeCategory), ['n<1K', 'n<1K', '1K<n<10K', '1K<n<10K', '10K<n<100K', '1M<n<10M', '100M<n<1B']);
+  assert.deepEqual([0, 999, 1000, 9999, 10000, 1_100_000, 5e8].map(sizeCategory), [
+    'n<1K',
+    'n<1K',
+    '1K<n<10K',
+    '1K<n<10K',
+    '10K<n<100K',
+    '1M<n<10M',
+    '100M<n<1B',
+  ]);
 });
 
 test('the card: quoted YAML, escaped table cells, per-class ranges, a count ranking, the skipped images', () => {

@@ -8,7 +8,7 @@ import { DecisionAdjustments } from '../../native-workers/core/similarity/decisi
 import { ClassSimilarityIndex } from '../../native-workers/core/similarity/threshold-index.ts';
 
 function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 test('decision effects: every combination, at thresholds below, at and above the similarity', () => {
@@ -43,9 +43,15 @@ test('the index plus decision adjustments equals the kept rule over 5000 random 
   }));
   // The index holds eligible candidates' similarities (image, no flag), as store/kept.ts builds it.
   const eligible = candidates.filter((c) => c.facts.hasImage && !c.facts.flagged && c.facts.textSimilarity != null);
-  const index = new ClassSimilarityIndex(wnids, eligible.map((c) => c.k), eligible.map((c) => c.facts.textSimilarity!));
+  const index = new ClassSimilarityIndex(
+    wnids,
+    eligible.map((c) => c.k),
+    eligible.map((c) => c.facts.textSimilarity!),
+  );
   const adj = new DecisionAdjustments(
-    candidates.filter((c) => c.facts.decision).map((c) => ({ k: c.k, textSimilarity: c.facts.textSimilarity, ...decisionEffect(c.facts) })),
+    candidates
+      .filter((c) => c.facts.decision)
+      .map((c) => ({ k: c.k, textSimilarity: c.facts.textSimilarity, ...decisionEffect(c.facts) })),
   );
   for (let i = 0; i <= 200; i++) {
     const t = -0.1 + i * 0.006;
@@ -53,7 +59,10 @@ test('the index plus decision adjustments equals the kept rule over 5000 random 
     const brute = wnids.map((_, k) => candidates.filter((c) => c.k === k && isKept(c.facts, t)).length);
     assert.deepEqual(Array.from(kept), brute, `threshold ${t}`);
   }
-  assert.equal([...adj.decided.values()].reduce((a, b) => a + b, 0), candidates.filter((c) => c.facts.decision).length);
+  assert.equal(
+    [...adj.decided.values()].reduce((a, b) => a + b, 0),
+    candidates.filter((c) => c.facts.decision).length,
+  );
 });
 
 test('the flat form loads back to the same index', () => {
@@ -62,7 +71,8 @@ test('the flat form loads back to the same index', () => {
   const sims = classOf.map(() => rand());
   const index = new ClassSimilarityIndex(['a', 'b', 'c', 'd', 'e', 'f', 'g'], classOf, sims);
   const loaded = new ClassSimilarityIndex(index.toFlat());
-  for (const t of [0, 0.25, 0.5, 0.99]) assert.deepEqual(Array.from(loaded.keptCounts(t)), Array.from(index.keptCounts(t)));
+  for (const t of [0, 0.25, 0.5, 0.99])
+    assert.deepEqual(Array.from(loaded.keptCounts(t)), Array.from(index.keptCounts(t)));
   assert.deepEqual(loaded.range(), index.range());
   assert.equal(loaded.nearCount(2, 0.5, 0.1), index.similarities('c').filter((v) => v >= 0.4 && v <= 0.6).length);
 });

@@ -2,24 +2,68 @@
 // LAIONet's exact rule (ASCII punctuation -> space, ' ' + lemma + ' ' case-sensitive).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateCaption, DEFAULT_CAPTION_MIX, CAPTION_KINDS, type CaptionClass } from '../../native-workers/core/demo/captions.ts';
+import {
+  generateCaption,
+  DEFAULT_CAPTION_MIX,
+  CAPTION_KINDS,
+  type CaptionClass,
+} from '../../native-workers/core/demo/captions.ts';
 
 // Three classes as WordNet 3.0 has them (data.noun), with their other noun senses.
 const classes: CaptionClass[] = [
   {
-    sense: { wnid: 'n03057021', lemmas: ['coat'], definition: 'an outer garment that has sleeves and covers the body from shoulder down; worn outdoors', examples: [] },
+    sense: {
+      wnid: 'n03057021',
+      lemmas: ['coat'],
+      definition: 'an outer garment that has sleeves and covers the body from shoulder down; worn outdoors',
+      examples: [],
+    },
     otherSenses: [
-      { wnid: 'n03058107', lemmas: ['coating', 'coat'], definition: 'a thin layer covering something', examples: ['a second coat of paint'] },
-      { wnid: 'n01898731', lemmas: ['coat', 'pelage'], definition: 'growth of hair or wool or fur covering the body of an animal', examples: [] },
+      {
+        wnid: 'n03058107',
+        lemmas: ['coating', 'coat'],
+        definition: 'a thin layer covering something',
+        examples: ['a second coat of paint'],
+      },
+      {
+        wnid: 'n01898731',
+        lemmas: ['coat', 'pelage'],
+        definition: 'growth of hair or wool or fur covering the body of an animal',
+        examples: [],
+      },
     ],
   },
   {
-    sense: { wnid: 'n02773037', lemmas: ['bag'], definition: 'a flexible container with a single opening', examples: ['he stuffed his laundry into a large bag'] },
-    otherSenses: [{ wnid: 'n13764639', lemmas: ['bag', 'bagful'], definition: 'the quantity that a bag will hold', examples: ['he ate a large bag of popcorn'] }],
+    sense: {
+      wnid: 'n02773037',
+      lemmas: ['bag'],
+      definition: 'a flexible container with a single opening',
+      examples: ['he stuffed his laundry into a large bag'],
+    },
+    otherSenses: [
+      {
+        wnid: 'n13764639',
+        lemmas: ['bag', 'bagful'],
+        definition: 'the quantity that a bag will hold',
+        examples: ['he ate a large bag of popcorn'],
+      },
+    ],
   },
   {
-    sense: { wnid: 'n03472535', lemmas: ['gym shoe', 'sneaker', 'tennis shoe'], definition: 'a canvas shoe with a pliable rubber sole', examples: [] },
-    otherSenses: [{ wnid: 'n10091012', lemmas: ['fink', 'snitch', 'sneaker'], definition: 'someone acting as an informer or decoy for the police', examples: [] }],
+    sense: {
+      wnid: 'n03472535',
+      lemmas: ['gym shoe', 'sneaker', 'tennis shoe'],
+      definition: 'a canvas shoe with a pliable rubber sole',
+      examples: [],
+    },
+    otherSenses: [
+      {
+        wnid: 'n10091012',
+        lemmas: ['fink', 'snitch', 'sneaker'],
+        definition: 'someone acting as an informer or decoy for the police',
+        examples: [],
+      },
+    ],
   },
 ];
 

@@ -1,10 +1,16 @@
 // Demo sizes and the per-class train/test the demo asks the selection for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSize, splitSizes, QUICK_SIZE, FULL_SIZE, MIN_KEPT_PER_CLASS } from '../../native-workers/core/demo/plan.ts';
-import { ARCH_NAMES } from '../../native-workers/core/architectures/types.ts';
+import {
+  demoSize,
+  splitSizes,
+  QUICK_SIZE,
+  FULL_SIZE,
+  MIN_KEPT_PER_CLASS,
+} from '../../native-workers/core/demo/plan.ts';
+import { ARCH_NAMES } from '../../native-workers/core/architectures/registry.ts';
 
-test('quick is smaller than the full demo; both train all nine architectures for their local recipes\' epochs', () => {
+test("quick is smaller than the full demo; both train all nine architectures for their local recipes' epochs", () => {
   assert.ok(QUICK_SIZE.imagesPerClass < FULL_SIZE.imagesPerClass);
   assert.equal(demoSize({ quick: true }).epochs, undefined);
   assert.equal(demoSize({}).epochs, undefined);

@@ -21,11 +21,27 @@ test('selection: system Node always loads its own build; Electron loads only the
     const electronBuild = join(dir.path, 'better_sqlite3.node');
     copyFileSync(nodeBuild, electronBuild);
     // System Node ignores the variable even when an Electron parent left it in the environment.
-    assert.equal(sqliteNativeBinding({ versions: { node: '20.20.2' }, env: { [ELECTRON_SQLITE_ENV]: electronBuild } }), undefined);
-    assert.equal(sqliteNativeBinding({ versions: { node: '22.20.0', electron: '45.5.0' }, env: { [ELECTRON_SQLITE_ENV]: electronBuild } }), electronBuild);
-    assert.throws(() => sqliteNativeBinding({ versions: { electron: '45.5.0' }, env: {} }), /under Electron 45\.5\.0 without IMAGENOT_ELECTRON_SQLITE.*npm start/);
+    assert.equal(
+      sqliteNativeBinding({ versions: { node: '20.20.2' }, env: { [ELECTRON_SQLITE_ENV]: electronBuild } }),
+      undefined,
+    );
+    assert.equal(
+      sqliteNativeBinding({
+        versions: { node: '22.20.0', electron: '45.5.0' },
+        env: { [ELECTRON_SQLITE_ENV]: electronBuild },
+      }),
+      electronBuild,
+    );
     assert.throws(
-      () => sqliteNativeBinding({ versions: { electron: '45.5.0' }, env: { [ELECTRON_SQLITE_ENV]: join(dir.path, 'missing.node') } }),
+      () => sqliteNativeBinding({ versions: { electron: '45.5.0' }, env: {} }),
+      /under Electron 45\.5\.0 without IMAGENOT_ELECTRON_SQLITE.*npm start/,
+    );
+    assert.throws(
+      () =>
+        sqliteNativeBinding({
+          versions: { electron: '45.5.0' },
+          env: { [ELECTRON_SQLITE_ENV]: join(dir.path, 'missing.node') },
+        }),
       /built for Electron 45\.5\.0 is missing at .*missing\.node: run `npm run rebuild:electron`/,
     );
   } finally {
@@ -34,9 +50,15 @@ test('selection: system Node always loads its own build; Electron loads only the
 });
 
 /** Open a workspace in a fresh Node process (optionally presenting itself as Electron); the native binaries it loaded. */
-function loadedBinaries(opts: { asElectron: boolean; env: NodeJS.ProcessEnv; ws: string }): { status: number | null; loaded: string[]; stderr: string } {
+function loadedBinaries(opts: { asElectron: boolean; env: NodeJS.ProcessEnv; ws: string }): {
+  status: number | null;
+  loaded: string[];
+  stderr: string;
+} {
   const code = [
-    opts.asElectron ? "Object.defineProperty(process.versions, 'electron', { value: '45.5.0', enumerable: true });" : '',
+    opts.asElectron
+      ? "Object.defineProperty(process.versions, 'electron', { value: '45.5.0', enumerable: true });"
+      : '',
     `const { openWorkspace } = await import(${JSON.stringify(join(repoRoot, 'native-workers', 'store', 'workspace.ts'))});`,
     "const { createRequire } = await import('node:module');",
     `openWorkspace(${JSON.stringify(opts.ws)}, { create: true }).close();`,
@@ -65,7 +87,11 @@ test('a process presenting itself as Electron loads the binary from the Electron
     const cli = loadedBinaries({ asElectron: false, env, ws: join(dir.path, 'ws2') });
     assert.equal(cli.status, 0, cli.stderr);
     assert.deepEqual(cli.loaded, [nodeBuild]);
-    const unbuilt = loadedBinaries({ asElectron: true, env: { [ELECTRON_SQLITE_ENV]: join(dir.path, 'nope.node') }, ws: join(dir.path, 'ws3') });
+    const unbuilt = loadedBinaries({
+      asElectron: true,
+      env: { [ELECTRON_SQLITE_ENV]: join(dir.path, 'nope.node') },
+      ws: join(dir.path, 'ws3'),
+    });
     assert.notEqual(unbuilt.status, 0);
     assert.match(unbuilt.stderr, /npm run rebuild:electron/);
   } finally {
@@ -89,9 +115,18 @@ test('the Electron build is redone only when Electron, better-sqlite3, the platf
   assert.equal(nodeRunsElectronTooling('24.3.0'), true);
   // In a packaged app the binary is read from the unpacked copy next to the asar archive.
   const inAsar = join('/opt/ImageNot', 'resources', 'app.asar', 'dist', 'electron-native', 'better_sqlite3.node');
-  assert.equal(unpackedPath(inAsar, () => true), join('/opt/ImageNot', 'resources', 'app.asar.unpacked', 'dist', 'electron-native', 'better_sqlite3.node'));
-  assert.equal(unpackedPath(inAsar, () => false), inAsar);
-  assert.equal(unpackedPath('/repo/dist/electron-native/better_sqlite3.node', () => true), '/repo/dist/electron-native/better_sqlite3.node');
+  assert.equal(
+    unpackedPath(inAsar, () => true),
+    join('/opt/ImageNot', 'resources', 'app.asar.unpacked', 'dist', 'electron-native', 'better_sqlite3.node'),
+  );
+  assert.equal(
+    unpackedPath(inAsar, () => false),
+    inAsar,
+  );
+  assert.equal(
+    unpackedPath('/repo/dist/electron-native/better_sqlite3.node', () => true),
+    '/repo/dist/electron-native/better_sqlite3.node',
+  );
 });
 
 test('npm start and npm run dist build the Electron side first; electron-builder leaves node_modules alone', () => {
@@ -100,11 +135,23 @@ test('npm start and npm run dist build the Electron side first; electron-builder
   assert.match(scripts.dist, /scripts\/electron-native\.ts && electron-builder /);
   const builder = readFileSync(join(repoRoot, 'electron-builder.yml'), 'utf8');
   assert.match(builder, /^npmRebuild: false$/m, 'an in-place rebuild would leave node_modules built for Electron');
-  assert.match(builder, /^ {2}- "dist\/electron-native\/\*\*"$/m, 'the Electron build is unpacked from the asar archive');
+  assert.match(
+    builder,
+    /^ {2}- "dist\/electron-native\/\*\*"$/m,
+    'the Electron build is unpacked from the asar archive',
+  );
 });
 
-test('on Node older than 22.12 the Electron step stops with a message naming what runs there', { skip: nodeRunsElectronTooling(process.versions.node) && 'this Node runs the Electron tooling' }, () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'electron-native.ts')], { cwd: repoRoot, encoding: 'utf8' });
+test('on Node older than 22.12 the Electron step stops with a message naming what runs there', {
+  skip: nodeRunsElectronTooling(process.versions.node) && 'this Node runs the Electron tooling',
+}, () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'electron-native.ts')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /needs Node >=22\.12\.0 .*this is Node 20\.\d+\.\d+\. The CLI, browser mode .* run on Node \^20\.19/);
+  assert.match(
+    r.stderr,
+    /needs Node >=22\.12\.0 .*this is Node 20\.\d+\.\d+\. The CLI, browser mode .* run on Node \^20\.19/,
+  );
 });

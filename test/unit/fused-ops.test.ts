@@ -50,7 +50,10 @@ function batchNormPlain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: nu
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
 }
 
-for (const shape of [[6, 5], [2, 3, 4, 5]]) {
+for (const shape of [
+  [6, 5],
+  [2, 3, 4, 5],
+]) {
   test(`batchNormTraining on [${shape}]: values, statistics and gradients equal the plain tf-ops formulation`, () => {
     const eps = 1e-3;
     const c = shape[shape.length - 1];
@@ -67,8 +70,14 @@ for (const shape of [[6, 5], [2, 3, 4, 5]]) {
     assertClose(mean, moments.mean, 1e-6, 'mean');
     assertClose(variance, moments.variance, 1e-5, 'variance');
 
-    const loss = (f: (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b), w));
-    const fused = tf.grads(loss((a, g, b) => batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, eps).y))([x, gamma, beta]);
+    const loss =
+      (f: (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(f(a, g, b), w));
+    const fused = tf.grads(loss((a, g, b) => batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, eps).y))([
+      x,
+      gamma,
+      beta,
+    ]);
     const plain = tf.grads(loss((a, g, b) => batchNormPlain(a, g, b, eps)))([x, gamma, beta]);
     ['x', 'gamma', 'beta'].forEach((name, i) => assertClose(fused[i], plain[i], 2e-5, `d${name}`));
   });
@@ -86,8 +95,14 @@ test('batchNormTraining with relu: values and gradients equal relu(batch norm) w
   assertClose(y, plainY, 1e-5, 'y');
   const negatives = tf.sum(tf.cast(tf.equal(y, 0), 'float32')).dataSync()[0];
   assert.ok(negatives > 0 && negatives < y.size, `the ReLU cuts some but not all (${negatives} of ${y.size})`);
-  const loss = (f: (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b), w));
-  const fused = tf.grads(loss((a, g, b) => batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, eps, true).y))([x, gamma, beta]);
+  const loss =
+    (f: (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(f(a, g, b), w));
+  const fused = tf.grads(loss((a, g, b) => batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, eps, true).y))([
+    x,
+    gamma,
+    beta,
+  ]);
   const plain = tf.grads(loss((a, g, b) => tf.relu(batchNormPlain(a, g, b, eps))))([x, gamma, beta]);
   ['x', 'gamma', 'beta'].forEach((name, i) => assertClose(fused[i], plain[i], 2e-5, `d${name}`));
 });
@@ -95,7 +110,12 @@ test('batchNormTraining with relu: values and gradients equal relu(batch norm) w
 test('batchNormTraining equals tfjs-layers BatchNormalization in training, value and input gradient', () => {
   const eps = 1e-5;
   const x = activations([3, 4, 4, 6], 5);
-  const layer = tf.layers.batchNormalization({ axis: -1, epsilon: eps, gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 6 }), betaInitializer: tf.initializers.randomNormal({ seed: 7 }) });
+  const layer = tf.layers.batchNormalization({
+    axis: -1,
+    epsilon: eps,
+    gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 6 }),
+    betaInitializer: tf.initializers.randomNormal({ seed: 7 }),
+  });
   layer.apply(x, { training: false }); // build
   const [gamma, beta] = layer.getWeights() as [tf.Tensor1D, tf.Tensor1D];
   const w = tf.randomNormal(x.shape, 0, 1, 'float32', 8);
@@ -112,8 +132,14 @@ test('TorchBatchNorm: training output, torch running statistics (unbiased varian
   layer.apply(batches[0], { training: false }); // build
   const [gamma0, beta0] = [tf.randomUniform([4], 0.5, 1.5, 'float32', 13), tf.randomNormal([4], 0, 1, 'float32', 14)];
   layer.setWeights([gamma0, beta0, ...layer.getWeights().slice(2)]);
-  assert.deepEqual(layer.trainableWeights.map((v) => v.originalName), [`${layer.name}/gamma`, `${layer.name}/beta`]);
-  assert.deepEqual(layer.nonTrainableWeights.map((v) => v.originalName), [`${layer.name}/moving_mean`, `${layer.name}/moving_variance`]);
+  assert.deepEqual(
+    layer.trainableWeights.map((v) => v.originalName),
+    [`${layer.name}/gamma`, `${layer.name}/beta`],
+  );
+  assert.deepEqual(
+    layer.nonTrainableWeights.map((v) => v.originalName),
+    [`${layer.name}/moving_mean`, `${layer.name}/moving_variance`],
+  );
 
   // torch: running = (1 - momentum) * running + momentum * batch statistic, from mean 0 and variance 1,
   // with the variance unbiased (divided by n - 1).
@@ -137,9 +163,16 @@ test('TorchBatchNorm: training output, torch running statistics (unbiased varian
 
   // Inference normalizes with the running statistics, and changes nothing.
   const x = batches[0];
-  const expected = tf.add(tf.mul(tf.div(tf.sub(x, tf.tensor1d(running.mean)), tf.sqrt(tf.add(tf.tensor1d(running.variance), eps))), gamma0), beta0);
+  const expected = tf.add(
+    tf.mul(tf.div(tf.sub(x, tf.tensor1d(running.mean)), tf.sqrt(tf.add(tf.tensor1d(running.variance), eps))), gamma0),
+    beta0,
+  );
   assertClose(layer.apply(x) as tf.Tensor, expected, 1e-5, 'inference output');
-  assert.deepEqual(layer.getWeights()[3].dataSync(), movingVariance.dataSync(), 'inference leaves moving_variance as it was');
+  assert.deepEqual(
+    layer.getWeights()[3].dataSync(),
+    movingVariance.dataSync(),
+    'inference leaves moving_variance as it was',
+  );
 });
 
 test('TorchBatchNorm is serializable and its gamma starts at gammaInit', () => {
@@ -155,7 +188,7 @@ test('TorchBatchNorm is serializable and its gamma starts at gammaInit', () => {
   model.dispose();
 });
 
-test('hardSwish and hardSigmoid: torch\'s values, and torch\'s gradients at and between the kinks', () => {
+test("hardSwish and hardSigmoid: torch's values, and torch's gradients at and between the kinks", () => {
   // A grid over [-5, 5] that contains -3 and 3 exactly.
   const grid = Array.from({ length: 81 }, (_, i) => -5 + i * 0.125);
   assert.ok(grid.includes(-3) && grid.includes(3));
@@ -171,21 +204,39 @@ test('hardSwish and hardSigmoid: torch\'s values, and torch\'s gradients at and 
   const sigmoidSlope = (v: number) => (v > -3 && v < 3 ? 1 / 6 : 0);
   const vjp = (f: (t: tf.Tensor) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), dy)))(x);
   assertClose(vjp(hardSwish), tf.tensor1d(grid.map((v, i) => dys[i] * swishSlope(v))), 1e-6, 'hardswish gradient');
-  assertClose(vjp(hardSigmoid), tf.tensor1d(grid.map((v, i) => dys[i] * sigmoidSlope(v))), 1e-6, 'hardsigmoid gradient');
+  assertClose(
+    vjp(hardSigmoid),
+    tf.tensor1d(grid.map((v, i) => dys[i] * sigmoidSlope(v))),
+    1e-6,
+    'hardsigmoid gradient',
+  );
 
   // Away from the kinks, tfjs's own gradient of the plain formula agrees.
   const smooth = tf.tensor1d(grid.filter((v) => Math.abs(Math.abs(v) - 3) > 0.01).map((v) => v + 0.01));
   const w = tf.randomNormal(smooth.shape, 0, 1, 'float32', 22);
   const plainVjp = (f: (t: tf.Tensor) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), w)))(smooth);
-  assertClose(plainVjp(hardSwish), plainVjp((t) => tf.div(tf.mul(t, tf.relu6(tf.add(t, 3))), 6)), 1e-6, 'hardswish vs tfjs autograd');
-  assertClose(plainVjp(hardSigmoid), plainVjp((t) => tf.div(tf.relu6(tf.add(t, 3)), 6)), 1e-6, 'hardsigmoid vs tfjs autograd');
+  assertClose(
+    plainVjp(hardSwish),
+    plainVjp((t) => tf.div(tf.mul(t, tf.relu6(tf.add(t, 3))), 6)),
+    1e-6,
+    'hardswish vs tfjs autograd',
+  );
+  assertClose(
+    plainVjp(hardSigmoid),
+    plainVjp((t) => tf.div(tf.relu6(tf.add(t, 3)), 6)),
+    1e-6,
+    'hardsigmoid vs tfjs autograd',
+  );
 });
 
 /**
  * Registers a kernel for 'cpu' that computes with `compute` (the op-built reference) and counts its calls; returns
  * the counter and an unregister function.
  */
-function countingKernel(name: string, compute: (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.Tensor | tf.Tensor[]) {
+function countingKernel(
+  name: string,
+  compute: (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.Tensor | tf.Tensor[],
+) {
   const calls = { n: 0 };
   tf.registerKernel({
     kernelName: name,
@@ -193,7 +244,10 @@ function countingKernel(name: string, compute: (inputs: Record<string, tf.Tensor
     kernelFunc: ({ inputs, attrs }) => {
       calls.n++;
       // On the cpu backend kernel inputs are the tensors themselves; the outputs are ordinary tensors.
-      return compute(inputs as unknown as Record<string, tf.Tensor>, attrs as Record<string, unknown>) as unknown as tf.TensorInfo;
+      return compute(
+        inputs as unknown as Record<string, tf.Tensor>,
+        attrs as Record<string, unknown>,
+      ) as unknown as tf.TensorInfo;
     },
   });
   return { calls, unregister: () => tf.unregisterKernel(name, 'cpu') };
@@ -206,7 +260,10 @@ test('the ops call a registered native kernel (forward and gradient) instead of 
   const beta = tf.randomNormal([4], 0, 1, 'float32', 33) as tf.Tensor1D;
   const w = tf.randomNormal(x.shape, 0, 1, 'float32', 34);
   const run = () => {
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(batchNormTraining(xv, gamma, beta, eps).y, w)) as tf.Scalar, [xv]);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(batchNormTraining(xv, gamma, beta, eps).y, w)) as tf.Scalar,
+      [xv],
+    );
     return [value, grads[xv.name]];
   };
   const xv = tf.variable(x);

@@ -11,7 +11,12 @@ import { jobsToResume } from '../../native-workers/cli/commands/jobs.ts';
 import type { JobRow } from '../../native-workers/store/jobs.ts';
 import { HostSlots, optsOutOfAi, retryAfterMs } from '../../native-workers/io/http-fetch.ts';
 import { decodeCaption, printable, wellFormed } from '../../native-workers/io/text.ts';
-import { DEFAULT_IMAGE_OPTIONS, ImageRejected, inspectImage, sniffImageFormat } from '../../native-workers/io/images.ts';
+import {
+  DEFAULT_IMAGE_OPTIONS,
+  ImageRejected,
+  inspectImage,
+  sniffImageFormat,
+} from '../../native-workers/io/images.ts';
 import { classifyInputs } from '../../native-workers/io/inputs.ts';
 import { fetchStatusOfImg2datasetError } from '../../native-workers/workers/ingest/tables.ts';
 import { cocoPhotos, pngBomb, writeTar } from '../helpers/ingest-fixtures.ts';
@@ -50,7 +55,10 @@ test('X-Robots-Tag: noai / noimageai opt out unless scoped to another bot', () =
 
 test('captions: invalid UTF-8 replaced and counted, genuine U+FFFD not counted, lone surrogates replaced', () => {
   assert.deepEqual(decodeCaption(Buffer.from('  a dog\n')), { text: 'a dog', replaced: 0 });
-  assert.deepEqual(decodeCaption(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff])), { text: 'caf\ufffd \ufffd', replaced: 2 });
+  assert.deepEqual(decodeCaption(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff])), {
+    text: 'caf\ufffd \ufffd',
+    replaced: 2,
+  });
   assert.deepEqual(decodeCaption(Buffer.from('ok \ufffd', 'utf8')), { text: 'ok \ufffd', replaced: 0 });
   assert.deepEqual(wellFormed('a\ud800b'), { text: 'a\ufffdb', replaced: 1 });
   assert.deepEqual(wellFormed('\ud83d\udc36 dog'), { text: '\ud83d\udc36 dog', replaced: 0 });
@@ -71,7 +79,10 @@ test('image bytes: empty, non-image, corrupt header and bomb refused with their 
   assert.match(await reject(Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8])), /^not_image: .*starts with bytes 0001020304/);
   assert.match(await reject(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10])), /^corrupt: corrupt jpeg image/);
   const t = performance.now();
-  assert.match(await reject(pngBomb()), /^too_large: decompression bomb: 30000x30000 \(900\.0 Mpx\) exceeds the 89\.5 Mpx limit/);
+  assert.match(
+    await reject(pngBomb()),
+    /^too_large: decompression bomb: 30000x30000 \(900\.0 Mpx\) exceeds the 89\.5 Mpx limit/,
+  );
   assert.ok(performance.now() - t < 5000, 'the bomb is refused from its header (a decode would take far longer)');
   const photo = cocoPhotos(1)[0].data;
   assert.equal(sniffImageFormat(photo), 'jpeg');
@@ -125,7 +136,18 @@ test('input paths: tables, shards with status files, files layout, image folders
     writeFileSync(join(r, 'one.png'), '');
     writeFileSync(join(r, 'one.txt'), 'caption');
     mkdirSync(join(r, 'empty'));
-    const got = classifyInputs([join(r, 'meta.csv.gz'), join(r, 'shards'), join(r, 'files'), join(r, 'one.png'), join(r, 'one.txt'), join(r, 'urls.txt'), join(r, 'notes.md'), join(r, 'empty'), join(r, 'missing.csv'), join(r, 'meta.csv.gz')]);
+    const got = classifyInputs([
+      join(r, 'meta.csv.gz'),
+      join(r, 'shards'),
+      join(r, 'files'),
+      join(r, 'one.png'),
+      join(r, 'one.txt'),
+      join(r, 'urls.txt'),
+      join(r, 'notes.md'),
+      join(r, 'empty'),
+      join(r, 'missing.csv'),
+      join(r, 'meta.csv.gz'),
+    ]);
     assert.deepEqual(
       got.map((g) => [g.kind, g.path.slice(r.length + 1)]),
       [
@@ -163,7 +185,11 @@ test('tar entries: a name seen before (also as ./name) is reported, not overwrit
     ]);
     const out: string[] = [];
     for await (const g of groupWebdataset(readTarEntries(tar, { maxEntryBytes: 1 << 20 }))) {
-      out.push(g.type === 'group' ? `group ${g.group.key}: ${[...g.group.files.values()].map((f) => `${f.name}=${f.data}`).join(' ')}` : `rejected ${g.name}: ${g.reason}`);
+      out.push(
+        g.type === 'group'
+          ? `group ${g.group.key}: ${[...g.group.files.values()].map((f) => `${f.name}=${f.data}`).join(' ')}`
+          : `rejected ${g.name}: ${g.reason}`,
+      );
     }
     assert.deepEqual(out, [
       'rejected ./a//000.txt: duplicate entry: an earlier entry has this name (the first one is kept)',
@@ -188,8 +214,17 @@ test('folders: file links inside the folder are used, links leaving it refused w
     symlinkSync('../a.jpg', join(root, 'sub', 'b.jpg'));
     symlinkSync(d.path, join(root, 'dir-link')); // links to folders are not followed at all
     const { files, refused } = listFolder(root);
-    assert.deepEqual(files.map((f) => f.rel), ['a.jpg', 'sub/b.jpg']);
-    assert.deepEqual(refused, [{ rel: 'a.txt', abs: join(root, 'a.txt'), reason: `symbolic link to ${join(d.path, 'outside.txt')}, outside the folder (refused, never read)` }]);
+    assert.deepEqual(
+      files.map((f) => f.rel),
+      ['a.jpg', 'sub/b.jpg'],
+    );
+    assert.deepEqual(refused, [
+      {
+        rel: 'a.txt',
+        abs: join(root, 'a.txt'),
+        reason: `symbolic link to ${join(d.path, 'outside.txt')}, outside the folder (refused, never read)`,
+      },
+    ]);
     const inputs = classifyInputs([root]);
     assert.deepEqual(
       inputs.map((i) => [i.kind, i.path]),
@@ -201,12 +236,16 @@ test('folders: file links inside the folder are used, links leaving it refused w
   } finally {
     d.cleanup();
   }
-  assert.equal(printable('evil\x1b[2J\x1b[31mred\u202e\r\n\t\x7f\x9b.jpg'), 'evil\\x1b[2J\\x1b[31mred\\u202e\\r\\n\\t\\x7f\\x9b.jpg');
+  assert.equal(
+    printable('evil\x1b[2J\x1b[31mred\u202e\r\n\t\x7f\x9b.jpg'),
+    'evil\\x1b[2J\\x1b[31mred\\u202e\\r\\n\\t\\x7f\\x9b.jpg',
+  );
   assert.equal(printable('café 猫 🐕 ok'), 'café 猫 🐕 ok');
 });
 
 test('jobs resume without an id: interrupted and failed, oldest first; not cancelled; not one a later identical job completed', () => {
-  const job = (id: number, state: JobRow['state'], params: unknown, kind = 'ingest') => ({ id, kind, state, params }) as JobRow;
+  const job = (id: number, state: JobRow['state'], params: unknown, kind = 'ingest') =>
+    ({ id, kind, state, params }) as JobRow;
   const jobs = [
     job(6, 'succeeded', { paths: ['/b'] }),
     job(5, 'interrupted', { paths: ['/c'] }),
@@ -216,6 +255,12 @@ test('jobs resume without an id: interrupted and failed, oldest first; not cance
     job(1, 'failed', { rows: 5 }, 'selftest'),
   ];
   const { resume, superseded } = jobsToResume(jobs);
-  assert.deepEqual(resume.map((j) => j.id), [1, 2, 5]);
-  assert.deepEqual(superseded.map((s) => [s.job.id, s.by.id]), [[4, 6]]);
+  assert.deepEqual(
+    resume.map((j) => j.id),
+    [1, 2, 5],
+  );
+  assert.deepEqual(
+    superseded.map((s) => [s.job.id, s.by.id]),
+    [[4, 6]],
+  );
 });

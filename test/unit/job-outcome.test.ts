@@ -13,7 +13,10 @@ test('jobAttention: rejections, empty results per kind, failed downloads; null w
   assert.equal(jobAttention('select', { classes: 0 }, 0), 'selected no classes');
   assert.equal(jobAttention('ingest', { samplesAdded: 120 }, 12), 'finished with 12 rejected');
   assert.equal(jobAttention('ingest', { samplesAdded: 0 }, 1), 'finished with 1 rejected; added no new samples');
-  assert.equal(jobAttention('fetch', { attempted: 10, counts: { ok: 7, timeout: 2, http_error: 1 } }, 0), '7 downloaded, 3 failed');
+  assert.equal(
+    jobAttention('fetch', { attempted: 10, counts: { ok: 7, timeout: 2, http_error: 1 } }, 0),
+    '7 downloaded, 3 failed',
+  );
   assert.equal(jobAttention('fetch', { attempted: 10, counts: { ok: 9, opted_out: 1 } }, 0), null);
   assert.equal(jobAttention('clipscore', { scored: 10, failed: 2 }, 0), '2 images could not be scored');
   assert.equal(jobAttention('train', { top1: 40 }, 0), null);
@@ -43,7 +46,10 @@ test('finishJob stores the attention of a succeeded job; resumable only with com
     const cancelled = createJob(ws.db, 'train', { arch: 'alexnet' }, 'train');
     finishJob(ws.db, cancelled, 'cancelled');
     const pub = (id: number) => JobSchema.parse(publicJob(getJob(ws.db, id)!));
-    assert.deepEqual([pub(noExport).resumable, pub(midway).resumable, pub(cancelled).resumable, pub(clean).resumable], [false, true, true, false]);
+    assert.deepEqual(
+      [pub(noExport).resumable, pub(midway).resumable, pub(cancelled).resumable, pub(clean).resumable],
+      [false, true, true, false],
+    );
     assert.equal(pub(sel).attention, 'selected no classes');
   } finally {
     ws.cleanup();

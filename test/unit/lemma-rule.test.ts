@@ -19,7 +19,12 @@ import {
   type LemmaEvidence,
 } from '../../native-workers/core/wordnet/lemma-rule.ts';
 import { functionWordClass, functionWords } from '../../native-workers/core/wordnet/function-words.ts';
-import { buildLemmaSet, filteredByCode, MINOR_SENSE, type ChosenSynset } from '../../native-workers/core/matching/lemma-set.ts';
+import {
+  buildLemmaSet,
+  filteredByCode,
+  MINOR_SENSE,
+  type ChosenSynset,
+} from '../../native-workers/core/matching/lemma-set.ts';
 import { LemmaReport } from '../../native-workers/core/matching/lemma-report.ts';
 import { CaptionMatcher } from '../../native-workers/core/matching/automaton.ts';
 import { matchCaption, matchCaptionPlainLoop } from '../../native-workers/core/matching/result.ts';
@@ -31,27 +36,45 @@ import { sharedDir, tempDir } from '../helpers/workspace.ts';
 
 /** index.sense lines: [lemma, ss_type, offset, tag count]. */
 function senseIndex(rows: [string, number, number, number][]): string {
-  return rows.map(([l, t, o, n], i) => `${l}%${t}:00:0${i % 10}:: ${String(o).padStart(8, '0')} 1 ${n}`).join('\n') + '\n';
+  return (
+    rows.map(([l, t, o, n], i) => `${l}%${t}:00:0${i % 10}:: ${String(o).padStart(8, '0')} 1 ${n}`).join('\n') + '\n'
+  );
 }
 
 const EVIDENCE: LemmaEvidence = buildLemmaEvidence(
   {
     senseIndex: senseIndex([
-      ['watch', 1, 100, 17], ['watch', 2, 200, 176],
-      ['light', 1, 101, 117], ['light', 2, 201, 40], ['light', 3, 301, 32],
-      ['plush', 1, 102, 0], ['plush', 3, 302, 2],
-      ['walk', 2, 202, 192], ['walking', 1, 103, 0],
-      ['build', 2, 203, 139], ['building', 1, 104, 52],
-      ['sit', 2, 204, 185], ['sitting', 1, 105, 2],
-      ['pad', 2, 205, 1], ['padding', 1, 106, 0],
-      ['man', 1, 107, 1218], ['men', 1, 108, 35],
-      ['glass', 1, 109, 39], ['glasses', 1, 110, 4],
-      ['look', 2, 206, 600], ['looking_at', 1, 111, 0],
-      ['day', 1, 112, 349], ['day', 1, 113, 0],
-      ['god', 1, 114, 30], ['god', 1, 115, 200],
+      ['watch', 1, 100, 17],
+      ['watch', 2, 200, 176],
+      ['light', 1, 101, 117],
+      ['light', 2, 201, 40],
+      ['light', 3, 301, 32],
+      ['plush', 1, 102, 0],
+      ['plush', 3, 302, 2],
+      ['walk', 2, 202, 192],
+      ['walking', 1, 103, 0],
+      ['build', 2, 203, 139],
+      ['building', 1, 104, 52],
+      ['sit', 2, 204, 185],
+      ['sitting', 1, 105, 2],
+      ['pad', 2, 205, 1],
+      ['padding', 1, 106, 0],
+      ['man', 1, 107, 1218],
+      ['men', 1, 108, 35],
+      ['glass', 1, 109, 39],
+      ['glasses', 1, 110, 4],
+      ['look', 2, 206, 600],
+      ['looking_at', 1, 111, 0],
+      ['day', 1, 112, 349],
+      ['day', 1, 113, 0],
+      ['god', 1, 114, 30],
+      ['god', 1, 115, 200],
       ['york', 1, 116, 0],
-      ['bulldog', 1, 117, 0], ['bulldog', 2, 207, 0], ['bulldog', 2, 208, 0],
-      ['skiing', 1, 118, 0], ['ski', 2, 209, 0],
+      ['bulldog', 1, 117, 0],
+      ['bulldog', 2, 207, 0],
+      ['bulldog', 2, 208, 0],
+      ['skiing', 1, 118, 0],
+      ['ski', 2, 209, 0],
       ['ox', 1, 119, 1],
     ]),
     verbExceptions: 'sitting sit\nsaw see\n',
@@ -88,24 +111,39 @@ test('function-word list: the closed classes, compared lowercased', () => {
 });
 
 test('rules 1-4: one character, function words, numerals (Roman only in a number synset), two letters', () => {
-  assert.deepEqual(verdict('a'), { drop: 'one-character', flags: [], reason: 'one character: matches letters, initials, digits and symbols' });
+  assert.deepEqual(verdict('a'), {
+    drop: 'one-character',
+    flags: [],
+    reason: 'one character: matches letters, initials, digits and symbols',
+  });
   assert.equal(verdict('A').drop, 'one-character');
   assert.equal(verdict('é').drop, 'one-character');
-  assert.deepEqual(verdict('In'), { drop: 'function-word', flags: [], reason: "function word 'in' (preposition or particle)" });
+  assert.deepEqual(verdict('In'), {
+    drop: 'function-word',
+    flags: [],
+    reason: "function word 'in' (preposition or particle)",
+  });
   assert.equal(verdict('at').drop, 'function-word');
   assert.equal(verdict('in_front').drop, null, 'a multi-word lemma is no function word');
   assert.equal(verdict('40').drop, 'numeral');
   assert.equal(verdict('1920s').drop, null);
   const rule = LemmaRule.build([{ words: ['forty', '40', 'XL'] }, { words: ['CD', 'compact_disc'] }], EVIDENCE);
   assert.equal(rule.verdict('XL', ['forty', '40', 'XL']).drop, 'numeral');
-  assert.equal(rule.verdict('CD', ['CD', 'compact_disc']).drop, null, 'CD is a Roman numeral, but compact disc is no number');
+  assert.equal(
+    rule.verdict('CD', ['CD', 'compact_disc']).drop,
+    null,
+    'CD is a Roman numeral, but compact disc is no number',
+  );
   assert.equal(verdict('Co').drop, 'two-letters', "cobalt's symbol, and Co. of company names");
 });
 
 test('rule 4: used more as another part of speech, with at least MIN_EVIDENCE tags', () => {
   const w = verdict('watch');
   assert.equal(w.drop, 'other-pos');
-  assert.equal(w.reason, 'used more as a verb than as a noun: tagged 176 times as a verb, adjective or adverb, 17 as a noun');
+  assert.equal(
+    w.reason,
+    'used more as a verb than as a noun: tagged 176 times as a verb, adjective or adverb, 17 as a noun',
+  );
   assert.equal(MIN_EVIDENCE, 3);
   assert.equal(verdict('plush').drop, null, 'two adjective tags are no evidence');
   const l = verdict('light');
@@ -133,7 +171,10 @@ test('rules 6-8: verb phrases, plurals, capitalised common words', () => {
   assert.equal(g.drop, null, '40 is not > 10 x 5');
   assert.deepEqual(g.flags, ['inflected-form']);
   assert.equal(verdict('Day').drop, 'capitalised-common-word');
-  assert.match(verdict('Day').reason!, /^capitalised form of the common word 'day' \(tagged 349 times; the capitalised senses 0\)/);
+  assert.match(
+    verdict('Day').reason!,
+    /^capitalised form of the common word 'day' \(tagged 349 times; the capitalised senses 0\)/,
+  );
   assert.equal(verdict('God').drop, null, 'the capitalised senses are tagged more (200 vs 30)');
   assert.equal(verdict('York').drop, null, 'no synset spells york in lowercase');
   assert.equal(verdict('day').drop, null);
@@ -185,7 +226,11 @@ test('real WordNet: function words and one-letter lemmas leave their synsets wit
   assert.deepEqual(filteredByCode(set), { 'one-character': 2, 'function-word': 1 });
   assert.ok(set.lemmas.includes('inch') && !set.lemmas.includes('in') && !set.lemmas.includes('a'));
   const m = new CaptionMatcher(set);
-  assert.deepEqual(matchCaption(m, 'a dog in a box'), { status: 'matched', wnids: ['n02084071'], lemmas: ['dog'] }, 'the rule: no ambiguity');
+  assert.deepEqual(
+    matchCaption(m, 'a dog in a box'),
+    { status: 'matched', wnids: ['n02084071'], lemmas: ['dog'] },
+    'the rule: no ambiguity',
+  );
   assert.deepEqual(matchCaption(m, 'a 12 inch ruler')?.wnids, ['n13649791'], 'inch still matches through inch');
   assert.equal(matchCaption(m, 'made in Italy'), null);
   // Without the rule (LAIONet): the same caption is ambiguous between the letter A, inch and dog.
@@ -197,7 +242,7 @@ test('real WordNet: function words and one-letter lemmas leave their synsets wit
   });
 });
 
-test('real WordNet: the issue\'s words and the ones the rule must keep', () => {
+test("real WordNet: the issue's words and the ones the rule must keep", () => {
   const wn = loadWordNet();
   const rule = loadLemmaRule();
   const drop = (word: string, wnid: string) => rule.verdict(word, wn.get(wnid)!.words).drop;
@@ -241,13 +286,16 @@ test('loadLemmaRule: built once, cached, the cache gives the same verdicts', () 
     const other = tempDir();
     try {
       const fromFile = loadLemmaRule({ cacheDir: dir.path });
-      for (const w of ['a', 'in', 'watch', 'walking', 'Day', 'building', 'kitchen']) assert.deepEqual(fromFile.verdict(w, []), built.verdict(w, []), w);
+      for (const w of ['a', 'in', 'watch', 'walking', 'Day', 'building', 'kitchen'])
+        assert.deepEqual(fromFile.verdict(w, []), built.verdict(w, []), w);
       assert.deepEqual(LemmaRule.fromCompact(built.toCompact()).toCompact(), built.toCompact());
       // The user's cache (what the CLI and the app load) agrees with a fresh build: a change of the rule's logic
       // without a LEMMA_RULE_VERSION bump would leave stale verdicts there.
       const inUse = loadLemmaRule();
       const words = loadWordNet().synsets.filter((_, i) => i % 37 === 0);
-      for (const s of words) for (const w of s.words) assert.deepEqual(inUse.verdict(w, s.words), built.verdict(w, s.words), `${s.wnid} ${w}`);
+      for (const s of words)
+        for (const w of s.words)
+          assert.deepEqual(inUse.verdict(w, s.words), built.verdict(w, s.words), `${s.wnid} ${w}`);
     } finally {
       other.cleanup();
     }
@@ -256,7 +304,7 @@ test('loadLemmaRule: built once, cached, the cache gives the same verdicts', () 
   }
 });
 
-test('no filter: the lemma set is exactly LAIONet\'s; a filter only removes words before LAIONet\'s rules', () => {
+test("no filter: the lemma set is exactly LAIONet's; a filter only removes words before LAIONet's rules", () => {
   const wn = loadWordNet();
   const elig = computeEligibility(wn, loadImagenet1kWnids());
   const chosen = wn.synsets.filter((_, i) => elig[i].eligible);
@@ -267,7 +315,12 @@ test('no filter: the lemma set is exactly LAIONet\'s; a filter only removes word
   const ruled = buildLemmaSet(chosen, { filter });
   // The same as LAIONet's set over the synsets with those words removed.
   const removed = new Set(ruled.filtered.map((f) => `${f.wnid} ${f.lemma}`));
-  const reduced = buildLemmaSet(chosen.map((s) => ({ wnid: s.wnid, words: s.words.filter((w) => !removed.has(`${s.wnid} ${w.replace(/_/g, ' ')}`)) })));
+  const reduced = buildLemmaSet(
+    chosen.map((s) => ({
+      wnid: s.wnid,
+      words: s.words.filter((w) => !removed.has(`${s.wnid} ${w.replace(/_/g, ' ')}`)),
+    })),
+  );
   assert.deepEqual(ruled.lemmas, reduced.lemmas);
   assert.deepEqual(ruled.shared, reduced.shared);
   assert.ok(ruled.filtered.length > 5000 && ruled.filtered.length < 12000, `${ruled.filtered.length} words dropped`);
@@ -280,11 +333,13 @@ test('real LAION captions: with the rule, the automaton still equals the plain l
   const chosen = wn.synsets.filter((_, i) => elig[i].eligible);
   const table = await openTable(join(sharedDir, 'data', 'laion-sample', 'img2dataset-test_10000.parquet'));
   const captions: string[] = [];
-  for await (const b of table.columnBatches({ columns: ['TEXT'] })) for (const v of b.columns.TEXT) captions.push(typeof v === 'string' ? v : '');
+  for await (const b of table.columnBatches({ columns: ['TEXT'] }))
+    for (const v of b.columns.TEXT) captions.push(typeof v === 'string' ? v : '');
   const ruled = buildLemmaSet(chosen, lemmaRuleMatching(loadLemmaRule()));
   const m = new CaptionMatcher(ruled);
   const patterns = ruled.lemmas.map((l) => ' ' + l + ' ');
-  for (let i = 0; i < captions.length; i += 100) assert.deepEqual(matchCaption(m, captions[i]), matchCaptionPlainLoop(ruled, captions[i], patterns), `caption ${i}`);
+  for (let i = 0; i < captions.length; i += 100)
+    assert.deepEqual(matchCaption(m, captions[i]), matchCaptionPlainLoop(ruled, captions[i], patterns), `caption ${i}`);
   const count = (set: ReturnType<typeof buildLemmaSet>) => {
     const mm = new CaptionMatcher(set);
     let ambiguous = 0;
@@ -305,10 +360,15 @@ test('real LAION captions: with the rule, the automaton still equals the plain l
   assert.ok((before.lemmas.get('in') ?? 0) > 100, 'without the rule, in (inch) is a top class');
 });
 
-test('lemma report: kept, dropped with reason, shared, unmatchable, with the rule\'s verdict and the override', () => {
+test("lemma report: kept, dropped with reason, shared, unmatchable, with the rule's verdict and the override", () => {
   const rule = loadLemmaRule();
   const overrides = new Map([['n13649791', new Map([['in', 'keep' as const]])]]);
-  const synsets: ChosenSynset[] = [INCH, A, { wnid: 'n00000002', words: ['inch', 'Inch_Island'] }, { wnid: 'n00000003', words: ['three-toed_sloth'] }];
+  const synsets: ChosenSynset[] = [
+    INCH,
+    A,
+    { wnid: 'n00000002', words: ['inch', 'Inch_Island'] },
+    { wnid: 'n00000003', words: ['three-toed_sloth'] },
+  ];
   const report = new LemmaReport(buildLemmaSet(synsets, { filter: lemmaRuleFilter(rule, overrides) }), rule, overrides);
   const inch = report.states(INCH);
   assert.deepEqual(
@@ -320,7 +380,13 @@ test('lemma report: kept, dropped with reason, shared, unmatchable, with the rul
   );
   assert.deepEqual(inch[0].sharedWith, ['n00000002']);
   const a = report.states(A);
-  assert.deepEqual(a.map((s) => [s.status, s.code]), [['dropped', 'one-character'], ['dropped', 'one-character']]);
+  assert.deepEqual(
+    a.map((s) => [s.status, s.code]),
+    [
+      ['dropped', 'one-character'],
+      ['dropped', 'one-character'],
+    ],
+  );
   assert.equal(report.states(synsets[3])[0].status, 'unmatchable');
 });
 
@@ -335,7 +401,11 @@ test('rematchDiff: classes gained and lost, candidates per class, largest change
     ['n3', { name: 'beach', candidates: 7 }],
     ['n4', { name: 'skateboard', candidates: 4 }],
   ]);
-  const d = rematchDiff({ matched: 517, ambiguous: 900, perClass: before }, { matched: 41, ambiguous: 100, perClass: after }, 2);
+  const d = rematchDiff(
+    { matched: 517, ambiguous: 900, perClass: before },
+    { matched: 41, ambiguous: 100, perClass: after },
+    2,
+  );
   assert.deepEqual(d.before, { matched: 517, ambiguous: 900, classes: 3 });
   assert.deepEqual(d.after, { matched: 41, ambiguous: 100, classes: 3 });
   assert.deepEqual([d.gained, d.lost, d.changed], [1, 1, 3]);
@@ -352,15 +422,25 @@ test('shared lemmas go to a dominant sense: dog and car become classes, bank sta
   const rule = loadLemmaRule();
   const dogSenses = ['n02084071', 'n10114209', 'n10023039', 'n09886220', 'n07676602', 'n03901548', 'n02710044'];
   assert.equal(rule.dominantSense('dog', dogSenses)?.winner, 'n02084071');
-  assert.equal(rule.dominantSense('bank', ['n09213565', 'n08420278']), null, 'the river bank and the institution are both common');
+  assert.equal(
+    rule.dominantSense('bank', ['n09213565', 'n08420278']),
+    null,
+    'the river bank and the institution are both common',
+  );
   assert.equal(rule.dominantSense('three-toed sloth', ['n00000001', 'n00000002']), null, 'never tagged: no evidence');
   const set = buildLemmaSet(chosen, lemmaRuleMatching(rule));
   const owner = (lemma: string) => set.wnids[set.lemmaSynset[set.lemmas.indexOf(lemma)]];
   assert.equal(owner('dog'), 'n02084071');
   assert.equal(owner('car'), 'n02958343');
-  assert.ok(set.shared.some((x) => x.lemma === 'bank'), 'bank: no dominant sense, LAIONet drops it');
+  assert.ok(
+    set.shared.some((x) => x.lemma === 'bank'),
+    'bank: no dominant sense, LAIONet drops it',
+  );
   const lost = set.filtered.filter((f) => f.lemma === 'dog');
-  assert.ok(lost.length >= 4 && lost.every((f) => f.code === MINOR_SENSE && /dominant sense n02084071/.test(f.reason)), JSON.stringify(lost));
+  assert.ok(
+    lost.length >= 4 && lost.every((f) => f.code === MINOR_SENSE && /dominant sense n02084071/.test(f.reason)),
+    JSON.stringify(lost),
+  );
   // Without the resolver dog is shared and matches nothing; a 'keep' override on a minor sense leaves it shared.
   assert.equal(buildLemmaSet(chosen, { filter: lemmaRuleFilter(rule) }).lemmas.indexOf('dog'), -1);
   const keep = new Map([['n10114209', new Map([['dog', 'keep' as const]])]]);

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { buildLemmaSet, type ChosenSynset } from '../../native-workers/core/matching/lemma-set.ts';
 import { CaptionMatcher } from '../../native-workers/core/matching/automaton.ts';
-import { JoinedOutcomes, joinedMatch, matchCaption, matchCaptionPlainLoop } from '../../native-workers/core/matching/result.ts';
+import {
+  JoinedOutcomes,
+  joinedMatch,
+  matchCaption,
+  matchCaptionPlainLoop,
+} from '../../native-workers/core/matching/result.ts';
 import { normalizeCaption } from '../../native-workers/core/matching/normalize.ts';
 import { loadImagenet1kWnids, loadWordNet } from '../../native-workers/io/wordnet-files.ts';
 import { computeEligibility } from '../../native-workers/core/wordnet/eligibility.ts';
@@ -43,7 +48,11 @@ test('lemma set: shared lemma dropped, synsets without lemmas reported, punctuat
   assert.deepEqual(set.unmatchable, ['three-toed sloth']);
   const ci = buildLemmaSet(SYNSETS, { ignoreCase: true });
   assert.deepEqual(ci.shared, [{ lemma: 'bass', wnids: ['n00000005', 'n00000006', 'n00000007'] }]);
-  assert.deepEqual(ci.withoutLemmas, ['n00000007'], 'ignore-case: Bass = bass is shared by three synsets, n00000007 keeps nothing');
+  assert.deepEqual(
+    ci.withoutLemmas,
+    ['n00000007'],
+    'ignore-case: Bass = bass is shared by three synsets, n00000007 keeps nothing',
+  );
 });
 
 test('hand-checked captions (case-sensitive)', () => {
@@ -87,7 +96,11 @@ test('hand-checked captions (case-sensitive)', () => {
 test('ignore-case option', () => {
   const { m } = matcherFor(true);
   assert.deepEqual(matchCaption(m, 'AI!')?.wnids, ['n00000001']);
-  assert.deepEqual(matchCaption(m, 'HOT DOG'), { status: 'ambiguous', wnids: ['n00000002', 'n00000003'], lemmas: ['dog', 'hot dog'] });
+  assert.deepEqual(matchCaption(m, 'HOT DOG'), {
+    status: 'ambiguous',
+    wnids: ['n00000002', 'n00000003'],
+    lemmas: ['dog', 'hot dog'],
+  });
   assert.deepEqual(matchCaption(m, 'CAFÉ'), { status: 'matched', wnids: ['n00000008'], lemmas: ['café'] });
   assert.equal(matchCaption(m, 'BASS'), null, 'bass/Bass shared under ignore-case');
 });
@@ -103,7 +116,26 @@ test('very long captions and many captions: no state leaks between captions', ()
 });
 
 test('automaton equals the plain substring loop on generated captions (both case modes)', () => {
-  const pieces = ['dog', 'Dog', 'hot', 'Star', 'ai', 'paid', 'frank', 'Bass', 'bass', 'café', 'Sirius', 'domestic', 'Canis', 'familiaris', 'x', 'é', '🐕', '\t'];
+  const pieces = [
+    'dog',
+    'Dog',
+    'hot',
+    'Star',
+    'ai',
+    'paid',
+    'frank',
+    'Bass',
+    'bass',
+    'café',
+    'Sirius',
+    'domestic',
+    'Canis',
+    'familiaris',
+    'x',
+    'é',
+    '🐕',
+    '\t',
+  ];
   const seps = [' ', ' ', ' ', '  ', '-', '.', ',', '_', "'", '"', '', '\u00a0'];
   let seed = 12345;
   const rnd = (n: number) => {
@@ -131,7 +163,8 @@ test('real LAION captions, all eligible synsets: automaton equals the plain loop
   const chosen = wn.synsets.filter((_, i) => elig[i].eligible);
   const table = await openTable(join(sharedDir, 'data', 'laion-sample', 'img2dataset-test_10000.parquet'));
   const captions: string[] = [];
-  for await (const b of table.columnBatches({ columns: ['TEXT'] })) for (const v of b.columns.TEXT) captions.push(typeof v === 'string' ? v : '');
+  for await (const b of table.columnBatches({ columns: ['TEXT'] }))
+    for (const v of b.columns.TEXT) captions.push(typeof v === 'string' ? v : '');
   for (const ignoreCase of [false, true]) {
     const set = buildLemmaSet(chosen, { ignoreCase });
     const m = new CaptionMatcher(set);

@@ -6,7 +6,12 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { latestSchemaVersion, loadMigrations, openWorkspace, WorkspaceError } from '../../native-workers/store/workspace.ts';
+import {
+  latestSchemaVersion,
+  loadMigrations,
+  openWorkspace,
+  WorkspaceError,
+} from '../../native-workers/store/workspace.ts';
 import { runCli, tempDir } from '../helpers/workspace.ts';
 
 const shipped = fileURLToPath(new URL('../../native-workers/store/migrations', import.meta.url));
@@ -38,18 +43,26 @@ interface Recorded {
   sha256: string;
   applied_at: string | null;
 }
-const recorded = (db: Database.Database) => db.prepare(`SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version`).all() as Recorded[];
+const recorded = (db: Database.Database) =>
+  db.prepare(`SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version`).all() as Recorded[];
 
 test('a new workspace records the checksum of every migration it applied', () => {
   const dir = tempDir();
   try {
     const ws = openWorkspace(join(dir.path, 'ws'), { create: true });
     const rows = recorded(ws.db);
-    assert.deepEqual(rows.map((r) => r.version), loadMigrations().map((m) => m.version));
+    assert.deepEqual(
+      rows.map((r) => r.version),
+      loadMigrations().map((m) => m.version),
+    );
     for (const r of rows) assert.ok(r.applied_at, `${r.version} has its apply time`);
     const ingest = rows.find((r) => r.name === 'ingest')!;
     assert.match(ingest.sha256, /^[0-9a-f]{64}$/);
-    assert.equal(ws.db.prepare(`SELECT name FROM sqlite_master WHERE name = 'selftest_rows'`).get(), undefined, 'no test table in the product schema');
+    assert.equal(
+      ws.db.prepare(`SELECT name FROM sqlite_master WHERE name = 'selftest_rows'`).get(),
+      undefined,
+      'no test table in the product schema',
+    );
     ws.close();
   } finally {
     dir.cleanup();
@@ -60,17 +73,25 @@ test('a migration changed after a workspace applied it is refused, naming it, an
   const dir = tempDir();
   try {
     const original = copyMigrations(join(dir.path, 'migrations-a'));
-    const changed = copyMigrations(join(dir.path, 'migrations-b'), (f, sql) => (f === '010-ingest.sql' ? `${sql}\nCREATE INDEX later ON sources(path);\n` : sql));
+    const changed = copyMigrations(join(dir.path, 'migrations-b'), (f, sql) =>
+      f === '010-ingest.sql' ? `${sql}\nCREATE INDEX later ON sources(path);\n` : sql,
+    );
     const root = join(dir.path, 'ws');
     withMigrations(original, () => openWorkspace(root, { create: true }).close());
     for (const readonly of [false, true]) {
       assert.throws(
         () => withMigrations(changed, () => openWorkspace(root, { readonly })),
-        (e: Error) => e instanceof WorkspaceError && /migration 010-ingest\.sql has changed since this workspace applied it/.test(e.message),
+        (e: Error) =>
+          e instanceof WorkspaceError &&
+          /migration 010-ingest\.sql has changed since this workspace applied it/.test(e.message),
       );
     }
     const db = new Database(join(root, 'workspace.db'), { readonly: true });
-    assert.equal(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'later'`).get(), undefined, 'the changed SQL never ran');
+    assert.equal(
+      db.prepare(`SELECT name FROM sqlite_master WHERE name = 'later'`).get(),
+      undefined,
+      'the changed SQL never ran',
+    );
     db.close();
     // The same files with Windows line endings are the same migrations.
     const crlf = copyMigrations(join(dir.path, 'migrations-crlf'), (_f, sql) => sql.replace(/\r?\n/g, '\r\n'));
@@ -103,17 +124,33 @@ test('a workspace from before checksums opens, gains them, loses the test table,
     const ws = openWorkspace(root);
     assert.equal(ws.db.pragma('user_version', { simple: true }), latestSchemaVersion());
     const rows = recorded(ws.db);
-    assert.deepEqual(rows.map((r) => r.version), loadMigrations().map((m) => m.version));
-    assert.deepEqual(rows.filter((r) => r.applied_at == null).map((r) => r.version), [1, 10, 20, 40], 'recorded on this open, not applied now');
-    assert.deepEqual(rows.map((r) => r.sha256), loadMigrations().map((m) => m.sha256));
-    assert.equal(ws.db.prepare(`SELECT name FROM sqlite_master WHERE name = 'selftest_rows'`).get(), undefined, 'test table dropped');
+    assert.deepEqual(
+      rows.map((r) => r.version),
+      loadMigrations().map((m) => m.version),
+    );
+    assert.deepEqual(
+      rows.filter((r) => r.applied_at == null).map((r) => r.version),
+      [1, 10, 20, 40],
+      'recorded on this open, not applied now',
+    );
+    assert.deepEqual(
+      rows.map((r) => r.sha256),
+      loadMigrations().map((m) => m.sha256),
+    );
+    assert.equal(
+      ws.db.prepare(`SELECT name FROM sqlite_master WHERE name = 'selftest_rows'`).get(),
+      undefined,
+      'test table dropped',
+    );
     for (const index of ['samples_image', 'samples_fetch']) {
       const { sql } = ws.db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).get(index) as { sql: string };
       assert.match(sql, /WHERE \w+ IS NOT NULL/, `${index} is partial as 010 now makes it`);
     }
     ws.close();
 
-    const changed = copyMigrations(join(dir.path, 'migrations-b'), (f, sql) => (f === '040-dataset.sql' ? sql.replace('CREATE', 'create') : sql));
+    const changed = copyMigrations(join(dir.path, 'migrations-b'), (f, sql) =>
+      f === '040-dataset.sql' ? sql.replace('CREATE', 'create') : sql,
+    );
     assert.throws(() => withMigrations(changed, () => openWorkspace(root)), /migration 040-dataset\.sql has changed/);
   } finally {
     dir.cleanup();
@@ -128,12 +165,18 @@ test('a migration numbered below the applied version, or one missing, is refused
     withMigrations(original, () => openWorkspace(root, { create: true }).close());
     const inserted = copyMigrations(join(dir.path, 'migrations-b'));
     writeFileSync(join(inserted, '030-late.sql'), 'CREATE TABLE late (x INTEGER);\n');
-    assert.throws(() => withMigrations(inserted, () => openWorkspace(root)), /migration 030-late\.sql is numbered below this workspace's schema version/);
+    assert.throws(
+      () => withMigrations(inserted, () => openWorkspace(root)),
+      /migration 030-late\.sql is numbered below this workspace's schema version/,
+    );
 
     const missing = join(dir.path, 'migrations-c');
     cpSync(original, missing, { recursive: true });
     rmSync(join(missing, '020-synsets.sql'));
-    assert.throws(() => withMigrations(missing, () => openWorkspace(root)), /migration 020-synsets\.sql, applied to this workspace, is missing/);
+    assert.throws(
+      () => withMigrations(missing, () => openWorkspace(root)),
+      /migration 020-synsets\.sql, applied to this workspace, is missing/,
+    );
   } finally {
     dir.cleanup();
   }
@@ -152,23 +195,34 @@ test('several processes opening one new workspace at once migrate it once, witho
       openWorkspace(process.argv[1]).close();`;
     const startAt = String(Date.now() + 4000);
     const results = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        new Promise<{ code: number | null; stderr: string }>((resolveRun) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir.path, startAt], {
-            stdio: ['ignore', 'ignore', 'pipe'],
-          });
-          let stderr = '';
-          child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-          child.on('close', (code) => resolveRun({ code, stderr }));
-        }),
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<{ code: number | null; stderr: string }>((resolveRun) => {
+            const child = spawn(
+              process.execPath,
+              ['--import', 'tsx', '--input-type=module', '-e', script, dir.path, startAt],
+              {
+                stdio: ['ignore', 'ignore', 'pipe'],
+              },
+            );
+            let stderr = '';
+            child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+            child.on('close', (code) => resolveRun({ code, stderr }));
+          }),
       ),
     );
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const db = new Database(join(dir.path, 'workspace.db'), { readonly: true });
     try {
       assert.equal(db.pragma('user_version', { simple: true }), latestSchemaVersion());
-      const applied = db.prepare(`SELECT version FROM schema_migrations ORDER BY version`).all() as { version: number }[];
-      assert.deepEqual(applied.map((r) => r.version), loadMigrations().map((m) => m.version));
+      const applied = db.prepare(`SELECT version FROM schema_migrations ORDER BY version`).all() as {
+        version: number;
+      }[];
+      assert.deepEqual(
+        applied.map((r) => r.version),
+        loadMigrations().map((m) => m.version),
+      );
     } finally {
       db.close();
     }

@@ -25,13 +25,32 @@ if (unavailable && process.env.CI !== 'true') {
   for (const level of levels) {
     const runnable = info.runnableLoops.includes(level.loops);
     const isDefault = info.isa === level.onednn && info.loops === level.loops;
-    const skip = !runnable ? `this CPU lacks ${level.loops}` : isDefault ? 'the CPU default: the plain test files run it' : false;
-    test(`native kernels and whole-model gradients with oneDNN capped at ${level.onednn} and the ${level.loops} loops`, { skip }, () => {
-      const env: NodeJS.ProcessEnv = { ...process.env, ONEDNN_MAX_CPU_ISA: level.onednn, IMAGENOT_NATIVE_LOOPS: level.loops };
+    const skip = !runnable
+      ? `this CPU lacks ${level.loops}`
+      : isDefault
+        ? 'the CPU default: the plain test files run it'
+        : false;
+    test(`native kernels and whole-model gradients with oneDNN capped at ${level.onednn} and the ${level.loops} loops`, {
+      skip,
+    }, () => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ONEDNN_MAX_CPU_ISA: level.onednn,
+        IMAGENOT_NATIVE_LOOPS: level.loops,
+      };
       delete env.NODE_TEST_CONTEXT; // set by a parent test runner: the child would report to it instead of printing TAP
-      const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { cwd: repoRoot, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+        cwd: repoRoot,
+        env,
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
       const failures = r.stdout.split('\n').filter((l) => /^\s*not ok|error:|max abs difference|wrote past/.test(l));
-      assert.equal(r.status, 0, `${level.onednn}/${level.loops}: exit ${r.status ?? r.signal}\n${failures.slice(0, 20).join('\n')}\n${r.stderr.slice(-2000)}`);
+      assert.equal(
+        r.status,
+        0,
+        `${level.onednn}/${level.loops}: exit ${r.status ?? r.signal}\n${failures.slice(0, 20).join('\n')}\n${r.stderr.slice(-2000)}`,
+      );
       assert.match(r.stdout, /^# fail 0$/m);
       assert.doesNotMatch(r.stdout, /^# pass 0$/m);
     });

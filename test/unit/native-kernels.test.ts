@@ -39,7 +39,13 @@ if (unavailable && process.env.CI !== 'true') {
       return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
     });
 
-  const bnCases: [number[], boolean][] = [[[6, 5], false], [[2, 7, 5, 3], false], [[4, 3, 3, 16], false], [[2, 7, 5, 3], true], [[4, 3, 3, 16], true]];
+  const bnCases: [number[], boolean][] = [
+    [[6, 5], false],
+    [[2, 7, 5, 3], false],
+    [[4, 3, 3, 16], false],
+    [[2, 7, 5, 3], true],
+    [[4, 3, 3, 16], true],
+  ];
   for (const [shape, relu] of bnCases) {
     test(`native: ImagenotBatchNormTrain and its gradient on ${JSON.stringify(shape)}${relu ? ' fused with ReLU' : ''} equal the formulas`, async () => {
       await tf.setBackend('wasm');
@@ -52,7 +58,11 @@ if (unavailable && process.env.CI !== 'true') {
       const dy = rand(shape);
       const { mean, invStd } = moments(x, c, eps);
 
-      const [y, gotMean, gotInvStd] = run('ImagenotBatchNormTrain', { x: tf.tensor(x, shape), gamma: tf.tensor(gamma), beta: tf.tensor(beta) }, { epsilon: eps, relu: relu ? 1 : 0 });
+      const [y, gotMean, gotInvStd] = run(
+        'ImagenotBatchNormTrain',
+        { x: tf.tensor(x, shape), gamma: tf.tensor(gamma), beta: tf.tensor(beta) },
+        { epsilon: eps, relu: relu ? 1 : 0 },
+      );
       assertClose(gotMean, Float32Array.from(mean), 'mean');
       assertClose(gotInvStd, Float32Array.from(invStd), 'invStd');
       const affine = x.map((v, i) => (v - mean[i % c]) * invStd[i % c] * gamma[i % c] + beta[i % c]);
@@ -69,15 +79,21 @@ if (unavailable && process.env.CI !== 'true') {
         dbeta[i % c] += g;
         dgamma[i % c] += g * xhat[i];
       });
-      const wantDx = passed.map((g, i) => ((gamma[i % c] * invStd[i % c]) / rows) * (rows * g - dbeta[i % c] - xhat[i] * dgamma[i % c]));
-      const [dx, gotDgamma, gotDbeta] = run('ImagenotBatchNormTrainGrad', {
-        dy: tf.tensor(dy, shape),
-        x: tf.tensor(x, shape),
-        gamma: tf.tensor(gamma),
-        mean: tf.tensor(gotMean),
-        invStd: tf.tensor(gotInvStd),
-        ...(relu ? { y: tf.tensor(y, shape) } : {}),
-      }, { relu: relu ? 1 : 0 });
+      const wantDx = passed.map(
+        (g, i) => ((gamma[i % c] * invStd[i % c]) / rows) * (rows * g - dbeta[i % c] - xhat[i] * dgamma[i % c]),
+      );
+      const [dx, gotDgamma, gotDbeta] = run(
+        'ImagenotBatchNormTrainGrad',
+        {
+          dy: tf.tensor(dy, shape),
+          x: tf.tensor(x, shape),
+          gamma: tf.tensor(gamma),
+          mean: tf.tensor(gotMean),
+          invStd: tf.tensor(gotInvStd),
+          ...(relu ? { y: tf.tensor(y, shape) } : {}),
+        },
+        { relu: relu ? 1 : 0 },
+      );
       assertClose(dx, wantDx, 'dx');
       assertClose(gotDgamma, Float32Array.from(dgamma), 'dgamma');
       assertClose(gotDbeta, Float32Array.from(dbeta), 'dbeta');
@@ -89,18 +105,31 @@ if (unavailable && process.env.CI !== 'true') {
     const x = Float32Array.from([-5, -3, -2.5, -1, 0, 0.5, 2.9, 3, 3.5, 10, ...rand([200]).map((v) => v * 12)]);
     const dy = rand([x.length]).map((v) => v + 1);
     const [y] = run('ImagenotHardSwish', { x: tf.tensor(x) });
-    assertClose(y, x.map((v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6), 'hardswish');
+    assertClose(
+      y,
+      x.map((v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6),
+      'hardswish',
+    );
     const [dx] = run('ImagenotHardSwishGrad', { dy: tf.tensor(dy), x: tf.tensor(x) });
     // torch's hardswish_backward: 0 for x < -3, dy for x > 3, dy*(2x+3)/6 in between (both ends inclusive).
-    assertClose(dx, x.map((v, i) => (v < -3 ? 0 : v <= 3 ? (dy[i] * (2 * v + 3)) / 6 : dy[i])), 'hardswish grad');
+    assertClose(
+      dx,
+      x.map((v, i) => (v < -3 ? 0 : v <= 3 ? (dy[i] * (2 * v + 3)) / 6 : dy[i])),
+      'hardswish grad',
+    );
     assert.ok(Math.abs(dx[1] - dy[1] * -0.5) < 1e-6 && dx[1] !== 0, `at x = -3 the middle branch applies (${dx[1]})`);
   });
 }
 
 if (!unavailable || process.env.CI === 'true') {
   test('native: FusedMomentumOptimizer (one kernel per weight) equals tfjs MomentumOptimizer on the cpu backend, nesterov too', async () => {
-    const { FusedMomentumOptimizer, MOMENTUM_UPDATE_KERNEL } = await import('../../native-workers/core/training/fused-momentum.ts');
-    assert.ok(tf.getKernel(MOMENTUM_UPDATE_KERNEL, 'wasm'), 'the native update kernel is registered, so it is what runs');
+    const { FusedMomentumOptimizer, MOMENTUM_UPDATE_KERNEL } = await import(
+      '../../native-workers/core/training/fused-momentum.ts'
+    );
+    assert.ok(
+      tf.getKernel(MOMENTUM_UPDATE_KERNEL, 'wasm'),
+      'the native update kernel is registered, so it is what runs',
+    );
     for (const nesterov of [false, true]) {
       const shapes = [[3, 4], [5], [2, 2, 3]];
       const start = shapes.map((s) => rand(s));
@@ -108,12 +137,16 @@ if (!unavailable || process.env.CI === 'true') {
       const run = async (backend: 'cpu' | 'wasm') => {
         await tf.setBackend(backend);
         const vars = shapes.map((s, i) => tf.variable(tf.tensor(start[i], s), true, `w${backend}${nesterov}${i}`));
-        const opt = backend === 'wasm' ? new FusedMomentumOptimizer(0.1, 0.9, nesterov) : tf.train.momentum(0.1, 0.9, nesterov);
+        const opt =
+          backend === 'wasm' ? new FusedMomentumOptimizer(0.1, 0.9, nesterov) : tf.train.momentum(0.1, 0.9, nesterov);
         for (const [step, g] of grads.entries()) {
           if (step === 2) opt.setLearningRate(0.05); // the schedule changes the rate between steps
           opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: tf.tensor(g[i], shapes[i]) })));
         }
-        const slots = (await opt.getWeights()).map((w) => ({ name: w.name.replace(backend, ''), data: w.tensor.dataSync() as Float32Array }));
+        const slots = (await opt.getWeights()).map((w) => ({
+          name: w.name.replace(backend, ''),
+          data: w.tensor.dataSync() as Float32Array,
+        }));
         const values = vars.map((v) => v.dataSync() as Float32Array);
         vars.forEach((v) => v.dispose());
         opt.dispose();
@@ -121,7 +154,11 @@ if (!unavailable || process.env.CI === 'true') {
       };
       const want = await run('cpu');
       const got = await run('wasm');
-      assert.deepEqual(got.slots.map((s) => s.name), want.slots.map((s) => s.name), 'the same slots, same names');
+      assert.deepEqual(
+        got.slots.map((s) => s.name),
+        want.slots.map((s) => s.name),
+        'the same slots, same names',
+      );
       got.slots.forEach((s, i) => assertClose(s.data, want.slots[i].data, `slot ${s.name}`));
       got.values.forEach((v, i) => assertClose(v, want.values[i], `weight ${i} nesterov=${nesterov}`));
     }
@@ -130,7 +167,9 @@ if (!unavailable || process.env.CI === 'true') {
 
 if (!unavailable || process.env.CI === 'true') {
   test('native: the batch-norm moving statistics kernel equals movingStatsUpdate computed with tf ops on the cpu backend', async () => {
-    const { movingStatsUpdate, MOVING_STATS_KERNEL } = await import('../../native-workers/core/architectures/fused-ops.ts');
+    const { movingStatsUpdate, MOVING_STATS_KERNEL } = await import(
+      '../../native-workers/core/architectures/fused-ops.ts'
+    );
     assert.ok(tf.getKernel(MOVING_STATS_KERNEL, 'wasm'), 'the native kernel is registered, so it is what runs on wasm');
     const c = 37;
     const data = [rand([c]), rand([c]).map((v) => v + 1), rand([c]), rand([c]).map((v) => v + 2)];
@@ -139,7 +178,9 @@ if (!unavailable || process.env.CI === 'true') {
       await tf.setBackend(backend);
       return tf.tidy(() => {
         const [mm, mv, mean, invStd] = data.map((d) => tf.tensor1d(d));
-        return movingStatsUpdate({ mean: mm, variance: mv }, { mean, invStd }, o).map((t) => t.dataSync() as Float32Array);
+        return movingStatsUpdate({ mean: mm, variance: mv }, { mean, invStd }, o).map(
+          (t) => t.dataSync() as Float32Array,
+        );
       });
     };
     const want = await run('cpu');

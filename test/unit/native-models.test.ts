@@ -20,7 +20,9 @@ const cases: { arch: string; training: boolean }[] = [
 ];
 
 for (const c of cases) {
-  test(`${c.arch} (${c.training ? 'training' : 'inference'} mode): loss and every weight gradient on wasm+native equal the cpu backend`, { skip: unavailable && process.env.CI !== 'true' ? `addon unavailable: ${unavailable}` : false }, async () => {
+  test(`${c.arch} (${c.training ? 'training' : 'inference'} mode): loss and every weight gradient on wasm+native equal the cpu backend`, {
+    skip: unavailable && process.env.CI !== 'true' ? `addon unavailable: ${unavailable}` : false,
+  }, async () => {
     const info = await initEngine({ backend: 'wasm' });
     assert.ok(info.native, `native kernels inactive: ${info.notes.join('; ')}`);
     const model = buildModel(c.arch, { profile: 'local', inputSize: 32, numClasses: 8, seed: 3 });
@@ -36,13 +38,19 @@ for (const c of cases) {
           const out = model.apply(x, { training: c.training }) as tf.Tensor2D;
           return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d([1, 3, 5, 7], 'int32'), 8), out) as tf.Scalar;
         }, vars);
-        return { loss: value.dataSync()[0], grads: Object.entries(grads).map(([name, g]) => ({ name, data: g.dataSync() as Float32Array })) };
+        return {
+          loss: value.dataSync()[0],
+          grads: Object.entries(grads).map(([name, g]) => ({ name, data: g.dataSync() as Float32Array })),
+        };
       });
     };
     const got = await run('wasm');
     const want = await run('cpu');
     model.dispose();
-    assert.ok(Math.abs(got.loss - want.loss) <= 1e-4 * Math.max(1, Math.abs(want.loss)), `loss ${got.loss} vs ${want.loss}`);
+    assert.ok(
+      Math.abs(got.loss - want.loss) <= 1e-4 * Math.max(1, Math.abs(want.loss)),
+      `loss ${got.loss} vs ${want.loss}`,
+    );
     assert.equal(got.grads.length, want.grads.length);
     // Per weight: within 1e-3 of its largest gradient entry (summation order differs between the backends).
     for (const [i, g] of got.grads.entries()) {

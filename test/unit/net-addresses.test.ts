@@ -56,5 +56,6 @@ test('IPv6 parsing: compressed forms, trailing dotted quads and the IPv4 an addr
 
 test('isLoopbackAddress: loopback literals only, never by string prefix', () => {
   for (const a of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) assert.equal(isLoopbackAddress(a), true, a);
-  for (const a of ['127.attacker.example', 'localhost', '0.0.0.0', '::', '10.0.0.1', '128.0.0.1']) assert.equal(isLoopbackAddress(a), false, a);
+  for (const a of ['127.attacker.example', 'localhost', '0.0.0.0', '::', '10.0.0.1', '128.0.0.1'])
+    assert.equal(isLoopbackAddress(a), false, a);
 });

@@ -38,23 +38,34 @@ test('metric series: append in step order, replace a repeated step, drop what a 
 });
 
 test('chart points: debiased smoothing, log axis, time in minutes, at most maxPoints by LTTB', () => {
-  assert.deepEqual(smooth([4, 4, 4], 0.9).map((v) => Number(v.toFixed(9))), [4, 4, 4], 'debiased: a constant stays constant');
+  assert.deepEqual(
+    smooth([4, 4, 4], 0.9).map((v) => Number(v.toFixed(9))),
+    [4, 4, 4],
+    'debiased: a constant stays constant',
+  );
   assert.deepEqual(smooth([1, 2], 0), [1, 2]);
   const sm = smooth([0, 10], 0.5);
   assert.equal(sm[1], (0.5 * 0.5 * 0 + 0.5 * 10) / (1 - 0.25));
 
   const s = new MetricSeries();
-  for (let i = 1; i <= 5000; i++) s.add({ step: i, epoch: i / 100, time: 1000 + i * 0.6, value: i === 2500 ? 20000 : 2 / Math.sqrt(i) });
+  for (let i = 1; i <= 5000; i++)
+    s.add({ step: i, epoch: i / 100, time: 1000 + i * 0.6, value: i === 2500 ? 20000 : 2 / Math.sqrt(i) });
   const pts = chartPoints(s, { x: 'step', smoothing: 0, logY: false, maxPoints: 400 });
   assert.equal(pts.length, 400);
-  assert.ok(pts.some((p) => p.y === 20000), 'LTTB keeps the spike a stride would miss');
+  assert.ok(
+    pts.some((p) => p.y === 20000),
+    'LTTB keeps the spike a stride would miss',
+  );
   assert.deepEqual([pts[0].x, pts[pts.length - 1].x], [1, 5000], 'the ends are kept');
   const t = chartPoints(s, { x: 'time', smoothing: 0, logY: false, maxPoints: 10000 });
   assert.equal(t[0].x, 0);
   assert.ok(Math.abs(t[t.length - 1].x - (4999 * 0.6) / 60) < 1e-9, 'minutes since the first point');
   const neg = new MetricSeries();
   [-1, 0, 2, 3].forEach((value, i) => neg.add({ step: i + 1, epoch: 0, time: null, value }));
-  assert.deepEqual(chartPoints(neg, { x: 'epoch', smoothing: 0, logY: true, maxPoints: 10 }).map((p) => p.y), [2, 3]);
+  assert.deepEqual(
+    chartPoints(neg, { x: 'epoch', smoothing: 0, logY: true, maxPoints: 10 }).map((p) => p.y),
+    [2, 3],
+  );
   assert.equal(downsample([{ x: 0, y: 0 }], 10).length, 1);
 });
 
@@ -70,7 +81,14 @@ test('Rankings plots: each axis its own nice range; labels of clustered models d
   const placed = placeLabels(points, 600, 300);
   assert.equal(placed.length, points.length);
   assert.equal(labelsOverlap(points, placed), false);
-  assert.equal(labelsOverlap(points, points.map(() => ({ dx: 8, dy: 4, anchor: 'start' as const }))), true, 'the naive placement does overlap');
+  assert.equal(
+    labelsOverlap(
+      points,
+      points.map(() => ({ dx: 8, dy: 4, anchor: 'start' as const })),
+    ),
+    true,
+    'the naive placement does overlap',
+  );
 });
 
 test('launch form: fields checked in words, recipe values shown, request built from valid fields only', () => {
@@ -89,33 +107,64 @@ test('launch form: fields checked in words, recipe values shown, request built f
   const values = { epochs: '3', batch: 'x', lr: '', patience: '', seed: '' };
   const plan = resolved(defaults, ['vgg19'], values);
   assert.deepEqual([plan[0].epochs, plan[0].batch, plan[0].overridden], [3, 32, ['epochs']]);
-  assert.deepEqual(startRequest(['vgg19'], 'local', 'tfjs', 'exports/a', values), { archs: ['vgg19'], profile: 'local', engine: 'tfjs', dataset: 'exports/a', epochs: 3 });
+  assert.deepEqual(startRequest(['vgg19'], 'local', 'tfjs', 'exports/a', values), {
+    archs: ['vgg19'],
+    profile: 'local',
+    engine: 'tfjs',
+    dataset: 'exports/a',
+    epochs: 3,
+  });
 });
 
 test('toCsv quotes commas, quotes and newlines, and leaves empty cells for null', () => {
-  const csv = toCsv(['arch', 'note', 'top1'], [
-    ['alexnet', 'baseline, from "torchvision"', 56.522],
-    ['vit_b_16', 'two\nlines', null],
-  ]);
+  const csv = toCsv(
+    ['arch', 'note', 'top1'],
+    [
+      ['alexnet', 'baseline, from "torchvision"', 56.522],
+      ['vit_b_16', 'two\nlines', null],
+    ],
+  );
   assert.equal(csv, 'arch,note,top1\nalexnet,"baseline, from ""torchvision""",56.522\nvit_b_16,"two\nlines",\n');
 });
 
 test('lemma highlight finds what the matcher matched: punctuation as spaces, whole words, case as stored', () => {
-  const parts = (caption: string, lemmas: string[]) => captionParts(caption, lemmas).filter((p) => p.match).map((p) => p.text);
+  const parts = (caption: string, lemmas: string[]) =>
+    captionParts(caption, lemmas)
+      .filter((p) => p.match)
+      .map((p) => p.text);
   assert.deepEqual(parts('A tabby cat, sleeping (tabby) on a mat.', ['tabby cat']), ['tabby cat']);
-  assert.deepEqual(parts('tabby-cat and tabbycat', ['tabby cat']), ['tabby-cat'], 'the hyphen is punctuation, "tabbycat" is another word');
+  assert.deepEqual(
+    parts('tabby-cat and tabbycat', ['tabby cat']),
+    ['tabby-cat'],
+    'the hyphen is punctuation, "tabbycat" is another word',
+  );
   assert.deepEqual(parts('My Kayak on the lake', ['Kayak']), ['Kayak']);
-  assert.deepEqual(parts('MY KAYAK', ['kayak']), ['KAYAK'], 'a lemma stored lowercased (ignoreCase matching) is found without case');
+  assert.deepEqual(
+    parts('MY KAYAK', ['kayak']),
+    ['KAYAK'],
+    'a lemma stored lowercased (ignoreCase matching) is found without case',
+  );
   assert.deepEqual(parts('a cathedral', ['cat']), [], 'never inside a word');
   // Overlapping lemmas merge into one highlighted span; the parts always rebuild the caption.
   const caption = 'the golden retriever dog';
   assert.deepEqual(parts(caption, ['golden retriever', 'retriever', 'dog']), ['golden retriever', 'dog']);
-  assert.equal(captionParts(caption, ['golden retriever', 'dog']).map((p) => p.text).join(''), caption);
+  assert.equal(
+    captionParts(caption, ['golden retriever', 'dog'])
+      .map((p) => p.text)
+      .join(''),
+    caption,
+  );
   assert.deepEqual(lemmaRanges('', ['x']), []);
 });
 
 test('class orders are stable: ties keep the backend order, and counts are read once when the order is taken', () => {
-  const c = (wnid: string, candidates: number, kept: number, decided = 0, name = wnid) => ({ wnid, name, candidates, kept, decided });
+  const c = (wnid: string, candidates: number, kept: number, decided = 0, name = wnid) => ({
+    wnid,
+    name,
+    candidates,
+    kept,
+    decided,
+  });
   const classes = [c('n1', 30, 5), c('n2', 20, 15), c('n3', 20, 5, 20), c('n4', 10, 10, 0, 'aardvark')];
   assert.deepEqual(orderClasses(classes, 'candidates'), ['n1', 'n2', 'n3', 'n4']);
   assert.deepEqual(orderClasses(classes, 'kept'), ['n2', 'n4', 'n1', 'n3']);

@@ -2,7 +2,11 @@
 // train/test sizes, sha256 never on both sides of the split, and determinism under a seed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectDataset, type SelectionCandidate, type SelectionParams } from '../../native-workers/core/selection/select.ts';
+import {
+  selectDataset,
+  type SelectionCandidate,
+  type SelectionParams,
+} from '../../native-workers/core/selection/select.ts';
 import { keptReason } from '../../native-workers/core/selection/kept.ts';
 import { seededRandom, seededShuffle } from '../../native-workers/core/selection/rng.ts';
 import { findClassNameInText } from '../../native-workers/core/flags/ocr.ts';
@@ -11,7 +15,16 @@ import { NSFW_UNSAFE_CLASSES_STRICT, nsfwMetaFlag, nsfwScore } from '../../nativ
 const base: SelectionParams = { threshold: 0.5, classes: 10, train: 4, test: 2, seed: 1, score: 'auto' };
 
 function cand(sampleId: number, wnid: string, over: Partial<SelectionCandidate> = {}): SelectionCandidate {
-  return { sampleId, wnid, sha256: `img-${sampleId}`, textSimilarity: 0.9, imageSimilarity: null, flagged: false, decision: null, ...over };
+  return {
+    sampleId,
+    wnid,
+    sha256: `img-${sampleId}`,
+    textSimilarity: 0.9,
+    imageSimilarity: null,
+    flagged: false,
+    decision: null,
+    ...over,
+  };
 }
 
 test('kept: strictly above the threshold, flags and missing images drop, decisions override', () => {
@@ -25,7 +38,11 @@ test('kept: strictly above the threshold, flags and missing images drop, decisio
   assert.equal(keptReason({ ...f, textSimilarity: 0.9, flagged: true, decision: 'accept' }, t), 'accepted');
   assert.equal(keptReason({ ...f, textSimilarity: 0.9, decision: 'reject' }, t), 'rejected');
   assert.equal(keptReason({ ...f, textSimilarity: null, decision: 'accept' }, t), 'accepted');
-  assert.equal(keptReason({ ...f, textSimilarity: 0.9, hasImage: false, decision: 'accept' }, t), 'no-image', 'no image, nothing to export');
+  assert.equal(
+    keptReason({ ...f, textSimilarity: 0.9, hasImage: false, decision: 'accept' }, t),
+    'no-image',
+    'no image, nothing to export',
+  );
 });
 
 test('classes need train + test kept images; accept lifts a class over the bar, reject drops it below', () => {
@@ -34,9 +51,13 @@ test('classes need train + test kept images; accept lifts a class over the bar, 
   for (let i = 0; i < 6; i++) cands.push(cand(100 + i, 'nA'));
   for (let i = 0; i < 5; i++) cands.push(cand(200 + i, 'nB'));
   cands.push(cand(205, 'nB', { textSimilarity: 0.2 }));
-  for (let i = 0; i < 7; i++) cands.push(cand(300 + i, 'nC', { decision: i === 0 ? 'reject' : null, flagged: i === 1 }));
+  for (let i = 0; i < 7; i++)
+    cands.push(cand(300 + i, 'nC', { decision: i === 0 ? 'reject' : null, flagged: i === 1 }));
   let r = selectDataset(cands, base);
-  assert.deepEqual(r.classes.map((c) => c.wnid), ['nA']);
+  assert.deepEqual(
+    r.classes.map((c) => c.wnid),
+    ['nA'],
+  );
   assert.equal(r.classesWithKept, 3);
   // Accepting B's below-threshold candidate gives B its sixth image.
   cands.find((c) => c.sampleId === 205)!.decision = 'accept';
@@ -47,7 +68,10 @@ test('classes need train + test kept images; accept lifts a class over the bar, 
   // Rejecting one of A's drops A.
   cands.find((c) => c.sampleId === 103)!.decision = 'reject';
   r = selectDataset(cands, base);
-  assert.deepEqual(r.classes.map((c) => c.wnid), ['nB']);
+  assert.deepEqual(
+    r.classes.map((c) => c.wnid),
+    ['nB'],
+  );
 });
 
 test('ranking: mean image similarity when present, else kept count; top K only', () => {
@@ -55,14 +79,27 @@ test('ranking: mean image similarity when present, else kept count; top K only',
   const sims: Record<string, number> = { nA: 0.2, nB: 0.4, nC: 0.3 };
   const sizes: Record<string, number> = { nA: 9, nB: 6, nC: 7 };
   let id = 1;
-  for (const w of Object.keys(sims)) for (let i = 0; i < sizes[w]; i++) cands.push(cand(id++, w, { imageSimilarity: sims[w] + i * 0.001 }));
+  for (const w of Object.keys(sims))
+    for (let i = 0; i < sizes[w]; i++) cands.push(cand(id++, w, { imageSimilarity: sims[w] + i * 0.001 }));
   const byImage = selectDataset(cands, { ...base, classes: 2 });
   assert.equal(byImage.scoreMode, 'image');
-  assert.deepEqual(byImage.classes.map((c) => c.wnid), ['nB', 'nC']);
+  assert.deepEqual(
+    byImage.classes.map((c) => c.wnid),
+    ['nB', 'nC'],
+  );
   assert.ok(Math.abs(byImage.classes[0].score! - (0.4 + 0.0025)) < 1e-12, 'score = mean of kept image similarities');
-  const byCount = selectDataset(cands.map((c) => ({ ...c, imageSimilarity: null })), { ...base, classes: 2 });
+  const byCount = selectDataset(
+    cands.map((c) => ({ ...c, imageSimilarity: null })),
+    { ...base, classes: 2 },
+  );
   assert.equal(byCount.scoreMode, 'count');
-  assert.deepEqual(byCount.classes.map((c) => [c.wnid, c.score]), [['nA', 9], ['nC', 7]]);
+  assert.deepEqual(
+    byCount.classes.map((c) => [c.wnid, c.score]),
+    [
+      ['nA', 9],
+      ['nC', 7],
+    ],
+  );
   // Only kept images count toward the score: flag nB's best image (id 15, 0.405) and its mean falls to 0.402.
   const flagged = cands.map((c) => (c.sampleId === 15 ? { ...c, flagged: true } : c));
   const nB = selectDataset(flagged, { ...base, train: 3 }).classes.find((c) => c.wnid === 'nB')!;
@@ -105,12 +142,18 @@ test('property: exact split sizes, only kept candidates, one image per class, no
       assert.equal(cls.train.length, p.train);
       assert.equal(cls.test.length, p.test);
       const shasInClass = new Set<string>();
-      for (const [side, ids] of [['train', cls.train], ['test', cls.test]] as const) {
+      for (const [side, ids] of [
+        ['train', cls.train],
+        ['test', cls.test],
+      ] as const) {
         for (const sid of ids) {
           const c = bySample.get(sid)!;
           assert.equal(c.wnid, cls.wnid);
           assert.ok(c.sha256 != null);
-          assert.ok(c.decision === 'accept' || (c.decision == null && !c.flagged && c.textSimilarity! > p.threshold), `sample ${sid} is kept`);
+          assert.ok(
+            c.decision === 'accept' || (c.decision == null && !c.flagged && c.textSimilarity! > p.threshold),
+            `sample ${sid} is kept`,
+          );
           assert.ok(!shasInClass.has(c.sha256!), 'one candidate per image within a class');
           shasInClass.add(c.sha256!);
           let s = sides.get(c.sha256!);
@@ -133,11 +176,11 @@ test('determinism: same seed -> same selection; another seed -> another split of
   const b = selectDataset(seededShuffle(cands, 99), p);
   assert.deepEqual(a, b, 'input order does not matter');
   const c = selectDataset(cands, { ...p, seed: 2 });
-  assert.deepEqual(
-    c.classes.map((x) => x.wnid).sort(),
-    a.classes.map((x) => x.wnid).sort(),
+  assert.deepEqual(c.classes.map((x) => x.wnid).sort(), a.classes.map((x) => x.wnid).sort());
+  assert.notDeepEqual(
+    c.classes.map((x) => x.test),
+    a.classes.map((x) => x.test),
   );
-  assert.notDeepEqual(c.classes.map((x) => x.test), a.classes.map((x) => x.test));
 });
 
 test('NSFW rules: metadata values and classifier score', () => {

@@ -2,14 +2,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClassSimilarityIndex } from '../../native-workers/core/similarity/threshold-index.ts';
-import { synsetText, synsetHeadName, definitionWithoutExamples } from '../../native-workers/core/similarity/synset-text.ts';
+import {
+  synsetText,
+  synsetHeadName,
+  definitionWithoutExamples,
+} from '../../native-workers/core/similarity/synset-text.ts';
 import { cosine, dot, l2Normalize, maskedMeanPool } from '../../native-workers/core/similarity/vector.ts';
 import { meanScoreByClass } from '../../native-workers/core/similarity/class-score.ts';
 import { gloveEmbed, loadGloveVectors } from '../../native-workers/io/encoders/glove.ts';
 
 function seeded(seed: number) {
   let a = seed;
-  return () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (a = (a * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 test('threshold index counts and histograms agree with brute force', () => {
@@ -29,16 +33,25 @@ test('threshold index counts and histograms agree with brute force', () => {
     const brute = new Map<string, number>();
     for (let i = 0; i < n; i++) if (sim[i] > t) brute.set(wnids[classOf[i]], (brute.get(wnids[classOf[i]]) ?? 0) + 1);
     for (const c of index.counts(t)) assert.equal(c.kept, brute.get(c.wnid) ?? 0, `class ${c.wnid} at ${t}`);
-    assert.equal(index.totalKept(t), [...brute.values()].reduce((a, b) => a + b, 0));
+    assert.equal(
+      index.totalKept(t),
+      [...brute.values()].reduce((a, b) => a + b, 0),
+    );
   }
   for (const w of wnids.slice(0, 5)) {
     const values = Array.from(sim).filter((_, i) => wnids[classOf[i]] === w);
     const h = index.histogram(w, 13);
     assert.equal(h.edges.length, 14);
-    assert.equal(h.counts.reduce((a, b) => a + b, 0), values.length, 'every value in one bin');
+    assert.equal(
+      h.counts.reduce((a, b) => a + b, 0),
+      values.length,
+      'every value in one bin',
+    );
     for (let b = 0; b < 13; b++) {
       const last = b === 12;
-      const expected = values.filter((v) => v >= h.edges[b] && (last ? v <= h.edges[b + 1] : v < h.edges[b + 1])).length;
+      const expected = values.filter(
+        (v) => v >= h.edges[b] && (last ? v <= h.edges[b + 1] : v < h.edges[b + 1]),
+      ).length;
       assert.equal(h.counts[b], expected, `bin ${b} of ${w}`);
     }
   }
@@ -83,11 +96,18 @@ test('class score is the mean over kept images', () => {
 test('GloVe encoder: related words and captions are closer than unrelated ones', () => {
   const g = loadGloveVectors();
   const sim = (a: string, b: string) => dot(gloveEmbed(g, a), gloveEmbed(g, b));
-  assert.ok(sim('dog', 'puppy') > sim('dog', 'economy') + 0.3, `dog~puppy ${sim('dog', 'puppy')} vs dog~economy ${sim('dog', 'economy')}`);
+  assert.ok(
+    sim('dog', 'puppy') > sim('dog', 'economy') + 0.3,
+    `dog~puppy ${sim('dog', 'puppy')} vs dog~economy ${sim('dog', 'economy')}`,
+  );
   assert.ok(sim('cat', 'kitten') > sim('cat', 'parliament'));
   assert.ok(sim('car', 'truck') > sim('car', 'banana'));
-  const mouseAnimal = 'mouse which is any of numerous small rodents typically resembling diminutive rats having pointed snouts and small ears on elongated bodies with slender usually hairless tails';
-  assert.ok(sim('a small grey field mouse eating seeds in the grass', mouseAnimal) > sim('wireless optical mouse for laptop usb receiver', mouseAnimal));
+  const mouseAnimal =
+    'mouse which is any of numerous small rodents typically resembling diminutive rats having pointed snouts and small ears on elongated bodies with slender usually hairless tails';
+  assert.ok(
+    sim('a small grey field mouse eating seeds in the grass', mouseAnimal) >
+      sim('wireless optical mouse for laptop usb receiver', mouseAnimal),
+  );
   // Normalised; stop words alone and unknown words give a zero vector.
   assert.ok(Math.abs(dot(gloveEmbed(g, 'red apple'), gloveEmbed(g, 'red apple')) - 1) < 1e-5);
   assert.equal(dot(gloveEmbed(g, 'the of and'), gloveEmbed(g, 'dog')), 0);

@@ -9,7 +9,8 @@ import { relativeImprovementInterval, wilsonInterval } from '../../native-worker
 import { chooseRuns, DEFAULT_RUN_CHOICE, type RunCandidate } from '../../native-workers/core/stats/run-choice.ts';
 import { workspaceRankings } from '../../native-workers/core/stats/workspace-rankings.ts';
 
-const close = (a: number | null, b: number, what: string, tol = 1e-9) => assert.ok(a != null && Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const close = (a: number | null, b: number, what: string, tol = 1e-9) =>
+  assert.ok(a != null && Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 // x = 1..5, y = 2,4,5,4,5: dx = -2..2, dy = -2,0,1,0,1 -> Sxy = 6, Sxx = 10, Syy = 6.
 const X = [1, 2, 3, 4, 5];
@@ -49,7 +50,11 @@ test('seeded bootstrap is reproducible and brackets the estimate', () => {
   assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
   const xs = Array.from({ length: 30 }, (_, i) => i);
   const ys = xs.map((x) => 2 * x + ((x * 7) % 5));
-  const stat = (idx: number[]) => pearson(idx.map((i) => xs[i]), idx.map((i) => ys[i]));
+  const stat = (idx: number[]) =>
+    pearson(
+      idx.map((i) => xs[i]),
+      idx.map((i) => ys[i]),
+    );
   const i1 = bootstrapInterval(30, stat, { seed: 3, resamples: 500 });
   const i2 = bootstrapInterval(30, stat, { seed: 3, resamples: 500 });
   assert.deepEqual(i1, i2);
@@ -114,9 +119,19 @@ test('rankings: relative improvements, statistics over the right models, ties, C
 });
 
 test('rankings without AlexNet, or with an unknown model, fail with a clear message', () => {
-  assert.throws(() => computeRankings([{ arch: 'vgg19', top1: 50 }], REF), (e: Error) => e instanceof RankingsError && /no alexnet/.test(e.message));
   assert.throws(
-    () => computeRankings([{ arch: 'alexnet', top1: 50 }, { arch: 'lenet', top1: 10 }], REF),
+    () => computeRankings([{ arch: 'vgg19', top1: 50 }], REF),
+    (e: Error) => e instanceof RankingsError && /no alexnet/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      computeRankings(
+        [
+          { arch: 'alexnet', top1: 50 },
+          { arch: 'lenet', top1: 10 },
+        ],
+        REF,
+      ),
     /no reference top-1 for lenet/,
   );
 });
@@ -128,7 +143,7 @@ test('Wilson intervals match the published values; the relative-improvement inte
   close(half.high, 59.616847, 'high', 1e-5);
   const zero = wilsonInterval(0, 10);
   close(zero.low, 0, 'zero low');
-  close(zero.high, 27.753280, 'zero high', 1e-5);
+  close(zero.high, 27.75328, 'zero high', 1e-5);
   assert.ok(Number.isNaN(wilsonInterval(50, 0).low), 'no items, no interval');
   // Narrower with more items.
   const wide = wilsonInterval(60, 50);
@@ -210,26 +225,45 @@ test('run choice: newest finished run per architecture on the export most archit
       ['vgg19', 2, 42, 500, false],
     ],
   );
-  assert.deepEqual(out.exports.find((e) => e.dataset === 'exports/b'), { dataset: 'exports/b', archs: 1, runs: 1 });
+  assert.deepEqual(
+    out.exports.find((e) => e.dataset === 'exports/b'),
+    { dataset: 'exports/b', archs: 1, runs: 1 },
+  );
   // Final runs only.
-  assert.deepEqual(chooseRuns(runs, { ...DEFAULT_RUN_CHOICE, provisional: false }).chosen.map((c) => c.arch), ['alexnet', 'vgg19']);
+  assert.deepEqual(
+    chooseRuns(runs, { ...DEFAULT_RUN_CHOICE, provisional: false }).chosen.map((c) => c.arch),
+    ['alexnet', 'vgg19'],
+  );
   // A pick by hand wins, even on another export or when excluded, and says so.
   const picked = chooseRuns(runs, { ...DEFAULT_RUN_CHOICE, picks: { alexnet: 1, resnet152: 5 } });
   assert.equal(picked.chosen.find((c) => c.arch === 'alexnet')!.runId, 1);
   assert.equal(picked.chosen.find((c) => c.arch === 'resnet152')!.pickedByHand, true);
-  assert.ok(picked.notes.some((n) => /resnet152: run #5 .* another export, exports\/b/.test(n)), picked.notes.join('\n'));
+  assert.ok(
+    picked.notes.some((n) => /resnet152: run #5 .* another export, exports\/b/.test(n)),
+    picked.notes.join('\n'),
+  );
   // A pick that cannot be compared falls back to the rule, with a note.
   const gone = chooseRuns(runs, { ...DEFAULT_RUN_CHOICE, picks: { vgg19: 99 } });
   assert.equal(gone.chosen.find((c) => c.arch === 'vgg19')!.runId, 2);
   assert.ok(gone.notes.some((n) => /vgg19: run #99 .*deleted/.test(n)));
   // Choosing the other export.
   const b = chooseRuns(runs, { ...DEFAULT_RUN_CHOICE, dataset: 'exports/b' });
-  assert.deepEqual(b.chosen.map((c) => c.runId), [5]);
+  assert.deepEqual(
+    b.chosen.map((c) => c.runId),
+    [5],
+  );
   // Mixed profiles are noted.
   const mixed = chooseRuns([candidate(1, 'alexnet'), candidate(2, 'vgg19', { profile: 'paper' })], DEFAULT_RUN_CHOICE);
-  assert.ok(mixed.notes.some((n) => /differ in profile: alexnet local, vgg19 paper/.test(n)), mixed.notes.join('\n'));
+  assert.ok(
+    mixed.notes.some((n) => /differ in profile: alexnet local, vgg19 paper/.test(n)),
+    mixed.notes.join('\n'),
+  );
   // A tie in architectures goes to the export of the newest finished run.
-  assert.equal(chooseRuns([candidate(1, 'alexnet'), candidate(2, 'alexnet', { dataset: 'exports/b' })], DEFAULT_RUN_CHOICE).dataset, 'exports/b');
+  assert.equal(
+    chooseRuns([candidate(1, 'alexnet'), candidate(2, 'alexnet', { dataset: 'exports/b' })], DEFAULT_RUN_CHOICE)
+      .dataset,
+    'exports/b',
+  );
 });
 
 test('workspace rankings: neutral reasons while incomplete, statistics once AlexNet is in', () => {

@@ -7,7 +7,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteFile } from 'hyparquet-writer';
-import { captionText, openTable, requireColumn, requireTextColumn, TableError, type Table } from '../../native-workers/io/tables.ts';
+import {
+  captionText,
+  openTable,
+  requireColumn,
+  requireTextColumn,
+  TableError,
+  type Table,
+} from '../../native-workers/io/tables.ts';
 import { DelimitedParser, type ParsedRecord } from '../../native-workers/io/tables/delimited-parser.ts';
 import { sharedDir, tempDir } from '../helpers/workspace.ts';
 
@@ -26,7 +33,14 @@ async function readAll(table: Table, opts: Parameters<Table['rows']>[0] = {}) {
   return { rows, starts, errors };
 }
 
-const captions = ['a dog on a beach', 'Quote "inside", comma', 'tab\there? no', 'multi\nline caption', 'ünïcødé 猫 🐕', ''];
+const captions = [
+  'a dog on a beach',
+  'Quote "inside", comma',
+  'tab\there? no',
+  'multi\nline caption',
+  'ünïcødé 猫 🐕',
+  '',
+];
 
 function csvEscape(v: string): string {
   return /[",\n\t]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -53,7 +67,8 @@ test('generated csv, tsv, jsonl (plain and gzipped) and parquet read back the sa
     const urls = captions.map((_, i) => `http://example.com/${i}.jpg`);
     const csv = ['URL,TEXT', ...captions.map((c, i) => `${urls[i]},${csvEscape(c)}`)].join('\n') + '\n';
     const tsv = ['URL\tTEXT', ...captions.map((c, i) => `${urls[i]}\t${csvEscape(c)}`)].join('\r\n') + '\r\n';
-    const jsonl = captions.map((c, i) => JSON.stringify({ URL: urls[i], TEXT: c, __index_level_0__: i })).join('\n\n') + '\n';
+    const jsonl =
+      captions.map((c, i) => JSON.stringify({ URL: urls[i], TEXT: c, __index_level_0__: i })).join('\n\n') + '\n';
     const files: Record<string, Buffer> = {
       'a.csv': Buffer.from(csv),
       'a.csv.gz': gzipSync(csv),
@@ -77,10 +92,22 @@ test('generated csv, tsv, jsonl (plain and gzipped) and parquet read back the sa
       assert.deepEqual(t.columns, ['URL', 'TEXT'], name);
       assert.equal(t.gzip, name.endsWith('.gz'), name);
       const { rows } = await readAll(t, { batchSize: 4 });
-      assert.deepEqual(rows.map((r) => r!.TEXT), captions, name);
-      assert.deepEqual(rows.map((r) => r!.URL), urls, name);
+      assert.deepEqual(
+        rows.map((r) => r!.TEXT),
+        captions,
+        name,
+      );
+      assert.deepEqual(
+        rows.map((r) => r!.URL),
+        urls,
+        name,
+      );
       const resumed = await readAll(t, { columns: ['TEXT'], startRow: 3, batchSize: 2 });
-      assert.deepEqual(resumed.rows.map((r) => r!.TEXT), captions.slice(3), `${name} from row 3`);
+      assert.deepEqual(
+        resumed.rows.map((r) => r!.TEXT),
+        captions.slice(3),
+        `${name} from row 3`,
+      );
       if (name.startsWith('a.parquet')) {
         assert.equal(t.rowCount, captions.length);
         assert.deepEqual(resumed.starts, [3, 4], 'parquet batches stop at row-group boundaries (groups of 4)');
@@ -103,7 +130,10 @@ test('bad files: truncated and garbage parquet, corrupt gzip, unknown extension 
     const badGz = join(dir.path, 'bad.csv.gz');
     writeFileSync(badGz, Buffer.concat([gzipSync('URL,TEXT\n' + 'u,t\n'.repeat(1000)).subarray(0, 30)]));
     for (const f of [truncated, garbage]) {
-      await assert.rejects(openTable(f), (e: Error) => e instanceof TableError && e.message.includes(f) && /not a readable parquet/.test(e.message));
+      await assert.rejects(
+        openTable(f),
+        (e: Error) => e instanceof TableError && e.message.includes(f) && /not a readable parquet/.test(e.message),
+      );
     }
     await assert.rejects(
       (async () => {
@@ -125,7 +155,10 @@ test('bad rows: wrong csv field count and invalid jsonl name the row; skip mode 
     const csv = join(dir.path, 'bad.csv');
     writeFileSync(csv, 'URL,TEXT\nu0,ok\nu1,too,many\nu2,fine\n');
     const t = await openTable(csv);
-    await assert.rejects(readAll(t), (e: Error) => e instanceof TableError && /bad\.csv: row 1 \(line 3\) has 3 fields, expected 2/.test(e.message));
+    await assert.rejects(
+      readAll(t),
+      (e: Error) => e instanceof TableError && /bad\.csv: row 1 \(line 3\) has 3 fields, expected 2/.test(e.message),
+    );
     const skipped = await readAll(t, { badRows: 'skip' });
     assert.deepEqual(skipped.rows, [{ URL: 'u0', TEXT: 'ok' }, null, { URL: 'u2', TEXT: 'fine' }]);
     assert.equal(skipped.errors.length, 1);
@@ -135,7 +168,10 @@ test('bad rows: wrong csv field count and invalid jsonl name the row; skip mode 
     const j = await openTable(jsonl);
     await assert.rejects(readAll(j), /bad\.jsonl: row 1 \(line 2\): invalid JSON/);
     const js = await readAll(j, { badRows: 'skip' });
-    assert.deepEqual(js.rows.map((r) => r?.TEXT ?? null), ['a', null, null, 'd']);
+    assert.deepEqual(
+      js.rows.map((r) => r?.TEXT ?? null),
+      ['a', null, null, 'd'],
+    );
     assert.match(js.errors[1], /row 2 \(line 3\): not a JSON object/);
   } finally {
     dir.cleanup();
@@ -144,7 +180,9 @@ test('bad rows: wrong csv field count and invalid jsonl name the row; skip mode 
 
 test('missing column: clear message listing the columns', async () => {
   const t = await openTable(laion);
-  assert.throws(() => requireColumn(t, 'caption', 'caption'), { message: `file ${laion}: caption column 'caption' missing (columns: URL, TEXT)` });
+  assert.throws(() => requireColumn(t, 'caption', 'caption'), {
+    message: `file ${laion}: caption column 'caption' missing (columns: URL, TEXT)`,
+  });
   assert.throws(() => t.rows({ columns: ['NOPE'] }), /column 'NOPE' missing/);
 });
 
@@ -160,14 +198,25 @@ test('invalid UTF-8 is replaced and counted, a real U+FFFD is not counted', asyn
     writeFileSync(csv, body);
     const t = await openTable(csv);
     const { rows } = await readAll(t);
-    assert.deepEqual(rows.map((r) => r!.TEXT), ['bad \ufffd\ufffd', 'real \ufffd replacement']);
+    assert.deepEqual(
+      rows.map((r) => r!.TEXT),
+      ['bad \ufffd\ufffd', 'real \ufffd replacement'],
+    );
     assert.equal(t.stats.invalidUtf8, 2);
 
     const pq = join(dir.path, 'utf8.parquet');
-    parquetWriteFile({ filename: pq, columnData: [{ name: 'TEXT', data: [new Uint8Array([0x61, 0xc3]), new Uint8Array([0x6f, 0x6b])], type: 'BYTE_ARRAY' }] });
+    parquetWriteFile({
+      filename: pq,
+      columnData: [
+        { name: 'TEXT', data: [new Uint8Array([0x61, 0xc3]), new Uint8Array([0x6f, 0x6b])], type: 'BYTE_ARRAY' },
+      ],
+    });
     const p = await openTable(pq);
     const pr = await readAll(p);
-    assert.deepEqual(pr.rows.map((r) => r!.TEXT), ['a\ufffd', 'ok']);
+    assert.deepEqual(
+      pr.rows.map((r) => r!.TEXT),
+      ['a\ufffd', 'ok'],
+    );
     assert.equal(p.stats.invalidUtf8, 1);
   } finally {
     dir.cleanup();
@@ -252,7 +301,10 @@ test('tables: 20k-row csv/tsv/jsonl (the size that used to hang), header-less ts
   const dir = tempDir();
   try {
     const n = 20_000;
-    const rows = Array.from({ length: n }, (_, i) => ({ url: `http://example.com/${i}.jpg`, text: i % 3 ? `caption ${i}, "quoted"` : `caption ${i}\r\nnext line` }));
+    const rows = Array.from({ length: n }, (_, i) => ({
+      url: `http://example.com/${i}.jpg`,
+      text: i % 3 ? `caption ${i}, "quoted"` : `caption ${i}\r\nnext line`,
+    }));
     const csv = 'URL,TEXT\r\n' + rows.map((r) => `${r.url},${csvEscape(r.text)}`).join('\r\n') + '\r\n';
     const cc3m = rows.map((r) => `${csvEscape(r.text)}\t${r.url}`).join('\n') + '\n';
     writeFileSync(join(dir.path, 'big.csv'), csv);
@@ -261,7 +313,11 @@ test('tables: 20k-row csv/tsv/jsonl (the size that used to hang), header-less ts
     for (const name of ['big.csv', 'big.csv.gz']) {
       const t = await openTable(join(dir.path, name));
       const { rows: got } = await readAll(t, { batchSize: 5000 });
-      assert.deepEqual(got.map((r) => r!.TEXT), rows.map((r) => r.text), name);
+      assert.deepEqual(
+        got.map((r) => r!.TEXT),
+        rows.map((r) => r.text),
+        name,
+      );
       assert.equal(t.stats.unpackedBytes, Buffer.byteLength(csv), `${name}: bytes read, after gunzip`);
     }
     const h = await openTable(join(dir.path, 'cc3m.tsv'), { header: false });
@@ -275,12 +331,20 @@ test('tables: 20k-row csv/tsv/jsonl (the size that used to hang), header-less ts
     const longCsv = join(dir.path, 'long.csv');
     writeFileSync(longCsv, `URL,TEXT\nu0,ok\nu1,${'w'.repeat(5000)}\nu2,fine\n`);
     const lc = await readAll(await openTable(longCsv, { maxRecordChars: 1000 }), { badRows: 'skip' });
-    assert.deepEqual(lc.rows.map((r) => r?.TEXT ?? null), ['ok', null, 'fine']);
-    assert.deepEqual(lc.errors, [`file ${longCsv}: row 1 (line 3) field 2 ('TEXT') is longer than 1000 characters (not read)`]);
+    assert.deepEqual(
+      lc.rows.map((r) => r?.TEXT ?? null),
+      ['ok', null, 'fine'],
+    );
+    assert.deepEqual(lc.errors, [
+      `file ${longCsv}: row 1 (line 3) field 2 ('TEXT') is longer than 1000 characters (not read)`,
+    ]);
     const longJsonl = join(dir.path, 'long.jsonl');
     writeFileSync(longJsonl, `{"TEXT":"ok"}\n{"TEXT":"${'w'.repeat(5000)}"}\n{"TEXT":"fine"}\n`);
     const lj = await readAll(await openTable(longJsonl, { maxRecordChars: 1000 }), { badRows: 'skip' });
-    assert.deepEqual(lj.rows.map((r) => r?.TEXT ?? null), ['ok', null, 'fine']);
+    assert.deepEqual(
+      lj.rows.map((r) => r?.TEXT ?? null),
+      ['ok', null, 'fine'],
+    );
     assert.match(lj.errors[0], /row 1 \(line 2\): line longer than 1000 characters \(not read\)/);
 
     // Gzip that unpacks beyond the limit: the rows within it, then an error naming the limit.
@@ -292,7 +356,9 @@ test('tables: 20k-row csv/tsv/jsonl (the size that used to hang), header-less ts
       (async () => {
         for await (const b of bt.columnBatches({ columns: ['TEXT'] })) seen.push(...b.columns.TEXT);
       })(),
-      (e: Error) => e instanceof TableError && e.message === `file ${bomb}: gzip data unpacks to more than 1048576 bytes (limit: --max-unpacked-bytes)`,
+      (e: Error) =>
+        e instanceof TableError &&
+        e.message === `file ${bomb}: gzip data unpacks to more than 1048576 bytes (limit: --max-unpacked-bytes)`,
     );
     assert.deepEqual(seen, ['before']);
 
@@ -304,12 +370,16 @@ test('tables: 20k-row csv/tsv/jsonl (the size that used to hang), header-less ts
     const texts: unknown[] = [];
     await assert.rejects(
       (async () => {
-        for await (const b of ct.columnBatches({ columns: ['TEXT'], batchSize: 100_000 })) texts.push(...b.columns.TEXT);
+        for await (const b of ct.columnBatches({ columns: ['TEXT'], batchSize: 100_000 }))
+          texts.push(...b.columns.TEXT);
       })(),
       /cut\.csv\.gz: gzip data ends early \(the file is truncated\)/,
     );
     assert.ok(texts.length > 1000 && texts.length < n, `${texts.length} rows before the damage`);
-    assert.deepEqual(texts, rows.slice(0, texts.length).map((r) => r.text));
+    assert.deepEqual(
+      texts,
+      rows.slice(0, texts.length).map((r) => r.text),
+    );
   } finally {
     dir.cleanup();
   }
@@ -340,7 +410,9 @@ test('caption values: text, missing, or the wrong type; parquet column kinds', a
     const t = await openTable(pq);
     assert.deepEqual(t.columnKinds, { TEXT: 'text', N: 'integer', F: 'float', B: 'boolean' });
     requireTextColumn(t, 'TEXT');
-    assert.throws(() => requireTextColumn(t, 'F'), { message: `file ${pq}: caption column 'F' holds float values, not text` });
+    assert.throws(() => requireTextColumn(t, 'F'), {
+      message: `file ${pq}: caption column 'F' holds float values, not text`,
+    });
   } finally {
     dir.cleanup();
   }

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { readDatasetExport, describeRef } from '../../native-workers/io/train-data/export-dataset.ts';
 import { validationSplit } from '../../native-workers/core/training/split.ts';
 import { spread } from '../../native-workers/workers/training-run.ts';
-import { ARCHITECTURES } from '../../native-workers/core/architectures/recipes.ts';
-import { ARCH_NAMES } from '../../native-workers/core/architectures/types.ts';
+import { ARCHITECTURES } from '../../native-workers/core/architectures/registry.ts';
+import { ARCH_NAMES } from '../../native-workers/core/architectures/registry.ts';
 import { TORCHVISION_MIN_INPUT, torchHyperparams } from '../../native-workers/core/training/torch-engine.ts';
 import { runTrainerCommand } from '../../native-workers/io/torch-engine/trainer-process.ts';
 import { repoRoot, runCli, tempDir } from '../helpers/workspace.ts';
@@ -22,12 +22,18 @@ const skip = torchSkipReason();
 const trainerDir = join(repoRoot, 'native-workers', 'trainers', 'torch');
 
 test("the trainer's own tests pass (recipe objects against torchvision's references)", { skip }, () => {
-  const r = spawnSync(torchPython, ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], { cwd: trainerDir, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  const r = spawnSync(torchPython, ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
+    cwd: trainerDir,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /Ran \d+ tests/);
 });
 
-test('the trainer lists an export and splits it exactly as the tfjs engine does (ImageFolder and WebDataset)', { skip }, async () => {
+test('the trainer lists an export and splits it exactly as the tfjs engine does (ImageFolder and WebDataset)', {
+  skip,
+}, async () => {
   const dir = tempDir();
   try {
     const folder = join(dir.path, 'imagefolder');
@@ -41,15 +47,32 @@ test('the trainer lists an export and splits it exactly as the tfjs engine does 
     for (const c of cases) {
       const data = readDatasetExport(c.root);
       const pool = spread(data.train, c.max);
-      const split = validationSplit(pool.map((x) => x.label), c.fraction, c.seed);
+      const split = validationSplit(
+        pool.map((x) => x.label),
+        c.fraction,
+        c.seed,
+      );
       const rows = (idx: number[]) => idx.map((i) => [describeRef(pool[i].ref), pool[i].label]);
-      const args = ['split', '--export', c.root, '--val-fraction', String(c.fraction), '--seed', String(c.seed), ...(c.max ? ['--max-train-images', String(c.max)] : [])];
+      const args = [
+        'split',
+        '--export',
+        c.root,
+        '--val-fraction',
+        String(c.fraction),
+        '--seed',
+        String(c.seed),
+        ...(c.max ? ['--max-train-images', String(c.max)] : []),
+      ];
       const py = await runTrainerCommand(torchPython, args, 'split');
       assert.equal(py.format, data.format);
       assert.deepEqual(py.classes, data.classes);
       assert.deepEqual(py.train, rows(split.train), `${data.format}: training images`);
       assert.deepEqual(py.val, rows(split.val), `${data.format}: validation images`);
-      assert.deepEqual(py.test, data.test.map((x) => [describeRef(x.ref), x.label]), `${data.format}: test images`);
+      assert.deepEqual(
+        py.test,
+        data.test.map((x) => [describeRef(x.ref), x.label]),
+        `${data.format}: test images`,
+      );
       assert.ok(py.val.length > 0 && py.train.length > py.val.length);
     }
   } finally {
@@ -57,7 +80,9 @@ test('the trainer lists an export and splits it exactly as the tfjs engine does 
   }
 });
 
-test("`arch params --engine torch --json` counts torchvision's nine models exactly as the catalogue records them", { skip }, () => {
+test("`arch params --engine torch --json` counts torchvision's nine models exactly as the catalogue records them", {
+  skip,
+}, () => {
   const r = runCli(['arch', 'params', '--engine', 'torch', '--json'], { env: { IMAGENOT_PYTHON: torchPython } });
   assert.equal(r.code, 0, r.stderr);
   const counts = JSON.parse(r.stdout) as Record<string, number>;
@@ -66,7 +91,9 @@ test("`arch params --engine torch --json` counts torchvision's nine models exact
   assert.deepEqual(counts, expected);
 });
 
-test("the local profile's inputs on the torch engine run torchvision's models, and the raised minimums are the smallest", { skip }, async () => {
+test("the local profile's inputs on the torch engine run torchvision's models, and the raised minimums are the smallest", {
+  skip,
+}, async () => {
   const pairs: string[] = [];
   for (const arch of ARCH_NAMES) {
     const size = torchHyperparams(arch, 'local', {}).inputSize;
@@ -92,16 +119,30 @@ test('without a working PyTorch the error names what to install', { skip }, () =
     // A broken install: `import torch` fails inside the package.
     const fake = join(dir.path, 'site');
     mkdirSync(join(fake, 'torch'), { recursive: true });
-    writeFileSync(join(fake, 'torch', '__init__.py'), 'raise ImportError("libtorch_cpu.so: cannot open shared object file")\n');
-    const broken = runCli(['arch', 'params', '--engine', 'torch'], { env: { IMAGENOT_PYTHON: torchPython, PYTHONPATH: fake } });
+    writeFileSync(
+      join(fake, 'torch', '__init__.py'),
+      'raise ImportError("libtorch_cpu.so: cannot open shared object file")\n',
+    );
+    const broken = runCli(['arch', 'params', '--engine', 'torch'], {
+      env: { IMAGENOT_PYTHON: torchPython, PYTHONPATH: fake },
+    });
     assert.equal(broken.code, 1);
-    assert.match(broken.stderr, /cannot import PyTorch\/torchvision \(ImportError: libtorch_cpu\.so: cannot open shared object file\)/);
-    assert.match(broken.stderr, /pip install torch torchvision; on Debian: apt-get install python3-torch python3-torchvision/);
+    assert.match(
+      broken.stderr,
+      /cannot import PyTorch\/torchvision \(ImportError: libtorch_cpu\.so: cannot open shared object file\)/,
+    );
+    assert.match(
+      broken.stderr,
+      /pip install torch torchvision; on Debian: apt-get install python3-torch python3-torchvision/,
+    );
     assert.match(broken.stderr, /--python or IMAGENOT_PYTHON/);
 
     const missing = runCli(['arch', 'params', '--engine', 'torch', '--python', join(dir.path, 'no-python')]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /no Python interpreter '.*no-python' \(not found\): install Python 3 with PyTorch and torchvision/);
+    assert.match(
+      missing.stderr,
+      /no Python interpreter '.*no-python' \(not found\): install Python 3 with PyTorch and torchvision/,
+    );
 
     const usage = runCli(['train', dir.path, '--arch', 'alexnet', '--nproc', '2']);
     assert.equal(usage.code, 2);
@@ -112,18 +153,46 @@ test('without a working PyTorch the error names what to install', { skip }, () =
 });
 
 test('`arch recipe` writes the catalogue as the trainer reads it', { skip }, () => {
-  const r = runCli(['arch', 'recipe', 'vit_b_16', '--profile', 'paper', '--engine', 'torch', '--epochs', '3', '--batch', '64', '--json']);
+  const r = runCli([
+    'arch',
+    'recipe',
+    'vit_b_16',
+    '--profile',
+    'paper',
+    '--engine',
+    'torch',
+    '--epochs',
+    '3',
+    '--batch',
+    '64',
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const hp = JSON.parse(r.stdout);
   assert.deepEqual(hp, torchHyperparams('vit_b_16', 'paper', { epochs: 3, batch: 64 }));
   assert.equal(hp.recipe.source, ARCHITECTURES.find((a) => a.arch === 'vit_b_16')!.recipe.source);
-  assert.deepEqual(hp.differences.map((d: { field: string }) => d.field), ['batchSize', 'epochs']);
-  const local = JSON.parse(runCli(['arch', 'recipe', 'inception_v3', '--profile', 'local', '--engine', 'torch', '--json']).stdout);
+  assert.deepEqual(
+    hp.differences.map((d: { field: string }) => d.field),
+    ['batchSize', 'epochs'],
+  );
+  const local = JSON.parse(
+    runCli(['arch', 'recipe', 'inception_v3', '--profile', 'local', '--engine', 'torch', '--json']).stdout,
+  );
   assert.deepEqual([local.inputSize, local.evalSize], [75, 75]);
-  assert.match(local.differences.find((d: { field: string }) => d.field === 'trainCropSize').why, /torchvision's full-size inception_v3, which needs at least 75 px/);
-  assert.equal(JSON.parse(runCli(['arch', 'recipe', 'inception_v3', '--json']).stdout).inputSize, 32, 'tfjs by default');
+  assert.match(
+    local.differences.find((d: { field: string }) => d.field === 'trainCropSize').why,
+    /torchvision's full-size inception_v3, which needs at least 75 px/,
+  );
+  assert.equal(
+    JSON.parse(runCli(['arch', 'recipe', 'inception_v3', '--json']).stdout).inputSize,
+    32,
+    'tfjs by default',
+  );
   // --recipe sets fields as `train --recipe` does, each recorded with its reason; a field no recipe has is refused.
-  const ta = JSON.parse(runCli(['arch', 'recipe', 'convnext_tiny', '--recipe', '{"autoAugment":"ta_wide","taTranslatePixels":4}', '--json']).stdout);
+  const ta = JSON.parse(
+    runCli(['arch', 'recipe', 'convnext_tiny', '--recipe', '{"autoAugment":"ta_wide","taTranslatePixels":4}', '--json'])
+      .stdout,
+  );
   assert.deepEqual([ta.recipe.autoAugment, ta.recipe.taTranslatePixels], ['ta_wide', 4]);
   assert.match(ta.differences.find((d: { field: string }) => d.field === 'taTranslatePixels').why, /set for this run/);
   const bad = runCli(['arch', 'recipe', 'convnext_tiny', '--recipe', '{"augmix":1}']);
@@ -134,7 +203,9 @@ test('`arch recipe` writes the catalogue as the trainer reads it', { skip }, () 
   assert.match(text.stdout, /\n {2}lrUpdate: "step" \(torchvision "epoch"\): /);
 });
 
-test('the trainer accepts every recipe of the catalogue (nine architectures, both profiles) and builds each of its pieces', { skip }, () => {
+test('the trainer accepts every recipe of the catalogue (nine architectures, both profiles) and builds each of its pieces', {
+  skip,
+}, () => {
   const dir = tempDir();
   try {
     const files: string[] = [];
@@ -166,11 +237,32 @@ test('the trainer accepts every recipe of the catalogue (nine architectures, bot
       '                "ema": recipe.make_ema(model, hp, 1, hp["batch"], "cpu") is not None, "perStep": recipe.updates_per_epoch(hp, 10) > 1})',
       'print(json.dumps(out))',
     ].join('\n');
-    const r = spawnSync(torchPython, ['-c', script, ...files], { cwd: trainerDir, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const r = spawnSync(torchPython, ['-c', script, ...files], {
+      cwd: trainerDir,
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
     assert.equal(r.status, 0, r.stderr);
-    const built = JSON.parse(r.stdout) as { arch: string; profile: string; train: number[]; eval: number[]; optimizer: string; groups: number; sampler: string; samples: number; policy: string | null; mix: boolean; ema: boolean; perStep: boolean }[];
+    const built = JSON.parse(r.stdout) as {
+      arch: string;
+      profile: string;
+      train: number[];
+      eval: number[];
+      optimizer: string;
+      groups: number;
+      sampler: string;
+      samples: number;
+      policy: string | null;
+      mix: boolean;
+      ema: boolean;
+      perStep: boolean;
+    }[];
     assert.equal(built.length, 18);
-    const policies: Record<string, string> = { imagenet: 'AutoAugment', ra: 'RandAugment', ta_wide: 'TrivialAugmentWide' };
+    const policies: Record<string, string> = {
+      imagenet: 'AutoAugment',
+      ra: 'RandAugment',
+      ta_wide: 'TrivialAugmentWide',
+    };
     for (const b of built) {
       const hp = torchHyperparams(b.arch, b.profile as 'paper' | 'local', {});
       const r = hp.recipe;
@@ -179,7 +271,11 @@ test('the trainer accepts every recipe of the catalogue (nine architectures, bot
       assert.deepEqual(b.eval, [3, hp.evalSize, hp.evalSize], `${what}: evaluation crop`);
       assert.equal(b.optimizer, { sgd: 'SGD', rmsprop: 'RMSprop', adamw: 'AdamW' }[r.optimizer], what);
       assert.equal(b.groups, r.normWeightDecay == null ? 1 : 2, `${what}: weight decay groups`);
-      assert.deepEqual([b.sampler, b.samples], r.raReps > 0 ? ['RASampler', 1024] : ['DistributedSampler', 1024], `${what}: sampler`);
+      assert.deepEqual(
+        [b.sampler, b.samples],
+        r.raReps > 0 ? ['RASampler', 1024] : ['DistributedSampler', 1024],
+        `${what}: sampler`,
+      );
       assert.equal(b.policy, r.autoAugment ? policies[r.autoAugment] : null, `${what}: auto-augment`);
       assert.equal(b.mix, r.mixupAlpha > 0 || r.cutmixAlpha > 0, `${what}: mixup/cutmix`);
       assert.equal(b.ema, r.ema != null, `${what}: EMA`);

@@ -11,7 +11,10 @@ import { writeShard } from '../../native-workers/io/dataset/webdataset.ts';
 import { latestExport, readDatasetExport, readImageBytes } from '../../native-workers/io/train-data/export-dataset.ts';
 import { decodeInto, IMAGENET_MEAN, IMAGENET_STD } from '../../native-workers/io/train-data/decode.ts';
 
-const jpeg = (v: number, w = 20, h = 12) => sharp({ create: { width: w, height: h, channels: 3, background: { r: v, g: v, b: v } } }).jpeg().toBuffer();
+const jpeg = (v: number, w = 20, h = 12) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: { r: v, g: v, b: v } } })
+    .jpeg()
+    .toBuffer();
 
 test('WebDataset shards: every image found by offset, with its class index', async () => {
   const dir = tempDir();
@@ -19,7 +22,14 @@ test('WebDataset shards: every image found by offset, with its class index', asy
     const classes = [{ wnid: 'n00000001' }, { wnid: 'n00000002' }, { wnid: 'n00000003' }];
     writeFileSync(join(dir.path, 'dataset.json'), JSON.stringify({ classes }));
     const samples = async (split: string, n: number, offset: number) =>
-      Promise.all(Array.from({ length: n }, async (_, i) => ({ key: String(offset + i), jpeg: await jpeg(10 * i), classIndex: i % 3, json: { split } })));
+      Promise.all(
+        Array.from({ length: n }, async (_, i) => ({
+          key: String(offset + i),
+          jpeg: await jpeg(10 * i),
+          classIndex: i % 3,
+          json: { split },
+        })),
+      );
     await writeShard(dir.path, 'train-000000.tar', await samples('train', 4, 0));
     await writeShard(dir.path, 'train-000001.tar', await samples('train', 3, 100));
     await writeShard(dir.path, 'test-000000.tar', await samples('test', 2, 200));
@@ -50,7 +60,8 @@ test('ImageFolder uses dataset.json order; a workspace trains on its newest comp
         }
       }
       // The export's Hugging Face metadata sits beside the class folders: neither a class nor an image.
-      for (const split of ['train', 'test']) writeFileSync(join(exportsDir, name, split, 'metadata.jsonl'), '{"file_name": "x.jpg"}\n');
+      for (const split of ['train', 'test'])
+        writeFileSync(join(exportsDir, name, split, 'metadata.jsonl'), '{"file_name": "x.jpg"}\n');
       if (complete) {
         const f = join(exportsDir, name, 'dataset.json');
         writeFileSync(f, JSON.stringify({ classes: classes.map((wnid) => ({ wnid })) }));

@@ -9,7 +9,12 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ARCHITECTURES, buildModel } from '../../native-workers/core/architectures/index.ts';
 import type { TrainingRecipe } from '../../native-workers/core/architectures/types.ts';
-import { applyUpdate, crossEntropyLoss, makeOptimizer, normWeightNames } from '../../native-workers/core/training/step.ts';
+import {
+  applyUpdate,
+  crossEntropyLoss,
+  makeOptimizer,
+  normWeightNames,
+} from '../../native-workers/core/training/step.ts';
 import { learningRateAt } from '../../native-workers/core/training/schedule.ts';
 import { applyMix, chooseMix, sampleSymmetricBeta } from '../../native-workers/core/training/mix.ts';
 import { WeightEma, emaDecayPerUpdate } from '../../native-workers/core/training/ema.ts';
@@ -18,7 +23,8 @@ import { explicitRecipe } from '../../native-workers/core/training/hyperparams.t
 import { mulberry32 } from '../../native-workers/core/stats/bootstrap.ts';
 import { recordingRand, torchvisionReference } from '../helpers/torchvision.ts';
 
-const randomArray = (rand: () => number, n: number, scale = 1) => Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
+const randomArray = (rand: () => number, n: number, scale = 1) =>
+  Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
@@ -45,8 +51,21 @@ test('optimizers with weight-decay groups and clipping follow torch.optim over s
   const lrs = [0.1, 0.05, 0.05, 0.02, 0.01];
   for (const { name, recipe } of configs) {
     const rand = mulberry32(name.length * 977);
-    const initial = shapes.map((s) => randomArray(rand, s.shape.reduce((a, b) => a * b, 1)));
-    const grads = lrs.map(() => shapes.map((s) => randomArray(rand, s.shape.reduce((a, b) => a * b, 1), 3)));
+    const initial = shapes.map((s) =>
+      randomArray(
+        rand,
+        s.shape.reduce((a, b) => a * b, 1),
+      ),
+    );
+    const grads = lrs.map(() =>
+      shapes.map((s) =>
+        randomArray(
+          rand,
+          s.shape.reduce((a, b) => a * b, 1),
+          3,
+        ),
+      ),
+    );
     const expected = torchvisionReference<number[][]>('optim', {
       optimizer: recipe.optimizer,
       momentum: recipe.momentum,
@@ -85,7 +104,11 @@ test('cross-entropy with label smoothing equals torch CrossEntropyLoss, value an
     { logits, targets: soft, smoothing },
   ]);
   const expected = torchvisionReference<{ loss: number; grad: number[] }[]>('loss', {
-    cases: cases.map((c) => ({ ...c, logits: [0, 1, 2, 3].map((r) => c.logits.slice(r * 5, r * 5 + 5)), targets: c.targets && [0, 1, 2, 3].map((r) => c.targets!.slice(r * 5, r * 5 + 5)) })),
+    cases: cases.map((c) => ({
+      ...c,
+      logits: [0, 1, 2, 3].map((r) => c.logits.slice(r * 5, r * 5 + 5)),
+      targets: c.targets && [0, 1, 2, 3].map((r) => c.targets!.slice(r * 5, r * 5 + 5)),
+    })),
   });
   cases.forEach((c, k) => {
     const x = tf.tensor2d(c.logits, [4, 5]);
@@ -97,7 +120,7 @@ test('cross-entropy with label smoothing equals torch CrossEntropyLoss, value an
   });
 });
 
-test('lr schedules at whole epochs equal train.py\'s (StepLR / CosineAnnealingLR after LinearLR warm-up, stepped per epoch)', () => {
+test("lr schedules at whole epochs equal train.py's (StepLR / CosineAnnealingLR after LinearLR warm-up, stepped per epoch)", () => {
   const recipes = ARCHITECTURES.flatMap((a) => [a.recipe, a.local.recipe]).map(explicitRecipe);
   const expected = torchvisionReference<number[][]>('schedule', { recipes });
   recipes.forEach((r, k) => {
@@ -108,9 +131,12 @@ test('lr schedules at whole epochs equal train.py\'s (StepLR / CosineAnnealingLR
   });
 });
 
-test('normalization parameters (norm weight decay) are torchvision\'s split_normalization_params', () => {
+test("normalization parameters (norm weight decay) are torchvision's split_normalization_params", () => {
   const archs = ['efficientnet_v2_s', 'convnext_tiny', 'mobilenet_v3_large'];
-  const expected = torchvisionReference<Record<string, { norm: number; other: number; normTensors: number }>>('normgroups', { archs });
+  const expected = torchvisionReference<Record<string, { norm: number; other: number; normTensors: number }>>(
+    'normgroups',
+    { archs },
+  );
   for (const arch of archs) {
     const model = buildModel(arch, { profile: 'paper', numClasses: 1000, seed: 1 });
     try {
@@ -129,13 +155,19 @@ test('normalization parameters (norm weight decay) are torchvision\'s split_norm
   }
 });
 
-test('Mixup and CutMix: for the same draws and lambda, torchvision\'s references give the same batch and targets', () => {
+test("Mixup and CutMix: for the same draws and lambda, torchvision's references give the same batch and targets", () => {
   const n = 5;
   const [height, width, channels, classes] = [6, 7, 3, 4];
   const rand = mulberry32(11);
   const data = Float32Array.from(randomArray(rand, n * height * width * channels));
   const labels = [0, 3, 1, 3, 2];
-  const cases: { mixupAlpha: number; cutmixAlpha: number; lambda: number; draws: number[]; ours: ReturnType<typeof applyMix> }[] = [];
+  const cases: {
+    mixupAlpha: number;
+    cutmixAlpha: number;
+    lambda: number;
+    draws: number[];
+    ours: ReturnType<typeof applyMix>;
+  }[] = [];
   for (const [mixupAlpha, cutmixAlpha] of [
     [0.2, 0],
     [0, 1],
@@ -145,11 +177,29 @@ test('Mixup and CutMix: for the same draws and lambda, torchvision\'s references
       const lambda = [0.05, 0.3, 0.5, 0.93][seed % 4];
       const r = recordingRand(seed * 13 + mixupAlpha * 10 + cutmixAlpha);
       const plan = chooseMix(mixupAlpha, cutmixAlpha, height, width, r.rand, () => lambda)!;
-      cases.push({ mixupAlpha, cutmixAlpha, lambda, draws: r.draws, ours: applyMix(data, labels, classes, { n, height, width, channels }, plan) });
+      cases.push({
+        mixupAlpha,
+        cutmixAlpha,
+        lambda,
+        draws: r.draws,
+        ours: applyMix(data, labels, classes, { n, height, width, channels }, plan),
+      });
     }
   }
   const expected = torchvisionReference<{ data: number[]; targets: number[]; drawsUsed: number }[]>('mix', {
-    cases: cases.map(({ mixupAlpha, cutmixAlpha, lambda, draws }) => ({ n, height, width, channels, classes, data: Array.from(data), labels, mixupAlpha, cutmixAlpha, lambda, draws })),
+    cases: cases.map(({ mixupAlpha, cutmixAlpha, lambda, draws }) => ({
+      n,
+      height,
+      width,
+      channels,
+      classes,
+      data: Array.from(data),
+      labels,
+      mixupAlpha,
+      cutmixAlpha,
+      lambda,
+      draws,
+    })),
   });
   const kinds = new Set<string>();
   cases.forEach((c, k) => {
@@ -161,7 +211,7 @@ test('Mixup and CutMix: for the same draws and lambda, torchvision\'s references
   assert.ok(kinds.has('changed'));
 });
 
-test('Beta(alpha, alpha) draws for lambda have Beta\'s mean and variance', () => {
+test("Beta(alpha, alpha) draws for lambda have Beta's mean and variance", () => {
   for (const alpha of [0.2, 1]) {
     const xs = Array.from({ length: 20000 }, (_, i) => sampleSymmetricBeta(alpha, i * 7919 + alpha * 1000));
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -173,12 +223,20 @@ test('Beta(alpha, alpha) draws for lambda have Beta\'s mean and variance', () =>
   }
 });
 
-test('weight EMA equals the references\' ExponentialMovingAverage under train.py\'s schedule (adjusted decay, every k steps, warm-up resets)', () => {
-  const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.batchNormalization()] });
+test("weight EMA equals the references' ExponentialMovingAverage under train.py's schedule (adjusted decay, every k steps, warm-up resets)", () => {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.batchNormalization()],
+  });
   const weights = model.weights;
   const shapes = weights.map((w) => ({ shape: w.shape as number[], trainable: w.trainable }));
   const rand = mulberry32(3);
-  const valuesNow = () => weights.map((w) => randomArray(rand, w.shape.reduce((a: number, b) => a * (b as number), 1)));
+  const valuesNow = () =>
+    weights.map((w) =>
+      randomArray(
+        rand,
+        w.shape.reduce((a: number, b) => a * (b as number), 1),
+      ),
+    );
   const initial = valuesNow();
   model.setWeights(initial.map((v, i) => tf.tensor(v, shapes[i].shape)));
   const settings = { decay: 0.9, steps: 2 };
@@ -217,7 +275,7 @@ test('weight EMA equals the references\' ExponentialMovingAverage under train.py
   model.dispose();
 });
 
-test('repeated-augmentation sampler equals the references\' RASampler for a given permutation', () => {
+test("repeated-augmentation sampler equals the references' RASampler for a given permutation", () => {
   const cases = [
     { n: 600, repetitions: 3, processes: 1, rank: 0 },
     { n: 1000, repetitions: 4, processes: 8, rank: 5 },
@@ -233,6 +291,16 @@ test('repeated-augmentation sampler equals the references\' RASampler for a give
     return { ...c, permutation };
   });
   const expected = torchvisionReference<number[][]>('rasampler', { cases });
-  cases.forEach((c, k) => assert.deepEqual(repeatedAugmentationOrder(c.permutation, c.repetitions, c.processes, c.rank), expected[k], `case ${k}`));
-  assert.equal(expected[3].length, 0, 'fewer than 256 images: an empty epoch (why the local profile turns the sampler off)');
+  cases.forEach((c, k) =>
+    assert.deepEqual(
+      repeatedAugmentationOrder(c.permutation, c.repetitions, c.processes, c.rank),
+      expected[k],
+      `case ${k}`,
+    ),
+  );
+  assert.equal(
+    expected[3].length,
+    0,
+    'fewer than 256 images: an empty epoch (why the local profile turns the sampler off)',
+  );
 });

@@ -30,7 +30,10 @@ test('a non-empty folder that is not a workspace is refused', () => {
   const dir = tempDir();
   try {
     writeFileSync(join(dir.path, 'notes.txt'), 'mine');
-    assert.throws(() => openWorkspace(dir.path, { create: true }), (e: Error) => e instanceof WorkspaceError && /not empty/.test(e.message));
+    assert.throws(
+      () => openWorkspace(dir.path, { create: true }),
+      (e: Error) => e instanceof WorkspaceError && /not empty/.test(e.message),
+    );
     assert.throws(() => openWorkspace(join(dir.path, 'missing')), /not an ImageNot workspace/);
   } finally {
     dir.cleanup();

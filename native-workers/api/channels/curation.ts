@@ -33,10 +33,27 @@ export const CurationSettingsSchema = z.object({
 const Threshold = z.number().min(-1).max(1);
 const Wnid = z.string().regex(/^n\d{8}$/, 'a wnid is n + 8 digits');
 const DecisionValue = z.enum(['accept', 'reject']).nullable();
-export const ItemFilterSchema = z.enum(['all', 'kept', 'dropped', 'near', 'flagged', 'accepted', 'rejected', 'undecided']);
+export const ItemFilterSchema = z.enum([
+  'all',
+  'kept',
+  'dropped',
+  'near',
+  'flagged',
+  'accepted',
+  'rejected',
+  'undecided',
+]);
 /** Half-width of the "near the threshold" band. */
 const Band = z.number().min(0).max(1).default(0.02);
-const KeptReasonSchema = z.enum(['accepted', 'rejected', 'no-image', 'flagged', 'below-threshold', 'no-similarity', 'kept']);
+const KeptReasonSchema = z.enum([
+  'accepted',
+  'rejected',
+  'no-image',
+  'flagged',
+  'below-threshold',
+  'no-similarity',
+  'kept',
+]);
 
 export const CurationItemSchema = z.object({
   sampleId: z.number().int(),
@@ -59,9 +76,17 @@ export const CurationItemDetailSchema = CurationItemSchema.extend({
   height: z.number().int().nullable(),
   source: z.object({ path: z.string(), kind: z.string(), row: z.number().int() }),
   nsfwMeta: z.string().nullable(),
-  flagRows: z.array(z.object({ kind: z.string(), flagged: z.boolean(), score: z.number().nullable(), detail: z.string().nullable() })),
+  flagRows: z.array(
+    z.object({ kind: z.string(), flagged: z.boolean(), score: z.number().nullable(), detail: z.string().nullable() }),
+  ),
   history: z.array(
-    z.object({ batch: z.number().int(), decision: DecisionValue, previous: DecisionValue, at: z.string(), batchSize: z.number().int() }),
+    z.object({
+      batch: z.number().int(),
+      decision: DecisionValue,
+      previous: DecisionValue,
+      at: z.string(),
+      batchSize: z.number().int(),
+    }),
   ),
 });
 
@@ -87,7 +112,11 @@ export function packCounts(counts: ArrayLike<number>): string {
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < counts.length; i++) view.setInt32(i * 4, counts[i], true);
   // Node's btoa takes 0.4 ms for 4100 counts, its Buffer 0.01 ms; the browser has only btoa (it never packs).
-  const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBuffer, offset: number, length: number): { toString(encoding: 'base64'): string } } }).Buffer;
+  const NodeBuffer = (
+    globalThis as {
+      Buffer?: { from(b: ArrayBuffer, offset: number, length: number): { toString(encoding: 'base64'): string } };
+    }
+  ).Buffer;
   if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   let bin = '';
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -135,10 +164,17 @@ const BulkTarget = z
     threshold: Threshold.optional(),
     band: Band,
   })
-  .refine((r) => (r.sampleIds == null) !== (r.filter == null), { message: 'give either sampleIds or filter', path: ['filter'] });
+  .refine((r) => (r.sampleIds == null) !== (r.filter == null), {
+    message: 'give either sampleIds or filter',
+    path: ['filter'],
+  });
 
 export const curationChannels = {
-  'encoders.list': channel(z.object({}), z.array(EncoderInfoSchema), 'Text encoders: the built-in glove and imported models, with default thresholds.'),
+  'encoders.list': channel(
+    z.object({}),
+    z.array(EncoderInfoSchema),
+    'Text encoders: the built-in glove and imported models, with default thresholds.',
+  ),
   'encoders.import': channel(
     z
       .object({
@@ -146,10 +182,16 @@ export const curationChannels = {
         /** A Hugging Face ONNX export folder on the machine running the backend ... */
         dir: z.string().min(1).optional(),
         /** ... or a Hub model id (owner/name) to download first. */
-        download: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'a Hugging Face model id is owner/name').optional(),
+        download: z
+          .string()
+          .regex(/^[\w.-]+\/[\w.-]+$/, 'a Hugging Face model id is owner/name')
+          .optional(),
         name: z.string().min(1).optional(),
       })
-      .refine((r) => (r.dir == null) !== (r.download == null), { message: 'give either a folder or a model id to download', path: ['dir'] }),
+      .refine((r) => (r.dir == null) !== (r.download == null), {
+        message: 'give either a folder or a model id to download',
+        path: ['dir'],
+      }),
     JobSchema,
     'Queue a model import (job `model-import`): check the folder (or download it from the Hub), copy it under models/.',
   ),
@@ -163,7 +205,11 @@ export const curationChannels = {
     JobSchema,
     'Queue the text filter with an encoder (similarities already computed for it are reused).',
   ),
-  'curation.settings': channel(z.object({}), CurationSettingsSchema, 'The encoder and threshold the workspace filters with, and what is kept at it.'),
+  'curation.settings': channel(
+    z.object({}),
+    CurationSettingsSchema,
+    'The encoder and threshold the workspace filters with, and what is kept at it.',
+  ),
   'curation.setThreshold': channel(
     z.object({ threshold: Threshold, encoder: z.string().min(1).optional() }),
     CurationSettingsSchema,
@@ -191,7 +237,12 @@ export const curationChannels = {
     "One class: its WordNet definition and lemmas, and the grid's filter counts at a threshold.",
   ),
   'curation.histogram': channel(
-    z.object({ wnid: Wnid, threshold: Threshold, bins: z.number().int().min(1).max(1000).default(40), encoder: z.string().min(1).optional() }),
+    z.object({
+      wnid: Wnid,
+      threshold: Threshold,
+      bins: z.number().int().min(1).max(1000).default(40),
+      encoder: z.string().min(1).optional(),
+    }),
     z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()), threshold: z.number() }),
     "A class's text-similarity histogram of the candidates that can be kept (with an image, not flagged), over the encoder's fixed range.",
   ),

@@ -16,7 +16,13 @@ export const DemoStatusSchema = z.object({
       archs: z.array(z.string()),
       seed: z.number().int(),
       classes: z.array(
-        z.object({ fashionName: z.string(), wnid: z.string(), name: z.string(), eligible: z.boolean(), reason: z.string().nullable() }),
+        z.object({
+          fashionName: z.string(),
+          wnid: z.string(),
+          name: z.string(),
+          eligible: z.boolean(),
+          reason: z.string().nullable(),
+        }),
       ),
     })
     .nullable(),
@@ -29,5 +35,9 @@ export const demoChannels = {
     'Build the demo in this (empty) workspace: returns the first `demo` job; each demo phase queues the next stages ' +
       '(ingest, match, filter, nsfw, select, export, nine train runs) and lists their ids in its result `queued`.',
   ),
-  'demo.status': channel(z.object({}), DemoStatusSchema, 'Whether the demo can be built here, and its settings if this is a demo workspace.'),
+  'demo.status': channel(
+    z.object({}),
+    DemoStatusSchema,
+    'Whether the demo can be built here, and its settings if this is a demo workspace.',
+  ),
 };

@@ -97,10 +97,22 @@ export const JobLogResponse = z.object({
 });
 
 export const jobChannels = {
-  'status.get': channel(z.object({}), StatusSchema, 'The workspace summary (the same object as `imagenot status --json`).'),
-  'jobs.list': channel(z.object({ limit: z.number().int().positive().max(1000).optional() }), z.array(JobSchema), 'Jobs, newest first.'),
+  'status.get': channel(
+    z.object({}),
+    StatusSchema,
+    'The workspace summary (the same object as `imagenot status --json`).',
+  ),
+  'jobs.list': channel(
+    z.object({ limit: z.number().int().positive().max(1000).optional() }),
+    z.array(JobSchema),
+    'Jobs, newest first.',
+  ),
   'jobs.cancel': channel(JobId, JobSchema, 'Cancel a queued or running job.'),
-  'jobs.resume': channel(JobId, JobSchema, 'Queue an interrupted, failed or cancelled job again; it continues from its cursor.'),
+  'jobs.resume': channel(
+    JobId,
+    JobSchema,
+    'Queue an interrupted, failed or cancelled job again; it continues from its cursor.',
+  ),
   'jobs.log': channel(
     JobLogRequest,
     JobLogResponse,
@@ -116,7 +128,12 @@ export const jobChannels = {
 
 export const jobEvents = {
   'job.updated': JobSchema,
-  'job.progress': z.object({ jobId: z.number().int(), done: z.number(), total: z.number().nullable(), message: z.string().nullable() }),
+  'job.progress': z.object({
+    jobId: z.number().int(),
+    done: z.number(),
+    total: z.number().nullable(),
+    message: z.string().nullable(),
+  }),
   'job.log': z.object({ jobId: z.number().int(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   /** A worker's own event (e.g. training metrics), relayed as is. */
   'job.event': z.object({ jobId: z.number().int(), name: z.string(), payload: z.unknown() }),

@@ -20,7 +20,11 @@ export const SourceSchema = z.object({
 });
 
 export const sourceChannels = {
-  'sources.list': channel(z.object({}), z.array(SourceSchema), 'Ingested sources (metadata files, tar shards, folders), oldest first.'),
+  'sources.list': channel(
+    z.object({}),
+    z.array(SourceSchema),
+    'Ingested sources (metadata files, tar shards, folders), oldest first.',
+  ),
   'sources.ingest': channel(
     z.object({
       paths: z.array(z.string().min(1)).min(1),

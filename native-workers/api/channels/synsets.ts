@@ -70,11 +70,19 @@ export const SynsetDetailSchema = SynsetSchema.extend({
 
 export const synsetChannels = {
   'synsets.search': channel(
-    z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(1000).default(50), eligibleOnly: z.boolean().default(false) }),
+    z.object({
+      query: z.string().max(200),
+      limit: z.number().int().min(1).max(1000).default(50),
+      eligibleOnly: z.boolean().default(false),
+    }),
     z.array(SynsetSchema),
     'Synsets whose wnid, name or a lemma contains the query (case-insensitive); an empty query lists by candidates.',
   ),
-  'synsets.show': channel(z.object({ wnid: Wnid }), SynsetDetailSchema, 'One synset with its examples and hypernym path.'),
+  'synsets.show': channel(
+    z.object({ wnid: Wnid }),
+    SynsetDetailSchema,
+    'One synset with its examples and hypernym path.',
+  ),
   'synsets.setManual': channel(
     z.object({ wnid: Wnid, manual: Manual }),
     SynsetSchema,
@@ -101,7 +109,14 @@ export const synsetChannels = {
         dropped: z.record(z.string(), z.number().int()),
         flagged: z.record(z.string(), z.number().int()),
       }),
-      items: z.array(LemmaStateSchema.extend({ wnid: z.string(), name: z.string(), candidates: z.number().int(), ambiguous: z.number().int() })),
+      items: z.array(
+        LemmaStateSchema.extend({
+          wnid: z.string(),
+          name: z.string(),
+          candidates: z.number().int(),
+          ambiguous: z.number().int(),
+        }),
+      ),
     }),
     "The eligible set's lemmas the rule drops, flags (kept, worth a look) or the workspace overrides, most candidates first.",
   ),

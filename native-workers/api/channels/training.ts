@@ -102,7 +102,12 @@ export const RankingsSchema = z.object({
       run_id: z.number().int().nullable(),
     }),
   ),
-  accuracy_fit: z.object({ slope: z.number().nullable(), intercept: z.number().nullable(), pearson_r: z.number().nullable(), n: z.number().int() }),
+  accuracy_fit: z.object({
+    slope: z.number().nullable(),
+    intercept: z.number().nullable(),
+    pearson_r: z.number().nullable(),
+    n: z.number().int(),
+  }),
   ci: z.object({
     level: z.number(),
     resamples: z.number().int(),
@@ -166,8 +171,15 @@ export const trainingChannels = {
     'The nine architectures: torchvision parameter count (full size, 1000 classes) and ImageNet-1k top-1 (percent).',
   ),
   'runs.options': channel(
-    z.object({ profile: z.enum(['local', 'paper']).default('local'), engine: z.enum(['tfjs', 'torch']).default('tfjs') }),
-    z.object({ exports: z.array(ExportSchema), latest: z.string().nullable(), defaults: z.array(ResolvedHyperparamsSchema) }),
+    z.object({
+      profile: z.enum(['local', 'paper']).default('local'),
+      engine: z.enum(['tfjs', 'torch']).default('tfjs'),
+    }),
+    z.object({
+      exports: z.array(ExportSchema),
+      latest: z.string().nullable(),
+      defaults: z.array(ResolvedHyperparamsSchema),
+    }),
     "What the launch form offers: the workspace's exports (newest first; `latest` is the default) and each architecture's resolved hyperparameters for a profile and engine (torch's local inputs are torchvision's smallest).",
   ),
   'runs.list': channel(z.object({}), z.array(RunSchema), 'Training runs, newest first.'),
@@ -197,8 +209,16 @@ export const trainingChannels = {
     z.array(StoredMetricSchema),
     'The recorded points of a run (of the named metrics, or all), in step order.',
   ),
-  'runs.setExcluded': channel(RunId.extend({ excluded: z.boolean() }), RunSchema, 'Leave a run out of the rankings (or take it back in); it stays listed.'),
-  'runs.delete': channel(RunId, z.object({ deleted: z.number().int() }), 'Delete a run that is not training: its metrics and its checkpoints under runs/<id>/.'),
+  'runs.setExcluded': channel(
+    RunId.extend({ excluded: z.boolean() }),
+    RunSchema,
+    'Leave a run out of the rankings (or take it back in); it stays listed.',
+  ),
+  'runs.delete': channel(
+    RunId,
+    z.object({ deleted: z.number().int() }),
+    'Delete a run that is not training: its metrics and its checkpoints under runs/<id>/.',
+  ),
   'rankings.get': channel(
     z.object({}),
     WorkspaceRankingsSchema,

@@ -7,7 +7,16 @@ import { packCounts } from '../channels/curation.ts';
 import { startJob } from './start-job.ts';
 import { currentTextFilter } from '../../store/meta.ts';
 import { setTextFilter } from '../../store/text-similarities.ts';
-import { classFacets, classHistogram, classIndex, keptByClass, keptCountsInOrder, keptTotal, similarityRange, warmThresholdIndex } from '../../store/threshold-index.ts';
+import {
+  classFacets,
+  classHistogram,
+  classIndex,
+  keptByClass,
+  keptCountsInOrder,
+  keptTotal,
+  similarityRange,
+  warmThresholdIndex,
+} from '../../store/threshold-index.ts';
 import { curationItemDetail, curationItems, filteredIds, isCandidate } from '../../store/curation.ts';
 import { applyDecisions, setDecision, undoBatch } from '../../store/decisions.ts';
 import { currentImageEncoder } from '../../store/image-similarities.ts';
@@ -18,7 +27,8 @@ import { defaultThresholdOf, listEncoders } from './encoders.ts';
 const countsSchema = channels['curation.counts'].response;
 
 export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof typeof curationChannels> {
-  const filter = () => currentTextFilter(ws.db) ?? { encoder: GLOVE_ENCODER, threshold: defaultThresholdOf(ws, GLOVE_ENCODER) };
+  const filter = () =>
+    currentTextFilter(ws.db) ?? { encoder: GLOVE_ENCODER, threshold: defaultThresholdOf(ws, GLOVE_ENCODER) };
   const known = (encoder: string) => {
     if (!listEncoders(ws).some((e) => e.name === encoder)) throw new ApiError(`unknown encoder '${encoder}'`, 404);
     return encoder;
@@ -35,7 +45,8 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
     };
   };
   const candidate = (sampleId: number, wnid: string) => {
-    if (!isCandidate(ws.db, sampleId, wnid)) throw new ApiError(`sample ${sampleId} is not a candidate of ${wnid}`, 404);
+    if (!isCandidate(ws.db, sampleId, wnid))
+      throw new ApiError(`sample ${sampleId} is not a candidate of ${wnid}`, 404);
   };
   // The threshold index is loaded as soon as the API is up, not on the first slider move; then the slider's own path
   // (counts at a threshold, the response checked against its schema) runs over the encoder's range a few dozen
@@ -60,7 +71,8 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
       const f = currentTextFilter(ws.db);
       if (!f || done >= SLIDER_WARMUP) return;
       const [lo, hi] = similarityRange(ws.db, f.encoder) ?? [0, 1];
-      for (let i = done; i < done + 4; i++) countsSchema.parse(countsAt(f.encoder, lo + ((hi - lo) * i) / SLIDER_WARMUP));
+      for (let i = done; i < done + 4; i++)
+        countsSchema.parse(countsAt(f.encoder, lo + ((hi - lo) * i) / SLIDER_WARMUP));
     } catch {
       return;
     }
@@ -68,7 +80,12 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
   };
   const itemQuery = (wnid: string, threshold: number | undefined) => {
     const f = filter();
-    return { wnid, textEncoder: f.encoder, imageEncoder: currentImageEncoder(ws.db), threshold: threshold ?? f.threshold };
+    return {
+      wnid,
+      textEncoder: f.encoder,
+      imageEncoder: currentImageEncoder(ws.db),
+      threshold: threshold ?? f.threshold,
+    };
   };
   return {
     'encoders.list': async () => listEncoders(ws),
@@ -76,10 +93,12 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
     'clipscore.start': async ({ model }) => {
       const enc = listEncoders(ws).find((e) => e.name === model);
       if (!enc) throw new ApiError(`unknown model '${model}': import a CLIP model first`, 404);
-      if (enc.kind !== 'clip') throw new ApiError(`image–caption scores need a CLIP model; '${model}' is a ${enc.kind} encoder`);
+      if (enc.kind !== 'clip')
+        throw new ApiError(`image–caption scores need a CLIP model; '${model}' is a ${enc.kind} encoder`);
       return startJob(runner, 'clipscore', { model });
     },
-    'filter.start': async ({ encoder, threshold }) => startJob(runner, 'filter', { encoder: known(encoder), threshold }),
+    'filter.start': async ({ encoder, threshold }) =>
+      startJob(runner, 'filter', { encoder: known(encoder), threshold }),
     'curation.settings': async () => settings(),
     'curation.setThreshold': async ({ threshold, encoder }) => {
       setTextFilter(ws.db, encoder ? known(encoder) : filter().encoder, threshold);
@@ -113,16 +132,29 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
       return { sampleId, wnid, decision, batch };
     },
     'curation.decideMany': async ({ wnid, decision, sampleIds, filter: itemFilter, threshold, band }) => {
-      const q = { ...itemQuery(wnid, threshold), sort: 'id' as const, order: 'asc' as const, filter: itemFilter ?? 'all', band };
+      const q = {
+        ...itemQuery(wnid, threshold),
+        sort: 'id' as const,
+        order: 'asc' as const,
+        filter: itemFilter ?? 'all',
+        band,
+      };
       const passing = Array.from(filteredIds(ws.db, q).ids);
       let ids = passing;
       if (sampleIds) {
         const candidates = new Set(passing);
         const outside = sampleIds.filter((id) => !candidates.has(id));
-        if (outside.length) throw new ApiError(`${outside.length} of the samples are not candidates of ${wnid} (first: ${outside[0]})`, 404);
+        if (outside.length)
+          throw new ApiError(
+            `${outside.length} of the samples are not candidates of ${wnid} (first: ${outside[0]})`,
+            404,
+          );
         ids = sampleIds;
       }
-      const { batch, changed } = applyDecisions(ws.db, ids.map((sampleId) => ({ sampleId, wnid, decision })));
+      const { batch, changed } = applyDecisions(
+        ws.db,
+        ids.map((sampleId) => ({ sampleId, wnid, decision })),
+      );
       return { batch, matched: ids.length, changed };
     },
     'curation.undo': async ({ batch }) => undoBatch(ws.db, batch),

@@ -3,7 +3,14 @@
 import type { ApiContext, Handlers } from './index.ts';
 import type { datasetChannels } from '../channels/dataset.ts';
 import { startJob } from './start-job.ts';
-import { getSelection, listExports, selectionClasses, selectionStaleness, selectionTotals, type SelectionRecord } from '../../store/selection.ts';
+import {
+  getSelection,
+  listExports,
+  selectionClasses,
+  selectionStaleness,
+  selectionTotals,
+  type SelectionRecord,
+} from '../../store/selection.ts';
 import { currentTextFilter } from '../../store/meta.ts';
 import { keptByClass } from '../../store/threshold-index.ts';
 import { PAPER_SELECTION as PAPER } from '../../core/selection/select.ts';
@@ -31,8 +38,17 @@ export function datasetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyo
     'dataset.preview': async (req) => {
       const filter = currentTextFilter(ws.db);
       const threshold = req.threshold ?? filter?.threshold;
-      if (!filter || threshold == null) throw new ApiError('no text filter in this workspace yet: compute similarities on the Curation screen first', 409);
-      const p = { classes: req.classes ?? PAPER.classes, train: req.train ?? PAPER.train, test: req.test ?? PAPER.test, seed: req.seed ?? PAPER.seed };
+      if (!filter || threshold == null)
+        throw new ApiError(
+          'no text filter in this workspace yet: compute similarities on the Curation screen first',
+          409,
+        );
+      const p = {
+        classes: req.classes ?? PAPER.classes,
+        train: req.train ?? PAPER.train,
+        test: req.test ?? PAPER.test,
+        seed: req.seed ?? PAPER.seed,
+      };
       const kept = keptCounts(filter.encoder, threshold);
       const eligible = kept.filter((k) => k >= p.train + p.test).length;
       const selected = Math.min(p.classes, eligible);
@@ -63,12 +79,25 @@ export function datasetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyo
           basis: `the parameters of selection #${current.id}`,
         };
       }
-      const base = { threshold: filter?.threshold ?? null, classes: PAPER.classes, train: PAPER.train, test: PAPER.test, seed: PAPER.seed };
+      const base = {
+        threshold: filter?.threshold ?? null,
+        classes: PAPER.classes,
+        train: PAPER.train,
+        test: PAPER.test,
+        seed: PAPER.seed,
+      };
       if (!filter) return { ...base, basis: "the paper's (no text filter yet)" };
-      const kept = keptCounts(filter.encoder, filter.threshold).filter((k) => k > 0).sort((a, b) => b - a);
+      const kept = keptCounts(filter.encoder, filter.threshold)
+        .filter((k) => k > 0)
+        .sort((a, b) => b - a);
       const paper = kept.filter((k) => k >= PAPER.train + PAPER.test).length;
-      if (paper > 0) return { ...base, basis: `the paper's: ${paper} classes have ${PAPER.train + PAPER.test} kept images at ${filter.threshold}` };
-      if (!kept.length) return { ...base, basis: `the paper's, though no class has a kept image at ${filter.threshold} yet` };
+      if (paper > 0)
+        return {
+          ...base,
+          basis: `the paper's: ${paper} classes have ${PAPER.train + PAPER.test} kept images at ${filter.threshold}`,
+        };
+      if (!kept.length)
+        return { ...base, basis: `the paper's, though no class has a kept image at ${filter.threshold} yet` };
       // A model-ranking study needs classes more than images per class: take the per-class count that maximises
       // classes² x images per class (ties: more classes), with at least 2 images (one train, one test) per class,
       // split 10 : 1 like the paper.
@@ -93,8 +122,21 @@ export function datasetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyo
     'dataset.classes': async () => {
       const selection = getSelection(ws.db);
       if (!selection) return { selectionId: null, scoreMode: null, classes: [], selection: null };
-      const classes = selectionClasses(ws.db, selection.id).map(({ rank, wnid, name, score, kept, train, test }) => ({ rank, wnid, name, score, kept, train, test }));
-      return { selectionId: selection.id, scoreMode: (selection.params.scoreMode as string | undefined) ?? null, classes, selection: info(selection) };
+      const classes = selectionClasses(ws.db, selection.id).map(({ rank, wnid, name, score, kept, train, test }) => ({
+        rank,
+        wnid,
+        name,
+        score,
+        kept,
+        train,
+        test,
+      }));
+      return {
+        selectionId: selection.id,
+        scoreMode: (selection.params.scoreMode as string | undefined) ?? null,
+        classes,
+        selection: info(selection),
+      };
     },
     'dataset.exports': async () => {
       const latest = getSelection(ws.db);
@@ -104,7 +146,9 @@ export function datasetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyo
         if (s && !staleness.has(s.id)) staleness.set(s.id, selectionStaleness(ws.db, s));
         const stale = [
           ...(!e.present ? ['the folder is no longer there'] : []),
-          ...(latest && latest.id !== e.selectionId ? [`selection #${latest.id} is newer than the one exported (#${e.selectionId})`] : []),
+          ...(latest && latest.id !== e.selectionId
+            ? [`selection #${latest.id} is newer than the one exported (#${e.selectionId})`]
+            : []),
           ...(s ? staleness.get(s.id)! : ['its selection no longer exists']),
         ];
         return { ...e, encoder: s?.encoder ?? null, threshold: s?.threshold ?? null, seed: s?.seed ?? null, stale };

@@ -8,7 +8,8 @@ import { demoSettings, isEmptyWorkspace } from '../../workers/demo-inputs.ts';
 export function demoHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof typeof demoChannels> {
   return {
     'demo.start': async ({ quick, seed }) => {
-      if (!isEmptyWorkspace(ws)) throw new ApiError('this workspace already holds data or jobs; the demo needs a new, empty workspace', 409);
+      if (!isEmptyWorkspace(ws))
+        throw new ApiError('this workspace already holds data or jobs; the demo needs a new, empty workspace', 409);
       try {
         return publicJob(await runner.enqueue('demo', { phase: 'prepare', quick, seed }));
       } catch (err) {

@@ -14,16 +14,33 @@ export interface EncoderInfo {
 
 export function listEncoders(ws: Workspace): EncoderInfo[] {
   const computed = { has: (name: string) => hasTextSimilarities(ws.db, name) };
-  const out: EncoderInfo[] = [{ name: GLOVE_ENCODER, kind: 'glove', defaultThreshold: defaultThreshold('glove'), computed: computed.has(GLOVE_ENCODER) }];
+  const out: EncoderInfo[] = [
+    {
+      name: GLOVE_ENCODER,
+      kind: 'glove',
+      defaultThreshold: defaultThreshold('glove'),
+      computed: computed.has(GLOVE_ENCODER),
+    },
+  ];
   for (const m of listModels(ws.db)) {
-    if (m.kind === 'clip' || m.kind === 'sentence') out.push({ name: m.name, kind: m.kind, defaultThreshold: defaultThreshold(m.kind), computed: computed.has(m.name) });
+    if (m.kind === 'clip' || m.kind === 'sentence')
+      out.push({
+        name: m.name,
+        kind: m.kind,
+        defaultThreshold: defaultThreshold(m.kind),
+        computed: computed.has(m.name),
+      });
   }
   return out;
 }
 
 export function defaultThresholdOf(ws: Workspace, encoder: string): number {
   const e = listEncoders(ws).find((x) => x.name === encoder);
-  if (!e) throw new Error(`unknown encoder '${encoder}' (known: ${listEncoders(ws).map((x) => x.name).join(', ')})`);
+  if (!e)
+    throw new Error(
+      `unknown encoder '${encoder}' (known: ${listEncoders(ws)
+        .map((x) => x.name)
+        .join(', ')})`,
+    );
   return e.defaultThreshold;
 }
-

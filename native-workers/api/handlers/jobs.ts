@@ -33,8 +33,17 @@ export function jobHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof ty
       // The state is read before the log: the runner writes a job's last line before its row says it ended.
       const ended = job.state !== 'queued' && job.state !== 'running';
       const fromTail = tail != null && !after;
-      const read = fromTail ? readJobLogTail(ws.paths.logs, id, Math.min(tail, limit)) : readJobLog(ws.paths.logs, id, { from: after, limit });
-      return { id, lines: read.lines, next: read.next, more: !fromTail && read.lines.length === limit, dropped: read.dropped, ended };
+      const read = fromTail
+        ? readJobLogTail(ws.paths.logs, id, Math.min(tail, limit))
+        : readJobLog(ws.paths.logs, id, { from: after, limit });
+      return {
+        id,
+        lines: read.lines,
+        next: read.next,
+        more: !fromTail && read.lines.length === limit,
+        dropped: read.dropped,
+        ended,
+      };
     },
     'jobs.start': async ({ kind, params }) => startJob(runner, kind, params),
   };

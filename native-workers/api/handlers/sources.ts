@@ -57,7 +57,8 @@ export function sourceHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
       } catch {
         throw new ApiError(`${path} does not exist`, 404);
       }
-      if (!roots.some((r) => isInside(r, real))) throw new ApiError(`${real} is outside the folders the app may list (${roots.join(', ')})`, 403);
+      if (!roots.some((r) => isInside(r, real)))
+        throw new ApiError(`${real} is outside the folders the app may list (${roots.join(', ')})`, 403);
       if (!statSync(real).isDirectory()) throw new ApiError(`${real} is not a folder`);
       const up = dirname(real);
       const parent = up !== real && roots.some((r) => isInside(r, up)) ? up : null;

@@ -7,7 +7,13 @@ import { getJob, publicJob } from '../../store/jobs.ts';
 import { getSynset, searchSynsets, setLemmaOverride, type SynsetRow } from '../../store/synsets.ts';
 import { lemmaOf } from '../../core/matching/normalize.ts';
 import { loadWordNet } from '../../io/wordnet-files.ts';
-import { ensureSynsetCatalog, lemmaReview, setManual, synsetLemmaStates, workspaceLemmas } from '../../workers/synset-catalog.ts';
+import {
+  ensureSynsetCatalog,
+  lemmaReview,
+  setManual,
+  synsetLemmaStates,
+  workspaceLemmas,
+} from '../../workers/synset-catalog.ts';
 import type { Workspace } from '../../store/workspace.ts';
 
 function publicSynsets(ws: Workspace, rows: SynsetRow[]) {
@@ -61,7 +67,8 @@ export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
     'synsets.setLemma': async ({ wnid, lemma, decision }) => {
       known(wnid);
       const words = loadWordNet().get(wnid)!.words.map(lemmaOf);
-      if (!words.includes(lemma)) throw new ApiError(`'${lemma}' is not a lemma of ${wnid} (its lemmas: ${words.join(', ')})`, 404);
+      if (!words.includes(lemma))
+        throw new ApiError(`'${lemma}' is not a lemma of ${wnid} (its lemmas: ${words.join(', ')})`, 404);
       setLemmaOverride(ws.db, wnid, lemma, decision);
       return one(wnid);
     },
@@ -71,9 +78,11 @@ export function synsetHandlers({ ws, runner }: ApiContext): Pick<Handlers, keyof
     'match.preview': async ({ jobId }) => {
       const job = getJob(ws.db, jobId);
       if (job?.kind !== 'match') throw new ApiError(`no match job ${jobId}`, 404);
-      if (job.state !== 'succeeded') throw new ApiError(`match job ${jobId} is ${job.state}, not a finished preview`, 409);
+      if (job.state !== 'succeeded')
+        throw new ApiError(`match job ${jobId} is ${job.state}, not a finished preview`, 409);
       const preview = MatchPreviewSchema.safeParse(job.result);
-      if (!preview.success || !(job.result as { preview?: boolean }).preview) throw new ApiError(`match job ${jobId} is a run, not a preview`, 409);
+      if (!preview.success || !(job.result as { preview?: boolean }).preview)
+        throw new ApiError(`match job ${jobId} is a run, not a preview`, 409);
       return preview.data;
     },
   };

@@ -2,7 +2,7 @@
 // metrics, and the rankings with their stored run choice.
 import type { ApiContext, Handlers } from './index.ts';
 import type { trainingChannels } from '../channels/training.ts';
-import { ARCHITECTURES } from '../../core/architectures/recipes.ts';
+import { ARCHITECTURES } from '../../core/architectures/registry.ts';
 import { resolveHyperparams } from '../../core/training/hyperparams.ts';
 import { torchHyperparams } from '../../core/training/torch-engine.ts';
 import { workspaceRankings } from '../../core/stats/workspace-rankings.ts';
@@ -73,17 +73,38 @@ export function trainingHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
       } catch {
         // The catalogue still answers without the reference table.
       }
-      return ARCHITECTURES.map((a) => ({ arch: a.arch, params: a.torchvisionParams, imagenetTop1: ref.get(a.arch) ?? null }));
+      return ARCHITECTURES.map((a) => ({
+        arch: a.arch,
+        params: a.torchvisionParams,
+        imagenetTop1: ref.get(a.arch) ?? null,
+      }));
     },
     'runs.options': async ({ profile, engine }) => {
       const resolve = engine === 'torch' ? torchHyperparams : resolveHyperparams;
       const list = exports();
       return {
-        exports: list.map(({ path, format, classes, train, test, createdAt, threshold, seed }) => ({ path, format, classes, train, test, createdAt, threshold, seed })),
+        exports: list.map(({ path, format, classes, train, test, createdAt, threshold, seed }) => ({
+          path,
+          format,
+          classes,
+          train,
+          test,
+          createdAt,
+          threshold,
+          seed,
+        })),
         latest: list[0]?.path ?? null,
         defaults: ARCHITECTURES.map((a) => {
           const hp = resolve(a.arch, profile, {});
-          return { arch: a.arch, epochs: hp.epochs, batch: hp.batch, lr: hp.lr, patience: hp.patience, seed: hp.seed, inputSize: hp.inputSize };
+          return {
+            arch: a.arch,
+            epochs: hp.epochs,
+            batch: hp.batch,
+            lr: hp.lr,
+            patience: hp.patience,
+            seed: hp.seed,
+            inputSize: hp.inputSize,
+          };
         }),
       };
     },
@@ -94,9 +115,13 @@ export function trainingHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
     },
     'runs.start': async (req) => {
       const { archs, engine, python, nproc, ...rest } = req;
-      if (engine === 'tfjs' && (python !== undefined || nproc !== undefined)) throw new ApiError('python and nproc are options of the torch engine');
+      if (engine === 'tfjs' && (python !== undefined || nproc !== undefined))
+        throw new ApiError('python and nproc are options of the torch engine');
       if (!rest.dataset && !exports().length) {
-        throw new ApiError('no dataset export in this workspace yet: select classes and export them on the Dataset screen, then train', 409);
+        throw new ApiError(
+          'no dataset export in this workspace yet: select classes and export them on the Dataset screen, then train',
+          409,
+        );
       }
       const kind = engine === 'torch' ? 'train-torch' : 'train';
       const own = engine === 'torch' ? { python, nproc } : {};

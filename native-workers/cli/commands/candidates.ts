@@ -17,7 +17,8 @@ export function register(program: Command): void {
     .option('--threshold <t>', 'threshold for the kept column (default: the workspace setting)', Number)
     .action(async (dir: string, o: { out: string; threshold?: number }) => {
       const ext = extname(o.out).toLowerCase();
-      if (ext !== '.csv' && ext !== '.parquet') throw new UsageError(`--out must end in .csv or .parquet, got '${o.out}'`);
+      if (ext !== '.csv' && ext !== '.parquet')
+        throw new UsageError(`--out must end in .csv or .parquet, got '${o.out}'`);
       if (o.threshold != null && !Number.isFinite(o.threshold)) throw new UsageError('--threshold must be a number');
       await withWorkspace(dir, async (ws) => {
         let r;
@@ -26,7 +27,9 @@ export function register(program: Command): void {
         } catch (err) {
           throw new CommandFailed(`cannot write ${o.out}: ${(err as Error).message}`);
         }
-        process.stderr.write(`${r.rows} candidates written to ${r.out}${r.threshold == null ? ' (no text filter yet: kept is false)' : ` (kept at threshold ${r.threshold})`}\n`);
+        process.stderr.write(
+          `${r.rows} candidates written to ${r.out}${r.threshold == null ? ' (no text filter yet: kept is false)' : ` (kept at threshold ${r.threshold})`}\n`,
+        );
       });
     });
 }

@@ -31,7 +31,9 @@ export interface DemoSummary {
   runs: { arch: string; status: string; top1: number | null }[];
   /** Against the demo's ground truth: how many candidates show the class they were assigned, per stage. */
   labels: LabelQuality | null;
-  rankings: { pearson_r: number | null; spearman_rho: number | null; kendall_tau: number | null; n: number } | { error: string };
+  rankings:
+    | { pearson_r: number | null; spearman_rho: number | null; kendall_tau: number | null; n: number }
+    | { error: string };
 }
 
 /** Rankings against the bundled torchvision ImageNet-1k top-1, from each architecture's latest finished run. */
@@ -63,14 +65,19 @@ function labels(ws: Workspace, encoder: string | null, threshold: number | null)
 
 export function demoSummary(ws: Workspace, minutes: number): DemoSummary {
   const s = workspaceStatus(ws);
-  const demo = getMetaJson<{ classes?: { wnid: string; name: string; eligible: boolean; reason: string | null }[] }>(ws.db, 'demo');
+  const demo = getMetaJson<{ classes?: { wnid: string; name: string; eligible: boolean; reason: string | null }[] }>(
+    ws.db,
+    'demo',
+  );
   return {
     workspace: s.workspace,
     minutes: Math.round(minutes * 10) / 10,
     images: s.images,
     samples: s.samples,
     rejected: s.rejected.length,
-    excludedClasses: (demo?.classes ?? []).filter((c) => !c.eligible).map(({ wnid, name, reason }) => ({ wnid, name, reason })),
+    excludedClasses: (demo?.classes ?? [])
+      .filter((c) => !c.eligible)
+      .map(({ wnid, name, reason }) => ({ wnid, name, reason })),
     matched: s.matched,
     ambiguous: s.ambiguous,
     textEncoder: s.text_encoder,

@@ -63,7 +63,12 @@ function stageLine(ws: Workspace, job: JobRow): string {
  * Run the queue until the chain started at `ids` has ended: every `demo` phase lists the jobs it queued in its result.
  * On a failure the rest of the chain is cancelled (resumable by running the command again).
  */
-async function followChain(ws: Workspace, runner: JobRunner, ids: number[], printer: ProgressPrinter): Promise<JobRow[]> {
+async function followChain(
+  ws: Workspace,
+  runner: JobRunner,
+  ids: number[],
+  printer: ProgressPrinter,
+): Promise<JobRow[]> {
   const pending = [...ids];
   const finished: JobRow[] = [];
   while (pending.length) {
@@ -85,7 +90,13 @@ async function followChain(ws: Workspace, runner: JobRunner, ids: number[], prin
 async function startOrContinue(ws: Workspace, runner: JobRunner, o: DemoOptions): Promise<number[]> {
   const jobs = listJobs(ws.db).reverse();
   if (jobs.length === 0) {
-    const size = demoSize({ quick: o.quick, imagesPerClass: o.imagesPerClass, epochs: o.epochs, batch: o.batch, archs: o.archs?.split(',') });
+    const size = demoSize({
+      quick: o.quick,
+      imagesPerClass: o.imagesPerClass,
+      epochs: o.epochs,
+      batch: o.batch,
+      archs: o.archs?.split(','),
+    });
     const job = await runner.enqueue('demo', {
       phase: 'prepare',
       quick: !!o.quick,
@@ -98,7 +109,9 @@ async function startOrContinue(ws: Workspace, runner: JobRunner, o: DemoOptions)
     return [job.id];
   }
   if (!getMetaJson(ws.db, 'demo')) {
-    throw new UsageError(`${ws.paths.root} is a workspace that is not a demo; the demo builds a new one: choose a new or empty folder`);
+    throw new UsageError(
+      `${ws.paths.root} is a workspace that is not a demo; the demo builds a new one: choose a new or empty folder`,
+    );
   }
   const unfinished = jobs.filter((j) => j.state !== 'succeeded');
   for (const j of unfinished) if (j.state !== 'queued') runner.resume(j.id);
@@ -115,8 +128,16 @@ export function register(program: Command): void {
     )
     .argument('<ws>', 'a new or empty folder for the demo workspace')
     .option('--quick', 'fewer images (400 per class instead of 1200; the target is 25 minutes on an idle 2-core CPU)')
-    .option('--images-per-class <n>', 'Fashion-MNIST images per class (overrides the size)', parseIntOption('--images-per-class'))
-    .option('--epochs <n>', 'training epochs of every architecture (default: each local recipe\'s: 6, VGG-19 15, ViT-B/16 10)', parseIntOption('--epochs'))
+    .option(
+      '--images-per-class <n>',
+      'Fashion-MNIST images per class (overrides the size)',
+      parseIntOption('--images-per-class'),
+    )
+    .option(
+      '--epochs <n>',
+      "training epochs of every architecture (default: each local recipe's: 6, VGG-19 15, ViT-B/16 10)",
+      parseIntOption('--epochs'),
+    )
     .option('--batch <n>', 'training batch size (overrides the size)', parseIntOption('--batch'))
     .option('--archs <list>', 'comma-separated architectures (default: all nine)')
     .option('--seed <n>', 'seed for image choice, captions, split and training', parseIntOption('--seed'), 0)
@@ -129,8 +150,20 @@ export function register(program: Command): void {
       const printer = new ProgressPrinter(false);
       const runner = new JobRunner(ws, { workers: loadWorker });
       const kinds = new Map<number, string>();
-      runner.on('progress', (p) => printer.update({ id: p.jobId, kind: kinds.get(p.jobId) ?? getJob(ws.db, p.jobId)?.kind ?? 'job' }, p.done, p.total, p.message));
-      runner.on('log', (l) => printer.line(`[${kinds.get(l.jobId) ?? 'job'} #${l.jobId}] ${l.level === 'info' ? '' : l.level + ': '}${l.message}`, l.level));
+      runner.on('progress', (p) =>
+        printer.update(
+          { id: p.jobId, kind: kinds.get(p.jobId) ?? getJob(ws.db, p.jobId)?.kind ?? 'job' },
+          p.done,
+          p.total,
+          p.message,
+        ),
+      );
+      runner.on('log', (l) =>
+        printer.line(
+          `[${kinds.get(l.jobId) ?? 'job'} #${l.jobId}] ${l.level === 'info' ? '' : l.level + ': '}${l.message}`,
+          l.level,
+        ),
+      );
       runner.on('job', (j) => kinds.set(j.id, j.kind));
       const stop = (signal: NodeJS.Signals) => {
         recordSignal(signal);

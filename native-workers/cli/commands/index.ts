@@ -21,44 +21,68 @@ import { register as bench } from './bench.ts';
 
 /** Help groups in pipeline order; in each, command name -> one-line summary, in the order listed. */
 export const HELP_LAYOUT: [group: string, commands: Record<string, string>][] = [
-  ['Workspace:', {
-    init: 'create a workspace folder (or check an existing one)',
-    status: 'summarise a workspace',
-    jobs: "list a workspace's jobs; cancel, resume, read logs",
-    demo: 'build a demo workspace and run every stage on it',
-  }],
-  ['Ingest and fetch:', {
-    ingest: 'add samples: tables, img2dataset output, tars, folders',
-    fetch: 'download the images of samples that have a URL',
-    sources: 'list the ingested sources and what each gave',
-  }],
-  ['Synsets and matching:', {
-    wordnet: 'WordNet 3.0 noun synsets and ImageNot eligibility',
-    match: "match captions to synsets with LAIONet's rules",
-  }],
-  ['Filter and flags:', {
-    models: 'import and list text/image encoders',
-    filter: 'text filter: caption vs "<name> which is <definition>"',
-    clipscore: 'image-caption similarity under a CLIP model',
-    nsfw: 'flag NSFW candidates (metadata rule and classifier)',
-    ocr: "flag images whose own text spells the class name",
-    candidates: 'write every candidate with its scores and flags',
-  }],
-  ['Selection and export:', {
-    select: 'choose the classes and the seeded train/test split',
-    export: 'write the selected dataset (ImageFolder or WebDataset)',
-  }],
-  ['Training and rankings:', {
-    arch: 'the nine torchvision architectures',
-    train: 'train an architecture on a dataset export',
-    rankings: 'compare model rankings with ImageNet',
-  }],
-  ['App:', {
-    serve: 'browser mode: the app and its API over HTTP',
-  }],
-  ['Utilities:', {
-    bench: 'speed measurements of this installation',
-  }],
+  [
+    'Workspace:',
+    {
+      init: 'create a workspace folder (or check an existing one)',
+      status: 'summarise a workspace',
+      jobs: "list a workspace's jobs; cancel, resume, read logs",
+      demo: 'build a demo workspace and run every stage on it',
+    },
+  ],
+  [
+    'Ingest and fetch:',
+    {
+      ingest: 'add samples: tables, img2dataset output, tars, folders',
+      fetch: 'download the images of samples that have a URL',
+      sources: 'list the ingested sources and what each gave',
+    },
+  ],
+  [
+    'Synsets and matching:',
+    {
+      wordnet: 'WordNet 3.0 noun synsets and ImageNot eligibility',
+      match: "match captions to synsets with LAIONet's rules",
+    },
+  ],
+  [
+    'Filter and flags:',
+    {
+      models: 'import and list text/image encoders',
+      filter: 'text filter: caption vs "<name> which is <definition>"',
+      clipscore: 'image-caption similarity under a CLIP model',
+      nsfw: 'flag NSFW candidates (metadata rule and classifier)',
+      ocr: 'flag images whose own text spells the class name',
+      candidates: 'write every candidate with its scores and flags',
+    },
+  ],
+  [
+    'Selection and export:',
+    {
+      select: 'choose the classes and the seeded train/test split',
+      export: 'write the selected dataset (ImageFolder or WebDataset)',
+    },
+  ],
+  [
+    'Training and rankings:',
+    {
+      arch: 'the nine torchvision architectures',
+      train: 'train an architecture on a dataset export',
+      rankings: 'compare model rankings with ImageNet',
+    },
+  ],
+  [
+    'App:',
+    {
+      serve: 'browser mode: the app and its API over HTTP',
+    },
+  ],
+  [
+    'Utilities:',
+    {
+      bench: 'speed measurements of this installation',
+    },
+  ],
 ];
 
 /** One-line summaries of subcommands, by `parent name`, for the parent's help. */
@@ -84,7 +108,8 @@ function arrangeHelp(program: Command): void {
   }
   for (const cmd of program.commands) {
     const p = place.get(cmd.name());
-    if (!p) throw new Error(`command '${cmd.name()}' has no place in HELP_LAYOUT (native-workers/cli/commands/index.ts)`);
+    if (!p)
+      throw new Error(`command '${cmd.name()}' has no place in HELP_LAYOUT (native-workers/cli/commands/index.ts)`);
     cmd.helpGroup(p.group).summary(p.summary);
   }
   for (const parent of program.commands) {
@@ -98,6 +123,24 @@ function arrangeHelp(program: Command): void {
 }
 
 export function registerAll(program: Command): void {
-  for (const register of [workspace, jobs, ingest, serve, dataset, flags, candidates, demo, models, filter, arch, wordnet, match, train, rankings, bench]) register(program);
+  for (const register of [
+    workspace,
+    jobs,
+    ingest,
+    serve,
+    dataset,
+    flags,
+    candidates,
+    demo,
+    models,
+    filter,
+    arch,
+    wordnet,
+    match,
+    train,
+    rankings,
+    bench,
+  ])
+    register(program);
   arrangeHelp(program);
 }

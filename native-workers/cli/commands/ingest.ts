@@ -9,7 +9,16 @@ import { DEFAULT_MAX_CAPTION_CHARS, type IngestResult } from '../../workers/inge
 import { DEFAULT_MAX_RECORD_CHARS } from '../../io/tables.ts';
 import { printable } from '../../io/text.ts';
 import type { FetchJobResult } from '../../workers/fetch.ts';
-import { CommandFailed, EXIT_FAILED, parseFloatOption, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+import {
+  CommandFailed,
+  EXIT_FAILED,
+  parseFloatOption,
+  parseIntOption,
+  printJson,
+  runJobsToEnd,
+  UsageError,
+  withWorkspace,
+} from '../context.ts';
 
 function positive(name: string, min = 1) {
   const parse = parseIntOption(name);
@@ -47,13 +56,18 @@ function describeIngest(r: IngestResult): string {
           : `${i.samples} sample(s) added${notes.length ? `, ${notes.join(', ')}` : ''}${i.error ? ` (stopped early: ${i.error})` : ''}`;
     return printable(`  ${i.path} [${i.kind}]: ${what}`);
   });
-  return [`ingested ${r.inputs.length} input(s): ${r.samplesAdded} sample(s) added, ${r.rejected} item(s) rejected`, ...lines].join('\n');
+  return [
+    `ingested ${r.inputs.length} input(s): ${r.samplesAdded} sample(s) added, ${r.rejected} item(s) rejected`,
+    ...lines,
+  ].join('\n');
 }
 
 export function register(program: Command): void {
   program
     .command('sources')
-    .description('list the ingested sources: path, kind, rows read, samples, rejected items (and how many for their size), samples without a caption, replaced UTF-8, bytes unpacked, state')
+    .description(
+      'list the ingested sources: path, kind, rows read, samples, rejected items (and how many for their size), samples without a caption, replaced UTF-8, bytes unpacked, state',
+    )
     .argument('<ws>', 'workspace folder')
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { json?: boolean }) => {
@@ -72,7 +86,9 @@ export function register(program: Command): void {
           ]
             .filter(Boolean)
             .join('; ');
-          process.stdout.write(`#${s.id}\t${s.kind}\t${s.state}\t${s.rows ?? '?'} rows\t${s.samples} samples\t${printable(s.path)}${notes ? `\t(${printable(notes)})` : ''}\n`);
+          process.stdout.write(
+            `#${s.id}\t${s.kind}\t${s.state}\t${s.rows ?? '?'} rows\t${s.samples} samples\t${printable(s.path)}${notes ? `\t(${printable(notes)})` : ''}\n`,
+          );
         }
       });
     });
@@ -86,16 +102,44 @@ export function register(program: Command): void {
     )
     .argument('<ws>', 'workspace folder')
     .argument('<paths...>', 'files or folders to ingest')
-    .option('--caption-col <name>', "caption column of metadata files; with --no-header a 1-based position (default: TEXT, or 1 with --no-header)")
-    .option('--url-col <name>', "URL column of metadata files; with --no-header a 1-based position (default: URL, or 2 with --no-header)")
-    .option('--no-header', 'csv/tsv files have no header row (CC3M/CC12M TSV): name columns by 1-based position, e.g. --caption-col 1 --url-col 2')
-    .option('--max-caption-chars <n>', 'refuse rows whose caption is longer (rejected by row, counted per source)', positive('--max-caption-chars'), DEFAULT_MAX_CAPTION_CHARS)
-    .option('--max-row-chars <n>', 'longest csv/tsv field or jsonl/URL-list line read; a longer row is rejected without being held', positive('--max-row-chars'), DEFAULT_MAX_RECORD_CHARS)
-    .option('--max-unpacked-bytes <size>', 'most bytes a .gz input may unpack to, e.g. 8G (default: 100x its size, at least 64M)', parseByteSize('--max-unpacked-bytes'))
+    .option(
+      '--caption-col <name>',
+      'caption column of metadata files; with --no-header a 1-based position (default: TEXT, or 1 with --no-header)',
+    )
+    .option(
+      '--url-col <name>',
+      'URL column of metadata files; with --no-header a 1-based position (default: URL, or 2 with --no-header)',
+    )
+    .option(
+      '--no-header',
+      'csv/tsv files have no header row (CC3M/CC12M TSV): name columns by 1-based position, e.g. --caption-col 1 --url-col 2',
+    )
+    .option(
+      '--max-caption-chars <n>',
+      'refuse rows whose caption is longer (rejected by row, counted per source)',
+      positive('--max-caption-chars'),
+      DEFAULT_MAX_CAPTION_CHARS,
+    )
+    .option(
+      '--max-row-chars <n>',
+      'longest csv/tsv field or jsonl/URL-list line read; a longer row is rejected without being held',
+      positive('--max-row-chars'),
+      DEFAULT_MAX_RECORD_CHARS,
+    )
+    .option(
+      '--max-unpacked-bytes <size>',
+      'most bytes a .gz input may unpack to, e.g. 8G (default: 100x its size, at least 64M)',
+      parseByteSize('--max-unpacked-bytes'),
+    )
     .option('--max-side <px>', 'longest side of stored images', positive('--max-side', 16), 512)
     .option('--thumb-side <px>', 'longest side of thumbnails', positive('--thumb-side', 16), 256)
     .option('--keep-original', 'also keep the original image bytes under media/originals')
-    .option('--max-megapixels <n>', 'refuse images above this many megapixels (decompression bombs)', parseFloatOption('--max-megapixels'), 89.478485)
+    .option(
+      '--max-megapixels <n>',
+      'refuse images above this many megapixels (decompression bombs)',
+      parseFloatOption('--max-megapixels'),
+      89.478485,
+    )
     .option('--json', 'print the job and its result as JSON')
     .action(
       async (
@@ -117,8 +161,12 @@ export function register(program: Command): void {
       ) => {
         if (!(o.maxMegapixels > 0)) throw new UsageError('--max-megapixels must be positive');
         if (!o.header) {
-          for (const [name, v] of [['--caption-col', o.captionCol], ['--url-col', o.urlCol]] as const) {
-            if (v != null && !/^[1-9]\d*$/.test(v)) throw new UsageError(`${name} must be a 1-based column position with --no-header, got '${v}'`);
+          for (const [name, v] of [
+            ['--caption-col', o.captionCol],
+            ['--url-col', o.urlCol],
+          ] as const) {
+            if (v != null && !/^[1-9]\d*$/.test(v))
+              throw new UsageError(`${name} must be a 1-based column position with --no-header, got '${v}'`);
           }
         }
         const params = {
@@ -138,7 +186,10 @@ export function register(program: Command): void {
           const out = await runJobsToEnd(ws, [{ kind: 'ingest', params }], { quiet: o.json });
           const job = out.jobs[0];
           if (o.json) printJson(publicJob(job));
-          if (job.state !== 'succeeded') throw new CommandFailed(`ingest ${job.state}: ${job.error ?? ''} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
+          if (job.state !== 'succeeded')
+            throw new CommandFailed(
+              `ingest ${job.state}: ${job.error ?? ''} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`,
+            );
           if (!o.json) process.stdout.write(describeIngest(job.result as IngestResult) + '\n');
           if (!out.ok) process.exitCode = EXIT_FAILED;
         });
@@ -149,7 +200,7 @@ export function register(program: Command): void {
     .command('fetch')
     .description(
       'download images for samples with a URL and no image: bounded redirects, timeouts, retries with backoff, a per-host ' +
-        "limit, content-type and size limits, X-Robots-Tag noai/noimageai honoured; per-sample status in `status --json` " +
+        'limit, content-type and size limits, X-Robots-Tag noai/noimageai honoured; per-sample status in `status --json` ' +
         '(ok, http_error, timeout, not_image, too_large, opted_out, refused_address, interrupted); killed and resumed it requests ' +
         'no URL twice; URLs leading to loopback, private, link-local or metadata addresses are refused',
     )
@@ -161,8 +212,14 @@ export function register(program: Command): void {
     .option('--max-side <px>', 'longest side of stored images', positive('--max-side', 16), 512)
     .option('--max-bytes <n>', 'refuse downloads above this size', positive('--max-bytes'), 20 * 1024 * 1024)
     .option('--keep-original', 'also keep the original image bytes under media/originals')
-    .option('--retry-failed', 'request again samples that ended http_error, timeout or interrupted (and refused_address with --allow-private-addresses)')
-    .option('--allow-private-addresses', 'also fetch from loopback, private, link-local and metadata addresses (only for datasets you trust)')
+    .option(
+      '--retry-failed',
+      'request again samples that ended http_error, timeout or interrupted (and refused_address with --allow-private-addresses)',
+    )
+    .option(
+      '--allow-private-addresses',
+      'also fetch from loopback, private, link-local and metadata addresses (only for datasets you trust)',
+    )
     .option('--limit <n>', 'stop after this many downloads', positive('--limit'))
     .option('--json', 'print the job and its result as JSON')
     .action(
@@ -199,14 +256,25 @@ export function register(program: Command): void {
           const out = await runJobsToEnd(ws, [{ kind: 'fetch', params }], { quiet: o.json });
           const job = out.jobs[0];
           if (o.json) printJson(publicJob(job));
-          if (job.state !== 'succeeded') throw new CommandFailed(`fetch ${job.state}: ${job.error ?? ''} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
+          if (job.state !== 'succeeded')
+            throw new CommandFailed(
+              `fetch ${job.state}: ${job.error ?? ''} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`,
+            );
           if (!o.json) {
             const r = job.result as FetchJobResult;
             const all = fetchStatusCounts(ws.db);
             process.stdout.write(
               `${r.downloaded} downloaded, ${r.failed} failed${r.optedOut ? `, ${r.optedOut} opted out` : ''} ` +
-                `(${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to do'})\n` +
-                `workspace totals: ${Object.entries(all).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}\n`,
+                `(${
+                  Object.entries(r.counts)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(', ') || 'nothing to do'
+                })\n` +
+                `workspace totals: ${
+                  Object.entries(all)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(', ') || 'none'
+                }\n`,
             );
           }
           if (!out.ok) process.exitCode = EXIT_FAILED;

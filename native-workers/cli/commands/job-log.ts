@@ -2,7 +2,15 @@
 // folder (store/job-logs.ts), whichever process ran or runs the job. --follow keeps reading until the job ends.
 import type { Command } from 'commander';
 import { getJob } from '../../store/jobs.ts';
-import { jobLogPath, LOG_LEVELS, readJobLog, readJobLogTail, type LogCursor, type LogLevel, type LogLine } from '../../store/job-logs.ts';
+import {
+  jobLogPath,
+  LOG_LEVELS,
+  readJobLog,
+  readJobLogTail,
+  type LogCursor,
+  type LogLevel,
+  type LogLine,
+} from '../../store/job-logs.ts';
 import type { Workspace } from '../../store/workspace.ts';
 import { choiceOption, parseIntOption, UsageError, withWorkspace } from '../context.ts';
 import { note } from '../output.ts';
@@ -61,7 +69,11 @@ export function registerJobLog(jobs: Command): void {
         const print = printer(o);
         const first = o.tail != null ? readJobLogTail(ws.paths.logs, id, o.tail) : readJobLog(ws.paths.logs, id);
         if (!first.exists && !o.follow) {
-          note(job.state === 'queued' ? `job ${id} has not started yet: no log` : `job ${id} has no log (${jobLogPath(ws.paths.logs, id)} is missing)`);
+          note(
+            job.state === 'queued'
+              ? `job ${id} has not started yet: no log`
+              : `job ${id} has no log (${jobLogPath(ws.paths.logs, id)} is missing)`,
+          );
           return;
         }
         first.lines.forEach(print);

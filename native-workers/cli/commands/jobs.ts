@@ -2,7 +2,15 @@
 import type { Command } from 'commander';
 import { registerJobLog } from './job-log.ts';
 import { getJob, listJobs, publicJob, requestCancel, type JobRow } from '../../store/jobs.ts';
-import { CommandFailed, EXIT_FAILED, parseIntOption, printJson, runJobsToEnd, UsageError, withWorkspace } from '../context.ts';
+import {
+  CommandFailed,
+  EXIT_FAILED,
+  parseIntOption,
+  printJson,
+  runJobsToEnd,
+  UsageError,
+  withWorkspace,
+} from '../context.ts';
 
 /**
  * What `jobs resume WS` without an id runs again: every interrupted or failed job, oldest first, except a failed or
@@ -16,7 +24,9 @@ export function jobsToResume(jobs: JobRow[]): { resume: JobRow[]; superseded: { 
   for (const job of oldestFirst) {
     if (job.state !== 'interrupted' && job.state !== 'failed') continue;
     const params = JSON.stringify(job.params);
-    const by = oldestFirst.find((j) => j.id > job.id && j.state === 'succeeded' && j.kind === job.kind && JSON.stringify(j.params) === params);
+    const by = oldestFirst.find(
+      (j) => j.id > job.id && j.state === 'succeeded' && j.kind === job.kind && JSON.stringify(j.params) === params,
+    );
     if (by) superseded.push({ job, by });
     else resume.push(job);
   }
@@ -77,7 +87,10 @@ export function register(program: Command): void {
         } else {
           const { resume, superseded } = jobsToResume(listJobs(ws.db));
           if (!opts.json) {
-            for (const { job, by } of superseded) process.stdout.write(`job ${job.id} (${job.kind}): ${job.state}, since done by job ${by.id}; not resumed\n`);
+            for (const { job, by } of superseded)
+              process.stdout.write(
+                `job ${job.id} (${job.kind}): ${job.state}, since done by job ${by.id}; not resumed\n`,
+              );
           }
           ids = resume.map((j) => j.id);
           if (!ids.length) return void (opts.json ? printJson([]) : process.stdout.write('nothing to resume\n'));

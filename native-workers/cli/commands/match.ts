@@ -6,7 +6,12 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { filteredByCode, lemmaSetForWnids } from '../../core/matching/lemma-set.ts';
-import { defaultLemmaRuleFor, LEMMA_RULE_NAMES, lemmaRuleMatching, type LemmaRuleName } from '../../core/wordnet/lemma-rule.ts';
+import {
+  defaultLemmaRuleFor,
+  LEMMA_RULE_NAMES,
+  lemmaRuleMatching,
+  type LemmaRuleName,
+} from '../../core/wordnet/lemma-rule.ts';
 import { matchFile } from '../../io/match-file.ts';
 import { loadDefaultEligibleWnids, loadLemmaRule, loadWordNetWords, readWnidFile } from '../../io/wordnet-files.ts';
 import { publicJob } from '../../store/jobs.ts';
@@ -30,15 +35,18 @@ interface Options {
 
 /** The caption column: --caption-col or --column; default TEXT, or 1 (the first column) with --no-header. */
 function captionColumn(o: Options): string {
-  if (o.captionCol && o.column && o.captionCol !== o.column) throw new UsageError('give the caption column once (--caption-col or --column)');
+  if (o.captionCol && o.column && o.captionCol !== o.column)
+    throw new UsageError('give the caption column once (--caption-col or --column)');
   const column = o.captionCol ?? o.column ?? (o.header ? 'TEXT' : '1');
-  if (!o.header && !/^[1-9]\d*$/.test(column)) throw new UsageError(`with --no-header the caption column is a 1-based position, got '${column}'`);
+  if (!o.header && !/^[1-9]\d*$/.test(column))
+    throw new UsageError(`with --no-header the caption column is a 1-based position, got '${column}'`);
   return column;
 }
 
 function lemmaRuleOption(o: Options): LemmaRuleName | undefined {
   if (o.lemmaRule === undefined) return undefined;
-  if (!(LEMMA_RULE_NAMES as readonly string[]).includes(o.lemmaRule)) throw new UsageError(`--lemma-rule must be ${LEMMA_RULE_NAMES.join(' or ')}, got '${o.lemmaRule}'`);
+  if (!(LEMMA_RULE_NAMES as readonly string[]).includes(o.lemmaRule))
+    throw new UsageError(`--lemma-rule must be ${LEMMA_RULE_NAMES.join(' or ')}, got '${o.lemmaRule}'`);
   return o.lemmaRule as LemmaRuleName;
 }
 
@@ -59,7 +67,14 @@ async function matchOneFile(o: Options): Promise<void> {
   const badRows: string[] = [];
   let summary;
   try {
-    summary = await matchFile({ captions: o.captions!, column, header: o.header, lemmaSet, out: o.out, onBadRow: (e) => badRows.push(e.message) });
+    summary = await matchFile({
+      captions: o.captions!,
+      column,
+      header: o.header,
+      lemmaSet,
+      out: o.out,
+      onBadRow: (e) => badRows.push(e.message),
+    });
   } catch (e) {
     throw new CommandFailed((e as Error).message);
   }
@@ -103,7 +118,8 @@ async function matchOneFile(o: Options): Promise<void> {
   }
   for (const b of badRows.slice(0, 20)) process.stderr.write(`rejected: ${printable(b)}\n`);
   if (badRows.length > 20) process.stderr.write(`rejected: ... and ${badRows.length - 20} more\n`);
-  if (summary.damage) process.stderr.write(`rejected: ${printable(summary.damage)} (the rows before it were matched)\n`);
+  if (summary.damage)
+    process.stderr.write(`rejected: ${printable(summary.damage)} (the rows before it were matched)\n`);
   if (badRows.length || unknown.length || summary.damage) process.exitCode = EXIT_FAILED;
 }
 
@@ -115,12 +131,22 @@ async function matchWorkspace(dir: string, o: Options): Promise<void> {
     if (!existsSync(synsets)) throw new UsageError(`--synsets: no such file ${synsets} (or use 'eligible')`);
   }
   await withWorkspace(dir, async (ws) => {
-    const params = { synsets, ignoreCase: !!o.ignoreCase, ...(lemmaRule ? { lemmaRule } : {}), preview: !!o.preview, ...(o.batch ? { batch: Number(o.batch) } : {}) };
+    const params = {
+      synsets,
+      ignoreCase: !!o.ignoreCase,
+      ...(lemmaRule ? { lemmaRule } : {}),
+      preview: !!o.preview,
+      ...(o.batch ? { batch: Number(o.batch) } : {}),
+    };
     const out = await runJobsToEnd(ws, [{ kind: 'match', params }], { quiet: o.json });
     const job = out.jobs[0];
     if (o.json) printJson(publicJob(job));
-    if (job.state !== 'succeeded') throw new CommandFailed(`match failed: ${job.error ?? job.state} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`);
-    if (!o.json) process.stdout.write(o.preview ? previewText(job.result as PreviewResult) : matchText(job.result as MatchResult));
+    if (job.state !== 'succeeded')
+      throw new CommandFailed(
+        `match failed: ${job.error ?? job.state} (resume with \`imagenot jobs resume ${dir} ${job.id}\`)`,
+      );
+    if (!o.json)
+      process.stdout.write(o.preview ? previewText(job.result as PreviewResult) : matchText(job.result as MatchResult));
     if (!out.ok) process.exitCode = EXIT_FAILED;
   });
 }
@@ -138,12 +164,24 @@ export function register(program: Command): void {
     )
     .argument('[ws]', 'workspace folder (omit with --captions)')
     .option('--captions <file>', 'parquet, csv, tsv or jsonl (optionally .gz) with a caption column')
-    .option('--column <name>', 'caption column; with --no-header a 1-based position (default: TEXT, or 1 with --no-header)')
+    .option(
+      '--column <name>',
+      'caption column; with --no-header a 1-based position (default: TEXT, or 1 with --no-header)',
+    )
     .option('--caption-col <name>', 'the same as --column')
     .option('--no-header', 'csv/tsv without a header row (CC3M/CC12M TSV): columns are named by 1-based position')
-    .option('--synsets <eligible|file>', "'eligible' (the workspace's eligible set) or a wnid file (one wnid per line, first token) (default: eligible with a workspace)")
-    .option('--lemma-rule <default|none>', "the lemma-quality rule (docs/lemma-rule.md); none keeps LAIONet's exact lemmas (default: default for 'eligible', none for a wnid file)")
-    .option('--preview', 'workspace: match without writing and print what a run would change (classes gained and lost, candidates per class)')
+    .option(
+      '--synsets <eligible|file>',
+      "'eligible' (the workspace's eligible set) or a wnid file (one wnid per line, first token) (default: eligible with a workspace)",
+    )
+    .option(
+      '--lemma-rule <default|none>',
+      "the lemma-quality rule (docs/lemma-rule.md); none keeps LAIONet's exact lemmas (default: default for 'eligible', none for a wnid file)",
+    )
+    .option(
+      '--preview',
+      'workspace: match without writing and print what a run would change (classes gained and lost, candidates per class)',
+    )
     .option('--out <file>', 'output CSV (with --captions)')
     .option('--ignore-case', 'compare caption and lemmas lowercased (LAIONet is case-sensitive)')
     .option('--batch <n>', 'captions per committed batch (workspace job)')
@@ -151,8 +189,10 @@ export function register(program: Command): void {
     .action(async (dir: string | undefined, o: Options) => {
       if (o.captions && dir) throw new UsageError('give either a workspace or --captions FILE, not both');
       if (o.captions) return matchOneFile(o);
-      if (!dir) throw new UsageError('give a workspace folder, or --captions FILE --synsets eligible|WNIDS.txt --out OUT.csv');
-      if (o.out) throw new UsageError('--out is for --captions; a workspace stores its matches (see imagenot candidates)');
+      if (!dir)
+        throw new UsageError('give a workspace folder, or --captions FILE --synsets eligible|WNIDS.txt --out OUT.csv');
+      if (o.out)
+        throw new UsageError('--out is for --captions; a workspace stores its matches (see imagenot candidates)');
       return matchWorkspace(dir, o);
     });
 }

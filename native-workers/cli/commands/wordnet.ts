@@ -13,7 +13,13 @@ import { eligibleWnids, getSynset } from '../../store/synsets.ts';
 import { ensureSynsetCatalog, setEligibilityRules, setManual } from '../../workers/synset-catalog.ts';
 import { choiceOption, parseIntOption, printJson, UsageError, withWorkspace } from '../context.ts';
 
-const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[]) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+];
 
 interface RuleFlags {
   excludeHypernyms?: boolean;
@@ -31,11 +37,24 @@ function withRuleOptions(cmd: Command): Command {
     .option('--exclude-hypernyms', 'also exclude every hypernym of an ImageNet-1k synset')
     .option('--exclude-hyponyms', 'also exclude every hyponym of an ImageNet-1k synset')
     .option('--keep-shared-lemmas', 'do not exclude synsets sharing a lemma with ImageNet-1k')
-    .option('--keep-instances', 'do not exclude instances (particular people, places, works, events: London, Nike the goddess)')
-    .option('--subtree <wnids>', 'keep only these subtrees (comma-separated or repeated), e.g. n00001930 (physical_entity)', collect, [])
+    .option(
+      '--keep-instances',
+      'do not exclude instances (particular people, places, works, events: London, Nike the goddess)',
+    )
+    .option(
+      '--subtree <wnids>',
+      'keep only these subtrees (comma-separated or repeated), e.g. n00001930 (physical_entity)',
+      collect,
+      [],
+    )
     .option('--min-depth <d>', 'minimum depth (NLTK min_depth)', parseIntOption('--min-depth'))
     .option('--max-depth <d>', 'maximum depth', parseIntOption('--max-depth'))
-    .option('--exclude-lexname <names>', 'exclude lexicographer files, e.g. noun.person (comma-separated or repeated)', collect, []);
+    .option(
+      '--exclude-lexname <names>',
+      'exclude lexicographer files, e.g. noun.person (comma-separated or repeated)',
+      collect,
+      [],
+    );
 }
 
 function rulesFrom(o: RuleFlags, wn: { get(wnid: string): unknown }): EligibilityRules {
@@ -57,7 +76,10 @@ function lemmaColumns(states: LemmaState[]): [string, string, string] {
   const kept = states.filter((x) => x.status === 'kept');
   const dropped = states
     .filter((x) => x.status !== 'kept')
-    .map((x) => `${x.lemma}: ${x.status === 'shared' ? `shared with ${x.sharedWith.length} other eligible synsets` : x.reason}`);
+    .map(
+      (x) =>
+        `${x.lemma}: ${x.status === 'shared' ? `shared with ${x.sharedWith.length} other eligible synsets` : x.reason}`,
+    );
   const flagged = kept.filter((x) => x.ruleFlags.length).map((x) => `${x.lemma}: ${x.ruleReason}`);
   return [kept.map((x) => x.lemma).join('|'), dropped.join('|'), flagged.join('|')];
 }
@@ -82,7 +104,14 @@ export function register(program: Command): void {
           'wnids',
         ),
       )
-      .addOption(choiceOption('--lemma-rule <rule>', 'for csv: the lemma-quality rule matching applies to the eligible set (none: LAIONet alone)', LEMMA_RULE_NAMES, 'default')),
+      .addOption(
+        choiceOption(
+          '--lemma-rule <rule>',
+          'for csv: the lemma-quality rule matching applies to the eligible set (none: LAIONet alone)',
+          LEMMA_RULE_NAMES,
+          'default',
+        ),
+      ),
   ).action((o: RuleFlags & { format: string; lemmaRule: string }) => {
     const wn = loadWordNet();
     const eligibility = computeEligibility(wn, loadImagenet1kWnids(), rulesFrom(o, wn));
@@ -96,7 +125,11 @@ export function register(program: Command): void {
     const lines = ['wnid,name,lemmas,definition,lexname,depth,kept,dropped,flagged'];
     for (const s of eligible) {
       const cols = lemmaColumns(report.states(s));
-      lines.push([s.wnid, s.name, s.words.map(lemmaOf).join('|'), s.definition, s.lexname, s.depth, ...cols].map(csvField).join(','));
+      lines.push(
+        [s.wnid, s.name, s.words.map(lemmaOf).join('|'), s.definition, s.lexname, s.depth, ...cols]
+          .map(csvField)
+          .join(','),
+      );
     }
     process.stdout.write(lines.join('\n') + '\n');
   });
@@ -104,7 +137,9 @@ export function register(program: Command): void {
   withRuleOptions(
     wordnet
       .command('rules')
-      .description("set a workspace's eligibility rules (the options; none = the default rules) and recompute its catalog; manual decisions still apply")
+      .description(
+        "set a workspace's eligibility rules (the options; none = the default rules) and recompute its catalog; manual decisions still apply",
+      )
       .argument('<ws>', 'workspace folder')
       .option('--json', 'print the rules and the eligible count as JSON'),
   ).action(async (dir: string, o: RuleFlags & { json?: boolean }) => {
@@ -121,13 +156,18 @@ export function register(program: Command): void {
 
   wordnet
     .command('show')
-    .description('one synset: name, lemmas, definition, examples, lexname, depth, hypernym path, ImageNet-1k eligibility')
+    .description(
+      'one synset: name, lemmas, definition, examples, lexname, depth, hypernym path, ImageNet-1k eligibility',
+    )
     .argument('<wnid>', "a WordNet 3.0 noun wnid, e.g. n02084071 ('n' + 8-digit offset)")
     .option('--json', 'print as JSON')
     .action((wnid: string, o: { json?: boolean }) => {
       const wn = loadWordNet();
       const s = wn.get(wnid);
-      if (!s) throw new UsageError(`${wnid} is not a WordNet 3.0 noun synset (expected 'n' + 8-digit offset, e.g. n02084071)`);
+      if (!s)
+        throw new UsageError(
+          `${wnid} is not a WordNet 3.0 noun synset (expected 'n' + 8-digit offset, e.g. n02084071)`,
+        );
       const e = computeEligibility(wn, loadImagenet1kWnids())[s.index];
       const path = wn.hypernymPath(s).map((p) => ({ wnid: p.wnid, name: p.name }));
       const rule = loadLemmaRule();
@@ -166,7 +206,9 @@ export function register(program: Command): void {
 
   wordnet
     .command('manual')
-    .description("record a manual decision in a workspace's synset catalog: include or exclude a synset whatever the rules say, or clear it")
+    .description(
+      "record a manual decision in a workspace's synset catalog: include or exclude a synset whatever the rules say, or clear it",
+    )
     .argument('<ws>', 'workspace folder')
     .argument('<wnid>', 'the synset')
     .addArgument(new Argument('<decision>', 'what to record').choices(['include', 'exclude', 'clear']))
@@ -177,7 +219,10 @@ export function register(program: Command): void {
         setManual(ws, wnid, decision === 'clear' ? null : (decision as 'include' | 'exclude'));
         const s = getSynset(ws.db, wnid)!;
         if (o.json) printJson(s);
-        else process.stdout.write(`${s.wnid} ${s.name}: ${s.eligible ? 'eligible' : 'not eligible'}${s.reason ? ` (${s.reason})` : ''}\n`);
+        else
+          process.stdout.write(
+            `${s.wnid} ${s.name}: ${s.eligible ? 'eligible' : 'not eligible'}${s.reason ? ` (${s.reason})` : ''}\n`,
+          );
       });
     });
 }

@@ -1,5 +1,5 @@
 // What every family builder receives: the resolved build options and the initializer source.
-import type { Init } from './layers.ts';
+import type { Init } from './init.ts';
 import type { ArchName, Profile } from './types.ts';
 
 export interface BuildContext {

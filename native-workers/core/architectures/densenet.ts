@@ -1,7 +1,10 @@
 // DenseNet-161 (growth 48, blocks (6, 12, 36, 24), 96 initial features, bn_size 4) as torchvision defines it, and
 // its local scale.
+// Its definition (torchvision's facts, the reference recipe, the local profile, the builder) closes the file.
 import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
+import { defineArchitecture } from './definition.ts';
+import { TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS, tunedLocalLr } from './recipes.ts';
 import { avgPool, batchNorm, concat, conv2d, globalAvgPool, linear, maxPool, relu, type Init } from './layers.ts';
 
 interface DenseNetConfig {
@@ -13,8 +16,20 @@ interface DenseNetConfig {
   stem: { kernel: number; stride: number; padding: number };
 }
 
-const PAPER: DenseNetConfig = { growthRate: 48, blocks: [6, 12, 36, 24], initFeatures: 96, bnSize: 4, stem: { kernel: 7, stride: 2, padding: 3 } };
-const LOCAL: DenseNetConfig = { growthRate: 12, blocks: [3, 3, 3, 3], initFeatures: 24, bnSize: 4, stem: { kernel: 3, stride: 1, padding: 1 } };
+const PAPER: DenseNetConfig = {
+  growthRate: 48,
+  blocks: [6, 12, 36, 24],
+  initFeatures: 96,
+  bnSize: 4,
+  stem: { kernel: 7, stride: 2, padding: 3 },
+};
+const LOCAL: DenseNetConfig = {
+  growthRate: 12,
+  blocks: [3, 3, 3, 3],
+  initFeatures: 24,
+  bnSize: 4,
+  stem: { kernel: 3, stride: 1, padding: 1 },
+};
 
 /** torchvision DenseNet init: conv kaiming-normal (fan-in), BN 1/0, classifier bias 0 (weight torch default). */
 const kaiming = { kind: 'kaimingNormal', mode: 'fanIn' } as const;
@@ -34,11 +49,17 @@ function transition(x: tf.SymbolicTensor, name: string, init: Init): tf.Symbolic
   return avgPool(y, 2, 2);
 }
 
-export function buildDenseNet(ctx: BuildContext): tf.LayersModel {
+function buildDenseNet(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
   const { init } = ctx;
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
-  let x = relu(batchNorm(conv2d(input, 'features.conv0', { filters: cfg.initFeatures, ...cfg.stem, weight: kaiming }, init), 'features.norm0', init));
+  let x = relu(
+    batchNorm(
+      conv2d(input, 'features.conv0', { filters: cfg.initFeatures, ...cfg.stem, weight: kaiming }, init),
+      'features.norm0',
+      init,
+    ),
+  );
   x = maxPool(x, 3, 2, 1);
   cfg.blocks.forEach((count, b) => {
     for (let i = 0; i < count; i++) x = denseLayer(x, `features.denseblock${b + 1}.denselayer${i + 1}`, cfg, init);
@@ -48,3 +69,22 @@ export function buildDenseNet(ctx: BuildContext): tf.LayersModel {
   x = linear(globalAvgPool(x), 'classifier', ctx.numClasses, init, { kind: 'torchDefault' }, 'zeros');
   return tf.model({ inputs: input, outputs: x, name: ctx.arch });
 }
+
+export const densenet161 = defineArchitecture({
+  arch: 'densenet161',
+  displayName: 'DenseNet-161',
+  family: 'densenet',
+  paperInput: 224,
+  torchvisionParams: 28_681_000,
+  recipe: {
+    ...TRAIN_PY_DEFAULTS,
+    source: `${TORCHVISION_REFERENCE}: no DenseNet command in the README (weights from pytorch/vision#116); train.py defaults`,
+  },
+  local: {
+    inputSize: 32,
+    description:
+      'dense blocks (3,3,3,3), growth 12, 24 initial features, bn_size 4, transitions halving channels; stem 3x3 stride-1 conv + the 3x3 stride-2 max pool',
+    ...tunedLocalLr(0.05),
+  },
+  build: buildDenseNet,
+});

@@ -84,7 +84,12 @@ function channelAffine(t: tf.Tensor, scale: tf.Tensor, shift?: tf.Tensor): tf.Te
  * The 'ImagenotBatchNormTrain' kernel's outputs [y, mean, invStd] computed with tf ops (the op's fallback, and the
  * reference a native kernel is checked against).
  */
-export function batchNormTrainFromOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+export function batchNormTrainFromOps(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   return tf.tidy(() => {
     const rows = rowsOf(x);
     const mean = columnMeans(rows);
@@ -100,7 +105,13 @@ export function batchNormTrainFromOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf
  * The 'ImagenotBatchNormTrainGrad' kernel's outputs [dx, dgamma, dbeta] computed with tf ops (the op's fallback, and
  * the reference a native kernel is checked against).
  */
-export function batchNormTrainGradFromOps(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor1D, mean: tf.Tensor1D, invStd: tf.Tensor1D): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+export function batchNormTrainGradFromOps(
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  mean: tf.Tensor1D,
+  invStd: tf.Tensor1D,
+): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   return tf.tidy(() => {
     const n = x.size / x.shape[x.rank - 1];
     const xhat = channelAffine(x, invStd, tf.neg(tf.mul(mean, invStd)));
@@ -108,7 +119,10 @@ export function batchNormTrainGradFromOps(dy: tf.Tensor, x: tf.Tensor, gamma: tf
     const dgamma = columnSums(rowsOf(tf.mul(dy, xhat)));
     // dx = k * dy - (xhat * k * dgamma / N + k * dbeta / N), k = gamma * invStd
     const k = tf.mul(gamma, invStd);
-    const dx = tf.sub(channelAffine(dy, k), channelAffine(xhat, tf.mul(k, tf.div(dgamma, n)), tf.mul(k, tf.div(dbeta, n))));
+    const dx = tf.sub(
+      channelAffine(dy, k),
+      channelAffine(xhat, tf.mul(k, tf.div(dgamma, n)), tf.mul(k, tf.div(dbeta, n))),
+    );
     return [dx, dgamma, dbeta];
   });
 }
@@ -121,10 +135,18 @@ export function batchNormTrainGradFromOps(dy: tf.Tensor, x: tf.Tensor, gamma: tf
  * activation instead of three, and none for the ReLU's gradient): the kernels get attr relu = 1, and the gradient
  * kernel also gets y, whose positive entries are where dy passes.
  */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu = false): BatchNormTrainingResult {
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  relu = false,
+): BatchNormTrainingResult {
   const c = x.shape[x.rank - 1];
   if (gamma.shape[0] !== c || beta.shape[0] !== c || gamma.rank !== 1 || beta.rank !== 1) {
-    throw new Error(`batchNormTraining: gamma [${gamma.shape}] and beta [${beta.shape}] must be [${c}] for input [${x.shape}]`);
+    throw new Error(
+      `batchNormTraining: gamma [${gamma.shape}] and beta [${beta.shape}] must be [${c}] for input [${x.shape}]`,
+    );
   }
   // customGrad's value is one tensor and its forward runs in a tidy: the statistics leave it kept, and are handed to
   // the caller's scope (clone) and released below.
@@ -133,7 +155,11 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
     const [xIn, gammaIn, betaIn] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
     const save = args[3] as tf.GradSaveFunc;
     const [y, mean, invStd] = hasKernel(BATCH_NORM_TRAIN_KERNEL)
-      ? (runKernel(BATCH_NORM_TRAIN_KERNEL, { x: xIn, gamma: gammaIn, beta: betaIn }, { epsilon, relu: relu ? 1 : 0 }) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D])
+      ? (runKernel(
+          BATCH_NORM_TRAIN_KERNEL,
+          { x: xIn, gamma: gammaIn, beta: betaIn },
+          { epsilon, relu: relu ? 1 : 0 },
+        ) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D])
       : reluIf(relu, batchNormTrainFromOps(xIn, gammaIn, betaIn, epsilon));
     save(relu ? [xIn, gammaIn, mean, invStd, y] : [xIn, gammaIn, mean, invStd]);
     stats = [tf.keep(mean), tf.keep(invStd)];
@@ -166,7 +192,10 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
 }
 
 /** The op-built forward's outputs, with max(0, y) when the op includes the ReLU. */
-function reluIf(relu: boolean, [y, mean, invStd]: [tf.Tensor, tf.Tensor1D, tf.Tensor1D]): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+function reluIf(
+  relu: boolean,
+  [y, mean, invStd]: [tf.Tensor, tf.Tensor1D, tf.Tensor1D],
+): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   return relu ? [tf.relu(y), mean, invStd] : [y, mean, invStd];
 }
 
@@ -194,8 +223,12 @@ export function movingStatsUpdate(
     return runKernel(MOVING_STATS_KERNEL, inputs, o) as [tf.Tensor1D, tf.Tensor1D];
   }
   return tf.tidy(() => {
-    const average = (old: tf.Tensor1D, next: tf.Tensor, weight: number) => tf.add(tf.mul(old, 1 - o.momentum), tf.mul(next, weight)) as tf.Tensor1D;
-    return [average(moving.mean, batch.mean, o.momentum), average(moving.variance, varianceFromInvStd(batch.invStd, o.epsilon), o.momentum * o.unbias)];
+    const average = (old: tf.Tensor1D, next: tf.Tensor, weight: number) =>
+      tf.add(tf.mul(old, 1 - o.momentum), tf.mul(next, weight)) as tf.Tensor1D;
+    return [
+      average(moving.mean, batch.mean, o.momentum),
+      average(moving.variance, varianceFromInvStd(batch.invStd, o.epsilon), o.momentum * o.unbias),
+    ];
   });
 }
 
@@ -225,7 +258,9 @@ export const hardSwish: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: (t
   return {
     value: hasKernel(HARD_SWISH_KERNEL) ? (runKernel(HARD_SWISH_KERNEL, { x }) as tf.Tensor) : hardSwishFromOps(x),
     gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) =>
-      hasKernel(HARD_SWISH_GRAD_KERNEL) ? (runKernel(HARD_SWISH_GRAD_KERNEL, { dy, x: xs }) as tf.Tensor) : hardSwishGradFromOps(dy, xs),
+      hasKernel(HARD_SWISH_GRAD_KERNEL)
+        ? (runKernel(HARD_SWISH_GRAD_KERNEL, { dy, x: xs }) as tf.Tensor)
+        : hardSwishGradFromOps(dy, xs),
   };
 });
 
@@ -235,6 +270,7 @@ export const hardSigmoid: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: 
   (args[1] as tf.GradSaveFunc)([x]);
   return {
     value: tf.mul(tf.relu6(tf.add(x, 3)), 1 / 6),
-    gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => tf.where(tf.less(tf.abs(xs), 3), tf.mul(dy, 1 / 6), tf.zerosLike(dy)),
+    gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) =>
+      tf.where(tf.less(tf.abs(xs), 3), tf.mul(dy, 1 / 6), tf.zerosLike(dy)),
   };
 });

@@ -1,16 +1,38 @@
 // Inception V3 as torchvision defines it (BasicConv2d = conv + BN(eps 1e-3) + ReLU; InceptionA..E modules;
 // optional auxiliary classifier), and its local scale (small stem, one module of each kind, quarter width).
+// Its definition (torchvision's facts, the reference recipe, the local profile, the builder) closes the file.
 import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
-import { avgPool, batchNorm, concat, conv2d, dropout, flatten, globalAvgPool, linear, maxPool, relu, AdaptiveAvgPool2d, type Init } from './layers.ts';
+import { defineArchitecture } from './definition.ts';
+import { TORCHVISION_REFERENCE, TRAIN_PY_DEFAULTS, tunedLocalLr } from './recipes.ts';
+import {
+  avgPool,
+  batchNorm,
+  concat,
+  conv2d,
+  dropout,
+  flatten,
+  globalAvgPool,
+  linear,
+  maxPool,
+  relu,
+  AdaptiveAvgPool2d,
+  type Init,
+} from './layers.ts';
 
 type Sym = tf.SymbolicTensor;
 type Pair = [number, number];
 
 /** A stem step: BasicConv2d (name, filters, kernel, stride, padding) or MaxPool2d(3, 2). */
-type StemStep = { conv: string; filters: number; kernel: number; stride?: number; padding?: number } | { maxPool: true };
+type StemStep =
+  | { conv: string; filters: number; kernel: number; stride?: number; padding?: number }
+  | { maxPool: true };
 
-type ModuleStep = { kind: 'A'; name: string; poolFeatures: number } | { kind: 'B' | 'D' | 'E'; name: string } | { kind: 'C'; name: string; c7: number } | { kind: 'aux' };
+type ModuleStep =
+  | { kind: 'A'; name: string; poolFeatures: number }
+  | { kind: 'B' | 'D' | 'E'; name: string }
+  | { kind: 'C'; name: string; c7: number }
+  | { kind: 'aux' };
 
 interface InceptionConfig {
   stem: StemStep[];
@@ -78,14 +100,27 @@ class Modules {
   }
 
   /** BasicConv2d. */
-  conv(x: Sym, name: string, filters: number, kernel: number | Pair, opts: { stride?: number; padding?: number | Pair; std?: number } = {}): Sym {
-    const y = conv2d(x, `${name}.conv`, { filters, kernel, stride: opts.stride, padding: opts.padding, weight: { kind: 'normal', std: opts.std ?? 0.1 } }, this.init);
+  conv(
+    x: Sym,
+    name: string,
+    filters: number,
+    kernel: number | Pair,
+    opts: { stride?: number; padding?: number | Pair; std?: number } = {},
+  ): Sym {
+    const y = conv2d(
+      x,
+      `${name}.conv`,
+      { filters, kernel, stride: opts.stride, padding: opts.padding, weight: { kind: 'normal', std: opts.std ?? 0.1 } },
+      this.init,
+    );
     return relu(batchNorm(y, `${name}.bn`, this.init, BN));
   }
 
   A(x: Sym, n: string, poolFeatures: number): Sym {
     const b1 = this.conv(x, `${n}.branch1x1`, this.c(64), 1);
-    const b5 = this.conv(this.conv(x, `${n}.branch5x5_1`, this.c(48), 1), `${n}.branch5x5_2`, this.c(64), 5, { padding: 2 });
+    const b5 = this.conv(this.conv(x, `${n}.branch5x5_1`, this.c(48), 1), `${n}.branch5x5_2`, this.c(64), 5, {
+      padding: 2,
+    });
     let b3 = this.conv(x, `${n}.branch3x3dbl_1`, this.c(64), 1);
     b3 = this.conv(b3, `${n}.branch3x3dbl_2`, this.c(96), 3, { padding: 1 });
     b3 = this.conv(b3, `${n}.branch3x3dbl_3`, this.c(96), 3, { padding: 1 });
@@ -117,7 +152,9 @@ class Modules {
   }
 
   D(x: Sym, n: string): Sym {
-    const b3 = this.conv(this.conv(x, `${n}.branch3x3_1`, this.c(192), 1), `${n}.branch3x3_2`, this.c(320), 3, { stride: 2 });
+    const b3 = this.conv(this.conv(x, `${n}.branch3x3_1`, this.c(192), 1), `${n}.branch3x3_2`, this.c(320), 3, {
+      stride: 2,
+    });
     let b7 = this.conv(x, `${n}.branch7x7x3_1`, this.c(192), 1);
     b7 = this.conv(b7, `${n}.branch7x7x3_2`, this.c(192), [1, 7], { padding: [0, 3] });
     b7 = this.conv(b7, `${n}.branch7x7x3_3`, this.c(192), [7, 1], { padding: [3, 0] });
@@ -152,13 +189,18 @@ class Modules {
   }
 }
 
-export function buildInceptionV3(ctx: BuildContext): tf.LayersModel {
+function buildInceptionV3(ctx: BuildContext): tf.LayersModel {
   const cfg = ctx.profile === 'paper' ? PAPER : LOCAL;
-  if (ctx.auxLogits && !cfg.modules.some((m) => m.kind === 'aux')) throw new Error(`${ctx.arch}: the ${ctx.profile} profile has no auxiliary classifier`);
+  if (ctx.auxLogits && !cfg.modules.some((m) => m.kind === 'aux'))
+    throw new Error(`${ctx.arch}: the ${ctx.profile} profile has no auxiliary classifier`);
   const m = new Modules(ctx.init, cfg.width);
   const input = tf.input({ shape: [ctx.inputSize, ctx.inputSize, 3], name: 'input' });
   let x: Sym = input;
-  for (const s of cfg.stem) x = 'maxPool' in s ? maxPool(x, 3, 2) : m.conv(x, s.conv, s.filters, s.kernel, { stride: s.stride, padding: s.padding });
+  for (const s of cfg.stem)
+    x =
+      'maxPool' in s
+        ? maxPool(x, 3, 2)
+        : m.conv(x, s.conv, s.filters, s.kernel, { stride: s.stride, padding: s.padding });
   let aux: Sym | null = null;
   for (const mod of cfg.modules) {
     if (mod.kind === 'aux') {
@@ -171,3 +213,28 @@ export function buildInceptionV3(ctx: BuildContext): tf.LayersModel {
   x = linear(x, 'fc', ctx.numClasses, ctx.init, { kind: 'normal', std: 0.1 });
   return tf.model({ inputs: input, outputs: aux ? [x, aux] : x, name: ctx.arch });
 }
+
+export const inceptionV3 = defineArchitecture({
+  arch: 'inception_v3',
+  displayName: 'Inception V3',
+  family: 'inception',
+  paperInput: 299,
+  torchvisionParams: 27_161_264,
+  recipe: {
+    ...TRAIN_PY_DEFAULTS,
+    trainCropSize: 299,
+    valResizeSize: 342,
+    valCropSize: 299,
+    source:
+      `${TORCHVISION_REFERENCE}: torchvision's Inception V3 weights are ported from TensorFlow (no torchvision training command); ` +
+      "we use the train.py default (ResNet) recipe at 299 px with the README's 342/299 evaluation sizes",
+  },
+  local: {
+    inputSize: 32,
+    description:
+      'stem: 3x3 stride-1 conv, 3x3 stride-2 max pool (15x15), 1x1 and 3x3 convs; then one module each of InceptionA, B, C, D, E at a ' +
+      'quarter of the channels, global average pool, dropout, classifier (no auxiliary head)',
+    ...tunedLocalLr(0.05),
+  },
+  build: buildInceptionV3,
+});

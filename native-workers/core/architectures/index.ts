@@ -1,45 +1,34 @@
-// The architectures' entry point: the catalogue, buildModel (tfjs LayersModel, NHWC input) and paramCount.
+// The entry point of core/architectures: the catalogue (registry.ts), buildModel (tfjs LayersModel, NHWC input) and
+// paramCount.
 import type * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './context.ts';
-import { Init } from './layers.ts';
-import { architectureInfo } from './recipes.ts';
+import { Init } from './init.ts';
+import { architectureInfo, registeredArchitecture } from './registry.ts';
 import type { ArchName, BuildOptions } from './types.ts';
-import { buildAlexNet } from './alexnet.ts';
-import { buildVgg } from './vgg.ts';
-import { buildInceptionV3 } from './inception.ts';
-import { buildResNet } from './resnet.ts';
-import { buildDenseNet } from './densenet.ts';
-import { buildMobileNetV3 } from './mobilenetv3.ts';
-import { buildEfficientNetV2 } from './efficientnetv2.ts';
-import { buildViT } from './vit.ts';
-import { buildConvNeXt } from './convnext.ts';
 
-export { ARCHITECTURES } from './recipes.ts';
-export { ARCH_NAMES } from './types.ts';
+export { ARCH_NAMES, ARCHITECTURES } from './registry.ts';
 export type { ArchName, BuildOptions, Profile } from './types.ts';
-
-const BUILDERS: Record<ArchName, (ctx: BuildContext) => tf.LayersModel> = {
-  alexnet: buildAlexNet,
-  vgg19: buildVgg,
-  inception_v3: buildInceptionV3,
-  resnet152: buildResNet,
-  densenet161: buildDenseNet,
-  mobilenet_v3_large: buildMobileNetV3,
-  efficientnet_v2_s: buildEfficientNetV2,
-  vit_b_16: buildViT,
-  convnext_tiny: buildConvNeXt,
-};
 
 function context(arch: string, opts: BuildOptions, zeros: boolean): BuildContext {
   const info = architectureInfo(arch);
   const profile = opts.profile ?? 'paper';
   if (profile !== 'paper' && profile !== 'local') throw new Error(`unknown profile '${profile}' (paper or local)`);
   const numClasses = opts.numClasses ?? 1000;
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
   const inputSize = opts.inputSize ?? (profile === 'paper' ? info.paperInput : info.local.inputSize);
-  if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`inputSize must be a positive integer, got ${inputSize}`);
-  if (opts.auxLogits && info.arch !== 'inception_v3') throw new Error(`${arch}: auxLogits exists only for inception_v3`);
-  return { arch: info.arch, profile, numClasses, inputSize, init: new Init(opts.seed, zeros), auxLogits: opts.auxLogits ?? false };
+  if (!Number.isInteger(inputSize) || inputSize < 1)
+    throw new Error(`inputSize must be a positive integer, got ${inputSize}`);
+  if (opts.auxLogits && info.arch !== 'inception_v3')
+    throw new Error(`${arch}: auxLogits exists only for inception_v3`);
+  return {
+    arch: info.arch,
+    profile,
+    numClasses,
+    inputSize,
+    init: new Init(opts.seed, zeros),
+    auxLogits: opts.auxLogits ?? false,
+  };
 }
 
 /**
@@ -53,10 +42,11 @@ export function buildModel(arch: ArchName | string, opts: BuildOptions = {}): tf
 
 /** Too small an input makes a pooling or strided layer collapse to nothing deep inside tfjs: name the cause. */
 function build(ctx: BuildContext): tf.LayersModel {
-  const refuse = (why: string) => new Error(`${ctx.arch} (${ctx.profile} profile) cannot be built for ${ctx.inputSize} px input: ${why}`);
+  const refuse = (why: string) =>
+    new Error(`${ctx.arch} (${ctx.profile} profile) cannot be built for ${ctx.inputSize} px input: ${why}`);
   let model: tf.LayersModel;
   try {
-    model = BUILDERS[ctx.arch](ctx);
+    model = registeredArchitecture(ctx.arch).build(ctx);
   } catch (err) {
     throw refuse((err as Error).message);
   }

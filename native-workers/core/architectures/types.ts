@@ -1,18 +1,8 @@
-// Shared types of the architectures: names, build options, training recipes and catalogue entries.
+// Shared types of core/architectures: build options, training recipes and catalogue entries.
+import type { ArchName } from './registry.ts';
 
-/** torchvision builder names of the nine architectures, in the paper's order. */
-export const ARCH_NAMES = [
-  'alexnet',
-  'vgg19',
-  'inception_v3',
-  'resnet152',
-  'densenet161',
-  'mobilenet_v3_large',
-  'efficientnet_v2_s',
-  'vit_b_16',
-  'convnext_tiny',
-] as const;
-export type ArchName = (typeof ARCH_NAMES)[number];
+/** torchvision builder name of one of the nine architectures (registry.ts lists them). */
+export type { ArchName };
 
 /** `paper`: torchvision's full-size definition; `local`: the same family scaled to train on a 2-core CPU in minutes. */
 export type Profile = 'paper' | 'local';
@@ -114,6 +104,16 @@ export interface TrainingRecipe {
   source: string;
 }
 
+/** An architecture's local profile as its module states it; recipes.ts's localSettings resolves it. */
+export interface LocalSpec {
+  inputSize: number;
+  description: string;
+  /** The architecture's own changes to its paper recipe (beyond the changes every local recipe makes). */
+  recipe: Partial<TrainingRecipe>;
+  /** Why, for each of those. */
+  why: Partial<Record<keyof TrainingRecipe, string>>;
+}
+
 export interface LocalSettings {
   inputSize: number;
   recipe: TrainingRecipe;
@@ -123,8 +123,8 @@ export interface LocalSettings {
   why: Partial<Record<keyof TrainingRecipe, string>>;
 }
 
-export interface ArchitectureInfo {
-  arch: ArchName;
+export interface ArchitectureInfo<N extends string = ArchName> {
+  arch: N;
   displayName: string;
   family: string;
   /** Input side of the paper profile: 224 (299 for Inception V3). */

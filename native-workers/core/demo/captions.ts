@@ -55,10 +55,22 @@ export interface GeneratedCaption {
  * each phrase contains the lemma as a separate lowercase word, so exact matching does pick it up.
  */
 const OTHER_SENSE_PHRASES: Readonly<Record<string, readonly string[]>> = {
-  coat: ['a fresh coat of paint on the old fence', 'one more coat of varnish and the table is done', 'the dog grows a thick coat every winter'],
+  coat: [
+    'a fresh coat of paint on the old fence',
+    'one more coat of varnish and the table is done',
+    'the dog grows a thick coat every winter',
+  ],
   bag: ['a bag of chips and a cold soda', 'grab bag prizes for the kids', 'relax, the deal is in the bag'],
-  dress: ['dress rehearsal starts at seven tonight', 'the dress code is business casual', 'how to dress a salad with lemon and oil'],
-  boot: ['put the shopping in the boot of the car', 'welcome to boot camp, recruits', 'give the laptop a reboot or a hard boot'],
+  dress: [
+    'dress rehearsal starts at seven tonight',
+    'the dress code is business casual',
+    'how to dress a salad with lemon and oil',
+  ],
+  boot: [
+    'put the shopping in the boot of the car',
+    'welcome to boot camp, recruits',
+    'give the laptop a reboot or a hard boot',
+  ],
   shirt: ['keep your shirt on, the results are coming', 'he lost his shirt on the stock market'],
   pant: ['the runner finished with a pant and a groan'],
   sneaker: ['the sneaker crept past the guard at night'],
@@ -173,7 +185,12 @@ export interface CaptionOptions {
  * The caption of image `imageIndex` of class `classIndex`. `classes` is the whole list, because other-sense and
  * several-synset captions name other classes.
  */
-export function generateCaption(classes: readonly CaptionClass[], classIndex: number, imageIndex: number, opts: CaptionOptions): GeneratedCaption {
+export function generateCaption(
+  classes: readonly CaptionClass[],
+  classIndex: number,
+  imageIndex: number,
+  opts: CaptionOptions,
+): GeneratedCaption {
   const own = classes[classIndex];
   if (!own) throw new Error(`no class at index ${classIndex} (have ${classes.length})`);
   const rand = seededRandom(subSeed(opts.seed, `${own.sense.wnid}/${imageIndex}`));
@@ -193,7 +210,9 @@ export function generateCaption(classes: readonly CaptionClass[], classIndex: nu
   let kind = chooseKind(rand, mix);
 
   if (kind === 'other-sense') {
-    const options = others.flatMap((c) => c.sense.lemmas.flatMap((l) => otherSenseSentences(c, l).map((s) => ({ c, s }))));
+    const options = others.flatMap((c) =>
+      c.sense.lemmas.flatMap((l) => otherSenseSentences(c, l).map((s) => ({ c, s }))),
+    );
     if (options.length) {
       const { c, s } = pick(rand, options);
       return { caption: s, kind, mentions: [c.sense.wnid] };

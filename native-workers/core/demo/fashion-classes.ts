@@ -18,7 +18,12 @@ export const FASHION_CLASSES: readonly FashionClass[] = [
   { label: 1, name: 'Trouser', wnid: 'n04489008', note: 'trouser, pant' },
   { label: 2, name: 'Pullover', wnid: 'n04021028', note: 'pullover, slipover (a hyponym of sweater, jumper)' },
   { label: 3, name: 'Dress', wnid: 'n03236735', note: 'dress, frock' },
-  { label: 4, name: 'Coat', wnid: 'n03057021', note: 'coat (the garment; coating/coat and pelage/coat are other senses)' },
+  {
+    label: 4,
+    name: 'Coat',
+    wnid: 'n03057021',
+    note: 'coat (the garment; coating/coat and pelage/coat are other senses)',
+  },
   { label: 5, name: 'Sandal', wnid: 'n04133789', note: 'sandal (ImageNet-1k class)' },
   { label: 6, name: 'Shirt', wnid: 'n04197391', note: 'shirt' },
   { label: 7, name: 'Sneaker', wnid: 'n03472535', note: 'gym shoe, sneaker, tennis shoe' },
@@ -28,5 +33,10 @@ export const FASHION_CLASSES: readonly FashionClass[] = [
     wnid: 'n02773037',
     note: 'bag, "a flexible container with a single opening" (handbag n02774152 shares the lemma purse with ImageNet-1k)',
   },
-  { label: 9, name: 'Ankle boot', wnid: 'n02872752', note: 'boot, "footwear that covers the whole foot and lower leg"' },
+  {
+    label: 9,
+    name: 'Ankle boot',
+    wnid: 'n02872752',
+    note: 'boot, "footwear that covers the whole foot and lower leg"',
+  },
 ];

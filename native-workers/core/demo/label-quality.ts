@@ -26,7 +26,12 @@ export interface LabelQuality {
 }
 
 export function labelQuality(items: Iterable<CandidateAtStages>): LabelQuality {
-  const q: LabelQuality = { matched: { n: 0, correct: 0 }, kept: { n: 0, correct: 0 }, selected: { n: 0, correct: 0 }, byKind: {} };
+  const q: LabelQuality = {
+    matched: { n: 0, correct: 0 },
+    kept: { n: 0, correct: 0 },
+    selected: { n: 0, correct: 0 },
+    byKind: {},
+  };
   for (const c of items) {
     const ok = c.wnid === c.trueWnid ? 1 : 0;
     q.matched.n++;

@@ -1,7 +1,7 @@
 // How big the demo is: images per class, image side, training epochs and architectures for `--quick`, the full demo
 // and the reduced form the tests run; and how many train/test images per class the selection asks for, from the kept
 // counts the text filter left (so that every class that has enough images qualifies, whatever the filter removed).
-import { ARCH_NAMES } from '../architectures/types.ts';
+import { ARCH_NAMES } from '../architectures/registry.ts';
 
 export interface DemoSize {
   /** Fashion-MNIST images written per class (each gets one generated caption). */
@@ -25,12 +25,24 @@ export interface DemoSize {
 }
 
 /** `--quick`: must finish in 25 minutes on a 2-core CPU with every model above chance. */
-export const QUICK_SIZE: DemoSize = { imagesPerClass: 400, imageSide: 32, batch: 32, patience: 1000, archs: [...ARCH_NAMES] };
+export const QUICK_SIZE: DemoSize = {
+  imagesPerClass: 400,
+  imageSide: 32,
+  batch: 32,
+  patience: 1000,
+  archs: [...ARCH_NAMES],
+};
 /**
  * Without `--quick`: three times the images (about 3x the training work of --quick; estimated under an hour on a
  * 2-core CPU from the measured --quick runs, not measured itself).
  */
-export const FULL_SIZE: DemoSize = { imagesPerClass: 1200, imageSide: 32, batch: 32, patience: 1000, archs: [...ARCH_NAMES] };
+export const FULL_SIZE: DemoSize = {
+  imagesPerClass: 1200,
+  imageSide: 32,
+  batch: 32,
+  patience: 1000,
+  archs: [...ARCH_NAMES],
+};
 
 export interface SizeOverrides {
   quick?: boolean;
@@ -44,8 +56,15 @@ export function demoSize(o: SizeOverrides): DemoSize {
   const base = o.quick ? QUICK_SIZE : FULL_SIZE;
   const archs = o.archs?.length ? o.archs : base.archs;
   const unknown = archs.filter((a) => !(ARCH_NAMES as readonly string[]).includes(a));
-  if (unknown.length) throw new Error(`unknown architecture(s) ${unknown.join(', ')} (known: ${ARCH_NAMES.join(', ')})`);
-  return { ...base, imagesPerClass: o.imagesPerClass ?? base.imagesPerClass, epochs: o.epochs ?? base.epochs, batch: o.batch ?? base.batch, archs };
+  if (unknown.length)
+    throw new Error(`unknown architecture(s) ${unknown.join(', ')} (known: ${ARCH_NAMES.join(', ')})`);
+  return {
+    ...base,
+    imagesPerClass: o.imagesPerClass ?? base.imagesPerClass,
+    epochs: o.epochs ?? base.epochs,
+    batch: o.batch ?? base.batch,
+    archs,
+  };
 }
 
 /** A class needs at least this many kept images to be worth a class in the demo. */

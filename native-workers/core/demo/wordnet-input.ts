@@ -5,7 +5,12 @@ import type { WordNet, Synset } from '../wordnet/wordnet.ts';
 import type { CaptionClass, SenseInfo } from './captions.ts';
 
 function senseOf(s: Synset): SenseInfo {
-  return { wnid: s.wnid, lemmas: s.words.map((w) => w.replace(/_/g, ' ')), definition: s.definition, examples: s.examples };
+  return {
+    wnid: s.wnid,
+    lemmas: s.words.map((w) => w.replace(/_/g, ' ')),
+    definition: s.definition,
+    examples: s.examples,
+  };
 }
 
 export function captionClassesFrom(wordnet: WordNet, wnids: readonly string[]): CaptionClass[] {

@@ -32,7 +32,10 @@ export interface ClassProbability {
 }
 
 /** Probability mass on the unsafe classes, clamped to [0, 1]. */
-export function nsfwScore(predictions: readonly ClassProbability[], unsafe: readonly string[] = NSFW_UNSAFE_CLASSES): number {
+export function nsfwScore(
+  predictions: readonly ClassProbability[],
+  unsafe: readonly string[] = NSFW_UNSAFE_CLASSES,
+): number {
   let s = 0;
   for (const p of predictions) if (unsafe.includes(p.className)) s += p.probability;
   return Math.min(1, Math.max(0, s));

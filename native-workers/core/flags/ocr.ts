@@ -3,7 +3,14 @@
 // case-insensitive (OCR output case is unreliable) on text where every non-letter/digit is a space.
 
 function normaliseForSearch(text: string): string {
-  return ' ' + text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim() + ' ';
+  return (
+    ' ' +
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim() +
+    ' '
+  );
 }
 
 /**

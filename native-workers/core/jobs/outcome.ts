@@ -26,7 +26,10 @@ const EMPTY_RESULT: Record<string, (result: Obj) => string | null> = {
     const ok = count(counts.ok) ?? 0;
     const optedOut = count(counts.opted_out) ?? 0;
     // Every other status (http_error, timeout, not_image, too_large, interrupted) is a failed download.
-    const failed = Object.entries(counts).reduce((n, [k, v]) => n + (k === 'ok' || k === 'opted_out' ? 0 : (count(v) ?? 0)), 0);
+    const failed = Object.entries(counts).reduce(
+      (n, [k, v]) => n + (k === 'ok' || k === 'opted_out' ? 0 : (count(v) ?? 0)),
+      0,
+    );
     if (count(r.attempted) === 0) return 'had nothing to download';
     if (!failed) return null;
     return `${ok.toLocaleString('en-US')} downloaded, ${failed.toLocaleString('en-US')} failed${optedOut ? `, ${optedOut.toLocaleString('en-US')} opted out` : ''}`;

@@ -141,7 +141,8 @@ export class CaptionMatcher {
     // 4. The word hash table (characters in one pool).
     let total = 0;
     for (const w of words) total += w.length;
-    if (total >= 1 << 22) throw new Error(`caption matcher: lemma words too long in total (${total} chars, limit ${1 << 22})`);
+    if (total >= 1 << 22)
+      throw new Error(`caption matcher: lemma words too long in total (${total} chars, limit ${1 << 22})`);
     this.pool = new Uint16Array(total);
     let cap = 16;
     while (cap < W * 2) cap <<= 1;
@@ -152,7 +153,8 @@ export class CaptionMatcher {
     let at = 0;
     for (let i = 0; i < W; i++) {
       const w = words[i];
-      if (w.length > MAX_WORD) throw new Error(`caption matcher: lemma word longer than ${MAX_WORD} characters: ${w.slice(0, 40)}...`);
+      if (w.length > MAX_WORD)
+        throw new Error(`caption matcher: lemma word longer than ${MAX_WORD} characters: ${w.slice(0, 40)}...`);
       let h = FNV_OFFSET;
       for (let k = 0; k < w.length; k++) {
         const c = w.charCodeAt(k);

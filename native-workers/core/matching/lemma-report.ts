@@ -51,12 +51,20 @@ export class LemmaReport {
     return synset.words.map((w) => {
       const lemma = lemmaOf(w);
       const v = this.rule?.verdict(w, synset.words);
-      const rule = { ruleDrop: v?.drop ?? null, ruleFlags: v?.flags ?? [], ruleReason: v?.reason ?? null, override: this.overrides.get(synset.wnid)?.get(lemma) ?? null };
+      const rule = {
+        ruleDrop: v?.drop ?? null,
+        ruleFlags: v?.flags ?? [],
+        ruleReason: v?.reason ?? null,
+        override: this.overrides.get(synset.wnid)?.get(lemma) ?? null,
+      };
       return { ...this.state(synset, lemma), ...rule };
     });
   }
 
-  private state(synset: ChosenSynset, lemma: string): Pick<LemmaState, 'lemma' | 'status' | 'code' | 'reason' | 'sharedWith'> {
+  private state(
+    synset: ChosenSynset,
+    lemma: string,
+  ): Pick<LemmaState, 'lemma' | 'status' | 'code' | 'reason' | 'sharedWith'> {
     const dropped = this.filteredBy.get(`${synset.wnid} ${lemma}`);
     if (dropped) return { lemma, status: 'dropped', code: dropped.code, reason: dropped.reason, sharedWith: [] };
     const key = this.set.ignoreCase ? lowerCaseUnits(lemma) : lemma;
@@ -64,10 +72,22 @@ export class LemmaReport {
     if (sharing?.includes(synset.wnid)) {
       const others = sharing.filter((x) => x !== synset.wnid);
       const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? `, and ${others.length - 3} more` : '');
-      return { lemma, status: 'shared', code: null, reason: `also a lemma of ${shown}: a caption naming it is ambiguous (LAIONet)`, sharedWith: others };
+      return {
+        lemma,
+        status: 'shared',
+        code: null,
+        reason: `also a lemma of ${shown}: a caption naming it is ambiguous (LAIONet)`,
+        sharedWith: others,
+      };
     }
     if (this.keptOwner.get(key) === synset.wnid && isUnmatchableLemma(key)) {
-      return { lemma, status: 'unmatchable', code: null, reason: 'contains ASCII punctuation: never in a normalised caption', sharedWith: [] };
+      return {
+        lemma,
+        status: 'unmatchable',
+        code: null,
+        reason: 'contains ASCII punctuation: never in a normalised caption',
+        sharedWith: [],
+      };
     }
     return { lemma, status: 'kept', code: null, reason: null, sharedWith: [] };
   }

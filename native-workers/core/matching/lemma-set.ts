@@ -47,7 +47,10 @@ export type WordFilter = (synset: ChosenSynset, word: string) => { code: string;
  * For a lemma (matched form) that the chosen synsets `wnids` share: the one that keeps it and why the others lose it,
  * or null to drop it from all (LAIONet).
  */
-export type SharedLemmaResolver = (lemma: string, wnids: readonly string[]) => { winner: string; reason: string } | null;
+export type SharedLemmaResolver = (
+  lemma: string,
+  wnids: readonly string[],
+) => { winner: string; reason: string } | null;
 
 export interface LemmaSetOptions {
   ignoreCase?: boolean;
@@ -102,14 +105,18 @@ export function buildLemmaSet(chosen: ChosenSynset[], opts: LemmaSetOptions = {}
   if (opts.resolveShared) {
     for (const [lemma, set] of sharedOwners) {
       const owners = [...set];
-      const r = opts.resolveShared(lemma, owners.map((i) => wnids[i]));
+      const r = opts.resolveShared(
+        lemma,
+        owners.map((i) => wnids[i]),
+      );
       if (!r) continue;
       const winner = owners.find((i) => wnids[i] === r.winner);
       if (winner === undefined) throw new Error(`resolveShared chose ${r.winner}, which does not share '${lemma}'`);
       owner.set(lemma, winner);
       sharedOwners.delete(lemma);
       for (const i of owners) {
-        if (i !== winner) filtered.push({ wnid: wnids[i], lemma: forms.get(`${lemma}\0${i}`)!, code: MINOR_SENSE, reason: r.reason });
+        if (i !== winner)
+          filtered.push({ wnid: wnids[i], lemma: forms.get(`${lemma}\0${i}`)!, code: MINOR_SENSE, reason: r.reason });
       }
     }
     filtered.sort((a, b) => (a.wnid < b.wnid ? -1 : a.wnid > b.wnid ? 1 : 0));
@@ -123,7 +130,10 @@ export function buildLemmaSet(chosen: ChosenSynset[], opts: LemmaSetOptions = {}
     lemmaSynset.push(si);
     kept[si] = 1;
   }
-  const shared: LemmaSet['shared'] = [...sharedOwners].map(([lemma, set]) => ({ lemma, wnids: [...set].map((i) => wnids[i]).sort() }));
+  const shared: LemmaSet['shared'] = [...sharedOwners].map(([lemma, set]) => ({
+    lemma,
+    wnids: [...set].map((i) => wnids[i]).sort(),
+  }));
   return {
     ignoreCase,
     lemmas,

@@ -39,7 +39,8 @@ export function rematchDiff(
     changes.push({ wnid, name: b.name, before: b.candidates, after: 0 });
   }
   changes.sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || (x.wnid < y.wnid ? -1 : 1));
-  const classes = (m: ReadonlyMap<string, { candidates: number }>) => [...m.values()].filter((c) => c.candidates > 0).length;
+  const classes = (m: ReadonlyMap<string, { candidates: number }>) =>
+    [...m.values()].filter((c) => c.candidates > 0).length;
   return {
     before: { matched: before.matched, ambiguous: before.ambiguous, classes: classes(before.perClass) },
     after: { matched: after.matched, ambiguous: after.ambiguous, classes: classes(after.perClass) },

@@ -18,7 +18,11 @@ export interface CaptionMatch {
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The outcome of a set of matched lemma ids, or null when none matched. */
-export function outcomeOfLemmas(set: LemmaSet, lemmaIds: ArrayLike<number>, count = lemmaIds.length): CaptionMatch | null {
+export function outcomeOfLemmas(
+  set: LemmaSet,
+  lemmaIds: ArrayLike<number>,
+  count = lemmaIds.length,
+): CaptionMatch | null {
   if (count === 0) return null;
   if (count === 1) {
     const l = lemmaIds[0];
@@ -47,7 +51,11 @@ export function matchCaption(matcher: CaptionMatcher, caption: unknown): Caption
 }
 
 /** The definition, lemma by lemma: ' ' + lemma + ' ' is a substring of the normalised caption. Slow on purpose. */
-export function matchCaptionPlainLoop(set: LemmaSet, caption: string, patterns = set.lemmas.map((l) => ' ' + l + ' ')): CaptionMatch | null {
+export function matchCaptionPlainLoop(
+  set: LemmaSet,
+  caption: string,
+  patterns = set.lemmas.map((l) => ' ' + l + ' '),
+): CaptionMatch | null {
   let text = normalizeCaption(caption);
   if (set.ignoreCase) text = lowerCaseUnits(text);
   const ids: number[] = [];
@@ -85,7 +93,8 @@ export class JoinedOutcomes {
   of(hits: ArrayLike<number>, count: number): { wnids: string; lemmas: string; status: MatchStatus } | null {
     const set = this.set;
     if (count === 0) return null;
-    if (count === 1) return { wnids: set.wnids[set.lemmaSynset[hits[0]]], lemmas: set.lemmas[hits[0]], status: 'matched' };
+    if (count === 1)
+      return { wnids: set.wnids[set.lemmaSynset[hits[0]]], lemmas: set.lemmas[hits[0]], status: 'matched' };
     if (this.lemmaIds.length < count) {
       this.lemmaIds = new Int32Array(count * 2);
       this.synsetIds = new Int32Array(count * 2);

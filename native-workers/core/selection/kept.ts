@@ -12,7 +12,14 @@ export interface CandidateFacts {
   decision: Decision | null;
 }
 
-export type KeptReason = 'accepted' | 'rejected' | 'no-image' | 'flagged' | 'below-threshold' | 'no-similarity' | 'kept';
+export type KeptReason =
+  | 'accepted'
+  | 'rejected'
+  | 'no-image'
+  | 'flagged'
+  | 'below-threshold'
+  | 'no-similarity'
+  | 'kept';
 
 export function keptReason(c: CandidateFacts, threshold: number): KeptReason {
   if (!c.hasImage) return 'no-image';

@@ -73,18 +73,29 @@ function resolveScoreMode(mode: ScoreMode, kept: SelectionCandidate[]): Selectio
 
 function classScore(mode: SelectionResult['scoreMode'], items: SelectionCandidate[]): number | null {
   if (mode === 'count') return items.length;
-  const values = items.map((c) => (mode === 'image' ? c.imageSimilarity : c.textSimilarity)).filter((v): v is number => v != null);
+  const values = items
+    .map((c) => (mode === 'image' ? c.imageSimilarity : c.textSimilarity))
+    .filter((v): v is number => v != null);
   return mean(values);
 }
 
 /** Kept candidates grouped by class, one per distinct image. */
-function keptPools(candidates: readonly SelectionCandidate[], threshold: number): { pools: Map<string, SelectionCandidate[]>; kept: number } {
+function keptPools(
+  candidates: readonly SelectionCandidate[],
+  threshold: number,
+): { pools: Map<string, SelectionCandidate[]>; kept: number } {
   const pools = new Map<string, SelectionCandidate[]>();
   let kept = 0;
   const ordered = candidates.slice().sort((a, b) => a.sampleId - b.sampleId);
   const seen = new Map<string, Set<string>>();
   for (const c of ordered) {
-    if (!isKept({ textSimilarity: c.textSimilarity, flagged: c.flagged, hasImage: c.sha256 != null, decision: c.decision }, threshold)) continue;
+    if (
+      !isKept(
+        { textSimilarity: c.textSimilarity, flagged: c.flagged, hasImage: c.sha256 != null, decision: c.decision },
+        threshold,
+      )
+    )
+      continue;
     kept++;
     let shas = seen.get(c.wnid);
     if (!shas) seen.set(c.wnid, (shas = new Set()));
@@ -138,7 +149,14 @@ export function selectDataset(candidates: readonly SelectionCandidate[], p: Sele
     for (const c of train) placed.set(c.sha256!, 'train');
     for (const c of test) placed.set(c.sha256!, 'test');
     const ids = (list: SelectionCandidate[]) => list.map((c) => c.sampleId).sort((a, b) => a - b);
-    classes.push({ rank: classes.length + 1, wnid: pool.wnid, score: pool.score, kept: pool.items.length, train: ids(train), test: ids(test) });
+    classes.push({
+      rank: classes.length + 1,
+      wnid: pool.wnid,
+      score: pool.score,
+      kept: pool.items.length,
+      train: ids(train),
+      test: ids(test),
+    });
   }
   return {
     scoreMode,

@@ -34,7 +34,11 @@ export class DecisionAdjustments {
       else if (r.step < 0 && r.textSimilarity != null) a.down.push(r.textSimilarity);
     }
     for (const [k, a] of acc) {
-      this.byClass.set(k, { constant: a.constant, up: Float64Array.from(a.up).sort(), down: Float64Array.from(a.down).sort() });
+      this.byClass.set(k, {
+        constant: a.constant,
+        up: Float64Array.from(a.up).sort(),
+        down: Float64Array.from(a.down).sort(),
+      });
     }
   }
 

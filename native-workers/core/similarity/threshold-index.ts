@@ -64,7 +64,9 @@ export class ClassSimilarityIndex {
     const wnids = this.wnids;
     wnids.forEach((w, k) => this.position.set(w, k));
     this.nameRank = new Int32Array(wnids.length);
-    [...wnids.keys()].sort((a, b) => (wnids[a] < wnids[b] ? -1 : wnids[a] > wnids[b] ? 1 : 0)).forEach((k, rank) => (this.nameRank[k] = rank));
+    [...wnids.keys()]
+      .sort((a, b) => (wnids[a] < wnids[b] ? -1 : wnids[a] > wnids[b] ? 1 : 0))
+      .forEach((k, rank) => (this.nameRank[k] = rank));
   }
 
   readonly wnids: readonly string[];
@@ -157,7 +159,14 @@ export class ClassSimilarityIndex {
   histogram(wnid: string, bins: number, range?: [number, number]): Histogram {
     const a = this.similarities(wnid);
     if (!Number.isInteger(bins) || bins < 1) throw new Error(`bins must be a positive whole number, got ${bins}`);
-    let [lo, hi] = range ?? (a.length ? [Math.min(a[0], Math.floor(a[0] * 100) / 100), Math.max(a[a.length - 1], Math.ceil(a[a.length - 1] * 100) / 100)] : [0, 1]);
+    let [lo, hi] =
+      range ??
+      (a.length
+        ? [
+            Math.min(a[0], Math.floor(a[0] * 100) / 100),
+            Math.max(a[a.length - 1], Math.ceil(a[a.length - 1] * 100) / 100),
+          ]
+        : [0, 1]);
     if (hi <= lo) hi = lo + 0.01;
     const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + ((hi - lo) * i) / bins));
     const counts: number[] = [];

@@ -46,8 +46,15 @@ export function normalizedRows(data: ArrayLike<number>, rows: number, dim: numbe
  * Mean pooling over the attention mask (what sentence-transformers does): hidden is [rows, seq, dim] row-major,
  * mask is [rows, seq] of 0/1. Returns L2-normalised [rows] vectors.
  */
-export function maskedMeanPool(hidden: ArrayLike<number>, mask: ArrayLike<number | bigint>, rows: number, seq: number, dim: number): Float32Array[] {
-  if (hidden.length !== rows * seq * dim) throw new Error(`expected ${rows}x${seq}x${dim} hidden values, got ${hidden.length}`);
+export function maskedMeanPool(
+  hidden: ArrayLike<number>,
+  mask: ArrayLike<number | bigint>,
+  rows: number,
+  seq: number,
+  dim: number,
+): Float32Array[] {
+  if (hidden.length !== rows * seq * dim)
+    throw new Error(`expected ${rows}x${seq}x${dim} hidden values, got ${hidden.length}`);
   const out: Float32Array[] = [];
   for (let r = 0; r < rows; r++) {
     const v = new Float32Array(dim);

@@ -22,7 +22,12 @@ export function wilsonInterval(percent: number, n: number): { low: number; high:
  * binomial variances, treating the two as independent (on a shared test set they correlate positively, so this errs
  * wide).
  */
-export function relativeImprovementInterval(a: number, na: number, b: number, nb: number): { low: number; high: number } {
+export function relativeImprovementInterval(
+  a: number,
+  na: number,
+  b: number,
+  nb: number,
+): { low: number; high: number } {
   const pa = a / 100;
   const pb = b / 100;
   if (!(na > 0 && nb > 0 && pb > 0)) return { low: NaN, high: NaN };

@@ -44,5 +44,9 @@ export function bootstrapInterval(
     if (Number.isFinite(v)) values.push(v);
   }
   values.sort((a, b) => a - b);
-  return { low: quantile(values, (1 - level) / 2), high: quantile(values, 1 - (1 - level) / 2), resamples: values.length };
+  return {
+    low: quantile(values, (1 - level) / 2),
+    high: quantile(values, 1 - (1 - level) / 2),
+    resamples: values.length,
+  };
 }

@@ -95,11 +95,15 @@ export function computeRankings(
   }
   const refBase = refBy.get(BASELINE_ARCH);
   if (refBase == null) throw new RankingsError(`the reference table has no ${BASELINE_ARCH} row`);
-  if (base.top1 === 0) throw new RankingsError(`${BASELINE_ARCH} has top-1 0: relative improvement over it is undefined`);
+  if (base.top1 === 0)
+    throw new RankingsError(`${BASELINE_ARCH} has top-1 0: relative improvement over it is undefined`);
   const missing = results.filter((r) => !refBy.has(r.arch)).map((r) => r.arch);
   if (missing.length) throw new RankingsError(`no reference top-1 for ${missing.join(', ')}`);
 
-  const interval = (iv: { low: number; high: number } | null): Interval => ({ low: iv ? num(iv.low) : null, high: iv ? num(iv.high) : null });
+  const interval = (iv: { low: number; high: number } | null): Interval => ({
+    low: iv ? num(iv.low) : null,
+    high: iv ? num(iv.high) : null,
+  });
   const models: RankingModel[] = results.map((r) => {
     const ref = refBy.get(r.arch)!;
     const n = r.n != null && r.n > 0 ? r.n : null;
@@ -114,7 +118,9 @@ export function computeRankings(
       n,
       top1_ci: interval(n ? wilsonInterval(r.top1, n) : null),
       // AlexNet's own improvement is 0 by definition; its uncertainty is carried by everyone else's interval.
-      relative_improvement_ci: isBase ? { low: 0, high: 0 } : interval(n && baseN ? relativeImprovementInterval(r.top1, n, base.top1, baseN) : null),
+      relative_improvement_ci: isBase
+        ? { low: 0, high: 0 }
+        : interval(n && baseN ? relativeImprovementInterval(r.top1, n, base.top1, baseN) : null),
       provisional: r.provisional ?? false,
       run_id: r.runId ?? null,
     };
@@ -147,7 +153,12 @@ export function computeRankings(
     kendall_tau: num(tau),
     same_ranking: sameRanking(ax, ay),
     models,
-    accuracy_fit: { slope: num(line.slope), intercept: num(line.intercept), pearson_r: num(pearson(ax, ay)), n: models.length },
+    accuracy_fit: {
+      slope: num(line.slope),
+      intercept: num(line.intercept),
+      pearson_r: num(pearson(ax, ay)),
+      n: models.length,
+    },
     ci: {
       level: 0.95,
       resamples,

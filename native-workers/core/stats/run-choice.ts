@@ -118,9 +118,12 @@ export function chooseRuns(runs: readonly RunCandidate[], choice: RunChoice): Ru
       if (picked && picked.arch === arch && (isFinished(picked) || isLive(picked))) {
         run = picked;
         byHand = true;
-        if (picked.dataset !== dataset) notes.push(`${arch}: run #${picked.id} (picked by hand) trained on another export, ${picked.dataset}`);
+        if (picked.dataset !== dataset)
+          notes.push(`${arch}: run #${picked.id} (picked by hand) trained on another export, ${picked.dataset}`);
       } else {
-        notes.push(`${arch}: run #${pickId} picked by hand has no accuracy to compare (${picked ? picked.status : 'deleted'}); using the default run`);
+        notes.push(
+          `${arch}: run #${pickId} picked by hand has no accuracy to compare (${picked ? picked.status : 'deleted'}); using the default run`,
+        );
       }
     }
     const onExport = newestFirst.filter((r) => r.arch === arch && r.dataset === dataset && !r.excluded);
@@ -138,7 +141,10 @@ export function chooseRuns(runs: readonly RunCandidate[], choice: RunChoice): Ru
     });
   }
   for (const what of ['profile', 'engine'] as const) {
-    const note = differing(used.map((r) => ({ arch: r.arch, value: r[what] })), what);
+    const note = differing(
+      used.map((r) => ({ arch: r.arch, value: r[what] })),
+      what,
+    );
     if (note) notes.push(note);
   }
   return { dataset, exports: summaries.map(({ newest: _, ...s }) => s), chosen, notes };

@@ -75,13 +75,26 @@ export function workspaceRankings(
       run_id: c?.runId ?? null,
       provisional: c?.provisional ?? false,
       picked_by_hand: c?.pickedByHand ?? false,
-      runs: runs.filter((r) => r.arch === arch).sort((a, b) => b.id - a.id).map(candidateRow),
+      runs: runs
+        .filter((r) => r.arch === arch)
+        .sort((a, b) => b.id - a.id)
+        .map(candidateRow),
     };
   });
   const base = { choice, dataset: picked.dataset, exports: picked.exports, archs, notes: picked.notes };
-  const results: ModelAccuracy[] = picked.chosen.map((c) => ({ arch: c.arch, top1: c.top1, n: c.n, provisional: c.provisional, runId: c.runId }));
+  const results: ModelAccuracy[] = picked.chosen.map((c) => ({
+    arch: c.arch,
+    top1: c.top1,
+    n: c.n,
+    provisional: c.provisional,
+    runId: c.runId,
+  }));
   if (!results.length) {
-    return { ...base, rankings: null, unavailable: runs.length ? 'no run has finished or reported a validation accuracy yet' : 'no training runs yet' };
+    return {
+      ...base,
+      rankings: null,
+      unavailable: runs.length ? 'no run has finished or reported a validation accuracy yet' : 'no training runs yet',
+    };
   }
   try {
     return { ...base, rankings: computeRankings(results, reference, opts), unavailable: null };

@@ -20,7 +20,13 @@ const uniform = (rand: () => number, a: number, b: number) => f32(a + (b - a) * 
 const randint = (rand: () => number, lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo));
 
 /** torchvision RandomResizedCrop.get_params (ten tries, then the whole image clamped to the ratio range, centred). */
-export function resizedCropRect(width: number, height: number, rand: () => number, scale: [number, number] = [0.08, 1], ratio: [number, number] = [3 / 4, 4 / 3]): Omit<CropPlan, 'flip'> {
+export function resizedCropRect(
+  width: number,
+  height: number,
+  rand: () => number,
+  scale: [number, number] = [0.08, 1],
+  ratio: [number, number] = [3 / 4, 4 / 3],
+): Omit<CropPlan, 'flip'> {
   const area = width * height;
   const logRatio = [f32(Math.log(f32(ratio[0]))), f32(Math.log(f32(ratio[1])))];
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -43,7 +49,13 @@ export function resizedCropRect(width: number, height: number, rand: () => numbe
 }
 
 /** RandomResizedCrop, then RandomHorizontalFlip(0.5). */
-export function randomResizedCrop(width: number, height: number, rand: () => number, scale: [number, number] = [0.08, 1], ratio: [number, number] = [3 / 4, 4 / 3]): CropPlan {
+export function randomResizedCrop(
+  width: number,
+  height: number,
+  rand: () => number,
+  scale: [number, number] = [0.08, 1],
+  ratio: [number, number] = [3 / 4, 4 / 3],
+): CropPlan {
   const rect = resizedCropRect(width, height, rand, scale, ratio);
   return { ...rect, flip: rand() < 0.5 };
 }
@@ -73,7 +85,14 @@ export interface EraseBox {
  * then returns the image unchanged). Note h = sqrt(area * ratio), w = sqrt(area / ratio), and both must be strictly
  * smaller than the image.
  */
-export function randomErasingBox(height: number, width: number, p: number, rand: () => number, scale: [number, number] = [0.02, 0.33], ratio: [number, number] = [0.3, 3.3]): EraseBox | null {
+export function randomErasingBox(
+  height: number,
+  width: number,
+  p: number,
+  rand: () => number,
+  scale: [number, number] = [0.02, 0.33],
+  ratio: [number, number] = [0.3, 3.3],
+): EraseBox | null {
   if (!(rand() < p)) return null;
   const area = height * width;
   const logRatio = [f32(Math.log(f32(ratio[0]))), f32(Math.log(f32(ratio[1])))];
@@ -91,7 +110,14 @@ export function randomErasingBox(height: number, width: number, p: number, rand:
 }
 
 /** Set the box to `value` (torchvision's default 0, i.e. the dataset mean after normalisation) in an HWC image. */
-export function applyErasing(pixels: Float32Array, offset: number, width: number, channels: number, box: EraseBox, value = 0): void {
+export function applyErasing(
+  pixels: Float32Array,
+  offset: number,
+  width: number,
+  channels: number,
+  box: EraseBox,
+  value = 0,
+): void {
   for (let y = box.top; y < box.top + box.height; y++) {
     const row = offset + (y * width + box.left) * channels;
     pixels.fill(value, row, row + box.width * channels);

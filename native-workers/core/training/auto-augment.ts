@@ -86,7 +86,9 @@ function linspace(start: number, end: number, steps: number): number[] {
   const step = f((f(end) - f(start)) / (steps - 1));
   // torch's kernel fills the first half (steps / 2, rounded down) from start and the rest from end.
   const half = Math.floor(steps / 2);
-  return Array.from({ length: steps }, (_, i) => (i < half ? f(f(start) + f(step * i)) : f(f(end) - f(step * (steps - 1 - i)))));
+  return Array.from({ length: steps }, (_, i) =>
+    i < half ? f(f(start) + f(step * i)) : f(f(end) - f(step * (steps - 1 - i))),
+  );
 }
 
 /** `top - round(arange(bins) / ((bins - 1) / spread))`: the posterize bits per bin. */
@@ -147,31 +149,106 @@ function space(policy: AutoAugmentPolicy, bins: number, height: number, width: n
 type PolicyStep = [AugmentOp, number, number | null];
 /** AutoAugmentPolicy.IMAGENET: 25 sub-policies of two (op, probability, magnitude bin of 10). */
 const IMAGENET_POLICY: [PolicyStep, PolicyStep][] = [
-  [['Posterize', 0.4, 8], ['Rotate', 0.6, 9]],
-  [['Solarize', 0.6, 5], ['AutoContrast', 0.6, null]],
-  [['Equalize', 0.8, null], ['Equalize', 0.6, null]],
-  [['Posterize', 0.6, 7], ['Posterize', 0.6, 6]],
-  [['Equalize', 0.4, null], ['Solarize', 0.2, 4]],
-  [['Equalize', 0.4, null], ['Rotate', 0.8, 8]],
-  [['Solarize', 0.6, 3], ['Equalize', 0.6, null]],
-  [['Posterize', 0.8, 5], ['Equalize', 1.0, null]],
-  [['Rotate', 0.2, 3], ['Solarize', 0.6, 8]],
-  [['Equalize', 0.6, null], ['Posterize', 0.4, 6]],
-  [['Rotate', 0.8, 8], ['Color', 0.4, 0]],
-  [['Rotate', 0.4, 9], ['Equalize', 0.6, null]],
-  [['Equalize', 0.0, null], ['Equalize', 0.8, null]],
-  [['Invert', 0.6, null], ['Equalize', 1.0, null]],
-  [['Color', 0.6, 4], ['Contrast', 1.0, 8]],
-  [['Rotate', 0.8, 8], ['Color', 1.0, 2]],
-  [['Color', 0.8, 8], ['Solarize', 0.8, 7]],
-  [['Sharpness', 0.4, 7], ['Invert', 0.6, null]],
-  [['ShearX', 0.6, 5], ['Equalize', 1.0, null]],
-  [['Color', 0.4, 0], ['Equalize', 0.6, null]],
-  [['Equalize', 0.4, null], ['Solarize', 0.2, 4]],
-  [['Solarize', 0.6, 5], ['AutoContrast', 0.6, null]],
-  [['Invert', 0.6, null], ['Equalize', 1.0, null]],
-  [['Color', 0.6, 4], ['Contrast', 1.0, 8]],
-  [['Equalize', 0.8, null], ['Equalize', 0.6, null]],
+  [
+    ['Posterize', 0.4, 8],
+    ['Rotate', 0.6, 9],
+  ],
+  [
+    ['Solarize', 0.6, 5],
+    ['AutoContrast', 0.6, null],
+  ],
+  [
+    ['Equalize', 0.8, null],
+    ['Equalize', 0.6, null],
+  ],
+  [
+    ['Posterize', 0.6, 7],
+    ['Posterize', 0.6, 6],
+  ],
+  [
+    ['Equalize', 0.4, null],
+    ['Solarize', 0.2, 4],
+  ],
+  [
+    ['Equalize', 0.4, null],
+    ['Rotate', 0.8, 8],
+  ],
+  [
+    ['Solarize', 0.6, 3],
+    ['Equalize', 0.6, null],
+  ],
+  [
+    ['Posterize', 0.8, 5],
+    ['Equalize', 1.0, null],
+  ],
+  [
+    ['Rotate', 0.2, 3],
+    ['Solarize', 0.6, 8],
+  ],
+  [
+    ['Equalize', 0.6, null],
+    ['Posterize', 0.4, 6],
+  ],
+  [
+    ['Rotate', 0.8, 8],
+    ['Color', 0.4, 0],
+  ],
+  [
+    ['Rotate', 0.4, 9],
+    ['Equalize', 0.6, null],
+  ],
+  [
+    ['Equalize', 0.0, null],
+    ['Equalize', 0.8, null],
+  ],
+  [
+    ['Invert', 0.6, null],
+    ['Equalize', 1.0, null],
+  ],
+  [
+    ['Color', 0.6, 4],
+    ['Contrast', 1.0, 8],
+  ],
+  [
+    ['Rotate', 0.8, 8],
+    ['Color', 1.0, 2],
+  ],
+  [
+    ['Color', 0.8, 8],
+    ['Solarize', 0.8, 7],
+  ],
+  [
+    ['Sharpness', 0.4, 7],
+    ['Invert', 0.6, null],
+  ],
+  [
+    ['ShearX', 0.6, 5],
+    ['Equalize', 1.0, null],
+  ],
+  [
+    ['Color', 0.4, 0],
+    ['Equalize', 0.6, null],
+  ],
+  [
+    ['Equalize', 0.4, null],
+    ['Solarize', 0.2, 4],
+  ],
+  [
+    ['Solarize', 0.6, 5],
+    ['AutoContrast', 0.6, null],
+  ],
+  [
+    ['Invert', 0.6, null],
+    ['Equalize', 1.0, null],
+  ],
+  [
+    ['Color', 0.6, 4],
+    ['Contrast', 1.0, 8],
+  ],
+  [
+    ['Equalize', 0.8, null],
+    ['Equalize', 0.6, null],
+  ],
 ];
 
 export interface PolicyOptions {
@@ -185,7 +262,13 @@ export interface PolicyOptions {
 const int = (rand: () => number, n: number) => Math.floor(rand() * n);
 
 /** The ops a policy applies to one image of the given size, drawing from `rand` in torchvision's order. */
-export function choosePolicyOps(policy: AutoAugmentPolicy, height: number, width: number, rand: () => number, o: PolicyOptions = {}): AppliedOp[] {
+export function choosePolicyOps(
+  policy: AutoAugmentPolicy,
+  height: number,
+  width: number,
+  rand: () => number,
+  o: PolicyOptions = {},
+): AppliedOp[] {
   if (policy === 'imagenet') {
     // AutoAugment.get_params: sub-policy id, two probabilities, two signs (in that order).
     const id = int(rand, IMAGENET_POLICY.length);
@@ -220,6 +303,14 @@ export function choosePolicyOps(policy: AutoAugmentPolicy, height: number, width
 }
 
 /** Apply a policy to an image: choose the ops, then apply them in order. */
-export function autoAugment(img: RgbImage, policy: AutoAugmentPolicy, rand: () => number, o: PolicyOptions = {}): RgbImage {
-  return choosePolicyOps(policy, img.height, img.width, rand, o).reduce((im, { op, magnitude }) => applyOp(im, op, magnitude), img);
+export function autoAugment(
+  img: RgbImage,
+  policy: AutoAugmentPolicy,
+  rand: () => number,
+  o: PolicyOptions = {},
+): RgbImage {
+  return choosePolicyOps(policy, img.height, img.width, rand, o).reduce(
+    (im, { op, magnitude }) => applyOp(im, op, magnitude),
+    img,
+  );
 }

@@ -80,11 +80,15 @@ export class WeightEma {
 
   /** For the checkpoint: the averages (named) and the update count. */
   named(): { name: string; tensor: tf.Tensor }[] {
-    return this.averages.map((a, i) => ({ name: `ema/${this.weights[i].originalName ?? this.weights[i].name}`, tensor: a }));
+    return this.averages.map((a, i) => ({
+      name: `ema/${this.weights[i].originalName ?? this.weights[i].name}`,
+      tensor: a,
+    }));
   }
 
   restore(tensors: readonly tf.Tensor[], updates: number): void {
-    if (tensors.length !== this.averages.length) throw new Error(`EMA checkpoint has ${tensors.length} tensors for ${this.averages.length} weights`);
+    if (tensors.length !== this.averages.length)
+      throw new Error(`EMA checkpoint has ${tensors.length} tensors for ${this.averages.length} weights`);
     tensors.forEach((t, i) => this.averages[i].assign(t));
     this.updates = updates;
   }

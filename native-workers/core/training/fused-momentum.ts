@@ -34,15 +34,24 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
     list.forEach(({ name, gradient }, i) => {
       const value = tf.engine().registeredVariables[name];
       // Slots are created in the same order, with the same names, as MomentumOptimizer creates them.
-      self.accumulations[i] ??= { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      self.accumulations[i] ??= {
+        originalName: `${name}/momentum`,
+        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+      };
       if (gradient == null) return;
       const accumulation = self.accumulations[i].variable;
       tf.tidy(() => {
-        const [newValue, newAccumulation] = tf.engine().runKernel(
-          MOMENTUM_UPDATE_KERNEL,
-          { value, accumulation, gradient } as unknown as tf.NamedTensorMap,
-          { learningRate: self.learningRate, momentum: self.momentum, nesterov: self.useNesterov } as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor[];
+        const [newValue, newAccumulation] = tf
+          .engine()
+          .runKernel(
+            MOMENTUM_UPDATE_KERNEL,
+            { value, accumulation, gradient } as unknown as tf.NamedTensorMap,
+            {
+              learningRate: self.learningRate,
+              momentum: self.momentum,
+              nesterov: self.useNesterov,
+            } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor[];
         accumulation.assign(newAccumulation);
         value.assign(newValue);
       });

@@ -2,7 +2,7 @@
 // scaled-down one) with the user's overrides applied, every recipe field explicit, the EMA decay train.py derives, and
 // every way the run differs from torchvision's recipe with the reason. Plain JSON data: stored with the run (runs.params),
 // shown by `runs.list`, and what another engine (the PyTorch trainer) receives.
-import { architectureInfo } from '../architectures/recipes.ts';
+import { architectureInfo } from '../architectures/registry.ts';
 import type { Profile, TrainingRecipe } from '../architectures/types.ts';
 import { emaDecayPerUpdate } from './ema.ts';
 
@@ -78,7 +78,11 @@ export function explicitRecipe(r: TrainingRecipe): Required<TrainingRecipe> {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The fields where `run` differs from `paper` (source excepted), with `why[field]` as the reason. */
-export function recipeDifferences(paper: TrainingRecipe, run: TrainingRecipe, why: Partial<Record<keyof TrainingRecipe, string>>): RecipeDifference[] {
+export function recipeDifferences(
+  paper: TrainingRecipe,
+  run: TrainingRecipe,
+  why: Partial<Record<keyof TrainingRecipe, string>>,
+): RecipeDifference[] {
   const p = explicitRecipe(paper);
   const r = explicitRecipe(run);
   return (Object.keys(r) as (keyof TrainingRecipe)[])
@@ -93,7 +97,8 @@ export function resolveHyperparams(arch: string, profile: Profile, o: RunOverrid
   const recipe = explicitRecipe(base);
   for (const [field, value] of Object.entries(o.recipe ?? {}) as [keyof TrainingRecipe, never][]) {
     if (value === undefined || same(value, recipe[field])) continue;
-    why[field] = `set for this run (recipe ${field} ${JSON.stringify(value)}; the ${profile} recipe has ${JSON.stringify(recipe[field])})`;
+    why[field] =
+      `set for this run (recipe ${field} ${JSON.stringify(value)}; the ${profile} recipe has ${JSON.stringify(recipe[field])})`;
     recipe[field] = value;
   }
   const override = (field: 'epochs' | 'batchSize' | 'lr', value: number | undefined, flag: string) => {
@@ -118,7 +123,12 @@ export function resolveHyperparams(arch: string, profile: Profile, o: RunOverrid
     }
   }
   const ema = recipe.ema
-    ? { decayPerUpdate: emaDecayPerUpdate(recipe.ema, recipe.batchSize, recipe.epochs), steps: recipe.ema.steps, recipeDecay: recipe.ema.decay, globalBatch: recipe.batchSize }
+    ? {
+        decayPerUpdate: emaDecayPerUpdate(recipe.ema, recipe.batchSize, recipe.epochs),
+        steps: recipe.ema.steps,
+        recipeDecay: recipe.ema.decay,
+        globalBatch: recipe.batchSize,
+      }
     : null;
   return {
     arch: info.arch,

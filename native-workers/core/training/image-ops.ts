@@ -20,7 +20,8 @@ export interface RgbImage {
 
 export function rgbImage(width: number, height: number, data?: Uint8Array): RgbImage {
   const size = width * height * 3;
-  if (data && data.length !== size) throw new Error(`an RGB image of ${width}x${height} needs ${size} bytes, got ${data.length}`);
+  if (data && data.length !== size)
+    throw new Error(`an RGB image of ${width}x${height} needs ${size} bytes, got ${data.length}`);
   return { width, height, data: data ?? new Uint8Array(size) };
 }
 
@@ -159,7 +160,13 @@ export function equalize(img: RgbImage): RgbImage {
  * torchvision's _get_inverse_affine_matrix: the matrix that maps output coordinates (origin at the image centre plus
  * `center`) to input coordinates, for a rotation by `angle` degrees, translation, scale and shear (degrees).
  */
-export function inverseAffineMatrix(center: [number, number], angle: number, translate: [number, number], scale: number, shear: [number, number]): number[] {
+export function inverseAffineMatrix(
+  center: [number, number],
+  angle: number,
+  translate: [number, number],
+  scale: number,
+  shear: [number, number],
+): number[] {
   const rot = (angle * Math.PI) / 180;
   const sx = (shear[0] * Math.PI) / 180;
   const sy = (shear[1] * Math.PI) / 180;
@@ -190,7 +197,8 @@ export function warpAffine(img: RgbImage, matrix: readonly number[]): RgbImage {
   const hh = f32(0.5 * h);
   const t = [f32(m[0] / hw), f32(m[1] / hw), f32(m[2] / hw), f32(m[3] / hh), f32(m[4] / hh), f32(m[5] / hh)];
   const out = new Uint8Array(img.data.length);
-  const at = (x: number, y: number, c: number) => (x >= 0 && x < w && y >= 0 && y < h ? img.data[(y * w + x) * 3 + c] : 0);
+  const at = (x: number, y: number, c: number) =>
+    x >= 0 && x < w && y >= 0 && y < h ? img.data[(y * w + x) * 3 + c] : 0;
   for (let i = 0; i < h; i++) {
     const y = f32(-h * 0.5 + 0.5 + i);
     for (let j = 0; j < w; j++) {
@@ -226,9 +234,21 @@ export function warpAffine(img: RgbImage, matrix: readonly number[]): RgbImage {
 }
 
 /** F.affine on a tensor: `center` in pixels (default the image centre). */
-export function affine(img: RgbImage, o: { angle?: number; translate?: [number, number]; scale?: number; shear?: [number, number]; center?: [number, number] }): RgbImage {
+export function affine(
+  img: RgbImage,
+  o: {
+    angle?: number;
+    translate?: [number, number];
+    scale?: number;
+    shear?: [number, number];
+    center?: [number, number];
+  },
+): RgbImage {
   const center: [number, number] = o.center ? [o.center[0] - img.width * 0.5, o.center[1] - img.height * 0.5] : [0, 0];
-  return warpAffine(img, inverseAffineMatrix(center, o.angle ?? 0, o.translate ?? [0, 0], o.scale ?? 1, o.shear ?? [0, 0]));
+  return warpAffine(
+    img,
+    inverseAffineMatrix(center, o.angle ?? 0, o.translate ?? [0, 0], o.scale ?? 1, o.shear ?? [0, 0]),
+  );
 }
 
 /** F.rotate (counter-clockwise degrees, about the centre, same size). */

@@ -53,7 +53,12 @@ export function chooseMix(
   const r = 0.5 * Math.sqrt(1 - lambda);
   const rw = Math.trunc(r * width);
   const rh = Math.trunc(r * height);
-  const box = { x1: Math.max(rx - rw, 0), y1: Math.max(ry - rh, 0), x2: Math.min(rx + rw, width), y2: Math.min(ry + rh, height) };
+  const box = {
+    x1: Math.max(rx - rw, 0),
+    y1: Math.max(ry - rh, 0),
+    x2: Math.min(rx + rw, width),
+    y2: Math.min(ry + rh, height),
+  };
   return { kind, lambda: 1 - ((box.x2 - box.x1) * (box.y2 - box.y1)) / (width * height), box };
 }
 
@@ -89,7 +94,8 @@ export function applyMix(
   if (plan.kind === 'mixup') {
     for (let i = 0; i < n; i++) {
       const partner = (i + n - 1) % n;
-      for (let k = 0; k < per; k++) out[i * per + k] = f(f(lam * data[i * per + k]) + f(rest * data[partner * per + k]));
+      for (let k = 0; k < per; k++)
+        out[i * per + k] = f(f(lam * data[i * per + k]) + f(rest * data[partner * per + k]));
     }
   } else {
     out.set(data);
@@ -106,7 +112,8 @@ export function applyMix(
   const targets = new Float32Array(n * classes);
   for (let i = 0; i < n; i++) {
     const partner = (i + n - 1) % n;
-    for (let c = 0; c < classes; c++) targets[i * classes + c] = f(f(lam * hot[i * classes + c]) + f(rest * hot[partner * classes + c]));
+    for (let c = 0; c < classes; c++)
+      targets[i * classes + c] = f(f(lam * hot[i * classes + c]) + f(rest * hot[partner * classes + c]));
   }
   return { data: out, targets };
 }

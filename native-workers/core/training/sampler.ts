@@ -6,7 +6,12 @@
 // images gives an empty epoch: the local profile turns it off (recipes.ts records why).
 
 /** The indices one process trains on in an epoch, given the epoch's permutation of the dataset. */
-export function repeatedAugmentationOrder(permutation: readonly number[], repetitions: number, processes = 1, rank = 0): number[] {
+export function repeatedAugmentationOrder(
+  permutation: readonly number[],
+  repetitions: number,
+  processes = 1,
+  rank = 0,
+): number[] {
   const n = permutation.length;
   const perProcess = Math.ceil((n * repetitions) / processes);
   const total = perProcess * processes;

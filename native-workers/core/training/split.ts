@@ -3,7 +3,11 @@
 import { rngFor } from './random.ts';
 import { shuffleInPlace } from '../stats/random.ts';
 
-export function validationSplit(labels: readonly number[], fraction: number, seed: number): { train: number[]; val: number[] } {
+export function validationSplit(
+  labels: readonly number[],
+  fraction: number,
+  seed: number,
+): { train: number[]; val: number[] } {
   const byClass = new Map<number, number[]>();
   labels.forEach((l, i) => {
     const list = byClass.get(l) ?? [];

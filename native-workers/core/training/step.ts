@@ -26,7 +26,12 @@ export function makeOptimizer(recipe: TrainingRecipe, lr: number): StepOptimizer
       optimizer = new FusedMomentumOptimizer(lr, recipe.momentum);
       break;
     case 'rmsprop':
-      optimizer = new TorchRmsPropOptimizer(lr, recipe.rmspropAlpha ?? 0.99, recipe.momentum, recipe.rmspropEps ?? 1e-8);
+      optimizer = new TorchRmsPropOptimizer(
+        lr,
+        recipe.rmspropAlpha ?? 0.99,
+        recipe.momentum,
+        recipe.rmspropEps ?? 1e-8,
+      );
       break;
     case 'adamw':
       optimizer = tf.train.adam(lr, 0.9, 0.999, 1e-8);
@@ -55,7 +60,11 @@ const normNamesOf = new WeakMap<tf.LayersModel, Set<string>>();
 export function normWeightNames(model: tf.LayersModel): Set<string> {
   let names = normNamesOf.get(model);
   if (!names) {
-    names = new Set(model.layers.filter((l) => NORM_LAYER_CLASSES.has(l.getClassName())).flatMap((l) => l.trainableWeights.map((w) => (w.read() as tf.Variable).name)));
+    names = new Set(
+      model.layers
+        .filter((l) => NORM_LAYER_CLASSES.has(l.getClassName()))
+        .flatMap((l) => l.trainableWeights.map((w) => (w.read() as tf.Variable).name)),
+    );
     normNamesOf.set(model, names);
   }
   return names;
@@ -81,7 +90,13 @@ function mainOutput(out: tf.Tensor | tf.Tensor[]): tf.Tensor2D {
  * The update of one step once the gradients are known: clipping, weight decay and the optimizer, in torch's order.
  * `grads` maps variable names to gradients; `normNames` are the variables that get `normWeightDecay`.
  */
-export function applyUpdate(opt: StepOptimizer, recipe: TrainingRecipe, vars: readonly tf.Variable[], grads: tf.NamedTensorMap, normNames: ReadonlySet<string>): void {
+export function applyUpdate(
+  opt: StepOptimizer,
+  recipe: TrainingRecipe,
+  vars: readonly tf.Variable[],
+  grads: tf.NamedTensorMap,
+  normNames: ReadonlySet<string>,
+): void {
   tf.tidy(() => {
     const names = Object.keys(grads);
     if (recipe.clipGradNorm) {
@@ -90,7 +105,8 @@ export function applyUpdate(opt: StepOptimizer, recipe: TrainingRecipe, vars: re
       for (const n of names) grads[n] = tf.mul(grads[n], scale);
     }
     const byName = new Map(vars.map((v) => [v.name, v]));
-    const decayOf = (n: string) => (normNames.has(n) && recipe.normWeightDecay != null ? recipe.normWeightDecay : recipe.weightDecay);
+    const decayOf = (n: string) =>
+      normNames.has(n) && recipe.normWeightDecay != null ? recipe.normWeightDecay : recipe.weightDecay;
     if (opt.kind === 'adamw') {
       for (const n of names) {
         const wd = decayOf(n);
@@ -111,7 +127,13 @@ export function applyUpdate(opt: StepOptimizer, recipe: TrainingRecipe, vars: re
  * One step on a batch. `targets`: integer labels [n], or mixed one-hot targets [n, classes] (Mixup/CutMix); the
  * accuracy of a mixed batch counts the class with the largest target weight (torchvision's utils.accuracy).
  */
-export function trainStep(model: tf.LayersModel, opt: StepOptimizer, recipe: TrainingRecipe, x: tf.Tensor4D, targets: tf.Tensor1D | tf.Tensor2D): StepResult {
+export function trainStep(
+  model: tf.LayersModel,
+  opt: StepOptimizer,
+  recipe: TrainingRecipe,
+  x: tf.Tensor4D,
+  targets: tf.Tensor1D | tf.Tensor2D,
+): StepResult {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let correctT: tf.Tensor | undefined;
   const lossT = tf.tidy(() => {
@@ -122,7 +144,8 @@ export function trainStep(model: tf.LayersModel, opt: StepOptimizer, recipe: Tra
       // Tensors made inside the gradient function are freed with it, unless kept.
       correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
       let loss = crossEntropyLoss(targets, logits, recipe.labelSmoothing);
-      if (Array.isArray(out) && out[1]) loss = tf.add(loss, tf.mul(0.4, crossEntropyLoss(targets, out[1] as tf.Tensor2D, recipe.labelSmoothing)));
+      if (Array.isArray(out) && out[1])
+        loss = tf.add(loss, tf.mul(0.4, crossEntropyLoss(targets, out[1] as tf.Tensor2D, recipe.labelSmoothing)));
       return loss as tf.Scalar;
     }, vars);
     applyUpdate(opt, recipe, vars, grads, normWeightNames(model));

@@ -4,7 +4,7 @@
 // reduction blocks 75 px. The local profile's default input is raised to those (the evaluation sizes follow, keeping
 // the recipe's resize/crop ratio), recorded as differences with that reason; an explicit input size is kept (and
 // refused by the trainer when too small). test/unit/torch-trainer.test.ts checks these figures on the real models.
-import { architectureInfo } from '../architectures/recipes.ts';
+import { architectureInfo } from '../architectures/registry.ts';
 import type { ArchName, Profile } from '../architectures/types.ts';
 import { resolveHyperparams, type Hyperparams, type RunOverrides } from './hyperparams.ts';
 

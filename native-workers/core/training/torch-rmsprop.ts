@@ -31,8 +31,14 @@ export class TorchRmsPropOptimizer extends tf.RMSPropOptimizer {
       : Object.keys(variableGradients).map((name) => ({ name, gradient: variableGradients[name] }));
     list.forEach(({ name, gradient }, i) => {
       const value = tf.engine().registeredVariables[name];
-      self.accumulatedMeanSquares[i] ??= { originalName: `${name}/rms`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      self.accumulatedMoments[i] ??= { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      self.accumulatedMeanSquares[i] ??= {
+        originalName: `${name}/rms`,
+        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+      };
+      self.accumulatedMoments[i] ??= {
+        originalName: `${name}/momentum`,
+        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+      };
       if (gradient == null) return;
       const square = self.accumulatedMeanSquares[i].variable;
       const buffer = self.accumulatedMoments[i].variable;

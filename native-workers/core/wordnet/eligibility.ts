@@ -65,7 +65,8 @@ export function computeEligibility(
   const isImagenet = new Uint8Array(wordnet.synsets.length);
   for (const s of imagenet) isImagenet[s.index] = 1;
   const imagenetLemma = new Map<string, string>();
-  for (const s of imagenet) for (const w of s.words) if (!imagenetLemma.has(w.toLowerCase())) imagenetLemma.set(w.toLowerCase(), s.wnid);
+  for (const s of imagenet)
+    for (const w of s.words) if (!imagenetLemma.has(w.toLowerCase())) imagenetLemma.set(w.toLowerCase(), s.wnid);
   const idx = imagenet.map((s) => s.index);
   const hypernyms = r.excludeImagenetHypernyms ? wordnet.ancestorsOf(idx) : null;
   const hyponyms = r.excludeImagenetHyponyms ? wordnet.descendantsOf(idx) : null;
@@ -88,7 +89,8 @@ export function computeEligibility(
         if (owner) return `shares lemma '${w}' with ImageNet-1k ${owner}`;
       }
     }
-    if (r.excludeInstances && s.instanceHypernyms.length) return `an instance of ${wordnet.synsets[s.instanceHypernyms[0]].wnid} (a particular, not a category)`;
+    if (r.excludeInstances && s.instanceHypernyms.length)
+      return `an instance of ${wordnet.synsets[s.instanceHypernyms[0]].wnid} (a particular, not a category)`;
     if (hypernyms?.has(s.index)) return 'hypernym of an ImageNet-1k synset';
     if (hyponyms?.has(s.index)) return 'hyponym of an ImageNet-1k synset';
     if (inSubtrees && !inSubtrees.has(s.index)) return `outside subtrees ${r.subtrees.join(', ')}`;

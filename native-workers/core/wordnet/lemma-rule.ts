@@ -111,7 +111,11 @@ export interface LemmaVerdict {
   reason: string | null;
 }
 
-export const KEEP: LemmaVerdict = Object.freeze({ drop: null, flags: Object.freeze([]) as unknown as FlagCode[], reason: null });
+export const KEEP: LemmaVerdict = Object.freeze({
+  drop: null,
+  flags: Object.freeze([]) as unknown as FlagCode[],
+  reason: null,
+});
 
 const POS_NAME: Record<keyof PosTags, string> = { n: 'noun', v: 'verb', a: 'adjective', r: 'adverb' };
 const SS_TYPE: Record<string, keyof PosTags> = { '1': 'n', '2': 'v', '3': 'a', '4': 'r', '5': 'a' };
@@ -198,9 +202,26 @@ export function buildLemmaEvidence(
 }
 
 // morphy's detachment rules (WordNet's morphy(7WN)) for the forms the rule tests.
-const VERB_ING: [string, string][] = [['ing', ''], ['ing', 'e']];
-const VERB_S: [string, string][] = [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', '']];
-const NOUN_PLURAL: [string, string][] = [['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y']];
+const VERB_ING: [string, string][] = [
+  ['ing', ''],
+  ['ing', 'e'],
+];
+const VERB_S: [string, string][] = [
+  ['s', ''],
+  ['ies', 'y'],
+  ['es', 'e'],
+  ['es', ''],
+];
+const NOUN_PLURAL: [string, string][] = [
+  ['s', ''],
+  ['ses', 's'],
+  ['xes', 'x'],
+  ['zes', 'z'],
+  ['ches', 'ch'],
+  ['shes', 'sh'],
+  ['men', 'man'],
+  ['ies', 'y'],
+];
 
 function detach(word: string, rules: [string, string][]): string[] {
   const out: string[] = [];
@@ -270,21 +291,31 @@ export function wordVerdict(word: string, evidence: LemmaEvidence): LemmaVerdict
   if (fw) return drop('function-word', `function word '${word.toLowerCase()}' (${fw})`);
   if (DIGITS.test(word)) return drop('numeral', 'numeral: matches sizes, prices, dates and counts');
   if (TWO_LETTERS.test(word) && word !== word.toUpperCase()) {
-    return drop('two-letters', 'two letters, not capitals: matches abbreviations (cm, Mr), note names and foreign words');
+    return drop(
+      'two-letters',
+      'two letters, not capitals: matches abbreviations (cm, Mr), note names and foreign words',
+    );
   }
   const key = word.toLowerCase();
   const u = evidence.usage.get(key);
   const noun = u?.tags.n ?? 0;
   const other = u ? otherTags(u.tags) : 0;
   if (u && other > noun && other >= MIN_EVIDENCE) {
-    return drop('other-pos', `used more as ${article(mainOtherPos(u))} than as a noun: tagged ${other} times as a verb, adjective or adverb, ${noun} as a noun`);
+    return drop(
+      'other-pos',
+      `used more as ${article(mainOtherPos(u))} than as a noun: tagged ${other} times as a verb, adjective or adverb, ${noun} as a noun`,
+    );
   }
   const oneWord = parts.length === 1;
-  const plural = oneWord ? bestBase(evidence, key, [...detach(key, NOUN_PLURAL), ...(evidence.nounExceptions.get(key) ?? [])], 'n') : null;
+  const plural = oneWord
+    ? bestBase(evidence, key, [...detach(key, NOUN_PLURAL), ...(evidence.nounExceptions.get(key) ?? [])], 'n')
+    : null;
   const verb = !oneWord
     ? null
     : (ingBase(evidence, key) ??
-      (key.endsWith('s') && !plural ? bestBase(evidence, key, [...detach(key, VERB_S), ...(evidence.verbExceptions.get(key) ?? [])], 'v') : null));
+      (key.endsWith('s') && !plural
+        ? bestBase(evidence, key, [...detach(key, VERB_S), ...(evidence.verbExceptions.get(key) ?? [])], 'v')
+        : null));
   if (verb && verb.tags >= MIN_EVIDENCE && (noun === 0 || muchMore(verb.tags, noun))) {
     return drop(
       'verb-form',
@@ -295,10 +326,17 @@ export function wordVerdict(word: string, evidence: LemmaEvidence): LemmaVerdict
   }
   if (parts.length > 1 && functionWordClass(parts[parts.length - 1]) === 'preposition or particle') {
     const first = ingBase(evidence, parts[0].toLowerCase());
-    if (first) return drop('verb-phrase', `a verb phrase: '${parts[0]}' is a form of the verb '${first.base}', '${parts[parts.length - 1]}' a particle`);
+    if (first)
+      return drop(
+        'verb-phrase',
+        `a verb phrase: '${parts[0]}' is a form of the verb '${first.base}', '${parts[parts.length - 1]}' a particle`,
+      );
   }
   if (plural && muchMore(plural.tags, noun)) {
-    return drop('noun-plural', `the plural of '${plural.base}' (tagged ${plural.tags} times as a noun; this word ${noun})`);
+    return drop(
+      'noun-plural',
+      `the plural of '${plural.base}' (tagged ${plural.tags} times as a noun; this word ${noun})`,
+    );
   }
   if (key !== word && /\p{Ll}/u.test(word) && evidence.lowercaseWords.has(key)) {
     const capital = evidence.capitalisedTags.get(key) ?? 0;
@@ -318,7 +356,9 @@ export function wordVerdict(word: string, evidence: LemmaEvidence): LemmaVerdict
   }
   if (u && noun === 0 && other === 0 && otherTags(u.senses) > u.senses.n) {
     flags.push('untagged');
-    notes.push(`never tagged; WordNet lists it more as ${article(mainOtherPos(u))} (${otherTags(u.senses)} senses) than as a noun (${u.senses.n})`);
+    notes.push(
+      `never tagged; WordNet lists it more as ${article(mainOtherPos(u))} (${otherTags(u.senses)} senses) than as a noun (${u.senses.n})`,
+    );
   }
   if (u && other > 0 && 2 * other >= noun) {
     flags.push('close-call');
@@ -327,7 +367,9 @@ export function wordVerdict(word: string, evidence: LemmaEvidence): LemmaVerdict
   const base = verb ?? plural;
   if (base && base.tags > noun) {
     flags.push('inflected-form');
-    notes.push(`${verb ? `a form of the verb '${base.base}'` : `the plural of '${base.base}'`} (tagged ${base.tags} times; this word ${noun} as a noun)`);
+    notes.push(
+      `${verb ? `a form of the verb '${base.base}'` : `the plural of '${base.base}'`} (tagged ${base.tags} times; this word ${noun} as a noun)`,
+    );
   }
   return flags.length ? { drop: null, flags, reason: notes.join('; ') } : KEEP;
 }
@@ -359,7 +401,10 @@ export class LemmaRule {
    * the card game `Michigan`, the herb genus `Paris` and the star `Sun` would otherwise collect captions about the
    * state, the city and the sun, the instances being excluded from the eligible set (core/wordnet/eligibility.ts).
    */
-  static build(nouns: Iterable<{ words: readonly string[]; instanceHypernyms?: readonly number[] }>, evidence: LemmaEvidence): LemmaRule {
+  static build(
+    nouns: Iterable<{ words: readonly string[]; instanceHypernyms?: readonly number[] }>,
+    evidence: LemmaEvidence,
+  ): LemmaRule {
     const verdicts = new Map<string, LemmaVerdict>();
     const seen = new Set<string>();
     const particulars = new Map<string, number>();
@@ -377,7 +422,13 @@ export class LemmaRule {
     }
     for (const [w, count] of particulars) {
       if (!categories.has(w) || verdicts.get(w)?.drop) continue;
-      verdicts.set(w, drop('names-a-particular', `also the name of ${count === 1 ? 'a particular' : `${count} particulars`} (WordNet instances: places, people, works), which captions mostly mean`));
+      verdicts.set(
+        w,
+        drop(
+          'names-a-particular',
+          `also the name of ${count === 1 ? 'a particular' : `${count} particulars`} (WordNet instances: places, people, works), which captions mostly mean`,
+        ),
+      );
     }
     const senseTags = new Map<string, Map<number, number>>();
     for (const [word, senses] of evidence.nounSenseTags) {
@@ -404,7 +455,9 @@ export class LemmaRule {
     const word = lemma.toLowerCase().replace(/ /g, '_');
     const senses = this.senseTags.get(word);
     if (!senses) return null;
-    const ranked = wnids.map((wnid) => ({ wnid, tags: senses.get(Number(wnid.slice(1))) ?? 0 })).sort((a, b) => b.tags - a.tags);
+    const ranked = wnids
+      .map((wnid) => ({ wnid, tags: senses.get(Number(wnid.slice(1))) ?? 0 }))
+      .sort((a, b) => b.tags - a.tags);
     const [first, second] = ranked;
     if (first.tags < MIN_EVIDENCE || first.tags + 1 < DOMINANCE * (second.tags + 1)) return null;
     return {
@@ -424,7 +477,8 @@ export class LemmaRule {
   }
 
   static fromCompact(c: CompactLemmaRule): LemmaRule {
-    if (c.format !== 'imagenot-lemma-rule' || c.version !== LEMMA_RULE_VERSION) throw new Error(`not a version-${LEMMA_RULE_VERSION} lemma rule`);
+    if (c.format !== 'imagenot-lemma-rule' || c.version !== LEMMA_RULE_VERSION)
+      throw new Error(`not a version-${LEMMA_RULE_VERSION} lemma rule`);
     return new LemmaRule(
       new Map(c.verdicts.map(([w, d, f, r]) => [w, { drop: d, flags: f, reason: r || null }])),
       new Map(c.senseTags.map(([w, offsets, tags]) => [w, new Map(offsets.map((o, i) => [o, tags[i]]))])),
@@ -465,7 +519,10 @@ export const MANUAL_DROP_REASON = 'dropped by hand in this workspace';
  * (a 'keep' restores a dropped word, a 'drop' removes a kept one).
  */
 export function lemmaRuleFilter(rule: LemmaRule, overrides: LemmaOverrides = new Map()) {
-  return (synset: { wnid: string; words: readonly string[] }, word: string): { code: DropCode | 'manual'; reason: string } | null => {
+  return (
+    synset: { wnid: string; words: readonly string[] },
+    word: string,
+  ): { code: DropCode | 'manual'; reason: string } | null => {
     const o = overrides.get(synset.wnid)?.get(word.replace(/_/g, ' '));
     if (o === 'keep') return null;
     if (o === 'drop') return { code: 'manual', reason: MANUAL_DROP_REASON };

@@ -15,7 +15,10 @@ export interface ParsedSynset {
 }
 
 export class WordNetParseError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(`data.noun line ${line}: ${message}`);
     this.name = 'WordNetParseError';
   }
@@ -39,7 +42,8 @@ export function parseDataLine(line: string, lineNo = 0): ParsedSynset {
   const f = fieldsText.trim().split(' ');
   const offset = Number(f[0]);
   const lexnum = Number(f[1]);
-  if (!Number.isInteger(offset) || !LEXNAMES[lexnum]) throw new WordNetParseError(lineNo, `bad offset or lexicographer file '${f[0]} ${f[1]}'`);
+  if (!Number.isInteger(offset) || !LEXNAMES[lexnum])
+    throw new WordNetParseError(lineNo, `bad offset or lexicographer file '${f[0]} ${f[1]}'`);
   const wordCount = parseInt(f[3], 16);
   if (!(wordCount > 0)) throw new WordNetParseError(lineNo, `bad word count '${f[3]}'`);
   let at = 4;

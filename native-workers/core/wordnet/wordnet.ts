@@ -123,7 +123,8 @@ export class WordNet {
   }
 
   static fromCompact(c: CompactWordNet): WordNet {
-    if (c.format !== 'imagenot-wordnet-nouns' || c.version !== 1) throw new Error('not a version-1 imagenot WordNet index');
+    if (c.format !== 'imagenot-wordnet-nouns' || c.version !== 1)
+      throw new Error('not a version-1 imagenot WordNet index');
     const synsets: Synset[] = c.offsets.map((offset, index) => {
       const words = c.words[index].split(' ');
       return {

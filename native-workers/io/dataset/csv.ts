@@ -12,7 +12,10 @@ export function csvField(value: unknown): string {
 export class CsvWriter {
   private readonly out: WriteStream;
   private error: Error | undefined;
-  constructor(private readonly path: string, header: readonly string[]) {
+  constructor(
+    private readonly path: string,
+    header: readonly string[],
+  ) {
     this.out = createWriteStream(path);
     this.out.on('error', (err) => (this.error = err));
     this.out.write(header.map(csvField).join(',') + '\n');
@@ -24,7 +27,8 @@ export class CsvWriter {
 
   async write(fields: readonly unknown[]): Promise<void> {
     this.check();
-    if (!this.out.write(fields.map(csvField).join(',') + '\n')) await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
+    if (!this.out.write(fields.map(csvField).join(',') + '\n'))
+      await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
   }
 
   async close(): Promise<void> {

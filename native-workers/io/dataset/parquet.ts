@@ -10,7 +10,11 @@ export interface ParquetColumn {
   data: unknown[];
 }
 
-export function writeParquetFile(path: string, columns: ParquetColumn[], opts: { metadata?: Record<string, string> } = {}): void {
+export function writeParquetFile(
+  path: string,
+  columns: ParquetColumn[],
+  opts: { metadata?: Record<string, string> } = {},
+): void {
   const data = columns.map((c) => ({
     name: c.name,
     type: c.type,

@@ -26,7 +26,9 @@ async function tarBuffer(samples: readonly WebDatasetSample[]): Promise<Buffer> 
   });
   const entry = (name: string, body: Buffer) =>
     new Promise<void>((resolve, reject) =>
-      pack.entry({ name, mtime: new Date(0), mode: 0o644, uid: 0, gid: 0, uname: '', gname: '' }, body, (err) => (err ? reject(err) : resolve())),
+      pack.entry({ name, mtime: new Date(0), mode: 0o644, uid: 0, gid: 0, uname: '', gname: '' }, body, (err) =>
+        err ? reject(err) : resolve(),
+      ),
     );
   for (const s of samples) {
     await entry(`${s.key}.jpg`, s.jpeg);

@@ -26,14 +26,19 @@ export interface FashionMnistImage {
  * (7002 entries, 7000 images); empty rows are skipped, any other wrong length is an error.
  */
 export function readFashionMnistClass(label: number): FashionMnistImage[] {
-  if (!Number.isInteger(label) || label < 0 || label > 9) throw new Error(`Fashion-MNIST label must be 0..9, got ${label}`);
+  if (!Number.isInteger(label) || label < 0 || label > 9)
+    throw new Error(`Fashion-MNIST label must be 0..9, got ${label}`);
   const file = join(packageDir(), 'src', 'clothes', `${label}.json`);
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown };
-  if (!Array.isArray(parsed.data)) throw new Error(`${file}: expected {"data": [...]} (has the fashion-mnist package changed?)`);
+  if (!Array.isArray(parsed.data))
+    throw new Error(`${file}: expected {"data": [...]} (has the fashion-mnist package changed?)`);
   const out: FashionMnistImage[] = [];
   parsed.data.forEach((row, index) => {
     if (Array.isArray(row) && row.length === 0) return;
-    if (!Array.isArray(row) || row.length !== PIXELS) throw new Error(`${file}: image ${index} has ${Array.isArray(row) ? row.length : 'no'} pixels, expected ${PIXELS}`);
+    if (!Array.isArray(row) || row.length !== PIXELS)
+      throw new Error(
+        `${file}: image ${index} has ${Array.isArray(row) ? row.length : 'no'} pixels, expected ${PIXELS}`,
+      );
     out.push({ index, pixels: Uint8Array.from(row as number[]) });
   });
   return out;

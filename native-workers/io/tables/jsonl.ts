@@ -19,7 +19,12 @@ function parseObject(text: string | null, max: number): Record<string, unknown> 
   return value as Record<string, unknown>;
 }
 
-export async function openJsonl(path: string, gzip: boolean, hiddenColumn: (name: string) => boolean, opts: LineReadOptions): Promise<TableSource> {
+export async function openJsonl(
+  path: string,
+  gzip: boolean,
+  hiddenColumn: (name: string) => boolean,
+  opts: LineReadOptions,
+): Promise<TableSource> {
   const stats: TableStats = { invalidUtf8: 0, unpackedBytes: 0 };
   let first: Line | undefined;
   for await (const lines of lineChunks(path, gzip, opts, new CountingUtf8StreamDecoder(), { bytes: 0 })) {
@@ -29,11 +34,17 @@ export async function openJsonl(path: string, gzip: boolean, hiddenColumn: (name
   let columns: string[] = [];
   if (first) {
     const obj = parseObject(first.text, opts.maxRecordChars);
-    if (typeof obj === 'string') throw new TableError(path, `file ${path}: row 0 (line ${first.line}): ${obj}`, 0, first.line);
+    if (typeof obj === 'string')
+      throw new TableError(path, `file ${path}: row 0 (line ${first.line}): ${obj}`, 0, first.line);
     columns = Object.keys(obj).filter((c) => !hiddenColumn(c));
   }
 
-  function columnBatches(wanted: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch> {
+  function columnBatches(
+    wanted: string[],
+    startRow: number,
+    batchSize: number,
+    badRows: 'throw' | 'skip',
+  ): AsyncIterable<ColumnBatch> {
     const decoder = new CountingUtf8StreamDecoder();
     const counter = { bytes: 0 };
     const onChunk = () => {
@@ -41,12 +52,24 @@ export async function openJsonl(path: string, gzip: boolean, hiddenColumn: (name
       stats.unpackedBytes = counter.bytes;
     };
     const lines = lineChunks(path, gzip, opts, decoder, counter);
-    return textColumnBatches(lines, { path, wanted, startRow, batchSize, badRows, onChunk }, ({ text, line }, r, values) => {
-      const obj = parseObject(text, opts.maxRecordChars);
-      if (typeof obj === 'string') return { file: path, row: r, line, message: `file ${path}: row ${r} (line ${line}): ${obj}`, reason: `line ${line}: ${obj}`, tooLong: text === null };
-      for (let k = 0; k < wanted.length; k++) values[k] = obj[wanted[k]] ?? null;
-      return null;
-    });
+    return textColumnBatches(
+      lines,
+      { path, wanted, startRow, batchSize, badRows, onChunk },
+      ({ text, line }, r, values) => {
+        const obj = parseObject(text, opts.maxRecordChars);
+        if (typeof obj === 'string')
+          return {
+            file: path,
+            row: r,
+            line,
+            message: `file ${path}: row ${r} (line ${line}): ${obj}`,
+            reason: `line ${line}: ${obj}`,
+            tooLong: text === null,
+          };
+        for (let k = 0; k < wanted.length; k++) values[k] = obj[wanted[k]] ?? null;
+        return null;
+      },
+    );
   }
 
   return { format: 'jsonl', columns, columnKinds: {}, stats, columnBatches, close: async () => {} };

@@ -54,7 +54,13 @@ export class LineSplitter {
 }
 
 /** Non-blank lines, a chunk's worth at a time. A stream error is thrown after the lines completed before it. */
-export async function* lineChunks(path: string, gzip: boolean, opts: LineReadOptions, decoder: CountingUtf8StreamDecoder, counter: { bytes: number }): AsyncGenerator<Line[]> {
+export async function* lineChunks(
+  path: string,
+  gzip: boolean,
+  opts: LineReadOptions,
+  decoder: CountingUtf8StreamDecoder,
+  counter: { bytes: number },
+): AsyncGenerator<Line[]> {
   const splitter = new LineSplitter(opts.maxRecordChars);
   let out: Line[] = [];
   for await (const chunk of byteChunks(path, gzip, { ...opts.bytes, counter })) {
@@ -67,4 +73,3 @@ export async function* lineChunks(path: string, gzip: boolean, opts: LineReadOpt
   splitter.push(decoder.end(), out, true);
   if (out.length) yield out;
 }
-

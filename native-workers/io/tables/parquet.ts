@@ -18,7 +18,10 @@ function toPlainArray(data: DecodedArray): unknown[] {
   const out = new Array<unknown>(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    out[i] = typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+    out[i] =
+      typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(v)
+        : v;
   }
   return out;
 }
@@ -60,7 +63,9 @@ export async function openParquet(path: string, hiddenColumn: (name: string) => 
   }
   const schema = parquetSchema(metadata).children;
   const columns = schema.map((c) => c.element.name).filter((c) => !hiddenColumn(c));
-  const columnKinds: Record<string, ColumnKind> = Object.fromEntries(schema.map((c) => [c.element.name, columnKind(c)]));
+  const columnKinds: Record<string, ColumnKind> = Object.fromEntries(
+    schema.map((c) => [c.element.name, columnKind(c)]),
+  );
   const groups: { start: number; end: number }[] = [];
   let at = 0;
   for (const g of metadata.row_groups) {
@@ -84,17 +89,26 @@ export async function openParquet(path: string, hiddenColumn: (name: string) => 
         try {
           data[column] = toPlainArray(await scan.readColumn({ column, rowStart: from, rowEnd: g.end }));
         } catch (e) {
-          throw new TableError(path, `file ${path}: cannot read column '${column}' rows ${from}-${g.end - 1} (${describe(e)})`, from);
+          throw new TableError(
+            path,
+            `file ${path}: cannot read column '${column}' rows ${from}-${g.end - 1} (${describe(e)})`,
+            from,
+          );
         }
         if (data[column].length !== g.end - from) {
-          throw new TableError(path, `file ${path}: column '${column}' has ${data[column].length} values for rows ${from}-${g.end - 1}`, from);
+          throw new TableError(
+            path,
+            `file ${path}: column '${column}' has ${data[column].length} values for rows ${from}-${g.end - 1}`,
+            from,
+          );
         }
       }
       stats.invalidUtf8 = counter.replaced;
       for (let s = from; s < g.end; s += batchSize) {
         const e = Math.min(g.end, s + batchSize);
         const columnsOut: Record<string, unknown[]> = {};
-        for (const column of wanted) columnsOut[column] = s === from && e === g.end ? data[column] : data[column].slice(s - from, e - from);
+        for (const column of wanted)
+          columnsOut[column] = s === from && e === g.end ? data[column] : data[column].slice(s - from, e - from);
         yield { startRow: s, length: e - s, columns: columnsOut, errors: [] };
       }
     }

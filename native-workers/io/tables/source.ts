@@ -25,7 +25,11 @@ export function tableFormatOf(path: string): TableFormat {
   if (parts[parts.length - 1] === 'gz') parts.pop();
   const ext = parts.length > 1 ? parts[parts.length - 1] : '';
   const format = EXTENSIONS[ext];
-  if (!format) throw new TableError(path, `file ${path}: unknown table format '.${ext}' (expected .parquet, .csv, .tsv or .jsonl, optionally .gz)`);
+  if (!format)
+    throw new TableError(
+      path,
+      `file ${path}: unknown table format '.${ext}' (expected .parquet, .csv, .tsv or .jsonl, optionally .gz)`,
+    );
   return format;
 }
 
@@ -57,7 +61,10 @@ export const MAX_GZIP_RATIO = 100;
 export const MIN_UNPACKED_LIMIT = 64 * 1024 * 1024;
 
 /** The unpacked-size limit of a gzipped file: the explicit one, or 100x its size with a 64 MiB floor. */
-export async function unpackedLimitOf(path: string, explicit: number | undefined): Promise<{ bytes: number; explicit: boolean }> {
+export async function unpackedLimitOf(
+  path: string,
+  explicit: number | undefined,
+): Promise<{ bytes: number; explicit: boolean }> {
   if (explicit != null) return { bytes: explicit, explicit: true };
   const { size } = await stat(path);
   return { bytes: Math.max(MIN_UNPACKED_LIMIT, MAX_GZIP_RATIO * size), explicit: false };
@@ -107,7 +114,9 @@ export async function* byteChunks(path: string, gzip: boolean, opts: ByteReadOpt
         // The bytes up to the limit still count: the rows they complete are read.
         const within = (chunk as Buffer).length - (counter.bytes - limit);
         if (within > 0) yield (chunk as Buffer).subarray(0, within);
-        const how = opts.explicitLimit ? '--max-unpacked-bytes' : `the default, ${MAX_GZIP_RATIO}x the file's size and at least ${MIN_UNPACKED_LIMIT} bytes; raise it with --max-unpacked-bytes`;
+        const how = opts.explicitLimit
+          ? '--max-unpacked-bytes'
+          : `the default, ${MAX_GZIP_RATIO}x the file's size and at least ${MIN_UNPACKED_LIMIT} bytes; raise it with --max-unpacked-bytes`;
         throw new TableError(path, `file ${path}: gzip data unpacks to more than ${limit} bytes (limit: ${how})`);
       }
       yield chunk as Buffer;

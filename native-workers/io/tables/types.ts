@@ -97,6 +97,11 @@ export interface TableSource {
   columnKinds: Record<string, ColumnKind>;
   rowCount?: number;
   stats: TableStats;
-  columnBatches(columns: string[], startRow: number, batchSize: number, badRows: 'throw' | 'skip'): AsyncIterable<ColumnBatch>;
+  columnBatches(
+    columns: string[],
+    startRow: number,
+    batchSize: number,
+    badRows: 'throw' | 'skip',
+  ): AsyncIterable<ColumnBatch>;
   close(): Promise<void>;
 }

@@ -24,7 +24,11 @@ function countEncodedReplacementChars(bytes: Uint8Array): number {
 }
 
 /** Decodes one complete UTF-8 value; `counter.replaced` grows by the number of invalid sequences replaced. */
-export function decodeUtf8Counting(bytes: Uint8Array, decoder: { decode(bytes: Uint8Array): string }, counter: { replaced: number }): string {
+export function decodeUtf8Counting(
+  bytes: Uint8Array,
+  decoder: { decode(bytes: Uint8Array): string },
+  counter: { replaced: number },
+): string {
   const text = decoder.decode(bytes);
   if (text.indexOf('\ufffd') !== -1) {
     counter.replaced += Math.max(0, countReplacementChars(text) - countEncodedReplacementChars(bytes));

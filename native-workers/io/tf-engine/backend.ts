@@ -8,10 +8,16 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmGradientKernels } from './wasm-gradients.ts';
+import { registerWasmKernelOverrides } from './wasm-kernel-overrides.ts';
 import { installWasmThreadShims, unrefWasmThreads } from './wasm-threads.ts';
 import { registerGradientOverrides } from './gradient-overrides.ts';
-import { loadNativeKernels, nativeKernelInfo, nativeKernelsUnavailable, registerNativeKernels, threadWaitPolicy } from './native-kernels.ts';
+import {
+  loadNativeKernels,
+  nativeKernelInfo,
+  nativeKernelsUnavailable,
+  registerNativeKernels,
+  threadWaitPolicy,
+} from './native-kernels.ts';
 import { config, TF_BACKENDS } from '../../config/settings.ts';
 
 export const BACKEND_NAMES = TF_BACKENDS;
@@ -41,11 +47,17 @@ export function describeEngine(e: EngineInfo): string {
   const extra = [`${e.threads} thread${e.threads === 1 ? '' : 's'}`];
   if (e.simd) extra.push('SIMD');
   if (e.suppliedKernels.length) extra.push(`+${e.suppliedKernels.length} backward kernels`);
-  if (e.native) extra.push(`oneDNN ${e.native.onednn} (${e.native.isa}, loops ${e.native.loops}) on ${e.native.threads} threads for ${e.native.kernels.length} kernels`);
+  if (e.native)
+    extra.push(
+      `oneDNN ${e.native.onednn} (${e.native.isa}, loops ${e.native.loops}) on ${e.native.threads} threads for ${e.native.kernels.length} kernels`,
+    );
   return `${e.backend} (${extra.join(', ')})`;
 }
 
-async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node', notes: string[]): Promise<boolean> {
+async function tryNative(
+  pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node',
+  notes: string[],
+): Promise<boolean> {
   try {
     await import(pkg);
     if (!(await tf.setBackend('tensorflow'))) throw new Error("backend 'tensorflow' did not initialise");
@@ -71,21 +83,28 @@ async function tryWasm(notes: string[], threaded: boolean): Promise<EngineInfo |
       shim = installWasmThreadShims();
       wasm.setThreadsCount(Math.max(1, (await import('node:os')).availableParallelism()));
     }
-    const before = { uncaught: process.listeners('uncaughtException'), rejection: process.listeners('unhandledRejection') };
+    const before = {
+      uncaught: process.listeners('uncaughtException'),
+      rejection: process.listeners('unhandledRejection'),
+    };
     const ok = await tf.setBackend('wasm');
     shim?.restore();
     // Emscripten's Node glue adds process handlers that rethrow (and print the whole module source); ours decide.
-    for (const l of process.listeners('uncaughtException')) if (!before.uncaught.includes(l)) process.off('uncaughtException', l);
-    for (const l of process.listeners('unhandledRejection')) if (!before.rejection.includes(l)) process.off('unhandledRejection', l);
+    for (const l of process.listeners('uncaughtException'))
+      if (!before.uncaught.includes(l)) process.off('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection'))
+      if (!before.rejection.includes(l)) process.off('unhandledRejection', l);
     if (!ok) throw new Error("backend 'wasm' did not initialise");
     unrefWasmThreads(tf.backend());
-    const supplied = registerWasmGradientKernels();
+    const supplied = registerWasmKernelOverrides();
     const threads = wasm.getThreadsCount();
     const nativeKernels = registerNativeKernels((await import('node:os')).availableParallelism());
     const nativeInfo = nativeKernelInfo();
     if (!nativeKernels.length) notes.push(`native oneDNN kernels: ${nativeKernelsUnavailable()}`);
     else {
-      notes.push(`native kernels: oneDNN ${nativeInfo?.onednn} dispatching to ${nativeInfo?.isa}; element loops built for ${nativeInfo?.loops}`);
+      notes.push(
+        `native kernels: oneDNN ${nativeInfo?.onednn} dispatching to ${nativeInfo?.isa}; element loops built for ${nativeInfo?.loops}`,
+      );
       notes.push(`native kernels' idle threads: ${threadWaitPolicy}`);
     }
     return {
@@ -94,7 +113,16 @@ async function tryWasm(notes: string[], threaded: boolean): Promise<EngineInfo |
       threads,
       simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
       suppliedKernels: supplied,
-      native: nativeKernels.length && nativeInfo ? { onednn: nativeInfo.onednn, isa: nativeInfo.isa, loops: nativeInfo.loops, threads: nativeInfo.threads, kernels: nativeKernels } : undefined,
+      native:
+        nativeKernels.length && nativeInfo
+          ? {
+              onednn: nativeInfo.onednn,
+              isa: nativeInfo.isa,
+              loops: nativeInfo.loops,
+              threads: nativeInfo.threads,
+              kernels: nativeKernels,
+            }
+          : undefined,
       notes,
     };
   } catch (err) {

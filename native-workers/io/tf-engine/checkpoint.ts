@@ -39,10 +39,12 @@ function modelNamed(model: tf.LayersModel): { name: string; tensor: tf.Tensor }[
 
 function setModel(model: tf.LayersModel, named: { name: string; tensor: tf.Tensor }[], what: string): void {
   const weights = model.weights;
-  if (weights.length !== named.length) throw new Error(`${what}: ${named.length} tensors for a model with ${weights.length} weights`);
+  if (weights.length !== named.length)
+    throw new Error(`${what}: ${named.length} tensors for a model with ${weights.length} weights`);
   weights.forEach((w, i) => {
     const t = named[i].tensor;
-    if (t.shape.join('x') !== w.shape.join('x')) throw new Error(`${what}: weight ${w.name} has shape [${w.shape}] but the file has [${t.shape}]`);
+    if (t.shape.join('x') !== w.shape.join('x'))
+      throw new Error(`${what}: weight ${w.name} has shape [${w.shape}] but the file has [${t.shape}]`);
   });
   model.setWeights(named.map((n) => n.tensor));
   for (const n of named) n.tensor.dispose();
@@ -79,7 +81,10 @@ export async function saveCheckpoint(
   writeFileSync(join(tmp, 'weights.bin'), w.bytes);
   writeFileSync(join(tmp, 'optimizer.bin'), o.bytes);
   writeFileSync(join(tmp, 'extra.bin'), e.bytes);
-  writeFileSync(join(tmp, 'checkpoint.json'), JSON.stringify({ state, weights: w.entries, optimizer: o.entries, extra: e.entries }, null, 1));
+  writeFileSync(
+    join(tmp, 'checkpoint.json'),
+    JSON.stringify({ state, weights: w.entries, optimizer: o.entries, extra: e.entries }, null, 1),
+  );
   const final = join(runDir, DIR);
   const old = join(runDir, `${DIR}.old`);
   rmSync(old, { recursive: true, force: true });
@@ -91,7 +96,8 @@ export async function saveCheckpoint(
 
 /** The last complete checkpoint (or the previous one if a kill hit between the two renames), or undefined. */
 function checkpointDir(runDir: string): string | undefined {
-  for (const name of [DIR, `${DIR}.old`]) if (existsSync(join(runDir, name, 'checkpoint.json'))) return join(runDir, name);
+  for (const name of [DIR, `${DIR}.old`])
+    if (existsSync(join(runDir, name, 'checkpoint.json'))) return join(runDir, name);
   return undefined;
 }
 
@@ -100,10 +106,18 @@ export function readCheckpointState(runDir: string): CheckpointState | undefined
   return dir ? (JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).state as CheckpointState) : undefined;
 }
 
-export async function loadCheckpoint(runDir: string, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<CheckpointState | undefined> {
+export async function loadCheckpoint(
+  runDir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+): Promise<CheckpointState | undefined> {
   const dir = checkpointDir(runDir);
   if (!dir) return undefined;
-  const meta = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { state: CheckpointState; weights: TensorEntry[]; optimizer: TensorEntry[] };
+  const meta = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as {
+    state: CheckpointState;
+    weights: TensorEntry[];
+    optimizer: TensorEntry[];
+  };
   setModel(model, unpack(meta.weights, readFileSync(join(dir, 'weights.bin'))), `${dir}/weights.bin`);
   const opt = unpack(meta.optimizer, readFileSync(join(dir, 'optimizer.bin')));
   await optimizer.setWeights(opt);
@@ -119,7 +133,11 @@ export function loadCheckpointExtra(runDir: string): tf.Tensor[] {
   return unpack(meta.extra, readFileSync(join(dir, 'extra.bin'))).map((t) => t.tensor);
 }
 
-export async function saveBestWeights(runDir: string, model: tf.LayersModel, info: Record<string, unknown>): Promise<void> {
+export async function saveBestWeights(
+  runDir: string,
+  model: tf.LayersModel,
+  info: Record<string, unknown>,
+): Promise<void> {
   const w = await pack(modelNamed(model));
   mkdirSync(runDir, { recursive: true }); // the first epoch's best weights come before its first checkpoint
   writeFileSync(join(runDir, 'best-weights.bin.tmp'), w.bytes);

@@ -5,7 +5,7 @@
 // when torch sees a GPU (with the trainer's mixed-precision and channels-last choices), else on the CPU.
 import { buildModel } from '../../core/architectures/index.ts';
 import { makeOptimizer, trainStep } from '../../core/training/step.ts';
-import { architectureInfo } from '../../core/architectures/recipes.ts';
+import { architectureInfo } from '../../core/architectures/registry.ts';
 import { describeEngine, initEngine, tf } from './backend.ts';
 import { pythonCommand, runTrainerCommand } from '../torch-engine/trainer-process.ts';
 
@@ -38,13 +38,28 @@ export async function benchTrain(o: TrainBenchOptions): Promise<TrainBenchResult
 }
 
 async function benchTorch(o: TrainBenchOptions): Promise<TrainBenchResult> {
-  const args = ['bench', '--arch', o.arch, '--input', String(o.input), '--batch', String(o.batch), '--steps', String(o.steps)];
+  const args = [
+    'bench',
+    '--arch',
+    o.arch,
+    '--input',
+    String(o.input),
+    '--batch',
+    String(o.batch),
+    '--steps',
+    String(o.steps),
+  ];
   args.push('--classes', String(o.classes ?? 1000), '--device', o.device ?? 'auto');
   const r = await runTrainerCommand(pythonCommand(o.python), args, 'bench');
   const env = r.environment;
   const detail = [`${env.threads} thread${env.threads === 1 ? '' : 's'}`];
   if (env.ompWaitPolicy) detail.push(`OpenMP wait ${env.ompWaitPolicy.toLowerCase()}`);
-  if (env.device === 'cuda') detail.push(`CUDA ${env.cuda}, cuDNN ${env.cudnn}`, `mixed precision ${env.amp ? 'on' : 'off'}`, `channels-last ${env.channelsLast ? 'on' : 'off'}`);
+  if (env.device === 'cuda')
+    detail.push(
+      `CUDA ${env.cuda}, cuDNN ${env.cudnn}`,
+      `mixed precision ${env.amp ? 'on' : 'off'}`,
+      `channels-last ${env.channelsLast ? 'on' : 'off'}`,
+    );
   return {
     engine: 'torch',
     arch: r.arch,
@@ -62,10 +77,20 @@ async function benchTfjs(o: TrainBenchOptions): Promise<TrainBenchResult> {
   const engine = await initEngine();
   const classes = o.classes ?? 1000;
   const model = buildModel(o.arch, { profile: 'paper', inputSize: o.input, numClasses: classes, seed: 1 });
-  const recipe = { ...architectureInfo(o.arch).recipe, optimizer: 'sgd' as const, momentum: 0.9, weightDecay: 0, labelSmoothing: 0, clipGradNorm: null };
+  const recipe = {
+    ...architectureInfo(o.arch).recipe,
+    optimizer: 'sgd' as const,
+    momentum: 0.9,
+    weightDecay: 0,
+    labelSmoothing: 0,
+    clipGradNorm: null,
+  };
   const opt = makeOptimizer(recipe, 0.01);
   const x = tf.randomNormal([o.batch, o.input, o.input, 3]) as tf.Tensor4D;
-  const y = tf.tensor1d(Array.from({ length: o.batch }, (_, i) => (i * 7919) % classes), 'int32');
+  const y = tf.tensor1d(
+    Array.from({ length: o.batch }, (_, i) => (i * 7919) % classes),
+    'int32',
+  );
   try {
     for (let i = 0; i < 2; i++) trainStep(model, opt, recipe, x, y);
     const t0 = performance.now();

@@ -29,7 +29,10 @@ export function installWasmThreadShims(): Shim {
   const nativeCpus = os.cpus;
   class RecordingBlob extends NativeBlob {
     readonly recordedText: string | null;
-    constructor(parts?: ConstructorParameters<typeof NativeBlob>[0], options?: ConstructorParameters<typeof NativeBlob>[1]) {
+    constructor(
+      parts?: ConstructorParameters<typeof NativeBlob>[0],
+      options?: ConstructorParameters<typeof NativeBlob>[1],
+    ) {
       super(parts ?? [], options);
       this.recordedText = parts?.every((p) => typeof p === 'string') ? (parts as string[]).join('') : null;
       if (this.recordedText?.startsWith(MAIN_SCRIPT_MARK)) writeFileSync(mainPath, this.recordedText);
@@ -65,7 +68,8 @@ interface EmscriptenWorker {
 
 /** The pool's workers must not keep a process alive that has nothing else to do. */
 export function unrefWasmThreads(backend: unknown): void {
-  const pthread = (backend as { wasm?: { PThread?: { runningWorkers?: EmscriptenWorker[]; unusedWorkers?: EmscriptenWorker[] } } }).wasm
-    ?.PThread;
+  const pthread = (
+    backend as { wasm?: { PThread?: { runningWorkers?: EmscriptenWorker[]; unusedWorkers?: EmscriptenWorker[] } } }
+  ).wasm?.PThread;
   for (const w of [...(pthread?.runningWorkers ?? []), ...(pthread?.unusedWorkers ?? [])]) w.unref?.();
 }

@@ -3,7 +3,12 @@
 // shape of the `metrics` table and of the `run.metric` event (api/channels/training.ts uses MetricPointSchema).
 import { z } from 'zod';
 
-export const MetricPointSchema = z.object({ step: z.number().int().min(0), epoch: z.number().min(0), name: z.string().min(1), value: z.number() });
+export const MetricPointSchema = z.object({
+  step: z.number().int().min(0),
+  epoch: z.number().min(0),
+  name: z.string().min(1),
+  value: z.number(),
+});
 
 const Metrics = z.array(MetricPointSchema);
 
@@ -66,7 +71,12 @@ export const TrainerEventSchema = z.discriminatedUnion('event', [
     metrics: Metrics,
   }),
   z.object({ event: z.literal('reject'), item: z.string(), reason: z.string() }),
-  z.object({ event: z.literal('error'), message: z.string(), install: z.boolean().optional(), rank: z.number().int().optional() }),
+  z.object({
+    event: z.literal('error'),
+    message: z.string(),
+    install: z.boolean().optional(),
+    rank: z.number().int().optional(),
+  }),
   z.object({
     event: z.literal('bench'),
     arch: z.string(),
@@ -80,7 +90,9 @@ export const TrainerEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('params'), counts: z.record(z.string(), z.number().int()), torchvision: z.string() }),
   z.object({
     event: z.literal('input'),
-    results: z.array(z.object({ arch: z.string(), size: z.number().int(), ok: z.boolean(), error: z.string().nullable() })),
+    results: z.array(
+      z.object({ arch: z.string(), size: z.number().int(), ok: z.boolean(), error: z.string().nullable() }),
+    ),
   }),
   z.object({
     event: z.literal('split'),
@@ -104,6 +116,9 @@ export function parseTrainerLine(line: string): { event: TrainerEvent } | { erro
     return { error: `not JSON: ${line.slice(0, 200)}` };
   }
   const parsed = TrainerEventSchema.safeParse(raw);
-  if (!parsed.success) return { error: `malformed trainer event (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}): ${line.slice(0, 200)}` };
+  if (!parsed.success)
+    return {
+      error: `malformed trainer event (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}): ${line.slice(0, 200)}`,
+    };
   return { event: parsed.data };
 }

@@ -27,7 +27,8 @@ export function trainerScript(): string {
     fileURLToPath(new URL('./trainers/torch/train.py', import.meta.url)),
   ].filter((p): p is string => !!p);
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the PyTorch trainer is missing from this installation (looked for ${candidates.join(', ')})`);
+  if (!found)
+    throw new Error(`the PyTorch trainer is missing from this installation (looked for ${candidates.join(', ')})`);
   return found;
 }
 
@@ -37,7 +38,9 @@ export class TrainerError extends Error {
 
 function startError(python: string, err: NodeJS.ErrnoException): TrainerError {
   if (err.code === 'ENOENT') {
-    return new TrainerError(`no Python interpreter '${python}' (not found${python.includes('/') ? '' : ' on PATH'}): install ${INSTALL}`);
+    return new TrainerError(
+      `no Python interpreter '${python}' (not found${python.includes('/') ? '' : ' on PATH'}): install ${INSTALL}`,
+    );
   }
   return new TrainerError(`could not start ${python}: ${err.message}`);
 }
@@ -58,7 +61,11 @@ export interface TrainerRun {
 export function startTrainer(
   python: string,
   args: string[],
-  handlers: { onEvent(e: TrainerEvent): void; onLog(line: string, level: 'info' | 'warn'): void; env?: NodeJS.ProcessEnv },
+  handlers: {
+    onEvent(e: TrainerEvent): void;
+    onLog(line: string, level: 'info' | 'warn'): void;
+    env?: NodeJS.ProcessEnv;
+  },
 ): TrainerRun & { failure: () => unknown } {
   const child = spawn(python, [trainerScript(), ...args], {
     detached: true,
@@ -99,15 +106,17 @@ export function startTrainer(
     /* the trainer exited; nothing more to write */
   });
   const outputEnded = Promise.all([out, err].map((lines) => new Promise<void>((r) => lines.once('close', () => r()))));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderrTail: string[] }>((resolve, reject) => {
-    child.once('error', (e) => {
-      spawnError = e as NodeJS.ErrnoException;
-      reject(startError(python, spawnError));
-    });
-    child.once('exit', (code, signal) => {
-      void outputEnded.then(() => resolve({ code, signal, stderrTail }));
-    });
-  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderrTail: string[] }>(
+    (resolve, reject) => {
+      child.once('error', (e) => {
+        spawnError = e as NodeJS.ErrnoException;
+        reject(startError(python, spawnError));
+      });
+      child.once('exit', (code, signal) => {
+        void outputEnded.then(() => resolve({ code, signal, stderrTail }));
+      });
+    },
+  );
   return { child, done, kill, failure: () => failure };
 }
 
@@ -132,7 +141,9 @@ export async function runTrainerCommand<K extends TrainerEvent['event']>(
   const exit = await run.done;
   if (error) throw new TrainerError(error);
   if (!result) {
-    throw new TrainerError(`${python} ${args[0]} ended (${exit.signal ?? `code ${exit.code}`}) without a result:\n${exit.stderrTail.join('\n')}`);
+    throw new TrainerError(
+      `${python} ${args[0]} ended (${exit.signal ?? `code ${exit.code}`}) without a result:\n${exit.stderrTail.join('\n')}`,
+    );
   }
   return result;
 }

@@ -4,7 +4,13 @@
 // ImageNet mean/std, then RandomErasing; evaluation: resize the short side + centre crop. HWC order. All random draws
 // of an image come from one stream seeded by `seed`, in torchvision's order (crop, flip, policy, erasing).
 import sharp from 'sharp';
-import { applyErasing, centerCrop, randomErasingBox, randomResizedCrop, type CropPlan } from '../../core/training/augment.ts';
+import {
+  applyErasing,
+  centerCrop,
+  randomErasingBox,
+  randomResizedCrop,
+  type CropPlan,
+} from '../../core/training/augment.ts';
 import { autoAugment, type AutoAugmentPolicy } from '../../core/training/auto-augment.ts';
 import { rgbImage } from '../../core/training/image-ops.ts';
 import { rngFor } from '../../core/training/random.ts';
@@ -34,7 +40,9 @@ export async function decodeInto(bytes: Buffer, spec: DecodeSpec, out: Float32Ar
   const height = meta.height;
   if (!width || !height) throw new Error('image has no size (not a decodable image)');
   const rand = rngFor(spec.seed);
-  const plan: CropPlan = spec.train ? randomResizedCrop(width, height, rand, [spec.scaleMin ?? 0.08, 1]) : centerCrop(width, height, spec.evalResize, spec.size);
+  const plan: CropPlan = spec.train
+    ? randomResizedCrop(width, height, rand, [spec.scaleMin ?? 0.08, 1])
+    : centerCrop(width, height, spec.evalResize, spec.size);
   let pipeline = sharp(bytes)
     .extract({ left: plan.left, top: plan.top, width: plan.width, height: plan.height })
     .resize(spec.size, spec.size, { fit: 'fill', kernel: 'linear' });
@@ -45,9 +53,14 @@ export async function decodeInto(bytes: Buffer, spec: DecodeSpec, out: Float32Ar
   // ImageFolder opens every image as RGB: grey images get three equal channels.
   let rgb = rgbImage(spec.size, spec.size);
   for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) rgb.data[i * 3 + c] = data[i * ch + (ch >= 3 ? c : 0)];
-  if (spec.train && spec.autoAugment) rgb = autoAugment(rgb, spec.autoAugment, rand, { raMagnitude: spec.raMagnitude, taTranslate: spec.taTranslatePixels });
+  if (spec.train && spec.autoAugment)
+    rgb = autoAugment(rgb, spec.autoAugment, rand, {
+      raMagnitude: spec.raMagnitude,
+      taTranslate: spec.taTranslatePixels,
+    });
   for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 3; c++) out[offset + i * 3 + c] = (rgb.data[i * 3 + c] / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+    for (let c = 0; c < 3; c++)
+      out[offset + i * 3 + c] = (rgb.data[i * 3 + c] / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
   }
   if (spec.train && spec.randomErase) {
     const box = randomErasingBox(spec.size, spec.size, spec.randomErase, rand);

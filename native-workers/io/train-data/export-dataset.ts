@@ -4,7 +4,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { indexTar, readMember } from './tar-index.ts';
 
-export type ImageRef = { kind: 'file'; path: string } | { kind: 'tar'; path: string; offset: number; size: number; key: string };
+export type ImageRef =
+  | { kind: 'file'; path: string }
+  | { kind: 'tar'; path: string; offset: number; size: number; key: string };
 
 export interface LabelledImage {
   ref: ImageRef;
@@ -76,7 +78,9 @@ export function readDatasetExport(dir: string): DatasetExport {
   if (!existsSync(join(root, 'train'))) {
     throw new Error(`${root} is not a dataset export: no train/ folder and no train-NNNNNN.tar shards`);
   }
-  const folderClasses = readdirSync(join(root, 'train')).filter((n) => statSync(join(root, 'train', n)).isDirectory()).sort();
+  const folderClasses = readdirSync(join(root, 'train'))
+    .filter((n) => statSync(join(root, 'train', n)).isDirectory())
+    .sort();
   const classes = jsonClasses ?? folderClasses;
   const index = new Map(classes.map((w, i) => [w, i]));
   const list = (split: string): LabelledImage[] => {
@@ -87,15 +91,21 @@ export function readDatasetExport(dir: string): DatasetExport {
       const dirPath = join(base, wnid);
       if (!statSync(dirPath).isDirectory()) continue;
       const label = index.get(wnid);
-      if (label == null) throw new Error(`${dirPath}: class '${wnid}' is not in ${jsonClasses ? 'dataset.json' : 'train/'}`);
-      for (const f of readdirSync(dirPath).sort()) if (IMAGE_EXT.test(f)) out.push({ ref: { kind: 'file', path: join(dirPath, f) }, label });
+      if (label == null)
+        throw new Error(`${dirPath}: class '${wnid}' is not in ${jsonClasses ? 'dataset.json' : 'train/'}`);
+      for (const f of readdirSync(dirPath).sort())
+        if (IMAGE_EXT.test(f)) out.push({ ref: { kind: 'file', path: join(dirPath, f) }, label });
     }
     return out;
   };
   return { root, format: 'imagefolder', classes, train: list('train'), test: list('test') };
 }
 
-function listShards(root: string, names: string[], classes: string[] | undefined): { items: LabelledImage[]; inferred: string[] } {
+function listShards(
+  root: string,
+  names: string[],
+  classes: string[] | undefined,
+): { items: LabelledImage[]; inferred: string[] } {
   const items: LabelledImage[] = [];
   let maxLabel = -1;
   for (const name of names) {

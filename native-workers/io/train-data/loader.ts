@@ -13,7 +13,10 @@ function startDecodeWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./decode-worker.mjs', import.meta.url));
   const api = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./decode-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+  return new Worker(
+    `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
+    { eval: true },
+  );
 }
 
 export interface Batch {
@@ -65,7 +68,8 @@ export class DecodePool {
 /** Drop the slots of images that failed to decode. */
 function compact(reply: DecodeReply, labels: number[], size: number): Batch {
   const per = size * size * 3;
-  if (!reply.failed.length) return { data: reply.data, labels: Int32Array.from(labels), count: labels.length, failed: [] };
+  if (!reply.failed.length)
+    return { data: reply.data, labels: Int32Array.from(labels), count: labels.length, failed: [] };
   const bad = new Set(reply.failed.map((f) => f.index));
   const keep = labels.map((_, i) => i).filter((i) => !bad.has(i));
   const data = new Float32Array(keep.length * per);

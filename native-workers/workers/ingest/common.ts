@@ -52,14 +52,31 @@ export function rejectItem(ctx: WorkerContext, source: string, item: string, rea
 }
 
 export function emptyReport(path: string, kind: string): InputReport {
-  return { path, kind, sourceId: null, outcome: 'added', samples: 0, rows: 0, rejected: 0, replacedUtf8: 0, overLimit: 0, noCaption: 0 };
+  return {
+    path,
+    kind,
+    sourceId: null,
+    outcome: 'added',
+    samples: 0,
+    rows: 0,
+    rejected: 0,
+    replacedUtf8: 0,
+    overLimit: 0,
+    noCaption: 0,
+  };
 }
 
 /**
  * An input that could not be read at all, reported by name: recorded as item 'file' of the input, or as `entry.item`
  * of `entry.source` for an entry of a folder (a link out of it).
  */
-export function rejectedInput(ctx: WorkerContext, path: string, kind: string, reason: string, entry?: { source: string; item: string }): InputReport {
+export function rejectedInput(
+  ctx: WorkerContext,
+  path: string,
+  kind: string,
+  reason: string,
+  entry?: { source: string; item: string },
+): InputReport {
   rejectItem(ctx, entry?.source ?? path, entry?.item ?? 'file', reason);
   return { ...emptyReport(path, kind), outcome: 'rejected', rejected: 1, error: reason };
 }
@@ -76,11 +93,18 @@ export function describeFailure(err: unknown): string {
  * When a source with this content was already ingested completely: nothing is added, and the items it had rejected
  * are reported again (the command fails again) instead of silently passing. Null when it still has to be read.
  */
-export function alreadyIngested(ctx: WorkerContext, path: string, kind: string, contentHash: string): InputReport | null {
+export function alreadyIngested(
+  ctx: WorkerContext,
+  path: string,
+  kind: string,
+  contentHash: string,
+): InputReport | null {
   const known = findSourceByHash(ctx.ws.db, contentHash);
   if (known?.state !== 'done') return null;
   const rejected = reassignSourceRejections(ctx.ws.db, ctx.jobId, [known.path, path]);
-  ctx.log(`${path}: already ingested (source #${known.id}, same content as ${known.path}); nothing added${rejected ? `; ${rejected} item(s) rejected then` : ''}`);
+  ctx.log(
+    `${path}: already ingested (source #${known.id}, same content as ${known.path}); nothing added${rejected ? `; ${rejected} item(s) rejected then` : ''}`,
+  );
   return { ...emptyReport(path, kind), sourceId: known.id, outcome: 'already', rows: known.rows ?? 0, rejected };
 }
 
@@ -117,9 +141,17 @@ export function insertImages(ws: Workspace, images: ImageRow[]): void {
  * Map over `items` with up to `parallel` calls of `fn` in flight, yielding results in input order (images decode on
  * sharp's threads while the next bytes are read).
  */
-export async function* orderedMap<T, R>(items: AsyncIterable<T>, fn: (item: T) => Promise<R>, parallel: number): AsyncGenerator<{ item: T; result: PromiseSettledResult<R> }> {
+export async function* orderedMap<T, R>(
+  items: AsyncIterable<T>,
+  fn: (item: T) => Promise<R>,
+  parallel: number,
+): AsyncGenerator<{ item: T; result: PromiseSettledResult<R> }> {
   const pending: { item: T; result: Promise<PromiseSettledResult<R>> }[] = [];
-  const settle = (p: Promise<R>) => p.then((value) => ({ status: 'fulfilled' as const, value }), (reason) => ({ status: 'rejected' as const, reason }));
+  const settle = (p: Promise<R>) =>
+    p.then(
+      (value) => ({ status: 'fulfilled' as const, value }),
+      (reason) => ({ status: 'rejected' as const, reason }),
+    );
   try {
     for await (const item of items) {
       pending.push({ item, result: settle(fn(item)) });

@@ -7,7 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { WorkerContext } from '../../jobs/worker-context.ts';
 import { groupWebdataset, readTarEntries, type WebdatasetGroup } from '../../io/tar.ts';
-import { fileSha256, folderListingHash, readCocoCaptions, type FolderFile, type FolderSample } from '../../io/folders.ts';
+import {
+  fileSha256,
+  folderListingHash,
+  readCocoCaptions,
+  type FolderFile,
+  type FolderSample,
+} from '../../io/folders.ts';
 import { ImageRejected, IMAGE_EXTENSIONS } from '../../io/images.ts';
 import { decodeCaption, wellFormed } from '../../io/text.ts';
 import { describeFsError } from '../../io/tables/source.ts';
@@ -51,7 +57,19 @@ interface PendingImage {
 }
 
 /** Fields of img2dataset's per-sample `.json` that are not worth repeating in `extra`. */
-const JSON_SKIP = new Set(['url', 'caption', 'status', 'error_message', 'exif', 'sha256', 'key', 'width', 'height', 'original_width', 'original_height']);
+const JSON_SKIP = new Set([
+  'url',
+  'caption',
+  'status',
+  'error_message',
+  'exif',
+  'sha256',
+  'key',
+  'width',
+  'height',
+  'original_width',
+  'original_height',
+]);
 
 function metaField(meta: Record<string, unknown> | null, name: string): unknown {
   if (!meta) return undefined;
@@ -61,7 +79,9 @@ function metaField(meta: Record<string, unknown> | null, name: string): unknown 
 
 function toSample(sourceId: number, p: PendingImage, image: ImageRow): NewSample {
   const extra = { ...p.extra };
-  if (p.meta) for (const [k, v] of Object.entries(p.meta)) if (!JSON_SKIP.has(k) && findColumn(Object.values(KNOWN_FIELDS), k) == null && v != null) extra[k] = v;
+  if (p.meta)
+    for (const [k, v] of Object.entries(p.meta))
+      if (!JSON_SKIP.has(k) && findColumn(Object.values(KNOWN_FIELDS), k) == null && v != null) extra[k] = v;
   return {
     sourceId,
     row: p.row,
@@ -78,7 +98,13 @@ function toSample(sourceId: number, p: PendingImage, image: ImageRow): NewSample
 }
 
 /** An img2dataset `.json` sidecar as an object; a broken one is rejected by name and the image kept without it. */
-function sidecarMeta(ctx: WorkerContext, input: string, name: string, text: string, report: InputReport): Record<string, unknown> | null {
+function sidecarMeta(
+  ctx: WorkerContext,
+  input: string,
+  name: string,
+  text: string,
+  report: InputReport,
+): Record<string, unknown> | null {
   try {
     const parsed = JSON.parse(text);
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
@@ -93,7 +119,15 @@ function sidecarMeta(ctx: WorkerContext, input: string, name: string, text: stri
  * Decode/store the pending images in order, committing samples + images + the source's resume point in batches.
  * Rejected images are recorded by name.
  */
-async function storeAll(ctx: WorkerContext, source: SourceRow, input: string, pending: AsyncIterable<PendingImage>, opts: IngestOptions, report: InputReport, onRows: (n: number) => void): Promise<void> {
+async function storeAll(
+  ctx: WorkerContext,
+  source: SourceRow,
+  input: string,
+  pending: AsyncIterable<PendingImage>,
+  opts: IngestOptions,
+  report: InputReport,
+  onRows: (n: number) => void,
+): Promise<void> {
   let samples: NewSample[] = [];
   let images: ImageRow[] = [];
   let replaced = 0;
@@ -106,7 +140,10 @@ async function storeAll(ctx: WorkerContext, source: SourceRow, input: string, pe
     const added = ctx.commit({ source: source.id, next: batch.nextRow }, () => {
       insertImages(ctx.ws, batch.images);
       const n = insertSamples(ctx.ws.db, batch.samples);
-      advanceSource(ctx.ws.db, source.id, batch.nextRow, { replacedUtf8: batch.replaced, rejected: batch.newlyRejected });
+      advanceSource(ctx.ws.db, source.id, batch.nextRow, {
+        replacedUtf8: batch.replaced,
+        rejected: batch.newlyRejected,
+      });
       return n;
     })!;
     report.samples += added;
@@ -167,7 +204,13 @@ function imageOf(group: WebdatasetGroup): { name: string; data: Buffer } | undef
   return undefined;
 }
 
-export async function ingestTar(ctx: WorkerContext, path: string, label: string, opts: IngestOptions, onRows: (n: number) => void): Promise<InputReport> {
+export async function ingestTar(
+  ctx: WorkerContext,
+  path: string,
+  label: string,
+  opts: IngestOptions,
+  onRows: (n: number) => void,
+): Promise<InputReport> {
   const report = emptyReport(path, label);
   if (statSync(path).size === 0) return rejectedInput(ctx, path, label, 'empty file (0 bytes), not a tar archive');
   const hash = await fileSha256(path);
@@ -181,7 +224,9 @@ export async function ingestTar(ctx: WorkerContext, path: string, label: string,
   let error: string | null = null;
 
   async function* pendingImages(): AsyncGenerator<PendingImage> {
-    const groups = groupWebdataset(readTarEntries(path, { maxEntryBytes: MAX_TAR_ENTRY_BYTES }))[Symbol.asyncIterator]();
+    const groups = groupWebdataset(readTarEntries(path, { maxEntryBytes: MAX_TAR_ENTRY_BYTES }))[
+      Symbol.asyncIterator
+    ]();
     for (;;) {
       let next: IteratorResult<Awaited<ReturnType<typeof groups.next>>['value']>;
       try {
@@ -232,7 +277,12 @@ export async function ingestTar(ctx: WorkerContext, path: string, label: string,
 
 // --- folders ---------------------------------------------------------------------------------------------------
 
-function cocoCaptionIndex(ctx: WorkerContext, input: string, files: FolderFile[], report: InputReport): Map<string, string[]> {
+function cocoCaptionIndex(
+  ctx: WorkerContext,
+  input: string,
+  files: FolderFile[],
+  report: InputReport,
+): Map<string, string[]> {
   const all = new Map<string, string[]>();
   for (const f of files) {
     try {
@@ -264,14 +314,16 @@ export async function ingestFolder(
   report.sourceId = source.id;
   if (source.nextRow > 0) ctx.log(`${path}: resuming at image ${source.nextRow} of ${list.length}`);
   const coco = cocoCaptionIndex(ctx, path, cocoFiles, report);
-  if (coco.size) ctx.log(`${path}: COCO captions for ${coco.size} image(s) from ${cocoFiles.map((f) => f.rel).join(', ')}`);
+  if (coco.size)
+    ctx.log(`${path}: COCO captions for ${coco.size} image(s) from ${cocoFiles.map((f) => f.rel).join(', ')}`);
 
   /** A `.txt`/`.json` sidecar's bytes; one that cannot be read is rejected by name and the image kept without it. */
   async function readSidecar(f: FolderFile): Promise<Buffer | null> {
     try {
       return await readFile(f.abs);
     } catch (err) {
-      if (rejectItem(ctx, path, f.rel, `cannot read: ${describeFsError(err)}; the image is kept without it`)) countSourceRejections(ctx.ws.db, source.id, 1);
+      if (rejectItem(ctx, path, f.rel, `cannot read: ${describeFsError(err)}; the image is kept without it`))
+        countSourceRejections(ctx.ws.db, source.id, 1);
       report.rejected++;
       return null;
     }

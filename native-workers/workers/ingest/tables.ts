@@ -78,13 +78,26 @@ export function fetchStatusOfImg2datasetError(message: string | null): string {
 const NUMBER_LIKE = /^\s*(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|NaN|None|null|inf|-inf)\s*$/;
 
 function openOptions(opts: IngestOptions) {
-  return { header: opts.header, maxRecordChars: opts.maxRecordChars, maxUnpackedBytes: opts.maxUnpackedBytes, tempDir: opts.tempDir };
+  return {
+    header: opts.header,
+    maxRecordChars: opts.maxRecordChars,
+    maxUnpackedBytes: opts.maxUnpackedBytes,
+    tempDir: opts.tempDir,
+  };
 }
 
 /** One row of a table as a sample, or why the row is refused (`overLimit`: for its size). */
-type RowOutcome = { sample: NewSample; noCaption: boolean; numberLike: boolean } | { refused: string; overLimit: boolean };
+type RowOutcome =
+  | { sample: NewSample; noCaption: boolean; numberLike: boolean }
+  | { refused: string; overLimit: boolean };
 
-export async function ingestTable(ctx: WorkerContext, path: string, opts: IngestOptions, statusFile: boolean, onRows: (n: number) => void): Promise<InputReport> {
+export async function ingestTable(
+  ctx: WorkerContext,
+  path: string,
+  opts: IngestOptions,
+  statusFile: boolean,
+  onRows: (n: number) => void,
+): Promise<InputReport> {
   const kind = statusFile ? 'img2dataset-status' : 'table';
   const report = emptyReport(path, kind);
   const rejectFile = (reason: string) => rejectedInput(ctx, path, kind, reason);
@@ -106,14 +119,23 @@ export async function ingestTable(ctx: WorkerContext, path: string, opts: Ingest
   try {
     const cols = mapColumns(table, opts, statusFile);
     if (!cols.caption && !statusFile) {
-      const hint = table.format === 'csv' || table.format === 'tsv' ? (opts.header ? '; name it with --caption-col (header-less files: --no-header --caption-col N)' : '; name it with --caption-col N (1-based)') : '; name it with --caption-col';
-      return rejectFile(`no caption column '${opts.captionCol}' (columns: ${table.columns.join(', ') || 'none'})${hint}`);
+      const hint =
+        table.format === 'csv' || table.format === 'tsv'
+          ? opts.header
+            ? '; name it with --caption-col (header-less files: --no-header --caption-col N)'
+            : '; name it with --caption-col N (1-based)'
+          : '; name it with --caption-col';
+      return rejectFile(
+        `no caption column '${opts.captionCol}' (columns: ${table.columns.join(', ') || 'none'})${hint}`,
+      );
     }
     if (cols.caption) {
       try {
         requireTextColumn(table, cols.caption);
       } catch (err) {
-        return rejectFile(`${(err as Error).message.replace(`file ${path}: `, '')}; name the caption column with --caption-col`);
+        return rejectFile(
+          `${(err as Error).message.replace(`file ${path}: `, '')}; name the caption column with --caption-col`,
+        );
       }
     }
     if (!cols.url) ctx.log(`${path}: no url column '${opts.urlCol}'; its samples have no URL to fetch`, 'warn');
@@ -122,9 +144,18 @@ export async function ingestTable(ctx: WorkerContext, path: string, opts: Ingest
     const source = openSource(ctx.ws.db, { path, kind, contentHash: hash, rows: table.rowCount ?? null });
     report.sourceId = source.id;
     if (source.nextRow > 0) ctx.log(`${path}: resuming at row ${source.nextRow}`);
-    const wanted = [cols.caption, cols.url, cols.width, cols.height, cols.nsfw, cols.similarity, cols.punsafe, cols.status, cols.errorMessage, ...cols.extra].filter(
-      (c): c is string => !!c,
-    );
+    const wanted = [
+      cols.caption,
+      cols.url,
+      cols.width,
+      cols.height,
+      cols.nsfw,
+      cols.similarity,
+      cols.punsafe,
+      cols.status,
+      cols.errorMessage,
+      ...cols.extra,
+    ].filter((c): c is string => !!c);
     const needsWellFormed = table.format === 'jsonl';
     let next = source.nextRow;
     let replacedBefore = table.stats.invalidUtf8;
@@ -139,17 +170,22 @@ export async function ingestTable(ctx: WorkerContext, path: string, opts: Ingest
       if (statusFile) {
         const s = cols.status ? toText(c[cols.status][i]) : null;
         if (s === 'success') return null;
-        fetchError = (cols.errorMessage ? toText(c[cols.errorMessage][i]) : null) ?? `img2dataset status ${s ?? 'unknown'}`;
+        fetchError =
+          (cols.errorMessage ? toText(c[cols.errorMessage][i]) : null) ?? `img2dataset status ${s ?? 'unknown'}`;
         status = fetchStatusOfImg2datasetError(fetchError);
       }
       let caption = '';
       if (cols.caption) {
         const v = captionText(c[cols.caption][i]);
-        if ('wrongType' in v) return { refused: `caption column '${cols.caption}' holds ${v.wrongType}, not text`, overLimit: false };
+        if ('wrongType' in v)
+          return { refused: `caption column '${cols.caption}' holds ${v.wrongType}, not text`, overLimit: false };
         if ('text' in v) caption = v.text;
       }
       if (caption.length > opts.maxCaptionChars) {
-        return { refused: `caption of ${caption.length} characters exceeds the limit of ${opts.maxCaptionChars} (--max-caption-chars)`, overLimit: true };
+        return {
+          refused: `caption of ${caption.length} characters exceeds the limit of ${opts.maxCaptionChars} (--max-caption-chars)`,
+          overLimit: true,
+        };
       }
       const url = cols.url ? toText(c[cols.url][i]) : null;
       let extra: string | null = null;
@@ -180,7 +216,12 @@ export async function ingestTable(ctx: WorkerContext, path: string, opts: Ingest
     };
 
     try {
-      for await (const b of table.columnBatches({ columns: wanted, startRow: next, batchSize: BATCH_ROWS, badRows: 'skip' })) {
+      for await (const b of table.columnBatches({
+        columns: wanted,
+        startRow: next,
+        batchSize: BATCH_ROWS,
+        badRows: 'skip',
+      })) {
         const c = b.columns;
         const bad = b.errors.length ? new Map(b.errors.map((e) => [e.row, e])) : null;
         const samples: NewSample[] = [];
@@ -240,17 +281,26 @@ export async function ingestTable(ctx: WorkerContext, path: string, opts: Ingest
       if (!(err instanceof TableError)) throw err;
       // A damaged file after some good rows: those are kept; the damage is named and the source marked finished.
       error = err.message.replace(`file ${path}: `, '');
-      if (rejectItem(ctx, path, err.row != null ? `row ${err.row}` : `after row ${next}`, error)) countSourceRejections(ctx.ws.db, source.id, 1);
+      if (rejectItem(ctx, path, err.row != null ? `row ${err.row}` : `after row ${next}`, error))
+        countSourceRejections(ctx.ws.db, source.id, 1);
       report.rejected++;
       report.error = error;
     }
     if (table.gzip) report.unpackedBytes = table.stats.unpackedBytes;
     finishSource(ctx.ws.db, source.id, next, error, table.gzip ? table.stats.unpackedBytes : null);
     report.rows = next;
-    if (report.replacedUtf8) ctx.log(`${path}: ${report.replacedUtf8} invalid UTF-8 sequence(s) replaced by U+FFFD`, 'warn');
-    if (report.noCaption) ctx.log(`${path}: ${report.noCaption} sample(s) without a caption (empty or null in column '${cols.caption ?? opts.captionCol}')`, 'warn');
+    if (report.replacedUtf8)
+      ctx.log(`${path}: ${report.replacedUtf8} invalid UTF-8 sequence(s) replaced by U+FFFD`, 'warn');
+    if (report.noCaption)
+      ctx.log(
+        `${path}: ${report.noCaption} sample(s) without a caption (empty or null in column '${cols.caption ?? opts.captionCol}')`,
+        'warn',
+      );
     if (captioned >= 20 && numberLike > captioned / 2) {
-      ctx.log(`${path}: ${numberLike} of ${captioned} captions in column '${cols.caption}' look like numbers: is --caption-col the caption column?`, 'warn');
+      ctx.log(
+        `${path}: ${numberLike} of ${captioned} captions in column '${cols.caption}' look like numbers: is --caption-col the caption column?`,
+        'warn',
+      );
     }
     return report;
   } finally {
@@ -263,7 +313,12 @@ export async function ingestTable(ctx: WorkerContext, path: string, opts: Ingest
 const HTTP_URL = /^https?:\/\/\S+$/i;
 
 /** A text file of image URLs, one per line (blank lines take no row number): samples with a URL and no caption. */
-export async function ingestUrlList(ctx: WorkerContext, path: string, opts: IngestOptions, onRows: (n: number) => void): Promise<InputReport> {
+export async function ingestUrlList(
+  ctx: WorkerContext,
+  path: string,
+  opts: IngestOptions,
+  onRows: (n: number) => void,
+): Promise<InputReport> {
   const kind = 'url-list';
   const report = emptyReport(path, kind);
   let hash: string;
@@ -272,7 +327,12 @@ export async function ingestUrlList(ctx: WorkerContext, path: string, opts: Inge
     hash = await fileSha256(path);
     gzip = await isGzipFile(path);
   } catch (err) {
-    return rejectedInput(ctx, path, kind, err instanceof TableError ? err.message.replace(`file ${path}: `, '') : describeFailure(err));
+    return rejectedInput(
+      ctx,
+      path,
+      kind,
+      err instanceof TableError ? err.message.replace(`file ${path}: `, '') : describeFailure(err),
+    );
   }
   const done = alreadyIngested(ctx, path, kind, hash);
   if (done) return done;
@@ -286,7 +346,10 @@ export async function ingestUrlList(ctx: WorkerContext, path: string, opts: Inge
     const batch = { samples, newlyRejected, newlyOverLimit, next: row };
     report.samples += ctx.commit({ source: source.id, next: batch.next }, () => {
       const n = insertSamples(ctx.ws.db, batch.samples);
-      advanceSource(ctx.ws.db, source.id, batch.next, { rejected: batch.newlyRejected, overLimit: batch.newlyOverLimit });
+      advanceSource(ctx.ws.db, source.id, batch.next, {
+        rejected: batch.newlyRejected,
+        overLimit: batch.newlyOverLimit,
+      });
       return n;
     })!;
     onRows(batch.samples.length);
@@ -297,7 +360,13 @@ export async function ingestUrlList(ctx: WorkerContext, path: string, opts: Inge
   };
   const limit = gzip ? await unpackedLimitOf(path, opts.maxUnpackedBytes) : undefined;
   const counter = { bytes: 0 };
-  const lines = lineChunks(path, gzip, { maxRecordChars: opts.maxRecordChars, bytes: { maxUnpackedBytes: limit?.bytes, explicitLimit: limit?.explicit } }, new CountingUtf8StreamDecoder(), counter);
+  const lines = lineChunks(
+    path,
+    gzip,
+    { maxRecordChars: opts.maxRecordChars, bytes: { maxUnpackedBytes: limit?.bytes, explicitLimit: limit?.explicit } },
+    new CountingUtf8StreamDecoder(),
+    counter,
+  );
   let error: string | null = null;
   try {
     for await (const chunk of lines) {
@@ -306,13 +375,34 @@ export async function ingestUrlList(ctx: WorkerContext, path: string, opts: Inge
         if (r < source.nextRow) continue;
         const line = text?.trim();
         if (line == null) {
-          if (rejectItem(ctx, path, `row ${r}`, `line ${lineNo} is longer than ${opts.maxRecordChars} characters (not read)`)) newlyRejected++, newlyOverLimit++;
+          if (
+            rejectItem(
+              ctx,
+              path,
+              `row ${r}`,
+              `line ${lineNo} is longer than ${opts.maxRecordChars} characters (not read)`,
+            )
+          )
+            newlyRejected++, newlyOverLimit++;
           report.rejected++;
           report.overLimit++;
         } else if (HTTP_URL.test(line)) {
-          samples.push({ sourceId: source.id, row: r, url: line, caption: '', width: null, height: null, nsfwMeta: null, laionSimilarity: null, punsafe: null, extra: null, imageSha256: null });
+          samples.push({
+            sourceId: source.id,
+            row: r,
+            url: line,
+            caption: '',
+            width: null,
+            height: null,
+            nsfwMeta: null,
+            laionSimilarity: null,
+            punsafe: null,
+            extra: null,
+            imageSha256: null,
+          });
         } else {
-          if (rejectItem(ctx, path, `row ${r}`, `not an http(s) URL: ${JSON.stringify(line.slice(0, 80))}`)) newlyRejected++;
+          if (rejectItem(ctx, path, `row ${r}`, `not an http(s) URL: ${JSON.stringify(line.slice(0, 80))}`))
+            newlyRejected++;
           report.rejected++;
         }
         if (samples.length >= BATCH_ROWS) flush();

@@ -1,5 +1,5 @@
 """A run's hyperparameters as the Node side resolves them (core/training/hyperparams.ts: the catalogue's recipe in
-core/architectures/recipes.ts with the user's overrides), read from JSON and turned into torch objects the way
+core/architectures/registry.ts with the user's overrides), read from JSON and turned into torch objects the way
 torchvision's references/classification/train.py builds them: optimizer (SGD / RMSprop / AdamW, with the
 normalization layers' own weight decay), StepLR or CosineAnnealingLR after a LinearLR/ConstantLR warm-up, stepped
 once per epoch (`lrUpdate: 'epoch'`, train.py) or at every step on the same curve (`'step'`), label smoothing,

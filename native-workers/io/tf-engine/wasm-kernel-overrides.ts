@@ -1,11 +1,18 @@
-// The backward kernels @tensorflow/tfjs-backend-wasm lacks (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
-// DepthwiseConv2dNativeBackpropFilter), built from kernels it has (slice, matmul, depthwise conv, pad, reshape), and
-// registered for the 'wasm' backend. tfjs's own gradient functions (Conv2D_grad, DepthwiseConv2dNative_grad, the fused
-// variants) call these kernels, so training works on wasm unchanged. Proven against the cpu backend in
-// test/unit/wasm-gradients.test.ts.
+// Kernels of ours for the 'wasm' backend, registered over or beside its own:
+// - the backward kernels @tensorflow/tfjs-backend-wasm lacks (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput,
+//   DepthwiseConv2dNativeBackpropFilter), built from kernels it has (slice, matmul, depthwise conv, pad, reshape).
+//   tfjs's own gradient functions (Conv2D_grad, DepthwiseConv2dNative_grad, the fused variants) call these kernels,
+//   so training works on wasm unchanged;
+// - faster replacements of slow wasm kernels, forward and backward: Conv2DBackpropInput (a forward convolution of the
+//   spread gradient), MaxPoolGrad, Cast and Identity (shared buffers instead of copies), Slice (merged runs), Tile (a
+//   broadcast), and BatchMatMul/_FusedMatMul with transposed operands (an explicit transpose first). The replaced
+//   kernel stays reachable for what ours does not cover.
+// Proven against the cpu backend in test/unit/wasm-kernel-overrides.test.ts. io/tf-engine/native-kernels/ registers
+// native kernels over some of these when the addon is built (these stay as its fallback).
 //
-// Each kernel computes with ordinary tf ops inside tf.tidy (the engine records no gradients below a kernel) and copies
-// the result into a fresh output of the backend, so the engine's reference counting sees a normal kernel output.
+// Each op-built kernel computes with ordinary tf ops inside tf.tidy (the engine records no gradients below a kernel)
+// and copies the result into a fresh output of the backend, so the engine's reference counting sees a normal kernel
+// output.
 import * as tf from '@tensorflow/tfjs';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -37,7 +44,15 @@ function output(backend: WasmLike, t: tf.Tensor): tf.TensorInfo {
  * Rows/columns of a padded input that output position o and filter tap i read: o*stride + i*dilation. This returns,
  * for one filter tap (i, j), the [N, outH, outW, C] window of the padded input that meets the output gradient.
  */
-function tapWindow(xPadded: tf.Tensor4D, i: number, j: number, outH: number, outW: number, s: Pair, d: Pair): tf.Tensor4D {
+function tapWindow(
+  xPadded: tf.Tensor4D,
+  i: number,
+  j: number,
+  outH: number,
+  outW: number,
+  s: Pair,
+  d: Pair,
+): tf.Tensor4D {
   const [n, , , c] = xPadded.shape;
   const top = i * d[0];
   const left = j * d[1];
@@ -57,7 +72,12 @@ function padForTaps(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor
   const bottom = Math.max(0, needH - top - x.shape[1]);
   const right = Math.max(0, needW - left - x.shape[2]);
   if (!top && !left && !bottom && !right) return x;
-  return tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+  return tf.pad(x, [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ]);
 }
 
 /**
@@ -76,7 +96,14 @@ export function conv2dBackpropFilterFromOps(
   dilations: number | Pair = 1,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad as never, dimRoundingMode);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape,
+      filterShape,
+      strides,
+      dilations,
+      pad as never,
+      dimRoundingMode,
+    );
     const [kh, kw, cin, cout] = filterShape;
     const s: Pair = [info.strideHeight, info.strideWidth];
     const d: Pair = [info.dilationHeight, info.dilationWidth];
@@ -97,7 +124,8 @@ export function conv2dBackpropFilterFromOps(
     }
     const cols: tf.Tensor2D[] = [];
     for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) cols.push(tapWindow(xp, i, j, info.outHeight, info.outWidth, s, d).reshape([rows, cin]));
+      for (let j = 0; j < kw; j++)
+        cols.push(tapWindow(xp, i, j, info.outHeight, info.outWidth, s, d).reshape([rows, cin]));
     }
     const im2col = tf.concat(cols, 1);
     return tf.matMul(tf.transpose(im2col), dy.reshape([rows, cout])).reshape([kh, kw, cin, cout]) as tf.Tensor4D;
@@ -120,7 +148,15 @@ export function depthwiseBackpropFilterFromOps(
   dimRoundingMode?: 'floor' | 'round' | 'ceil',
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad as never, dimRoundingMode, true);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape,
+      filterShape,
+      strides,
+      dilations,
+      pad as never,
+      dimRoundingMode,
+      true,
+    );
     const [kh, kw, c, mult] = filterShape;
     const n = info.batchSize;
     const xp = padForTaps(x, info);
@@ -131,9 +167,17 @@ export function depthwiseBackpropFilterFromOps(
     if (oneStride || oneDilation) {
       const [hp, wp] = [xp.shape[1], xp.shape[2]];
       const xT = tf.transpose(xp, [1, 2, 0, 3]).reshape([1, hp, wp, n * c]) as tf.Tensor4D;
-      const dyT = tf.transpose(dy.reshape([n, info.outHeight, info.outWidth, c, mult]), [1, 2, 0, 3, 4]).reshape([info.outHeight, info.outWidth, n * c, mult]) as tf.Tensor4D;
-      const out = oneDilation ? tf.depthwiseConv2d(xT, dyT, 1, 'valid', 'NHWC', s) : tf.depthwiseConv2d(xT, dyT, d, 'valid', 'NHWC', 1);
-      const taps = tf.slice(out.reshape([out.shape[1], out.shape[2], n, c, mult]), [0, 0, 0, 0, 0], [kh, kw, n, c, mult]);
+      const dyT = tf
+        .transpose(dy.reshape([n, info.outHeight, info.outWidth, c, mult]), [1, 2, 0, 3, 4])
+        .reshape([info.outHeight, info.outWidth, n * c, mult]) as tf.Tensor4D;
+      const out = oneDilation
+        ? tf.depthwiseConv2d(xT, dyT, 1, 'valid', 'NHWC', s)
+        : tf.depthwiseConv2d(xT, dyT, d, 'valid', 'NHWC', 1);
+      const taps = tf.slice(
+        out.reshape([out.shape[1], out.shape[2], n, c, mult]),
+        [0, 0, 0, 0, 0],
+        [kh, kw, n, c, mult],
+      );
       return tf.sum(taps, 2) as tf.Tensor4D;
     }
     const dyM = mult === 1 ? dy : dy.reshape([n, info.outHeight, info.outWidth, c, mult]);
@@ -164,7 +208,15 @@ export function depthwiseBackpropInputFromOps(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, c, mult] = filter.shape;
-    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad as never, dimRoundingMode, true);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape,
+      strides,
+      dilations,
+      pad as never,
+      dimRoundingMode,
+      true,
+    );
     const [n, h, w] = inputShape;
     const g = spreadForTransposedConv(dy, info, inputShape);
     const flipped = flipSpatial(filter).reshape([kh, kw, c * mult, 1]) as tf.Tensor4D;
@@ -189,7 +241,14 @@ export function conv2dBackpropInputFromOps(
   dilations: number | Pair = 1,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad as never, dimRoundingMode);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape,
+      strides,
+      dilations,
+      pad as never,
+      dimRoundingMode,
+    );
     const g = spreadForTransposedConv(dy, info, inputShape);
     const flipped = tf.transpose(flipSpatial(filter), [0, 1, 3, 2]) as tf.Tensor4D;
     return tf.conv2d(g, flipped, 1, 'valid', 'NHWC', [info.dilationHeight, info.dilationWidth]);
@@ -202,15 +261,35 @@ export function conv2dBackpropInputFromOps(
  * flipped filter yields exactly the input's height and width:
  * dx[h] = sum_i' g[h + i'*d] * f[k-1-i'] with g = dy spread and shifted down by (k-1)*d - padTop.
  */
-function spreadForTransposedConv(dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo, inputShape: [number, number, number, number]): tf.Tensor4D {
+function spreadForTransposedConv(
+  dy: tf.Tensor4D,
+  info: tf.backend_util.Conv2DInfo,
+  inputShape: [number, number, number, number],
+): tf.Tensor4D {
   const [n, h, w] = inputShape;
   const ch = dy.shape[3];
-  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const {
+    outHeight: oh,
+    outWidth: ow,
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+  } = info;
   let g: tf.Tensor4D = dy;
   if (sh > 1 || sw > 1) {
     // Interleave zeros: [n, oh, 1, ow, 1, C] padded to [n, oh, sh, ow, sw, C], then trimmed to (oh-1)*sh+1 rows.
     const z = dy.reshape([n, oh, 1, ow, 1, ch]);
-    const spread = tf.pad(z, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]).reshape([n, oh * sh, ow * sw, ch]);
+    const spread = tf
+      .pad(z, [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ])
+      .reshape([n, oh * sh, ow * sw, ch]);
     g = tf.slice(spread as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, ch]);
   }
   g = fitAxis(g, 1, (info.filterHeight - 1) * dh - info.padInfo.top, h + (info.filterHeight - 1) * dh);
@@ -241,7 +320,12 @@ function fitAxis(t: tf.Tensor4D, axis: 1 | 2, before: number, length: number): t
     before = 0;
   }
   const after = length - before - t.shape[axis];
-  const pads: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+  const pads: [number, number][] = [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ];
   pads[axis] = [before, Math.max(0, after)];
   if (before || after > 0) t = tf.pad(t, pads);
   if (after < 0) {
@@ -262,7 +346,11 @@ interface ConvAttrs {
   inputShape?: [number, number, number, number];
 }
 
-function withInputs<T>(backend: tf.KernelBackend, infos: (tf.TensorInfo | undefined)[], fn: (...ts: tf.Tensor[]) => T): T {
+function withInputs<T>(
+  backend: tf.KernelBackend,
+  infos: (tf.TensorInfo | undefined)[],
+  fn: (...ts: tf.Tensor[]) => T,
+): T {
   const ts = infos.map((i) => wrap(i!, backend));
   try {
     return fn(...ts);
@@ -272,17 +360,17 @@ function withInputs<T>(backend: tf.KernelBackend, infos: (tf.TensorInfo | undefi
 }
 
 /**
- * tile(x, reps) as a broadcast: zeros [r0, x0, r1, x1, ...] + x reshaped [1, x0, 1, x1, ...], flattened back. Axes
- * of size 1 are dropped and neighbours of the same kind merged, so the broadcast stays within XNNPACK's 6 dimensions
- * (LayerNormalization over [B, H, W, C] tiles with reps [B, H, W, 1]: that is [B*H*W, C]). Undefined when more
- * dimensions would remain.
- */
-/**
  * Copies a slice of a row-major array as runs as long as possible: the trailing dimensions the slice keeps whole are
  * merged into one run with the first one it cuts. wasm's Slice copies one innermost row at a time (for the gradient of
  * a spatial zero-padding, [8, 98, 98, 3] -> [8, 96, 96, 3], 73,728 copies of 3 floats where 768 of 288 do).
  */
-export function copySlice(src: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, shape: number[], begin: number[], size: number[], out: { set(a: ArrayLike<number>, offset: number): void }): void {
+export function copySlice(
+  src: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  shape: number[],
+  begin: number[],
+  size: number[],
+  out: { set(a: ArrayLike<number>, offset: number): void },
+): void {
   const rank = shape.length;
   let cut = rank - 1; // the innermost dimension the slice does not keep whole (or 0)
   while (cut > 0 && begin[cut] === 0 && size[cut] === shape[cut]) cut--;
@@ -307,7 +395,12 @@ export function copySlice(src: ArrayLike<number> & { subarray(a: number, b: numb
  * wasm's own MaxPoolGrad starts its search at 0 instead of -Infinity, so windows of negative values lose their
  * gradient (found by test/helpers/wasm-kernel-suite.ts); this plain loop replaces it where the native kernel is absent.
  */
-export function maxPoolGradLoops(x: Float32Array, dy: Float32Array, dx: Float32Array, c: tf.backend_util.Conv2DInfo): void {
+export function maxPoolGradLoops(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  c: tf.backend_util.Conv2DInfo,
+): void {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ch, outHeight: oh, outWidth: ow } = c;
   dx.fill(0);
   const best = new Float32Array(ch);
@@ -340,6 +433,12 @@ export function maxPoolGradLoops(x: Float32Array, dy: Float32Array, dx: Float32A
   }
 }
 
+/**
+ * tile(x, reps) as a broadcast: zeros [r0, x0, r1, x1, ...] + x reshaped [1, x0, 1, x1, ...], flattened back. Axes
+ * of size 1 are dropped and neighbours of the same kind merged, so the broadcast stays within XNNPACK's 6 dimensions
+ * (LayerNormalization over [B, H, W, C] tiles with reps [B, H, W, 1]: that is [B*H*W, C]). Undefined when more
+ * dimensions would remain.
+ */
 export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined {
   const axes: { rep: boolean; size: number }[] = [];
   x.shape.forEach((dim, i) => {
@@ -357,19 +456,59 @@ export function tileFromOps(x: tf.Tensor, reps: number[]): tf.Tensor | undefined
     const target = merged.map((a) => a.size);
     const xShape = merged.map((a) => (a.rep ? 1 : a.size));
     const out = tf.add(tf.zeros(target.length ? target : [1], x.dtype), tf.reshape(x, xShape.length ? xShape : [1]));
-    return tf.reshape(out, x.shape.map((dim, i) => dim * reps[i]));
+    return tf.reshape(
+      out,
+      x.shape.map((dim, i) => dim * reps[i]),
+    );
   });
 }
 
-export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
+/**
+ * A convolution gradient built from ops: its two inputs wrapped as tensors, `compute` run on them, the result copied
+ * into a backend output. `nhwcOnly`: refuse NCHW (the depthwise kernels have no data format).
+ */
+function opBuilt(
+  kernelName: string,
+  operands: [string, string],
+  nhwcOnly: boolean,
+  compute: (a: ConvAttrs, p: tf.Tensor4D, q: tf.Tensor4D) => tf.Tensor,
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as ConvAttrs;
+      if (nhwcOnly && a.dataFormat && a.dataFormat !== 'NHWC')
+        throw new Error(`${kernelName} on wasm: only NHWC is supported`);
+      return withInputs(backend as tf.KernelBackend, [inputs[operands[0]], inputs[operands[1]]], (p, q) =>
+        output(backend as WasmLike, compute(a, p as tf.Tensor4D, q as tf.Tensor4D)),
+      );
+    },
+  };
+}
+
+const WASM_KERNEL_OVERRIDES: tf.KernelConfig[] = [
   {
     kernelName: 'MaxPoolGrad',
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, input } = inputs as Record<string, tf.TensorInfo>;
-      if (dy.dtype !== 'float32' || input.dtype !== 'float32') return originalKernels.get('MaxPoolGrad')!({ inputs, backend, attrs });
-      const a = attrs as unknown as { filterSize: number | Pair; strides: number | Pair; pad: Pad; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
-      const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad as 'same', a.dimRoundingMode);
+      if (dy.dtype !== 'float32' || input.dtype !== 'float32')
+        return originalKernels.get('MaxPoolGrad')!({ inputs, backend, attrs });
+      const a = attrs as unknown as {
+        filterSize: number | Pair;
+        strides: number | Pair;
+        pad: Pad;
+        dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      };
+      const info = tf.backend_util.computePool2DInfo(
+        input.shape as [number, number, number, number],
+        a.filterSize,
+        a.strides,
+        1,
+        a.pad as 'same',
+        a.dimRoundingMode,
+      );
       const b = backend as WasmLike;
       const dx = b.makeOutput(input.shape, 'float32');
       maxPoolGradLoops(b.typedArrayFromHeap(input), b.typedArrayFromHeap(dy), b.typedArrayFromHeap(dx), info);
@@ -383,7 +522,8 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const x = inputs.x!;
-      if (x.dtype === 'string' || (attrs as unknown as { dtype: tf.DataType }).dtype !== x.dtype) return originalKernels.get('Cast')!({ inputs, backend, attrs });
+      if (x.dtype === 'string' || (attrs as unknown as { dtype: tf.DataType }).dtype !== x.dtype)
+        return originalKernels.get('Cast')!({ inputs, backend, attrs });
       (backend as tf.KernelBackend).incRef(x.dataId);
       return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
     },
@@ -396,7 +536,9 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
       if (x.dtype === 'string') return originalKernels.get('Slice')!({ inputs, backend, attrs });
       const a = attrs as unknown as { begin: number | number[]; size?: number | number[] };
       const [begin, size] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, a.begin, a.size);
-      const b = backend as WasmLike & { typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array };
+      const b = backend as WasmLike & {
+        typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+      };
       const out = b.makeOutput(size, x.dtype);
       if (size.every((d) => d > 0)) copySlice(b.typedArrayFromHeap(x), x.shape, begin, size, b.typedArrayFromHeap(out));
       return out;
@@ -430,54 +572,18 @@ export const WASM_GRADIENT_KERNELS: tf.KernelConfig[] = [
       });
     },
   },
-  {
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropInput on wasm: only NHWC is supported');
-      return withInputs(backend as tf.KernelBackend, [inputs.dy, inputs.filter], (dy, filter) =>
-        output(backend as WasmLike, conv2dBackpropInputFromOps(a.inputShape!, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dimRoundingMode)),
-      );
-    },
-  },
-  {
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter on wasm: only NHWC is supported');
-      return withInputs(backend as tf.KernelBackend, [inputs.x, inputs.dy], (x, dy) =>
-        output(backend as WasmLike, conv2dBackpropFilterFromOps(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape!, a.strides, a.pad, a.dimRoundingMode)),
-      );
-    },
-  },
-  {
-    kernelName: 'DepthwiseConv2dNativeBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      return withInputs(backend as tf.KernelBackend, [inputs.x, inputs.dy], (x, dy) =>
-        output(
-          backend as WasmLike,
-          depthwiseBackpropFilterFromOps(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape!, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
-        ),
-      );
-    },
-  },
-  {
-    kernelName: 'DepthwiseConv2dNativeBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      return withInputs(backend as tf.KernelBackend, [inputs.dy, inputs.filter], (dy, filter) =>
-        output(
-          backend as WasmLike,
-          depthwiseBackpropInputFromOps(a.inputShape!, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
-        ),
-      );
-    },
-  },
+  opBuilt('Conv2DBackpropInput', ['dy', 'filter'], true, (a, dy, filter) =>
+    conv2dBackpropInputFromOps(a.inputShape!, dy, filter, a.strides, a.pad, a.dimRoundingMode),
+  ),
+  opBuilt('Conv2DBackpropFilter', ['x', 'dy'], true, (a, x, dy) =>
+    conv2dBackpropFilterFromOps(x, dy, a.filterShape!, a.strides, a.pad, a.dimRoundingMode),
+  ),
+  opBuilt('DepthwiseConv2dNativeBackpropFilter', ['x', 'dy'], false, (a, x, dy) =>
+    depthwiseBackpropFilterFromOps(x, dy, a.filterShape!, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
+  ),
+  opBuilt('DepthwiseConv2dNativeBackpropInput', ['dy', 'filter'], false, (a, dy, filter) =>
+    depthwiseBackpropInputFromOps(a.inputShape!, dy, filter, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode),
+  ),
 ];
 
 /** Kernels of ours that replace slow ones of the wasm backend (the original stays reachable for the fast cases). */
@@ -509,8 +615,16 @@ function wrapMatMul(name: 'BatchMatMul' | '_FusedMatMul'): void {
         temps.push(out);
         return out;
       };
-      const ins = { ...inputs, a: a.transposeA ? flip(inputs.a!) : inputs.a, b: a.transposeB ? flip(inputs.b!) : inputs.b };
-      const out = original.kernelFunc({ inputs: ins, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+      const ins = {
+        ...inputs,
+        a: a.transposeA ? flip(inputs.a!) : inputs.a,
+        b: a.transposeB ? flip(inputs.b!) : inputs.b,
+      };
+      const out = original.kernelFunc({
+        inputs: ins,
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      });
       for (const t of temps) (backend as tf.KernelBackend).disposeData(t.dataId);
       return out;
     },
@@ -519,9 +633,9 @@ function wrapMatMul(name: 'BatchMatMul' | '_FusedMatMul'): void {
 }
 
 /** Register the kernels above for 'wasm' (idempotent). Returns the names we supply or replace. */
-export function registerWasmGradientKernels(): string[] {
+export function registerWasmKernelOverrides(): string[] {
   const added: string[] = [];
-  for (const k of WASM_GRADIENT_KERNELS) {
+  for (const k of WASM_KERNEL_OVERRIDES) {
     const existing = tf.getKernel(k.kernelName, 'wasm');
     if (existing === k || (existing && (existing as { ours?: boolean }).ours)) continue;
     if (existing) {

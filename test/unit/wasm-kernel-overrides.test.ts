@@ -1,4 +1,4 @@
-// The wasm backend without the native oneDNN kernels: the op-built backward kernels of io/tf-engine/wasm-gradients.ts
+// The wasm backend without the native oneDNN kernels: the op-built kernels of io/tf-engine/wasm-kernel-overrides.ts
 // (what runs where libdnnl is not installed) against the cpu backend. The suite is test/helpers/wasm-kernel-suite.ts.
 import { defineWasmKernelSuite } from '../helpers/wasm-kernel-suite.ts';
 
