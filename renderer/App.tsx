@@ -1,6 +1,6 @@
 // The app shell: navigation between the six screens, the workspace summary, the activity strip of running jobs,
 // and notices. Screens are mounted one at a time.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { SCREENS, useApp, type Screen } from './store/app.ts';
 import { connectEvents } from './store/events.ts';
 import { api, clientStartupError } from './api/client.ts';
@@ -13,7 +13,8 @@ import { Rankings } from './screens/Rankings/Rankings.tsx';
 import { ProgressBar, fmtInt } from './components/common.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { cancelJob, jobTone } from './components/JobList.tsx';
-import type { Status } from './api/types.ts';
+import { JobLogDialog } from './components/JobLog.tsx';
+import type { Job, Status } from './api/types.ts';
 
 const VIEWS: Record<Screen, () => React.JSX.Element> = { Sources, Synsets, Curation, Dataset, Training, Rankings };
 
@@ -50,7 +51,18 @@ function shortPath(p: string | undefined): string {
   return p.length > 30 ? `…${p.slice(-29)}` : p;
 }
 
+/** The activity strip with the log of one of its jobs open over the page; the log stays open after its job ends. */
 function Activity() {
+  const [logOf, setLogOf] = useState<Pick<Job, 'id' | 'kind'> | null>(null);
+  return (
+    <>
+      <ActivityStrip onLog={setLogOf} />
+      {logOf && <JobLogDialog job={logOf} onClose={() => setLogOf(null)} />}
+    </>
+  );
+}
+
+function ActivityStrip({ onLog }: { onLog(job: Pick<Job, 'id' | 'kind'>): void }) {
   const jobs = useApp((s) => s.jobs);
   const active = Object.values(jobs).filter((j) => j.state === 'running' || j.state === 'queued').sort((a, b) => a.id - b.id);
   if (!active.length) {
@@ -64,6 +76,9 @@ function Activity() {
           <span className="muted" title={last.attention ?? last.error ?? ''}>
             {last.kind} #{last.id}: {last.attention ?? last.error}
           </span>
+          <button className="btn tiny ghost" aria-label={`log of job ${last.id}`} title={`the log of ${last.kind} #${last.id}`} onClick={() => onLog({ id: last.id, kind: last.kind })}>
+            Log
+          </button>
         </div>
       );
     }
@@ -77,6 +92,9 @@ function Activity() {
             {j.kind} #{j.id} <span className="muted">{j.state === 'queued' ? 'queued' : j.total ? `${Math.floor((100 * j.done) / j.total)}%` : fmtInt(j.done)}</span>
             <button className="btn tiny ghost" aria-label={`cancel job ${j.id}`} title={`cancel ${j.kind} #${j.id}`} onClick={() => void cancelJob(j)}>
               Cancel
+            </button>
+            <button className="btn tiny ghost" aria-label={`log of job ${j.id}`} title={`the log of ${j.kind} #${j.id}`} onClick={() => onLog({ id: j.id, kind: j.kind })}>
+              Log
             </button>
           </span>
           <ProgressBar done={j.done} total={j.state === 'queued' ? 1 : j.total} state={j.state} />

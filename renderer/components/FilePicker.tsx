@@ -1,7 +1,7 @@
 // Picking paths on the machine running the backend from the page (browser mode has no native dialog there): a folder
 // listing through `files.list`, confined by the backend to a few roots; open folders, tick files or folders, or take
 // the open folder itself.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import { api, errorText } from '../api/client.ts';
 import type { DirEntry, DirListing } from '../api/types.ts';
 import { Modal } from './Modal.tsx';
@@ -34,6 +34,7 @@ export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerPr
   const [error, setError] = useState<string | null>(null);
   const [ticked, setTicked] = useState<string[]>([]);
   const [hidden, setHidden] = useState(false);
+  const ids = useId();
   const open = useCallback(
     async (path?: string) => {
       try {
@@ -92,9 +93,9 @@ export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerPr
           {crumbs.map((c, i) => (
             <span key={c.path}>
               {i > 0 && ' / '}
-              <a href="#" onClick={(e) => (e.preventDefault(), void open(c.path))}>
+              <button className="link-button" onClick={() => void open(c.path)}>
                 {c.name}
-              </a>
+              </button>
             </span>
           ))}
         </span>
@@ -104,26 +105,35 @@ export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerPr
         </label>
       </div>
       <ErrorBox error={error} what="Cannot list this folder" />
-      <div className="picker-list" role="listbox" aria-label="folder contents">
-        {listing?.entries.length === 0 && <div className="muted small-text">This folder is empty.</div>}
-        {listing?.entries.map((e) => (
-          <div key={e.path} className={`picker-row ${ticked.includes(e.path) ? 'ticked' : ''}`} role="option" aria-selected={ticked.includes(e.path)} data-path={e.path}>
-            <input type="checkbox" checked={ticked.includes(e.path)} onChange={() => tick(e)} aria-label={`select ${e.name}`} disabled={mode === 'folder' && e.kind !== 'dir'} />
+      {/* A list of rows, each with its own controls: the checkbox ticks, a folder's name opens it, a file's name is the
+          checkbox's label (a click on it ticks, as on the box). */}
+      <ul className="picker-list" aria-label="folder contents">
+        {listing?.entries.length === 0 && <li className="muted small-text">This folder is empty.</li>}
+        {listing?.entries.map((e, i) => (
+          <li key={e.path} className={`picker-row ${ticked.includes(e.path) ? 'ticked' : ''}`} data-path={e.path}>
+            <input
+              id={`${ids}-${i}`}
+              type="checkbox"
+              checked={ticked.includes(e.path)}
+              onChange={() => tick(e)}
+              aria-label={`select ${e.name}`}
+              disabled={mode === 'folder' && e.kind !== 'dir'}
+            />
             {e.kind === 'dir' ? (
-              <a href="#" className="picker-name dir" onClick={(ev) => (ev.preventDefault(), void open(e.path))}>
+              <button className="picker-name dir link-button" title={`open ${e.name}`} onClick={() => void open(e.path)}>
                 {e.name}/
-              </a>
+              </button>
             ) : (
-              <span className="picker-name" onClick={() => mode === 'paths' && tick(e)}>
+              <label className="picker-name" htmlFor={`${ids}-${i}`}>
                 {e.name}
-              </span>
+              </label>
             )}
             <span className="muted small-text">{e.ingestAs ?? ''}</span>
             <span className="muted small-text num">{fmtSize(e.size)}</span>
-          </div>
+          </li>
         ))}
-        {listing?.truncated && <div className="muted small-text">Only the first {fmtInt(listing.entries.length)} entries are shown.</div>}
-      </div>
+        {listing?.truncated && <li className="muted small-text">Only the first {fmtInt(listing.entries.length)} entries are shown.</li>}
+      </ul>
     </Modal>
   );
 }

@@ -16,6 +16,7 @@ export function Modal({ title, onClose, children, wide, footer }: { title: React
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut beside the dialog; the keyboard closes it with Escape (above) or its close button
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className={`modal ${wide ? 'wide' : ''}`} role="dialog" aria-modal="true" aria-label={typeof title === 'string' ? title : undefined} tabIndex={-1} ref={box}>
         <header className="modal-head">

@@ -1,8 +1,10 @@
 // A windowed grid of thumbnails: only the rows on screen exist in the DOM (via @tanstack/react-virtual), and pages
 // of items are fetched as they scroll into view, so 100k items scroll as smoothly as 100. Each cell has a fixed
 // layout — the image fitted inside its box, then three caption lines with the matched lemma highlighted, then the
-// scores — so nothing overlaps the caption whatever the image's size.
-import { memo, useEffect, useRef, useState } from 'react';
+// scores — so nothing overlaps the caption whatever the image's size. For assistive technology and the keyboard the grid
+// is a listbox of candidates (marked ones selected): Tab reaches the cursor's cell, the focus follows the cursor, and
+// Enter opens the cell, Space marks it.
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CurationItem } from '../api/types.ts';
 import { api } from '../api/client.ts';
@@ -21,7 +23,7 @@ export interface ThumbGridProps {
   marked: ReadonlySet<number>;
   /** Click (or Enter on the cursor): open the expanded view. */
   onOpen(i: number): void;
-  /** Shift/Ctrl/Cmd-click: mark for a bulk action. */
+  /** Shift/Ctrl/Cmd-click (or Space on the cursor): mark for a bulk action. */
   onMark(i: number): void;
   onNeed(start: number, end: number): void;
   onColumns?(n: number): void;
@@ -64,7 +66,7 @@ export function ThumbGrid({ total, items, version, cursor, marked, onOpen, onMar
   }, [cursor, columns, total]);
 
   return (
-    <div className="grid-scroller" ref={scroller} data-total={total}>
+    <div className="grid-scroller" ref={scroller} data-total={total} role="listbox" aria-label="candidates" aria-multiselectable>
       <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
         {visible.map((row) => (
           <div key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)`, height: CELL_H }}>
@@ -125,13 +127,36 @@ interface CellProps {
 }
 
 const Cell = memo(function Cell({ index, width, item, selected, marked, onOpen, onMark }: CellProps) {
-  if (!item) return <div className="cell loading" style={{ width, height: CELL_H }} />;
+  const box = useRef<HTMLDivElement>(null);
+  // The focus follows the cursor once it is in the grid: arrows move the cursor (Curation's keys), and Enter or Space
+  // then act on the cell that shows it.
+  useEffect(() => {
+    const focused = document.activeElement;
+    if (selected && box.current && focused !== box.current && focused?.closest('.grid-scroller') === box.current.closest('.grid-scroller')) {
+      box.current.focus({ preventScroll: true });
+    }
+  }, [selected]);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (e.key === 'Enter') onOpen(index);
+    else onMark(index);
+  };
+  if (!item) {
+    return <div ref={box} className="cell loading" style={{ width, height: CELL_H }} role="option" aria-selected={false} aria-busy tabIndex={selected ? 0 : -1} />;
+  }
   const cls = ['cell', selected ? 'selected' : '', marked ? 'marked' : '', item.decision ? `decision-${item.decision}` : '', item.kept ? 'kept' : 'dropped'].join(' ');
   return (
     <div
       className={cls}
       style={{ width, height: CELL_H }}
+      ref={box}
+      role="option"
+      aria-selected={marked}
+      tabIndex={selected ? 0 : -1}
       onClick={(e) => (e.shiftKey || e.ctrlKey || e.metaKey ? onMark(index) : onOpen(index))}
+      onKeyDown={onKeyDown}
       data-index={index}
       data-sample-id={item.sampleId}
       data-decision={item.decision ?? ''}

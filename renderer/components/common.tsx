@@ -1,5 +1,6 @@
-// Small shared pieces: empty states that say what to do next, error boxes that show the cause, progress bars.
-import type { ReactNode } from 'react';
+// Small shared pieces: empty states that say what to do next, error boxes that show the cause, progress bars, and
+// the keyboard activation of elements that act like buttons.
+import type { KeyboardEvent, ReactNode } from 'react';
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
@@ -58,3 +59,15 @@ const INT = new Intl.NumberFormat('en-US');
 export const fmtInt = (n: number | null | undefined) => (n == null ? '–' : INT.format(n));
 export const fmt = (n: number | null | undefined, digits = 3) => (n == null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
 export const fmtPct = (n: number | null | undefined, digits = 1) => (n == null ? '–' : `${n.toFixed(digits)}%`);
+
+/** Enter or Space on a focused element that acts like a button (a clickable row or list option) runs its action,
+ * as they would on a <button>; keys from the controls inside it (a row's own buttons) are theirs. The key goes no
+ * further, so a screen's own shortcuts (Enter opens the grid's cursor in Curation) do not act on it as well. */
+export function onActivateKey(run: () => void) {
+  return (e: KeyboardEvent) => {
+    if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
+    e.preventDefault();
+    e.stopPropagation();
+    run();
+  };
+}

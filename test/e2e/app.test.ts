@@ -94,9 +94,16 @@ test('Synsets: search, details with the hypernym path, exclude by hand (persiste
   await page.fill('input[aria-label="search synsets"]', 'photograph');
   await page.waitForSelector('[data-screen="Synsets"] tbody tr:has-text("n03925226")');
   await page.click('[data-screen="Synsets"] tbody tr:has-text("n03925226")');
-  await page.waitForSelector('.synset-detail .hypernyms a');
+  await page.waitForSelector('.synset-detail .hypernyms button');
   const path = (await page.textContent('.synset-detail .hypernyms'))!;
   assert.match(path, /entity/);
+  // A hypernym opens with Enter; the result row of the first synset opens again with Space.
+  await page.focus('.synset-detail .hypernyms button:text-is("entity")');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.synset-detail h3:has-text("entity")');
+  await page.focus('[data-screen="Synsets"] tbody tr:has-text("n03925226")');
+  await page.keyboard.press(' ');
+  await page.waitForSelector('.synset-detail h3:has-text("n03925226")');
   await page.click('.synset-detail button:has-text("Exclude")');
   await page.waitForSelector('.synset-detail .badge:has-text("excluded by hand")');
   const shown = await api<{ manual: string | null }>('synsets.show', { wnid: 'n03925226' });

@@ -5,8 +5,10 @@
 // class list keeps its order while the slider moves; the histogram's range stays put; each filter's count is what
 // the grid then shows; a bulk decision asks first and undoes as one step; the expanded view shows the candidate in
 // full; the Dataset form starts from the current state, previews, refuses an empty selection, asks before replacing
-// one, marks a selection stale and shows the export path; Sources browses the server's folders. Screenshots go to
-// test/artifacts/.
+// one, marks a selection stale and shows the export path; Sources browses the server's folders. The keyboard does
+// what the mouse does: the arrows move along the class list and Enter or Space opens a class, the focus follows the
+// grid's cursor, Enter opens the cell and Space marks it; in the folder picker, folder names and the path's crumbs
+// open with Enter. Screenshots go to test/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -218,6 +220,64 @@ test('the expanded view shows the candidate in full; A decides and moves on; the
   await page.waitForSelector(`.cell[data-index="0"][data-decision=""]`);
 });
 
+test('the keyboard: arrows move along the class list, Enter or Space opens a class; the focus follows the grid cursor, Enter opens the cell, Space marks it', async () => {
+  await openCuration(1440, 900);
+  const settings = await api<{ threshold: number }>('curation.settings');
+  const { classes } = await api<{ classes: ClassRow[] }>('curation.classes', { threshold: settings.threshold });
+  const [big, next] = [...classes].sort((a, b) => b.candidates - a.candidates);
+  const row = (wnid: string) => `.class-item[data-wnid="${wnid}"]`;
+  await page.focus(row(big.wnid));
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`${row(big.wnid)}[aria-selected="true"]`);
+  await page.waitForSelector('.cell[data-index="1"][data-sample-id]');
+  // Enter went to the class row only: Curation's own Enter (open the cursor's cell) did not act as well.
+  await page.waitForTimeout(300);
+  assert.equal(await page.$('[data-testid="expanded"]'), null, 'Enter on a class does not open a candidate');
+  // The grid is one Tab stop, at its cursor.
+  assert.deepEqual(await page.$$eval('.cell[tabindex="0"]', (els) => els.map((e) => e.getAttribute('data-index'))), ['0']);
+  await page.focus('.cell[data-index="0"]');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '1');
+  assert.equal(await page.getAttribute('.cell.selected', 'data-index'), '1');
+  await page.keyboard.press(' ');
+  await page.waitForSelector('.cell[data-index="1"].marked[aria-selected="true"]');
+  await page.keyboard.press(' ');
+  await page.waitForSelector('.cell[data-index="1"]:not(.marked)[aria-selected="false"]');
+  const second = await page.getAttribute('.cell[data-index="1"]', 'data-sample-id');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`[data-testid="expanded"][data-sample-id="${second}"]`);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
+  // The class list is one Tab stop; the arrows move the focus along it (not the grid's cursor), Space opens a class
+  // as Enter does.
+  assert.deepEqual(await page.$$eval('.class-item[tabindex="0"]', (els) => els.map((e) => e.getAttribute('data-wnid'))), [big.wnid]);
+  const order = await page.$$eval('.class-item', (els) => els.map((e) => e.getAttribute('data-wnid')));
+  const cursorBefore = await page.getAttribute('.cell.selected', 'data-index');
+  await page.focus(row(big.wnid));
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction((w) => document.activeElement?.getAttribute('data-wnid') === w, order[order.indexOf(big.wnid) + 1]);
+  assert.equal(await page.getAttribute('.cell.selected', 'data-index'), cursorBefore, 'the grid cursor stays');
+  assert.equal(await page.getAttribute(row(big.wnid), 'aria-selected'), 'true', 'moving the focus does not open a class');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction((w) => document.activeElement?.getAttribute('data-wnid') === w, big.wnid);
+  // A click opens a class but leaves the focus where it was: the arrows still move the grid's cursor.
+  await page.focus('.cell.selected');
+  await page.click(row(next.wnid));
+  await page.waitForSelector(`${row(next.wnid)}[aria-selected="true"]`);
+  await page.waitForSelector('.cell[data-index="1"][data-sample-id]');
+  assert.equal(await page.evaluate(() => !!document.activeElement?.closest('.class-item')), false, 'the clicked class did not take the focus');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('.cell.selected[data-index="1"]');
+  await page.focus(row(big.wnid));
+  await page.keyboard.press(' ');
+  await page.waitForSelector(`${row(big.wnid)}[aria-selected="true"]`);
+  await page.focus(row(next.wnid));
+  await page.keyboard.press(' ');
+  await page.waitForSelector(`${row(next.wnid)}[aria-selected="true"]`);
+  assert.equal(await page.$eval('[data-screen="Curation"]', () => document.activeElement?.getAttribute('data-wnid')), next.wnid, 'the focus stays on the class');
+  assert.deepEqual(pageErrors, []);
+});
+
 test('Dataset: the form starts from the workspace, previews, refuses an empty selection, asks before replacing, marks a stale selection, shows the export path', async () => {
   // A low threshold, so that several classes hold a few kept photos each.
   await api('curation.setThreshold', { threshold: 0.3 });
@@ -268,6 +328,19 @@ test('Sources in browser mode: browse the server folders and add paths', async (
   await page.goto(`${served.url}#/Sources`);
   await page.click('button:has-text("Browse…")');
   await page.waitForSelector('.picker-row');
+  // The keyboard: a folder's name opens it, a crumb goes back up; a file's name ticks it as its box does.
+  const up = await page.$$eval('.crumbs button', (els) => els.length);
+  await page.focus(`.picker-row[data-path="${wsDir}"] button.picker-name`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('.crumbs button').length === n + 1, up);
+  const file = page.locator('.picker-row:has(label.picker-name)').first();
+  await file.locator('label.picker-name').click();
+  assert.equal(await file.locator('input[type="checkbox"]').isChecked(), true, 'a click on a file name ticks it');
+  await file.locator('label.picker-name').click();
+  assert.equal(await file.locator('input[type="checkbox"]').isChecked(), false);
+  await page.focus(`.crumbs button >> nth=${up - 1}`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.picker-row[data-path="${wsDir}"]`);
   await page.check(`.picker-row[data-path="${wsDir}"] input`);
   await screenshot(page, 'e2e-sources-browse');
   await page.click('.modal button:has-text("Add")');

@@ -1,8 +1,9 @@
 // End to end in Chromium, a job's log in the app: a real fetch job (slow local image server, two dead links) is opened
-// from its row while it runs; the dialog shows its first line, then follows it: the cancel's warn line arrives without
-// reopening, and after a resume (dialog still open) the lines up to "succeeded". A failed export's log shows its error
-// line coloured apart from info, and the level filter hides the info lines. The log lines are the workspace's
-// logs/job-<id>.log as `jobs.log` reads it.
+// from the activity strip and from its row while it runs; the dialog shows its first line, then follows it: the
+// cancel's warn line arrives without reopening, and after a resume (dialog still open) the lines up to "succeeded". A
+// failed export's log shows its error line coloured apart from info, and the level filter hides the info lines; the
+// activity strip keeps the failed job, with its log. The log lines are the workspace's logs/job-<id>.log as
+// `jobs.log` reads it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -69,11 +70,17 @@ after(async () => {
   dir?.cleanup();
 });
 
-test('a running fetch: its log opens from the job row and follows the job through a cancel and a resume', async () => {
+test('a running fetch: its log opens from the activity strip and from the job row, and follows the job through a cancel and a resume', async () => {
   await page.click('[data-nav="Sources"]');
   await page.waitForSelector('[data-screen="Sources"]');
   const job = await api<JobView>('jobs.start', { kind: 'fetch', params: { concurrency: 1, perHost: 1, allowPrivateAddresses: true } });
   await page.waitForSelector(`[data-job-id="${job.id}"][data-job-state="running"]`);
+  // The activity strip (on every screen) opens the running job's log too.
+  await page.click(`[data-activity-job="${job.id}"] button:has-text("Log")`);
+  await page.waitForFunction((id) => [...document.querySelectorAll(`[data-job-log="${id}"] .log-line`)].some((r) => r.textContent!.includes(`fetch job ${id} started`)), job.id);
+  await screenshot(page, 'job-log-from-activity');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(`[data-job-log="${job.id}"]`, { state: 'detached' });
   await page.click(`[data-job-log-open="${job.id}"]`);
   await page.waitForFunction((id) => [...document.querySelectorAll(`[data-job-log="${id}"] .log-line`)].some((r) => r.textContent!.includes(`fetch job ${id} started`)), job.id);
   assert.equal(await page.getAttribute(`[data-job-log-bar="${job.id}"] [data-log-live]`, 'data-log-live'), 'yes', 'the log is live while the job runs');
@@ -128,6 +135,11 @@ test('a failed job: the error line is coloured apart from info, and the level fi
   await page.check(`[data-job-log-bar="${job.id}"] [data-log-filter="error"]`);
   assert.equal((await logLines(job.id)).length, 2);
   await screenshot(page, 'job-log-failed');
+  await page.click('.modal .close');
+  await page.waitForSelector(`[data-job-log="${job.id}"]`, { state: 'detached' });
+  // The failed job stays in the activity strip, with its log.
+  await page.click(`[data-activity-last="${job.id}"] button:has-text("Log")`);
+  await page.waitForSelector(`[data-job-log="${job.id}"] .log-line[data-level="error"]`);
   await page.click('.modal .close');
   assert.deepEqual(pageErrors, []);
 });

@@ -1,7 +1,8 @@
 // End to end in Chromium: the Synsets screen's lemma rule on a workspace of the 10,000 real LAION captions, first
 // matched with LAIONet's rules alone (so the letter A and inch are classes) and text-filtered: each lemma's state with
-// its reason, restoring and dropping a lemma by hand, the review list, and re-matching — the preview dialog with
-// classes gained and lost, then the run (with the text filter after it) that leaves Curation without the stale classes.
+// its reason, restoring and dropping a lemma by hand, the review list (its rows open with Enter, their buttons only
+// act), and re-matching — the preview dialog with classes gained and lost, then the run (with the text filter after
+// it) that leaves Curation without the stale classes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -60,7 +61,9 @@ test('a synset shows each lemma with its fate and reason; a lemma is restored an
   await page.waitForSelector(row);
   assert.equal(await page.getAttribute(`${row} .lemma-chip[data-lemma="in"]`, 'data-status'), 'dropped');
   assert.match((await page.getAttribute(`${row} .lemma-chip[data-lemma="in"]`, 'title'))!, /function word 'in'/);
-  await page.click(row);
+  // The keyboard opens a synset as a click does.
+  await page.focus(row);
+  await page.keyboard.press('Enter');
   const inRow = '.lemma-table tr[data-lemma="in"]';
   await page.waitForSelector(inRow);
   assert.match((await page.textContent(inRow))!, /dropped.*function word 'in' \(preposition or particle\)/);
@@ -83,7 +86,24 @@ test('the review lists flagged and dropped lemmas with reasons', async () => {
   await page.waitForSelector('.lemma-review tbody tr');
   const flagged = await page.$$eval('.lemma-review tbody tr', (rows) => rows.map((r) => r.textContent ?? ''));
   assert.ok(flagged.length > 10 && flagged.every((t) => /two characters|often not a noun|never tagged|form of the verb|plural of/.test(t)), flagged.slice(0, 3).join(' / '));
+  // A review row opens its synset with Enter, as with a click; its own button only does what it says.
+  const first = page.locator('.lemma-review tbody tr').first();
+  const wnid = (await first.getAttribute('data-wnid'))!;
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.synset-detail h3:has-text("${wnid}")`);
   await page.click('.lemma-review button[role="tab"]:has-text("Dropped")');
+  await page.waitForSelector('.lemma-review tbody tr button:has-text("Restore")');
+  const shownBefore = await page.textContent('.synset-detail h3');
+  // A row of another synset than the one shown, so that opening it would show.
+  const dropped = page.locator(`.lemma-review tbody tr:not([data-wnid="${wnid}"]):has(button:has-text("Restore"))`).first();
+  const [lemma, droppedWnid] = [(await dropped.getAttribute('data-lemma'))!, (await dropped.getAttribute('data-wnid'))!];
+  await dropped.locator('button:has-text("Restore")').click();
+  await page.waitForFunction(([l, w]) => !document.querySelector(`.lemma-review tr[data-lemma="${l}"][data-wnid="${w}"] button`)?.textContent?.includes('Restore'), [lemma, droppedWnid]);
+  assert.equal(await page.textContent('.synset-detail h3'), shownBefore, 'Restore did not open the row\'s synset');
+  await api('synsets.setLemma', { wnid: droppedWnid, lemma, decision: null });
+  await page.click('.lemma-review button[role="tab"]:has-text("Dropped")');
+  await page.waitForSelector('.lemma-review [data-count="overridden"]:text-is("0")');
   await page.waitForSelector('.lemma-review tbody tr button:has-text("Restore")');
   await screenshot(page, 'e2e-synsets-lemma-review');
 });

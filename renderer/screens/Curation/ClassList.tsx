@@ -2,11 +2,11 @@
 // (orders by counts are taken when chosen), filtered by name or wnid, each with kept / candidates and how many of its
 // candidates have been reviewed. A slider move changes only kept counts: the shown order is not recomputed (it
 // depends on the class list, not on the counts) and rows whose counts did not change are not rendered again.
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ClassCount } from '../../api/types.ts';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCuration, type ClassOrder } from '../../store/curation.ts';
-import { fmtInt } from '../../components/common.tsx';
+import { fmtInt, onActivateKey } from '../../components/common.tsx';
 
 const ROW_H = 46;
 
@@ -31,6 +31,40 @@ export function ClassList() {
   const candidates = useMemo(() => classes.reduce((n, c) => n + c.candidates, 0), [classes]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 8 });
+  // The list is one Tab stop (the row last moved to, else the open class, else the first row drawn); the arrows, Home
+  // and End move the focus along the shown order, and Enter or Space opens the focused class.
+  const [focusWnid, setFocusWnid] = useState<string | null>(null);
+  const rows = virtual.getVirtualItems();
+  const drawn = rows.map((row) => classes[shown[row.index]].wnid);
+  const tabStop = [focusWnid, selected].find((w) => w != null && drawn.includes(w)) ?? drawn[0];
+  // Read through refs, so that the rows' key handler stays the same object and a recount re-renders no unchanged row.
+  const shownNow = useRef(shown);
+  shownNow.current = shown;
+  const virtualNow = useRef(virtual);
+  virtualNow.current = virtual;
+  const focusPending = useRef<string | null>(null);
+  const onStep = useCallback((wnid: string, e: KeyboardEvent) => {
+    const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, Home: -Infinity, End: Infinity };
+    if (!(e.key in steps) || e.target !== e.currentTarget) return;
+    // The arrows are the list's: Curation's own arrows move the grid's cursor.
+    e.preventDefault();
+    e.stopPropagation();
+    const list = useCuration.getState().classes;
+    const order = shownNow.current;
+    const at = order.findIndex((i) => list[i].wnid === wnid);
+    const to = Math.max(0, Math.min(order.length - 1, at + steps[e.key]));
+    const target = list[order[to]].wnid;
+    setFocusWnid(target);
+    virtualNow.current.scrollToIndex(to, { align: 'auto' });
+    focusPending.current = target;
+  }, []);
+  // The row moved to takes the focus once it is drawn (a jump scrolls first, and the row appears a render later).
+  useEffect(() => {
+    const el = focusPending.current && scroller.current?.querySelector<HTMLElement>(`[data-wnid="${focusPending.current}"]`);
+    if (!el) return;
+    focusPending.current = null;
+    el.focus({ preventScroll: true });
+  });
 
   return (
     <div className="class-list panel">
@@ -51,7 +85,7 @@ export function ClassList() {
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((row) => {
             const k = classes[shown[row.index]];
-            return <ClassRow key={k.wnid} k={k} top={row.start} active={k.wnid === selected} onSelect={selectClass} />;
+            return <ClassRow key={k.wnid} k={k} top={row.start} active={k.wnid === selected} tabStop={k.wnid === tabStop} onSelect={selectClass} onStep={onStep} />;
           })}
         </div>
       </div>
@@ -59,8 +93,19 @@ export function ClassList() {
   );
 }
 
-/** One class: re-rendered only when its counts, place or selection change (a recount keeps unchanged ClassCounts). */
-const ClassRow = memo(function ClassRow({ k, top, active, onSelect }: { k: ClassCount; top: number; active: boolean; onSelect(wnid: string): void }) {
+/** One class: re-rendered only when its counts, place, selection or tab stop change (a recount keeps unchanged
+ * ClassCounts). Enter or Space opens the class, as a click does. */
+interface ClassRowProps {
+  k: ClassCount;
+  top: number;
+  active: boolean;
+  tabStop: boolean;
+  onSelect(wnid: string): void;
+  onStep(wnid: string, e: KeyboardEvent): void;
+}
+
+const ClassRow = memo(function ClassRow({ k, top, active, tabStop, onSelect, onStep }: ClassRowProps) {
+  const open = onActivateKey(() => onSelect(k.wnid));
   return (
     <div
       role="option"
@@ -69,7 +114,14 @@ const ClassRow = memo(function ClassRow({ k, top, active, onSelect }: { k: Class
       data-wnid={k.wnid}
       data-kept={k.kept}
       style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H - 2, transform: `translateY(${top}px)` }}
+      tabIndex={tabStop ? 0 : -1}
+      // A click opens the class without taking the focus, so the arrows keep moving the grid's cursor after it.
+      onMouseDown={(e) => e.preventDefault()}
       onClick={() => onSelect(k.wnid)}
+      onKeyDown={(e) => {
+        open(e);
+        onStep(k.wnid, e);
+      }}
       title={`${k.wnid}: ${fmtInt(k.kept)} kept of ${fmtInt(k.candidates)}, ${fmtInt(k.decided)} reviewed`}
     >
       <div className="class-name">

@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import type { ReviewKind } from '../../api/types.ts';
 import { useSynsets } from '../../store/synsets.ts';
-import { ErrorBox, Panel, fmtInt } from '../../components/common.tsx';
+import { ErrorBox, Panel, fmtInt, onActivateKey } from '../../components/common.tsx';
 
 const KINDS: { kind: ReviewKind; label: string }[] = [
   { kind: 'flagged', label: 'Flagged' },
@@ -54,12 +54,22 @@ export function LemmaReviewPanel() {
           </thead>
           <tbody>
             {review?.items.map((it) => (
-              <tr key={`${it.wnid}/${it.lemma}`} data-lemma={it.lemma} data-wnid={it.wnid} onClick={() => void select(it.wnid)}>
+              <tr
+                key={`${it.wnid}/${it.lemma}`}
+                data-lemma={it.lemma}
+                data-wnid={it.wnid}
+                tabIndex={0}
+                // The row opens its synset; its own buttons (Use rule, Restore, Drop) only do what they say.
+                onClick={(e) => {
+                  if (!(e.target as HTMLElement).closest('button')) void select(it.wnid);
+                }}
+                onKeyDown={onActivateKey(() => void select(it.wnid))}
+              >
                 <td className="nowrap">{it.lemma}</td>
                 <td className="nowrap">{it.name} <span className="mono muted">{it.wnid}</span></td>
                 <td className="muted">{it.override ? `${it.override === 'keep' ? 'restored' : 'dropped'} by hand; the rule: ${it.ruleReason ?? 'keep'}` : (it.reason ?? it.ruleReason)}</td>
                 <td className="num">{fmtInt(it.candidates)}</td>
-                <td className="nowrap" onClick={(e) => e.stopPropagation()}>
+                <td className="nowrap">
                   {it.override ? (
                     <button className="btn small ghost" onClick={() => void setLemma(it.wnid, it.lemma, null)}>Use rule</button>
                   ) : it.status === 'dropped' ? (

@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { useApp } from '../../store/app.ts';
 import { useSynsets } from '../../store/synsets.ts';
 import { onJobFinished } from '../../store/events.ts';
-import { EmptyState, ErrorBox, Panel, Stat, fmtInt } from '../../components/common.tsx';
+import { EmptyState, ErrorBox, Panel, Stat, fmtInt, onActivateKey } from '../../components/common.tsx';
 import { JobList } from '../../components/JobList.tsx';
 import type { SynsetView } from '../../api/types.ts';
 import { LemmaChips, LemmaTable } from './Lemmas.tsx';
@@ -96,7 +96,7 @@ export function Synsets() {
                 </thead>
                 <tbody>
                   {results.map((s) => (
-                    <tr key={s.wnid} className={selected?.wnid === s.wnid ? 'active' : ''} onClick={() => select(s.wnid)}>
+                    <tr key={s.wnid} className={selected?.wnid === s.wnid ? 'active' : ''} tabIndex={0} onClick={() => select(s.wnid)} onKeyDown={onActivateKey(() => void select(s.wnid))}>
                       <td className="mono">{s.wnid}</td>
                       <td className="nowrap">{s.name}</td>
                       <td className="ellipsis"><LemmaChips states={s.lemmaStates} /></td>
@@ -131,7 +131,7 @@ export function Synsets() {
                   {selected.hypernymPath.map((h, i) => (
                     <span key={h.wnid}>
                       {i > 0 && <span className="muted"> › </span>}
-                      <a href="#" onClick={(e) => { e.preventDefault(); void select(h.wnid); }}>{h.name}</a>
+                      <button className="link-button" onClick={() => void select(h.wnid)}>{h.name}</button>
                     </span>
                   ))}
                 </div>

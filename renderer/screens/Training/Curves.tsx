@@ -89,13 +89,13 @@ export function Curves() {
       title="Curves"
       actions={
         <div className="chart-controls">
-          <span className="seg" role="group" aria-label="x axis">
+          <fieldset className="seg" aria-label="x axis">
             {(['step', 'epoch', 'time'] as const).map((m) => (
               <button key={m} className={`btn small ${x === m ? 'active' : 'ghost'}`} aria-pressed={x === m} onClick={() => setX(m)}>
                 {m}
               </button>
             ))}
-          </span>
+          </fieldset>
           <label className="check small-text" title="Exponential moving average, as TensorBoard smooths; the raw curve stays faint behind">
             smoothing
             <input type="range" min={0} max={0.99} step={0.01} value={smoothing} aria-label="smoothing" onChange={(e) => setSmoothing(Number(e.target.value))} />
@@ -109,7 +109,7 @@ export function Curves() {
         </div>
       }
     >
-      <div className="run-legend" role="group" aria-label="runs drawn">
+      <fieldset className="run-legend" aria-label="runs drawn">
         {shown.length === 0 && <span className="muted small-text">Tick runs in the table below to draw their curves.</span>}
         {shown.map((r) => (
           <span key={r.id} className="legend-item" data-legend-run={r.id}>
@@ -119,7 +119,7 @@ export function Curves() {
           </span>
         ))}
         {shown.length > 0 && <span className="muted small-text legend-key">solid: training · dashed: validation</span>}
-      </div>
+      </fieldset>
       {untimed.length > 0 && (
         <div className="hint">No recorded times for {untimed.map((r) => `#${r.id}`).join(', ')} (trained before times were kept): drawn by step or epoch only.</div>
       )}
