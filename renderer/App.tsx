@@ -64,7 +64,9 @@ function Activity() {
 
 function ActivityStrip({ onLog }: { onLog(job: Pick<Job, 'id' | 'kind'>): void }) {
   const jobs = useApp((s) => s.jobs);
-  const active = Object.values(jobs).filter((j) => j.state === 'running' || j.state === 'queued').sort((a, b) => a.id - b.id);
+  const active = Object.values(jobs)
+    .filter((j) => j.state === 'running' || j.state === 'queued')
+    .sort((a, b) => a.id - b.id);
   if (!active.length) {
     // The newest job that ended with something to look at stays visible (amber or red) until another one runs.
     const last = Object.values(jobs).sort((a, b) => b.id - a.id)[0];
@@ -76,7 +78,12 @@ function ActivityStrip({ onLog }: { onLog(job: Pick<Job, 'id' | 'kind'>): void }
           <span className="muted" title={last.attention ?? last.error ?? ''}>
             {last.kind} #{last.id}: {last.attention ?? last.error}
           </span>
-          <button className="btn tiny ghost" aria-label={`log of job ${last.id}`} title={`the log of ${last.kind} #${last.id}`} onClick={() => onLog({ id: last.id, kind: last.kind })}>
+          <button
+            className="btn tiny ghost"
+            aria-label={`log of job ${last.id}`}
+            title={`the log of ${last.kind} #${last.id}`}
+            onClick={() => onLog({ id: last.id, kind: last.kind })}
+          >
             Log
           </button>
         </div>
@@ -89,11 +96,24 @@ function ActivityStrip({ onLog }: { onLog(job: Pick<Job, 'id' | 'kind'>): void }
       {active.slice(0, 3).map((j) => (
         <div key={j.id} className="activity-job" title={j.message ?? ''} data-activity-job={j.id}>
           <span className="activity-line">
-            {j.kind} #{j.id} <span className="muted">{j.state === 'queued' ? 'queued' : j.total ? `${Math.floor((100 * j.done) / j.total)}%` : fmtInt(j.done)}</span>
-            <button className="btn tiny ghost" aria-label={`cancel job ${j.id}`} title={`cancel ${j.kind} #${j.id}`} onClick={() => void cancelJob(j)}>
+            {j.kind} #{j.id}{' '}
+            <span className="muted">
+              {j.state === 'queued' ? 'queued' : j.total ? `${Math.floor((100 * j.done) / j.total)}%` : fmtInt(j.done)}
+            </span>
+            <button
+              className="btn tiny ghost"
+              aria-label={`cancel job ${j.id}`}
+              title={`cancel ${j.kind} #${j.id}`}
+              onClick={() => void cancelJob(j)}
+            >
               Cancel
             </button>
-            <button className="btn tiny ghost" aria-label={`log of job ${j.id}`} title={`the log of ${j.kind} #${j.id}`} onClick={() => onLog({ id: j.id, kind: j.kind })}>
+            <button
+              className="btn tiny ghost"
+              aria-label={`log of job ${j.id}`}
+              title={`the log of ${j.kind} #${j.id}`}
+              onClick={() => onLog({ id: j.id, kind: j.kind })}
+            >
               Log
             </button>
           </span>
@@ -113,7 +133,9 @@ function Notices() {
       {notices.map((n) => (
         <div key={n.id} className={`notice ${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'}>
           <span>{n.text}</span>
-          <button className="close" onClick={() => dismiss(n.id)} aria-label="dismiss">×</button>
+          <button className="close" onClick={() => dismiss(n.id)} aria-label="dismiss">
+            ×
+          </button>
         </div>
       ))}
     </div>
@@ -165,7 +187,13 @@ export function App() {
         </div>
         <nav>
           {SCREENS.map((s, i) => (
-            <button key={s} className={`nav-item ${s === screen ? 'active' : ''}`} onClick={() => setScreen(s)} data-nav={s} title={STEP_HINT[s]}>
+            <button
+              key={s}
+              className={`nav-item ${s === screen ? 'active' : ''}`}
+              onClick={() => setScreen(s)}
+              data-nav={s}
+              title={STEP_HINT[s]}
+            >
               <span className="nav-step">{i + 1}</span>
               <span className="nav-label">{s}</span>
               <span className="nav-count">{navCount(s, status)}</span>
@@ -174,11 +202,23 @@ export function App() {
         </nav>
         <div className="sidebar-foot">
           {desktop && (
-            <button className="btn small ghost" onClick={() => void api().call('app.openWorkspace', { create: false }).then(() => location.reload(), (e) => useApp.getState().notify('error', String(e)))}>
+            <button
+              className="btn small ghost"
+              onClick={() =>
+                void api()
+                  .call('app.openWorkspace', { create: false })
+                  .then(
+                    () => location.reload(),
+                    (e) => useApp.getState().notify('error', String(e)),
+                  )
+              }
+            >
               Open workspace…
             </button>
           )}
-          <div className="workspace-path" title={status?.workspace}>{shortPath(status?.workspace)}</div>
+          <div className="workspace-path" title={status?.workspace}>
+            {shortPath(status?.workspace)}
+          </div>
           <div className={`conn ${connected ? 'on' : 'off'}`}>{connected ? 'live' : 'reconnecting…'}</div>
         </div>
       </aside>

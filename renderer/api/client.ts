@@ -46,7 +46,8 @@ export function createClient(transport: Transport): ApiClient {
       if (!req.success) throw new ApiCallError(channel, `invalid request for ${channel}: ${issuesText(req.error)}`);
       const raw = await transport.invoke(channel, request ?? {});
       const res = def.response.safeParse(raw);
-      if (!res.success) throw new ApiCallError(channel, `unexpected response from ${channel}: ${issuesText(res.error)}`);
+      if (!res.success)
+        throw new ApiCallError(channel, `unexpected response from ${channel}: ${issuesText(res.error)}`);
       return res.data as ClientResponse<typeof channel>;
     },
     subscribe(handlers, onState) {

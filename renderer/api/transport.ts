@@ -65,14 +65,21 @@ function browserTransport(token: string): Transport {
           body: JSON.stringify(payload ?? {}),
         });
       } catch (err) {
-        throw new ApiCallError(channel, `cannot reach the ImageNot server (${(err as Error).message}); is \`imagenot serve\` still running?`);
+        throw new ApiCallError(
+          channel,
+          `cannot reach the ImageNot server (${(err as Error).message}); is \`imagenot serve\` still running?`,
+        );
       }
       const text = await res.text();
       let body: unknown;
       try {
         body = text ? JSON.parse(text) : null;
       } catch {
-        throw new ApiCallError(channel, `server answered ${res.status} with non-JSON: ${text.slice(0, 200)}`, res.status);
+        throw new ApiCallError(
+          channel,
+          `server answered ${res.status} with non-JSON: ${text.slice(0, 200)}`,
+          res.status,
+        );
       }
       if (!res.ok) {
         const msg = (body as { error?: string } | null)?.error ?? `HTTP ${res.status}`;
@@ -129,6 +136,10 @@ function browserToken(): string | null {
 export function pickTransport(): Transport | { error: string } {
   if (window.imagenot) return desktopTransport(window.imagenot);
   const token = browserToken();
-  if (!token) return { error: 'This page needs its session token. Open the full URL printed by `imagenot serve` (it ends in ?token=...).' };
+  if (!token)
+    return {
+      error:
+        'This page needs its session token. Open the full URL printed by `imagenot serve` (it ends in ?token=...).',
+    };
   return browserTransport(token);
 }

@@ -17,7 +17,9 @@ export class ErrorBoundary extends Component<{ children: ReactNode; name: string
           <strong>The {this.props.name} screen failed to draw</strong>
           <span>{this.state.error.message}</span>
           <span>
-            <button className="btn small" onClick={() => this.setState({ error: null })}>Try again</button>
+            <button className="btn small" onClick={() => this.setState({ error: null })}>
+              Try again
+            </button>
           </span>
         </div>
       </div>

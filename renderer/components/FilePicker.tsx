@@ -66,7 +66,11 @@ export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerPr
       footer={
         <>
           <span className="muted small-text picker-summary">
-            {mode === 'folder' ? `folder: ${picked[0] ?? '–'}` : ticked.length ? `${ticked.length} selected` : 'tick files or folders'}
+            {mode === 'folder'
+              ? `folder: ${picked[0] ?? '–'}`
+              : ticked.length
+                ? `${ticked.length} selected`
+                : 'tick files or folders'}
           </span>
           <span className="spacer" />
           <button className="btn" onClick={onClose}>
@@ -79,14 +83,22 @@ export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerPr
       }
     >
       <div className="picker-bar">
-        <select value={listing?.roots.find((r) => listing.path.startsWith(r)) ?? ''} onChange={(e) => void open(e.target.value)} aria-label="root folder">
+        <select
+          value={listing?.roots.find((r) => listing.path.startsWith(r)) ?? ''}
+          onChange={(e) => void open(e.target.value)}
+          aria-label="root folder"
+        >
           {listing?.roots.map((r) => (
             <option key={r} value={r}>
               {r}
             </option>
           ))}
         </select>
-        <button className="btn small" disabled={!listing?.parent} onClick={() => listing?.parent && void open(listing.parent)}>
+        <button
+          className="btn small"
+          disabled={!listing?.parent}
+          onClick={() => listing?.parent && void open(listing.parent)}
+        >
           ↑ Up
         </button>
         <span className="crumbs mono">
@@ -120,7 +132,11 @@ export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerPr
               disabled={mode === 'folder' && e.kind !== 'dir'}
             />
             {e.kind === 'dir' ? (
-              <button className="picker-name dir link-button" title={`open ${e.name}`} onClick={() => void open(e.path)}>
+              <button
+                className="picker-name dir link-button"
+                title={`open ${e.name}`}
+                onClick={() => void open(e.path)}
+              >
                 {e.name}/
               </button>
             ) : (
@@ -132,7 +148,9 @@ export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerPr
             <span className="muted small-text num">{fmtSize(e.size)}</span>
           </li>
         ))}
-        {listing?.truncated && <li className="muted small-text">Only the first {fmtInt(listing.entries.length)} entries are shown.</li>}
+        {listing?.truncated && (
+          <li className="muted small-text">Only the first {fmtInt(listing.entries.length)} entries are shown.</li>
+        )}
       </ul>
     </Modal>
   );
@@ -140,7 +158,10 @@ export function FilePicker({ title, mode, start, onPick, onClose }: FilePickerPr
 
 /** The path's folders from the root that contains it down to itself. */
 function crumbsOf(path: string, roots: string[]): { name: string; path: string }[] {
-  const root = roots.filter((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/')).sort((a, b) => b.length - a.length)[0] ?? path;
+  const root =
+    roots
+      .filter((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/'))
+      .sort((a, b) => b.length - a.length)[0] ?? path;
   const out = [{ name: root, path: root }];
   let at = root;
   for (const part of path.slice(root.length).split('/').filter(Boolean)) {

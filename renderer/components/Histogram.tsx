@@ -23,7 +23,8 @@ function ticksOf(lo: number, hi: number, target: number): number[] {
 
 export function Histogram({ data, threshold }: { data: HistogramData; threshold: number }) {
   const { edges, counts } = data;
-  if (!counts.length || edges.length !== counts.length + 1) return <div className="muted">No similarities for this class yet.</div>;
+  if (!counts.length || edges.length !== counts.length + 1)
+    return <div className="muted">No similarities for this class yet.</div>;
   const lo = edges[0];
   const hi = edges[edges.length - 1];
   const span = hi - lo || 1;
@@ -36,7 +37,12 @@ export function Histogram({ data, threshold }: { data: HistogramData; threshold:
   const digits = xTicks.length > 1 && xTicks[1] - xTicks[0] < 0.1 ? 2 : 1;
   const outside = threshold < lo || threshold > hi;
   return (
-    <svg className="histogram" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`similarity histogram, threshold ${threshold}`}>
+    <svg
+      className="histogram"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={`similarity histogram, threshold ${threshold}`}
+    >
       {yTicks.map((t) => (
         <g key={`y${t}`}>
           <line x1={PAD.l} x2={W - PAD.r} y1={y(t)} y2={y(t)} className="grid-line" />
@@ -51,7 +57,17 @@ export function Histogram({ data, threshold }: { data: HistogramData; threshold:
         if (!c) return null;
         const x0 = x(edges[i]) + 0.5;
         const x1 = Math.max(x0 + 0.5, x(edges[i + 1]) - 0.5);
-        return <Bar key={i} x0={x0} x1={x1} split={Math.min(x1, Math.max(x0, tx))} top={y(c)} bottom={H - PAD.b} title={`${edges[i].toFixed(3)} – ${edges[i + 1].toFixed(3)}: ${fmtInt(c)}`} />;
+        return (
+          <Bar
+            key={i}
+            x0={x0}
+            x1={x1}
+            split={Math.min(x1, Math.max(x0, tx))}
+            top={y(c)}
+            bottom={H - PAD.b}
+            title={`${edges[i].toFixed(3)} – ${edges[i + 1].toFixed(3)}: ${fmtInt(c)}`}
+          />
+        );
       })}
       {xTicks.map((t) => (
         <text key={`x${t}`} x={x(t)} y={H - PAD.b + 14} className="tick" textAnchor="middle">
@@ -61,19 +77,46 @@ export function Histogram({ data, threshold }: { data: HistogramData; threshold:
       <text x={(PAD.l + W - PAD.r) / 2} y={H - 6} className="axis-title" textAnchor="middle">
         text similarity (caption ↔ “name which is definition”)
       </text>
-      <text x={12} y={(PAD.t + H - PAD.b) / 2} className="axis-title" textAnchor="middle" transform={`rotate(-90 12 ${(PAD.t + H - PAD.b) / 2})`}>
+      <text
+        x={12}
+        y={(PAD.t + H - PAD.b) / 2}
+        className="axis-title"
+        textAnchor="middle"
+        transform={`rotate(-90 12 ${(PAD.t + H - PAD.b) / 2})`}
+      >
         candidates
       </text>
       {!outside && <line x1={tx} x2={tx} y1={PAD.t - 6} y2={H - PAD.b} className="threshold-line" />}
-      <text x={outside ? (threshold < lo ? PAD.l + 4 : W - PAD.r - 4) : tx + 4} y={PAD.t + 2} className="threshold-label" textAnchor={outside && threshold > hi ? 'end' : 'start'}>
-        {outside ? `${threshold < lo ? '◀' : ''} ${threshold.toFixed(3)} ${threshold > hi ? '▶' : ''}` : threshold.toFixed(3)}
+      <text
+        x={outside ? (threshold < lo ? PAD.l + 4 : W - PAD.r - 4) : tx + 4}
+        y={PAD.t + 2}
+        className="threshold-label"
+        textAnchor={outside && threshold > hi ? 'end' : 'start'}
+      >
+        {outside
+          ? `${threshold < lo ? '◀' : ''} ${threshold.toFixed(3)} ${threshold > hi ? '▶' : ''}`
+          : threshold.toFixed(3)}
       </text>
     </svg>
   );
 }
 
 /** One bar, split where the threshold line crosses it: left part dropped, right part kept. */
-const Bar = memo(function Bar({ x0, x1, split, top, bottom, title }: { x0: number; x1: number; split: number; top: number; bottom: number; title: string }) {
+const Bar = memo(function Bar({
+  x0,
+  x1,
+  split,
+  top,
+  bottom,
+  title,
+}: {
+  x0: number;
+  x1: number;
+  split: number;
+  top: number;
+  bottom: number;
+  title: string;
+}) {
   return (
     <g>
       {split > x0 && (

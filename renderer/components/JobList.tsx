@@ -15,7 +15,9 @@ export function jobTone(job: Pick<Job, 'state' | 'attention'>): { cls: string; l
 }
 
 export function cancelJob(job: Pick<Job, 'id'>) {
-  return attempt(`cancel job #${job.id}`, async () => useApp.getState().upsertJob(await api().call('jobs.cancel', { id: job.id })));
+  return attempt(`cancel job #${job.id}`, async () =>
+    useApp.getState().upsertJob(await api().call('jobs.cancel', { id: job.id })),
+  );
 }
 
 export function JobRow({ job }: { job: Job }) {
@@ -25,25 +27,50 @@ export function JobRow({ job }: { job: Job }) {
   const active = job.state === 'running' || job.state === 'queued';
   const tone = jobTone(job);
   // A queued job's message may be left from an earlier attempt (e.g. "cancelled before it ran").
-  const detail = job.state === 'queued' ? `waiting for the ${job.lane} lane` : (job.error ?? job.attention ?? job.message ?? lastLog ?? '');
+  const detail =
+    job.state === 'queued'
+      ? `waiting for the ${job.lane} lane`
+      : (job.error ?? job.attention ?? job.message ?? lastLog ?? '');
   return (
-    <div className={`job job-${job.state} ${job.attention ? 'job-attention' : ''}`} data-job-id={job.id} data-job-kind={job.kind} data-job-state={job.state} data-job-attention={job.attention ?? undefined}>
+    <div
+      className={`job job-${job.state} ${job.attention ? 'job-attention' : ''}`}
+      data-job-id={job.id}
+      data-job-kind={job.kind}
+      data-job-state={job.state}
+      data-job-attention={job.attention ?? undefined}
+    >
       <div className="job-line">
         <span className="job-kind">
           {job.kind} <span className="muted">#{job.id}</span>
         </span>
         <span className={`badge ${tone.cls}`}>{tone.label}</span>
-        <span className="job-count">{job.total ? `${job.done.toLocaleString()} / ${job.total.toLocaleString()}` : job.done ? job.done.toLocaleString() : ''}</span>
+        <span className="job-count">
+          {job.total
+            ? `${job.done.toLocaleString()} / ${job.total.toLocaleString()}`
+            : job.done
+              ? job.done.toLocaleString()
+              : ''}
+        </span>
         {active && (
           <button className="btn small ghost" onClick={() => void cancelJob(job)}>
             Cancel
           </button>
         )}
-        <button className="btn small ghost" data-job-log-open={job.id} title={`the log of ${job.kind} #${job.id}`} onClick={() => setLogOpen(true)}>
+        <button
+          className="btn small ghost"
+          data-job-log-open={job.id}
+          title={`the log of ${job.kind} #${job.id}`}
+          onClick={() => setLogOpen(true)}
+        >
           Log
         </button>
         {job.resumable && (
-          <button className="btn small ghost" onClick={() => attempt(`resume job #${job.id}`, async () => upsert(await api().call('jobs.resume', { id: job.id })))}>
+          <button
+            className="btn small ghost"
+            onClick={() =>
+              attempt(`resume job #${job.id}`, async () => upsert(await api().call('jobs.resume', { id: job.id })))
+            }
+          >
             Resume
           </button>
         )}
@@ -55,15 +82,29 @@ export function JobRow({ job }: { job: Job }) {
           state={job.attention ? 'attention' : job.state}
         />
       )}
-      {detail && <div className={`job-detail ${job.error ? 'error-text' : job.attention ? 'warn-text' : ''}`}>{detail}</div>}
-      {job.state === 'failed' && !job.resumable && <div className="job-detail muted">It stopped before doing any work: fix the cause and start it again.</div>}
+      {detail && (
+        <div className={`job-detail ${job.error ? 'error-text' : job.attention ? 'warn-text' : ''}`}>{detail}</div>
+      )}
+      {job.state === 'failed' && !job.resumable && (
+        <div className="job-detail muted">It stopped before doing any work: fix the cause and start it again.</div>
+      )}
       {logOpen && <JobLogDialog job={job} onClose={() => setLogOpen(false)} />}
     </div>
   );
 }
 
 /** `unfinished`: only jobs still queued/running, or that failed or stopped (where the user has something to do). */
-export function JobList({ kinds, empty, limit = 6, unfinished = false }: { kinds: readonly string[]; empty?: string; limit?: number; unfinished?: boolean }) {
+export function JobList({
+  kinds,
+  empty,
+  limit = 6,
+  unfinished = false,
+}: {
+  kinds: readonly string[];
+  empty?: string;
+  limit?: number;
+  unfinished?: boolean;
+}) {
   const jobs = useApp((s) => s.jobs);
   const list = jobsOfKinds(jobs, kinds)
     .filter((j) => !unfinished || j.state !== 'succeeded' || !!j.attention)

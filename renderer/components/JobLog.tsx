@@ -43,7 +43,10 @@ export function JobLogDialog({ job, onClose }: { job: Pick<Job, 'id' | 'kind'>; 
     const read = async () => {
       try {
         const first = cursor.current == null;
-        const res = await api().call('jobs.log', first ? { id: job.id, tail: INITIAL_TAIL } : { id: job.id, after: cursor.current!, limit: 2000 });
+        const res = await api().call(
+          'jobs.log',
+          first ? { id: job.id, tail: INITIAL_TAIL } : { id: job.id, after: cursor.current!, limit: 2000 },
+        );
         if (stopped) return;
         cursor.current = res.next;
         setDropped(res.dropped);
@@ -94,7 +97,12 @@ export function JobLogDialog({ job, onClose }: { job: Pick<Job, 'id' | 'kind'>; 
       <div className="job-log-bar" data-job-log-bar={job.id}>
         {LEVELS.map((level) => (
           <label key={level} className={`job-log-toggle log-${level}`}>
-            <input type="checkbox" checked={shown[level]} data-log-filter={level} onChange={(e) => setShown((s) => ({ ...s, [level]: e.target.checked }))} />
+            <input
+              type="checkbox"
+              checked={shown[level]}
+              data-log-filter={level}
+              onChange={(e) => setShown((s) => ({ ...s, [level]: e.target.checked }))}
+            />
             {level} <span className="muted">{counts[level].toLocaleString()}</span>
           </label>
         ))}
@@ -109,12 +117,21 @@ export function JobLogDialog({ job, onClose }: { job: Pick<Job, 'id' | 'kind'>; 
       {error && <div className="error-box">Cannot read the log: {error}</div>}
       {(truncated || dropped > 0) && (
         <div className="muted small-text">
-          Showing the latest lines{dropped > 0 ? `; ${dropped.toLocaleString()} lines in the middle of this long log were not kept` : ''}. The whole file:{' '}
-          <code>imagenot jobs log WS {job.id}</code>
+          Showing the latest lines
+          {dropped > 0 ? `; ${dropped.toLocaleString()} lines in the middle of this long log were not kept` : ''}. The
+          whole file: <code>imagenot jobs log WS {job.id}</code>
         </div>
       )}
       <div className="job-log" ref={box} onScroll={onScroll} data-job-log={job.id} role="log" aria-live="off">
-        {visible.length === 0 && <div className="muted">{lines.length ? 'No lines at the chosen levels.' : ended ? 'This job wrote no log.' : 'Waiting for the first line…'}</div>}
+        {visible.length === 0 && (
+          <div className="muted">
+            {lines.length
+              ? 'No lines at the chosen levels.'
+              : ended
+                ? 'This job wrote no log.'
+                : 'Waiting for the first line…'}
+          </div>
+        )}
         {visible.map((l, i) => (
           <div key={i} className={`log-line log-${l.level}`} data-level={l.level}>
             <span className="log-time" title={l.time}>

@@ -18,7 +18,12 @@ export interface ChartLine {
 const X_LABEL: Record<XMode, string> = { step: 'step', epoch: 'epoch', time: 'minutes since the run started' };
 
 function tick(x: XMode) {
-  return (v: number) => (x === 'step' ? Math.round(v).toLocaleString('en-US') : x === 'epoch' ? v.toFixed(1) : `${v.toFixed(v < 10 ? 1 : 0)}m`);
+  return (v: number) =>
+    x === 'step'
+      ? Math.round(v).toLocaleString('en-US')
+      : x === 'epoch'
+        ? v.toFixed(1)
+        : `${v.toFixed(v < 10 ? 1 : 0)}m`;
 }
 
 function yTick(v: number): string {
@@ -51,10 +56,17 @@ export const LiveChart = memo(function LiveChart({
     <div className="chart-box" data-chart={title} data-points={rawPoints} data-drawn={drawn}>
       <div className="chart-title">
         {title}
-        {rawPoints > drawn && <span className="muted small-text"> · {rawPoints.toLocaleString('en-US')} points, {drawn.toLocaleString('en-US')} drawn</span>}
+        {rawPoints > drawn && (
+          <span className="muted small-text">
+            {' '}
+            · {rawPoints.toLocaleString('en-US')} points, {drawn.toLocaleString('en-US')} drawn
+          </span>
+        )}
       </div>
       {drawn === 0 ? (
-        <div className="chart-empty muted" style={{ height }}>No points yet.</div>
+        <div className="chart-empty muted" style={{ height }}>
+          No points yet.
+        </div>
       ) : (
         <ResponsiveContainer width="100%" height={height}>
           <LineChart margin={{ top: 8, right: 16, bottom: 18, left: 4 }}>

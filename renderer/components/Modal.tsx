@@ -2,7 +2,19 @@
 // that replace or change much at once: the page asks before it acts.
 import { useEffect, useRef, type ReactNode } from 'react';
 
-export function Modal({ title, onClose, children, wide, footer }: { title: ReactNode; onClose(): void; children: ReactNode; wide?: boolean; footer?: ReactNode }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  wide,
+  footer,
+}: {
+  title: ReactNode;
+  onClose(): void;
+  children: ReactNode;
+  wide?: boolean;
+  footer?: ReactNode;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -18,7 +30,14 @@ export function Modal({ title, onClose, children, wide, footer }: { title: React
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut beside the dialog; the keyboard closes it with Escape (above) or its close button
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className={`modal ${wide ? 'wide' : ''}`} role="dialog" aria-modal="true" aria-label={typeof title === 'string' ? title : undefined} tabIndex={-1} ref={box}>
+      <div
+        className={`modal ${wide ? 'wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-label={typeof title === 'string' ? title : undefined}
+        tabIndex={-1}
+        ref={box}
+      >
         <header className="modal-head">
           <h2>{title}</h2>
           <button className="close" onClick={onClose} aria-label="close">

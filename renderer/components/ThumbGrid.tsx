@@ -29,7 +29,17 @@ export interface ThumbGridProps {
   onColumns?(n: number): void;
 }
 
-export function ThumbGrid({ total, items, version, cursor, marked, onOpen, onMark, onNeed, onColumns }: ThumbGridProps) {
+export function ThumbGrid({
+  total,
+  items,
+  version,
+  cursor,
+  marked,
+  onOpen,
+  onMark,
+  onNeed,
+  onColumns,
+}: ThumbGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   useEffect(() => {
@@ -47,7 +57,12 @@ export function ThumbGrid({ total, items, version, cursor, marked, onOpen, onMar
     onColumns?.(columns);
   }, [columns, onColumns]);
   const rows = Math.ceil(total / columns);
-  const virtual = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => CELL_H + ROW_GAP, overscan: 3 });
+  const virtual = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => CELL_H + ROW_GAP,
+    overscan: 3,
+  });
   const visible = virtual.getVirtualItems();
   const first = visible[0]?.index ?? 0;
   const last = visible.at(-1)?.index ?? 0;
@@ -66,7 +81,14 @@ export function ThumbGrid({ total, items, version, cursor, marked, onOpen, onMar
   }, [cursor, columns, total]);
 
   return (
-    <div className="grid-scroller" ref={scroller} data-total={total} role="listbox" aria-label="candidates" aria-multiselectable>
+    <div
+      className="grid-scroller"
+      ref={scroller}
+      data-total={total}
+      role="listbox"
+      aria-label="candidates"
+      aria-multiselectable
+    >
       <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
         {visible.map((row) => (
           <div key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)`, height: CELL_H }}>
@@ -132,7 +154,12 @@ const Cell = memo(function Cell({ index, width, item, selected, marked, onOpen, 
   // then act on the cell that shows it.
   useEffect(() => {
     const focused = document.activeElement;
-    if (selected && box.current && focused !== box.current && focused?.closest('.grid-scroller') === box.current.closest('.grid-scroller')) {
+    if (
+      selected &&
+      box.current &&
+      focused !== box.current &&
+      focused?.closest('.grid-scroller') === box.current.closest('.grid-scroller')
+    ) {
       box.current.focus({ preventScroll: true });
     }
   }, [selected]);
@@ -144,9 +171,25 @@ const Cell = memo(function Cell({ index, width, item, selected, marked, onOpen, 
     else onMark(index);
   };
   if (!item) {
-    return <div ref={box} className="cell loading" style={{ width, height: CELL_H }} role="option" aria-selected={false} aria-busy tabIndex={selected ? 0 : -1} />;
+    return (
+      <div
+        ref={box}
+        className="cell loading"
+        style={{ width, height: CELL_H }}
+        role="option"
+        aria-selected={false}
+        aria-busy
+        tabIndex={selected ? 0 : -1}
+      />
+    );
   }
-  const cls = ['cell', selected ? 'selected' : '', marked ? 'marked' : '', item.decision ? `decision-${item.decision}` : '', item.kept ? 'kept' : 'dropped'].join(' ');
+  const cls = [
+    'cell',
+    selected ? 'selected' : '',
+    marked ? 'marked' : '',
+    item.decision ? `decision-${item.decision}` : '',
+    item.kept ? 'kept' : 'dropped',
+  ].join(' ');
   return (
     <div
       className={cls}
@@ -167,15 +210,33 @@ const Cell = memo(function Cell({ index, width, item, selected, marked, onOpen, 
         {item.thumb ? (
           <img src={api().mediaUrl(item.thumb)} alt="" loading="lazy" draggable={false} />
         ) : (
-          <div className="no-thumb">{item.url ? <>not fetched yet<br />{hostOf(item.url)}</> : 'no image'}</div>
+          <div className="no-thumb">
+            {item.url ? (
+              <>
+                not fetched yet
+                <br />
+                {hostOf(item.url)}
+              </>
+            ) : (
+              'no image'
+            )}
+          </div>
         )}
-        {item.decision && <span className={`decision-tag ${item.decision}`}>{item.decision === 'accept' ? 'accepted' : 'rejected'}</span>}
+        {item.decision && (
+          <span className={`decision-tag ${item.decision}`}>
+            {item.decision === 'accept' ? 'accepted' : 'rejected'}
+          </span>
+        )}
         {marked && <span className="mark-tag">✓</span>}
       </div>
       <Caption className="caption" text={item.caption} lemmas={item.lemmas} />
       <div className="cell-meta">
-        <span title="caption ↔ class text similarity">txt {item.textSimilarity == null ? '–' : item.textSimilarity.toFixed(3)}</span>
-        <span title="image ↔ caption similarity (CLIP)">img {item.imageSimilarity == null ? '–' : item.imageSimilarity.toFixed(3)}</span>
+        <span title="caption ↔ class text similarity">
+          txt {item.textSimilarity == null ? '–' : item.textSimilarity.toFixed(3)}
+        </span>
+        <span title="image ↔ caption similarity (CLIP)">
+          img {item.imageSimilarity == null ? '–' : item.imageSimilarity.toFixed(3)}
+        </span>
         {item.flags.map((f) => (
           <span key={f} className="flag">
             {f}

@@ -24,13 +24,29 @@ export function ErrorBox({ error, what }: { error: string | null | undefined; wh
 export function ProgressBar({ done, total, state }: { done: number; total: number | null; state?: string }) {
   const pct = total ? Math.min(100, (100 * done) / total) : null;
   return (
-    <div className={`progress ${state ?? ''} ${pct == null ? 'indeterminate' : ''}`} role="progressbar" aria-valuenow={pct ?? undefined} aria-valuemin={0} aria-valuemax={100}>
+    <div
+      className={`progress ${state ?? ''} ${pct == null ? 'indeterminate' : ''}`}
+      role="progressbar"
+      aria-valuenow={pct ?? undefined}
+      aria-valuemin={0}
+      aria-valuemax={100}
+    >
       <div className="progress-fill" style={{ width: pct == null ? '30%' : `${pct}%` }} />
     </div>
   );
 }
 
-export function Panel({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Panel({
+  title,
+  actions,
+  children,
+  className,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`panel ${className ?? ''}`}>
       {(title || actions) && (
@@ -57,7 +73,8 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
  * the class list and histogram paid some hundred times per slider move (3-4 ms of a move at 1M candidates). */
 const INT = new Intl.NumberFormat('en-US');
 export const fmtInt = (n: number | null | undefined) => (n == null ? '–' : INT.format(n));
-export const fmt = (n: number | null | undefined, digits = 3) => (n == null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
+export const fmt = (n: number | null | undefined, digits = 3) =>
+  n == null || !Number.isFinite(n) ? '–' : n.toFixed(digits);
 export const fmtPct = (n: number | null | undefined, digits = 1) => (n == null ? '–' : `${n.toFixed(digits)}%`);
 
 /** Enter or Space on a focused element that acts like a button (a clickable row or list option) runs its action,

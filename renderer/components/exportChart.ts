@@ -2,7 +2,20 @@
 // 2x) or CSV, by handing the browser a download.
 import { stringify } from 'csv-stringify/browser/esm/sync';
 
-const STYLE_PROPS = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity', 'fill-opacity', 'stroke-opacity', 'text-anchor', 'dominant-baseline'];
+const STYLE_PROPS = [
+  'fill',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'font-size',
+  'font-family',
+  'font-weight',
+  'opacity',
+  'fill-opacity',
+  'stroke-opacity',
+  'text-anchor',
+  'dominant-baseline',
+];
 
 function download(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);

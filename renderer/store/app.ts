@@ -2,8 +2,7 @@
 // the event connection, and notices (errors with their cause, confirmations).
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { Job, JobLog, JobProgress, Status, } from '../api/types.ts';
-
+import type { Job, JobLog, JobProgress, Status } from '../api/types.ts';
 
 export const SCREENS = ['Sources', 'Synsets', 'Curation', 'Dataset', 'Training', 'Rankings'] as const;
 export type Screen = (typeof SCREENS)[number];
@@ -49,7 +48,8 @@ export const useApp = create<AppState>((set, get) => ({
   connected: false,
   notices: [],
   setScreen(screen) {
-    if (location.hash !== `#/${screen}`) history.replaceState(null, '', `${location.pathname}${location.search}#/${screen}`);
+    if (location.hash !== `#/${screen}`)
+      history.replaceState(null, '', `${location.pathname}${location.search}#/${screen}`);
     set({ screen });
   },
   async refreshStatus() {

@@ -19,4 +19,3 @@ export function orderClasses(classes: readonly ClassCount[], order: ClassOrder):
   const rank = new Map(classes.map((c, i) => [c.wnid, i]));
   return list.sort((a, b) => by[order](a, b) || rank.get(a.wnid)! - rank.get(b.wnid)!).map((c) => c.wnid);
 }
-

@@ -4,7 +4,18 @@
 // bulk decisions with an undo stack of batches; the expanded view of one candidate.
 import { create } from 'zustand';
 import { api, errorText } from '../api/client.ts';
-import type { ClassCount, ClassInfo, CurationItem, CurationItemDetail, CurationSettings, Decision, EncoderView, Histogram, ItemFilter, SortKey } from '../api/types.ts';
+import type {
+  ClassCount,
+  ClassInfo,
+  CurationItem,
+  CurationItemDetail,
+  CurationSettings,
+  Decision,
+  EncoderView,
+  Histogram,
+  ItemFilter,
+  SortKey,
+} from '../api/types.ts';
 import { useApp } from './app.ts';
 import { orderClasses, type ClassOrder } from './class-order.ts';
 import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
@@ -102,7 +113,12 @@ export const useCuration = create<CurationState>((set, get) => {
     if (!selected) return set({ histogram: null });
     const seq = ++histSeq;
     try {
-      const histogram = await api().call('curation.histogram', { wnid: selected, threshold, bins: 40, ...encoderArg() });
+      const histogram = await api().call('curation.histogram', {
+        wnid: selected,
+        threshold,
+        bins: 40,
+        ...encoderArg(),
+      });
       if (seq === histSeq) set({ histogram, histogramError: null });
     } catch (err) {
       if (seq === histSeq) set({ histogramError: errorText(err) });
@@ -114,7 +130,12 @@ export const useCuration = create<CurationState>((set, get) => {
     if (!selected) return set({ classInfo: null });
     const seq = ++infoSeq;
     try {
-      const classInfo = await api().call('curation.class', { wnid: selected, threshold, band: NEAR_BAND, ...encoderArg() });
+      const classInfo = await api().call('curation.class', {
+        wnid: selected,
+        threshold,
+        band: NEAR_BAND,
+        ...encoderArg(),
+      });
       if (seq === infoSeq) set({ classInfo });
     } catch (err) {
       if (seq === infoSeq) set({ histogramError: errorText(err) });
@@ -128,7 +149,15 @@ export const useCuration = create<CurationState>((set, get) => {
   function resetItems(soft = false): void {
     itemsGeneration++;
     loadingPages.clear();
-    if (!soft) set((s) => ({ items: {}, total: 0, itemsLoaded: false, itemsVersion: s.itemsVersion + 1, itemsError: null, marked: new Set() }));
+    if (!soft)
+      set((s) => ({
+        items: {},
+        total: 0,
+        itemsLoaded: false,
+        itemsVersion: s.itemsVersion + 1,
+        itemsError: null,
+        marked: new Set(),
+      }));
     get().ensureRange(0, PAGE);
   }
 
@@ -140,12 +169,29 @@ export const useCuration = create<CurationState>((set, get) => {
     if (loadingPages.has(key)) return;
     loadingPages.add(key);
     try {
-      const res = await api().call('curation.items', { wnid: selected, sort, order, filter, threshold, band: NEAR_BAND, offset: page * PAGE, limit: PAGE });
+      const res = await api().call('curation.items', {
+        wnid: selected,
+        sort,
+        order,
+        filter,
+        threshold,
+        band: NEAR_BAND,
+        offset: page * PAGE,
+        limit: PAGE,
+      });
       if (generation !== itemsGeneration) return;
       set((s) => {
         const items: Record<number, CurationItem> = replace ? {} : { ...s.items };
         res.items.forEach((item, i) => (items[page * PAGE + i] = item));
-        return { items, total: res.total, classTotal: res.classTotal, itemsLoaded: true, itemsVersion: s.itemsVersion + 1, itemsError: null, cursor: Math.min(s.cursor, Math.max(0, res.total - 1)) };
+        return {
+          items,
+          total: res.total,
+          classTotal: res.classTotal,
+          itemsLoaded: true,
+          itemsVersion: s.itemsVersion + 1,
+          itemsError: null,
+          cursor: Math.min(s.cursor, Math.max(0, res.total - 1)),
+        };
       });
     } catch (err) {
       loadingPages.delete(key);
@@ -169,7 +215,12 @@ export const useCuration = create<CurationState>((set, get) => {
           await get().loadClasses();
         } else {
           // Unchanged classes keep their object, so their rows are not rendered again.
-          set((s) => ({ classes: s.classes.map((c, i) => (c.kept === kept[i] ? c : { ...c, kept: kept[i] })), current: res.current, classesError: null, countedAt: threshold }));
+          set((s) => ({
+            classes: s.classes.map((c, i) => (c.kept === kept[i] ? c : { ...c, kept: kept[i] })),
+            current: res.current,
+            classesError: null,
+            countedAt: threshold,
+          }));
         }
         if (countsPending == null || countsPending === threshold) break;
         countsPending = null;
@@ -191,7 +242,11 @@ export const useCuration = create<CurationState>((set, get) => {
     clearTimeout(gridTimer);
     gridTimer = setTimeout(() => {
       if (!get().selected) return;
-      if (get().histogram && (get().threshold < get().histogram!.edges[0] || get().threshold > get().histogram!.edges.at(-1)!)) void loadHistogram();
+      if (
+        get().histogram &&
+        (get().threshold < get().histogram!.edges[0] || get().threshold > get().histogram!.edges.at(-1)!)
+      )
+        void loadHistogram();
       // Filters by kept/near change membership with the threshold: reload from the top; otherwise swap marks in place.
       resetItems(!['kept', 'dropped', 'near'].includes(get().filter));
     }, 250);
@@ -258,10 +313,20 @@ export const useCuration = create<CurationState>((set, get) => {
 
     async init() {
       try {
-        const [settings, encoders] = await Promise.all([api().call('curation.settings', {}), api().call('encoders.list', {})]);
+        const [settings, encoders] = await Promise.all([
+          api().call('curation.settings', {}),
+          api().call('encoders.list', {}),
+        ]);
         // Returning to the screen keeps an explored threshold; a first visit starts at the workspace's.
         const keep = get().ready && get().encoder === settings.encoder;
-        set({ encoders, settings, encoder: keep ? get().encoder : settings.encoder, threshold: keep ? get().threshold : settings.threshold, ready: true, classesError: null });
+        set({
+          encoders,
+          settings,
+          encoder: keep ? get().encoder : settings.encoder,
+          threshold: keep ? get().threshold : settings.threshold,
+          ready: true,
+          classesError: null,
+        });
       } catch (err) {
         set({ classesError: errorText(err), ready: true });
         return;
@@ -273,18 +338,34 @@ export const useCuration = create<CurationState>((set, get) => {
       const { selected, classes, orderedWnids } = get();
       const first = selected && classes.some((c) => c.wnid === selected) ? selected : orderedWnids[0];
       if (first) get().selectClass(first);
-      else set({ selected: null, classInfo: null, histogram: null, items: {}, total: 0, classTotal: 0, itemsLoaded: false, marked: new Set(), expanded: null });
+      else
+        set({
+          selected: null,
+          classInfo: null,
+          histogram: null,
+          items: {},
+          total: 0,
+          classTotal: 0,
+          itemsLoaded: false,
+          marked: new Set(),
+          expanded: null,
+        });
     },
 
     setEncoder(name) {
       const def = get().encoders.find((e) => e.name === name);
       const applied = get().settings;
-      set({ encoder: name, threshold: applied?.encoder === name ? applied.threshold : def?.defaultThreshold ?? get().threshold });
-      void get().loadClasses().then(() => {
-        void loadHistogram();
-        void loadClassInfo();
-        resetItems();
+      set({
+        encoder: name,
+        threshold: applied?.encoder === name ? applied.threshold : (def?.defaultThreshold ?? get().threshold),
       });
+      void get()
+        .loadClasses()
+        .then(() => {
+          void loadHistogram();
+          void loadClassInfo();
+          resetItems();
+        });
     },
 
     setThreshold(t) {
@@ -299,7 +380,12 @@ export const useCuration = create<CurationState>((set, get) => {
         const settings = await api().call('curation.setThreshold', { threshold, ...(encoder ? { encoder } : {}) });
         set({ settings });
         void useApp.getState().refreshStatus();
-        useApp.getState().notify('info', `workspace threshold set to ${settings.threshold} (${settings.encoder}): ${settings.kept ?? 0} kept`);
+        useApp
+          .getState()
+          .notify(
+            'info',
+            `workspace threshold set to ${settings.threshold} (${settings.encoder}): ${settings.kept ?? 0} kept`,
+          );
       } catch (err) {
         useApp.getState().notify('error', `could not apply the threshold: ${errorText(err)}`);
       }
@@ -317,16 +403,21 @@ export const useCuration = create<CurationState>((set, get) => {
       set({ counting: true });
       try {
         const res = await api().call('curation.classes', { threshold, ...encoderArg() });
-        const sameList = res.classes.length === get().classes.length && res.classes.every((c, i) => c.wnid === get().classes[i]?.wnid);
+        const sameList =
+          res.classes.length === get().classes.length && res.classes.every((c, i) => c.wnid === get().classes[i]?.wnid);
         set({
           classes: res.classes,
-          classPosition: sameList && get().classPosition.size ? get().classPosition : new Map(res.classes.map((c, i) => [c.wnid, i])),
+          classPosition:
+            sameList && get().classPosition.size
+              ? get().classPosition
+              : new Map(res.classes.map((c, i) => [c.wnid, i])),
           version: res.version,
           current: res.current,
           classesError: null,
           counting: false,
           countedAt: threshold,
-          orderedWnids: sameList && get().orderedWnids.length ? get().orderedWnids : orderClasses(res.classes, get().classOrder),
+          orderedWnids:
+            sameList && get().orderedWnids.length ? get().orderedWnids : orderClasses(res.classes, get().classOrder),
         });
       } catch (err) {
         set({ classesError: errorText(err), counting: false });
@@ -338,7 +429,13 @@ export const useCuration = create<CurationState>((set, get) => {
     },
 
     selectClass(wnid) {
-      set({ selected: wnid, cursor: 0, classInfo: null, expanded: null, filter: get().selected === wnid ? get().filter : 'all' });
+      set({
+        selected: wnid,
+        cursor: 0,
+        classInfo: null,
+        expanded: null,
+        filter: get().selected === wnid ? get().filter : 'all',
+      });
       void loadHistogram();
       void loadClassInfo();
       resetItems();
@@ -394,7 +491,12 @@ export const useCuration = create<CurationState>((set, get) => {
       if (get().expanded) void get().expand(get().cursor);
       if (item.decision === decision) return;
       const batch = writeDecision(cursor, item, selected, decision);
-      const entry: UndoEntry = { batch, label: `${decision ?? 'clear'} sample ${item.sampleId}`, index: cursor, wnid: selected };
+      const entry: UndoEntry = {
+        batch,
+        label: `${decision ?? 'clear'} sample ${item.sampleId}`,
+        index: cursor,
+        wnid: selected,
+      };
       set((s) => ({ undo: [...s.undo.slice(-199), entry] }));
       if ((await batch) == null) set((s) => ({ undo: s.undo.filter((e) => e !== entry) }));
       else afterDecisions();
@@ -406,10 +508,18 @@ export const useCuration = create<CurationState>((set, get) => {
       try {
         const res = await api().call(
           'curation.decideMany',
-          target === 'marked' ? { wnid: selected, decision, sampleIds: [...marked] } : { wnid: selected, decision, filter, threshold, band: NEAR_BAND },
+          target === 'marked'
+            ? { wnid: selected, decision, sampleIds: [...marked] }
+            : { wnid: selected, decision, filter, threshold, band: NEAR_BAND },
         );
         const what = target === 'marked' ? `${res.matched} marked` : `${res.matched} shown (${filter})`;
-        set((s) => ({ undo: [...s.undo.slice(-199), { batch: Promise.resolve(res.batch), label: `${decision ?? 'clear'} ${what}`, index: null, wnid: selected }], marked: new Set() }));
+        set((s) => ({
+          undo: [
+            ...s.undo.slice(-199),
+            { batch: Promise.resolve(res.batch), label: `${decision ?? 'clear'} ${what}`, index: null, wnid: selected },
+          ],
+          marked: new Set(),
+        }));
         useApp.getState().notify('info', `${decision ?? 'cleared'}: ${res.changed} of ${what} changed (U undoes)`);
       } catch (err) {
         useApp.getState().notify('error', `bulk ${decision ?? 'clear'} failed: ${errorText(err)}`);
@@ -422,12 +532,18 @@ export const useCuration = create<CurationState>((set, get) => {
     async undoLast() {
       const entry = get().undo.at(-1);
       if (!entry) return;
-      set((s) => ({ undo: s.undo.slice(0, -1), ...(entry.index != null && entry.wnid === s.selected ? { cursor: entry.index } : {}) }));
+      set((s) => ({
+        undo: s.undo.slice(0, -1),
+        ...(entry.index != null && entry.wnid === s.selected ? { cursor: entry.index } : {}),
+      }));
       const batch = await entry.batch;
       if (batch == null) return;
       try {
         const res = await api().call('curation.undo', { batch });
-        if (res.skipped) useApp.getState().notify('info', `undo: ${res.skipped} candidate(s) decided again since keep their later decision`);
+        if (res.skipped)
+          useApp
+            .getState()
+            .notify('info', `undo: ${res.skipped} candidate(s) decided again since keep their later decision`);
       } catch (err) {
         useApp.getState().notify('error', `undo failed: ${errorText(err)}`);
         return;

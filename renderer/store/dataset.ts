@@ -32,7 +32,13 @@ interface DatasetState {
 }
 
 /** The form as a request: empty fields are left to the backend's defaults. */
-export function formRequest(f: SelectForm): { threshold?: number; classes?: number; train?: number; test?: number; seed?: number } {
+export function formRequest(f: SelectForm): {
+  threshold?: number;
+  classes?: number;
+  train?: number;
+  test?: number;
+  seed?: number;
+} {
   const out: Record<string, number> = {};
   for (const k of ['threshold', 'classes', 'train', 'test', 'seed'] as const) {
     const v = f[k].trim();
@@ -90,7 +96,13 @@ export const useDataset = create<DatasetState>((set, get) => {
         const s = await api().call('dataset.suggest', {});
         set({
           suggestion: s,
-          form: { threshold: s.threshold == null ? '' : String(s.threshold), classes: String(s.classes), train: String(s.train), test: String(s.test), seed: String(s.seed) },
+          form: {
+            threshold: s.threshold == null ? '' : String(s.threshold),
+            classes: String(s.classes),
+            train: String(s.train),
+            test: String(s.test),
+            seed: String(s.seed),
+          },
         });
         void loadPreview();
       } catch (err) {

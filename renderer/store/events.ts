@@ -54,7 +54,8 @@ export function connectEvents(): () => void {
         app.upsertJob(job);
         if (FINAL.has(job.state) && before?.state !== job.state) {
           for (const fn of finishedListeners) fn(job);
-          if (job.state === 'failed') app.notify('error', `${job.kind} job #${job.id} failed: ${job.error ?? 'no reason given'}`);
+          if (job.state === 'failed')
+            app.notify('error', `${job.kind} job #${job.id} failed: ${job.error ?? 'no reason given'}`);
         }
         refreshStatusSoon();
       },

@@ -100,7 +100,13 @@ export class RunMetricStore {
       let target = fresh.get(name);
       if (!target) fresh.set(name, (target = new MetricSeries()));
       for (let i = 0; i < s.length; i++) {
-        if (s.step[i] > target.lastStep) target.add({ step: s.step[i], epoch: s.epoch[i], time: Number.isNaN(s.time[i]) ? null : s.time[i], value: s.value[i] });
+        if (s.step[i] > target.lastStep)
+          target.add({
+            step: s.step[i],
+            epoch: s.epoch[i],
+            time: Number.isNaN(s.time[i]) ? null : s.time[i],
+            value: s.value[i],
+          });
       }
     }
     this.runs.set(runId, fresh);

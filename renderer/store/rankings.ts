@@ -29,7 +29,12 @@ export const useRankings = create<RankingsState>((set, get) => ({
   updatedAt: null,
   async load() {
     try {
-      set({ data: await api().call('rankings.get', {}), error: null, loaded: true, updatedAt: new Date().toLocaleTimeString() });
+      set({
+        data: await api().call('rankings.get', {}),
+        error: null,
+        loaded: true,
+        updatedAt: new Date().toLocaleTimeString(),
+      });
     } catch (err) {
       set({ error: errorText(err), loaded: true });
     }

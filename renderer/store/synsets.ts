@@ -8,7 +8,10 @@ import { useApp } from './app.ts';
 import { onJobFinished } from './events.ts';
 
 /** Where a re-match stands: idle, its preview running, the preview waiting for the user, the run queued. */
-export type RematchStep = { step: 'idle' } | { step: 'previewing'; jobId: number } | { step: 'confirm'; jobId: number; preview: MatchPreview };
+export type RematchStep =
+  | { step: 'idle' }
+  | { step: 'previewing'; jobId: number }
+  | { step: 'confirm'; jobId: number; preview: MatchPreview };
 
 interface SynsetsState {
   query: string;
@@ -55,13 +58,15 @@ export const useSynsets = create<SynsetsState>((set, get) => {
       set({ rematch: { step: 'idle' } });
       return;
     }
-    api().call('match.preview', { jobId: job.id }).then(
-      (preview) => set({ rematch: { step: 'confirm', jobId: job.id, preview } }),
-      (err) => {
-        set({ rematch: { step: 'idle' } });
-        useApp.getState().notify('error', `match preview: ${errorText(err)}`);
-      },
-    );
+    api()
+      .call('match.preview', { jobId: job.id })
+      .then(
+        (preview) => set({ rematch: { step: 'confirm', jobId: job.id, preview } }),
+        (err) => {
+          set({ rematch: { step: 'idle' } });
+          useApp.getState().notify('error', `match preview: ${errorText(err)}`);
+        },
+      );
   });
 
   return {
@@ -86,7 +91,11 @@ export const useSynsets = create<SynsetsState>((set, get) => {
       const seq = ++searchSeq;
       set({ searching: true });
       try {
-        const results = await api().call('synsets.search', { query: get().query, limit: 200, eligibleOnly: get().eligibleOnly });
+        const results = await api().call('synsets.search', {
+          query: get().query,
+          limit: 200,
+          eligibleOnly: get().eligibleOnly,
+        });
         if (seq === searchSeq) set({ results, error: null, searching: false });
       } catch (err) {
         if (seq === searchSeq) set({ error: errorText(err), searching: false });
@@ -146,7 +155,10 @@ export const useSynsets = create<SynsetsState>((set, get) => {
     cancelMatch() {
       const r = get().rematch;
       set({ rematch: { step: 'idle' } });
-      if (r.step === 'previewing') void api().call('jobs.cancel', { id: r.jobId }).catch(() => undefined);
+      if (r.step === 'previewing')
+        void api()
+          .call('jobs.cancel', { id: r.jobId })
+          .catch(() => undefined);
     },
   };
 });

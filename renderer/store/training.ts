@@ -79,10 +79,13 @@ export const useTraining = create<TrainingState>((set, get) => {
     }
   };
   const scheduleFlush = () => {
-    flushTimer ??= setTimeout(() => {
-      flushTimer = undefined;
-      set((s) => ({ metricsVersion: s.metricsVersion + 1 }));
-    }, chartMs > SLOW_CHART_MS ? SLOW_METRICS_FLUSH_MS : METRICS_FLUSH_MS);
+    flushTimer ??= setTimeout(
+      () => {
+        flushTimer = undefined;
+        set((s) => ({ metricsVersion: s.metricsVersion + 1 }));
+      },
+      chartMs > SLOW_CHART_MS ? SLOW_METRICS_FLUSH_MS : METRICS_FLUSH_MS,
+    );
   };
   return {
     archs: [],
@@ -135,10 +138,16 @@ export const useTraining = create<TrainingState>((set, get) => {
     setWatched(runId, on) {
       const { watched, unticked } = get();
       if (on) {
-        set({ watched: watched.includes(runId) ? watched : [...watched, runId], unticked: unticked.filter((id) => id !== runId) });
+        set({
+          watched: watched.includes(runId) ? watched : [...watched, runId],
+          unticked: unticked.filter((id) => id !== runId),
+        });
         void fetchMetrics(runId);
       } else {
-        set({ watched: watched.filter((id) => id !== runId), unticked: unticked.includes(runId) ? unticked : [...unticked, runId] });
+        set({
+          watched: watched.filter((id) => id !== runId),
+          unticked: unticked.includes(runId) ? unticked : [...unticked, runId],
+        });
       }
     },
     addMetric(e) {

@@ -41,12 +41,22 @@ before(async () => {
   wsDir = join(dir.path, 'ws');
   cli(['init', wsDir]);
   const shapes = join(dir.path, 'shapes');
-  await writeCaptionedShapes(shapes, [
-    { word: 'candy', shape: 'circle', hue: 0 },
-    { word: 'photograph', shape: 'square', hue: 220 },
-    { word: 'kitchen', shape: 'triangle', hue: 120 },
-  ], 8);
-  cli(['ingest', wsDir, join(sharedDir, 'data', 'coco-mini'), join(sharedDir, 'data', 'laion-sample', 'img2dataset-test_10000.parquet'), shapes]);
+  await writeCaptionedShapes(
+    shapes,
+    [
+      { word: 'candy', shape: 'circle', hue: 0 },
+      { word: 'photograph', shape: 'square', hue: 220 },
+      { word: 'kitchen', shape: 'triangle', hue: 120 },
+    ],
+    8,
+  );
+  cli([
+    'ingest',
+    wsDir,
+    join(sharedDir, 'data', 'coco-mini'),
+    join(sharedDir, 'data', 'laion-sample', 'img2dataset-test_10000.parquet'),
+    shapes,
+  ]);
   cli(['match', wsDir]);
   cli(['filter', wsDir]);
   served = await serve(wsDir);
@@ -83,7 +93,10 @@ test('all six screens render with the workspace data', async () => {
   await go('Sources');
   await page.waitForSelector('table.table tbody tr');
   const rows = await page.$$eval('table.table tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
-  assert.ok(rows.some((r) => r.includes('coco-mini')) && rows.some((r) => r.includes('img2dataset-test_10000.parquet')), rows.join('\n'));
+  assert.ok(
+    rows.some((r) => r.includes('coco-mini')) && rows.some((r) => r.includes('img2dataset-test_10000.parquet')),
+    rows.join('\n'),
+  );
   assert.equal(rows.length, 3);
   assert.match((await page.textContent('.stats-row'))!, /10,263\s*samples/);
   assert.deepEqual(pageErrors, []);
@@ -131,12 +144,21 @@ test('Curation: moving the threshold recounts every class live', async () => {
   // The numbers agree with the API at the new threshold (the slider's own value: its range may have clamped it), the
   // total and each class on screen (the list is windowed: the rows in view).
   await page.waitForFunction(
-    () => Number(document.querySelector('[data-testid="kept-total"]')?.getAttribute('data-counted')) === Number((document.querySelector('input[aria-label="threshold slider"]') as HTMLInputElement).value),
+    () =>
+      Number(document.querySelector('[data-testid="kept-total"]')?.getAttribute('data-counted')) ===
+      Number((document.querySelector('input[aria-label="threshold slider"]') as HTMLInputElement).value),
   );
   const explored = Number(await slider.inputValue());
-  const { classes } = await api<{ classes: { wnid: string; kept: number }[] }>('curation.classes', { threshold: explored });
-  assert.equal(await keptTotal(), classes.reduce((a, c) => a + c.kept, 0));
-  const shown = await page.$$eval('.class-item', (els) => els.map((e) => [(e as HTMLElement).dataset.wnid, Number((e as HTMLElement).dataset.kept)]));
+  const { classes } = await api<{ classes: { wnid: string; kept: number }[] }>('curation.classes', {
+    threshold: explored,
+  });
+  assert.equal(
+    await keptTotal(),
+    classes.reduce((a, c) => a + c.kept, 0),
+  );
+  const shown = await page.$$eval('.class-item', (els) =>
+    els.map((e) => [(e as HTMLElement).dataset.wnid, Number((e as HTMLElement).dataset.kept)]),
+  );
   assert.ok(shown.length > 0);
   for (const [wnid, kept] of shown) assert.equal(kept, classes.find((c) => c.wnid === wnid)!.kept, `class ${wnid}`);
   // The numeric field moves it too, and the histogram's threshold line follows.
@@ -150,19 +172,25 @@ test('Curation: moving the threshold recounts every class live', async () => {
   await page.waitForTimeout(800);
   assert.equal((await api<{ threshold: number }>('curation.settings')).threshold, settings.threshold);
   await page.click('button:has-text("Apply to workspace")');
-  await page.waitForFunction(() => /= workspace threshold/.test(document.querySelector('[data-testid="workspace-threshold"]')?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /= workspace threshold/.test(document.querySelector('[data-testid="workspace-threshold"]')?.textContent ?? ''),
+  );
   assert.equal((await api<{ threshold: number }>('curation.settings')).threshold, 0.65);
   await screenshot(page, 'e2e-curation-threshold');
 });
 
 test('Curation: A/R/U on the keyboard decide, undo, and persist after a reload', async () => {
   // The class with the most candidates that have photos (COCO) or captions only (LAION).
-  const { classes } = await api<{ classes: { wnid: string; candidates: number }[] }>('curation.classes', { threshold: 0.5 });
+  const { classes } = await api<{ classes: { wnid: string; candidates: number }[] }>('curation.classes', {
+    threshold: 0.5,
+  });
   const big = [...classes].sort((a, b) => b.candidates - a.candidates)[0];
   assert.ok(big.candidates >= 3, 'a class with at least 3 candidates');
   await page.click(`.class-item[data-wnid="${big.wnid}"]`);
   await page.waitForSelector('.cell[data-index="2"]');
-  const ids = await page.$$eval('.cell[data-index]', (els) => els.slice(0, 3).map((e) => Number((e as HTMLElement).dataset.sampleId)));
+  const ids = await page.$$eval('.cell[data-index]', (els) =>
+    els.slice(0, 3).map((e) => Number((e as HTMLElement).dataset.sampleId)),
+  );
   await page.click('.cell[data-index="0"]'); // opens the candidate; Escape goes back to the grid with the cursor on it
   await page.waitForSelector('[data-testid="expanded"]');
   await page.keyboard.press('Escape');
@@ -184,15 +212,26 @@ test('Curation: A/R/U on the keyboard decide, undo, and persist after a reload',
   await page.click(`.class-item[data-wnid="${big.wnid}"]`);
   await page.waitForSelector('.cell[data-index="2"]');
   const after = await page.$$eval('.cell[data-index]', (els) =>
-    els.slice(0, 3).map((e) => ({ id: Number((e as HTMLElement).dataset.sampleId), decision: (e as HTMLElement).dataset.decision })),
+    els
+      .slice(0, 3)
+      .map((e) => ({ id: Number((e as HTMLElement).dataset.sampleId), decision: (e as HTMLElement).dataset.decision })),
   );
   assert.deepEqual(after, [
     { id: ids[0], decision: 'accept' },
     { id: ids[1], decision: 'reject' },
     { id: ids[2], decision: '' },
   ]);
-  const stored = await api<{ items: { sampleId: number; decision: string | null }[] }>('curation.items', { wnid: big.wnid, sort: 'text', order: 'desc', offset: 0, limit: 3 });
-  assert.deepEqual(stored.items.map((i) => i.decision), ['accept', 'reject', null]);
+  const stored = await api<{ items: { sampleId: number; decision: string | null }[] }>('curation.items', {
+    wnid: big.wnid,
+    sort: 'text',
+    order: 'desc',
+    offset: 0,
+    limit: 3,
+  });
+  assert.deepEqual(
+    stored.items.map((i) => i.decision),
+    ['accept', 'reject', null],
+  );
 });
 
 test('Dataset: selecting classes from the screen runs a job with progress and fills the ranking', async () => {
@@ -208,14 +247,18 @@ test('Dataset: selecting classes from the screen runs a job with progress and fi
   const selection = await api<{ classes: unknown[] }>('dataset.classes');
   assert.equal(ranked, selection.classes.length);
   assert.equal(ranked, 3, 'candy, photograph and kitchen have 4 + 2 kept images with photos');
-  await page.waitForFunction(() => !/^0\s*classes selected/.test(document.querySelector('.stats-row .stat')?.textContent ?? ''));
+  await page.waitForFunction(
+    () => !/^0\s*classes selected/.test(document.querySelector('.stats-row .stat')?.textContent ?? ''),
+  );
   await page.fill('label:has-text("Image size") input', '64');
   await page.click('[data-screen="Dataset"] button:has-text("Export")');
   await page.waitForSelector('.job[data-job-kind="export"][data-job-state="succeeded"]', { timeout: 120000 });
   await screenshot(page, 'e2e-dataset-selected');
 });
 
-test('Training: runs queue, cancel/resume, stream their curves; Rankings redraws as they finish', { timeout: 600000 }, async () => {
+test('Training: runs queue, cancel/resume, stream their curves; Rankings redraws as they finish', {
+  timeout: 600000,
+}, async () => {
   await go('Rankings');
   await page.waitForSelector('[data-screen="Rankings"] .empty');
   await go('Training');
@@ -234,12 +277,24 @@ test('Training: runs queue, cancel/resume, stream their curves; Rankings redraws
   await page.locator(`.job[data-job-id="${queuedId}"] button:has-text("Cancel")`).first().click();
   await page.waitForSelector(`.job[data-job-id="${queuedId}"][data-job-state="cancelled"]`);
   await page.click(`.job[data-job-id="${queuedId}"] button:has-text("Resume")`);
-  await page.waitForSelector(`.job[data-job-id="${queuedId}"]:is([data-job-state="queued"], [data-job-state="running"], [data-job-state="succeeded"])`);
+  await page.waitForSelector(
+    `.job[data-job-id="${queuedId}"]:is([data-job-state="queued"], [data-job-state="running"], [data-job-state="succeeded"])`,
+  );
   // Live curve: points arrive as `run.metric` events while the first run trains.
-  await page.waitForFunction(() => Number(document.querySelector('[data-chart="Loss"]')?.getAttribute('data-points') ?? 0) > 0, undefined, { timeout: 300000 });
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-chart="Loss"]')?.getAttribute('data-points') ?? 0) > 0,
+    undefined,
+    { timeout: 300000 },
+  );
   await screenshot(page, 'e2e-training-live');
-  await page.waitForFunction(() => document.querySelectorAll('tr[data-run-status="succeeded"]').length >= 2, undefined, { timeout: 400000 });
-  await page.waitForFunction(() => Number(document.querySelector('[data-chart="Accuracy"]')?.getAttribute('data-points') ?? 0) > 0);
+  await page.waitForFunction(
+    () => document.querySelectorAll('tr[data-run-status="succeeded"]').length >= 2,
+    undefined,
+    { timeout: 400000 },
+  );
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-chart="Accuracy"]')?.getAttribute('data-points') ?? 0) > 0,
+  );
   await screenshot(page, 'e2e-training-done');
   await go('Rankings');
   await page.waitForSelector('.scatter[data-points="2"]');
@@ -249,15 +304,27 @@ test('Training: runs queue, cancel/resume, stream their curves; Rankings redraws
   await screenshot(page, 'e2e-rankings');
   // Exports: CSV rows, a standalone SVG, a PNG.
   const download = async (label: string) => {
-    const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-screen="Rankings"] button:has-text("${label}")`)]);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`[data-screen="Rankings"] button:has-text("${label}")`),
+    ]);
     const path = await file.path();
     return { name: file.suggestedFilename(), bytes: readFileSync(path!) };
   };
   const csv = await download('CSV');
   assert.equal(csv.name, 'imagenot-rankings.csv');
   const lines = csv.bytes.toString('utf8').trim().split('\n');
-  assert.ok(lines[0].startsWith('arch,imagenet_top1,dataset_top1,imagenet_rel_over_alexnet,dataset_rel_over_alexnet,'), lines[0]);
-  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]).sort(), ['alexnet', 'mobilenet_v3_large']);
+  assert.ok(
+    lines[0].startsWith('arch,imagenet_top1,dataset_top1,imagenet_rel_over_alexnet,dataset_rel_over_alexnet,'),
+    lines[0],
+  );
+  assert.deepEqual(
+    lines
+      .slice(1)
+      .map((l) => l.split(',')[0])
+      .sort(),
+    ['alexnet', 'mobilenet_v3_large'],
+  );
   assert.match(lines.find((l) => l.startsWith('alexnet,'))!, /^alexnet,56\.522,[\d.]+,0,0,/);
   const svg = await download('SVG');
   assert.match(svg.bytes.toString('utf8'), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { tempDir } from '../helpers/workspace.ts';
 import { launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
-import { buildCurationWorkspace, generatedSimilarity, GENERATED_THRESHOLD, GENERATED_WNID as WNID } from '../helpers/curation-workspace.ts';
+import {
+  buildCurationWorkspace,
+  generatedSimilarity,
+  GENERATED_THRESHOLD,
+  GENERATED_WNID as WNID,
+} from '../helpers/curation-workspace.ts';
 
 const N = 100_000;
 let dir: ReturnType<typeof tempDir>;
@@ -36,7 +41,9 @@ test('100k images in one class: windowed DOM, the last page reachable, keys work
   await page.goto(`${served.url}#/Curation`);
   await page.waitForSelector(`.class-item[data-wnid="${WNID}"]`);
   const kept = Number(await page.getAttribute(`.class-item[data-wnid="${WNID}"]`, 'data-kept'));
-  const expected = Array.from({ length: N }, (_, i) => generatedSimilarity(i, N)).filter((v) => v > GENERATED_THRESHOLD).length;
+  const expected = Array.from({ length: N }, (_, i) => generatedSimilarity(i, N)).filter(
+    (v) => v > GENERATED_THRESHOLD,
+  ).length;
   assert.equal(kept, expected, 'kept count at the stored threshold 0.6');
   await page.click(`.class-item[data-wnid="${WNID}"]`);
   await page.waitForSelector('.grid-scroller[data-total="100000"] .cell[data-index="0"][data-sample-id]');
@@ -63,7 +70,9 @@ test('100k images in one class: windowed DOM, the last page reachable, keys work
     });
     return frames / ((performance.now() - started) / 1000);
   })()`)) as number;
-  console.log(`curation grid: scrolled 100,000 items top to bottom in 2 s at ${fps.toFixed(1)} frames/s (headless Chromium, shared 2-core CPU)`);
+  console.log(
+    `curation grid: scrolled 100,000 items top to bottom in 2 s at ${fps.toFixed(1)} frames/s (headless Chromium, shared 2-core CPU)`,
+  );
 
   await page.waitForSelector('.cell[data-index="99999"][data-sample-id]', { timeout: 30000 });
   const cellsAtEnd = await page.$$eval('.cell', (els) => els.length);

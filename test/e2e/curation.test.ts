@@ -52,7 +52,9 @@ async function openCuration(width: number, height: number): Promise<void> {
 async function selectClass(wnid: string): Promise<void> {
   await page.click(`.class-item[data-wnid="${wnid}"]`);
   await page.waitForSelector('.cell[data-index="0"][data-sample-id]');
-  await page.waitForFunction(() => [...document.querySelectorAll('.cell img')].every((i) => (i as HTMLImageElement).complete));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.cell img')].every((i) => (i as HTMLImageElement).complete),
+  );
 }
 
 /** The kept count shown by the threshold bar once its counts are for the explored threshold. */
@@ -120,7 +122,12 @@ for (const [width, height] of [
     const big = await biggestClass();
     await selectClass(big.wnid);
     await page.locator('.grid-scroller').scrollIntoViewIfNeeded();
-    const r = (await page.evaluate(CAPTIONS_UNCOVERED)) as { checked: number; covered: unknown[]; short: number[]; highlighted: number };
+    const r = (await page.evaluate(CAPTIONS_UNCOVERED)) as {
+      checked: number;
+      covered: unknown[];
+      short: number[];
+      highlighted: number;
+    };
     assert.ok(r.checked >= 2, `captions in view: ${r.checked}`);
     assert.deepEqual(r.covered, [], 'no point of a caption line is covered by another element (e.g. its thumbnail)');
     assert.deepEqual(r.short, [], 'each caption box holds at least two lines');
@@ -134,10 +141,18 @@ test('the class header shows the WordNet definition and the lemmas captions matc
   const big = await biggestClass();
   await selectClass(big.wnid);
   const synset = await api<{ definition: string }>('synsets.show', { wnid: big.wnid });
-  await page.waitForFunction((d) => document.querySelector('[data-testid="class-definition"]')?.textContent === d, synset.definition);
+  await page.waitForFunction(
+    (d) => document.querySelector('[data-testid="class-definition"]')?.textContent === d,
+    synset.definition,
+  );
   const marks = await page.$$eval('.cell .caption mark', (els) => els.map((e) => e.textContent!.toLowerCase()));
-  const lemmas = (await api<{ lemmas: string[] }>('curation.class', { wnid: big.wnid, threshold: 0.5 })).lemmas.map((l) => l.toLowerCase());
-  assert.ok(marks.length && marks.every((m) => lemmas.includes(m)), `highlights ${marks.slice(0, 5)} are lemmas of ${lemmas}`);
+  const lemmas = (await api<{ lemmas: string[] }>('curation.class', { wnid: big.wnid, threshold: 0.5 })).lemmas.map(
+    (l) => l.toLowerCase(),
+  );
+  assert.ok(
+    marks.length && marks.every((m) => lemmas.includes(m)),
+    `highlights ${marks.slice(0, 5)} are lemmas of ${lemmas}`,
+  );
 });
 
 test('the slider explores without saving; the class order and the histogram range stay put; Apply sets one kept figure everywhere', async () => {
@@ -146,7 +161,10 @@ test('the slider explores without saving; the class order and the histogram rang
   await selectClass(big.wnid);
   const settings = await api<{ threshold: number; kept: number }>('curation.settings');
   const order = () => page.$$eval('.class-item', (els) => els.map((e) => (e as HTMLElement).dataset.wnid));
-  const xTicks = () => page.$$eval('.histogram text.tick', (els) => els.filter((e) => e.getAttribute('text-anchor') === 'middle').map((e) => e.textContent));
+  const xTicks = () =>
+    page.$$eval('.histogram text.tick', (els) =>
+      els.filter((e) => e.getAttribute('text-anchor') === 'middle').map((e) => e.textContent),
+    );
   const before = { order: await order(), ticks: await xTicks(), kept: await shownKept() };
   assert.equal(before.kept, settings.kept, 'at the workspace threshold the bar shows the workspace kept figure');
   const explored = Number((settings.threshold - 0.1).toFixed(3));
@@ -158,18 +176,35 @@ test('the slider explores without saving; the class order and the histogram rang
   assert.deepEqual(await xTicks(), before.ticks, 'the histogram keeps its range');
   assert.match((await page.textContent('[data-testid="workspace-threshold"]'))!, /exploring/);
   await page.waitForTimeout(700);
-  assert.equal((await api<{ threshold: number }>('curation.settings')).threshold, settings.threshold, 'exploring saved nothing');
+  assert.equal(
+    (await api<{ threshold: number }>('curation.settings')).threshold,
+    settings.threshold,
+    'exploring saved nothing',
+  );
   await screenshot(page, 'e2e-curation-exploring');
 
   await page.click('button:has-text("Apply to workspace")');
-  await page.waitForFunction(() => /= workspace threshold/.test(document.querySelector('[data-testid="workspace-threshold"]')?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /= workspace threshold/.test(document.querySelector('[data-testid="workspace-threshold"]')?.textContent ?? ''),
+  );
   const applied = await api<{ threshold: number; kept: number }>('curation.settings');
   assert.deepEqual([applied.threshold, applied.kept], [explored, kept]);
-  await page.waitForFunction((k) => document.querySelector('[data-nav="Curation"] .nav-count')?.textContent === k.toLocaleString('en-US'), kept);
+  await page.waitForFunction(
+    (k) => document.querySelector('[data-nav="Curation"] .nav-count')?.textContent === k.toLocaleString('en-US'),
+    kept,
+  );
   const status = await api<{ kept: number }>('status.get');
   assert.equal(status.kept, kept, 'the sidebar, the status and the curation bar give one kept figure');
   await page.click('[data-nav="Dataset"]');
-  await page.waitForFunction((k) => [...document.querySelectorAll('.stat')].some((s) => /kept at/.test(s.textContent ?? '') && s.querySelector('.stat-value')?.textContent === k.toLocaleString('en-US')), kept);
+  await page.waitForFunction(
+    (k) =>
+      [...document.querySelectorAll('.stat')].some(
+        (s) =>
+          /kept at/.test(s.textContent ?? '') &&
+          s.querySelector('.stat-value')?.textContent === k.toLocaleString('en-US'),
+      ),
+    kept,
+  );
 });
 
 test('each filter shows as many candidates as its count says; a bulk decision asks first and undoes as one step', async () => {
@@ -190,7 +225,12 @@ test('each filter shows as many candidates as its count says; a bulk decision as
   await screenshot(page, 'e2e-curation-bulk-confirm');
   await page.click(`.modal button:has-text("Reject ${keptCount}")`);
   await page.waitForSelector('[data-filter="rejected"] .chip-count:text("' + keptCount.toLocaleString('en-US') + '")');
-  const facets = (await api<{ facets: { rejected: number; kept: number } }>('curation.class', { wnid: big.wnid, threshold: (await api<{ threshold: number }>('curation.settings')).threshold })).facets;
+  const facets = (
+    await api<{ facets: { rejected: number; kept: number } }>('curation.class', {
+      wnid: big.wnid,
+      threshold: (await api<{ threshold: number }>('curation.settings')).threshold,
+    })
+  ).facets;
   assert.deepEqual([facets.rejected, facets.kept], [keptCount, 0]);
   await page.click('.grid-actions button:has-text("Undo")');
   await page.waitForSelector('[data-filter="rejected"] .chip-count:text("0")');
@@ -205,14 +245,22 @@ test('the expanded view shows the candidate in full; A decides and moves on; the
   await page.click('.cell[data-index="0"]');
   await page.waitForSelector(`[data-testid="expanded"][data-sample-id="${first}"]`);
   const text = (await page.textContent('[data-testid="expanded"]'))!;
-  const detail = await api<{ caption: string; url: string; source: { path: string; row: number } }>('curation.item', { wnid: big.wnid, sampleId: first });
-  for (const part of [detail.caption, detail.source.path, `row ${detail.source.row}`, 'text sim.', 'image sim.']) assert.ok(text.includes(part), `expanded view shows ${part}`);
-  await page.waitForFunction(() => ((document.querySelector('.expanded-image img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 200);
+  const detail = await api<{ caption: string; url: string; source: { path: string; row: number } }>('curation.item', {
+    wnid: big.wnid,
+    sampleId: first,
+  });
+  for (const part of [detail.caption, detail.source.path, `row ${detail.source.row}`, 'text sim.', 'image sim.'])
+    assert.ok(text.includes(part), `expanded view shows ${part}`);
+  await page.waitForFunction(
+    () => ((document.querySelector('.expanded-image img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 200,
+  );
   await screenshot(page, 'e2e-curation-expanded');
   await page.keyboard.press('a');
   await page.waitForSelector(`[data-testid="expanded"]:not([data-sample-id="${first}"])`);
   await page.keyboard.press('ArrowLeft');
-  await page.waitForSelector(`[data-testid="expanded"][data-sample-id="${first}"] [data-testid="history"]:has-text("accept")`);
+  await page.waitForSelector(
+    `[data-testid="expanded"][data-sample-id="${first}"] [data-testid="history"]:has-text("accept")`,
+  );
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
   await page.waitForSelector(`.cell[data-index="0"][data-decision="accept"]`);
@@ -234,7 +282,9 @@ test('the keyboard: arrows move along the class list, Enter or Space opens a cla
   await page.waitForTimeout(300);
   assert.equal(await page.$('[data-testid="expanded"]'), null, 'Enter on a class does not open a candidate');
   // The grid is one Tab stop, at its cursor.
-  assert.deepEqual(await page.$$eval('.cell[tabindex="0"]', (els) => els.map((e) => e.getAttribute('data-index'))), ['0']);
+  assert.deepEqual(await page.$$eval('.cell[tabindex="0"]', (els) => els.map((e) => e.getAttribute('data-index'))), [
+    '0',
+  ]);
   await page.focus('.cell[data-index="0"]');
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '1');
@@ -250,14 +300,24 @@ test('the keyboard: arrows move along the class list, Enter or Space opens a cla
   await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
   // The class list is one Tab stop; the arrows move the focus along it (not the grid's cursor), Space opens a class
   // as Enter does.
-  assert.deepEqual(await page.$$eval('.class-item[tabindex="0"]', (els) => els.map((e) => e.getAttribute('data-wnid'))), [big.wnid]);
+  assert.deepEqual(
+    await page.$$eval('.class-item[tabindex="0"]', (els) => els.map((e) => e.getAttribute('data-wnid'))),
+    [big.wnid],
+  );
   const order = await page.$$eval('.class-item', (els) => els.map((e) => e.getAttribute('data-wnid')));
   const cursorBefore = await page.getAttribute('.cell.selected', 'data-index');
   await page.focus(row(big.wnid));
   await page.keyboard.press('ArrowDown');
-  await page.waitForFunction((w) => document.activeElement?.getAttribute('data-wnid') === w, order[order.indexOf(big.wnid) + 1]);
+  await page.waitForFunction(
+    (w) => document.activeElement?.getAttribute('data-wnid') === w,
+    order[order.indexOf(big.wnid) + 1],
+  );
   assert.equal(await page.getAttribute('.cell.selected', 'data-index'), cursorBefore, 'the grid cursor stays');
-  assert.equal(await page.getAttribute(row(big.wnid), 'aria-selected'), 'true', 'moving the focus does not open a class');
+  assert.equal(
+    await page.getAttribute(row(big.wnid), 'aria-selected'),
+    'true',
+    'moving the focus does not open a class',
+  );
   await page.keyboard.press('ArrowUp');
   await page.waitForFunction((w) => document.activeElement?.getAttribute('data-wnid') === w, big.wnid);
   // A click opens a class but leaves the focus where it was: the arrows still move the grid's cursor.
@@ -265,7 +325,11 @@ test('the keyboard: arrows move along the class list, Enter or Space opens a cla
   await page.click(row(next.wnid));
   await page.waitForSelector(`${row(next.wnid)}[aria-selected="true"]`);
   await page.waitForSelector('.cell[data-index="1"][data-sample-id]');
-  assert.equal(await page.evaluate(() => !!document.activeElement?.closest('.class-item')), false, 'the clicked class did not take the focus');
+  assert.equal(
+    await page.evaluate(() => !!document.activeElement?.closest('.class-item')),
+    false,
+    'the clicked class did not take the focus',
+  );
   await page.keyboard.press('ArrowRight');
   await page.waitForSelector('.cell.selected[data-index="1"]');
   await page.focus(row(big.wnid));
@@ -274,7 +338,11 @@ test('the keyboard: arrows move along the class list, Enter or Space opens a cla
   await page.focus(row(next.wnid));
   await page.keyboard.press(' ');
   await page.waitForSelector(`${row(next.wnid)}[aria-selected="true"]`);
-  assert.equal(await page.$eval('[data-screen="Curation"]', () => document.activeElement?.getAttribute('data-wnid')), next.wnid, 'the focus stays on the class');
+  assert.equal(
+    await page.$eval('[data-screen="Curation"]', () => document.activeElement?.getAttribute('data-wnid')),
+    next.wnid,
+    'the focus stays on the class',
+  );
   assert.deepEqual(pageErrors, []);
 });
 
@@ -285,7 +353,12 @@ test('Dataset: the form starts from the workspace, previews, refuses an empty se
   await page.goto('about:blank');
   await page.goto(`${served.url}#/Dataset`);
   const suggestion = await api<{ classes: number; train: number; test: number; basis: string }>('dataset.suggest');
-  await page.waitForFunction((s) => (document.querySelector('input[aria-label="Train / class"]') as HTMLInputElement | null)?.value === String(s.train), suggestion);
+  await page.waitForFunction(
+    (s) =>
+      (document.querySelector('input[aria-label="Train / class"]') as HTMLInputElement | null)?.value ===
+      String(s.train),
+    suggestion,
+  );
   assert.ok(suggestion.train < 1000, `prefilled from what the classes hold, not the paper's 1000: ${suggestion.basis}`);
   await page.waitForSelector('[data-testid="select-preview"]:has-text("Would select")');
   // Too many images per class: the preview says so and the button stays off.
@@ -316,7 +389,9 @@ test('Dataset: the form starts from the workspace, previews, refuses an empty se
   const settings = await api<{ threshold: number }>('curation.settings');
   await api('curation.setThreshold', { threshold: Number((settings.threshold + 0.01).toFixed(3)) });
   await page.reload();
-  await page.waitForSelector('[data-testid="selection-summary"] [data-testid="stale"]:has-text("the threshold is now")');
+  await page.waitForSelector(
+    '[data-testid="selection-summary"] [data-testid="stale"]:has-text("the threshold is now")',
+  );
   await page.waitForSelector('[data-testid="latest-export"] [data-testid="stale"]');
   await screenshot(page, 'e2e-dataset-stale');
   await page.setViewportSize({ width: 1024, height: 700 });

@@ -39,13 +39,19 @@ async function waitForJob(id: number, states: string[]): Promise<JobView> {
 }
 
 const logLines = (id: number) =>
-  page.$$eval(`[data-job-log="${id}"] .log-line`, (rows) => rows.map((r) => ({ level: r.getAttribute('data-level'), text: r.textContent ?? '' })));
+  page.$$eval(`[data-job-log="${id}"] .log-line`, (rows) =>
+    rows.map((r) => ({ level: r.getAttribute('data-level'), text: r.textContent ?? '' })),
+  );
 
 before(async () => {
   dir = tempDir('imagenot-e2e-joblog-');
   wsDir = join(dir.path, 'ws');
   images = await startImageServer({ photos: 16 });
-  const urls = [...images.photos.slice(0, 16).map((p) => `${images.base}/slow/600/${p}`), `${images.base}/status/404`, `${images.base}/status/410`];
+  const urls = [
+    ...images.photos.slice(0, 16).map((p) => `${images.base}/slow/600/${p}`),
+    `${images.base}/status/404`,
+    `${images.base}/status/410`,
+  ];
   const csv = join(dir.path, 'urls.csv');
   writeFileSync(csv, 'URL,TEXT\n' + urls.map((u, i) => `${u},a photo number ${i}`).join('\n') + '\n');
   const init = runCli(['init', wsDir]);
@@ -73,39 +79,80 @@ after(async () => {
 test('a running fetch: its log opens from the activity strip and from the job row, and follows the job through a cancel and a resume', async () => {
   await page.click('[data-nav="Sources"]');
   await page.waitForSelector('[data-screen="Sources"]');
-  const job = await api<JobView>('jobs.start', { kind: 'fetch', params: { concurrency: 1, perHost: 1, allowPrivateAddresses: true } });
+  const job = await api<JobView>('jobs.start', {
+    kind: 'fetch',
+    params: { concurrency: 1, perHost: 1, allowPrivateAddresses: true },
+  });
   await page.waitForSelector(`[data-job-id="${job.id}"][data-job-state="running"]`);
   // The activity strip (on every screen) opens the running job's log too.
   await page.click(`[data-activity-job="${job.id}"] button:has-text("Log")`);
-  await page.waitForFunction((id) => [...document.querySelectorAll(`[data-job-log="${id}"] .log-line`)].some((r) => r.textContent!.includes(`fetch job ${id} started`)), job.id);
+  await page.waitForFunction(
+    (id) =>
+      [...document.querySelectorAll(`[data-job-log="${id}"] .log-line`)].some((r) =>
+        r.textContent!.includes(`fetch job ${id} started`),
+      ),
+    job.id,
+  );
   await screenshot(page, 'job-log-from-activity');
   await page.keyboard.press('Escape');
   await page.waitForSelector(`[data-job-log="${job.id}"]`, { state: 'detached' });
   await page.click(`[data-job-log-open="${job.id}"]`);
-  await page.waitForFunction((id) => [...document.querySelectorAll(`[data-job-log="${id}"] .log-line`)].some((r) => r.textContent!.includes(`fetch job ${id} started`)), job.id);
-  assert.equal(await page.getAttribute(`[data-job-log-bar="${job.id}"] [data-log-live]`, 'data-log-live'), 'yes', 'the log is live while the job runs');
+  await page.waitForFunction(
+    (id) =>
+      [...document.querySelectorAll(`[data-job-log="${id}"] .log-line`)].some((r) =>
+        r.textContent!.includes(`fetch job ${id} started`),
+      ),
+    job.id,
+  );
+  assert.equal(
+    await page.getAttribute(`[data-job-log-bar="${job.id}"] [data-log-live]`, 'data-log-live'),
+    'yes',
+    'the log is live while the job runs',
+  );
   const first = await logLines(job.id);
   assert.ok(!first.some((l) => /succeeded|cancelled/.test(l.text)), 'opened before the job ended');
 
   // Cancel: the dialog stays open and the warn line the runner writes arrives by itself.
   await api('jobs.cancel', { id: job.id });
   await waitForJob(job.id, ['cancelled']);
-  await page.waitForFunction((id) => [...document.querySelectorAll(`[data-job-log="${id}"] .log-line[data-level="warn"]`)].some((r) => r.textContent!.includes('cancelled')), job.id, { timeout: 30000 });
+  await page.waitForFunction(
+    (id) =>
+      [...document.querySelectorAll(`[data-job-log="${id}"] .log-line[data-level="warn"]`)].some((r) =>
+        r.textContent!.includes('cancelled'),
+      ),
+    job.id,
+    { timeout: 30000 },
+  );
   await page.waitForSelector(`[data-job-log-bar="${job.id}"] [data-log-live="no"]`);
 
   // Resume with the dialog still open: it reads on from where it stopped, to the end.
   await api('jobs.resume', { id: job.id });
   const done = await waitForJob(job.id, ['succeeded', 'failed']);
   assert.equal(done.state, 'succeeded');
-  await page.waitForFunction((id) => [...document.querySelectorAll(`[data-job-log="${id}"] .log-line`)].some((r) => r.textContent!.includes('succeeded (worker exit code 0)')), job.id, { timeout: 30000 });
+  await page.waitForFunction(
+    (id) =>
+      [...document.querySelectorAll(`[data-job-log="${id}"] .log-line`)].some((r) =>
+        r.textContent!.includes('succeeded (worker exit code 0)'),
+      ),
+    job.id,
+    { timeout: 30000 },
+  );
   const lines = await logLines(job.id);
   const starts = lines.filter((l) => l.text.includes(`fetch job ${job.id} started`));
   assert.equal(starts.length, 2, 'both attempts, each line once');
   assert.ok(starts[1].text.includes('attempt 2'));
   const fileLog = await api<{ lines: { level: string; message: string }[] }>('jobs.log', { id: job.id });
-  assert.deepEqual(lines.map((l) => l.level), fileLog.lines.map((l) => l.level), 'the dialog shows the log file line for line');
+  assert.deepEqual(
+    lines.map((l) => l.level),
+    fileLog.lines.map((l) => l.level),
+    'the dialog shows the log file line for line',
+  );
   assert.ok(lines.every((l, i) => l.text.endsWith(fileLog.lines[i].message)));
-  assert.match(done.message ?? '', /^\d+ downloaded, \d+ failed/, 'a fetch ends saying what it downloaded and what failed');
+  assert.match(
+    done.message ?? '',
+    /^\d+ downloaded, \d+ failed/,
+    'a fetch ends saying what it downloaded and what failed',
+  );
   await screenshot(page, 'job-log-fetch');
   await page.keyboard.press('Escape');
   await page.waitForSelector(`[data-job-log="${job.id}"]`, { state: 'detached' });
@@ -119,15 +166,26 @@ test('a failed job: the error line is coloured apart from info, and the level fi
   await page.click(`[data-job-log-open="${job.id}"]`);
   await page.waitForSelector(`[data-job-log="${job.id}"] .log-line[data-level="error"]`);
   const lines = await logLines(job.id);
-  assert.deepEqual(lines.map((l) => l.level), ['info', 'error']);
+  assert.deepEqual(
+    lines.map((l) => l.level),
+    ['info', 'error'],
+  );
   assert.match(lines[1].text, /failed \(worker exit code \d+\): no selection yet/);
-  const colour = (level: string) => page.$eval(`[data-job-log="${job.id}"] .log-line[data-level="${level}"] .log-level`, (e) => getComputedStyle(e).color);
+  const colour = (level: string) =>
+    page.$eval(
+      `[data-job-log="${job.id}"] .log-line[data-level="${level}"] .log-level`,
+      (e) => getComputedStyle(e).color,
+    );
   assert.equal(await colour('error'), 'rgb(220, 38, 38)', 'errors in the error colour');
   assert.notEqual(await colour('info'), await colour('error'));
   assert.equal(await page.getAttribute(`[data-job-log-bar="${job.id}"] [data-log-live]`, 'data-log-live'), 'no');
 
   await page.uncheck(`[data-job-log-bar="${job.id}"] [data-log-filter="info"]`);
-  assert.deepEqual((await logLines(job.id)).map((l) => l.level), ['error'], 'info lines hidden');
+  assert.deepEqual(
+    (await logLines(job.id)).map((l) => l.level),
+    ['error'],
+    'info lines hidden',
+  );
   await page.uncheck(`[data-job-log-bar="${job.id}"] [data-log-filter="error"]`);
   assert.deepEqual(await logLines(job.id), []);
   assert.match((await page.textContent(`[data-job-log="${job.id}"]`)) ?? '', /No lines at the chosen levels/);

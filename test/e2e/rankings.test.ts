@@ -39,11 +39,35 @@ const api = <T>(channel: string, payload: unknown = {}) => callApi<T>(served, ch
 function insertRuns(): { longResnet: number } {
   const ws = openWorkspace(wsDir);
   try {
-    const add = (arch: string, o: { top1?: number; epochs?: number; status?: 'succeeded' | 'running'; val?: number }) => {
-      const params = { epochs: o.epochs ?? 30, batch: 64, lr: 0.05, seed: 0, patience: 5, inputSize: 32, dataset: { classes: 40, train: 3600, val: 400, test: 400 }, job: { arch, engine: 'tfjs' } };
-      const id = createRun(ws.db, { jobId: null, arch, profile: 'local', dataset: 'exports/selection-1-imagefolder-32', params });
+    const add = (
+      arch: string,
+      o: { top1?: number; epochs?: number; status?: 'succeeded' | 'running'; val?: number },
+    ) => {
+      const params = {
+        epochs: o.epochs ?? 30,
+        batch: 64,
+        lr: 0.05,
+        seed: 0,
+        patience: 5,
+        inputSize: 32,
+        dataset: { classes: 40, train: 3600, val: 400, test: 400 },
+        job: { arch, engine: 'tfjs' },
+      };
+      const id = createRun(ws.db, {
+        jobId: null,
+        arch,
+        profile: 'local',
+        dataset: 'exports/selection-1-imagefolder-32',
+        params,
+      });
       const status = o.status ?? 'succeeded';
-      updateRun(ws.db, id, { status, backend: 'wasm', epoch: status === 'running' ? 12 : (o.epochs ?? 30), ended: status !== 'running', ...(o.top1 != null ? { top1: o.top1, top5: o.top1 + 30 } : {}) });
+      updateRun(ws.db, id, {
+        status,
+        backend: 'wasm',
+        epoch: status === 'running' ? 12 : (o.epochs ?? 30),
+        ended: status !== 'running',
+        ...(o.top1 != null ? { top1: o.top1, top5: o.top1 + 30 } : {}),
+      });
       if (o.val != null) insertMetrics(ws.db, id, [{ step: 600, epoch: 12, name: 'val_accuracy', value: o.val }]);
       return id;
     };
@@ -71,7 +95,8 @@ function overlaps(boxes: { text: string | null; x0: number; y0: number; x1: numb
     for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i];
       const b = boxes[j];
-      if (Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.5 && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 0.5) out.push(`${a.text} / ${b.text}`);
+      if (Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.5 && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 0.5)
+        out.push(`${a.text} / ${b.text}`);
     }
   }
   return out;
@@ -104,17 +129,27 @@ test('no runs: a neutral empty state, not an error', async () => {
   assert.equal(await page.$('[data-screen="Rankings"] .error-box'), null);
 });
 
-test('statistics with intervals and n, both figures, labels apart, tooltips, provisional, picker agrees with the CLI', { timeout: 300000 }, async () => {
+test('statistics with intervals and n, both figures, labels apart, tooltips, provisional, picker agrees with the CLI', {
+  timeout: 300000,
+}, async () => {
   const { longResnet } = insertRuns();
   await page.reload();
   await page.waitForSelector('[data-plot="imagenot-accuracy-on-the-line"][data-points="9"]');
   await page.waitForSelector('[data-plot="imagenot-rankings"][data-points="9"]');
   await page.waitForSelector('.model-point.provisional[data-arch="vit_b_16"]');
-  const stats = await page.$$eval('.stat-ci', (els) => els.map((e) => `${e.getAttribute('data-stat')}: ${e.textContent}`));
+  const stats = await page.$$eval('.stat-ci', (els) =>
+    els.map((e) => `${e.getAttribute('data-stat')}: ${e.textContent}`),
+  );
   assert.equal(stats.length, 4);
   for (const s of stats) assert.match(s, /\[-?[\d.]+, -?[\d.]+\] · n \d/, s);
-  assert.ok(stats.some((s) => s.startsWith('Pearson r') && s.endsWith('n 8')), stats.join('\n'));
-  assert.ok(stats.some((s) => s.startsWith('Spearman') && s.endsWith('n 9')), stats.join('\n'));
+  assert.ok(
+    stats.some((s) => s.startsWith('Pearson r') && s.endsWith('n 8')),
+    stats.join('\n'),
+  );
+  assert.ok(
+    stats.some((s) => s.startsWith('Spearman') && s.endsWith('n 9')),
+    stats.join('\n'),
+  );
   assert.match((await page.textContent('[data-testid="provisional-note"]'))!, /1 of 9 models are still training/);
   assert.match((await page.textContent('.plot-foot'))!, /Test set: 400 images per model/);
   // One error bar per model in each figure.
@@ -125,11 +160,18 @@ test('statistics with intervals and n, both figures, labels apart, tooltips, pro
     assert.deepEqual(overlaps(boxes), [], `${plot}: overlapping labels`);
   }
   // Each figure has its own y range (accuracy in percent, relative improvement around 0).
-  const yTicks = (plot: string) => page.$$eval(`[data-plot="${plot}"] .recharts-yAxis-tick-labels text`, (e) => e.map((t) => Number(t.textContent)));
+  const yTicks = (plot: string) =>
+    page.$$eval(`[data-plot="${plot}"] .recharts-yAxis-tick-labels text`, (e) => e.map((t) => Number(t.textContent)));
   const accTicks = await yTicks('imagenot-accuracy-on-the-line');
   const relTicks = await yTicks('imagenot-rankings');
-  assert.ok(accTicks.length >= 3 && Math.min(...accTicks) >= 20 && Math.max(...accTicks) <= 60, `accuracy axis ${accTicks.join(' ')}`);
-  assert.ok(relTicks.length >= 3 && Math.max(...relTicks.map(Math.abs)) <= 1, `relative-improvement axis ${relTicks.join(' ')}`);
+  assert.ok(
+    accTicks.length >= 3 && Math.min(...accTicks) >= 20 && Math.max(...accTicks) <= 60,
+    `accuracy axis ${accTicks.join(' ')}`,
+  );
+  assert.ok(
+    relTicks.length >= 3 && Math.max(...relTicks.map(Math.abs)) <= 1,
+    `relative-improvement axis ${relTicks.join(' ')}`,
+  );
   // The tooltip names the model.
   await page.hover('[data-plot="imagenot-accuracy-on-the-line"] .model-point[data-arch="densenet161"] circle');
   await page.waitForSelector('.chart-tooltip:has-text("densenet161")');
@@ -137,18 +179,26 @@ test('statistics with intervals and n, both figures, labels apart, tooltips, pro
   await screenshot(page, 'e2e-rankings-1440');
   await page.setViewportSize({ width: 1024, height: 700 });
   await page.waitForTimeout(800);
-  for (const plot of ['imagenot-accuracy-on-the-line', 'imagenot-rankings']) assert.deepEqual(overlaps(await labelBoxes(plot)), [], `${plot} at 1024: overlapping labels`);
+  for (const plot of ['imagenot-accuracy-on-the-line', 'imagenot-rankings'])
+    assert.deepEqual(overlaps(await labelBoxes(plot)), [], `${plot} at 1024: overlapping labels`);
   await screenshot(page, 'e2e-rankings-1024');
   await page.setViewportSize({ width: 1440, height: 900 });
 
   // The picker: the rule's run is the newest finished one; pick the 90-epoch ResNet-152 instead.
-  const before = await api<{ rankings: { spearman_rho: number; models: { arch: string; run_id: number }[] } }>('rankings.get');
+  const before = await api<{ rankings: { spearman_rho: number; models: { arch: string; run_id: number }[] } }>(
+    'rankings.get',
+  );
   await page.selectOption('select[aria-label="run for resnet152"]', String(longResnet));
   await page.waitForSelector('[data-picker-arch="resnet152"] .badge:has-text("picked")');
-  const after = await api<{ rankings: { spearman_rho: number; models: { arch: string; run_id: number; top1: number }[] } }>('rankings.get');
+  const after = await api<{
+    rankings: { spearman_rho: number; models: { arch: string; run_id: number; top1: number }[] };
+  }>('rankings.get');
   assert.equal(after.rankings.models.find((m) => m.arch === 'resnet152')!.top1, 52.5);
   assert.notEqual(after.rankings.spearman_rho, before.rankings.spearman_rho);
-  await page.waitForFunction((rho) => document.querySelector('[data-stat="Spearman ρ"]')?.textContent?.startsWith(rho), after.rankings.spearman_rho.toFixed(3));
+  await page.waitForFunction(
+    (rho) => document.querySelector('[data-stat="Spearman ρ"]')?.textContent?.startsWith(rho),
+    after.rankings.spearman_rho.toFixed(3),
+  );
   const cli = runCli(['rankings', wsDir, '--json']);
   assert.equal(cli.code, 0, cli.stderr);
   assert.deepEqual(JSON.parse(cli.stdout), after, 'the CLI prints what the screen shows');
@@ -158,9 +208,17 @@ test('statistics with intervals and n, both figures, labels apart, tooltips, pro
   await page.waitForSelector('[data-plot="imagenot-rankings"][data-points="8"]');
   assert.equal(await page.$('.model-point.provisional'), null);
 
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-screen="Rankings"] button:has-text("CSV")')]);
-  const lines = readFileSync((await file.path())!, 'utf8').trim().split('\n');
-  assert.ok(lines[0].startsWith('arch,imagenet_top1,dataset_top1,imagenet_rel_over_alexnet,dataset_rel_over_alexnet,'), lines[0]);
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('[data-screen="Rankings"] button:has-text("CSV")'),
+  ]);
+  const lines = readFileSync((await file.path())!, 'utf8')
+    .trim()
+    .split('\n');
+  assert.ok(
+    lines[0].startsWith('arch,imagenet_top1,dataset_top1,imagenet_rel_over_alexnet,dataset_rel_over_alexnet,'),
+    lines[0],
+  );
   assert.match(lines[0], /,n,run_id,provisional$/);
   assert.equal(lines.length, 9);
   assert.match(lines.find((l) => l.startsWith('resnet152,'))!, new RegExp(`,400,${longResnet},false$`));

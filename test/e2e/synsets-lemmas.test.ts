@@ -70,7 +70,10 @@ test('a synset shows each lemma with its fate and reason; a lemma is restored an
   await screenshot(page, 'e2e-synsets-lemmas');
   await page.click(`${inRow} button:has-text("Restore")`);
   await page.waitForSelector(`${inRow}[data-status="kept"]:has-text("restored by hand")`);
-  const shown = await api<{ lemmaStates: { lemma: string; status: string; override: string | null }[] }>('synsets.show', { wnid: 'n13649791' });
+  const shown = await api<{ lemmaStates: { lemma: string; status: string; override: string | null }[] }>(
+    'synsets.show',
+    { wnid: 'n13649791' },
+  );
   const inState = shown.lemmaStates.find((l) => l.lemma === 'in')!;
   assert.deepEqual([inState.status, inState.override], ['kept', 'keep']);
   // The review's "changed by hand" tab lists it; back to the rule from there.
@@ -85,7 +88,11 @@ test('the review lists flagged and dropped lemmas with reasons', async () => {
   await page.click('.lemma-review button[role="tab"]:has-text("Flagged")');
   await page.waitForSelector('.lemma-review tbody tr');
   const flagged = await page.$$eval('.lemma-review tbody tr', (rows) => rows.map((r) => r.textContent ?? ''));
-  assert.ok(flagged.length > 10 && flagged.every((t) => /two characters|often not a noun|never tagged|form of the verb|plural of/.test(t)), flagged.slice(0, 3).join(' / '));
+  assert.ok(
+    flagged.length > 10 &&
+      flagged.every((t) => /two characters|often not a noun|never tagged|form of the verb|plural of/.test(t)),
+    flagged.slice(0, 3).join(' / '),
+  );
   // A review row opens its synset with Enter, as with a click; its own button only does what it says.
   const first = page.locator('.lemma-review tbody tr').first();
   const wnid = (await first.getAttribute('data-wnid'))!;
@@ -96,11 +103,22 @@ test('the review lists flagged and dropped lemmas with reasons', async () => {
   await page.waitForSelector('.lemma-review tbody tr button:has-text("Restore")');
   const shownBefore = await page.textContent('.synset-detail h3');
   // A row of another synset than the one shown, so that opening it would show.
-  const dropped = page.locator(`.lemma-review tbody tr:not([data-wnid="${wnid}"]):has(button:has-text("Restore"))`).first();
-  const [lemma, droppedWnid] = [(await dropped.getAttribute('data-lemma'))!, (await dropped.getAttribute('data-wnid'))!];
+  const dropped = page
+    .locator(`.lemma-review tbody tr:not([data-wnid="${wnid}"]):has(button:has-text("Restore"))`)
+    .first();
+  const [lemma, droppedWnid] = [
+    (await dropped.getAttribute('data-lemma'))!,
+    (await dropped.getAttribute('data-wnid'))!,
+  ];
   await dropped.locator('button:has-text("Restore")').click();
-  await page.waitForFunction(([l, w]) => !document.querySelector(`.lemma-review tr[data-lemma="${l}"][data-wnid="${w}"] button`)?.textContent?.includes('Restore'), [lemma, droppedWnid]);
-  assert.equal(await page.textContent('.synset-detail h3'), shownBefore, 'Restore did not open the row\'s synset');
+  await page.waitForFunction(
+    ([l, w]) =>
+      !document
+        .querySelector(`.lemma-review tr[data-lemma="${l}"][data-wnid="${w}"] button`)
+        ?.textContent?.includes('Restore'),
+    [lemma, droppedWnid],
+  );
+  assert.equal(await page.textContent('.synset-detail h3'), shownBefore, "Restore did not open the row's synset");
   await api('synsets.setLemma', { wnid: droppedWnid, lemma, decision: null });
   await page.click('.lemma-review button[role="tab"]:has-text("Dropped")');
   await page.waitForSelector('.lemma-review [data-count="overridden"]:text-is("0")');
@@ -113,7 +131,10 @@ test('re-matching shows what changes and asks; the run replaces the candidates a
   await page.waitForSelector('.class-item');
   assert.ok(await page.$('.class-item[data-wnid="n06831177"]'), 'before: the letter A is a Curation class');
   type ClassCount = { wnid: string; candidates: number };
-  const inchBefore = (await api<{ classes: ClassCount[] }>('curation.classes', { threshold: 0.5 })).classes.find((c) => c.wnid === 'n13649791')?.candidates ?? 0;
+  const inchBefore =
+    (await api<{ classes: ClassCount[] }>('curation.classes', { threshold: 0.5 })).classes.find(
+      (c) => c.wnid === 'n13649791',
+    )?.candidates ?? 0;
   assert.ok(inchBefore > 100, `before: inch collects the captions with "in" (${inchBefore})`);
   await go('Synsets');
   await page.click('button:has-text("Re-match captions")');
@@ -133,7 +154,12 @@ test('re-matching shows what changes and asks; the run replaces the candidates a
   for (;;) {
     const jobs = await api<{ kind: string; state: string }[]>('jobs.list', { limit: 10 });
     const last = (kind: string) => jobs.find((j) => j.kind === kind);
-    if (last('filter')?.state === 'succeeded' && last('match')?.state === 'succeeded' && (await api<{ lemma_rule: string }>('status.get')).lemma_rule === 'default') break;
+    if (
+      last('filter')?.state === 'succeeded' &&
+      last('match')?.state === 'succeeded' &&
+      (await api<{ lemma_rule: string }>('status.get')).lemma_rule === 'default'
+    )
+      break;
     assert.ok(Date.now() < deadline, `match and filter did not finish: ${JSON.stringify(jobs.slice(0, 3))}`);
     await new Promise((r) => setTimeout(r, 1000));
   }

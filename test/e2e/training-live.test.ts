@@ -34,13 +34,16 @@ async function go(screen: string): Promise<void> {
 
 /** Frame gaps (ms) recorded by requestAnimationFrame since the last call, and long tasks. */
 async function takeFrames(): Promise<{ gaps: number[]; longTasks: number[] }> {
-  return (await page.evaluate('(() => { const out = { gaps: window.__gaps, longTasks: window.__long }; window.__gaps = []; window.__long = []; return out; })()')) as {
+  return (await page.evaluate(
+    '(() => { const out = { gaps: window.__gaps, longTasks: window.__long }; window.__gaps = []; window.__long = []; return out; })()',
+  )) as {
     gaps: number[];
     longTasks: number[];
   };
 }
 
-const quantile = (v: number[], q: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))];
+const quantile = (v: number[], q: number) =>
+  [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))];
 
 before(async () => {
   dir = tempDir('imagenot-e2e-train-');
@@ -66,7 +69,9 @@ after(async () => {
   dir?.cleanup();
 });
 
-test('without an export: Train disabled, a failed no-export job offers no Resume; rejected inputs end amber', { timeout: 300000 }, async () => {
+test('without an export: Train disabled, a failed no-export job offers no Resume; rejected inputs end amber', {
+  timeout: 300000,
+}, async () => {
   await page.waitForSelector('.check.arch');
   await page.check('.check.arch:has-text("alexnet") input');
   await page.waitForSelector('.launch-form .hint.warn:has-text("No dataset export yet")');
@@ -84,7 +89,12 @@ test('without an export: Train disabled, a failed no-export job offers no Resume
   const failed = await api<{ id: number }>('jobs.start', { kind: 'train', params: { arch: 'alexnet' } });
   await page.waitForSelector(`.job[data-job-id="${failed.id}"][data-job-state="failed"]`, { timeout: 120000 });
   await page.waitForSelector(`.job[data-job-id="${failed.id}"] .job-detail:has-text("no dataset export")`);
-  assert.equal(await page.$$eval(`.job[data-job-id="${failed.id}"] button`, (b) => b.map((x) => x.textContent)).then((t) => t.includes('Resume')), false);
+  assert.equal(
+    await page
+      .$$eval(`.job[data-job-id="${failed.id}"] button`, (b) => b.map((x) => x.textContent))
+      .then((t) => t.includes('Resume')),
+    false,
+  );
 
   // An ingest with one unreadable image: succeeded, but amber with the count, in the job list and the activity strip.
   const folder = join(dir.path, 'photos');
@@ -102,7 +112,9 @@ test('without an export: Train disabled, a failed no-export job offers no Resume
   await go('Training');
 });
 
-test('a long run streams 1,000+ steps: frames stay short, the curves keep up, Cancel in the activity strip answers at once', { timeout: 900000 }, async () => {
+test('a long run streams 1,000+ steps: frames stay short, the curves keep up, Cancel in the activity strip answers at once', {
+  timeout: 900000,
+}, async () => {
   await writeFashionMnistExport(join(wsDir, 'exports', 'fmnist-5'), { trainPerClass: 20, testPerClass: 8, classes: 5 });
   await page.reload();
   await page.waitForSelector('.check.arch');
@@ -120,7 +132,11 @@ test('a long run streams 1,000+ steps: frames stay short, the curves keep up, Ca
   await page.click('button:has-text("Train 1 model")');
   await page.waitForSelector('.job[data-job-kind="train"][data-job-state="running"]', { timeout: 120000 });
   const jobId = Number(await page.getAttribute('.job[data-job-kind="train"][data-job-state="running"]', 'data-job-id'));
-  await page.waitForFunction(() => Number(document.querySelector('[data-chart="Loss"]')?.getAttribute('data-points') ?? 0) > 50, undefined, { timeout: 300000 });
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-chart="Loss"]')?.getAttribute('data-points') ?? 0) > 50,
+    undefined,
+    { timeout: 300000 },
+  );
   const runId = Number(await page.getAttribute('[data-legend-run]', 'data-legend-run'));
   await takeFrames(); // from the first streamed points on
 
@@ -131,10 +147,16 @@ test('a long run streams 1,000+ steps: frames stay short, the curves keep up, Ca
   await page.waitForTimeout(2500);
   await screenshot(page, 'e2e-training-stream-1440');
   await page.click('[aria-label="x axis"] button:has-text("time")');
-  await page.waitForFunction(() => document.querySelector('[data-chart="Loss"]')?.textContent?.includes('minutes since the run started'));
+  await page.waitForFunction(() =>
+    document.querySelector('[data-chart="Loss"]')?.textContent?.includes('minutes since the run started'),
+  );
   await page.uncheck(`input[aria-label="compare run ${runId}"]`);
   await page.waitForTimeout(3000); // a few hundred more events of that run
-  assert.equal(await page.$(`[data-legend-run="${runId}"]`), null, 'an unticked run is not drawn again by its own events');
+  assert.equal(
+    await page.$(`[data-legend-run="${runId}"]`),
+    null,
+    'an unticked run is not drawn again by its own events',
+  );
   assert.equal(await page.isChecked(`input[aria-label="compare run ${runId}"]`), false);
   await page.check(`input[aria-label="compare run ${runId}"]`);
   await page.click('[aria-label="x axis"] button:has-text("step")');
@@ -156,7 +178,11 @@ test('a long run streams 1,000+ steps: frames stay short, the curves keep up, Ca
     streamed = await api<{ step: number }[]>('runs.metrics', { runId, names: ['loss'] });
   }
   // The chart has them too (it draws at most every two seconds).
-  await page.waitForFunction((n) => Number(document.querySelector('[data-chart="Loss"]')?.getAttribute('data-points') ?? 0) >= n, STEPS, { timeout: 30000 });
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-chart="Loss"]')?.getAttribute('data-points') ?? 0) >= n,
+    STEPS,
+    { timeout: 30000 },
+  );
   const { gaps, longTasks } = await takeFrames();
   const drawn = Number(await page.getAttribute('[data-chart="Loss"]', 'data-drawn'));
 
@@ -180,7 +206,10 @@ test('a long run streams 1,000+ steps: frames stay short, the curves keep up, Ca
   };
   console.log(`training-live figures: ${JSON.stringify(figures)}`);
   assert.ok(streamed.length >= STEPS, `${streamed.length} steps streamed`);
-  assert.ok(drawn > 0 && drawn < 2 * 300 + 200, `the loss chart draws a downsampled curve (${drawn} points of ${STEPS}+)`);
+  assert.ok(
+    drawn > 0 && drawn < 2 * 300 + 200,
+    `the loss chart draws a downsampled curve (${drawn} points of ${STEPS}+)`,
+  );
   // Bounds with room for a loaded 2-core machine; the frozen page this replaces missed them by orders of magnitude.
   assert.ok(figures.medianFrameMs < 100, `median frame ${figures.medianFrameMs} ms`);
   assert.ok(figures.maxFrameMs < 3000, `longest frame ${figures.maxFrameMs} ms`);
@@ -190,20 +219,26 @@ test('a long run streams 1,000+ steps: frames stay short, the curves keep up, Ca
   await screenshot(page, 'e2e-training-cancelled');
 });
 
-test('the runs table: config columns, sort, filter, exclude from the rankings, delete; a torch run fails clearly', { timeout: 300000 }, async () => {
+test('the runs table: config columns, sort, filter, exclude from the rankings, delete; a torch run fails clearly', {
+  timeout: 300000,
+}, async () => {
   // The PyTorch engine from the form, on a machine without PyTorch: its job (train-torch) fails saying what to install.
   await page.check('.check.arch:has-text("vgg19") input');
   await page.uncheck('.check.arch:has-text("alexnet") input');
   await page.selectOption('label:has-text("Engine") select', 'torch');
   await page.fill('input[aria-label="epochs"]', '1');
   await page.click('button:has-text("Train 1 model")');
-  await page.waitForSelector('.job[data-job-kind="train-torch"][data-job-state="failed"] .job-detail:has-text("install Python 3 with PyTorch and torchvision")', { timeout: 120000 });
+  await page.waitForSelector(
+    '.job[data-job-kind="train-torch"][data-job-state="failed"] .job-detail:has-text("install Python 3 with PyTorch and torchvision")',
+    { timeout: 120000 },
+  );
 
   const runs = await api<{ id: number; status: string }[]>('runs.list');
   const cancelled = runs.find((r) => r.status === 'cancelled')!;
   const row = page.locator(`tr[data-run-id="${cancelled.id}"]`);
   const cells = await row.locator('td').allTextContents();
-  for (const expected of ['alexnet', 'tfjs', 'local', 'cancelled', '4', '0.001', 'fmnist-5']) assert.ok(cells.includes(expected), `${expected} in ${cells.join(' | ')}`);
+  for (const expected of ['alexnet', 'tfjs', 'local', 'cancelled', '4', '0.001', 'fmnist-5'])
+    assert.ok(cells.includes(expected), `${expected} in ${cells.join(' | ')}`);
   // Sort by arch, then by top-1; filter by text.
   await page.click('th[data-sort="arch"]');
   assert.equal(await page.getAttribute('th[data-sort="arch"]', 'aria-sort'), 'ascending');
@@ -221,6 +256,9 @@ test('the runs table: config columns, sort, filter, exclude from the rankings, d
   await page.click(`button[aria-label="delete run ${cancelled.id}"]`);
   await page.click(`button[aria-label="confirm delete run ${cancelled.id}"]`);
   await page.waitForSelector(`tr[data-run-id="${cancelled.id}"]`, { state: 'detached' });
-  assert.equal((await api<{ id: number }[]>('runs.list')).some((r) => r.id === cancelled.id), false);
+  assert.equal(
+    (await api<{ id: number }[]>('runs.list')).some((r) => r.id === cancelled.id),
+    false,
+  );
   assert.deepEqual(pageErrors, []);
 });

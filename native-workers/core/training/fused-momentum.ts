@@ -41,17 +41,15 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
       if (gradient == null) return;
       const accumulation = self.accumulations[i].variable;
       tf.tidy(() => {
-        const [newValue, newAccumulation] = tf
-          .engine()
-          .runKernel(
-            MOMENTUM_UPDATE_KERNEL,
-            { value, accumulation, gradient } as unknown as tf.NamedTensorMap,
-            {
-              learningRate: self.learningRate,
-              momentum: self.momentum,
-              nesterov: self.useNesterov,
-            } as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor[];
+        const [newValue, newAccumulation] = tf.engine().runKernel(
+          MOMENTUM_UPDATE_KERNEL,
+          { value, accumulation, gradient } as unknown as tf.NamedTensorMap,
+          {
+            learningRate: self.learningRate,
+            momentum: self.momentum,
+            nesterov: self.useNesterov,
+          } as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
         accumulation.assign(newAccumulation);
         value.assign(newValue);
       });

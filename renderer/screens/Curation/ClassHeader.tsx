@@ -36,12 +36,16 @@ export function ClassHeader() {
         )}
         {count && (
           <div className="small-text" title={KEPT_RULE} data-testid="class-kept">
-            <b>{fmtInt(count.kept)}</b> kept of {fmtInt(count.candidates)} at {threshold.toFixed(3)} · reviewed {fmtInt(count.decided)}
+            <b>{fmtInt(count.kept)}</b> kept of {fmtInt(count.candidates)} at {threshold.toFixed(3)} · reviewed{' '}
+            {fmtInt(count.decided)}
           </div>
         )}
         <div className="muted small-text">{KEPT_RULE}.</div>
       </div>
-      <div className="class-histogram" title={`Bars count candidates with an image and no NSFW/OCR flag; blue ones are above the threshold. ${KEPT_RULE}.`}>
+      <div
+        className="class-histogram"
+        title={`Bars count candidates with an image and no NSFW/OCR flag; blue ones are above the threshold. ${KEPT_RULE}.`}
+      >
         <ErrorBox error={histogramError} what="Could not load the histogram" />
         {histogram && <Histogram data={histogram} threshold={threshold} />}
       </div>

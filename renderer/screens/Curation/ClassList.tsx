@@ -30,7 +30,12 @@ export function ClassList() {
   const reviewed = useMemo(() => classes.reduce((n, c) => n + c.decided, 0), [classes]);
   const candidates = useMemo(() => classes.reduce((n, c) => n + c.candidates, 0), [classes]);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 8 });
+  const virtual = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_H,
+    overscan: 8,
+  });
   // The list is one Tab stop (the row last moved to, else the open class, else the first row drawn); the arrows, Home
   // and End move the focus along the shown order, and Enter or Space opens the focused class.
   const [focusWnid, setFocusWnid] = useState<string | null>(null);
@@ -44,7 +49,14 @@ export function ClassList() {
   virtualNow.current = virtual;
   const focusPending = useRef<string | null>(null);
   const onStep = useCallback((wnid: string, e: KeyboardEvent) => {
-    const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, Home: -Infinity, End: Infinity };
+    const steps: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: 10,
+      PageUp: -10,
+      Home: -Infinity,
+      End: Infinity,
+    };
     if (!(e.key in steps) || e.target !== e.currentTarget) return;
     // The arrows are the list's: Curation's own arrows move the grid's cursor.
     e.preventDefault();
@@ -60,7 +72,8 @@ export function ClassList() {
   }, []);
   // The row moved to takes the focus once it is drawn (a jump scrolls first, and the row appears a render later).
   useEffect(() => {
-    const el = focusPending.current && scroller.current?.querySelector<HTMLElement>(`[data-wnid="${focusPending.current}"]`);
+    const el =
+      focusPending.current && scroller.current?.querySelector<HTMLElement>(`[data-wnid="${focusPending.current}"]`);
     if (!el) return;
     focusPending.current = null;
     el.focus({ preventScroll: true });
@@ -69,8 +82,20 @@ export function ClassList() {
   return (
     <div className="class-list panel">
       <div className="class-list-head">
-        <input className="search" type="search" placeholder={`Filter ${fmtInt(classes.length)} classes`} value={query} onChange={(e) => setQuery(e.target.value)} aria-label="filter classes" />
-        <select value={classOrder} onChange={(e) => setClassOrder(e.target.value as ClassOrder)} aria-label="order classes by" title="orders by counts are taken now and stay while the threshold moves">
+        <input
+          className="search"
+          type="search"
+          placeholder={`Filter ${fmtInt(classes.length)} classes`}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          aria-label="filter classes"
+        />
+        <select
+          value={classOrder}
+          onChange={(e) => setClassOrder(e.target.value as ClassOrder)}
+          aria-label="order classes by"
+          title="orders by counts are taken now and stay while the threshold moves"
+        >
           <option value="candidates">most candidates</option>
           <option value="kept">most kept (now)</option>
           <option value="share">kept share (now)</option>
@@ -85,7 +110,17 @@ export function ClassList() {
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((row) => {
             const k = classes[shown[row.index]];
-            return <ClassRow key={k.wnid} k={k} top={row.start} active={k.wnid === selected} tabStop={k.wnid === tabStop} onSelect={selectClass} onStep={onStep} />;
+            return (
+              <ClassRow
+                key={k.wnid}
+                k={k}
+                top={row.start}
+                active={k.wnid === selected}
+                tabStop={k.wnid === tabStop}
+                onSelect={selectClass}
+                onStep={onStep}
+              />
+            );
           })}
         </div>
       </div>

@@ -111,16 +111,31 @@ export function Curation() {
               <GridToolbar />
               <div className="grid-head">
                 <span className="muted small-text" data-testid="grid-position">
-                  {total ? `${fmtInt(cursor + 1)} of ${fmtInt(total)}` : itemsLoaded ? 'no candidates pass this filter' : 'loading…'}
+                  {total
+                    ? `${fmtInt(cursor + 1)} of ${fmtInt(total)}`
+                    : itemsLoaded
+                      ? 'no candidates pass this filter'
+                      : 'loading…'}
                   {filter !== 'all' && classTotal ? ` (filtered from ${fmtInt(classTotal)})` : ''}
                 </span>
                 <span className="keys">
-                  <kbd>←↑→↓</kbd> move <kbd>Enter</kbd> open <kbd>Space</kbd> mark <kbd>A</kbd> accept <kbd>R</kbd> reject <kbd>U</kbd> undo · shift-click marks
+                  <kbd>←↑→↓</kbd> move <kbd>Enter</kbd> open <kbd>Space</kbd> mark <kbd>A</kbd> accept <kbd>R</kbd>{' '}
+                  reject <kbd>U</kbd> undo · shift-click marks
                 </span>
               </div>
               <ErrorBox error={itemsError} what="Could not load images" />
               {selected && (
-                <ThumbGrid total={total} items={items} version={itemsVersion} cursor={cursor} marked={marked} onOpen={onOpen} onMark={onMark} onNeed={onNeed} onColumns={onColumns} />
+                <ThumbGrid
+                  total={total}
+                  items={items}
+                  version={itemsVersion}
+                  cursor={cursor}
+                  marked={marked}
+                  onOpen={onOpen}
+                  onMark={onMark}
+                  onNeed={onNeed}
+                  onColumns={onColumns}
+                />
               )}
             </div>
           </div>

@@ -36,7 +36,13 @@ export function EncoderTools({ onClose }: { onClose(): void }) {
 
   const importModel = () =>
     attempt('import the encoder', async () => {
-      upsertJob(await api().call('encoders.import', { kind, ...(source === 'dir' ? { dir: where.trim() } : { download: where.trim() }), ...(name.trim() ? { name: name.trim() } : {}) }));
+      upsertJob(
+        await api().call('encoders.import', {
+          kind,
+          ...(source === 'dir' ? { dir: where.trim() } : { download: where.trim() }),
+          ...(name.trim() ? { name: name.trim() } : {}),
+        }),
+      );
     });
   const pickFolder = async () => {
     if (desktop) {
@@ -50,8 +56,8 @@ export function EncoderTools({ onClose }: { onClose(): void }) {
       <section className="tool">
         <h3>Import an encoder</h3>
         <p className="hint">
-          A Hugging Face ONNX export: CLIP (ViT-B/32, threshold 0.82; its image tower also scores images) or a sentence model (MPNet, 0.58).
-          The folder is checked and copied into the workspace.
+          A Hugging Face ONNX export: CLIP (ViT-B/32, threshold 0.82; its image tower also scores images) or a sentence
+          model (MPNet, 0.58). The folder is checked and copied into the workspace.
         </p>
         <div className="form-grid">
           <label>
@@ -74,35 +80,79 @@ export function EncoderTools({ onClose }: { onClose(): void }) {
           </label>
         </div>
         <div className="row">
-          <input className="grow mono" value={where} onChange={(e) => setWhere(e.target.value)} placeholder={source === 'dir' ? '/models/clip-vit-base-patch32' : 'Xenova/clip-vit-base-patch32'} aria-label="model folder or id" />
-          {source === 'dir' && <button className="btn" onClick={() => void pickFolder()}>Browse…</button>}
-          <button className="btn primary" disabled={!where.trim()} onClick={importModel}>Import</button>
+          <input
+            className="grow mono"
+            value={where}
+            onChange={(e) => setWhere(e.target.value)}
+            placeholder={source === 'dir' ? '/models/clip-vit-base-patch32' : 'Xenova/clip-vit-base-patch32'}
+            aria-label="model folder or id"
+          />
+          {source === 'dir' && (
+            <button className="btn" onClick={() => void pickFolder()}>
+              Browse…
+            </button>
+          )}
+          <button className="btn primary" disabled={!where.trim()} onClick={importModel}>
+            Import
+          </button>
         </div>
       </section>
       <section className="tool">
         <h3>Image–caption scores</h3>
-        <p className="hint">CLIP similarity of each stored image and its own caption: ranks classes for the selection and shows “img” in the grid. {imageEncoder ? `Current: ${imageEncoder}.` : 'None computed yet.'}</p>
+        <p className="hint">
+          CLIP similarity of each stored image and its own caption: ranks classes for the selection and shows “img” in
+          the grid. {imageEncoder ? `Current: ${imageEncoder}.` : 'None computed yet.'}
+        </p>
         <div className="row">
-          <select value={model} onChange={(e) => setModel(e.target.value)} disabled={!clips.length} aria-label="CLIP model">
+          <select
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+            disabled={!clips.length}
+            aria-label="CLIP model"
+          >
             {!clips.length && <option value="">import a CLIP model first</option>}
             {clips.map((e) => (
-              <option key={e.name} value={e.name}>{e.name}</option>
+              <option key={e.name} value={e.name}>
+                {e.name}
+              </option>
             ))}
           </select>
-          <button className="btn primary" disabled={!model} onClick={() => attempt('compute image–caption scores', async () => upsertJob(await api().call('clipscore.start', { model })))}>
+          <button
+            className="btn primary"
+            disabled={!model}
+            onClick={() =>
+              attempt('compute image–caption scores', async () =>
+                upsertJob(await api().call('clipscore.start', { model })),
+              )
+            }
+          >
             Compute scores
           </button>
         </div>
       </section>
       <section className="tool">
         <h3>Candidates table</h3>
-        <p className="hint">Every candidate with source file, row, URL, caption, class, similarities, flags, decision and kept at the workspace threshold (the `imagenot candidates` table).</p>
+        <p className="hint">
+          Every candidate with source file, row, URL, caption, class, similarities, flags, decision and kept at the
+          workspace threshold (the `imagenot candidates` table).
+        </p>
         <div className="row">
-          <select value={format} onChange={(e) => setFormat(e.target.value as 'csv' | 'parquet')} aria-label="table format">
+          <select
+            value={format}
+            onChange={(e) => setFormat(e.target.value as 'csv' | 'parquet')}
+            aria-label="table format"
+          >
             <option value="csv">CSV</option>
             <option value="parquet">Parquet</option>
           </select>
-          <button className="btn primary" onClick={() => attempt('export the candidates table', async () => upsertJob(await api().call('candidates.export', { format })))}>
+          <button
+            className="btn primary"
+            onClick={() =>
+              attempt('export the candidates table', async () =>
+                upsertJob(await api().call('candidates.export', { format })),
+              )
+            }
+          >
             Export table
           </button>
         </div>

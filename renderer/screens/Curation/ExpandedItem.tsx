@@ -25,12 +25,20 @@ export function ExpandedItem() {
       {d && (
         <div className="expanded" data-testid="expanded" data-sample-id={d.sampleId}>
           <div className="expanded-image">
-            {d.image ?? d.thumb ? (
-              <img src={api().mediaUrl((d.image ?? d.thumb)!)} alt={d.caption} className={(d.width ?? 999) < 128 ? 'small' : ''} />
+            {(d.image ?? d.thumb) ? (
+              <img
+                src={api().mediaUrl((d.image ?? d.thumb)!)}
+                alt={d.caption}
+                className={(d.width ?? 999) < 128 ? 'small' : ''}
+              />
             ) : (
               <div className="no-thumb">no image stored</div>
             )}
-            {d.width && d.height && <div className="muted small-text">{d.width} × {d.height}</div>}
+            {d.width && d.height && (
+              <div className="muted small-text">
+                {d.width} × {d.height}
+              </div>
+            )}
           </div>
           <div className="expanded-facts">
             <p className="expanded-caption">
@@ -47,10 +55,21 @@ export function ExpandedItem() {
               <dt>image sim.</dt>
               <dd>{d.imageSimilarity == null ? '– (no CLIP image scores)' : fmt(d.imageSimilarity)}</dd>
               <dt>URL</dt>
-              <dd>{d.url ? <a href={d.url} target="_blank" rel="noreferrer noopener" className="url">{d.url}</a> : '–'}</dd>
+              <dd>
+                {d.url ? (
+                  <a href={d.url} target="_blank" rel="noreferrer noopener" className="url">
+                    {d.url}
+                  </a>
+                ) : (
+                  '–'
+                )}
+              </dd>
               <dt>source</dt>
               <dd>
-                <CopyPath path={d.source.path} /> <span className="muted small-text">row {d.source.row} ({d.source.kind})</span>
+                <CopyPath path={d.source.path} />{' '}
+                <span className="muted small-text">
+                  row {d.source.row} ({d.source.kind})
+                </span>
               </dd>
               <dt>NSFW metadata</dt>
               <dd>{d.nsfwMeta ?? '–'}</dd>
@@ -85,11 +104,19 @@ export function ExpandedItem() {
               </dd>
             </dl>
             <div className="row">
-              <button className="btn" disabled={cursor <= 0} onClick={() => void expand(cursor - 1)}>← Previous</button>
-              <button className="btn" disabled={cursor >= total - 1} onClick={() => void expand(cursor + 1)}>Next →</button>
+              <button className="btn" disabled={cursor <= 0} onClick={() => void expand(cursor - 1)}>
+                ← Previous
+              </button>
+              <button className="btn" disabled={cursor >= total - 1} onClick={() => void expand(cursor + 1)}>
+                Next →
+              </button>
               <span className="spacer" />
-              <button className="btn" onClick={() => void decide(d.decision === 'accept' ? null : 'accept')}>{d.decision === 'accept' ? 'Clear accept' : 'Accept (A)'}</button>
-              <button className="btn danger" onClick={() => void decide(d.decision === 'reject' ? null : 'reject')}>{d.decision === 'reject' ? 'Clear reject' : 'Reject (R)'}</button>
+              <button className="btn" onClick={() => void decide(d.decision === 'accept' ? null : 'accept')}>
+                {d.decision === 'accept' ? 'Clear accept' : 'Accept (A)'}
+              </button>
+              <button className="btn danger" onClick={() => void decide(d.decision === 'reject' ? null : 'reject')}>
+                {d.decision === 'reject' ? 'Clear reject' : 'Reject (R)'}
+              </button>
             </div>
           </div>
         </div>

@@ -12,21 +12,40 @@ const FILTERS: { key: ItemFilter; label: string; hint: string }[] = [
   { key: 'all', label: 'All', hint: 'every candidate of the class' },
   { key: 'kept', label: 'Kept', hint: 'kept at this threshold (accepted included, rejected excluded)' },
   { key: 'dropped', label: 'Dropped', hint: 'not kept at this threshold' },
-  { key: 'near', label: `Near ±${NEAR_BAND}`, hint: `with an image, not flagged, similarity within ${NEAR_BAND} of the threshold: where review matters most` },
+  {
+    key: 'near',
+    label: `Near ±${NEAR_BAND}`,
+    hint: `with an image, not flagged, similarity within ${NEAR_BAND} of the threshold: where review matters most`,
+  },
   { key: 'flagged', label: 'Flagged', hint: 'an NSFW or OCR flag (never kept unless accepted)' },
   { key: 'accepted', label: 'Accepted', hint: 'accepted by hand' },
   { key: 'rejected', label: 'Rejected', hint: 'rejected by hand' },
   { key: 'undecided', label: 'Undecided', hint: 'no manual decision' },
 ];
 
-const VERB: Record<'accept' | 'reject' | 'clear', string> = { accept: 'Accept', reject: 'Reject', clear: 'Clear decisions of' };
+const VERB: Record<'accept' | 'reject' | 'clear', string> = {
+  accept: 'Accept',
+  reject: 'Reject',
+  clear: 'Clear decisions of',
+};
 
 export function GridToolbar() {
   // Only what the toolbar shows: a slider move (threshold, class counts) does not render it again.
   const c = useCuration(
     useShallow((s) => ({
-      classInfo: s.classInfo, marked: s.marked, total: s.total, filter: s.filter, sort: s.sort, order: s.order, undo: s.undo, selected: s.selected,
-      setFilter: s.setFilter, clearMarks: s.clearMarks, undoLast: s.undoLast, setSort: s.setSort, decideMany: s.decideMany,
+      classInfo: s.classInfo,
+      marked: s.marked,
+      total: s.total,
+      filter: s.filter,
+      sort: s.sort,
+      order: s.order,
+      undo: s.undo,
+      selected: s.selected,
+      setFilter: s.setFilter,
+      clearMarks: s.clearMarks,
+      undoLast: s.undoLast,
+      setSort: s.setSort,
+      decideMany: s.decideMany,
     })),
   );
   const [pending, setPending] = useState<{ decision: Decision; target: 'marked' | 'filter' } | null>(null);
@@ -62,20 +81,49 @@ export function GridToolbar() {
         {c.marked.size > 0 ? (
           <>
             <span className="small-text">{fmtInt(c.marked.size)} marked</span>
-            <button className="btn small" onClick={() => ask('accept', 'marked')}>Accept</button>
-            <button className="btn small" onClick={() => ask('reject', 'marked')}>Reject</button>
-            <button className="btn small" onClick={() => ask(null, 'marked')}>Clear</button>
-            <button className="btn small ghost" onClick={() => c.clearMarks()}>Unmark</button>
+            <button className="btn small" onClick={() => ask('accept', 'marked')}>
+              Accept
+            </button>
+            <button className="btn small" onClick={() => ask('reject', 'marked')}>
+              Reject
+            </button>
+            <button className="btn small" onClick={() => ask(null, 'marked')}>
+              Clear
+            </button>
+            <button className="btn small ghost" onClick={() => c.clearMarks()}>
+              Unmark
+            </button>
           </>
         ) : (
           <>
             <span className="muted small-text">all {fmtInt(c.total)} shown:</span>
-            <button className="btn small" disabled={!c.total} onClick={() => ask('accept', 'filter')} data-testid="bulk-accept">Accept</button>
-            <button className="btn small" disabled={!c.total} onClick={() => ask('reject', 'filter')} data-testid="bulk-reject">Reject</button>
-            <button className="btn small" disabled={!c.total} onClick={() => ask(null, 'filter')}>Clear</button>
+            <button
+              className="btn small"
+              disabled={!c.total}
+              onClick={() => ask('accept', 'filter')}
+              data-testid="bulk-accept"
+            >
+              Accept
+            </button>
+            <button
+              className="btn small"
+              disabled={!c.total}
+              onClick={() => ask('reject', 'filter')}
+              data-testid="bulk-reject"
+            >
+              Reject
+            </button>
+            <button className="btn small" disabled={!c.total} onClick={() => ask(null, 'filter')}>
+              Clear
+            </button>
           </>
         )}
-        <button className="btn small ghost" disabled={!c.undo.length} onClick={() => void c.undoLast()} title={c.undo.at(-1)?.label ?? 'nothing to undo'}>
+        <button
+          className="btn small ghost"
+          disabled={!c.undo.length}
+          onClick={() => void c.undoLast()}
+          title={c.undo.at(-1)?.label ?? 'nothing to undo'}
+        >
           Undo
         </button>
         <label className="inline small-text">
@@ -86,7 +134,11 @@ export function GridToolbar() {
             <option value="id">sample id</option>
           </select>
         </label>
-        <button className="btn small" onClick={() => c.setSort(c.sort, c.order === 'asc' ? 'desc' : 'asc')} title="toggle order">
+        <button
+          className="btn small"
+          onClick={() => c.setSort(c.sort, c.order === 'asc' ? 'desc' : 'asc')}
+          title="toggle order"
+        >
           {c.order === 'asc' ? '↑ asc' : '↓ desc'}
         </button>
       </div>
@@ -106,7 +158,13 @@ export function GridToolbar() {
             {pending.target === 'marked'
               ? `The ${fmtInt(c.marked.size)} marked candidates of ${c.classInfo?.name ?? c.selected}`
               : `Every candidate of ${c.classInfo?.name ?? c.selected} the “${FILTERS.find((f) => f.key === c.filter)?.label}” filter shows at threshold ${threshold?.toFixed(3)} (${fmtInt(c.total)})`}{' '}
-            will be {pending.decision === 'accept' ? 'accepted (kept whatever the threshold, if they have an image)' : pending.decision === 'reject' ? 'rejected (never kept)' : 'left to the threshold again'}.
+            will be{' '}
+            {pending.decision === 'accept'
+              ? 'accepted (kept whatever the threshold, if they have an image)'
+              : pending.decision === 'reject'
+                ? 'rejected (never kept)'
+                : 'left to the threshold again'}
+            .
           </p>
           <p className="muted small-text">One step: Undo (or U) restores every decision it changed.</p>
         </Confirm>

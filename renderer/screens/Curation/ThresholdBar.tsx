@@ -14,8 +14,14 @@ import { fmtInt } from '../../components/common.tsx';
 export function ThresholdBar({ onTools }: { onTools(): void }) {
   const c = useCuration(
     useShallow((s) => ({
-      settings: s.settings, encoders: s.encoders, encoder: s.encoder, setEncoder: s.setEncoder, resetThreshold: s.resetThreshold, applyThreshold: s.applyThreshold,
-      exploring: !!s.settings && (s.settings.encoder !== s.encoder || Math.abs(s.settings.threshold - s.threshold) > 1e-9),
+      settings: s.settings,
+      encoders: s.encoders,
+      encoder: s.encoder,
+      setEncoder: s.setEncoder,
+      resetThreshold: s.resetThreshold,
+      applyThreshold: s.applyThreshold,
+      exploring:
+        !!s.settings && (s.settings.encoder !== s.encoder || Math.abs(s.settings.threshold - s.threshold) > 1e-9),
     })),
   );
   const upsertJob = useApp((s) => s.upsertJob);
@@ -26,7 +32,12 @@ export function ThresholdBar({ onTools }: { onTools(): void }) {
     <div className="toolbar panel threshold-bar">
       <label className="inline">
         Text encoder
-        <select value={c.encoder ?? ''} onChange={(e) => c.setEncoder(e.target.value)} disabled={!c.encoders.length} aria-label="text encoder">
+        <select
+          value={c.encoder ?? ''}
+          onChange={(e) => c.setEncoder(e.target.value)}
+          disabled={!c.encoders.length}
+          aria-label="text encoder"
+        >
           {c.encoders.length === 0 && <option value="">none</option>}
           {c.encoders.map((e) => (
             <option key={e.name} value={e.name}>
@@ -38,14 +49,26 @@ export function ThresholdBar({ onTools }: { onTools(): void }) {
         </select>
       </label>
       {encoderInfo && !encoderInfo.computed && (
-        <button className="btn" onClick={() => attempt('start the text filter', async () => upsertJob(await api().call('filter.start', { encoder: encoderInfo.name })))}>
+        <button
+          className="btn"
+          onClick={() =>
+            attempt('start the text filter', async () =>
+              upsertJob(await api().call('filter.start', { encoder: encoderInfo.name })),
+            )
+          }
+        >
           Compute similarities
         </button>
       )}
       <ThresholdInput />
       <KeptSummary />
       <span className="spacer" />
-      <button className="btn" disabled={!exploring} onClick={() => c.resetThreshold()} title="back to the workspace threshold">
+      <button
+        className="btn"
+        disabled={!exploring}
+        onClick={() => c.resetThreshold()}
+        title="back to the workspace threshold"
+      >
         Reset
       </button>
       <button
@@ -56,7 +79,11 @@ export function ThresholdBar({ onTools }: { onTools(): void }) {
       >
         Apply to workspace
       </button>
-      <button className="btn" onClick={onTools} title="import an encoder, compute image–caption scores, export the candidates table">
+      <button
+        className="btn"
+        onClick={onTools}
+        title="import an encoder, compute image–caption scores, export the candidates table"
+      >
         Tools…
       </button>
     </div>
@@ -104,11 +131,19 @@ function ThresholdInput() {
 /** Kept of all classes at the threshold they were counted at (pulsing while a newer threshold is being counted). */
 function KeptSummary() {
   const c = useCuration(
-    useShallow((s) => ({ classes: s.classes, countedAt: s.countedAt, current: s.current, settings: s.settings, encoder: s.encoder, behind: s.countedAt !== s.threshold })),
+    useShallow((s) => ({
+      classes: s.classes,
+      countedAt: s.countedAt,
+      current: s.current,
+      settings: s.settings,
+      encoder: s.encoder,
+      behind: s.countedAt !== s.threshold,
+    })),
   );
   const applied = c.settings;
   const shownAt = c.countedAt;
-  const exploring = !!applied && (applied.encoder !== c.encoder || shownAt == null || Math.abs(applied.threshold - shownAt) > 1e-9);
+  const exploring =
+    !!applied && (applied.encoder !== c.encoder || shownAt == null || Math.abs(applied.threshold - shownAt) > 1e-9);
   const totalKept = useMemo(() => c.classes.reduce((n, k) => n + k.kept, 0), [c.classes]);
   const totalCandidates = useMemo(() => c.classes.reduce((n, k) => n + k.candidates, 0), [c.classes]);
   return (

@@ -41,8 +41,10 @@ function SelectionSummary({ s }: { s: SelectionInfo }) {
   return (
     <div className="selection-summary" data-testid="selection-summary">
       <div>
-        <b>Selection #{s.id}</b> · {madeWith(s)} · {fmtInt(s.classes)} classes, {fmtInt(s.train)} train / {fmtInt(s.test)} test
-        {s.trainPerClass != null && ` (${s.trainPerClass} + ${s.testPerClass} per class)`} · {new Date(s.createdAt).toLocaleString()}
+        <b>Selection #{s.id}</b> · {madeWith(s)} · {fmtInt(s.classes)} classes, {fmtInt(s.train)} train /{' '}
+        {fmtInt(s.test)} test
+        {s.trainPerClass != null && ` (${s.trainPerClass} + ${s.testPerClass} per class)`} ·{' '}
+        {new Date(s.createdAt).toLocaleString()}
       </div>
       <Stale reasons={s.stale} />
     </div>
@@ -53,7 +55,10 @@ export function Dataset() {
   const d = useDataset();
   const status = useApp((s) => s.status);
   const upsertJob = useApp((s) => s.upsertJob);
-  const [exportOpts, setExportOpts] = useState<{ format: 'imagefolder' | 'webdataset'; size: string }>({ format: 'imagefolder', size: '' });
+  const [exportOpts, setExportOpts] = useState<{ format: 'imagefolder' | 'webdataset'; size: string }>({
+    format: 'imagefolder',
+    size: '',
+  });
   const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
@@ -76,7 +81,13 @@ export function Dataset() {
   const field = (key: keyof SelectForm, label: string, hint: string) => (
     <label title={hint}>
       {label}
-      <input type="number" value={form?.[key] ?? ''} disabled={!form} onChange={(e) => form && d.setForm({ ...form, [key]: e.target.value })} aria-label={label} />
+      <input
+        type="number"
+        value={form?.[key] ?? ''}
+        disabled={!form}
+        onChange={(e) => form && d.setForm({ ...form, [key]: e.target.value })}
+        aria-label={label}
+      />
     </label>
   );
   const latestExport = d.exports[0];
@@ -88,22 +99,44 @@ export function Dataset() {
         <Stat label="train images" value={fmtInt(status?.train_images)} />
         <Stat label="test images" value={fmtInt(status?.test_images)} />
         <Stat
-          label={status?.text_encoder ? `kept at ${status.threshold} (${status.text_encoder})` : 'kept (no text filter yet)'}
+          label={
+            status?.text_encoder ? `kept at ${status.threshold} (${status.text_encoder})` : 'kept (no text filter yet)'
+          }
           value={fmtInt(status?.kept)}
           hint={`${KEPT_RULE}. Above the threshold before flags, images and decisions: ${fmtInt(status?.above_threshold)}.`}
         />
       </div>
       <div className="three-col">
         <Panel title="Flags">
-          <p className="hint">Mark NSFW images (metadata + classifier) and images that are mostly text (OCR). Flags mark, never delete; a flagged image is not kept unless accepted by hand.</p>
+          <p className="hint">
+            Mark NSFW images (metadata + classifier) and images that are mostly text (OCR). Flags mark, never delete; a
+            flagged image is not kept unless accepted by hand.
+          </p>
           <div className="row">
-            <button className="btn" onClick={() => attempt('flag NSFW', async () => upsertJob(await api().call('flags.start', { kind: 'nsfw' })))}>Flag NSFW</button>
-            <button className="btn" onClick={() => attempt('flag text', async () => upsertJob(await api().call('flags.start', { kind: 'ocr' })))}>Flag text (OCR)</button>
+            <button
+              className="btn"
+              onClick={() =>
+                attempt('flag NSFW', async () => upsertJob(await api().call('flags.start', { kind: 'nsfw' })))
+              }
+            >
+              Flag NSFW
+            </button>
+            <button
+              className="btn"
+              onClick={() =>
+                attempt('flag text', async () => upsertJob(await api().call('flags.start', { kind: 'ocr' })))
+              }
+            >
+              Flag text (OCR)
+            </button>
           </div>
           <JobList kinds={FLAG_KINDS} limit={2} />
         </Panel>
         <Panel title="Selection">
-          <p className="hint">Ranks classes by image–caption similarity and keeps those with enough kept images for a train and test split, drawn with the seed.</p>
+          <p className="hint">
+            Ranks classes by image–caption similarity and keeps those with enough kept images for a train and test
+            split, drawn with the seed.
+          </p>
           <div className="form-grid">
             {field('threshold', 'Threshold', 'text similarity threshold; empty = the workspace one')}
             {field('classes', 'Classes', 'at most this many classes')}
@@ -117,44 +150,66 @@ export function Dataset() {
             <div className={`preview ${empty ? 'hint warn' : 'hint'}`} data-testid="select-preview">
               {empty ? (
                 <>
-                  <b>Nothing to select:</b> no class has {fmtInt(preview.train + preview.test)} kept images at {preview.threshold} ({preview.encoder}); {fmtInt(preview.classesWithKept)} classes have any. Lower
-                  the images per class or the threshold.
+                  <b>Nothing to select:</b> no class has {fmtInt(preview.train + preview.test)} kept images at{' '}
+                  {preview.threshold} ({preview.encoder}); {fmtInt(preview.classesWithKept)} classes have any. Lower the
+                  images per class or the threshold.
                 </>
               ) : (
                 <>
-                  Would select <b>{fmtInt(preview.selectedClasses)}</b> classes ({fmtInt(preview.classesEligible)} have ≥ {fmtInt(preview.train + preview.test)} kept images at {preview.threshold}, {preview.encoder}):{' '}
-                  {fmtInt(preview.trainImages)} train + {fmtInt(preview.testImages)} test images (fewer if duplicate images are found).
-                  {preview.current && ` Replaces selection #${preview.current.id} (${fmtInt(preview.current.classes)} classes, ${fmtInt(preview.current.train)} / ${fmtInt(preview.current.test)}).`}
+                  Would select <b>{fmtInt(preview.selectedClasses)}</b> classes ({fmtInt(preview.classesEligible)} have
+                  ≥ {fmtInt(preview.train + preview.test)} kept images at {preview.threshold}, {preview.encoder}):{' '}
+                  {fmtInt(preview.trainImages)} train + {fmtInt(preview.testImages)} test images (fewer if duplicate
+                  images are found).
+                  {preview.current &&
+                    ` Replaces selection #${preview.current.id} (${fmtInt(preview.current.classes)} classes, ${fmtInt(preview.current.train)} / ${fmtInt(preview.current.test)}).`}
                 </>
               )}
             </div>
           )}
           <div className="row">
             <span className="spacer" />
-            <button className="btn primary" disabled={!form || !preview || empty} onClick={() => (preview?.current ? setConfirming(true) : void runSelect())}>
+            <button
+              className="btn primary"
+              disabled={!form || !preview || empty}
+              onClick={() => (preview?.current ? setConfirming(true) : void runSelect())}
+            >
               Select classes{preview?.current ? '…' : ''}
             </button>
           </div>
           <JobList kinds={SELECT_KINDS} limit={2} />
         </Panel>
         <Panel title="Export">
-          <p className="hint">Writes the latest selection's split to exports/ with dataset.json (seed, threshold, encoders) and a manifest recording every image's source, URL and caption.</p>
+          <p className="hint">
+            Writes the latest selection's split to exports/ with dataset.json (seed, threshold, encoders) and a manifest
+            recording every image's source, URL and caption.
+          </p>
           <div className="form-grid">
             <label>
               Format
-              <select value={exportOpts.format} onChange={(e) => setExportOpts({ ...exportOpts, format: e.target.value as 'imagefolder' | 'webdataset' })}>
+              <select
+                value={exportOpts.format}
+                onChange={(e) =>
+                  setExportOpts({ ...exportOpts, format: e.target.value as 'imagefolder' | 'webdataset' })
+                }
+              >
                 <option value="imagefolder">image folders</option>
                 <option value="webdataset">webdataset tars</option>
               </select>
             </label>
             <label title="resize the shorter side to this many pixels (default 224)">
               Image size (px)
-              <input type="number" value={exportOpts.size} placeholder="224" onChange={(e) => setExportOpts({ ...exportOpts, size: e.target.value })} />
+              <input
+                type="number"
+                value={exportOpts.size}
+                placeholder="224"
+                onChange={(e) => setExportOpts({ ...exportOpts, size: e.target.value })}
+              />
             </label>
           </div>
           {d.selection && (
             <div className="muted small-text">
-              Exports selection #{d.selection.id} ({madeWith(d.selection)}){d.selection.stale.length ? ' — stale, see below' : ''}.
+              Exports selection #{d.selection.id} ({madeWith(d.selection)})
+              {d.selection.stale.length ? ' — stale, see below' : ''}.
             </div>
           )}
           <div className="row">
@@ -162,7 +217,16 @@ export function Dataset() {
             <button
               className="btn primary"
               disabled={!d.selection}
-              onClick={() => attempt('export', async () => upsertJob(await api().call('dataset.export', { format: exportOpts.format, ...(exportOpts.size ? { size: Number(exportOpts.size) } : {}) })))}
+              onClick={() =>
+                attempt('export', async () =>
+                  upsertJob(
+                    await api().call('dataset.export', {
+                      format: exportOpts.format,
+                      ...(exportOpts.size ? { size: Number(exportOpts.size) } : {}),
+                    }),
+                  ),
+                )
+              }
             >
               Export
             </button>
@@ -172,7 +236,8 @@ export function Dataset() {
             <div className="export-item" data-testid="latest-export">
               <CopyPath path={latestExport.out} label="latest:" />
               <div className="muted small-text">
-                selection #{latestExport.selectionId} · {madeWith(latestExport)} · {latestExport.format} {latestExport.size}px · {fmtInt(latestExport.train)} train / {fmtInt(latestExport.test)} test
+                selection #{latestExport.selectionId} · {madeWith(latestExport)} · {latestExport.format}{' '}
+                {latestExport.size}px · {fmtInt(latestExport.train)} train / {fmtInt(latestExport.test)} test
               </div>
               {latestExport.stale.length > 0 && <Stale reasons={latestExport.stale} />}
             </div>
@@ -181,18 +246,33 @@ export function Dataset() {
       </div>
       <Panel
         title={d.selection ? `Class ranking (selection #${d.selection.id})` : 'Class ranking'}
-        actions={d.scoreMode && <span className="muted small-text">{SCORE_MODES[d.scoreMode] ?? `ranked by ${d.scoreMode}`}</span>}
+        actions={
+          d.scoreMode && (
+            <span className="muted small-text">{SCORE_MODES[d.scoreMode] ?? `ranked by ${d.scoreMode}`}</span>
+          )
+        }
       >
         <ErrorBox error={d.error} what="Could not load the selection" />
         {d.selection && <SelectionSummary s={d.selection} />}
         {d.loaded && !d.error && d.classes.length === 0 ? (
-          <EmptyState title="No selection yet">Set the parameters above and press “Select classes”. The ranked classes and their train/test counts appear here.</EmptyState>
+          <EmptyState title="No selection yet">
+            Set the parameters above and press “Select classes”. The ranked classes and their train/test counts appear
+            here.
+          </EmptyState>
         ) : (
           d.classes.length > 0 && (
             <div className="table-scroll tall">
               <table className="table compact">
                 <thead>
-                  <tr><th className="num">rank</th><th>wnid</th><th>class</th><th className="num">score</th><th className="num">kept</th><th className="num">train</th><th className="num">test</th></tr>
+                  <tr>
+                    <th className="num">rank</th>
+                    <th>wnid</th>
+                    <th>class</th>
+                    <th className="num">score</th>
+                    <th className="num">kept</th>
+                    <th className="num">train</th>
+                    <th className="num">test</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {d.classes.map((k) => (
@@ -216,17 +296,34 @@ export function Dataset() {
         <Panel title={`Exports (${d.exports.length})`}>
           <table className="table compact">
             <thead>
-              <tr><th>folder</th><th>selection</th><th>made with</th><th className="num">train</th><th className="num">test</th><th>state</th></tr>
+              <tr>
+                <th>folder</th>
+                <th>selection</th>
+                <th>made with</th>
+                <th className="num">train</th>
+                <th className="num">test</th>
+                <th>state</th>
+              </tr>
             </thead>
             <tbody>
               {d.exports.map((e) => (
                 <tr key={e.jobId}>
-                  <td><CopyPath path={e.out} /></td>
+                  <td>
+                    <CopyPath path={e.out} />
+                  </td>
                   <td>#{e.selectionId}</td>
                   <td>{madeWith(e)}</td>
                   <td className="num">{fmtInt(e.train)}</td>
                   <td className="num">{fmtInt(e.test)}</td>
-                  <td>{e.stale.length ? <span className="badge state-interrupted" title={e.stale.join('; ')}>stale</span> : <span className="badge good">current</span>}</td>
+                  <td>
+                    {e.stale.length ? (
+                      <span className="badge state-interrupted" title={e.stale.join('; ')}>
+                        stale
+                      </span>
+                    ) : (
+                      <span className="badge good">current</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -244,8 +341,10 @@ export function Dataset() {
           }}
         >
           <p>
-            The new selection ({fmtInt(preview.selectedClasses)} classes, {fmtInt(preview.trainImages)} train + {fmtInt(preview.testImages)} test at {preview.threshold}, seed {preview.seed}) becomes the
-            one exports and training use. Selection #{preview.current.id} ({fmtInt(preview.current.classes)} classes, {madeWith(preview.current)}) stays in the workspace, and its exports stay on disk.
+            The new selection ({fmtInt(preview.selectedClasses)} classes, {fmtInt(preview.trainImages)} train +{' '}
+            {fmtInt(preview.testImages)} test at {preview.threshold}, seed {preview.seed}) becomes the one exports and
+            training use. Selection #{preview.current.id} ({fmtInt(preview.current.classes)} classes,{' '}
+            {madeWith(preview.current)}) stays in the workspace, and its exports stay on disk.
           </p>
         </Confirm>
       )}

@@ -52,9 +52,32 @@ function PointShape(props: { cx?: number; cy?: number; payload?: Plotted }) {
   const far = Math.hypot(l.dx, l.dy) > 14;
   return (
     <g className={`model-point ${payload.provisional ? 'provisional' : ''}`} data-arch={payload.arch}>
-      {far && <line x1={cx} y1={cy} x2={cx + l.dx * 0.75} y2={cy + l.dy * 0.75 - (l.dy > 0 ? 8 : 0)} stroke="#9ca3af" strokeWidth={0.8} />}
-      <circle cx={cx} cy={cy} r={4.5} fill={payload.provisional ? '#ffffff' : '#2563eb'} stroke={payload.provisional ? '#d97706' : '#1d4ed8'} strokeWidth={payload.provisional ? 2 : 1} />
-      <text x={cx + l.dx} y={cy + l.dy} textAnchor={l.anchor} fontSize={11} fill={payload.provisional ? '#b45309' : '#1f2430'} className="model-label">
+      {far && (
+        <line
+          x1={cx}
+          y1={cy}
+          x2={cx + l.dx * 0.75}
+          y2={cy + l.dy * 0.75 - (l.dy > 0 ? 8 : 0)}
+          stroke="#9ca3af"
+          strokeWidth={0.8}
+        />
+      )}
+      <circle
+        cx={cx}
+        cy={cy}
+        r={4.5}
+        fill={payload.provisional ? '#ffffff' : '#2563eb'}
+        stroke={payload.provisional ? '#d97706' : '#1d4ed8'}
+        strokeWidth={payload.provisional ? 2 : 1}
+      />
+      <text
+        x={cx + l.dx}
+        y={cy + l.dy}
+        textAnchor={l.anchor}
+        fontSize={11}
+        fill={payload.provisional ? '#b45309' : '#1f2430'}
+        className="model-label"
+      >
         {payload.arch}
         {payload.provisional ? '*' : ''}
       </text>
@@ -135,8 +158,28 @@ export function ModelScatter({
       title={title}
       actions={
         <>
-          <button className="btn small" disabled={!points.length} onClick={() => { const s = svg(); if (s) exportSvg(s, `${exportName}.svg`); }}>SVG</button>
-          <button className="btn small" disabled={!points.length} onClick={() => attempt('export PNG', async () => { const s = svg(); if (s) await exportPng(s, `${exportName}.png`); })}>PNG</button>
+          <button
+            className="btn small"
+            disabled={!points.length}
+            onClick={() => {
+              const s = svg();
+              if (s) exportSvg(s, `${exportName}.svg`);
+            }}
+          >
+            SVG
+          </button>
+          <button
+            className="btn small"
+            disabled={!points.length}
+            onClick={() =>
+              attempt('export PNG', async () => {
+                const s = svg();
+                if (s) await exportPng(s, `${exportName}.png`);
+              })
+            }
+          >
+            PNG
+          </button>
         </>
       }
     >
@@ -144,11 +187,51 @@ export function ModelScatter({
         {width > 0 && (
           <ScatterChart width={width} height={HEIGHT} margin={MARGIN}>
             <CartesianGrid stroke="#e5e7eb" />
-            <XAxis type="number" dataKey="x" name={xLabel} domain={x.domain} ticks={x.ticks} tickFormatter={format} fontSize={11} height={X_AXIS_H} allowDataOverflow label={{ value: xLabel, position: 'insideBottom', offset: 0, fontSize: 12 }} />
-            <YAxis type="number" dataKey="y" name={yLabel} domain={y.domain} ticks={y.ticks} tickFormatter={format} fontSize={11} width={Y_AXIS_W} allowDataOverflow label={{ value: yLabel, angle: -90, position: 'insideLeft', fontSize: 12, style: { textAnchor: 'middle' } }} />
+            <XAxis
+              type="number"
+              dataKey="x"
+              name={xLabel}
+              domain={x.domain}
+              ticks={x.ticks}
+              tickFormatter={format}
+              fontSize={11}
+              height={X_AXIS_H}
+              allowDataOverflow
+              label={{ value: xLabel, position: 'insideBottom', offset: 0, fontSize: 12 }}
+            />
+            <YAxis
+              type="number"
+              dataKey="y"
+              name={yLabel}
+              domain={y.domain}
+              ticks={y.ticks}
+              tickFormatter={format}
+              fontSize={11}
+              width={Y_AXIS_W}
+              allowDataOverflow
+              label={{
+                value: yLabel,
+                angle: -90,
+                position: 'insideLeft',
+                fontSize: 12,
+                style: { textAnchor: 'middle' },
+              }}
+            />
             <Tooltip content={<TooltipBody />} isAnimationActive={false} cursor={{ strokeDasharray: '3 3' }} />
-            {identity && idLo < idHi && <ReferenceLine segment={[{ x: idLo, y: idLo }, { x: idHi, y: idHi }]} stroke="#9ca3af" strokeDasharray="4 4" ifOverflow="hidden" />}
-            {fitSegment && <ReferenceLine segment={[...fitSegment]} stroke="#dc2626" strokeWidth={1.5} ifOverflow="hidden" />}
+            {identity && idLo < idHi && (
+              <ReferenceLine
+                segment={[
+                  { x: idLo, y: idLo },
+                  { x: idHi, y: idHi },
+                ]}
+                stroke="#9ca3af"
+                strokeDasharray="4 4"
+                ifOverflow="hidden"
+              />
+            )}
+            {fitSegment && (
+              <ReferenceLine segment={[...fitSegment]} stroke="#dc2626" strokeWidth={1.5} ifOverflow="hidden" />
+            )}
             <Scatter data={plotted} isAnimationActive={false} shape={<PointShape />}>
               <ErrorBar dataKey="err" direction="y" width={4} strokeWidth={1} stroke="#94a3b8" />
             </Scatter>

@@ -14,9 +14,22 @@ import { ModelScatter, type ModelPoint } from './ModelScatter.tsx';
 import { RunPicker } from './RunPicker.tsx';
 
 type Interval = { low: number | null; high: number | null };
-const ciText = (ci: Interval, d = 3) => (ci.low == null || ci.high == null ? 'no interval' : `[${ci.low.toFixed(d)}, ${ci.high.toFixed(d)}]`);
+const ciText = (ci: Interval, d = 3) =>
+  ci.low == null || ci.high == null ? 'no interval' : `[${ci.low.toFixed(d)}, ${ci.high.toFixed(d)}]`;
 
-function StatWithCi({ label, value, ci, n, hint }: { label: string; value: number | null; ci: Interval; n: number; hint: string }) {
+function StatWithCi({
+  label,
+  value,
+  ci,
+  n,
+  hint,
+}: {
+  label: string;
+  value: number | null;
+  ci: Interval;
+  n: number;
+  hint: string;
+}) {
   return (
     <Stat
       label={label}
@@ -43,7 +56,15 @@ function details(m: RankedModel): string[] {
 }
 
 function accuracyPoints(r: RankingsObject): ModelPoint[] {
-  return r.models.map((m) => ({ arch: m.arch, x: m.reference_top1, y: m.top1, yLow: m.top1_ci.low, yHigh: m.top1_ci.high, provisional: m.provisional, details: details(m) }));
+  return r.models.map((m) => ({
+    arch: m.arch,
+    x: m.reference_top1,
+    y: m.top1,
+    yLow: m.top1_ci.low,
+    yHigh: m.top1_ci.high,
+    provisional: m.provisional,
+    details: details(m),
+  }));
 }
 
 function relativePoints(r: RankingsObject): ModelPoint[] {
@@ -60,7 +81,10 @@ function relativePoints(r: RankingsObject): ModelPoint[] {
 
 /** "Test set: 96 images per model" (or a range), and the validation sets of provisional models. */
 function sampleSizeText(r: RankingsObject): string {
-  const sizes = (provisional: boolean) => [...new Set(r.models.filter((m) => m.provisional === provisional && m.n != null).map((m) => m.n!))].sort((a, b) => a - b);
+  const sizes = (provisional: boolean) =>
+    [...new Set(r.models.filter((m) => m.provisional === provisional && m.n != null).map((m) => m.n!))].sort(
+      (a, b) => a - b,
+    );
   const range = (ns: number[]) => (ns.length === 1 ? fmtInt(ns[0]) : `${fmtInt(ns[0])}–${fmtInt(ns[ns.length - 1])}`);
   const test = sizes(false);
   const val = sizes(true);
@@ -128,7 +152,11 @@ function Figures({ r, footer }: { r: RankingsObject; footer: ReactNode }) {
         xLabel="ImageNet: relative improvement"
         yLabel="here: relative improvement"
         format={(v) => v.toFixed(2)}
-        fit={{ slope: r.slope, intercept: r.intercept, label: `fit: slope ${fmt(r.slope, 2)}, r ${fmt(r.pearson_r, 2)} (n ${r.n_relative})` }}
+        fit={{
+          slope: r.slope,
+          intercept: r.intercept,
+          label: `fit: slope ${fmt(r.slope, 2)}, r ${fmt(r.pearson_r, 2)} (n ${r.n_relative})`,
+        }}
         identity
         exportName="imagenot-rankings"
         footer={footer}
@@ -158,21 +186,48 @@ export function Rankings() {
   const r = data?.rankings ?? null;
   const footer = r && (
     <div className="muted small-text plot-foot">
-      Error bars: 95% binomial (Wilson) intervals of each top-1; relative improvements by the delta method. {sampleSizeText(r)}.
-      {r.n_provisional > 0 && ' * provisional: still training, latest validation accuracy.'}
+      Error bars: 95% binomial (Wilson) intervals of each top-1; relative improvements by the delta method.{' '}
+      {sampleSizeText(r)}.{r.n_provisional > 0 && ' * provisional: still training, latest validation accuracy.'}
     </div>
   );
 
   return (
     <div className="screen" data-screen="Rankings">
       <div className="stats-row">
-        <Stat label="models compared" value={r ? `${r.n}${r.n_provisional ? ` (${r.n_provisional} provisional)` : ''}` : '–'} />
+        <Stat
+          label="models compared"
+          value={r ? `${r.n}${r.n_provisional ? ` (${r.n_provisional} provisional)` : ''}` : '–'}
+        />
         {r ? (
           <>
-            <StatWithCi label="Pearson r" value={r.pearson_r} ci={r.ci.pearson_r} n={r.n_relative} hint="correlation of relative improvements over AlexNet (models other than AlexNet)" />
-            <StatWithCi label="slope" value={r.slope} ci={r.ci.slope} n={r.n_relative} hint="least-squares slope of relative improvement here on ImageNet's" />
-            <StatWithCi label="Spearman ρ" value={r.spearman_rho} ci={r.ci.spearman_rho} n={r.n} hint="rank correlation of top-1" />
-            <StatWithCi label="Kendall τ" value={r.kendall_tau} ci={r.ci.kendall_tau} n={r.n} hint="pairwise rank agreement (tau-b)" />
+            <StatWithCi
+              label="Pearson r"
+              value={r.pearson_r}
+              ci={r.ci.pearson_r}
+              n={r.n_relative}
+              hint="correlation of relative improvements over AlexNet (models other than AlexNet)"
+            />
+            <StatWithCi
+              label="slope"
+              value={r.slope}
+              ci={r.ci.slope}
+              n={r.n_relative}
+              hint="least-squares slope of relative improvement here on ImageNet's"
+            />
+            <StatWithCi
+              label="Spearman ρ"
+              value={r.spearman_rho}
+              ci={r.ci.spearman_rho}
+              n={r.n}
+              hint="rank correlation of top-1"
+            />
+            <StatWithCi
+              label="Kendall τ"
+              value={r.kendall_tau}
+              ci={r.ci.kendall_tau}
+              n={r.n}
+              hint="pairwise rank agreement (tau-b)"
+            />
           </>
         ) : (
           ['Pearson r', 'slope', 'Spearman ρ', 'Kendall τ'].map((l) => <Stat key={l} label={l} value="–" />)
@@ -182,18 +237,26 @@ export function Rankings() {
       <ErrorBox error={error} what="Could not load the rankings" />
       {data && r && r.n_provisional > 0 && (
         <div className="hint" data-testid="provisional-note">
-          {r.n_provisional} of {r.n} model{r.n === 1 ? ' is' : 's are'} still training: each stands in with its latest validation accuracy (hollow, marked *), and the statistics include them. They update as epochs finish.
+          {r.n_provisional} of {r.n} model{r.n === 1 ? ' is' : 's are'} still training: each stands in with its latest
+          validation accuracy (hollow, marked *), and the statistics include them. They update as epochs finish.
         </div>
       )}
       {data?.notes.map((n) => (
-        <div key={n} className="hint warn">{n}</div>
+        <div key={n} className="hint warn">
+          {n}
+        </div>
       ))}
-      {r && r.n < 3 && <div className="hint warn">{r.n} model{r.n === 1 ? '' : 's'} so far: the correlations need at least three (AlexNet and two others).</div>}
+      {r && r.n < 3 && (
+        <div className="hint warn">
+          {r.n} model{r.n === 1 ? '' : 's'} so far: the correlations need at least three (AlexNet and two others).
+        </div>
+      )}
       {loaded && data && !r ? (
         <Panel title="Rankings">
           <EmptyState title="Nothing to compare yet">
             {data.unavailable ? `${data.unavailable[0].toUpperCase()}${data.unavailable.slice(1)}. ` : ''}
-            Train AlexNet and at least two other architectures on the Training screen: each finished run (and each run still training, provisionally) adds a point.
+            Train AlexNet and at least two other architectures on the Training screen: each finished run (and each run
+            still training, provisionally) adds a point.
           </EmptyState>
         </Panel>
       ) : (
@@ -205,7 +268,9 @@ export function Rankings() {
           actions={
             <>
               <span className="muted small-text">{updatedAt ? `updated ${updatedAt}` : ''}</span>
-              <button className="btn small" disabled={!r} onClick={() => r && exportRankingsCsv(r)}>CSV</button>
+              <button className="btn small" disabled={!r} onClick={() => r && exportRankingsCsv(r)}>
+                CSV
+              </button>
             </>
           }
         >
@@ -217,7 +282,13 @@ export function Rankings() {
           ) : (
             <table className="table compact rank-table">
               <thead>
-                <tr><th className="num">#</th><th>ImageNet</th><th className="num">top-1</th><th>this dataset</th><th className="num">top-1</th></tr>
+                <tr>
+                  <th className="num">#</th>
+                  <th>ImageNet</th>
+                  <th className="num">top-1</th>
+                  <th>this dataset</th>
+                  <th className="num">top-1</th>
+                </tr>
               </thead>
               <tbody>
                 {rankOrder(r.models, 'reference_top1').map((a, i) => {
@@ -232,7 +303,12 @@ export function Rankings() {
                         {b.arch}
                         {b.provisional ? '*' : ''}
                       </td>
-                      <td className="num" title={b.top1_ci.low == null ? undefined : `95% interval ${ciText(b.top1_ci, 1)}`}>{fmtPct(b.top1)}</td>
+                      <td
+                        className="num"
+                        title={b.top1_ci.low == null ? undefined : `95% interval ${ciText(b.top1_ci, 1)}`}
+                      >
+                        {fmtPct(b.top1)}
+                      </td>
                     </tr>
                   );
                 })}

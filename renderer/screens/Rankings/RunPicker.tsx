@@ -9,7 +9,12 @@ type ArchRuns = WorkspaceRankings['archs'][number];
 type CandidateRun = ArchRuns['runs'][number];
 
 function runText(r: CandidateRun, chosenDataset: string | null): string {
-  const acc = r.top1 != null ? `top-1 ${fmtPct(r.top1, 1)}` : r.latest_val != null ? `val ${fmtPct(r.latest_val, 1)} (training)` : r.status;
+  const acc =
+    r.top1 != null
+      ? `top-1 ${fmtPct(r.top1, 1)}`
+      : r.latest_val != null
+        ? `val ${fmtPct(r.latest_val, 1)} (training)`
+        : r.status;
   const epochs = `${r.epoch}${r.epochs != null ? `/${r.epochs}` : ''} ep`;
   const where = r.dataset !== chosenDataset ? ` · ${r.dataset.replace(/^exports\//, '')}` : '';
   return `#${r.id} · ${epochs} · ${acc}${r.excluded ? ' · excluded' : ''}${where}`;
@@ -28,9 +33,13 @@ function ArchRow({ a, dataset }: { a: ArchRuns; dataset: string | null }) {
           value={a.picked_by_hand && a.run_id != null ? String(a.run_id) : ''}
           onChange={(e) => void choose({ arch: a.arch, runId: e.target.value === '' ? null : Number(e.target.value) })}
         >
-          <option value="">{a.picked_by_hand || !chosen ? 'default rule' : `default: ${runText(chosen, dataset)}`}</option>
+          <option value="">
+            {a.picked_by_hand || !chosen ? 'default rule' : `default: ${runText(chosen, dataset)}`}
+          </option>
           {comparable.map((r) => (
-            <option key={r.id} value={r.id}>{runText(r, dataset)}</option>
+            <option key={r.id} value={r.id}>
+              {runText(r, dataset)}
+            </option>
           ))}
         </select>
       </td>
@@ -40,9 +49,13 @@ function ArchRow({ a, dataset }: { a: ArchRuns; dataset: string | null }) {
         {!chosen ? (
           <span className="muted small-text">{a.runs.length ? 'no finished run on this export' : ''}</span>
         ) : a.provisional ? (
-          <span className="badge state-attention" title="still training: its latest validation accuracy stands in">provisional</span>
+          <span className="badge state-attention" title="still training: its latest validation accuracy stands in">
+            provisional
+          </span>
         ) : (
-          <span className={`badge ${a.picked_by_hand ? 'state-running' : 'state-succeeded'}`}>{a.picked_by_hand ? 'picked' : 'finished'}</span>
+          <span className={`badge ${a.picked_by_hand ? 'state-running' : 'state-succeeded'}`}>
+            {a.picked_by_hand ? 'picked' : 'finished'}
+          </span>
         )}
       </td>
     </tr>
@@ -56,7 +69,11 @@ export function RunPicker({ data }: { data: WorkspaceRankings }) {
       <div className="row">
         <label className="inline">
           Export compared
-          <select aria-label="export compared" value={data.choice.dataset ?? ''} onChange={(e) => void choose({ dataset: e.target.value === '' ? null : e.target.value })}>
+          <select
+            aria-label="export compared"
+            value={data.choice.dataset ?? ''}
+            onChange={(e) => void choose({ dataset: e.target.value === '' ? null : e.target.value })}
+          >
             <option value="">{`default${data.dataset ? `: ${data.dataset.replace(/^exports\//, '')}` : ''}`}</option>
             {data.exports.map((x) => (
               <option key={x.dataset} value={x.dataset}>
@@ -65,14 +82,28 @@ export function RunPicker({ data }: { data: WorkspaceRankings }) {
             ))}
           </select>
         </label>
-        <label className="check small-text" title="Runs still training stand in with their latest validation accuracy (marked provisional)">
-          <input type="checkbox" checked={data.choice.provisional} aria-label="include runs still training" onChange={(e) => void choose({ provisional: e.target.checked })} />
+        <label
+          className="check small-text"
+          title="Runs still training stand in with their latest validation accuracy (marked provisional)"
+        >
+          <input
+            type="checkbox"
+            checked={data.choice.provisional}
+            aria-label="include runs still training"
+            onChange={(e) => void choose({ provisional: e.target.checked })}
+          />
           include runs still training
         </label>
       </div>
       <table className="table compact picker">
         <thead>
-          <tr><th>arch</th><th>run</th><th className="num">id</th><th className="num">epochs</th><th /></tr>
+          <tr>
+            <th>arch</th>
+            <th>run</th>
+            <th className="num">id</th>
+            <th className="num">epochs</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {data.archs.map((a) => (

@@ -82,7 +82,12 @@ function overlap(a: Box, b: Box): number {
 
 /** Positions for each label (in input order) inside a plot area of `width` x `height` pixels. */
 export function placeLabels(points: readonly LabelInput[], width: number, height: number): LabelPlacement[] {
-  const pointBoxes = points.map((p) => ({ x0: p.x - POINT_R, y0: p.y - POINT_R, x1: p.x + POINT_R, y1: p.y + POINT_R }));
+  const pointBoxes = points.map((p) => ({
+    x0: p.x - POINT_R,
+    y0: p.y - POINT_R,
+    x1: p.x + POINT_R,
+    y1: p.y + POINT_R,
+  }));
   const barBoxes = points
     .filter((p) => p.barTop != null && p.barBottom != null)
     .map((p) => ({ x0: p.x - 3, y0: p.barTop!, x1: p.x + 3, y1: p.barBottom! }));
@@ -99,7 +104,8 @@ export function placeLabels(points: readonly LabelInput[], width: number, height
       for (const b of placed) cost += overlap(box, b) * 4;
       for (const b of pointBoxes) cost += overlap(box, b) * 2;
       for (const b of barBoxes) cost += overlap(box, b);
-      const outside = Math.max(0, -box.x0) + Math.max(0, box.x1 - width) + Math.max(0, -box.y0) + Math.max(0, box.y1 - height);
+      const outside =
+        Math.max(0, -box.x0) + Math.max(0, box.x1 - width) + Math.max(0, -box.y0) + Math.max(0, box.y1 - height);
       cost += outside * TEXT_H * 3;
       if (cost < bestCost) {
         bestCost = cost;
@@ -122,6 +128,7 @@ function crowd(points: readonly LabelInput[], i: number): number {
 /** Do any two of these labels overlap? (for tests) */
 export function labelsOverlap(points: readonly LabelInput[], placements: readonly LabelPlacement[]): boolean {
   const boxes = points.map((p, i) => labelBox(p, placements[i]));
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (overlap(boxes[i], boxes[j]) > 0) return true;
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) if (overlap(boxes[i], boxes[j]) > 0) return true;
   return false;
 }

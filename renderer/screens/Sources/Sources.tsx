@@ -34,7 +34,13 @@ export function Sources() {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: asked again when a source is added or removed
   useEffect(() => {
-    if (api().has('demo.status')) void api().call('demo.status', {}).then((d) => setDemoPossible(d.canStart), () => setDemoPossible(false));
+    if (api().has('demo.status'))
+      void api()
+        .call('demo.status', {})
+        .then(
+          (d) => setDemoPossible(d.canStart),
+          () => setDemoPossible(false),
+        );
   }, [sources.length]);
 
   useEffect(() => {
@@ -44,17 +50,22 @@ export function Sources() {
     });
   }, [load]);
 
-  const pathList = paths.split('\n').map((p) => p.trim()).filter(Boolean);
+  const pathList = paths
+    .split('\n')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const ingest = () =>
     attempt('ingest', async () => {
       upsertJob(await api().call('sources.ingest', { paths: pathList }));
       setPaths('');
     });
-  const fetchImages = () => attempt('fetch images', async () => upsertJob(await api().call('sources.fetch', fetchOpts)));
+  const fetchImages = () =>
+    attempt('fetch images', async () => upsertJob(await api().call('sources.fetch', fetchOpts)));
   const addPaths = (chosen: string[]) => {
     if (chosen.length) setPaths((p) => [...new Set([...p.split('\n').filter(Boolean), ...chosen])].join('\n'));
   };
-  const pick = (mode: 'files' | 'folder') => attempt('choose inputs', async () => addPaths(await api().call('app.pickPaths', { mode })));
+  const pick = (mode: 'files' | 'folder') =>
+    attempt('choose inputs', async () => addPaths(await api().call('app.pickPaths', { mode })));
   const fetchCounts = Object.entries(status?.fetch ?? {});
 
   return (
@@ -70,17 +81,32 @@ export function Sources() {
           <p className="hint">
             LAION-style metadata (parquet, csv, tsv, jsonl with URL and TEXT columns), img2dataset output (webdataset
             .tar shards or folders), plain image folders, or text files listing image URLs.
-            {desktop ? ' Choose them below or paste paths.' : ' Paths are on the machine running `imagenot serve`: browse its folders or paste paths, one per line.'}
+            {desktop
+              ? ' Choose them below or paste paths.'
+              : ' Paths are on the machine running `imagenot serve`: browse its folders or paste paths, one per line.'}
           </p>
-          <textarea className="paths" rows={4} value={paths} onChange={(e) => setPaths(e.target.value)} placeholder="/data/laion/part-00000.parquet" aria-label="paths to ingest" />
+          <textarea
+            className="paths"
+            rows={4}
+            value={paths}
+            onChange={(e) => setPaths(e.target.value)}
+            placeholder="/data/laion/part-00000.parquet"
+            aria-label="paths to ingest"
+          />
           <div className="row">
             {desktop ? (
               <>
-                <button className="btn" onClick={() => pick('files')}>Choose files…</button>
-                <button className="btn" onClick={() => pick('folder')}>Choose folder…</button>
+                <button className="btn" onClick={() => pick('files')}>
+                  Choose files…
+                </button>
+                <button className="btn" onClick={() => pick('folder')}>
+                  Choose folder…
+                </button>
               </>
             ) : (
-              <button className="btn" onClick={() => setBrowsing(true)}>Browse…</button>
+              <button className="btn" onClick={() => setBrowsing(true)}>
+                Browse…
+              </button>
             )}
             <span className="spacer" />
             <button className="btn primary" disabled={!pathList.length} onClick={ingest}>
@@ -89,28 +115,57 @@ export function Sources() {
           </div>
         </Panel>
         <Panel title="Fetch images">
-          <p className="hint">Downloads the images of ingested URLs, stores them content-addressed and makes thumbnails. Safe to stop and resume.</p>
+          <p className="hint">
+            Downloads the images of ingested URLs, stores them content-addressed and makes thumbnails. Safe to stop and
+            resume.
+          </p>
           <div className="form-grid">
             <label>
               Parallel downloads
-              <input type="number" min={1} max={256} value={fetchOpts.concurrency} onChange={(e) => setFetchOpts({ ...fetchOpts, concurrency: Number(e.target.value) })} />
+              <input
+                type="number"
+                min={1}
+                max={256}
+                value={fetchOpts.concurrency}
+                onChange={(e) => setFetchOpts({ ...fetchOpts, concurrency: Number(e.target.value) })}
+              />
             </label>
             <label>
               Timeout (s)
-              <input type="number" min={1} max={600} value={fetchOpts.timeoutS} onChange={(e) => setFetchOpts({ ...fetchOpts, timeoutS: Number(e.target.value) })} />
+              <input
+                type="number"
+                min={1}
+                max={600}
+                value={fetchOpts.timeoutS}
+                onChange={(e) => setFetchOpts({ ...fetchOpts, timeoutS: Number(e.target.value) })}
+              />
             </label>
             <label>
               Retries
-              <input type="number" min={0} max={10} value={fetchOpts.retries} onChange={(e) => setFetchOpts({ ...fetchOpts, retries: Number(e.target.value) })} />
+              <input
+                type="number"
+                min={0}
+                max={10}
+                value={fetchOpts.retries}
+                onChange={(e) => setFetchOpts({ ...fetchOpts, retries: Number(e.target.value) })}
+              />
             </label>
           </div>
           <div className="row">
             <span className="muted small-text" data-testid="fetch-outcome">
-              {lastOutcome && <>last fetch: <b>{lastOutcome}</b> · </>}
-              {fetchCounts.length ? `all: ${fetchCounts.map(([k, v]) => `${k} ${fmtInt(v)}`).join(' · ')}` : 'nothing fetched yet'}
+              {lastOutcome && (
+                <>
+                  last fetch: <b>{lastOutcome}</b> ·{' '}
+                </>
+              )}
+              {fetchCounts.length
+                ? `all: ${fetchCounts.map(([k, v]) => `${k} ${fmtInt(v)}`).join(' · ')}`
+                : 'nothing fetched yet'}
             </span>
             <span className="spacer" />
-            <button className="btn primary" disabled={!status?.samples} onClick={fetchImages}>Fetch images</button>
+            <button className="btn primary" disabled={!status?.samples} onClick={fetchImages}>
+              Fetch images
+            </button>
           </div>
         </Panel>
       </div>
@@ -121,11 +176,19 @@ export function Sources() {
         <ErrorBox error={error} what="Could not list sources" />
         {loaded && !error && !sources.length ? (
           <EmptyState title="No data yet">
-            Add a metadata file, a tar shard or an image folder above and press Ingest. Then fetch the images, search synsets and match captions.
+            Add a metadata file, a tar shard or an image folder above and press Ingest. Then fetch the images, search
+            synsets and match captions.
             {demoPossible && (
               <div className="row center">
                 <span className="muted">Or see every stage on packaged data first:</span>
-                <button className="btn" onClick={() => attempt('start the demo', async () => upsertJob(await api().call('demo.start', { quick: true })))}>Build the demo workspace</button>
+                <button
+                  className="btn"
+                  onClick={() =>
+                    attempt('start the demo', async () => upsertJob(await api().call('demo.start', { quick: true })))
+                  }
+                >
+                  Build the demo workspace
+                </button>
               </div>
             )}
           </EmptyState>
@@ -133,19 +196,32 @@ export function Sources() {
           sources.length > 0 && (
             <table className="table">
               <thead>
-                <tr><th>#</th><th>path</th><th>kind</th><th className="num">rows</th><th className="num">samples</th><th className="num">rejected</th><th>state</th><th>ingested</th></tr>
+                <tr>
+                  <th>#</th>
+                  <th>path</th>
+                  <th>kind</th>
+                  <th className="num">rows</th>
+                  <th className="num">samples</th>
+                  <th className="num">rejected</th>
+                  <th>state</th>
+                  <th>ingested</th>
+                </tr>
               </thead>
               <tbody>
                 {sources.map((s) => (
                   <tr key={s.id}>
                     <td>{s.id}</td>
-                    <td className="path" title={s.path}>{s.path}</td>
+                    <td className="path" title={s.path}>
+                      {s.path}
+                    </td>
                     <td>{s.kind}</td>
                     <td className="num">{fmtInt(s.rows)}</td>
                     <td className="num">{fmtInt(s.samples)}</td>
                     <td className="num">{fmtInt(s.rejected)}</td>
                     <td>
-                      <span className={`badge state-${s.error ? 'failed' : s.state}`} title={s.error ?? ''}>{s.error ? 'stopped early' : s.state}</span>
+                      <span className={`badge state-${s.error ? 'failed' : s.state}`} title={s.error ?? ''}>
+                        {s.error ? 'stopped early' : s.state}
+                      </span>
                       {s.error && <div className="error-text small-text">{s.error}</div>}
                     </td>
                     <td className="muted">{s.ingestedAt ? new Date(s.ingestedAt).toLocaleString() : '–'}</td>
@@ -161,28 +237,50 @@ export function Sources() {
         actions={
           rejections.total > REJECTIONS_PAGE && (
             <div className="pager">
-              <button className="btn small" disabled={rejections.offset === 0} onClick={() => loadRejections(Math.max(0, rejections.offset - REJECTIONS_PAGE))}>‹ Prev</button>
+              <button
+                className="btn small"
+                disabled={rejections.offset === 0}
+                onClick={() => loadRejections(Math.max(0, rejections.offset - REJECTIONS_PAGE))}
+              >
+                ‹ Prev
+              </button>
               <span className="muted">
                 {rejections.offset + 1}–{Math.min(rejections.total, rejections.offset + REJECTIONS_PAGE)}
               </span>
-              <button className="btn small" disabled={rejections.offset + REJECTIONS_PAGE >= rejections.total} onClick={() => loadRejections(rejections.offset + REJECTIONS_PAGE)}>Next ›</button>
+              <button
+                className="btn small"
+                disabled={rejections.offset + REJECTIONS_PAGE >= rejections.total}
+                onClick={() => loadRejections(rejections.offset + REJECTIONS_PAGE)}
+              >
+                Next ›
+              </button>
             </div>
           )
         }
       >
         <ErrorBox error={rejectionsError} what="Could not list rejections" />
         {rejections.items.length === 0 ? (
-          <div className="muted small-text">Nothing rejected. Rows or files that cannot be read show up here with the reason.</div>
+          <div className="muted small-text">
+            Nothing rejected. Rows or files that cannot be read show up here with the reason.
+          </div>
         ) : (
           <table className="table compact">
             <thead>
-              <tr><th>source</th><th>item</th><th>reason</th></tr>
+              <tr>
+                <th>source</th>
+                <th>item</th>
+                <th>reason</th>
+              </tr>
             </thead>
             <tbody>
               {rejections.items.map((r, i) => (
                 <tr key={`${r.source}-${r.item}-${i}`}>
-                  <td className="path" title={r.source}>{r.source}</td>
-                  <td className="path" title={r.item}>{r.item}</td>
+                  <td className="path" title={r.source}>
+                    {r.source}
+                  </td>
+                  <td className="path" title={r.item}>
+                    {r.item}
+                  </td>
                   <td>{r.reason}</td>
                 </tr>
               ))}

@@ -26,7 +26,12 @@ export function LemmaChips({ states }: { states: LemmaState[] }) {
           data-status={l.status}
         >
           {l.lemma}
-          {flagged(l) && <span role="img" aria-label="flagged"> ⚠</span>}
+          {flagged(l) && (
+            <span role="img" aria-label="flagged">
+              {' '}
+              ⚠
+            </span>
+          )}
         </span>
       ))}
     </span>
@@ -39,28 +44,55 @@ function StatusBadge({ l }: { l: LemmaState }) {
 }
 
 /** Every lemma of the selected synset with what happens to it and why, and the per-workspace override buttons. */
-export function LemmaTable({ states, onDecide }: { states: LemmaState[]; onDecide(lemma: string, decision: LemmaState['override']): void }) {
+export function LemmaTable({
+  states,
+  onDecide,
+}: {
+  states: LemmaState[];
+  onDecide(lemma: string, decision: LemmaState['override']): void;
+}) {
   return (
     <table className="table compact lemma-table" aria-label="lemmas">
       <thead>
-        <tr><th>lemma</th><th>in matching</th><th>why</th><th /></tr>
+        <tr>
+          <th>lemma</th>
+          <th>in matching</th>
+          <th>why</th>
+          <th />
+        </tr>
       </thead>
       <tbody>
         {states.map((l, i) => (
           <tr key={`${l.lemma}-${i}`} data-lemma={l.lemma} data-status={l.status}>
             <td className="nowrap">{l.lemma}</td>
-            <td><StatusBadge l={l} /></td>
+            <td>
+              <StatusBadge l={l} />
+            </td>
             <td className="muted">
               {l.reason ?? (flagged(l) ? l.ruleReason : '')}
-              {l.override && <div>{l.override === 'keep' ? `restored by hand (the rule: ${l.ruleReason ?? 'keep'})` : 'dropped by hand'}</div>}
+              {l.override && (
+                <div>
+                  {l.override === 'keep' ? `restored by hand (the rule: ${l.ruleReason ?? 'keep'})` : 'dropped by hand'}
+                </div>
+              )}
             </td>
             <td className="nowrap">
               {l.override ? (
-                <button className="btn small ghost" onClick={() => onDecide(l.lemma, null)} title="back to the rule's verdict">Use rule</button>
+                <button
+                  className="btn small ghost"
+                  onClick={() => onDecide(l.lemma, null)}
+                  title="back to the rule's verdict"
+                >
+                  Use rule
+                </button>
               ) : l.ruleDrop ? (
-                <button className="btn small" onClick={() => onDecide(l.lemma, 'keep')}>Restore</button>
+                <button className="btn small" onClick={() => onDecide(l.lemma, 'keep')}>
+                  Restore
+                </button>
               ) : (
-                <button className="btn small" onClick={() => onDecide(l.lemma, 'drop')}>Drop</button>
+                <button className="btn small" onClick={() => onDecide(l.lemma, 'drop')}>
+                  Drop
+                </button>
               )}
             </td>
           </tr>

@@ -61,14 +61,20 @@ export function LaunchForm() {
       {options && !options.exports.length && (
         <div className="hint warn" role="status">
           No dataset export yet: runs train on an export. Select classes and export them on the Dataset screen first.{' '}
-          <button className="btn small" onClick={() => setScreen('Dataset')}>Go to Dataset</button>
+          <button className="btn small" onClick={() => setScreen('Dataset')}>
+            Go to Dataset
+          </button>
         </div>
       )}
       <div className="arch-list">
         {archs.length === 0 && <div className="muted small-text">No architectures reported by the backend.</div>}
         {archs.map((a) => (
           <label key={a.arch} className="check arch">
-            <input type="checkbox" checked={chosen.includes(a.arch)} onChange={(e) => setChosen(e.target.checked ? [...chosen, a.arch] : chosen.filter((x) => x !== a.arch))} />
+            <input
+              type="checkbox"
+              checked={chosen.includes(a.arch)}
+              onChange={(e) => setChosen(e.target.checked ? [...chosen, a.arch] : chosen.filter((x) => x !== a.arch))}
+            />
             <span className="arch-text">
               <span className="arch-name">{a.arch}</span>
               <span className="muted small-text">
@@ -79,13 +85,21 @@ export function LaunchForm() {
         ))}
       </div>
       <div className="row">
-        <button className="btn small ghost" onClick={() => setChosen(archs.map((a) => a.arch))}>all</button>
-        <button className="btn small ghost" onClick={() => setChosen([])}>none</button>
+        <button className="btn small ghost" onClick={() => setChosen(archs.map((a) => a.arch))}>
+          all
+        </button>
+        <button className="btn small ghost" onClick={() => setChosen([])}>
+          none
+        </button>
       </div>
       <div className="form-grid">
         <label className="wide">
           Export
-          <select value={exportPath ?? ''} disabled={!options?.exports.length} onChange={(e) => setDataset(e.target.value)}>
+          <select
+            value={exportPath ?? ''}
+            disabled={!options?.exports.length}
+            onChange={(e) => setDataset(e.target.value)}
+          >
             {!options?.exports.length && <option value="">none yet</option>}
             {options?.exports.map((x) => (
               <option key={x.path} value={x.path}>
@@ -101,13 +115,19 @@ export function LaunchForm() {
           Engine
           <select value={engine} onChange={(e) => setEngine(e.target.value as TrainingEngine)}>
             {ENGINES.map((x) => (
-              <option key={x.value} value={x.value}>{x.label}</option>
+              <option key={x.value} value={x.value}>
+                {x.label}
+              </option>
             ))}
           </select>
         </label>
         <label>
           Profile
-          <select value={profile} onChange={(e) => setProfile(e.target.value as TrainingProfile)} title="local: scaled to train on a CPU in minutes; paper: torchvision's recipe at full size">
+          <select
+            value={profile}
+            onChange={(e) => setProfile(e.target.value as TrainingProfile)}
+            title="local: scaled to train on a CPU in minutes; paper: torchvision's recipe at full size"
+          >
             <option value="local">local</option>
             <option value="paper">paper</option>
           </select>
@@ -124,21 +144,35 @@ export function LaunchForm() {
               aria-label={LABELS[f]}
               onChange={(e) => setValues({ ...values, [f]: e.target.value })}
             />
-            {errors[f] && <span className="field-error" role="alert">{errors[f]}</span>}
+            {errors[f] && (
+              <span className="field-error" role="alert">
+                {errors[f]}
+              </span>
+            )}
           </label>
         ))}
       </div>
       {plan.length > 0 && (
         <table className="table compact resolved" aria-label="resolved hyperparameters">
           <thead>
-            <tr><th>will train</th><th className="num">epochs</th><th className="num">batch</th><th className="num">lr</th><th className="num">patience</th><th className="num">seed</th><th className="num">input</th></tr>
+            <tr>
+              <th>will train</th>
+              <th className="num">epochs</th>
+              <th className="num">batch</th>
+              <th className="num">lr</th>
+              <th className="num">patience</th>
+              <th className="num">seed</th>
+              <th className="num">input</th>
+            </tr>
           </thead>
           <tbody>
             {plan.map((p) => (
               <tr key={p.arch}>
                 <td>{p.arch}</td>
                 {FIELDS.map((f) => (
-                  <td key={f} className={`num ${p.overridden.includes(f) ? 'overridden' : ''}`}>{String(p[f])}</td>
+                  <td key={f} className={`num ${p.overridden.includes(f) ? 'overridden' : ''}`}>
+                    {String(p[f])}
+                  </td>
                 ))}
                 <td className="num">{p.inputSize} px</td>
               </tr>
@@ -147,7 +181,9 @@ export function LaunchForm() {
         </table>
       )}
       <div className="row">
-        <span className="muted small-text">{blocker && blocker !== 'choose at least one architecture' ? blocker : ''}</span>
+        <span className="muted small-text">
+          {blocker && blocker !== 'choose at least one architecture' ? blocker : ''}
+        </span>
         <span className="spacer" />
         <button className="btn primary" disabled={!!blocker || sending} title={blocker ?? undefined} onClick={launch}>
           {chosen.length ? `Train ${chosen.length} model${chosen.length === 1 ? '' : 's'}` : 'Train'}

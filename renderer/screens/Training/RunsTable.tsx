@@ -8,7 +8,21 @@ import { useTraining } from '../../store/training.ts';
 import { fmtPct } from '../../components/common.tsx';
 import { runColor } from './Curves.tsx';
 
-type Key = 'id' | 'arch' | 'engine' | 'profile' | 'status' | 'epoch' | 'batch' | 'lr' | 'seed' | 'dataset' | 'duration' | 'val' | 'top1' | 'top5';
+type Key =
+  | 'id'
+  | 'arch'
+  | 'engine'
+  | 'profile'
+  | 'status'
+  | 'epoch'
+  | 'batch'
+  | 'lr'
+  | 'seed'
+  | 'dataset'
+  | 'duration'
+  | 'val'
+  | 'top1'
+  | 'top5';
 
 export function durationSeconds(r: Pick<RunView, 'startedAt' | 'endedAt' | 'status'>, now = Date.now()): number | null {
   if (!r.startedAt) return null;
@@ -23,22 +37,29 @@ export function fmtDuration(s: number | null): string {
   return `${Math.floor(s / 3600)}h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-const COLUMNS: { key: Key; label: string; num?: boolean; title?: string; value(r: RunView): string | number | null }[] = [
-  { key: 'id', label: '#', num: true, value: (r) => r.id },
-  { key: 'arch', label: 'arch', value: (r) => r.arch },
-  { key: 'engine', label: 'engine', value: (r) => r.engine },
-  { key: 'profile', label: 'profile', value: (r) => r.profile },
-  { key: 'status', label: 'status', value: (r) => r.status },
-  { key: 'epoch', label: 'epoch', num: true, title: 'epochs completed / planned', value: (r) => r.epoch },
-  { key: 'batch', label: 'batch', num: true, value: (r) => r.config.batch },
-  { key: 'lr', label: 'lr', num: true, value: (r) => r.config.lr },
-  { key: 'seed', label: 'seed', num: true, value: (r) => r.config.seed },
-  { key: 'dataset', label: 'export', value: (r) => r.dataset },
-  { key: 'duration', label: 'duration', num: true, value: (r) => durationSeconds(r) },
-  { key: 'val', label: 'val acc', num: true, title: 'best validation accuracy (held-out part of train)', value: (r) => r.bestVal },
-  { key: 'top1', label: 'top-1', num: true, title: 'test top-1', value: (r) => r.top1 },
-  { key: 'top5', label: 'top-5', num: true, title: 'test top-5', value: (r) => r.top5 },
-];
+const COLUMNS: { key: Key; label: string; num?: boolean; title?: string; value(r: RunView): string | number | null }[] =
+  [
+    { key: 'id', label: '#', num: true, value: (r) => r.id },
+    { key: 'arch', label: 'arch', value: (r) => r.arch },
+    { key: 'engine', label: 'engine', value: (r) => r.engine },
+    { key: 'profile', label: 'profile', value: (r) => r.profile },
+    { key: 'status', label: 'status', value: (r) => r.status },
+    { key: 'epoch', label: 'epoch', num: true, title: 'epochs completed / planned', value: (r) => r.epoch },
+    { key: 'batch', label: 'batch', num: true, value: (r) => r.config.batch },
+    { key: 'lr', label: 'lr', num: true, value: (r) => r.config.lr },
+    { key: 'seed', label: 'seed', num: true, value: (r) => r.config.seed },
+    { key: 'dataset', label: 'export', value: (r) => r.dataset },
+    { key: 'duration', label: 'duration', num: true, value: (r) => durationSeconds(r) },
+    {
+      key: 'val',
+      label: 'val acc',
+      num: true,
+      title: 'best validation accuracy (held-out part of train)',
+      value: (r) => r.bestVal,
+    },
+    { key: 'top1', label: 'top-1', num: true, title: 'test top-1', value: (r) => r.top1 },
+    { key: 'top5', label: 'top-5', num: true, title: 'test top-5', value: (r) => r.top5 },
+  ];
 
 function compare(a: string | number | null, b: string | number | null): number {
   if (a == null && b == null) return 0;
@@ -108,7 +129,8 @@ export function RunsTable() {
     return runs
       .filter((r) => status === 'all' || r.status === status)
       .filter((r) => {
-        const hay = `#${r.id} ${r.arch} ${r.engine} ${r.profile} ${r.status} ${r.dataset} ${r.backend ?? ''} ${r.excluded ? 'excluded' : ''}`.toLowerCase();
+        const hay =
+          `#${r.id} ${r.arch} ${r.engine} ${r.profile} ${r.status} ${r.dataset} ${r.backend ?? ''} ${r.excluded ? 'excluded' : ''}`.toLowerCase();
         return words.every((w) => hay.includes(w));
       })
       .sort((a, b) => {
@@ -123,11 +145,20 @@ export function RunsTable() {
   return (
     <div className="runs-table">
       <div className="row">
-        <input className="filter" type="search" placeholder="filter: arch, status, export, engine…" value={text} aria-label="filter runs" onChange={(e) => setText(e.target.value)} />
+        <input
+          className="filter"
+          type="search"
+          placeholder="filter: arch, status, export, engine…"
+          value={text}
+          aria-label="filter runs"
+          onChange={(e) => setText(e.target.value)}
+        />
         <select value={status} aria-label="run status" onChange={(e) => setStatus(e.target.value)}>
           <option value="all">every status</option>
           {statuses.map((s) => (
-            <option key={s} value={s}>{s}</option>
+            <option key={s} value={s}>
+              {s}
+            </option>
           ))}
         </select>
         <span className="muted small-text">
@@ -146,7 +177,9 @@ export function RunsTable() {
                   title={c.title}
                   aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
                   data-sort={c.key}
-                  onClick={() => setSort({ key: c.key, dir: sort.key === c.key ? ((-sort.dir) as 1 | -1) : c.num ? -1 : 1 })}
+                  onClick={() =>
+                    setSort({ key: c.key, dir: sort.key === c.key ? (-sort.dir as 1 | -1) : c.num ? -1 : 1 })
+                  }
                 >
                   {c.label}
                   {sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
@@ -158,23 +191,52 @@ export function RunsTable() {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.id} data-run-id={r.id} data-run-status={r.status} className={r.excluded ? 'excluded' : ''} title={r.error ?? undefined}>
+              <tr
+                key={r.id}
+                data-run-id={r.id}
+                data-run-status={r.status}
+                className={r.excluded ? 'excluded' : ''}
+                title={r.error ?? undefined}
+              >
                 <td>
-                  <input type="checkbox" checked={watched.includes(r.id)} onChange={(e) => setWatched(r.id, e.target.checked)} aria-label={`compare run ${r.id}`} />
-                  <span className="swatch" style={{ background: watched.includes(r.id) ? runColor(r.id) : 'transparent' }} />
+                  <input
+                    type="checkbox"
+                    checked={watched.includes(r.id)}
+                    onChange={(e) => setWatched(r.id, e.target.checked)}
+                    aria-label={`compare run ${r.id}`}
+                  />
+                  <span
+                    className="swatch"
+                    style={{ background: watched.includes(r.id) ? runColor(r.id) : 'transparent' }}
+                  />
                 </td>
                 {COLUMNS.map((c) => (
-                  <td key={c.key} className={`${c.num ? 'num' : ''} ${c.key === 'dataset' ? 'ellipsis' : ''}`} title={c.key === 'dataset' ? r.dataset : undefined}>
-                    {c.key === 'status' ? <span className={`badge state-${r.status}`}>{r.status}</span> : cell(r, c.key)}
+                  <td
+                    key={c.key}
+                    className={`${c.num ? 'num' : ''} ${c.key === 'dataset' ? 'ellipsis' : ''}`}
+                    title={c.key === 'dataset' ? r.dataset : undefined}
+                  >
+                    {c.key === 'status' ? (
+                      <span className={`badge state-${r.status}`}>{r.status}</span>
+                    ) : (
+                      cell(r, c.key)
+                    )}
                   </td>
                 ))}
                 <td>
-                  <label className="check small-text" title={r.excluded ? 'left out of the rankings' : 'counted in the rankings'}>
+                  <label
+                    className="check small-text"
+                    title={r.excluded ? 'left out of the rankings' : 'counted in the rankings'}
+                  >
                     <input
                       type="checkbox"
                       checked={!r.excluded}
                       aria-label={`rank run ${r.id}`}
-                      onChange={(e) => void attempt(`${e.target.checked ? 'include' : 'exclude'} run #${r.id}`, () => setExcluded(r.id, !e.target.checked))}
+                      onChange={(e) =>
+                        void attempt(`${e.target.checked ? 'include' : 'exclude'} run #${r.id}`, () =>
+                          setExcluded(r.id, !e.target.checked),
+                        )
+                      }
                     />
                     {r.excluded ? 'excluded' : 'in'}
                   </label>

@@ -52,7 +52,9 @@ export function Training() {
       <Panel title="Runs">
         <ErrorBox error={error} what="Could not load runs" />
         {loaded && !error && runCount === 0 ? (
-          <EmptyState title="No runs yet">Choose architectures and an export above and press Train. Curves appear here while they train.</EmptyState>
+          <EmptyState title="No runs yet">
+            Choose architectures and an export above and press Train. Curves appear here while they train.
+          </EmptyState>
         ) : (
           runCount > 0 && <RunsTable />
         )}

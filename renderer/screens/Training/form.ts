@@ -6,7 +6,13 @@ export const FIELDS = ['epochs', 'batch', 'lr', 'patience', 'seed'] as const;
 export type Field = (typeof FIELDS)[number];
 export type FormValues = Record<Field, string>;
 
-export const LABELS: Record<Field, string> = { epochs: 'epochs', batch: 'batch size', lr: 'learning rate', patience: 'patience', seed: 'seed' };
+export const LABELS: Record<Field, string> = {
+  epochs: 'epochs',
+  batch: 'batch size',
+  lr: 'learning rate',
+  patience: 'patience',
+  seed: 'seed',
+};
 
 const RULES: Record<Field, { integer: boolean; min: number; exclusive?: boolean; max?: number }> = {
   epochs: { integer: true, min: 1, max: 10000 },
@@ -39,7 +45,11 @@ export function formErrors(values: FormValues): Partial<Record<Field, string>> {
 }
 
 /** The values each chosen architecture will train with: its recipe, with what the user typed on top. */
-export function resolved(defaults: readonly RunDefaults[], archs: readonly string[], values: FormValues): (RunDefaults & { overridden: Field[] })[] {
+export function resolved(
+  defaults: readonly RunDefaults[],
+  archs: readonly string[],
+  values: FormValues,
+): (RunDefaults & { overridden: Field[] })[] {
   return defaults
     .filter((d) => archs.includes(d.arch))
     .map((d) => {
@@ -52,7 +62,9 @@ export function resolved(defaults: readonly RunDefaults[], archs: readonly strin
 
 /** The placeholder of a field: the recipe's value, or its range over the chosen architectures. */
 export function placeholder(defaults: readonly RunDefaults[], archs: readonly string[], field: Field): string {
-  const values = [...new Set(defaults.filter((d) => archs.includes(d.arch)).map((d) => d[field]))].sort((a, b) => a - b);
+  const values = [...new Set(defaults.filter((d) => archs.includes(d.arch)).map((d) => d[field]))].sort(
+    (a, b) => a - b,
+  );
   if (!values.length) return 'recipe';
   if (values.length === 1) return `recipe: ${values[0]}`;
   return `recipe: ${values[0]}–${values[values.length - 1]}`;
