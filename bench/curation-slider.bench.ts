@@ -5,8 +5,10 @@
 // frame), for the first move after the page opened (a fresh server and page, five times), the ten moves after it
 // and twenty more (steady state); against one animation frame of the same page (the goal: a move answers within a
 // frame, <= 16 ms of work).
-// Where a move's time goes: the `curation.counts` round trip over HTTP from the page alone, and the same call's
-// handler in-process (index lookups, schema checks, packing), each a median.
+// The page counts moves itself from the slider index it fetched once (renderer/store/slider-counts.ts); that fetch is
+// measured too (request to last byte, and its size). For comparison: the `curation.counts` round trip over HTTP from
+// the page alone, and the same call's handler in-process (index lookups, schema checks, packing), each a median: what
+// a move cost when the server counted it.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { openWorkspace } from '../native-workers/store/workspace.ts';
@@ -66,6 +68,12 @@ const FRAME = `async () => {
   return t[15];
 }`;
 
+/** The page's slider index request: ms from request to last byte and bytes received (resource timing). */
+const INDEX_FETCH = `(() => {
+  const e = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('/api/curation.sliderIndex'))[0];
+  return e ? [e.responseEnd - e.startTime, e.encodedBodySize] : [NaN, NaN];
+})()`;
+
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const p95 = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length * 0.95)];
 
@@ -98,6 +106,7 @@ export async function run(): Promise<BenchLine[]> {
     const warming: [number, number][] = [];
     const later: [number, number][] = [];
     const opens: number[] = [];
+    const indexFetches: [number, number][] = [];
     let frame = 0;
     let roundTrip = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -111,6 +120,7 @@ export async function run(): Promise<BenchLine[]> {
         const move = (v: number) => page.evaluate(`(${MOVE})(${v})`) as Promise<[number, number]>;
         // The page's own first requests (the selected class's grid, histogram, counts) have answered.
         await page.waitForLoadState('networkidle');
+        indexFetches.push((await page.evaluate(INDEX_FETCH)) as [number, number]);
         firsts.push(await move(0.655 + round * 0.001));
         // Thresholds on the slider's 0.001 grid (the input rounds anything else), each one new. The first ten after
         // the first move still warm the page's code; steady state is the twenty after them.
@@ -195,6 +205,11 @@ export async function run(): Promise<BenchLine[]> {
         reference: 'HTTP round trip',
         referenceValue: roundTrip,
         ratio: roundTrip / median(handlerMs),
+      },
+      {
+        name: `curation slider index: fetched once per page, request to last byte (median of ${ROUNDS}; ${(median(indexFetches.map((f) => f[1])) / 1e6).toFixed(1)} MB)`,
+        value: median(indexFetches.map((f) => f[0])),
+        unit: 'ms',
       },
       {
         name: 'curation screen, 1M candidates: page open to class list (fresh server, stored index; median)',

@@ -12,7 +12,7 @@
 // While a data job is running and changing those inputs (a fetch bumps the images version per download), a stale
 // index is served for a while (`current: false`) rather than rebuilt on every call.
 import { ClassSimilarityIndex, type Histogram } from '../core/similarity/threshold-index.ts';
-import { DecisionAdjustments } from '../core/similarity/decision-adjustments.ts';
+import { DecisionAdjustments, type DecisionEffectRow } from '../core/similarity/decision-adjustments.ts';
 import { decisionEffect } from '../core/selection/kept.ts';
 import { flagsVersion } from './flags.ts';
 import { decisionFacts, keptColumns, STAT, STATS_PER_CLASS } from './kept.ts';
@@ -184,16 +184,21 @@ export function classIndex(db: Db, encoder: string): IndexLookup {
   return { ...refreshThresholdIndex(db, encoder), current: true };
 }
 
-function adjustments(db: Db, encoder: string, e: IndexLookup): DecisionAdjustments {
-  const version = decisionsVersion(db);
-  const held = memory.get(db)?.get(encoder);
-  if (held?.adjustments?.version === version && held.version === e.version) return held.adjustments.value;
-  const rows = [];
+/** Each manual decision's effect on its class's kept count (k: the class's position in the index). */
+export function decisionRows(db: Db, encoder: string, e: IndexEntry): DecisionEffectRow[] {
+  const rows: DecisionEffectRow[] = [];
   for (const d of decisionFacts(db, encoder)) {
     const k = e.index.classIndex(d.wnid);
     if (k != null) rows.push({ k, textSimilarity: d.textSimilarity, ...decisionEffect(d) });
   }
-  const value = new DecisionAdjustments(rows);
+  return rows;
+}
+
+function adjustments(db: Db, encoder: string, e: IndexLookup): DecisionAdjustments {
+  const version = decisionsVersion(db);
+  const held = memory.get(db)?.get(encoder);
+  if (held?.adjustments?.version === version && held.version === e.version) return held.adjustments.value;
+  const value = new DecisionAdjustments(decisionRows(db, encoder, e));
   if (held && held.version === e.version) held.adjustments = { version, value };
   return value;
 }

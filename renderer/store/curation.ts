@@ -18,7 +18,8 @@ import type {
 } from '../api/types.ts';
 import { useApp } from './app.ts';
 import { orderClasses, type ClassOrder } from './class-order.ts';
-import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
+import { unpackInt32 } from '../../native-workers/api/channels/packed.ts';
+import { decisionsChanged, localCounts, syncSliderIndex } from './slider-counts.ts';
 
 export const PAGE = 120;
 /** Half-width of the "near the threshold" filter. */
@@ -104,6 +105,9 @@ let gridTimer: ReturnType<typeof setTimeout> | undefined;
 /** The slider's recount: one request in flight; the newest threshold waits for it (no pile-up while dragging). */
 let countsInFlight = false;
 let countsPending: number | null = null;
+/** Every recount is numbered; counts are shown only if no later recount's counts are already on screen. */
+let recountSeq = 0;
+let shownSeq = 0;
 
 export const useCuration = create<CurationState>((set, get) => {
   const encoderArg = () => (get().encoder ? { encoder: get().encoder! } : {});
@@ -199,7 +203,29 @@ export const useCuration = create<CurationState>((set, get) => {
     }
   }
 
+  /** Show counts at a threshold (unchanged classes keep their object, so their rows are not rendered again). */
+  function showCounts(kept: Int32Array, threshold: number, seq: number, current: boolean): void {
+    if (seq < shownSeq) return;
+    shownSeq = seq;
+    set((s) => ({
+      classes: s.classes.map((c, i) => (c.kept === kept[i] ? c : { ...c, kept: kept[i] })),
+      current,
+      classesError: null,
+      countedAt: threshold,
+    }));
+  }
+
+  /** Counts at the current threshold: in the page when it holds the index (slider-counts.ts), else from the server. */
   async function recount(): Promise<void> {
+    const seq = ++recountSeq;
+    const { encoder, version, classes, threshold } = get();
+    const local = encoder ? localCounts(encoder, version, classes.length, threshold) : null;
+    if (local) return showCounts(local, threshold, seq, true);
+    return serverRecount();
+  }
+
+  /** The server's counts; one request in flight, the newest threshold asked for when it answers. */
+  async function serverRecount(): Promise<void> {
     if (countsInFlight) {
       countsPending = get().threshold;
       return;
@@ -209,18 +235,19 @@ export const useCuration = create<CurationState>((set, get) => {
     try {
       for (;;) {
         const threshold = get().threshold;
+        const seq = ++recountSeq;
         const res = await api().call('curation.counts', { threshold, ...encoderArg() });
-        const kept = unpackCounts(res.kept);
+        const kept = unpackInt32(res.kept);
         if (res.version !== get().version || kept.length !== get().classes.length) {
           await get().loadClasses();
         } else {
-          // Unchanged classes keep their object, so their rows are not rendered again.
-          set((s) => ({
-            classes: s.classes.map((c, i) => (c.kept === kept[i] ? c : { ...c, kept: kept[i] })),
-            current: res.current,
-            classesError: null,
-            countedAt: threshold,
-          }));
+          const shown = get().classes;
+          // Counts that differ from what the page counted itself: decisions made elsewhere; fetch them.
+          if (get().countedAt === threshold && shown.some((c, i) => c.kept !== kept[i])) {
+            decisionsChanged();
+            void syncClassList();
+          }
+          showCounts(kept, threshold, seq, res.current);
         }
         if (countsPending == null || countsPending === threshold) break;
         countsPending = null;
@@ -234,6 +261,17 @@ export const useCuration = create<CurationState>((set, get) => {
     }
   }
 
+  /** Fetch what the page needs to count the current class list itself. */
+  function syncClassList(): Promise<void> {
+    const { encoder, version, classes } = get();
+    if (!encoder || !version) return Promise.resolve();
+    return syncSliderIndex(
+      encoder,
+      version,
+      classes.map((c) => c.wnid),
+    );
+  }
+
   /** After the threshold moved: counts now; histogram line is local; facets and grid marks once the slider rests. */
   function thresholdMoved(): void {
     void recount();
@@ -241,6 +279,8 @@ export const useCuration = create<CurationState>((set, get) => {
     classInfoTimer = setTimeout(() => void loadClassInfo(), 120);
     clearTimeout(gridTimer);
     gridTimer = setTimeout(() => {
+      // Once the slider rests, the server's counts confirm the page's (they differ only after changes made elsewhere).
+      void serverRecount();
       if (!get().selected) return;
       if (
         get().histogram &&
@@ -262,6 +302,7 @@ export const useCuration = create<CurationState>((set, get) => {
   }
 
   function writeDecision(index: number, item: CurationItem, wnid: string, decision: Decision): Promise<number | null> {
+    decisionsChanged();
     set((s) => ({ items: { ...s.items, [index]: { ...item, decision } }, itemsVersion: s.itemsVersion + 1 }));
     const write = writes.then(async () => {
       try {
@@ -400,9 +441,11 @@ export const useCuration = create<CurationState>((set, get) => {
 
     async loadClasses() {
       const { threshold } = get();
+      const seq = ++recountSeq;
       set({ counting: true });
       try {
         const res = await api().call('curation.classes', { threshold, ...encoderArg() });
+        shownSeq = Math.max(shownSeq, seq);
         const sameList =
           res.classes.length === get().classes.length && res.classes.every((c, i) => c.wnid === get().classes[i]?.wnid);
         set({
@@ -419,6 +462,9 @@ export const useCuration = create<CurationState>((set, get) => {
           orderedWnids:
             sameList && get().orderedWnids.length ? get().orderedWnids : orderClasses(res.classes, get().classOrder),
         });
+        // The slider may have moved while the list was on its way.
+        if (get().threshold !== threshold) void recount();
+        void syncClassList();
       } catch (err) {
         set({ classesError: errorText(err), counting: false });
       }
@@ -505,6 +551,7 @@ export const useCuration = create<CurationState>((set, get) => {
     async decideMany(decision, target) {
       const { selected, marked, filter, threshold } = get();
       if (!selected) return;
+      decisionsChanged();
       try {
         const res = await api().call(
           'curation.decideMany',
@@ -538,6 +585,7 @@ export const useCuration = create<CurationState>((set, get) => {
       }));
       const batch = await entry.batch;
       if (batch == null) return;
+      decisionsChanged();
       try {
         const res = await api().call('curation.undo', { batch });
         if (res.skipped)

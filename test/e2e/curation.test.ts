@@ -207,6 +207,105 @@ test('the slider explores without saving; the class order and the histogram rang
   );
 });
 
+/**
+ * Move the slider to a threshold as a drag does (an input event) and wait until the bar shows counts for it; then the
+ * kept count of every class in the list, read in the same task.
+ */
+const MOVE_AND_READ = `async (value) => {
+  const input = document.querySelector('input[aria-label="threshold slider"]');
+  const out = document.querySelector('[data-testid="kept-total"]');
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, String(value));
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  await new Promise((resolve) => {
+    const done = () => out.getAttribute('data-counted') === String(value);
+    if (done()) return resolve();
+    const obs = new MutationObserver(() => { if (done()) { obs.disconnect(); resolve(); } });
+    obs.observe(out, { attributes: true });
+  });
+  return Object.fromEntries([...document.querySelectorAll('.class-item[data-wnid]')].map((e) => [e.dataset.wnid, Number(e.dataset.kept)]));
+}`;
+
+async function moveAndRead(threshold: number): Promise<Record<string, number>> {
+  return (await page.evaluate(`(${MOVE_AND_READ})(${threshold})`)) as Record<string, number>;
+}
+
+async function serverKept(threshold: number, wnids: string[]): Promise<Record<string, number>> {
+  const { classes } = await api<{ classes: ClassRow[] }>('curation.classes', { threshold });
+  const byWnid = new Map(classes.map((c) => [c.wnid, c.kept]));
+  return Object.fromEntries(wnids.map((w) => [w, byWnid.get(w)!]));
+}
+
+test('slider moves are counted in the page, with no request per move, and agree with the server; decisions made in the page or elsewhere are counted', async () => {
+  await openCuration(1440, 900);
+  await page.waitForLoadState('networkidle');
+  const countRequests: string[] = [];
+  const onRequest = (r: { url(): string }) => {
+    if (r.url().includes('/api/curation.counts')) countRequests.push(r.url());
+  };
+  page.on('request', onRequest);
+  try {
+    const settings = await api<{ threshold: number; range: [number, number] }>('curation.settings');
+    // Thresholds across the slider's range, on its 0.001 grid.
+    const [lo, hi] = settings.range;
+    const thresholds = [0.05, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.75, 0.95].map((f) =>
+      Number((lo + (hi - lo) * f).toFixed(3)),
+    );
+    const shown: Record<string, number>[] = [];
+    for (const t of thresholds) shown.push(await moveAndRead(t));
+    assert.deepEqual(countRequests, [], 'no counts request while the slider moves');
+    for (const [i, t] of thresholds.entries())
+      assert.deepEqual(shown[i], await serverKept(t, Object.keys(shown[i])), `page counts at ${t}`);
+    // Once the slider rests, one request confirms the page's counts.
+    await page.waitForTimeout(600);
+    assert.equal(countRequests.length, 1, 'one confirming request after the slider rested');
+
+    // A decision made elsewhere (another window, the CLI): the page counts without it until the confirming request
+    // after the next rest, which corrects the counts.
+    const big = await biggestClass('kept');
+    const t0 = settings.threshold;
+    const { items } = await api<{ items: { sampleId: number; kept: boolean }[] }>('curation.items', {
+      wnid: big.wnid,
+      filter: 'kept',
+      threshold: t0,
+      limit: 1,
+    });
+    const elsewhere = await api<{ batch: number }>('curation.decide', {
+      sampleId: items[0].sampleId,
+      wnid: big.wnid,
+      decision: 'reject',
+    });
+    await moveAndRead(t0);
+    await page.waitForFunction(
+      ([w, k]) => Number(document.querySelector(`.class-item[data-wnid="${w}"]`)?.getAttribute('data-kept')) === k,
+      [big.wnid, big.kept - 1] as const,
+    );
+    await api('curation.undo', { batch: elsewhere.batch });
+
+    // A decision made in the page: the next move is counted with it, at once.
+    await moveAndRead(t0 + 0.001);
+    await page.waitForTimeout(600);
+    await selectClass(big.wnid);
+    await page.click('[data-filter="kept"]');
+    await page.waitForSelector('.cell[data-index="0"][data-sample-id]');
+    await page.click('.cell[data-index="0"]'); // opens the candidate; Escape returns to the grid, cursor on it
+    await page.waitForSelector('[data-testid="expanded"]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
+    await page.keyboard.press('r');
+    await page.waitForSelector('.cell[data-decision="reject"]');
+    await page.waitForLoadState('networkidle');
+    for (const t of [t0 - 0.05, t0, t0 + 0.002]) {
+      const t3 = Number(t.toFixed(3));
+      const now = await moveAndRead(t3);
+      assert.equal(now[big.wnid], (await serverKept(t3, [big.wnid]))[big.wnid], `with the page's decision at ${t3}`);
+    }
+    await page.click('.grid-actions button:has-text("Undo")');
+    await page.waitForLoadState('networkidle');
+  } finally {
+    page.off('request', onRequest);
+  }
+});
+
 test('each filter shows as many candidates as its count says; a bulk decision asks first and undoes as one step', async () => {
   await openCuration(1440, 900);
   const big = await biggestClass('kept');

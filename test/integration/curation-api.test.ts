@@ -15,7 +15,8 @@ import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { classIndex, refreshThresholdIndex } from '../../native-workers/store/threshold-index.ts';
 import { excludedSql, exclusionParams, writeFlags } from '../../native-workers/store/flags.ts';
-import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
+import { unpackInt32 } from '../../native-workers/api/channels/packed.ts';
+import { SliderCounter } from '../../native-workers/api/channels/slider-index.ts';
 import { tempDir } from '../helpers/workspace.ts';
 import { clearMatches, insertMatches, recordMatchCounts, upsertCatalog } from '../../native-workers/store/synsets.ts';
 import {
@@ -376,7 +377,7 @@ async function sliderKept(threshold: number): Promise<Record<string, number>> {
   const { classes, version } = await call('curation.classes', { threshold });
   const counts = await call('curation.counts', { threshold });
   assert.equal(counts.version, version);
-  const kept = Array.from(unpackCounts(counts.kept));
+  const kept = Array.from(unpackInt32(counts.kept));
   assert.deepEqual(
     kept,
     classes.map((c: any) => c.kept),
@@ -386,8 +387,54 @@ async function sliderKept(threshold: number): Promise<Record<string, number>> {
     counts.total,
     kept.reduce((a, b) => a + b, 0),
   );
+  // The page's own count from the slider index (what the screen does on a move) is the server's.
+  const wire = await call('curation.sliderIndex', {});
+  assert.equal(wire.version, version);
+  const counter = new SliderCounter(
+    classes.map((c: any) => c.wnid),
+    wire,
+  );
+  assert.deepEqual(Array.from(counter.count(threshold)), kept, `counted in the page at ${threshold}`);
   return Object.fromEntries(classes.map((c: any, i: number) => [c.wnid, kept[i]]));
 }
+
+test('a page holding the slider index fetches only the decisions again, and counts them as the server does', async () => {
+  const { classes, version } = await call('curation.classes', { threshold: THRESHOLD });
+  const wnids = classes.map((c: any) => c.wnid);
+  const full = await call('curation.sliderIndex', {});
+  const counter = new SliderCounter(wnids, full);
+  const light = await call('curation.sliderIndex', { have: version });
+  assert.equal(light.sizes, null);
+  assert.equal(light.similarities, null);
+  assert.throws(() => new SliderCounter(wnids, light), /no similarities/);
+  assert.throws(() => new SliderCounter(wnids.slice(1), full), /class sizes for a list/);
+  const thresholds = [0.44, 0.5, 0.6, 0.75];
+  const serverCounts = async () =>
+    Promise.all(
+      thresholds.map(async (t) => Array.from(unpackInt32((await call('curation.counts', { threshold: t })).kept))),
+    );
+  const { batch: accepted } = await call('curation.decide', { sampleId: ids[2], wnid: A, decision: 'accept' });
+  const { batch: rejected } = await call('curation.decide', { sampleId: ids[14], wnid: A, decision: 'reject' });
+  try {
+    const now = await serverCounts();
+    // Without the new decisions the page's counts are wrong (so the screen must not count until it has them) ...
+    assert.notDeepEqual(
+      thresholds.map((t) => Array.from(counter.count(t))),
+      now,
+    );
+    // ... with them, right.
+    const refreshed = await call('curation.sliderIndex', { have: version });
+    assert.equal(refreshed.sizes, null);
+    counter.setDecisions(refreshed.decisions);
+    assert.deepEqual(
+      thresholds.map((t) => Array.from(counter.count(t))),
+      now,
+    );
+  } finally {
+    await call('curation.undo', { batch: rejected });
+    await call('curation.undo', { batch: accepted });
+  }
+});
 
 test('the slider counts equal a SQL count at every threshold, with decisions, and after a re-match makes the index stale', async () => {
   const thresholds = [-1, 0.44, 0.45, 0.5, 0.51, 0.6, 0.61, 0.62, 0.75, 0.9, 1];

@@ -20,7 +20,7 @@ import { classImageScores } from '../../native-workers/store/image-similarities.
 import { inputsVersion } from '../../native-workers/store/threshold-index.ts';
 import { synsetText } from '../../native-workers/core/similarity/synset-text.ts';
 import { DEFAULT_THRESHOLDS } from '../../native-workers/core/similarity/thresholds.ts';
-import { unpackCounts } from '../../native-workers/api/channels/curation.ts';
+import { unpackInt32 } from '../../native-workers/api/channels/packed.ts';
 
 const DOG = 'n02084071';
 const CAR = 'n02958343';
@@ -367,7 +367,7 @@ test('GloVe default filter and the curation API', async () => {
     const counts = await call('curation.counts', { threshold: t });
     assert.equal(counts.version, version);
     assert.deepEqual(
-      Array.from(unpackCounts(counts.kept)),
+      Array.from(unpackInt32(counts.kept)),
       classes.map((c: any) => c.kept),
       'the slider counts line up with the class list',
     );

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { channel } from '../channel.ts';
 import { JobSchema } from './jobs.ts';
+import { Packed } from './packed.ts';
+import { SliderIndexSchema } from './slider-index.ts';
 
 /** What "kept" means on every screen and in every count (core/selection/kept.ts), in words. */
 export const KEPT_RULE =
@@ -99,40 +101,8 @@ export const ClassCountSchema = z.object({
   decided: z.number().int(),
 });
 
-/**
- * Kept counts of every class as one string: base64 of little-endian int32s, in the class list's order. A slider move
- * carries thousands of counts; checked as one string instead of element by element, the response costs no
- * per-count work in the schema on either side (cold, a 4100-number array took 7-10 ms to check, twice per move).
- */
-export const PackedCounts = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 of int32 counts');
-
-/** Counts to their packed form (what `curation.counts` sends). */
-export function packCounts(counts: ArrayLike<number>): string {
-  const bytes = new Uint8Array(counts.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < counts.length; i++) view.setInt32(i * 4, counts[i], true);
-  // Node's btoa takes 0.4 ms for 4100 counts, its Buffer 0.01 ms; the browser has only btoa (it never packs).
-  const NodeBuffer = (
-    globalThis as {
-      Buffer?: { from(b: ArrayBuffer, offset: number, length: number): { toString(encoding: 'base64'): string } };
-    }
-  ).Buffer;
-  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
-
-/** The packed form back to counts (what a screen reads from `curation.counts`). */
-export function unpackCounts(packed: string): Int32Array {
-  const bin = atob(packed);
-  if (bin.length % 4) throw new Error(`packed counts of ${bin.length} bytes: not whole int32s`);
-  const view = new DataView(new ArrayBuffer(bin.length));
-  for (let i = 0; i < bin.length; i++) view.setUint8(i, bin.charCodeAt(i));
-  const out = new Int32Array(bin.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4, true);
-  return out;
-}
+/** Kept counts of every class, in the class list's order, packed (api/channels/packed.ts). */
+export const PackedCounts = Packed('int32 counts');
 
 const IndexState = {
   /** Identifies the class list: counts from `curation.counts` line up with it while the version is the same. */
@@ -223,7 +193,16 @@ export const curationChannels = {
   'curation.counts': channel(
     z.object({ threshold: Threshold, encoder: z.string().min(1).optional() }),
     z.object({ ...IndexState, kept: PackedCounts, total: z.number().int() }),
-    'Only the kept counts at a threshold, in the order of `curation.classes` with the same version (a slider move); `kept` is packed: base64 of little-endian int32 counts (unpackCounts in api/channels/curation.ts).',
+    'Only the kept counts at a threshold, in the order of `curation.classes` with the same version (a slider move); `kept` is packed: base64 of little-endian int32 counts (unpackInt32 in api/channels/packed.ts).',
+  ),
+  'curation.sliderIndex': channel(
+    z.object({
+      encoder: z.string().min(1).optional(),
+      /** The version the screen already holds the similarities of: the reply then carries only the decisions. */
+      have: z.string().optional(),
+    }),
+    SliderIndexSchema,
+    "Every class's ascending similarities in the order of `curation.classes`, and the manual decisions' effects, packed: a screen counts slider moves from it (SliderCounter in api/channels/slider-index.ts), with no request per move.",
   ),
   'curation.class': channel(
     z.object({ wnid: Wnid, threshold: Threshold, encoder: z.string().min(1).optional(), band: Band }),

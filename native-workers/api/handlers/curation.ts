@@ -3,7 +3,9 @@ import type { ApiContext, Handlers } from './index.ts';
 import type { curationChannels } from '../channels/curation.ts';
 import { ApiError } from '../dispatch.ts';
 import { channels } from '../contract.ts';
-import { packCounts } from '../channels/curation.ts';
+import { packInt32 } from '../channels/packed.ts';
+import { packSliderIndex } from '../channels/slider-index.ts';
+import { orderedIndex } from '../../store/slider-index.ts';
 import { startJob } from './start-job.ts';
 import { currentTextFilter } from '../../store/meta.ts';
 import { setTextFilter } from '../../store/text-similarities.ts';
@@ -63,7 +65,7 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
   }, 0).unref?.();
   const countsAt = (encoder: string, threshold: number) => {
     const { kept, ...rest } = keptCountsInOrder(ws.db, encoder, threshold);
-    return { ...rest, kept: packCounts(kept) };
+    return { ...rest, kept: packInt32(kept) };
   };
   const SLIDER_WARMUP = 40;
   const warmSliderPath = (done: number): void => {
@@ -111,6 +113,7 @@ export function curationHandlers({ ws, runner }: ApiContext): Pick<Handlers, key
       return { encoder: enc, version, current, classes };
     },
     'curation.counts': async ({ threshold, encoder }) => countsAt(encoderOf(encoder), threshold),
+    'curation.sliderIndex': async ({ encoder, have }) => packSliderIndex(orderedIndex(ws.db, encoderOf(encoder), have)),
     'curation.class': async ({ wnid, threshold, encoder, band }) => {
       const facets = classFacets(ws.db, encoderOf(encoder), wnid, threshold, band);
       if (!facets) throw new ApiError(`${wnid} has no scored candidates under this encoder`, 404);
