@@ -60,4 +60,3 @@ export function syncSliderIndex(encoder: string, version: string, wnids: readonl
     .finally(() => (syncing = null));
   return syncing;
 }
-
