@@ -12,7 +12,8 @@ export interface OrderedIndex {
   version: string;
   /** False while a running job keeps changing the inputs (the screen should ask the server instead). */
   current: boolean;
-  /** Eligible candidates per class, in the class list's order; null when the caller has this version already. */
+  /** Eligible candidates per class, in the class list's order; null when the caller has this version already, or
+   * when the index is not current. */
   sizes: Int32Array | null;
   /** Every class's ascending similarities, classes in the same order; null with `sizes`. */
   similarities: Float64Array | null;
@@ -26,7 +27,9 @@ export function orderedIndex(db: Db, encoder: string, have?: string): OrderedInd
   e.order.forEach((k, i) => (position[k] = i));
   const decisions = decisionRows(db, encoder, e).map((r) => ({ ...r, k: position[r.k] }));
   const base = { version: e.version, current: e.current, decisions };
-  if (have === e.version) return { ...base, sizes: null, similarities: null };
+  // A screen counts only from a current index: while a job changes the inputs it asks the server, so the similarities
+  // of a stale one would be sent for nothing.
+  if (have === e.version || !e.current) return { ...base, sizes: null, similarities: null };
   const sizes = new Int32Array(e.order.length);
   const similarities = new Float64Array(e.index.size);
   let at = 0;

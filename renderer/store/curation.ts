@@ -108,6 +108,8 @@ let countsPending: number | null = null;
 /** Every recount is numbered; counts are shown only if no later recount's counts are already on screen. */
 let recountSeq = 0;
 let shownSeq = 0;
+/** Whether the counts on screen were counted in the page (the server confirms those once the slider rests). */
+let shownFromPage = false;
 
 export const useCuration = create<CurationState>((set, get) => {
   const encoderArg = () => (get().encoder ? { encoder: get().encoder! } : {});
@@ -204,9 +206,10 @@ export const useCuration = create<CurationState>((set, get) => {
   }
 
   /** Show counts at a threshold (unchanged classes keep their object, so their rows are not rendered again). */
-  function showCounts(kept: Int32Array, threshold: number, seq: number, current: boolean): void {
+  function showCounts(kept: Int32Array, threshold: number, seq: number, current: boolean, fromPage: boolean): void {
     if (seq < shownSeq) return;
     shownSeq = seq;
+    shownFromPage = fromPage;
     set((s) => ({
       classes: s.classes.map((c, i) => (c.kept === kept[i] ? c : { ...c, kept: kept[i] })),
       current,
@@ -220,7 +223,7 @@ export const useCuration = create<CurationState>((set, get) => {
     const seq = ++recountSeq;
     const { encoder, version, classes, threshold } = get();
     const local = encoder ? localCounts(encoder, version, classes.length, threshold) : null;
-    if (local) return showCounts(local, threshold, seq, true);
+    if (local) return showCounts(local, threshold, seq, true, true);
     return serverRecount();
   }
 
@@ -243,11 +246,11 @@ export const useCuration = create<CurationState>((set, get) => {
         } else {
           const shown = get().classes;
           // Counts that differ from what the page counted itself: decisions made elsewhere; fetch them.
-          if (get().countedAt === threshold && shown.some((c, i) => c.kept !== kept[i])) {
+          if (shownFromPage && get().countedAt === threshold && shown.some((c, i) => c.kept !== kept[i])) {
             decisionsChanged();
             void syncClassList();
           }
-          showCounts(kept, threshold, seq, res.current);
+          showCounts(kept, threshold, seq, res.current, false);
         }
         if (countsPending == null || countsPending === threshold) break;
         countsPending = null;
@@ -280,7 +283,7 @@ export const useCuration = create<CurationState>((set, get) => {
     clearTimeout(gridTimer);
     gridTimer = setTimeout(() => {
       // Once the slider rests, the server's counts confirm the page's (they differ only after changes made elsewhere).
-      void serverRecount();
+      if (shownFromPage) void serverRecount();
       if (!get().selected) return;
       if (
         get().histogram &&
@@ -446,6 +449,7 @@ export const useCuration = create<CurationState>((set, get) => {
       try {
         const res = await api().call('curation.classes', { threshold, ...encoderArg() });
         shownSeq = Math.max(shownSeq, seq);
+        shownFromPage = false;
         const sameList =
           res.classes.length === get().classes.length && res.classes.every((c, i) => c.wnid === get().classes[i]?.wnid);
         set({

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { tempDir } from '../helpers/workspace.ts';
-import { launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
+import { cursorOnCell, launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
 import {
   buildCurationWorkspace,
   generatedSimilarity,
@@ -77,10 +77,7 @@ test('100k images in one class: windowed DOM, the last page reachable, keys work
   await page.waitForSelector('.cell[data-index="99999"][data-sample-id]', { timeout: 30000 });
   const cellsAtEnd = await page.$$eval('.cell', (els) => els.length);
   assert.ok(cellsAtEnd < 120, `still windowed at the end (${cellsAtEnd} cells)`);
-  await page.click('.cell[data-index="99999"]'); // opens the candidate; Escape returns to the grid, cursor on it
-  await page.waitForSelector('[data-testid="expanded"]');
-  await page.keyboard.press('Escape');
-  await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
+  await cursorOnCell(page, 99999);
   await page.keyboard.press('r');
   await page.waitForSelector('.cell[data-index="99999"][data-decision="reject"]');
   await page.keyboard.press('ArrowUp');

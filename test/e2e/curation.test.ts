@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { cliOk, sharedDir, tempDir } from '../helpers/workspace.ts';
-import { callApi, launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
+import { callApi, cursorOnCell, launchChromium, screenshot, serve, type Served } from '../helpers/browser.ts';
 
 let dir: ReturnType<typeof tempDir>;
 let wsDir: string;
@@ -287,10 +287,7 @@ test('slider moves are counted in the page, with no request per move, and agree 
     await selectClass(big.wnid);
     await page.click('[data-filter="kept"]');
     await page.waitForSelector('.cell[data-index="0"][data-sample-id]');
-    await page.click('.cell[data-index="0"]'); // opens the candidate; Escape returns to the grid, cursor on it
-    await page.waitForSelector('[data-testid="expanded"]');
-    await page.keyboard.press('Escape');
-    await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
+    await cursorOnCell(page, 0);
     await page.keyboard.press('r');
     await page.waitForSelector('.cell[data-decision="reject"]');
     await page.waitForLoadState('networkidle');

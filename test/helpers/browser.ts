@@ -94,6 +94,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Put the curation grid's cursor on a cell: a click opens the candidate, Escape returns to the grid with the cursor on it. */
+export async function cursorOnCell(page: Page, index: number): Promise<void> {
+  await page.click(`.cell[data-index="${index}"]`);
+  await page.waitForSelector('[data-testid="expanded"]');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="expanded"]', { state: 'detached' });
+}
+
 /** One API call over HTTP with the session token; fails the test unless it answers 200. */
 export async function callApi<T>(served: Served, channel: string, payload: unknown = {}): Promise<T> {
   const res = await fetch(`${served.origin}/api/${channel}`, {

@@ -14,6 +14,7 @@ import { loadWorker } from '../../native-workers/workers/registry.ts';
 import { createHandlers } from '../../native-workers/api/handlers/index.ts';
 import { dispatch } from '../../native-workers/api/dispatch.ts';
 import { classIndex, refreshThresholdIndex } from '../../native-workers/store/threshold-index.ts';
+import { orderedIndex } from '../../native-workers/store/slider-index.ts';
 import { excludedSql, exclusionParams, writeFlags } from '../../native-workers/store/flags.ts';
 import { unpackInt32 } from '../../native-workers/api/channels/packed.ts';
 import { SliderCounter } from '../../native-workers/api/channels/slider-index.ts';
@@ -213,6 +214,9 @@ test('the threshold index is stored: a fresh database handle loads it instead of
     const during = classIndex(other.db, TEXT_ENCODER);
     assert.equal(during.current, false);
     assert.equal(during.builtAt, built.builtAt);
+    // A screen counts on the server meanwhile: the slider index sends no similarities for it.
+    const duringSlider = orderedIndex(other.db, TEXT_ENCODER);
+    assert.deepEqual([duringSlider.current, duringSlider.sizes, duringSlider.similarities], [false, null, null]);
     other.db.prepare(`UPDATE jobs SET state = 'succeeded' WHERE id = ?`).run(job);
     const rebuilt = classIndex(other.db, TEXT_ENCODER);
     assert.equal(rebuilt.current, true);

@@ -12,7 +12,8 @@ export const SliderIndexSchema = z.object({
   version: z.string(),
   /** False while a running job keeps changing the inputs: count on the server then. */
   current: z.boolean(),
-  /** Eligible candidates per class, in the class list's order; null when the request's `have` is this version. */
+  /** Eligible candidates per class, in the class list's order; null when the request's `have` is this version or
+   * the index is not current. */
   sizes: Packed('int32 class sizes').nullable(),
   /** Every class's ascending similarities, one class after another; null with `sizes`. */
   similarities: Packed('float64 similarities').nullable(),
