@@ -26,14 +26,14 @@ const y = tf.tensor1d(
   Array.from({ length: batch }, (_, i) => i % 1000),
   'int32',
 );
-for (let i = 0; i < 2; i++) trainStep(model, opt, recipe, x, y);
+for (let i = 0; i < 2; i++) trainStep(model, opt, recipe, x, y, i);
 const t0 = performance.now();
-for (let i = 0; i < 3; i++) trainStep(model, opt, recipe, x, y);
+for (let i = 0; i < 3; i++) trainStep(model, opt, recipe, x, y, i);
 console.log(
   `${arch} ${input}px batch ${batch} on ${describeEngine(engine)}: ${((performance.now() - t0) / 3).toFixed(1)} ms per step`,
 );
 const prof = await tf.profile(() => {
-  trainStep(model, opt, recipe, x, y);
+  trainStep(model, opt, recipe, x, y, 0);
 });
 const byKernel = new Map<string, { calls: number; ms: number }>();
 for (const k of prof.kernels) {

@@ -5,7 +5,8 @@
 // the newest dataset.json). Run folder: runs/<runId>/ (checkpoint/, best-weights.*). The job cursor is {runId, epoch}
 // and is committed with the run's epoch after each checkpoint, so a resumed job continues from the last complete
 // epoch; metrics recorded after that checkpoint are dropped and recomputed (the data order and augmentation are
-// functions of (seed, epoch, position), so the recomputed epoch sees the same batches).
+// functions of (seed, epoch, position), and the step's dropout and stochastic-depth draws of (seed, epoch, step), so
+// the recomputed epoch computes what the killed one did).
 // The recipe (core/training/hyperparams.ts, stored whole in runs.params with every difference from torchvision's):
 // RandomResizedCrop + flip, the auto-augmentation policy and RandomErasing per image (io/train-data/decode.ts);
 // Mixup/CutMix per batch; the repeated-augmentation sampler; label smoothing, clipping, weight decay groups and the
@@ -213,7 +214,7 @@ export default defineWorker({
           const mixed = mix ? applyMix(batch.data, batch.labels, classes, shape, mix) : null;
           const x = tf.tensor4d(mixed?.data ?? batch.data, [batch.count, hp.inputSize, hp.inputSize, 3]);
           const y = mixed ? tf.tensor2d(mixed.targets, [batch.count, classes]) : tf.tensor1d(batch.labels, 'int32');
-          const step = trainStep(model, opt, r, x, y);
+          const step = trainStep(model, opt, r, x, y, hashInts(hp.seed, epoch, batchIndex, 0xd409));
           x.dispose();
           y.dispose();
           ema?.afterStep(batchIndex, epoch);

@@ -17,8 +17,12 @@ import {
   AdaptiveAvgPool2d,
   HardSwish,
   MultiHeadSelfAttention,
+  SeededDropout,
   StochasticDepth,
 } from '../../native-workers/core/architectures/layers.ts';
+import { architectureInfo } from '../../native-workers/core/architectures/registry.ts';
+import { SeedSequence } from '../../native-workers/core/architectures/random.ts';
+import { makeOptimizer, trainStep } from '../../native-workers/core/training/step.ts';
 import { runCli, sharedDir } from '../helpers/workspace.ts';
 
 /** The reference: torchvision 0.14 weight metadata (Inception V3 counted with its auxiliary classifier). */
@@ -145,6 +149,43 @@ test('StochasticDepth drops whole samples in training, scaling survivors, and is
   const dropped = train.filter((r) => r[0] === 0).length;
   assert.ok(dropped > 60 && dropped < 140, `dropped ${dropped} of 200 at rate 0.5`);
   assert.deepEqual((layer.apply(x) as tf.Tensor).dataSync(), x.dataSync());
+});
+
+test('SeededDropout zeroes elements at its rate, scales survivors, draws its mask from the noise seed, and is the identity at inference', () => {
+  const layer = new SeededDropout({ rate: 0.25 });
+  const x = tf.ones([100, 40]);
+  const draw = (seed: number) =>
+    Array.from((layer.apply(x, { training: true, noise: new SeedSequence(seed) }) as tf.Tensor).dataSync());
+  const first = draw(3);
+  assert.ok(
+    first.every((v) => v === 0 || Math.abs(v - 4 / 3) < 1e-6),
+    'survivors scaled by 1/(1-rate)',
+  );
+  const dropped = first.filter((v) => v === 0).length;
+  assert.ok(dropped > 850 && dropped < 1150, `dropped ${dropped} of 4000 at rate 0.25`);
+  assert.deepEqual(draw(3), first, 'the same noise seed draws the same mask');
+  assert.notDeepEqual(draw(4), first, 'another seed draws another mask');
+  assert.deepEqual((layer.apply(x) as tf.Tensor).dataSync(), x.dataSync());
+});
+
+test('a training step is a function of its noise seed: dropout and stochastic depth repeat for the same seed', () => {
+  // EfficientNetV2-S (local) has both: dropout before its classifier and stochastic depth on its residual blocks.
+  const arch = 'efficientnet_v2_s';
+  const recipe = { ...architectureInfo(arch).recipe, optimizer: 'sgd' as const, clipGradNorm: null };
+  const x = tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+  const y = tf.tensor1d([1, 6, 3, 8], 'int32');
+  const stepped = (noiseSeed: number) => {
+    const model = buildModel(arch, { profile: 'local', numClasses: 10, inputSize: 16, seed: 7 });
+    const { loss } = trainStep(model, makeOptimizer(recipe, 0.05), recipe, x, y, noiseSeed);
+    const weights = model.trainableWeights.map((w) => Array.from(w.read().dataSync()));
+    model.dispose();
+    return { loss, weights };
+  };
+  const [a, again, other] = [stepped(11), stepped(11), stepped(12)];
+  assert.equal(again.loss, a.loss);
+  assert.deepEqual(again.weights, a.weights, 'the same seed gives the same weights after the step');
+  assert.notEqual(other.loss, a.loss, 'another seed draws other masks');
+  tf.dispose([x, y]);
 });
 
 test('MultiHeadSelfAttention equals per-head softmax(QK^T/sqrt(d))V computed by hand', () => {

@@ -5,7 +5,7 @@
 export { Init, type BiasInit, type WeightInit } from './init.ts';
 export { activation, HardSwish, relu, type ActivationName } from './layers/activations.ts';
 export { conv2d, convBnAct } from './layers/conv.ts';
-export { dropout, flatten, linear } from './layers/linear.ts';
+export { dropout, flatten, linear, SeededDropout } from './layers/linear.ts';
 export { add, concat } from './layers/merge.ts';
 export { makeDivisible, SqueezeExcite } from './layers/mobile.ts';
 export { batchNorm, layerNorm, TorchBatchNorm } from './layers/normalization.ts';

@@ -8,6 +8,7 @@
 // the optimizer's slots.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingRecipe } from '../architectures/types.ts';
+import { SeedSequence } from '../architectures/random.ts';
 import { FusedMomentumOptimizer } from './fused-momentum.ts';
 import { TorchRmsPropOptimizer } from './torch-rmsprop.ts';
 
@@ -126,6 +127,8 @@ export function applyUpdate(
 /**
  * One step on a batch. `targets`: integer labels [n], or mixed one-hot targets [n, classes] (Mixup/CutMix); the
  * accuracy of a mixed batch counts the class with the largest target weight (torchvision's utils.accuracy).
+ * `noiseSeed` seeds the step's dropout masks and stochastic depth, so that a seeded run is repeatable and a resumed
+ * one redraws what the killed one drew.
  */
 export function trainStep(
   model: tf.LayersModel,
@@ -133,13 +136,14 @@ export function trainStep(
   recipe: TrainingRecipe,
   x: tf.Tensor4D,
   targets: tf.Tensor1D | tf.Tensor2D,
+  noiseSeed: number,
 ): StepResult {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let correctT: tf.Tensor | undefined;
   const lossT = tf.tidy(() => {
     const labels = targets.rank === 1 ? targets : tf.argMax(targets, 1);
     const { value, grads } = tf.variableGrads(() => {
-      const out = model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
+      const out = model.apply(x, { training: true, noise: new SeedSequence(noiseSeed) }) as tf.Tensor | tf.Tensor[];
       const logits = mainOutput(out);
       // Tensors made inside the gradient function are freed with it, unless kept.
       correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));

@@ -92,9 +92,9 @@ async function benchTfjs(o: TrainBenchOptions): Promise<TrainBenchResult> {
     'int32',
   );
   try {
-    for (let i = 0; i < 2; i++) trainStep(model, opt, recipe, x, y);
+    for (let i = 0; i < 2; i++) trainStep(model, opt, recipe, x, y, i);
     const t0 = performance.now();
-    for (let i = 0; i < o.steps; i++) trainStep(model, opt, recipe, x, y);
+    for (let i = 0; i < o.steps; i++) trainStep(model, opt, recipe, x, y, i);
     const seconds = (performance.now() - t0) / 1000;
     return {
       engine: 'tfjs',

@@ -22,7 +22,7 @@ export class StochasticDepth extends tf.layers.Layer {
       if (!kwargs.training || this.rate <= 0) return x.clone();
       const keep = 1 - this.rate;
       const shape = [x.shape[0], ...x.shape.slice(1).map(() => 1)];
-      const mask = tf.floor(tf.add(tf.randomUniform(shape), keep));
+      const mask = tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', kwargs.noise?.next()), keep));
       return tf.mul(x, tf.div(mask, keep));
     });
   }
