@@ -5,10 +5,11 @@
 export { Init, type BiasInit, type WeightInit } from './init.ts';
 export { activation, HardSwish, relu, type ActivationName } from './layers/activations.ts';
 export { conv2d, convBnAct } from './layers/conv.ts';
-export { dropout, flatten, linear, SeededDropout } from './layers/linear.ts';
+export { dropout, flatten, linear } from './layers/linear.ts';
 export { add, concat } from './layers/merge.ts';
 export { makeDivisible, SqueezeExcite } from './layers/mobile.ts';
 export { batchNorm, layerNorm, TorchBatchNorm } from './layers/normalization.ts';
 export { AdaptiveAvgPool2d, avgPool, globalAvgPool, maxPool } from './layers/pooling.ts';
-export { LayerScale, residual, StochasticDepth } from './layers/residual.ts';
+export { SeededDropout, StochasticDepth } from './layers/random-drop.ts';
+export { LayerScale, residual } from './layers/residual.ts';
 export { ClassTokenPositionEmbedding, MultiHeadSelfAttention, SelectClassToken } from './layers/transformer.ts';

@@ -1,35 +1,10 @@
-// Residual branches: stochastic depth (torchvision's mode "row"), ConvNeXt's layer scale, and the residual sum.
+// Residual branches: ConvNeXt's layer scale, and the residual sum with stochastic depth on the branch.
 import * as tf from '@tensorflow/tfjs';
-import { single, singleShape, type Args, type Kwargs } from './custom-layer.ts';
+import { single, singleShape, type Args } from './custom-layer.ts';
+import { StochasticDepth } from './random-drop.ts';
 import { add } from './merge.ts';
 
 type Sym = tf.SymbolicTensor;
-
-/**
- * torchvision.ops.StochasticDepth(p, mode='row'): in training, drops the whole residual branch of each sample with
- * probability p and scales survivors by 1/(1-p); identity at inference.
- */
-export class StochasticDepth extends tf.layers.Layer {
-  static className = 'StochasticDepth';
-  readonly rate: number;
-  constructor(args: Args<{ rate: number }>) {
-    super(args as object);
-    this.rate = args.rate;
-  }
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
-    return tf.tidy(() => {
-      const x = single(inputs);
-      if (!kwargs.training || this.rate <= 0) return x.clone();
-      const keep = 1 - this.rate;
-      const shape = [x.shape[0], ...x.shape.slice(1).map(() => 1)];
-      const mask = tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', kwargs.noise?.next()), keep));
-      return tf.mul(x, tf.div(mask, keep));
-    });
-  }
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rate: this.rate };
-  }
-}
 
 /** ConvNeXt's layer scale: a learned per-channel factor (torch parameter of shape (C,1,1), initialized to `init`). */
 export class LayerScale extends tf.layers.Layer {
@@ -58,7 +33,7 @@ export class LayerScale extends tf.layers.Layer {
   }
 }
 
-for (const cls of [StochasticDepth, LayerScale]) tf.serialization.registerClass(cls);
+tf.serialization.registerClass(LayerScale);
 
 /** Residual add with optional stochastic depth on the branch (torchvision applies it to the branch, then adds). */
 export function residual(shortcut: Sym, branch: Sym, dropRate: number, name?: string): Sym {
