@@ -1,5 +1,6 @@
-// The seeds of a model's weight initializers: one build seed expands into a deterministic sequence, one seed per
-// initializer, so a seeded build gives the same weights every time.
+// Seed sequences: one seed expands into a deterministic sequence of seeds. A model build takes one per weight
+// initializer (a seeded build gives the same weights every time); a training step takes one per random draw of its
+// forward pass (layers/random-drop.ts: dropout masks, stochastic depth).
 import { fmix32 } from '../stats/random.ts';
 
 /** A deterministic sequence of 32-bit seeds (a splitmix-style step: add the golden-ratio constant, then murmur3's finaliser). */
